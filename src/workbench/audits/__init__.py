@@ -1,0 +1,1 @@
+"""Audits: see docs/audits.md."""

@@ -1,0 +1,241 @@
+"""The ``workbench`` command: headless commands over the same core as the GUI.
+
+User errors exit 1 with one ``error: ...`` line on stderr and no traceback; usage
+errors exit 2 (argparse). Capabilities add their commands through ``register``
+functions in their own ``cli`` modules, listed in ``COMMAND_MODULES``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sqlite3
+import sys
+import traceback
+from pathlib import Path
+
+from workbench import __version__
+from workbench.commandline import add_file_argument, add_json_argument, emit_json, opened
+from workbench.errors import Cancelled, WorkbenchError
+from workbench.models import ENGAGEMENT_TYPES, PROJECT_KINDS, Engagement, EngagementMeta
+
+# Modules that add subcommands: each has ``register(subparsers)``.
+COMMAND_MODULES = (
+    "workbench.importers.cli",
+    "workbench.audits.cli",
+    "workbench.scoring.cli",
+    "workbench.evaluation.cli",
+    "workbench.lifecycle.cli",
+    "workbench.reports.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Workbench: CRM audits, deal scoring, platform evaluation and the "
+        "documentation package for revenue- and conversation-intelligence engagements.",
+    )
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("new", help="create a new engagement file")
+    p.add_argument("file", metavar="FILE", help="the .engagement file to create")
+    p.add_argument("--customer", required=True, help="the customer's name")
+    p.add_argument("--kind", required=True, choices=PROJECT_KINDS, help="project kind")
+    p.add_argument("--type", dest="engagement_type", default="single-project",
+                   choices=ENGAGEMENT_TYPES, help="engagement type (default single-project)")
+    p.add_argument("--methodology", default="MEDDIC",
+                   help="sales methodology: MEDDIC, MEDDPICC, BANT, SPICED or custom")
+    p.add_argument("--jurisdiction", action="append", default=[], metavar="CODE",
+                   help="operating jurisdiction for recording consent, e.g. US-CA, DE (repeat)")
+    p.add_argument("--currency", default="USD", help="ISO currency code (default USD)")
+    p.add_argument("--fiscal-start", type=int, default=1, metavar="MONTH",
+                   help="first month of the fiscal year, 1-12 (default 1)")
+    p.add_argument("--date-order", default="MDY", choices=("MDY", "DMY", "YMD"),
+                   help="how the customer's exports write dates when ambiguous (default MDY)")
+    p.add_argument("--consultancy", default="", help="your consultancy's name (title pages)")
+    p.add_argument("--json", action="store_true", help="print the new engagement as JSON")
+    p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("info", help="show an engagement's settings and record counts")
+    add_file_argument(p)
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_info)
+
+    p = sub.add_parser("demo", help="build the demo engagement and its documents, open the GUI")
+    p.add_argument("--out", default="workbench-demo", metavar="DIR",
+                   help="folder for the demo engagement and package (default ./workbench-demo)")
+    p.add_argument("--no-gui", action="store_true", help="do not open the GUI afterwards")
+    p.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("gui", help="open the GUI (same as 'workbench [FILE]')")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("--read-only", action="store_true")
+    p.set_defaults(handler=cmd_gui)
+
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(sub)
+    return parser
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if path.suffix != ".engagement":
+        path = path.with_name(path.name + ".engagement")
+    meta = EngagementMeta(
+        customer=args.customer,
+        project_kind=args.kind,
+        engagement_type=args.engagement_type,
+        methodology=args.methodology,
+        jurisdictions=list(args.jurisdiction),
+        currency=args.currency.upper(),
+        fiscal_year_start_month=args.fiscal_start,
+        date_order=args.date_order,
+        consultancy=args.consultancy,
+    )
+    eng = Engagement.create(path, meta)
+    try:
+        if args.json:
+            emit_json({"path": str(path), **_meta_dict(eng)})
+        else:
+            print(f"Created {path} for {meta.customer} ({meta.project_kind}).")
+    finally:
+        eng.close()
+    return 0
+
+
+def _meta_dict(eng: Engagement) -> dict:
+    from dataclasses import asdict
+
+    return asdict(eng.meta())
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with opened(args.file, read_only=True) as eng:
+        info = {
+            "path": str(Path(args.file)),
+            "schema_version": eng.version,
+            **_meta_dict(eng),
+            "counts": eng.counts(),
+        }
+    if args.json:
+        emit_json(info)
+        return 0
+    print(f"{info['customer']}  ({info['project_kind']}, {info['engagement_type']})")
+    print(f"  file:         {info['path']} (schema v{info['schema_version']})")
+    print(f"  methodology:  {info['methodology']}")
+    print(f"  currency:     {info['currency']}; fiscal year starts in month "
+          f"{info['fiscal_year_start_month']}")
+    print(f"  jurisdictions:{' ' + ', '.join(info['jurisdictions']) if info['jurisdictions'] else ' none set'}")
+    print(f"  created:      {info['created_at']}  updated: {info['updated_at']}")
+    print("  records:")
+    for name, n in info["counts"].items():
+        print(f"    {name:<28}{n:>10,}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from workbench import demo
+    from workbench.commandline import terminal_progress
+
+    result = demo.build_demo(
+        Path(args.out), seed=args.seed, scale=args.scale, progress=terminal_progress()
+    )
+    if args.json:
+        emit_json(result)
+    else:
+        print(f"Demo engagement: {result['engagement']}")
+        if result.get("package"):
+            print(f"Documentation package: {result['package']}")
+        for line in result.get("notes", []):
+            print(f"  {line}")
+    if not args.no_gui and has_display():
+        return launch_gui(result["engagement"], read_only=False)
+    return 0
+
+
+def has_display() -> bool:
+    """Whether a GUI can be shown (a Linux session without DISPLAY cannot)."""
+    if os.environ.get("QT_QPA_PLATFORM", "") == "offscreen":
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def launch_gui(file: str | Path | None, *, read_only: bool = False) -> int:
+    try:
+        from workbench.ui.app import run_app
+    except ImportError as exc:  # Qt missing or its system libraries absent
+        raise WorkbenchError(
+            f"The GUI cannot start here ({exc}). The command-line commands still work."
+        ) from None
+    return run_app(str(file) if file else None, read_only=read_only)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    if not has_display():
+        raise WorkbenchError(
+            "There is no display to open the GUI on. Use the command-line commands "
+            "(workbench --help), or set QT_QPA_PLATFORM=offscreen for screenshots."
+        )
+    if args.file:
+        # Refuse a bad file here with the plain message instead of inside the window.
+        Engagement.open(args.file, read_only=args.read_only).close()
+    return launch_gui(args.file, read_only=args.read_only)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    if not argv or (not argv[0].startswith("-") and argv[0] not in commands):
+        argv = ["gui", *argv]
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except WorkbenchError as exc:
+        _fail(str(exc))
+    except Cancelled as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("Interrupted; nothing half-done was saved.", code=130)
+    except sqlite3.DatabaseError as exc:
+        _fail(f"The engagement file could not be read or written ({exc}). It may be damaged "
+              "or on a full disk; restore it from its latest backup if this persists.")
+    except MemoryError:
+        _fail("Not enough memory for this task; close other programs and try again.")
+    except OSError as exc:
+        name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        _fail(f"Could not access{name}: {exc.strerror or exc}.")
+    except Exception as exc:  # a bug: say so plainly, keep the details in a log
+        log = _write_crash_log()
+        _fail(f"Workbench hit an internal error ({type(exc).__name__}: {exc}). "
+              f"Details were written to {log}; please send that file to support.", code=3)
+    return 1
+
+
+def _fail(message: str, code: int = 1) -> None:
+    sys.stderr.write(f"error: {message}\n")
+    raise SystemExit(code)
+
+
+def _write_crash_log() -> Path:
+    from platformdirs import user_log_dir
+
+    folder = Path(user_log_dir("workbench", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "crash.log"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc() + "\n")
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Coaching: see docs/coaching.md."""

@@ -1,0 +1,1 @@
+"""Lifecycle: see docs/lifecycle.md."""

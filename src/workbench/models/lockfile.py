@@ -1,0 +1,110 @@
+"""A lock beside the engagement file, so a second Workbench knows who is writing it.
+
+SQLite's own locks last one transaction; users need to know, before they start
+editing, that a colleague (or another window) already has the file open. The lock
+is an OS advisory lock on ``<file>.lock`` held for as long as the file is open for
+writing; the lock file says who holds it. A crashed process releases the OS lock,
+so a stale lock file never blocks anyone.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbench.errors import EngagementLocked
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        except OSError:
+            pass
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def read_holder(path: Path) -> dict:
+    """Who holds the lock on ``path``, as written in its lock file (may be empty)."""
+    try:
+        return json.loads(lock_path(path).read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+class WriterLock:
+    """Held while an engagement is open for writing; raises ``EngagementLocked`` if taken."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        lp = lock_path(self.path)
+        fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
+        if not _try_lock(fd):
+            os.close(fd)
+            holder = read_holder(self.path)
+            who = holder.get("user", "another user")
+            where = holder.get("host", "another computer")
+            since = holder.get("since", "an unknown time")
+            pid = holder.get("pid", "?")
+            raise EngagementLocked(
+                f"{self.path.name} is already open for writing by {who} on {where} "
+                f"(process {pid}, since {since}). Close it there, or open it read-only "
+                f"(--read-only).",
+                holder,
+            )
+        info = {
+            "user": getpass.getuser(),
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "since": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        }
+        data = json.dumps(info).encode()
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, data)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        # Remove the file while still holding the lock, so nobody can take a lock on
+        # a file that is about to disappear.
+        try:
+            lock_path(self.path).unlink()
+        except OSError:
+            pass
+        _unlock(fd)
+        os.close(fd)

@@ -1,0 +1,64 @@
+"""The numbered migrations that build and upgrade an engagement file.
+
+Each migration runs in its own transaction together with the record that it ran
+(sqlite-utils ``Migrations``) and sets ``PRAGMA user_version`` to its number, so
+the version in the file header always names the last migration applied. Once a
+version has shipped its migration never changes; a change is a new migration at
+the end of the list.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from workbench.models import (
+    schema_audits,
+    schema_core,
+    schema_evaluation,
+    schema_importers,
+    schema_lifecycle,
+    schema_reports,
+    schema_scoring,
+)
+
+MIGRATION_SET = "workbench"
+
+# (number, name, function taking the raw connection). Append only.
+MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
+    (1, "m0001_core", schema_core.create_core),
+    (2, "m0002_importers", schema_importers.migrate),
+    (3, "m0003_audits", schema_audits.migrate),
+    (4, "m0004_lifecycle", schema_lifecycle.migrate),
+    (5, "m0005_evaluation", schema_evaluation.migrate),
+    (6, "m0006_scoring", schema_scoring.migrate),
+    (7, "m0007_reports", schema_reports.migrate),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def _migrations(upto: int) -> Migrations:
+    migrations = Migrations(MIGRATION_SET)
+    for number, name, fn in MIGRATIONS:
+        if number > upto:
+            break
+
+        def step(db: Database, fn=fn, number=number) -> None:
+            fn(db.conn)
+            db.conn.execute(f"PRAGMA user_version = {int(number)}")
+
+        migrations(name=name)(step)
+    return migrations
+
+
+def migrate(conn: sqlite3.Connection, upto: int = LATEST_VERSION) -> list[str]:
+    """Apply every pending migration up to ``upto``; return the names applied."""
+    db = Database(conn)
+    migrations = _migrations(upto)
+    pending = [m.name for m in migrations.pending(db)]
+    migrations.apply(db)
+    return pending

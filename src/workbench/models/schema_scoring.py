@@ -1,0 +1,9 @@
+"""Schema of the scoring capability (its migration; see models/schema.py for the order)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Create or change the tables scoring needs (runs inside the migration's transaction)."""

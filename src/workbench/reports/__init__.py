@@ -1,0 +1,1 @@
+"""Reports: see docs/reports.md."""

@@ -1,0 +1,1 @@
+"""Scoring: see docs/scoring.md."""

@@ -1,0 +1,58 @@
+"""Test configuration shared by every test folder.
+
+Qt tests run offscreen (set here, before anything imports Qt). Core tests never
+import Qt. ``shared_data`` points at the real public exports in ../shared/data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from workbench.models import Engagement, EngagementMeta  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The folder of real public CRM exports and transcripts (../shared/data)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real public data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def new_engagement(tmp_path: Path):
+    """A fresh, empty revenue-intelligence engagement, open for writing."""
+    eng = Engagement.create(
+        tmp_path / "Acme.engagement",
+        EngagementMeta(customer="Acme Corp", jurisdictions=["US-CA"], fiscal_year_start_month=1),
+    )
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo engagement, built once per test session (do not write to it; copy it)."""
+    from workbench.demo import build_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    result = build_demo(out, with_package=False)
+    return Path(result["engagement"])
+
+
+@pytest.fixture
+def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo engagement a test may change."""
+    target = tmp_path / demo_file.name
+    shutil.copy2(demo_file, target)
+    return target
