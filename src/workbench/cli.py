@@ -2,7 +2,7 @@
 
 User errors exit 1 with one ``error: ...`` line on stderr and no traceback; usage
 errors exit 2 (argparse). Capabilities add their commands through ``register``
-functions in their own ``cli`` modules, listed in ``COMMAND_MODULES``.
+functions in ``workbench.commands.<capability>``, listed in ``COMMAND_MODULES``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from workbench.models import ENGAGEMENT_TYPES, PROJECT_KINDS, Engagement, Engage
 
 # Modules that add subcommands: each has ``register(subparsers)``.
 COMMAND_MODULES = (
-    "workbench.importers.cli",
-    "workbench.audits.cli",
-    "workbench.scoring.cli",
-    "workbench.evaluation.cli",
-    "workbench.lifecycle.cli",
-    "workbench.reports.cli",
+    "workbench.commands.importers",
+    "workbench.commands.audits",
+    "workbench.commands.scoring",
+    "workbench.commands.evaluation",
+    "workbench.commands.lifecycle",
+    "workbench.commands.reports",
 )
 
 

@@ -16,7 +16,7 @@ import sqlite3
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -333,6 +333,15 @@ class Engagement:
                 ),
             )
         return meta
+
+    def as_of(self) -> date:
+        """The day audits and scoring treat as "today".
+
+        The ``as_of_date`` setting when set (the demo pins it so its figures never
+        drift; a consultant may pin it to the export date), otherwise today.
+        """
+        value = self.setting("as_of_date")
+        return date.fromisoformat(value) if value else date.today()
 
     def touch(self) -> None:
         """Stamp ``updated_at`` (call inside the transaction that changed something)."""

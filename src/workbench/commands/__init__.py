@@ -1,0 +1,1 @@
+"""Subcommands of `workbench`, one module per capability (each has `register(sub)`)."""
