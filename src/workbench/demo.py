@@ -72,6 +72,12 @@ def build_demo(
     eng = Engagement.create(path, meta)
     try:
         _fill(eng, seed, scale, progress.span(0.0, 0.9 if with_package else 1.0))
+    except BaseException:
+        # Cancelled or failed: the transaction rolled back; do not leave an empty demo.
+        eng.close()
+        path.unlink(missing_ok=True)
+        raise
+    try:
         counts = eng.counts()
         package = None
         if with_package:

@@ -21,10 +21,15 @@ from datetime import date, timedelta
 
 from workbench.demodata.common import PREFIX, insert, sf_id, stream, weighted
 from workbench.demodata.companies import Account
+from workbench.demodata.deal_details import (
+    ACTIVITY_COLUMNS,
+    ROLE_COLUMNS,
+    meddic_fields,
+    write_activities,
+    write_roles,
+)
 from workbench.demodata.org import Rep
 from workbench.demodata.vocab import (
-    ACTIVITY_SUBJECTS,
-    CONTACT_ROLES,
     LEAD_SOURCES,
     NEXT_STEPS,
     OPPORTUNITY_TYPES,
@@ -46,7 +51,7 @@ WON = ("Closed Won", 100.0, "Closed")
 LOST = ("Closed Lost", 0.0, "Omitted")
 STAGES = (*OPEN_STAGES, WON, LOST)
 
-CYCLE_DAYS = {"Enterprise": 128.0, "Mid-Market": 82.0, "SMB": 50.0}
+CYCLE_DAYS = {"Enterprise": 122.0, "Mid-Market": 88.0, "SMB": 62.0}
 MEDIAN_AMOUNT = {"Enterprise": 85_000.0, "Mid-Market": 27_000.0, "SMB": 8_500.0}
 DEALS_PER_ACCOUNT = {"Enterprise": 1.0, "Mid-Market": 1.25, "SMB": 1.5}
 OPEN_SHARE = 0.16
@@ -86,21 +91,6 @@ HISTORY_COLUMNS = (
     "probability",
     "forecast_category",
     "changed_by_crm_id",
-)
-ROLE_COLUMNS = ("crm_id", "opportunity_crm_id", "contact_crm_id", "role", "is_primary")
-ACTIVITY_COLUMNS = (
-    "crm_id",
-    "kind",
-    "subject",
-    "status",
-    "owner_crm_id",
-    "account_crm_id",
-    "opportunity_crm_id",
-    "contact_crm_id",
-    "activity_date",
-    "started_at",
-    "duration_min",
-    "extra",
 )
 
 
@@ -176,7 +166,7 @@ def build_deals(
     chosen = rng.choices(accounts, weights=weights, k=count)
     book_since = as_of - timedelta(days=MEETING_WINDOW_DAYS)
     # Activities per deal are drawn from a rate tuned so the total lands near the target.
-    activity_rate = activity_target / max(count, 1) / 6.7
+    activity_rate = activity_target / max(count, 1) / 8.2
     book = DealBook(meeting_since=book_since)
     book.planted = {
         "wrong_probability": [],
@@ -263,7 +253,7 @@ def build_deals(
 def _plan(rng: random.Random, segment: str, won: bool, owner: Rep, activity_rate: float) -> dict:
     """A deal's timeline relative to its creation day (day 0)."""
     cycle = CYCLE_DAYS[segment] * math.exp(rng.gauss(0.0, 0.28)) * (1.0 if won else 0.85)
-    planned = max(14, int(cycle * rng.uniform(0.65, 0.9)))
+    planned = max(14, int(cycle * (rng.uniform(0.8, 1.0) if won else rng.uniform(0.55, 0.85))))
     pushes = min(4, _poisson(rng, 0.35 if won else 1.25))
     events: list[_Event] = []
     close = planned
@@ -429,10 +419,10 @@ def _materialise(
         )
         is_closed, is_won = True, won
 
-    contacts = _write_roles(
+    contacts = write_roles(
         rng, crm_id, account, won, buffers["opportunity_contact_roles"], counters
     )
-    last_activity = _write_activities(
+    last_activity = write_activities(
         rng,
         crm_id,
         account,
@@ -446,9 +436,10 @@ def _materialise(
         as_of,
         buffers["activities"],
         counters,
-        book,
+        book.crm_meetings,
+        book.meeting_since,
     )
-    extra = _meddic(rng, won, account, contacts)
+    extra = meddic_fields(rng, won, account, contacts)
 
     next_step: str | None = None
     if rng.random() > (0.1 if won else 0.4):
@@ -523,188 +514,3 @@ def _materialise(
         stage,
         cat,
     )
-
-
-def _write_roles(
-    rng: random.Random,
-    crm_id: str,
-    account: Account,
-    won: bool,
-    rows: list[tuple],
-    counters: dict[str, int],
-) -> list[int]:
-    """Contact roles: winners are multi-threaded, losers often single-threaded."""
-    pool = list(range(len(account.contacts)))
-    if not pool:
-        return []
-    weights = (0.07, 0.2, 0.33, 0.25, 0.15) if won else (0.42, 0.3, 0.18, 0.07, 0.03)
-    n = rng.choices((1, 2, 3, 4, 5), weights=weights, k=1)[0]
-    if rng.random() < 0.04:
-        n = 0  # no contact roles at all
-    picked = rng.sample(pool, min(n, len(pool)))
-    for k, idx in enumerate(picked):
-        counters["role"] += 1
-        role = "Champion" if k == 1 else rng.choice(CONTACT_ROLES)
-        rows.append(
-            (
-                sf_id(PREFIX["contact_role"], 700_000 + counters["role"]),
-                crm_id,
-                account.contacts[idx],
-                role,
-                int(k == 0),
-            )
-        )
-    return picked
-
-
-def _meddic(rng: random.Random, won: bool, account: Account, contacts: list[int]) -> dict:
-    """MEDDIC custom fields as the reps filled them in (often not at all on losing deals)."""
-
-    def filled(p_won: float, p_lost: float) -> bool:
-        return rng.random() < (p_won if won else p_lost)
-
-    names = [account.contact_names[i] for i in contacts] or account.contact_names[:1]
-    extra: dict[str, object] = {}
-    extra["Metrics__c"] = (
-        rng.choice(
-            (
-                "Cut pick errors by 30%",
-                "Payback under 18 months",
-                "Two extra shifts without new hires",
-                "Throughput +25% on line 3",
-                "Reduce overtime cost $400k/yr",
-            )
-        )
-        if filled(0.8, 0.45)
-        else None
-    )
-    extra["Economic_Buyer__c"] = rng.choice(names) if names and filled(0.82, 0.4) else None
-    extra["Decision_Criteria__c"] = (
-        rng.choice(
-            (
-                "Integrates with WMS; safety certification",
-                "TCO over 5 years; uptime SLA",
-                "Payback period; ease of redeployment",
-            )
-        )
-        if filled(0.7, 0.4)
-        else None
-    )
-    extra["Decision_Process__c"] = (
-        rng.choice(
-            (
-                "Ops VP sign-off, then procurement",
-                "Capex committee meets monthly",
-                "Pilot, then CFO approval",
-            )
-        )
-        if filled(0.65, 0.35)
-        else None
-    )
-    extra["Identify_Pain__c"] = (
-        rng.choice(
-            (
-                "Labour shortage on night shift",
-                "Mis-picks causing returns",
-                "Injury rate on palletising",
-                "Can't meet peak season volume",
-            )
-        )
-        if filled(0.85, 0.55)
-        else None
-    )
-    extra["Champion__c"] = (
-        (names[1] if len(names) > 1 else names[0]) if names and filled(0.85, 0.38) else None
-    )
-    return extra
-
-
-def _write_activities(
-    rng: random.Random,
-    crm_id: str,
-    account: Account,
-    owner: Rep,
-    created: date,
-    plan: dict,
-    horizon: int,
-    is_open: bool,
-    won: bool,
-    contacts: list[int],
-    as_of: date,
-    rows: list[tuple],
-    counters: dict[str, int],
-    book: DealBook,
-) -> date | None:
-    """Tasks, e-mails, calls and events logged against the deal; returns the last date."""
-    last_day = min(horizon, plan["quiet_after"]) if not (is_open and won) else horizon
-    if is_open and not won and rng.random() < 0.5:
-        last_day = min(last_day, horizon - rng.randint(15, 70))
-    last_day = max(0, last_day)
-    latest: date | None = None
-    n = plan["n_acts"]
-    if is_open:
-        n = max(1, round(n * min(1.0, horizon / plan["final"])))
-    kinds = (("email", 0.4), ("call", 0.17), ("event", 0.24), ("task", 0.19))
-    for _ in range(n):
-        day = rng.randint(0, last_day)
-        when = created + timedelta(days=day)
-        if when.weekday() >= 5:
-            when -= timedelta(days=when.weekday() - 4)
-        if when > as_of or when < created:
-            continue
-        kind = str(weighted(rng, kinds))
-        contact = (
-            account.contacts[rng.choice(contacts)]
-            if contacts
-            else (account.contacts[0] if account.contacts else None)
-        )
-        started = duration = None
-        extra = None
-        if kind in ("event", "call"):
-            hour = rng.randint(13, 22)  # US-led customer base; moments are UTC
-            started = f"{when.isoformat()}T{hour:02d}:{rng.choice((0, 0, 30, 15)):02d}:00"
-            duration = float(
-                rng.choice((30, 30, 45, 60)) if kind == "event" else rng.choice((5, 10, 15, 20, 30))
-            )
-        if kind == "event":
-            counters["event"] += 1
-            act_id = sf_id(PREFIX["event"], 4_000_000 + counters["event"])
-        else:
-            counters["task"] += 1
-            act_id = sf_id(PREFIX["task"], 3_000_000 + counters["task"])
-            extra = json.dumps(
-                {"TaskSubtype": {"email": "Email", "call": "Call"}.get(kind, "Task")}
-            )
-        subject = rng.choice(ACTIVITY_SUBJECTS[kind])
-        rows.append(
-            (
-                act_id,
-                kind,
-                subject,
-                "Completed",
-                owner.crm_id,
-                account.crm_id,
-                crm_id,
-                contact,
-                when.isoformat(),
-                started,
-                duration,
-                extra,
-            )
-        )
-        if started and when >= book.meeting_since:
-            book.crm_meetings.append(
-                (
-                    act_id,
-                    kind,
-                    subject,
-                    owner.crm_id,
-                    account.crm_id,
-                    crm_id,
-                    contact,
-                    started,
-                    duration,
-                )
-            )
-        latest = when if latest is None or when > latest else latest
-    return latest

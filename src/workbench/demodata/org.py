@@ -16,7 +16,7 @@ from workbench.demodata.common import PREFIX, insert, sf_id, stream
 from workbench.demodata.vocab import FIRST_NAMES, LAST_NAMES, TEAM_NAMES
 
 EMAIL_DOMAIN = "northwindrobotics.com"
-QUARTERLY_QUOTA = {"Enterprise": 450_000.0, "Mid-Market": 240_000.0, "SMB": 110_000.0}
+QUARTERLY_QUOTA = {"Enterprise": 1_000_000.0, "Mid-Market": 600_000.0, "SMB": 350_000.0}
 AES_PER_TEAM = (7, 7, 7, 7, 6, 6)  # 40 quota-carrying AEs
 INACTIVE_AES = 3  # left the company; their deals were never reassigned
 
