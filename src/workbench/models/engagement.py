@@ -106,10 +106,9 @@ def read_header(path: Path) -> tuple[int, int]:
         raise NotAnEngagement(
             f"{path.name} is not a Workbench engagement (it is not a SQLite database)."
         )
-    user_version, application_id = (
-        struct.unpack(">I", header[60:64])[0],
-        struct.unpack(">I", header[68:72])[0],
-    )
+    user_version, application_id = struct.unpack(">I", header[60:64])[0], struct.unpack(
+        ">I", header[68:72]
+    )[0]
     return application_id, user_version
 
 
@@ -136,14 +135,14 @@ class Engagement:
 
     # ----------------------------------------------------------------- creation
     @classmethod
-    def create(
-        cls, path: str | Path, meta: EngagementMeta, *, overwrite: bool = False
-    ) -> Engagement:
+    def create(cls, path: str | Path, meta: EngagementMeta, *, overwrite: bool = False) -> Engagement:
         """Create a new engagement file at ``path`` with ``meta`` and the latest schema."""
         path = Path(path)
         meta.validate()
         if path.exists() and not overwrite:
-            raise EngagementError(f"{path} already exists; choose another name or open it instead.")
+            raise EngagementError(
+                f"{path} already exists; choose another name or open it instead."
+            )
         if not path.parent.exists():
             raise EngagementError(f"The folder {path.parent} does not exist.")
         tmp = path.with_name(path.name + ".creating")
@@ -196,7 +195,8 @@ class Engagement:
         application_id, version = read_header(path)
         if application_id != APPLICATION_ID:
             raise NotAnEngagement(
-                f"{path.name} is a SQLite database of another program, not a Workbench engagement."
+                f"{path.name} is a SQLite database of another program, not a Workbench "
+                "engagement."
             )
         if version > LATEST_VERSION:
             raise NewerEngagement(
