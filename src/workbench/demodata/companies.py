@@ -34,7 +34,7 @@ from workbench.demodata.vocab import (
 SEGMENT_MIX = (("Enterprise", 0.2), ("Mid-Market", 0.35), ("SMB", 0.45))
 EMPLOYEES = {"Enterprise": (2_000, 60_000), "Mid-Market": (200, 1_999), "SMB": (10, 199)}
 DUPLICATE_SHARE = 0.03
-CONTACT_DUPLICATE_SHARE = 0.008
+CONTACT_DUPLICATE_SHARE = 0.004
 
 ACCOUNT_COLUMNS = (
     "crm_id",

@@ -99,6 +99,18 @@ PITCH = (
     "Our service plan includes a four-hour on-site response, which matters on a night shift.",
     "We'd start with one cell on line three, measure for thirty days, then scale.",
 )
+CUSTOMER_QUESTIONS = (
+    ("How long does installation take for one cell?",
+     "Typically two weeks on site, and the line keeps running on the other shift."),
+    ("What does support look like on the night shift?",
+     "Four-hour on-site response around the clock, plus remote diagnostics."),
+    ("Do you integrate with SAP, or only with the WMS?",
+     "Both. Most customers connect through the WMS; SAP EWM has a standard connector."),
+    ("Who on your side owns the project after we sign?",
+     "A named implementation manager, and I stay on the account."),
+    ("Can we see a site that runs this today?",
+     "Yes, I can set up a reference visit with a customer in Ohio."),
+)  # fmt: skip
 COMPETITOR_LINES = (
     (
         "C1",
@@ -204,6 +216,9 @@ def _conversation(rng: random.Random, meeting: RecordedMeeting, deal: Deal) -> l
         for line in pitch:
             script.append(("SE" if se and rng.random() < 0.5 else "R", line))
             script.append(("C1", rng.choice(("Makes sense.", "Okay.", "How long does that take?"))))
+    for question, answer in rng.sample(CUSTOMER_QUESTIONS, rng.randint(1, 3)):
+        script.append(("C1" if rng.random() < 0.6 else "C2", question))
+        script.append(("SE" if se and rng.random() < 0.5 else "R", answer))
     risk = 0.25 if winning else 0.75
     if rng.random() < risk:
         script.extend(
