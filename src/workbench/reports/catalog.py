@@ -66,6 +66,15 @@ def save_doc(
 
 _REGISTRY: list[DocumentSpec] = []
 
+# Reading order of the package (file number prefixes follow it).
+ORDER = (
+    "index", "gap-analysis", "baseline-metrics", "definition-alignment", "success-criteria",
+    "evaluation-matrix", "evaluation-summary", "integration-map", "consent-plan",
+    "field-mapping", "scoring-rules", "tracker-design", "coaching-scorecard", "dashboard-specs",
+    "platform-config", "admin-runbook", "deal-review-playbook", "forecast-cadence", "faq",
+    "maintenance-schedule", "quick-start",
+)
+
 
 def register(spec: DocumentSpec) -> None:
     _REGISTRY.append(spec)
@@ -75,7 +84,9 @@ def all_documents() -> list[DocumentSpec]:
     """Every deliverable in reading order, numbered."""
     from workbench.reports import documents  # noqa: F401  (registers the builders)
 
-    return [_number(i, s) for i, s in enumerate(_REGISTRY, start=0)]
+    rank = {name: i for i, name in enumerate(ORDER)}
+    ordered = sorted(_REGISTRY, key=lambda s: rank.get(s.name, len(ORDER)))
+    return [_number(i, s) for i, s in enumerate(ordered, start=0)]
 
 
 def _number(i: int, spec: DocumentSpec) -> DocumentSpec:

@@ -284,6 +284,13 @@ class DocBuilder:
     ) -> Table:
         """A styled table whose header row repeats on every page; ``assumed`` shades rows."""
         doc = self.doc
+        self._tables += 1
+        if caption:
+            # Caption above the table, kept with it, so it never strands on another page.
+            cap = doc.add_paragraph(f"Table {self._tables}: {caption}", style="Caption")
+            cap.paragraph_format.keep_with_next = True
+            cap.paragraph_format.space_before = Pt(6)
+            cap.paragraph_format.space_after = Pt(3)
         table = doc.add_table(rows=1, cols=len(headers))
         if self.table_style:
             table.style = doc.styles[self.table_style]
@@ -338,11 +345,7 @@ class DocBuilder:
                         r.font.name = "Segoe UI Symbol"
                 if i in numeric:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        self._tables += 1
-        if caption:
-            doc.add_paragraph(f"Table {self._tables}: {caption}", style="Caption")
-        else:
-            doc.add_paragraph().paragraph_format.space_after = Pt(2)
+        doc.add_paragraph().paragraph_format.space_after = Pt(2)
         return table
 
     def key_values(self, pairs: list[tuple[str, str]]) -> Table:
