@@ -85,3 +85,32 @@ def make_engagement(tmp_path: Path):
         return path
 
     return make
+
+
+def _context(eng):
+    from workbench.ui.context import PageContext
+    from workbench.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    runner.engagement = eng
+    return PageContext(eng, runner)
+
+
+@pytest.fixture
+def page_context(new_engagement):
+    """A PageContext over a fresh empty engagement (its runner is shut down after)."""
+    context = _context(new_engagement)
+    yield context
+    context.runner.shutdown()
+
+
+@pytest.fixture
+def demo_context(demo_copy):
+    """A PageContext over a writable copy of the demo engagement."""
+    from workbench.models import Engagement
+
+    eng = Engagement.open(demo_copy)
+    context = _context(eng)
+    yield context
+    context.runner.shutdown()
+    eng.close()
