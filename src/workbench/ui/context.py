@@ -33,6 +33,19 @@ class PageContext(QObject):
         self.engagement = engagement
         self.runner = runner
         self.window = window
+        runner.finished.connect(self._on_task_finished)
+
+    def _on_task_finished(self, outcome) -> None:
+        # After any successful change, every page re-reads what it shows.
+        if outcome.ok and outcome.writes:
+            self.data_changed.emit("")
+
+    def detach(self) -> None:
+        """Stop listening to the runner (the engagement is being closed)."""
+        try:
+            self.runner.finished.disconnect(self._on_task_finished)
+        except (RuntimeError, TypeError):
+            pass
 
     @property
     def read_only(self) -> bool:

@@ -125,7 +125,6 @@ class MainWindow(QMainWindow):
         self.view: EngagementView | None = None
         self.runner = TaskRunner(self)
         self.runner.error_handler = self._on_task_failed
-        self.runner.finished.connect(self._on_task_finished)
 
         self.stack = QStackedWidget()
         self.start_page = StartPage()
@@ -255,6 +254,7 @@ class MainWindow(QMainWindow):
             self.view.deleteLater()
             self.view = None
         if self.context is not None:
+            self.context.detach()
             self.context.deleteLater()
             self.context = None
         self.engagement.close()
@@ -325,11 +325,6 @@ class MainWindow(QMainWindow):
     def _on_task_failed(self, outcome: TaskOutcome) -> None:
         if outcome.error is not None:
             show_error(self, outcome.error, outcome.details, title=outcome.title)
-
-    def _on_task_finished(self, outcome: TaskOutcome) -> None:
-        # After any successful change, pages re-read what they show.
-        if outcome.ok and outcome.writes and self.context is not None:
-            self.context.notify_changed("")
 
     # ----------------------------------------------------------- drag & drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
