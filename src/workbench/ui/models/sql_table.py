@@ -119,9 +119,11 @@ class SqlTableModel(QAbstractTableModel):
         table = quote(self.table)
         where, params = self._condition()
         if not where and self._sort_column < 0:
-            lo, hi, n = self._conn.execute(
-                f"SELECT min(rowid), max(rowid), count(*) FROM {table}"
-            ).fetchone()
+            # Three statements, not one: SQLite answers each of them from a b-tree
+            # edge or its count optimisation, but a combined query scans the table.
+            n = self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            lo = self._conn.execute(f"SELECT min(rowid) FROM {table}").fetchone()[0]
+            hi = self._conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
             if n == 0 or (hi - lo + 1) == n:
                 self._indexed = False
                 self._rows = int(n)
