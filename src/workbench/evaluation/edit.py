@@ -121,7 +121,7 @@ def set_score(
                 ),
             )
         _stamp(eng, matrix.id)
-    return e.name
+    return v.name, c.name, e.name
 
 
 def set_tco(eng: Engagement, matrix: Matrix, vendor: str, field: str, value: str | float) -> None:

@@ -98,8 +98,9 @@ def check_weights(matrix: Matrix) -> WeightCheck:
         False,
         total,
         weights,
-        f"The weights sum to {total:g}%, not 100% ({listing}); {direction}, or ask for "
-        "them to be normalised. The ranking is withheld until they sum to 100%.",
+        f"The weights sum to {total:g}%, not 100% ({listing}); {direction}, or normalise "
+        "them (--normalise on the command line). The ranking is withheld until they sum "
+        "to 100%.",
     )
 
 

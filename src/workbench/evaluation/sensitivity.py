@@ -26,6 +26,7 @@ from workbench.evaluation.matrix import compute_results, require_weights, score_
 from workbench.evaluation.model import Matrix
 
 EPS = 1e-12
+BOUNDARY = 1e-9
 DEFAULT_DRAWS = 10_000
 DEFAULT_CONCENTRATION = 50.0
 DEFAULT_SEED = 0
@@ -77,7 +78,8 @@ def weight_thresholds(
 
     ``weights`` are fractions summing to 1, ``scores`` is criteria x vendors and
     ``leader`` the index of the current leader. Returns (up, down); each is None when
-    the leader holds all the way to 1 (0).
+    the leader holds all the way to 1 (0); a rival that only draws level exactly at
+    the end of the range never gets ahead, so that is not a change either.
     """
     w = weights[i]
     if w >= 1 - EPS:  # the only weighted criterion: nothing to rescale against
@@ -93,12 +95,13 @@ def weight_thresholds(
         slope = (scores[i, leader] - scores[i, v]) - (rest[leader] - rest[v])
         if slope < -EPS:
             at = w + gap / -slope
-            if at <= 1 + EPS and (up is None or at < up[0] - EPS):
-                up = (min(at, 1.0), v)
+            # a rival that only draws level at 100% never gets ahead: not a change
+            if at < 1 - BOUNDARY and (up is None or at < up[0] - EPS):
+                up = (at, v)
         elif slope > EPS:
             at = w - gap / slope
-            if at >= -EPS and (down is None or at > down[0] + EPS):
-                down = (max(at, 0.0), v)
+            if at > BOUNDARY and (down is None or at > down[0] + EPS):
+                down = (at, v)
     return up, down
 
 
