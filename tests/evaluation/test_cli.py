@@ -224,3 +224,45 @@ def test_pilot_ratings_feed_scores_from_the_command_line(file, capsys):
         if (c["vendor"], c["criterion"]) == ("Gong", "CRM native integration")
     )
     assert cell["by_evaluator"] == {"Pilot": 4}
+
+
+def test_renames_subcriteria_and_scale_are_editable(file, capsys):
+    run(capsys, "evaluate", file, "--template", "conversation-intelligence", "--select", "Jiminny")
+    code, out, _ = run(
+        capsys,
+        "evaluate",
+        file,
+        "--rename-vendor",
+        "Jiminny=Jiminny (EU)",
+        "--rename-criterion",
+        "Coaching=Coaching and scorecards",
+        "--add-subcriterion",
+        "CRM=Duplicate contact handling",
+        "--remove-subcriterion",
+        "CRM=Sync latency",
+        "--set-scale",
+        "3=Meets:Does what was asked, no more",
+        "--json",
+    )
+    data = json.loads(out)
+    assert code == 0
+    assert data["evaluation"]["selected_vendor"] == "Jiminny (EU)"
+    assert data["criteria"][2]["name"] == "Coaching and scorecards"
+    subs = data["criteria"][0]["subcriteria"]
+    assert subs[-1] == "Duplicate contact handling" and not any("latency" in s for s in subs)
+    assert data["scale"][2] == {
+        "level": 3,
+        "label": "Meets",
+        "description": "Does what was asked, no more",
+    }
+
+
+def test_every_changing_option_opens_the_file_for_writing():
+    from workbench.cli import build_parser
+    from workbench.commands.evaluation import ACTIONS
+
+    parser = build_parser()
+    evaluate = parser._subparsers._group_actions[0].choices["evaluate"]
+    dests = {a.dest for a in evaluate._actions} - {"help", "file", "json", "handler"}
+    read_only = {"new", "evaluator", "evidence", "note", "apply", "draws", "seed", "export"}
+    assert dests - read_only == set(ACTIONS)

@@ -33,25 +33,11 @@ from workbench.evaluation.store import resolve
 from workbench.evaluation.summary import EvaluationSummary
 
 ACTIONS = (
-    "template",
-    "set_weight",
-    "normalise",
-    "score",
-    "tco",
-    "tco_years",
-    "pricing_step",
-    "pricing_from_tco",
-    "pilot",
-    "apply_pilot",
-    "add_vendor",
-    "remove_vendor",
-    "add_criterion",
-    "remove_criterion",
-    "add_evaluator",
-    "select",
-    "ahp",
-    "import_path",
-)
+    "template", "set_weight", "normalise", "score", "tco", "tco_years", "pricing_step",
+    "pricing_from_tco", "pilot", "apply_pilot", "add_vendor", "remove_vendor", "add_criterion",
+    "remove_criterion", "add_evaluator", "select", "ahp", "import_path", "rename_vendor",
+    "rename_criterion", "add_subcriterion", "remove_subcriterion", "set_scale",
+)  # fmt: skip
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -132,6 +118,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--add-criterion", action="append", default=[], metavar="NAME=PCT")
     p.add_argument("--remove-criterion", action="append", default=[], metavar="NAME")
     p.add_argument("--add-evaluator", action="append", default=[], metavar="NAME[=ROLE]")
+    p.add_argument("--rename-vendor", action="append", default=[], metavar="OLD=NEW")
+    p.add_argument("--rename-criterion", action="append", default=[], metavar="OLD=NEW")
+    p.add_argument("--add-subcriterion", action="append", default=[], metavar="CRITERION=TEXT")
+    p.add_argument("--remove-subcriterion", action="append", default=[], metavar="CRITERION=TEXT")
+    p.add_argument(
+        "--set-scale",
+        action="append",
+        default=[],
+        metavar="LEVEL=LABEL:DESCRIPTION",
+        help="reword a level of the 1-5 score scale",
+    )
     p.add_argument(
         "--select", metavar="VENDOR", help="record the selected platform ('none' clears)"
     )
@@ -229,6 +226,7 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         name, _, role = item.partition("=")
         edit.add_evaluator(eng, matrix, name, role)
         matrix = load_matrix(eng)
+    matrix = _structure_edits(eng, args, matrix)
     if args.set_weight:
         weights = {}
         for item in args.set_weight:
@@ -303,6 +301,36 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         vendor = None if args.select.casefold() == "none" else args.select
         edit.select_vendor(eng, matrix, vendor, args.note)
         notes.append(f"Selected platform: {vendor}." if vendor else "Selection cleared.")
+
+
+def _structure_edits(eng, args: argparse.Namespace, matrix):
+    """Renames, sub-criteria and scale wording; returns the re-read matrix."""
+    for item in args.rename_vendor:
+        old, _, new = _split(item, "--rename-vendor", "OLD=NEW")
+        edit.rename_vendor(eng, matrix, old, new)
+        matrix = load_matrix(eng)
+    for item in args.rename_criterion:
+        old, _, new = _split(item, "--rename-criterion", "OLD=NEW")
+        edit.rename_criterion(eng, matrix, old, new)
+        matrix = load_matrix(eng)
+    for item in args.add_subcriterion:
+        criterion, text = item.split("=", 1) if "=" in item else (item, "")
+        edit.add_subcriterion(eng, matrix, criterion, text)
+        matrix = load_matrix(eng)
+    for item in args.remove_subcriterion:
+        criterion, text = item.split("=", 1) if "=" in item else (item, "")
+        edit.remove_subcriterion(eng, matrix, criterion, text)
+        matrix = load_matrix(eng)
+    for item in args.set_scale:
+        level, _, rest = item.partition("=")
+        label, _, description = rest.partition(":")
+        if not label.strip():
+            raise WorkbenchError(
+                f"--set-scale {item!r} is not in the form LEVEL=LABEL:DESCRIPTION."
+            )
+        edit.set_scale_level(eng, matrix, level, label.strip(), description.strip())
+        matrix = load_matrix(eng)
+    return matrix
 
 
 def _ahp(eng, matrix, args: argparse.Namespace, notes: list[str]) -> dict[str, Any]:

@@ -399,3 +399,64 @@ def apply_pilot(eng: Engagement, matrix: Matrix) -> int:
 def reload(eng: Engagement, matrix: Matrix) -> Matrix:
     """The same evaluation re-read after changes."""
     return load_matrix(eng, matrix.id)
+
+
+def rename_vendor(eng: Engagement, matrix: Matrix, old: str, new: str) -> None:
+    """Rename a vendor (the recorded selection follows the new name)."""
+    v = resolve(matrix.vendors, old, "vendor")
+    new = new.strip()
+    if not new:
+        raise WorkbenchError("A vendor needs a name.")
+    if any(x.name.casefold() == new.casefold() and x.id != v.id for x in matrix.vendors):
+        raise WorkbenchError(f"{new} is already a vendor in this evaluation.")
+    with eng.atomic() as conn:
+        conn.execute("UPDATE evaluation_vendors SET name = ? WHERE id = ?", (new, v.id))
+        if matrix.selected_vendor == v.name:
+            conn.execute(
+                "UPDATE evaluations SET selected_vendor = ? WHERE id = ?", (new, matrix.id)
+            )
+        _stamp(eng, matrix.id)
+
+
+def rename_criterion(
+    eng: Engagement, matrix: Matrix, old: str, new: str, description: str | None = None
+) -> None:
+    """Rename a criterion and optionally reword its description."""
+    c = resolve(matrix.criteria, old, "criterion")
+    new = new.strip()
+    if not new:
+        raise WorkbenchError("A criterion needs a name.")
+    if any(x.name.casefold() == new.casefold() and x.id != c.id for x in matrix.criteria):
+        raise WorkbenchError(f"{new} is already a criterion in this evaluation.")
+    with eng.atomic() as conn:
+        conn.execute(
+            "UPDATE evaluation_criteria SET name = ?, description = ? WHERE id = ?",
+            (new, c.description if description is None else description, c.id),
+        )
+        _stamp(eng, matrix.id)
+
+
+def add_subcriterion(eng: Engagement, matrix: Matrix, criterion: str, text: str) -> None:
+    """Add a point the evaluators check under a criterion."""
+    c = resolve(matrix.criteria, criterion, "criterion")
+    text = text.strip()
+    if not text:
+        raise WorkbenchError("A sub-criterion needs a text.")
+    if any(s.name.casefold() == text.casefold() for s in c.subcriteria):
+        raise WorkbenchError(f"{c.name} already has the sub-criterion {text!r}.")
+    with eng.atomic() as conn:
+        conn.execute(
+            "INSERT INTO evaluation_criteria (evaluation_id, parent_id, name, weight, "
+            "position) VALUES (?, ?, ?, 0, ?)",
+            (matrix.id, c.id, text, len(c.subcriteria)),
+        )
+        _stamp(eng, matrix.id)
+
+
+def remove_subcriterion(eng: Engagement, matrix: Matrix, criterion: str, text: str) -> None:
+    """Remove a sub-criterion of a criterion."""
+    c = resolve(matrix.criteria, criterion, "criterion")
+    s = resolve(c.subcriteria, text, f"sub-criterion of {c.name}")
+    with eng.atomic() as conn:
+        conn.execute("DELETE FROM evaluation_criteria WHERE id = ?", (s.id,))
+        _stamp(eng, matrix.id)
