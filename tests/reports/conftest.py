@@ -97,3 +97,20 @@ def docx_text(path: Path) -> str:
         for part in (section.header, section.footer, section.first_page_header):
             parts.extend(p.text for p in part.paragraphs)
     return "\n".join(parts)
+
+
+def add_evaluation(eng: Engagement) -> str:
+    """Create and score a revenue-intelligence evaluation; return the leading vendor."""
+    from workbench.evaluation import create_evaluation, edit, load_matrix, summarise
+
+    create_evaluation(eng, "revenue-intelligence")
+    matrix = load_matrix(eng)
+    for i, vendor in enumerate(matrix.vendors[:3]):
+        for j, criterion in enumerate(matrix.criteria):
+            edit.set_score(eng, matrix, vendor.name, criterion.name, 5 - ((i + j) % 3),
+                           evidence="demo")
+    matrix = load_matrix(eng)
+    edit.set_tco(eng, matrix, "*", "seats.Rep", 40)
+    for vendor, price in zip(matrix.vendors[:3], (1600, 1400, 1200), strict=False):
+        edit.set_tco(eng, load_matrix(eng), vendor.name, "price.Rep", price)
+    return summarise(load_matrix(eng)).results.winner

@@ -237,3 +237,24 @@ def test_dotx_template_is_accepted(engagement, tmp_path: Path) -> None:
             zout.writestr(item, data)
     result = build_package(engagement, tmp_path / "out", only=["faq"], template=dotx)
     assert Document(str(_file(result, "faq", "docx"))).styles["Normal"].font.name == "Garamond"
+
+
+def test_evaluation_matrix_and_summary_come_from_the_engagements_evaluation(engagement, tmp_path: Path) -> None:
+    from .conftest import add_evaluation
+
+    winner = add_evaluation(engagement)
+    result = build_package(engagement, tmp_path / "out",
+                           only=["evaluation-matrix", "evaluation-summary", "platform-config"])
+    assert "evaluation-matrix" not in result.skipped
+    wb = openpyxl.load_workbook(_file(result, "evaluation-matrix", "xlsx"))
+    assert "Matrix" in wb.sheetnames and "TCO" in wb.sheetnames
+    text = docx_text(_file(result, "evaluation-summary", "docx"))
+    assert f"{winner} leads with" in text
+    doc = Document(str(_file(result, "evaluation-summary", "docx")))
+    matrix = next(t for t in doc.tables if t.rows[0].cells[0].text == "Criterion"
+                  and t.rows[0].cells[1].text == "Weight" and len(t.rows[0].cells) > 4)
+    assert matrix.rows[-1].cells[0].text == "Rank"
+    assert [c.text for c in matrix.rows[-1].cells[2:]][0] == "1"
+    assert len(doc.inline_shapes) >= 1  # the contribution chart
+    assert "Total cost of ownership" in text
+    assert winner in docx_text(_file(result, "platform-config", "docx"))
