@@ -23,9 +23,19 @@ def test_every_docx_and_xlsx_converts_to_pdf(engagement, tmp_path: Path) -> None
     pdf_dir = tmp_path / "pdf"
     # One soffice call for all files: starting LibreOffice dominates the time.
     subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-         "--convert-to", "pdf", "--outdir", str(pdf_dir), *map(str, files)],
-        check=True, capture_output=True, timeout=600,
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(pdf_dir),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     for path in files:
         pdf = pdf_dir / (path.stem + ".pdf")

@@ -23,8 +23,11 @@ def package(engagement, tmp_path: Path):
 
 
 def _file(result, document: str, fmt: str, contains: str = "") -> Path:
-    return next(f.path for f in result.files
-                if f.document == document and f.format == fmt and contains in f.path.name)
+    return next(
+        f.path
+        for f in result.files
+        if f.document == document and f.format == fmt and contains in f.path.name
+    )
 
 
 def test_every_docx_has_customer_on_title_page_and_in_header(package) -> None:
@@ -36,7 +39,7 @@ def test_every_docx_has_customer_on_title_page_and_in_header(package) -> None:
         assert "Acme Corp" in title_page, path.name
         assert "Summit Revenue Partners" in title_page, path.name
         assert "Acme Corp" in doc.sections[0].header.paragraphs[0].text
-        assert 'PAGE' in doc.sections[0].footer._element.xml
+        assert "PAGE" in doc.sections[0].footer._element.xml
 
 
 def test_contents_is_a_toc_field_that_word_updates_on_open(package) -> None:
@@ -64,7 +67,12 @@ def test_definition_alignment_lists_terms_with_yes_no_boxes(package) -> None:
     assert "Deal Risk Score" in terms and "Forecast Category" in terms
     assert all(r.cells[2].text.strip() == "\u2610 Yes   \u2610 No" for r in table.rows[1:])
     assert [c.text for c in table.rows[0].cells] == [
-        "Term", "Our definition", "Internally approved?", "Approver", "Date"]
+        "Term",
+        "Our definition",
+        "Internally approved?",
+        "Approver",
+        "Date",
+    ]
 
 
 def test_gap_analysis_marks_assumed_findings_and_not_confirmed_ones(package) -> None:
@@ -77,7 +85,9 @@ def test_gap_analysis_marks_assumed_findings_and_not_confirmed_ones(package) -> 
     assert "ASSUMED" in docx_text(_file(package, "gap-analysis", "docx"))
 
 
-def test_consent_plan_lists_all_party_jurisdictions_first_and_says_not_legal_advice(package) -> None:
+def test_consent_plan_lists_all_party_jurisdictions_first_and_says_not_legal_advice(
+    package,
+) -> None:
     path = _file(package, "consent-plan", "docx")
     doc = Document(str(path))
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Jurisdiction")
@@ -88,7 +98,9 @@ def test_consent_plan_lists_all_party_jurisdictions_first_and_says_not_legal_adv
     assert "not legal advice" in docx_text(path)
 
 
-def test_maintenance_ics_has_recurring_tasks_and_prep_reminder_14_days_before_check_in(package) -> None:
+def test_maintenance_ics_has_recurring_tasks_and_prep_reminder_14_days_before_check_in(
+    package,
+) -> None:
     cal = Calendar.from_ical(_file(package, "maintenance-schedule", "ics").read_bytes())
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
     monthly = events["Acme Corp: monthly maintenance"]
@@ -110,9 +122,14 @@ def test_maintenance_workbook_lists_red_flags_and_owner_by_engagement_type(packa
 
 
 def test_single_project_maintenance_is_owned_by_the_customer(tmp_path: Path) -> None:
-    eng = Engagement.create(tmp_path / "S.engagement",
-                            EngagementMeta(customer="Solo Inc", engagement_type="single-project",
-                                           project_kind="conversation-intelligence"))
+    eng = Engagement.create(
+        tmp_path / "S.engagement",
+        EngagementMeta(
+            customer="Solo Inc",
+            engagement_type="single-project",
+            project_kind="conversation-intelligence",
+        ),
+    )
     try:
         result = build_package(eng, tmp_path / "o", only=["maintenance-schedule"])
     finally:
@@ -143,7 +160,9 @@ def test_crm_text_lands_in_excel_as_text(package) -> None:
     assert source and source[0].data_type == "s"
 
 
-def test_anonymised_package_never_shows_real_rep_or_contact_names(engagement, tmp_path: Path) -> None:
+def test_anonymised_package_never_shows_real_rep_or_contact_names(
+    engagement, tmp_path: Path
+) -> None:
     plain = build_package(engagement, tmp_path / "plain", only=["coaching-scorecard"])
     assert "Priya Raman" in docx_text(_file(plain, "coaching-scorecard", "docx"))
     anon = build_package(engagement, tmp_path / "anon", anonymize=True)
@@ -239,20 +258,30 @@ def test_dotx_template_is_accepted(engagement, tmp_path: Path) -> None:
     assert Document(str(_file(result, "faq", "docx"))).styles["Normal"].font.name == "Garamond"
 
 
-def test_evaluation_matrix_and_summary_come_from_the_engagements_evaluation(engagement, tmp_path: Path) -> None:
+def test_evaluation_matrix_and_summary_come_from_the_engagements_evaluation(
+    engagement, tmp_path: Path
+) -> None:
     from .conftest import add_evaluation
 
     winner = add_evaluation(engagement)
-    result = build_package(engagement, tmp_path / "out",
-                           only=["evaluation-matrix", "evaluation-summary", "platform-config"])
+    result = build_package(
+        engagement,
+        tmp_path / "out",
+        only=["evaluation-matrix", "evaluation-summary", "platform-config"],
+    )
     assert "evaluation-matrix" not in result.skipped
     wb = openpyxl.load_workbook(_file(result, "evaluation-matrix", "xlsx"))
     assert "Matrix" in wb.sheetnames and "TCO" in wb.sheetnames
     text = docx_text(_file(result, "evaluation-summary", "docx"))
     assert f"{winner} leads with" in text
     doc = Document(str(_file(result, "evaluation-summary", "docx")))
-    matrix = next(t for t in doc.tables if t.rows[0].cells[0].text == "Criterion"
-                  and t.rows[0].cells[1].text == "Weight" and len(t.rows[0].cells) > 4)
+    matrix = next(
+        t
+        for t in doc.tables
+        if t.rows[0].cells[0].text == "Criterion"
+        and t.rows[0].cells[1].text == "Weight"
+        and len(t.rows[0].cells) > 4
+    )
     assert matrix.rows[-1].cells[0].text == "Rank"
     assert [c.text for c in matrix.rows[-1].cells[2:]][0] == "1"
     assert len(doc.inline_shapes) >= 1  # the contribution chart
