@@ -41,26 +41,38 @@ def _needs_python(arr: pa.Array, fast: pa.Array) -> pa.Array:
     return pc.and_(pc.is_valid(arr), pc.is_null(fast))
 
 
+_ISO_DAY = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+
+
 def _valid_iso_date(iso: pa.Array) -> pa.Array:
-    """``iso`` where it is a real calendar day before the placeholder years, else null."""
-    parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
-    back = pc.strftime(parsed, format="%Y-%m-%d")
-    ok = pc.and_(pc.equal(back, iso), pc.less(iso, "2900-01-01"))
-    ok = pc.and_(ok, pc.invert(pc.is_in(iso, pa.array(_PLACEHOLDER_ISO))))
-    return pc.if_else(pc.fill_null(ok, False), iso, pa.scalar(None, pa.string()))
+    """``iso`` ('YYYY-MM-DD' text, month and day in range) where it is a real calendar day
+    before the placeholder years, else null. Only days 29-31 need the calendar check."""
+    ok = pc.and_(pc.less(iso, "2900-01-01"), pc.invert(pc.is_in(iso, pa.array(_PLACEHOLDER_ISO))))
+    out = pc.if_else(pc.fill_null(ok, False), iso, pa.scalar(None, pa.string()))
+    late = pc.fill_null(pc.greater(pc.utf8_slice_codeunits(out, 8, 10), "28"), False)
+    if pc.any(late).as_py():
+        subset = pc.filter(out, late)
+        parsed = pc.strptime(subset, format="%Y-%m-%d", unit="s", error_is_null=True)
+        real = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), subset), False)
+        checked = pc.if_else(real, subset, pa.scalar(None, pa.string()))
+        out = pc.replace_with_mask(out, late, checked)
+    return out
 
 
 def _fast_date(arr: pa.Array, order: V.DateOrder) -> pa.Array:
-    iso_like = pc.fill_null(pc.match_substring_regex(arr, r"^\d{4}-\d{2}-\d{2}([T ]|$)"), False)
+    iso_like = pc.fill_null(pc.match_substring_regex(arr, _ISO_DAY + r"([T ]|$)"), False)
     iso = pc.if_else(iso_like, pc.utf8_slice_codeunits(arr, 0, 10), pa.scalar(None, pa.string()))
+    rest = pc.and_(pc.is_valid(arr), pc.invert(iso_like))
+    if not pc.any(rest).as_py():
+        return _valid_iso_date(iso)
     parts = pc.extract_regex(arr, r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?:[ T].*)?$")
     matched = pc.is_valid(parts)
     a, b, y = parts.field("a"), parts.field("b"), parts.field("y")
     month, day = (b, a) if order.order == "DMY" else (a, b)
-    slash = pc.binary_join_element_wise(
-        y, pc.utf8_lpad(month, 2, "0"), pc.utf8_lpad(day, 2, "0"), "-"
-    )
-    slash = pc.if_else(matched, slash, pa.scalar(None, pa.string()))
+    month, day = pc.utf8_lpad(month, 2, "0"), pc.utf8_lpad(day, 2, "0")
+    slash = pc.binary_join_element_wise(y, month, day, "-")
+    in_range = pc.fill_null(pc.match_substring_regex(slash, _ISO_DAY + "$"), False)
+    slash = pc.if_else(pc.and_(matched, in_range), slash, pa.scalar(None, pa.string()))
     return _valid_iso_date(pc.coalesce(iso, slash))
 
 

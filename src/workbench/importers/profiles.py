@@ -157,7 +157,7 @@ def guess(columns: list[str], filename: str = "", entity: str | None = None) -> 
         score += sum(2 for name in mapping if spec.field(name).signature)
         if "crm_id" in mapping or "opportunity_crm_id" in mapping:
             score += 1
-        score += sum(3 for word in spec.file_words if word in stem)
+        score += sum(5 for word in spec.file_words if word in stem)
         if (
             spec.name == "opportunity_history"
             and ("history" in stem or "stage" in stem)
