@@ -37,6 +37,32 @@ SLOW_BLOCK_ROWS = 20_000
 HEAD_ROWS = 60
 TAIL_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
+NON_LATIN = (
+    "cp1251",
+    "koi8",
+    "mac-cyrillic",
+    "cp866",
+    "iso8859-5",
+    "shift",
+    "cp932",
+    "euc",
+    "gb",
+    "big5",
+    "cp949",
+    "hz",
+    "iso2022",
+    "cp1253",
+    "cp1255",
+    "cp1256",
+    "tis",
+    "cp874",
+    "iso8859-7",
+    "iso8859-8",
+    "iso8859-6",
+    "cp1258",
+    "utf-16",
+    "utf-32",
+)
 
 JUNK = re.compile(
     r"^\s*(copyright\b|\(c\)|©|confidential|generated\s+(by|on|at)|grand\s+totals?|"
@@ -121,14 +147,22 @@ def detect_encoding(raw: bytes, name: str) -> tuple[str, int]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw[:200_000]).best()
-    if best is None or best.encoding is None:
+    encoding = (best.encoding or "").lower().replace("_", "-") if best is not None else ""
+    if encoding.startswith(NON_LATIN) and best is not None and best.chaos < 0.1:
+        return encoding, 0
+    # Western exports that are not UTF-8 come from Excel on Windows (Windows-1252).
+    # On short samples the detector often names a sibling code page (cp775, cp850)
+    # that turns "é" or "€" into other letters, so Windows-1252 wins when it fits.
+    try:
+        raw.decode("cp1252")
+        return "cp1252", 0
+    except UnicodeDecodeError:
+        pass
+    if not encoding:
         raise SourceError(
             f"{name} is not a text file Workbench can read (its encoding cannot be told). "
             "Export it again as CSV UTF-8 or as Excel .xlsx."
         )
-    encoding = best.encoding.lower().replace("_", "-")
-    if encoding in ("ascii", "utf-8"):
-        encoding = "cp1252"  # a stray byte in otherwise plain text: Excel on Windows
     return encoding, 0
 
 
