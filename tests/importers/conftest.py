@@ -33,3 +33,9 @@ def write_opportunities_csv(path: Path, rows: int, *, start: int = 0) -> Path:
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def opportunities_csv():
+    """The generator of Salesforce API-name opportunity exports (see above)."""
+    return write_opportunities_csv

@@ -136,7 +136,7 @@ def detect_encoding(raw: bytes, name: str) -> tuple[str, int]:
     if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
         return "utf-16", 0
     cut = raw
-    for _ in range(4):
+    for _ in range(4 if len(raw) >= BLOCK_BYTES else 1):
         try:
             cut.decode("utf-8")
             return "utf-8", 0
@@ -166,15 +166,26 @@ def detect_encoding(raw: bytes, name: str) -> tuple[str, int]:
     return encoding, 0
 
 
-def transcode(path: Path, encoding: str, folder: Path) -> Path:
-    """Copy ``path`` to a UTF-8 file in ``folder`` (streaming; bad bytes become U+FFFD)."""
+def transcode(path: Path, encoding: str, folder: Path, *, cr_lines: bool = False) -> Path:
+    """Copy ``path`` to a UTF-8 file in ``folder`` (streaming; bad bytes become U+FFFD).
+
+    ``cr_lines``: the file ends its lines with a bare CR (Excel's "CSV (Macintosh)");
+    they become LF.
+    """
     target = folder / (path.stem + ".utf8.csv")
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     with path.open("rb") as src, target.open("wb") as dst:
         while chunk := src.read(BLOCK_BYTES):
-            dst.write(decoder.decode(chunk).encode("utf-8"))
+            text = decoder.decode(chunk)
+            dst.write((text.replace("\r", "\n") if cr_lines else text).encode("utf-8"))
         dst.write(decoder.decode(b"", final=True).encode("utf-8"))
     return target
+
+
+def _bare_cr_lines(raw: bytes) -> bool:
+    """Whether lines end with CR alone (more bare CRs than LFs in the sample)."""
+    bare = raw.count(b"\r") - raw.count(b"\r\n")
+    return bare > 0 and bare > raw.count(b"\n")
 
 
 # --------------------------------------------------------------------------- header
@@ -264,7 +275,10 @@ def sniff_delimiter(lines: list[str]) -> str:
     best, best_score = ",", -1.0
     sample = [ln for ln in lines if ln.strip()][:HEAD_ROWS]
     for delimiter in DELIMITERS:
-        widths = [len(r) for r in csv.reader(sample, delimiter=delimiter)]
+        try:
+            widths = [len(r) for r in csv.reader(sample, delimiter=delimiter)]
+        except csv.Error:
+            continue
         if not widths:
             continue
         counts: dict[int, int] = {}
@@ -291,8 +305,9 @@ class CsvSource:
         if raw.startswith(b"PK\x03\x04"):
             raise SourceError(f"{path.name} is a zip or Excel file, not CSV text.")
         self.encoding, bom = detect_encoding(raw, path.name)
-        if self.encoding not in ("utf-8",):
-            self.text_path = transcode(path, self.encoding, workdir)
+        cr_lines = self.encoding != "utf-16" and _bare_cr_lines(raw)
+        if self.encoding not in ("utf-8",) or cr_lines:
+            self.text_path = transcode(path, self.encoding, workdir, cr_lines=cr_lines)
             with self.text_path.open("rb") as fh:
                 raw = fh.read(BLOCK_BYTES)
             bom = 3 if raw.startswith(codecs.BOM_UTF8) else 0
@@ -390,12 +405,6 @@ class CsvSource:
     def _fast_blocks(self) -> Iterator[tuple[Block, float]]:
         width = len(self.columns)
         names = [f"c{i}" for i in range(width)]
-        invalid: list[str] = []
-
-        def on_invalid(row: pa_csv.InvalidRow) -> str:
-            invalid.append(row.text or "")
-            return "skip"
-
         window = _Range(self.text_path, self.data_start, self.footer_start)
         span = max(1, self.footer_start - self.data_start)
         row = self.header_row + 2
@@ -409,7 +418,6 @@ class CsvSource:
                     delimiter=self.delimiter,
                     newlines_in_values=True,
                     ignore_empty_lines=False,
-                    invalid_row_handler=on_invalid,
                 ),
                 convert_options=pa_csv.ConvertOptions(
                     column_types={n: pa.string() for n in names},
@@ -417,17 +425,15 @@ class CsvSource:
                     quoted_strings_can_be_null=False,
                 ),
             )
+            # A row of another width, a blank line or bad UTF-8 raises ArrowInvalid: the
+            # csv module then reads the file, padding, flagging and replacing as needed.
             for batch in reader:
-                if invalid:
-                    raise NeedsSlowPath()
                 n = batch.num_rows
                 if n == 0:
                     continue
                 cols = [batch.column(i) for i in range(width)]
                 yield Block(cols, list(range(row, row + n))), (window.pos - self.data_start) / span
                 row += n
-            if invalid:
-                raise NeedsSlowPath()
         except pa.ArrowInvalid:
             raise NeedsSlowPath() from None
         finally:
