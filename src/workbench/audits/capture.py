@@ -10,9 +10,10 @@ hypercare). Unrecorded conversations are counted by the reason the log gives.
 
 What no vendor shows: meetings and calls the CRM has (activities of kind event, call
 or meeting, tied to an account, opportunity or contact) that match no recording. An
-activity matches a platform meeting when they share the opportunity, the account or
-the person (activity owner = meeting host), fall on the same UTC day, and, when the
-activity has a start time, start within ``match_minutes`` of each other.
+activity matches a platform meeting when they share the opportunity or the account,
+fall on the same UTC day, and, when the activity has a start time, start within
+``match_minutes`` (60) of each other. The person alone (activity owner = meeting
+host) is too weak: a rep has several meetings a day, and any of them would match.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class CaptureOptions:
     hypercare_red_flag: float = 0.80
     hypercare: bool = False
     weekly_trigger: float = 0.85
-    match_minutes: int = 120
+    match_minutes: int = 60
 
     @property
     def flag_below(self) -> float:
@@ -226,8 +227,8 @@ def run_capture(
 
 def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLoggedGap:
     rule = (
-        f"same opportunity, account or person (activity owner = meeting host), same UTC "
-        f"day, and starts within {opts.match_minutes} minutes when the activity has a time"
+        f"same opportunity or account, same UTC day, and starts within "
+        f"{opts.match_minutes} minutes when the activity has a time"
     )
     acts = data.table("activities")
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
@@ -261,7 +262,6 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
     for act_key, meet_key in (
         ("opportunity_crm_id", "opportunity_crm_id"),
         ("account_crm_id", "account_crm_id"),
-        ("owner_crm_id", "host_crm_id"),
     ):
         r = meetings.loc[meetings[meet_key].notna(), [meet_key, *right_cols]].rename(
             columns={meet_key: act_key, "moment": "m_moment", "is_recorded": "m_recorded"}

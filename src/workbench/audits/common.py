@@ -127,6 +127,12 @@ class Window:
     def trailing(cls, as_of: date, days: int) -> Window:
         return cls(as_of - timedelta(days=days - 1), as_of)
 
+    @classmethod
+    def complete_weeks(cls, as_of: date, weeks: int) -> Window:
+        """The last ``weeks`` whole Monday-Sunday weeks up to ``as_of`` (its week if Sunday)."""
+        end = as_of - timedelta(days=(as_of.weekday() + 1) % 7)
+        return cls(end - timedelta(days=7 * weeks - 1), end)
+
     def label(self) -> str:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 

@@ -9,17 +9,20 @@ records sharing a normalised-name token at the start or end, a three-letter pref
 or suffix of the compact name, or a domain. Within a block rapidfuzz's ``cdist``
 compares token-sorted names (the ``token_sort_ratio`` idea) in C on both cores;
 oversized blocks are cut into overlapping windows of the sorted names (a sorted
-neighbourhood). A pair is a duplicate when
+neighbourhood). Candidates scoring at least ``candidate_threshold`` go to the
+judge. A pair is a duplicate when
 
 - the normalised names are identical, or
-- the domains are identical and the names are at least ``domain_name_threshold``
+- the websites share a domain and the names are at least ``domain_name_threshold``
   similar (or one name contains the domain's label, e.g. "IBM" for ibm.com), or
-- the names are at least ``name_threshold`` similar, carry the same numbers
-  ("Test 1" is not "Test 2"), and do not have two different domains (then the
-  names must be at least ``conflicting_domain_threshold`` similar).
+- the names hold the same words in another order, the same letters spaced
+  differently, or differ in one word by a typing slip (two neighbouring letters
+  swapped, a letter dropped or doubled inside the word), carry the same numbers
+  ("Test 1" is not "Test 2"), and the records do not have two different websites.
 
-Duplicate pairs are joined into clusters (union-find); every pair says which fields
-matched and how closely.
+A fuzzy score alone never decides: "Hill Medical" and "Hall Medical" score 92 and
+are two companies. Duplicate pairs are joined into clusters (union-find); every pair
+says which fields matched and how closely.
 """
 
 from __future__ import annotations
@@ -55,9 +58,8 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 class DedupOptions:
     """Similarity thresholds (0-100) for account duplicates; see the module docstring."""
 
-    name_threshold: float = 90.0
+    candidate_threshold: float = 80.0
     domain_name_threshold: float = 60.0
-    conflicting_domain_threshold: float = 97.0
     max_block: int = 4000
 
 
@@ -229,7 +231,7 @@ def find_duplicate_accounts(
         if k % 200 == 0:
             progress.update(0.1 + 0.7 * k / max(len(fuzzy_blocks), 1), "Comparing account names")
         candidates |= _candidate_pairs(
-            sorted_names, block, options.name_threshold, options.max_block
+            sorted_names, block, options.candidate_threshold, options.max_block
         )
     progress.update(0.85, "Judging candidate pairs")
 
@@ -257,6 +259,59 @@ def find_duplicate_accounts(
     return sorted(clusters.values(), key=lambda c: (-c.size, c.ids[0]))
 
 
+def typing_slip(a: str, b: str) -> str | None:
+    """How ``b`` is ``a`` mistyped: two neighbouring letters swapped, one letter dropped or
+    doubled inside the word (never the first letter, and a drop or insertion never at
+    the last); None otherwise. A single substituted letter does not count: in a short
+    name it usually makes another word (Hill / Hall, Ford / Fort)."""
+    if a == b or min(len(a), len(b)) < 3:
+        return None
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        if (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and diff[0] >= 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        ):
+            return f"letters swapped ('{a}' / '{b}')"
+        return None
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if len(longer) - len(shorter) != 1:
+        return None
+    k = next((k for k in range(len(shorter)) if longer[k] != shorter[k]), len(shorter))
+    if 1 <= k <= len(longer) - 2 and longer[:k] + longer[k + 1 :] == shorter:
+        kind = "letter doubled" if longer[k] in (longer[k - 1], longer[k + 1]) else "letter dropped"
+        return f"{kind} ('{a}' / '{b}')"
+    return None
+
+
+def name_match(name_a: str, name_b: str) -> str | None:
+    """Why two normalised names are the same company's, or None (see the module docstring)."""
+    if not name_a or not name_b:
+        return None
+    if name_a == name_b:
+        return f"name identical after normalising ('{name_a}')"
+    tokens_a, tokens_b = name_a.split(), name_b.split()
+    if sorted(tokens_a) == sorted(tokens_b):
+        return f"same words in another order ('{name_a}' / '{name_b}')"
+    if name_a.replace(" ", "") == name_b.replace(" ", ""):
+        return f"same name spaced differently ('{name_a}' / '{name_b}')"
+    only_a = [t for t in tokens_a if t not in tokens_b]
+    only_b = [t for t in tokens_b if t not in tokens_a]
+    if (
+        len(only_a) == 1
+        and len(only_b) == 1
+        and len(tokens_a) == len(tokens_b)
+        and not _DIGITS.search(only_a[0] + only_b[0])
+    ):
+        slip = typing_slip(only_a[0], only_b[0])
+        if slip:
+            return f"name with a typing slip: {slip}"
+    return None
+
+
 def _judge(
     i: int, j: int, crm_ids, norm, sorted_names, digits, domains, options: DedupOptions
 ) -> DuplicatePair | None:
@@ -265,25 +320,19 @@ def _judge(
         return None
     score = float(fuzz.ratio(sorted_names[i], sorted_names[j])) if name_a and name_b else 0.0
     same_domain = bool(domains[i]) and domains[i] == domains[j]
+    conflicting = bool(domains[i]) and bool(domains[j]) and not same_domain
     matched: list[str] = []
-    duplicate = False
-    if name_a and name_a == name_b:
-        matched.append(f"name identical after normalising ('{name_a}')")
-        duplicate = True
-    elif name_a and name_b and score >= options.name_threshold and digits[i] == digits[j]:
-        conflicting = bool(domains[i]) and bool(domains[j]) and not same_domain
-        if not conflicting or score >= options.conflicting_domain_threshold:
-            matched.append(f"name {score:.0f}% similar ('{name_a}' / '{name_b}')")
-            duplicate = True
+    why = name_match(name_a, name_b)
+    if why and (not conflicting or name_a == name_b) and digits[i] == digits[j]:
+        matched.append(why)
     if same_domain:
         label = domains[i].split(".")[0]
         contains = label and (label in name_a.replace(" ", "") or label in name_b.replace(" ", ""))
-        if duplicate or score >= options.domain_name_threshold or contains:
+        if matched or score >= options.domain_name_threshold or contains:
             if not matched:
                 matched.append(f"name {score:.0f}% similar ('{name_a}' / '{name_b}')")
             matched.append(f"website domain identical ({domains[i]})")
-            duplicate = True
-    if not duplicate:
+    if not matched:
         return None
     a, b = str(crm_ids[i]), str(crm_ids[j])
     return DuplicatePair(a=min(a, b), b=max(a, b), name_similarity=round(score, 1), matched=matched)

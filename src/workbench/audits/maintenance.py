@@ -164,7 +164,11 @@ def _managers(data: AuditData) -> pd.DataFrame:
 
 def _usage_window(data: AuditData, days: int) -> tuple[pd.DataFrame, Window]:
     usage = data.table("usage")
-    window = Window.trailing(data.as_of, days)
+    window = (
+        Window.complete_weeks(data.as_of, days // 7)
+        if days % 7 == 0
+        else Window.trailing(data.as_of, days)
+    )
     inside = usage["day_ts"].between(pd.Timestamp(window.start), pd.Timestamp(window.end))
     return usage[inside], window
 
@@ -336,7 +340,7 @@ class _Checks:
             reps &= active
         if not reps:
             return _not_measurable("No active reps owning open opportunities.")
-        window = Window.trailing(self.data.as_of, 28)
+        window = Window.complete_weeks(self.data.as_of, 4)
         start = pd.Timestamp(window.start)
         recent = subs[
             subs["submitted"].between(start, pd.Timestamp(window.end) + pd.Timedelta(days=1))

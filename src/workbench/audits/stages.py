@@ -53,13 +53,17 @@ class StageProfile:
 
 
 def stage_definitions(data: AuditData) -> list[StageDefinition]:
-    raw = setting(data.eng, "stage_definitions", [])
+    """The agreed stage list: ``audits.stage_definitions``, else the demo's ``demo.stages``."""
+    raw = setting(data.eng, "stage_definitions", None)
+    if raw is None:
+        raw = data.eng.setting("demo.stages", [])
     result = []
     for item in raw if isinstance(raw, list) else []:
-        if isinstance(item, dict) and item.get("name"):
+        name = (item.get("name") or item.get("stage")) if isinstance(item, dict) else None
+        if name:
             result.append(
                 StageDefinition(
-                    name=str(item["name"]),
+                    name=str(name),
                     probability=item.get("probability"),
                     forecast_category=item.get("forecast_category"),
                     is_closed=item.get("is_closed"),
