@@ -43,19 +43,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--title", default="")
     p.add_argument("--attendee", action="append", default=[], metavar="NAME")
     p.add_argument("--notes", default="")
-    p.add_argument("--confirm", action="append", default=[], metavar="TYPE:KEY",
-                   help="item confirmed: finding:12, intake:crm, definition:tracker, "
-                   "criterion:win_rate (repeat)")
-    p.add_argument("--correct", action="append", default=[], metavar="TYPE:KEY=VALUE",
-                   help='item corrected with the right value: intake:team_sizes="reps=52", '
-                   "criterion:win_rate.target=30, finding:12=\"38 duplicates, not 52\" (repeat)")
+    p.add_argument(
+        "--confirm",
+        action="append",
+        default=[],
+        metavar="TYPE:KEY",
+        help="item confirmed: finding:12, intake:crm, definition:tracker, "
+        "criterion:win_rate (repeat)",
+    )
+    p.add_argument(
+        "--correct",
+        action="append",
+        default=[],
+        metavar="TYPE:KEY=VALUE",
+        help='item corrected with the right value: intake:team_sizes="reps=52", '
+        'criterion:win_rate.target=30, finding:12="38 duplicates, not 52" (repeat)',
+    )
     add_json_argument(p)
     p.set_defaults(handler=cmd_meeting)
 
     p = sub.add_parser("intake", help="show or set intake items")
     add_file_argument(p)
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="set an item (lists: comma-separated; team sizes: reps=40,managers=6)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set an item (lists: comma-separated; team sizes: reps=40,managers=6)",
+    )
     p.add_argument("--status", choices=INPUT_STATUSES, help="status of the items set")
     p.add_argument("--source", help="where the values come from (e.g. 'intake form 2026-11-12')")
     add_json_argument(p)
@@ -110,12 +125,28 @@ def status_dict(eng) -> dict:
         "engagement_type": s.engagement_type,
         "as_of": s.as_of,
         "phase": asdict(s.phase),
-        "gates": [{"name": g.name, "phase": g.phase, "subphase": g.subphase, "met": g.met,
-                   "reasons": g.reasons} for g in s.gates],
+        "gates": [
+            {
+                "name": g.name,
+                "phase": g.phase,
+                "subphase": g.subphase,
+                "met": g.met,
+                "reasons": g.reasons,
+            }
+            for g in s.gates
+        ],
         "findings": s.findings,
         "inputs": s.inputs,
-        "checklist": [{"phase": p.phase, "name": p.name, "done": p.done, "total": p.total,
-                       "subphases": p.subphases} for p in s.checklist],
+        "checklist": [
+            {
+                "phase": p.phase,
+                "name": p.name,
+                "done": p.done,
+                "total": p.total,
+                "subphases": p.subphases,
+            }
+            for p in s.checklist
+        ],
         "next_meeting": s.next_meeting,
         "last_meeting": s.last_meeting,
         "freshness": s.freshness,
@@ -132,10 +163,13 @@ def cmd_status(args: argparse.Namespace) -> int:
         emit_json(data)
         return 0
     phase = data["phase"]
-    extra = " (set by hand)" if phase["overridden"] else (" (all gates met)" if phase["closed"]
-                                                          else "")
-    print(f"{data['customer']}  ({data['project_kind']}, {data['engagement_type']}), "
-          f"as of {data['as_of']}")
+    extra = (
+        " (set by hand)" if phase["overridden"] else (" (all gates met)" if phase["closed"] else "")
+    )
+    print(
+        f"{data['customer']}  ({data['project_kind']}, {data['engagement_type']}), "
+        f"as of {data['as_of']}"
+    )
     print(f"Phase {phase['number']}: {phase['name']}{extra}")
     print("Gates:")
     for g in data["gates"]:
@@ -151,8 +185,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     for name, counts in data["inputs"].items():
         print(f"{name.capitalize():<12} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     nm = data["next_meeting"]
-    print(f"Next meeting: {nm.date} {nm.kind} {nm.title}".rstrip() if nm else
-          "Next meeting: none booked")
+    print(
+        f"Next meeting: {nm.date} {nm.kind} {nm.title}".rstrip()
+        if nm
+        else "Next meeting: none booked"
+    )
     print(f"Hypercare: {data['hypercare']['decision']}")
     print("Data freshness:" if data["freshness"] else "Data freshness: nothing imported yet")
     for fr in data["freshness"]:
@@ -180,17 +217,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(item)
     else:
-        print(f"{item.key} {item.title}: {item.status}"
-              + (f", owner {item.owner}" if item.owner else "")
-              + (f", due {item.due_date}" if item.due_date else "")
-              + (f", done {item.done_date}" if item.done_date else ""))
+        print(
+            f"{item.key} {item.title}: {item.status}"
+            + (f", owner {item.owner}" if item.owner else "")
+            + (f", due {item.due_date}" if item.due_date else "")
+            + (f", done {item.done_date}" if item.done_date else "")
+        )
     return 0
 
 
 def _split_correction(text: str) -> tuple[str, str]:
     if "=" not in text:
-        raise WorkbenchError(f"--correct {text!r}: write TYPE:KEY=VALUE, e.g. "
-                             'intake:team_sizes="reps=52, managers=6".')
+        raise WorkbenchError(
+            f"--correct {text!r}: write TYPE:KEY=VALUE, e.g. "
+            'intake:team_sizes="reps=52, managers=6".'
+        )
     ref, value = text.split("=", 1)
     return ref.strip(), value.strip().strip('"')
 
@@ -199,14 +240,23 @@ def cmd_meeting(args: argparse.Namespace) -> int:
     corrections = [_split_correction(c) for c in args.correct]
     with opened(args.file) as eng:
         meeting = lc.record_meeting(
-            eng, args.kind, args.date, title=args.title, attendees=args.attendee,
-            notes=args.notes, confirms=args.confirm, corrections=corrections)
+            eng,
+            args.kind,
+            args.date,
+            title=args.title,
+            attendees=args.attendee,
+            notes=args.notes,
+            confirms=args.confirm,
+            corrections=corrections,
+        )
     if args.json:
         emit_json(meeting)
     else:
-        print(f"Recorded {meeting.kind} meeting {meeting.id} on {meeting.held_on}: "
-              f"{sum(i.action == 'confirmed' for i in meeting.items)} confirmed, "
-              f"{sum(i.action == 'corrected' for i in meeting.items)} corrected.")
+        print(
+            f"Recorded {meeting.kind} meeting {meeting.id} on {meeting.held_on}: "
+            f"{sum(i.action == 'confirmed' for i in meeting.items)} confirmed, "
+            f"{sum(i.action == 'corrected' for i in meeting.items)} corrected."
+        )
     return 0
 
 
@@ -234,20 +284,28 @@ def cmd_intake(args: argparse.Namespace) -> int:
         if i.section != section:
             section = i.section
             print(section)
-        value = ", ".join(i.value) if isinstance(i.value, list) else (
-            ", ".join(f"{k}={v}" for k, v in i.value.items()) if isinstance(i.value, dict)
-            else ("" if i.value is None else str(i.value)))
-        print(f"  {i.key:<22} {i.status:<10} {value or '-'}"
-              + (f"  [{i.source}]" if i.source else ""))
+        value = (
+            ", ".join(i.value)
+            if isinstance(i.value, list)
+            else (
+                ", ".join(f"{k}={v}" for k, v in i.value.items())
+                if isinstance(i.value, dict)
+                else ("" if i.value is None else str(i.value))
+            )
+        )
+        print(
+            f"  {i.key:<22} {i.status:<10} {value or '-'}" + (f"  [{i.source}]" if i.source else "")
+        )
     return 0
 
 
 def cmd_define(args: argparse.Namespace) -> int:
-    changing = args.approve or args.withdraw or args.text or args.note is not None \
-        or args.approver
+    changing = args.approve or args.withdraw or args.text or args.note is not None or args.approver
     if changing and not args.term:
-        raise WorkbenchError("Name the term to change, e.g. workbench define FILE "
-                             "deal_risk_score --approve --approver 'Dana Lee (CRO)'.")
+        raise WorkbenchError(
+            "Name the term to change, e.g. workbench define FILE "
+            "deal_risk_score --approve --approver 'Dana Lee (CRO)'."
+        )
     with opened(args.file, read_only=not changing) as eng:
         if changing:
             kw: dict = {}
@@ -272,24 +330,30 @@ def cmd_define(args: argparse.Namespace) -> int:
         emit_json(defs)
         return 0
     for d in defs:
-        state = f"approved by {d.approver or '?'} on {d.approved_on}" if d.approved else \
-            "not approved"
+        state = (
+            f"approved by {d.approver or '?'} on {d.approved_on}" if d.approved else "not approved"
+        )
         print(f"{d.key:<26} {d.term}: {state}{'' if d.required else ' (optional)'}")
         print(f"    {d.definition}")
     return 0
 
 
 def cmd_criteria(args: argparse.Namespace) -> int:
-    fields = {k: getattr(args, k) for k in ("baseline", "target", "current", "status")
-              if getattr(args, k) is not None}
+    fields = {
+        k: getattr(args, k)
+        for k in ("baseline", "target", "current", "status")
+        if getattr(args, k) is not None
+    }
     if args.source is not None:
         fields["baseline_source"] = args.source
     if args.include or args.exclude:
         fields["included"] = bool(args.include)
     changing = bool(fields) or bool(args.kpi)
     if changing and not args.key:
-        raise WorkbenchError("Name the criterion to change, e.g. workbench criteria FILE "
-                             "win_rate --baseline 21 --target 25.")
+        raise WorkbenchError(
+            "Name the criterion to change, e.g. workbench criteria FILE "
+            "win_rate --baseline 21 --target 25."
+        )
     with opened(args.file, read_only=not changing) as eng:
         if changing:
             with eng.atomic():
@@ -304,13 +368,20 @@ def cmd_criteria(args: argparse.Namespace) -> int:
         emit_json(items)
         return 0
     for c in items:
+
         def fmt(v):
             return "-" if v is None else f"{v:g}"
-        print(f"{c.key:<22} {c.kpi} ({c.unit}){'' if c.included else ' [excluded]'}: "
-              f"baseline {fmt(c.baseline)}, target {fmt(c.target)}, current {fmt(c.current)}"
-              + (f"  [baseline: {c.baseline_source}]" if c.baseline_source else "")
-              + (f"  (playbook suggests {c.suggested_target:g})"
-                 if c.target is None and c.suggested_target is not None else ""))
+
+        print(
+            f"{c.key:<22} {c.kpi} ({c.unit}){'' if c.included else ' [excluded]'}: "
+            f"baseline {fmt(c.baseline)}, target {fmt(c.target)}, current {fmt(c.current)}"
+            + (f"  [baseline: {c.baseline_source}]" if c.baseline_source else "")
+            + (
+                f"  (playbook suggests {c.suggested_target:g})"
+                if c.target is None and c.suggested_target is not None
+                else ""
+            )
+        )
     return 0
 
 
@@ -357,8 +428,10 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
         if item.subphase != subphase:
             subphase = item.subphase
             print(f"{subphase}")
-        print(f"  [{item.status:<11}] {item.key:<22} {item.title}"
-              + (f" (computed: {item.computed})" if item.computed else ""))
+        print(
+            f"  [{item.status:<11}] {item.key:<22} {item.title}"
+            + (f" (computed: {item.computed})" if item.computed else "")
+        )
     a = data["adoption"]
     print(f"Hypercare from {a.start or '-'}: {a.decision}")
     for reason in a.reasons:

@@ -100,8 +100,16 @@ def load_usage(eng: Engagement) -> Usage:
         if not key:
             continue
         users[key] = roles.get(uid or "", roles.get((email or "").lower(), False))
-        rows.append((key, date.fromisoformat(day[:10]), logins or 0, reviewed or 0,
-                     comments or 0, views or 0))
+        rows.append(
+            (
+                key,
+                date.fromisoformat(day[:10]),
+                logins or 0,
+                reviewed or 0,
+                comments or 0,
+                views or 0,
+            )
+        )
     return Usage(users, rows)
 
 
@@ -122,7 +130,8 @@ def week_metrics(eng: Engagement, usage: Usage, start: date, end: date) -> dict[
     active = {r[0] for r in week if r[2] > 0}
     out["weekly_active_users"] = (
         (100.0 * len(active) / licensed, f"{len(active)} of {licensed} licensed users logged in")
-        if licensed and usage.rows else (None, "no platform usage imported")
+        if licensed and usage.rows
+        else (None, "no platform usage imported")
     )
     access_days: dict[str, set[date]] = {m: set() for m in managers}
     reviews_by_managers = 0
@@ -141,40 +150,60 @@ def week_metrics(eng: Engagement, usage: Usage, start: date, end: date) -> dict[
         avg = sum(len(d) for d in access_days.values()) / len(managers)
         weekly = sum(1 for d in access_days.values() if d)
         out["manager_dashboard_access"] = (
-            avg, f"{len(managers)} managers; {weekly} opened a dashboard this week")
-        out["managers_with_dashboard"] = (100.0 * weekly / len(managers),
-                                          f"{weekly} of {len(managers)} managers")
-        out["managers_coaching"] = (100.0 * len(coaching) / len(managers),
-                                    f"{len(coaching)} of {len(managers)} managers left comments")
+            avg,
+            f"{len(managers)} managers; {weekly} opened a dashboard this week",
+        )
+        out["managers_with_dashboard"] = (
+            100.0 * weekly / len(managers),
+            f"{weekly} of {len(managers)} managers",
+        )
+        out["managers_coaching"] = (
+            100.0 * len(coaching) / len(managers),
+            f"{len(coaching)} of {len(managers)} managers left comments",
+        )
     else:
         for k in ("manager_dashboard_access", "managers_with_dashboard", "managers_coaching"):
             out[k] = (None, "no managers found (import users with roles)")
     if reps:
-        out["rep_self_review"] = (rep_reviews / len(reps),
-                                  f"{rep_reviews} calls reviewed by {len(reps)} reps")
-        out["manager_reviews"] = (reviews_by_managers / len(reps),
-                                  f"{reviews_by_managers} reviews by managers for {len(reps)} reps")
+        out["rep_self_review"] = (
+            rep_reviews / len(reps),
+            f"{rep_reviews} calls reviewed by {len(reps)} reps",
+        )
+        out["manager_reviews"] = (
+            reviews_by_managers / len(reps),
+            f"{reviews_by_managers} reviews by managers for {len(reps)} reps",
+        )
     else:
         out["rep_self_review"] = out["manager_reviews"] = (None, "no rep usage imported")
 
     a, b = start.isoformat(), (end + timedelta(days=1)).isoformat()
     total, recorded = eng.conn.execute(
         "SELECT count(*), coalesce(sum(is_recorded = 1), 0) FROM meetings "
-        "WHERE is_external = 1 AND started_at >= ? AND started_at < ?", (a, b)
+        "WHERE is_external = 1 AND started_at >= ? AND started_at < ?",
+        (a, b),
     ).fetchone()
     out["recording_coverage"] = (
         (100.0 * recorded / total, f"{recorded} of {total} external meetings recorded")
-        if total else (None, "no external meetings imported for this week")
+        if total
+        else (None, "no external meetings imported for this week")
     )
-    submitters = {o for (o,) in eng.conn.execute(
-        "SELECT DISTINCT owner_crm_id FROM forecast_submissions "
-        "WHERE submitted_at >= ? AND submitted_at < ?", (a, b))}
+    submitters = {
+        o
+        for (o,) in eng.conn.execute(
+            "SELECT DISTINCT owner_crm_id FROM forecast_submissions "
+            "WHERE submitted_at >= ? AND submitted_at < ?",
+            (a, b),
+        )
+    }
     expected = {k for k in reps} | submitters
     any_submissions = eng.conn.execute("SELECT count(*) FROM forecast_submissions").fetchone()[0]
     out["forecast_compliance"] = (
-        (100.0 * len(submitters & expected) / len(expected),
-         f"{len(submitters)} of {len(expected)} reps submitted a forecast")
-        if any_submissions and expected else (None, "no forecast submissions imported")
+        (
+            100.0 * len(submitters & expected) / len(expected),
+            f"{len(submitters)} of {len(expected)} reps submitted a forecast",
+        )
+        if any_submissions and expected
+        else (None, "no forecast submissions imported")
     )
     return out
 
@@ -194,9 +223,17 @@ def _kpi(spec: AdoptionSpec, week: int, measured: tuple, agreed: dict[str, float
     if spec.key in agreed and spec.weekly_targets:
         target = min(target, spec.target_for_week(week))
     met = value is not None and value >= target - 1e-9
-    red = value is not None and spec.is_red_flag(value)
-    return KpiValue(spec.key, spec.kpi, spec.unit, None if value is None else round(value, 2),
-                    target, met, red, detail)
+    red = value is not None and spec.is_red_flag(value, week)
+    return KpiValue(
+        spec.key,
+        spec.kpi,
+        spec.unit,
+        None if value is None else round(value, 2),
+        target,
+        met,
+        red,
+        detail,
+    )
 
 
 def adoption_report(eng: Engagement) -> AdoptionReport:
@@ -205,16 +242,20 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
     report = AdoptionReport(pb.kind, None, pb.hypercare_weeks)
     start = go_live(eng)
     if start is None:
-        report.reasons.append("No go-live date and no platform usage imported yet: set the "
-                              "go-live date and import the platform's usage export.")
+        report.reasons.append(
+            "No go-live date and no platform usage imported yet: set the "
+            "go-live date and import the platform's usage export."
+        )
         return report
     report.start = start.isoformat()
     today = eng.as_of()
     usage = load_usage(eng)
     has_meetings = eng.conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
     if not usage.rows and not has_meetings:
-        report.reasons.append(f"Go-live {start.isoformat()}, but no platform usage or meeting "
-                              "data imported yet: import them to measure adoption.")
+        report.reasons.append(
+            f"Go-live {start.isoformat()}, but no platform usage or meeting "
+            "data imported yet: import them to measure adoption."
+        )
         return report
     last_day = max(today, start)
     weeks = max(1, min(pb.hypercare_weeks + 8, math.ceil(((last_day - start).days + 1) / 7)))
@@ -227,8 +268,9 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
         report.weeks.append(AdoptionWeek(n, a.isoformat(), b.isoformat(), b <= today, kpis))
         for k in kpis if b <= today else []:
             if k.red_flag:
-                report.red_flags.append(f"Week {n}: {k.kpi} {k.value:g} {k.unit} "
-                                        f"(red flag below the playbook's floor)")
+                report.red_flags.append(
+                    f"Week {n}: {k.kpi} {k.value:g} {k.unit} (red flag below the playbook's floor)"
+                )
     done_weeks = [w for w in report.weeks if w.complete]
     report.complete = len(done_weeks) >= pb.hypercare_weeks
     if not report.complete:
@@ -236,7 +278,8 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
         report.decision = "in-progress"
         report.reasons.append(
             f"Hypercare runs {pb.hypercare_weeks} weeks from {start.isoformat()}; "
-            f"{len(done_weeks)} full week(s) done, {max(left, 0)} day(s) to go.")
+            f"{len(done_weeks)} full week(s) done, {max(left, 0)} day(s) to go."
+        )
         return report
     final = done_weeks[-1]
     misses = []
@@ -251,5 +294,6 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
     else:
         report.decision = "proceed-to-handoff"
         report.reasons.extend(
-            f"{k.kpi} {k.value:g} {k.unit} meets {k.target:g}" for k in final.kpis)
+            f"{k.kpi} {k.value:g} {k.unit} meets {k.target:g}" for k in final.kpis
+        )
     return report

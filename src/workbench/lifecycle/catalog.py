@@ -102,8 +102,19 @@ class AdoptionSpec:
     def target_for_week(self, week: int) -> float:
         return self.weekly_targets.get(week, self.target)
 
-    def is_red_flag(self, value: float) -> bool:
-        if self.red_flag_below is not None and value < self.red_flag_below:
+    weekly_red_flags: dict[int, float] = field(default_factory=dict)
+
+    def red_flag_for_week(self, week: int) -> float | None:
+        """The floor below which a week is a red flag (None: no floor that early)."""
+        if not self.weekly_red_flags:
+            return self.red_flag_below
+        if week in self.weekly_red_flags:
+            return self.weekly_red_flags[week]
+        return self.red_flag_below if week > max(self.weekly_red_flags) else None
+
+    def is_red_flag(self, value: float, week: int = 0) -> bool:
+        floor = self.red_flag_for_week(week) if week else self.red_flag_below
+        if floor is not None and value < floor:
             return True
         return self.red_flag_at_or_below is not None and value <= self.red_flag_at_or_below
 
@@ -196,6 +207,9 @@ def playbook(kind: str) -> Playbook:
                 red_flag_below=a.get("red_flag_below"),
                 red_flag_at_or_below=a.get("red_flag_at_or_below"),
                 weekly_targets={int(k): float(v) for k, v in a.get("weekly_targets", {}).items()},
+                weekly_red_flags={
+                    int(k): float(v) for k, v in a.get("weekly_red_flags", {}).items()
+                },
             )
             for a in data["adoption"]
         ),

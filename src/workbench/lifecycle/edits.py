@@ -20,9 +20,19 @@ from workbench.models import Engagement, now_iso
 from workbench.models import findings as findings_model
 
 MEETING_KINDS = (
-    "kickoff", "alignment", "vendor-demo", "config-plan", "compliance-review", "sign-off",
-    "engineering-handoff", "training", "office-hours", "check-in", "handoff",
-    "refinement-check-in", "other",
+    "kickoff",
+    "alignment",
+    "vendor-demo",
+    "config-plan",
+    "compliance-review",
+    "sign-off",
+    "engineering-handoff",
+    "training",
+    "office-hours",
+    "check-in",
+    "handoff",
+    "refinement-check-in",
+    "other",
 )
 ITEM_TYPES = ("finding", "intake", "definition", "criterion")
 CRITERION_FIELDS = ("baseline", "target", "current")
@@ -118,13 +128,29 @@ def _status(value: str, allowed: tuple[str, ...], what: str) -> str:
     return norm
 
 
-def _history(conn, item_type: str, ref: str, event: str, status: str | None, value: Any,
-             note: str = "", meeting_id: int | None = None) -> None:
+def _history(
+    conn,
+    item_type: str,
+    ref: str,
+    event: str,
+    status: str | None,
+    value: Any,
+    note: str = "",
+    meeting_id: int | None = None,
+) -> None:
     conn.execute(
         "INSERT INTO lc_item_history (item_type, item_ref, at, event, status, value, note, "
         "meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (item_type, ref, now_iso(), event, status,
-         None if value is None else json.dumps(value), note, meeting_id),
+        (
+            item_type,
+            ref,
+            now_iso(),
+            event,
+            status,
+            None if value is None else json.dumps(value),
+            note,
+            meeting_id,
+        ),
     )
 
 
@@ -175,8 +201,15 @@ def set_checklist_item(
             "updated_at=? WHERE key=?",
             (new_status, new_owner, due, done, new_note, now_iso(), key),
         )
-        _history(eng.conn, "checklist", key, "edited", new_status,
-                 {"owner": new_owner, "due_date": due, "done_date": done}, new_note)
+        _history(
+            eng.conn,
+            "checklist",
+            key,
+            "edited",
+            new_status,
+            {"owner": new_owner, "due_date": due, "done_date": done},
+            new_note,
+        )
 
     _run(eng, label, [RowScope("lc_checklist_items", "key = ?", (key,))], apply)
     return next(i for i in store.checklist(eng) if i.key == key)
@@ -210,8 +243,7 @@ def set_intake(
     label = f'Set intake "{item.label}"'
 
     def apply(eng: Engagement) -> None:
-        _write_intake(eng, key, new_value, new_status, new_source, new_note, meeting_id,
-                      "edited")
+        _write_intake(eng, key, new_value, new_status, new_source, new_note, meeting_id, "edited")
 
     _run(eng, label, [RowScope("lc_intake_items", "key = ?", (key,))], apply)
     return store.intake_item(eng, key)  # type: ignore[return-value]
@@ -221,8 +253,15 @@ def _write_intake(eng, key, value, status, source, note, meeting_id, event) -> N
     eng.conn.execute(
         "UPDATE lc_intake_items SET value=?, status=?, source=?, note=?, meeting_id=?, "
         "updated_at=? WHERE key=?",
-        (None if value is None else json.dumps(value), status, source, note, meeting_id,
-         now_iso(), key),
+        (
+            None if value is None else json.dumps(value),
+            status,
+            source,
+            note,
+            meeting_id,
+            now_iso(),
+            key,
+        ),
     )
     _history(eng.conn, "intake", key, event, status, value, note, meeting_id)
 
@@ -273,8 +312,16 @@ def set_definition(
             "note=?, status=?, meeting_id=coalesce(?, meeting_id), updated_at=? WHERE key=?",
             (text, int(ok), who, on, new_note, status, meeting_id, now_iso(), d.key),
         )
-        _history(eng.conn, "definition", d.key, "approved" if ok else "edited", status,
-                 {"definition": text, "approver": who, "approved_on": on}, new_note, meeting_id)
+        _history(
+            eng.conn,
+            "definition",
+            d.key,
+            "approved" if ok else "edited",
+            status,
+            {"definition": text, "approver": who, "approved_on": on},
+            new_note,
+            meeting_id,
+        )
 
     _run(eng, label, [RowScope("lc_definitions", "key = ?", (d.key,))], apply)
     return _definition_key(eng, d.key)
@@ -301,7 +348,8 @@ def set_criterion(
     c = crits[key]
     row = eng.conn.execute(
         "SELECT baseline, baseline_source, target, current, current_on FROM lc_criteria "
-        "WHERE key = ?", (key,)
+        "WHERE key = ?",
+        (key,),
     ).fetchone()
     base, source, tgt, cur, cur_on = row
     if baseline is not _UNSET:
@@ -327,15 +375,23 @@ def set_criterion(
             "current_on=?, included=?, status=?, note=?, updated_at=? WHERE key=?",
             (base, source or "", tgt, cur, cur_on, int(inc), new_status, new_note, now_iso(), key),
         )
-        _history(eng.conn, "criterion", key, "edited", new_status,
-                 {"baseline": base, "target": tgt, "current": cur, "included": inc}, new_note)
+        _history(
+            eng.conn,
+            "criterion",
+            key,
+            "edited",
+            new_status,
+            {"baseline": base, "target": tgt, "current": cur, "included": inc},
+            new_note,
+        )
 
     _run(eng, label, [RowScope("lc_criteria", "key = ?", (key,))], apply)
     return next(x for x in store.criteria(eng) if x.key == key)
 
 
-def add_criterion(eng: Engagement, key: str, kpi: str, unit: str = "",
-                  direction: str = "up") -> store.Criterion:
+def add_criterion(
+    eng: Engagement, key: str, kpi: str, unit: str = "", direction: str = "up"
+) -> store.Criterion:
     """Add a success criterion of the customer's own (not in the playbook)."""
     key = key.strip()
     if not key or not kpi.strip():
@@ -343,8 +399,9 @@ def add_criterion(eng: Engagement, key: str, kpi: str, unit: str = "",
     if any(c.key == key for c in store.criteria(eng)):
         raise WorkbenchError(f"There is already a success criterion {key!r}.")
     direction = _status(direction, ("up", "down"), "direction")
-    position = int(eng.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM lc_criteria")
-                   .fetchone()[0])
+    position = int(
+        eng.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM lc_criteria").fetchone()[0]
+    )
 
     def apply(eng: Engagement) -> None:
         eng.conn.execute(
@@ -353,8 +410,12 @@ def add_criterion(eng: Engagement, key: str, kpi: str, unit: str = "",
         )
         _history(eng.conn, "criterion", key, "added", "ASSUMED", {"kpi": kpi})
 
-    _run(eng, f'Add success criterion "{kpi.strip()}"',
-         [RowScope("lc_criteria", "key = ?", (key,))], apply)
+    _run(
+        eng,
+        f'Add success criterion "{kpi.strip()}"',
+        [RowScope("lc_criteria", "key = ?", (key,))],
+        apply,
+    )
     return next(x for x in store.criteria(eng) if x.key == key)
 
 
@@ -426,8 +487,11 @@ def record_meeting(
     if finding_ids:
         marks = ",".join("?" for _ in finding_ids)
         scopes.insert(0, RowScope("findings", f"id IN ({marks})", tuple(finding_ids)))
-    for table, item_type in (("lc_intake_items", "intake"), ("lc_definitions", "definition"),
-                             ("lc_criteria", "criterion")):
+    for table, item_type in (
+        ("lc_intake_items", "intake"),
+        ("lc_definitions", "definition"),
+        ("lc_criteria", "criterion"),
+    ):
         keys = sorted({p["key"] for p in plan if p["type"] == item_type})
         if keys:
             marks = ",".join("?" for _ in keys)
@@ -444,15 +508,21 @@ def record_meeting(
             _apply_action(eng, meeting_id, p)
         return meeting_id
 
-    label = f'Record {kind} meeting of {day}'
+    label = f"Record {kind} meeting of {day}"
     meeting_id = _run(eng, label, scopes, apply)
     return next(m for m in store.meetings(eng) if m.id == meeting_id)
 
 
-def _plan_action(eng: Engagement, item_type: str, key: str, field_name: str | None,
-                 action: str, value: Any) -> dict[str, Any]:
-    plan: dict[str, Any] = {"type": item_type, "key": key, "field": field_name,
-                            "action": action, "value": value}
+def _plan_action(
+    eng: Engagement, item_type: str, key: str, field_name: str | None, action: str, value: Any
+) -> dict[str, Any]:
+    plan: dict[str, Any] = {
+        "type": item_type,
+        "key": key,
+        "field": field_name,
+        "action": action,
+        "value": value,
+    }
     if item_type == "finding":
         try:
             finding_id = int(key)
@@ -460,8 +530,10 @@ def _plan_action(eng: Engagement, item_type: str, key: str, field_name: str | No
             raise WorkbenchError(f"finding:{key} is not a finding number.") from None
         findings_model.get_finding(eng, finding_id)  # raises a plain error when missing
         if action == "corrected" and not str(value or "").strip():
-            raise WorkbenchError(f"The correction of finding {finding_id} needs the right figure "
-                                 "or fact as its value.")
+            raise WorkbenchError(
+                f"The correction of finding {finding_id} needs the right figure "
+                "or fact as its value."
+            )
     elif item_type == "intake":
         item = store.intake_item(eng, key)
         if item is None:
@@ -469,8 +541,10 @@ def _plan_action(eng: Engagement, item_type: str, key: str, field_name: str | No
         if action == "corrected":
             plan["value"] = parse_intake_value(item, value)
         elif not item.is_filled:
-            raise WorkbenchError(f"intake:{key} has no value to confirm yet; record the right "
-                                 f"value as a correction (intake:{key}=VALUE).")
+            raise WorkbenchError(
+                f"intake:{key} has no value to confirm yet; record the right "
+                f"value as a correction (intake:{key}=VALUE)."
+            )
     elif item_type == "definition":
         plan["key"] = _definition_key(eng, key).key
         if action == "corrected" and not str(value or "").strip():
@@ -488,24 +562,38 @@ def _apply_action(eng: Engagement, meeting_id: int, p: dict[str, Any]) -> None:
     status = "CONFIRMED" if p["action"] == "confirmed" else "CORRECTED"
     note = f"{p['action']} in meeting {meeting_id}"
     if p["type"] == "finding":
-        findings_model.set_status(eng, int(p["key"]), status,
-                                  str(p["value"] or "") if status == "CORRECTED" else "",
-                                  meeting_id)
+        findings_model.set_status(
+            eng,
+            int(p["key"]),
+            status,
+            str(p["value"] or "") if status == "CORRECTED" else "",
+            meeting_id,
+        )
     elif p["type"] == "intake":
         item = store.intake_item(eng, p["key"])
         value = item.value if status == "CONFIRMED" else p["value"]
         source = item.source if status == "CONFIRMED" else f"meeting {meeting_id}"
-        _write_intake(eng, p["key"], value, status, source or f"meeting {meeting_id}", item.note,
-                      meeting_id, p["action"])
+        _write_intake(
+            eng,
+            p["key"],
+            value,
+            status,
+            source or f"meeting {meeting_id}",
+            item.note,
+            meeting_id,
+            p["action"],
+        )
     elif p["type"] == "definition":
         d = _definition_key(eng, p["key"])
         text = d.definition if status == "CONFIRMED" else str(p["value"]).strip()
         conn.execute(
             "UPDATE lc_definitions SET definition=?, status=?, meeting_id=?, updated_at=? "
-            "WHERE key=?", (text, status, meeting_id, now_iso(), d.key),
+            "WHERE key=?",
+            (text, status, meeting_id, now_iso(), d.key),
         )
-        _history(conn, "definition", d.key, p["action"], status, {"definition": text}, note,
-                 meeting_id)
+        _history(
+            conn, "definition", d.key, p["action"], status, {"definition": text}, note, meeting_id
+        )
     elif p["type"] == "criterion":
         if status == "CORRECTED":
             column = p["field"] or "baseline"
@@ -528,14 +616,27 @@ def _apply_action(eng: Engagement, meeting_id: int, p: dict[str, Any]) -> None:
                 (c.baseline, c.baseline_source, status, meeting_id, now_iso(), p["key"]),
             )
         c = next(x for x in store.criteria(eng) if x.key == p["key"])
-        _history(conn, "criterion", p["key"], p["action"], status,
-                 {"baseline": c.baseline, "target": c.target, "current": c.current}, note,
-                 meeting_id)
+        _history(
+            conn,
+            "criterion",
+            p["key"],
+            p["action"],
+            status,
+            {"baseline": c.baseline, "target": c.target, "current": c.current},
+            note,
+            meeting_id,
+        )
     conn.execute(
         "INSERT INTO lc_meeting_items (meeting_id, item_type, item_ref, action, value, note) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (meeting_id, p["type"], p["key"] + (f".{p['field']}" if p["field"] else ""),
-         p["action"], None if p["value"] is None else json.dumps(p["value"]), ""),
+        (
+            meeting_id,
+            p["type"],
+            p["key"] + (f".{p['field']}" if p["field"] else ""),
+            p["action"],
+            None if p["value"] is None else json.dumps(p["value"]),
+            "",
+        ),
     )
 
 
@@ -563,8 +664,12 @@ def set_phase_override(eng: Engagement, phase: int | None) -> None:
     """Pin the current phase by hand (None: back to the phase the gates compute)."""
     if phase is not None and phase not in (1, 2, 3, 4):
         raise WorkbenchError(f"Phase {phase!r} does not exist; use 1, 2, 3 or 4.")
-    _set_setting(eng, PHASE_OVERRIDE, phase,
-                 "Clear the phase override" if phase is None else f"Set the phase to {phase}")
+    _set_setting(
+        eng,
+        PHASE_OVERRIDE,
+        phase,
+        "Clear the phase override" if phase is None else f"Set the phase to {phase}",
+    )
 
 
 def set_go_live(eng: Engagement, day: str | date | None) -> None:

@@ -80,7 +80,10 @@ def definitions_approved(ctx: _Context) -> tuple[bool, str]:
     required = [d for d in ctx.definitions if d.required]
     missing = [d.term for d in required if not d.approved]
     if missing:
-        return False, f"{len(missing)} of {len(required)} required terms not approved: {_names(missing)}"
+        return (
+            False,
+            f"{len(missing)} of {len(required)} required terms not approved: {_names(missing)}",
+        )
     return True, f"all {len(required)} required terms approved"
 
 
@@ -95,15 +98,20 @@ def baselines_documented(ctx: _Context) -> tuple[bool, str]:
     if included and len(with_base) == len(included):
         return True, f"baselines recorded for all {len(included)} success criteria"
     missing = [c.kpi for c in included if c.baseline is None]
-    return False, ("no baselines audit run and no baseline for: " + _names(missing)) if missing \
-        else "no baselines audit run and no success criteria included"
+    return False, (
+        "no baselines audit run and no baseline for: " + _names(missing)
+    ) if missing else "no baselines audit run and no success criteria included"
 
 
 def selected_platform(eng: Engagement) -> tuple[str | None, str]:
     """The selected vendor and where that came from (evaluation tables, settings, intake)."""
-    tables = [r[0] for r in eng.conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-        "(name LIKE 'evaluation%' OR name LIKE 'eval\\_%' ESCAPE '\\')")]
+    tables = [
+        r[0]
+        for r in eng.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+            "(name LIKE 'evaluation%' OR name LIKE 'eval\\_%' ESCAPE '\\')"
+        )
+    ]
     saw_evaluation = bool(tables)
     for table in tables:
         cols = [r[1] for r in eng.conn.execute(f"PRAGMA table_info({table})")]
@@ -111,7 +119,8 @@ def selected_platform(eng: Engagement) -> tuple[str | None, str]:
         name = next((c for c in ("vendor", "vendor_name", "platform", "name") if c in cols), None)
         if flag and name:
             row = eng.conn.execute(
-                f"SELECT {name} FROM {table} WHERE {flag} = 1 LIMIT 1").fetchone()
+                f"SELECT {name} FROM {table} WHERE {flag} = 1 LIMIT 1"
+            ).fetchone()
             if row and row[0]:
                 return str(row[0]), f"evaluation ({table})"
     vendor = eng.setting("evaluation.selected_vendor")
@@ -137,15 +146,21 @@ def consent_approved(ctx: _Context) -> tuple[bool, str]:
     tick = next((c for c in ctx.checklist if c.key == "consent-approved"), None)
     if tick and tick.status == "done":
         return True, f"consent approval ticked on {tick.done_date}"
-    state = f"legal review is {item.value!r} ({item.status})" if item and item.is_filled \
+    state = (
+        f"legal review is {item.value!r} ({item.status})"
+        if item and item.is_filled
         else "legal review of recording consent not recorded"
+    )
     return False, state
 
 
 def success_criteria_set(ctx: _Context) -> tuple[bool, str]:
     included = [c for c in ctx.criteria if c.included]
-    missing = [f"{c.kpi} ({'baseline' if c.baseline is None else 'target'})"
-               for c in included if not c.is_set]
+    missing = [
+        f"{c.kpi} ({'baseline' if c.baseline is None else 'target'})"
+        for c in included
+        if not c.is_set
+    ]
     if len(included) < 3:
         return False, f"only {len(included)} success criteria included; agree at least 3"
     if missing:
@@ -154,17 +169,25 @@ def success_criteria_set(ctx: _Context) -> tuple[bool, str]:
 
 
 def critical_inputs_confirmed(ctx: _Context) -> tuple[bool, str]:
-    findings = [r[0] for r in ctx.eng.conn.execute(
-        "SELECT title FROM findings WHERE severity = 'critical' AND status = 'ASSUMED' "
-        "AND is_current = 1 ORDER BY id")]
-    intake = [i.label for i in ctx.intake.values() if i.critical and i.status == "ASSUMED"]
+    findings = [
+        r[0]
+        for r in ctx.eng.conn.execute(
+            "SELECT title FROM findings WHERE severity = 'critical' AND status = 'ASSUMED' "
+            "AND is_current = 1 ORDER BY id"
+        )
+    ]
+    intake = [
+        i.label
+        for i in ctx.intake.values()
+        if i.critical and (i.status == "ASSUMED" or not i.is_filled)
+    ]
     if not findings and not intake:
-        return True, "no critical finding or intake item left ASSUMED"
+        return True, "no critical finding or intake item left ASSUMED or empty"
     parts = []
     if findings:
         parts.append(f"{len(findings)} critical findings ASSUMED ({_names(findings, 2)})")
     if intake:
-        parts.append(f"{len(intake)} critical intake items ASSUMED ({_names(intake)})")
+        parts.append(f"{len(intake)} critical intake items ASSUMED or empty ({_names(intake)})")
     return False, "; ".join(parts)
 
 
@@ -175,8 +198,11 @@ def access_confirmed(ctx: _Context) -> tuple[bool, str]:
         if not item or item.value not in ("granted", "tested") or item.status == "ASSUMED":
             state = f"{item.value or 'not recorded'}, {item.status}" if item else "not recorded"
             missing.append(f"{item.label if item else key} ({state})")
-    return (False, "not confirmed: " + ", ".join(missing)) if missing else \
-        (True, "CRM and video admin access confirmed")
+    return (
+        (False, "not confirmed: " + ", ".join(missing))
+        if missing
+        else (True, "CRM and video admin access confirmed")
+    )
 
 
 def roster_confirmed(ctx: _Context) -> tuple[bool, str]:
@@ -184,8 +210,12 @@ def roster_confirmed(ctx: _Context) -> tuple[bool, str]:
     if item and item.is_filled and item.status != "ASSUMED":
         total = sum(item.value.values()) if isinstance(item.value, dict) else item.value
         return True, f"roster confirmed ({total} users by role)"
-    return False, "team sizes by role not confirmed" if item and item.is_filled else \
-        "team sizes by role not recorded"
+    return (
+        False,
+        "team sizes by role not confirmed"
+        if item and item.is_filled
+        else "team sizes by role not recorded",
+    )
 
 
 def hypercare_complete(ctx: _Context) -> tuple[bool, str]:
@@ -205,9 +235,13 @@ def adoption_targets_met(ctx: _Context) -> tuple[bool, str]:
 
 
 def no_open_critical_issues(ctx: _Context) -> tuple[bool, str]:
-    rows = [r[0] for r in ctx.eng.conn.execute(
-        "SELECT title FROM findings WHERE severity = 'critical' AND is_current = 1 "
-        "AND status IN ('ASSUMED', 'CONFIRMED', 'CORRECTED') ORDER BY id")]
+    rows = [
+        r[0]
+        for r in ctx.eng.conn.execute(
+            "SELECT title FROM findings WHERE severity = 'critical' AND is_current = 1 "
+            "AND status IN ('ASSUMED', 'CONFIRMED', 'CORRECTED') ORDER BY id"
+        )
+    ]
     if rows:
         return False, f"{len(rows)} critical findings open: {_names(rows, 2)}"
     return True, "no critical finding open"
@@ -225,7 +259,10 @@ def criteria_current_recorded(ctx: _Context) -> tuple[bool, str]:
 
 def maintenance_owner_assigned(ctx: _Context) -> tuple[bool, str]:
     m = maintenance_owner(ctx.eng)
-    return True, f"{m.owner} owns maintenance ({m.engagement_type}; handed off at {m.handed_off_at})"
+    return (
+        True,
+        f"{m.owner} owns maintenance ({m.engagement_type}; handed off at {m.handed_off_at})",
+    )
 
 
 def retention_path_set(ctx: _Context) -> tuple[bool, str]:
@@ -244,11 +281,22 @@ def retention_path_set(ctx: _Context) -> tuple[bool, str]:
 
 
 CONDITIONS: dict[str, Callable[[_Context], tuple[bool, str]]] = {
-    f.__name__: f for f in (
-        definitions_approved, baselines_documented, platform_selected, consent_approved,
-        success_criteria_set, critical_inputs_confirmed, access_confirmed, roster_confirmed,
-        hypercare_complete, adoption_targets_met, no_open_critical_issues,
-        criteria_current_recorded, maintenance_owner_assigned, retention_path_set,
+    f.__name__: f
+    for f in (
+        definitions_approved,
+        baselines_documented,
+        platform_selected,
+        consent_approved,
+        success_criteria_set,
+        critical_inputs_confirmed,
+        access_confirmed,
+        roster_confirmed,
+        hypercare_complete,
+        adoption_targets_met,
+        no_open_critical_issues,
+        criteria_current_recorded,
+        maintenance_owner_assigned,
+        retention_path_set,
     )
 }
 
@@ -256,28 +304,42 @@ CONDITIONS: dict[str, Callable[[_Context], tuple[bool, str]]] = {
 def _gate(ctx: _Context, spec) -> Gate:
     conditions: list[Condition] = []
     letter = spec.subphase[1]
-    earlier = [c for c in ctx.checklist if c.phase == spec.phase and c.kind == "milestone"
-               and c.subphase[1] < letter]
+    earlier = [
+        c
+        for c in ctx.checklist
+        if c.phase == spec.phase and c.kind == "milestone" and c.subphase[1] < letter
+    ]
     open_ = [f"{c.subphase} {c.title}" for c in earlier if c.status not in ("done", "n-a")]
     subs = sorted({c.subphase for c in earlier})
     codes = f"{subs[0]}-{subs[-1]}" if subs else spec.subphase
-    conditions.append(Condition(
-        f"{spec.phase}-milestones", f"Sub-phases {codes} done", not open_,
-        f"not done: {_names(open_)}" if open_ else f"{len(earlier)} sub-phase milestones done"))
+    conditions.append(
+        Condition(
+            f"{spec.phase}-milestones",
+            f"Sub-phases {codes} done",
+            not open_,
+            f"not done: {_names(open_)}" if open_ else f"{len(earlier)} sub-phase milestones done",
+        )
+    )
     for item in ctx.checklist:
         if item.subphase != spec.subphase or item.kind != "checkpoint":
             continue
         if item.status == "n-a":
-            conditions.append(Condition(item.key, item.title, True, "marked not applicable",
-                                        item.computed))
+            conditions.append(
+                Condition(item.key, item.title, True, "marked not applicable", item.computed)
+            )
         elif item.computed:
             met, reason = CONDITIONS[item.computed](ctx)
             conditions.append(Condition(item.key, item.title, met, reason, item.computed))
         else:
             done = item.status == "done"
-            conditions.append(Condition(
-                item.key, item.title, done,
-                f"ticked done on {item.done_date}" if done else f"not ticked ({item.status})"))
+            conditions.append(
+                Condition(
+                    item.key,
+                    item.title,
+                    done,
+                    f"ticked done on {item.done_date}" if done else f"not ticked ({item.status})",
+                )
+            )
     met = all(c.met for c in conditions)
     reasons = [f"{c.title}: {c.reason}" for c in conditions if met or not c.met]
     return Gate(spec.phase, spec.subphase, spec.name, met, reasons, conditions)

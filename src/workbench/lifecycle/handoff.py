@@ -52,15 +52,20 @@ def maintenance_owner(eng: Engagement) -> Maintenance:
     meta = eng.meta()
     rule = store.book(eng).maintenance[meta.engagement_type]
     if meta.engagement_type == "dedicated":
-        path = ["Book the refinement check-in at handoff (about a quarter after go-live)",
-                "Two weeks before: review the metrics and decide Architect or SME",
-                "Minor changes: the Architect tunes; major ones: scope a new project"]
+        path = [
+            "Book the refinement check-in at handoff (about a quarter after go-live)",
+            "Two weeks before: review the metrics and decide Architect or SME",
+            "Minor changes: the Architect tunes; major ones: scope a new project",
+        ]
     else:
-        path = ["Offer managed services (retainer)",
-                "If declined: offer a related one-time project",
-                "Offer the retainer again at the end of that project"]
-    return Maintenance(meta.engagement_type, rule["owner"], rule["handed_off_at"], rule["how"],
-                       path)
+        path = [
+            "Offer managed services (retainer)",
+            "If declined: offer a related one-time project",
+            "Offer the retainer again at the end of that project",
+        ]
+    return Maintenance(
+        meta.engagement_type, rule["owner"], rule["handed_off_at"], rule["how"], path
+    )
 
 
 def go_live_date(eng: Engagement) -> date | None:
@@ -83,8 +88,9 @@ def checkin_date(eng: Engagement) -> date | None:
 def _recent_weeks(eng: Engagement, n: int) -> list[tuple[date, date]]:
     """The last ``n`` full seven-day windows before the as-of date, oldest first."""
     end = eng.as_of() - timedelta(days=1)
-    return [(end - timedelta(days=7 * k + 6), end - timedelta(days=7 * k))
-            for k in reversed(range(n))]
+    return [
+        (end - timedelta(days=7 * k + 6), end - timedelta(days=7 * k)) for k in reversed(range(n))
+    ]
 
 
 def _forecast_values(eng: Engagement) -> list[float]:
@@ -119,8 +125,9 @@ def refinement_triggers(eng: Engagement) -> list[TriggerResult]:
     results = []
     for spec in pb.triggers:
         state, reason = _evaluate(eng, spec.key, metrics, weeks)
-        results.append(TriggerResult(spec.key, spec.name, spec.threshold, spec.response, state,
-                                     reason))
+        results.append(
+            TriggerResult(spec.key, spec.name, spec.threshold, spec.response, state, reason)
+        )
     return results
 
 
@@ -130,37 +137,50 @@ def _evaluate(eng: Engagement, key: str, metrics: list[dict], weeks) -> tuple[st
     if key == "forecast_accuracy_decline":
         values = _forecast_values(eng)
         if len(values) < 2:
-            return "unknown", "record current forecast accuracy on the success criterion to track it"
+            return (
+                "unknown",
+                "record current forecast accuracy on the success criterion to track it",
+            )
         peak, now = max(values), values[-1]
         drop = peak - now
-        return ("triggered" if drop > 10 else "clear",
-                f"now {now:g}%, peak {peak:g}% ({drop:g} points below)")
+        return (
+            "triggered" if drop > 10 else "clear",
+            f"now {now:g}%, peak {peak:g}% ({drop:g} points below)",
+        )
     if key == "recording_coverage_drop":
         pair = [m["recording_coverage"][0] for m in metrics[-2:]]
         if any(v is None for v in pair):
             return "unknown", "no external meetings imported for the last two weeks"
         below = all(v < 85 for v in pair)
-        return ("triggered" if below else "clear",
-                "last two weeks: " + ", ".join(f"{v:.0f}%" for v in pair))
+        return (
+            "triggered" if below else "clear",
+            "last two weeks: " + ", ".join(f"{v:.0f}%" for v in pair),
+        )
     if key == "manager_usage_decline":
         value, detail = last["managers_with_dashboard"]
         if value is None:
             return "unknown", detail
-        return ("triggered" if value < 50 else "clear",
-                f"{value:.0f}% of managers used dashboards in {week_label} ({detail})")
+        return (
+            "triggered" if value < 50 else "clear",
+            f"{value:.0f}% of managers used dashboards in {week_label} ({detail})",
+        )
     if key == "adoption_decline":
         value, detail = last["weekly_active_users"]
         if value is None:
             return "unknown", detail
-        return ("triggered" if value < 60 else "clear",
-                f"{value:.0f}% weekly active in {week_label} ({detail})")
+        return (
+            "triggered" if value < 60 else "clear",
+            f"{value:.0f}% weekly active in {week_label} ({detail})",
+        )
     if key == "manager_coaching_stopped":
         per_rep = [m["manager_reviews"][0] for m in metrics]
         if any(v is None for v in per_rep):
             return "unknown", "no platform usage for the last four weeks"
         month = sum(per_rep)
-        return ("triggered" if month < 1 else "clear",
-                f"{month:.2f} manager reviews per rep over the last four weeks")
+        return (
+            "triggered" if month < 1 else "clear",
+            f"{month:.2f} manager reviews per rep over the last four weeks",
+        )
     if key in ("new_team_structure", "new_team_rollout"):
         return _team_change(eng, minimum=11 if key == "new_team_rollout" else 1)
     if key == "methodology_change":
@@ -169,12 +189,14 @@ def _evaluate(eng: Engagement, key: str, metrics: list[dict], weeks) -> tuple[st
         if item is None or not item.is_filled:
             return "unknown", "methodology not recorded in the intake"
         if str(item.value).lower() != meta.lower():
-            return "triggered", (f"intake says {item.value} but the engagement is set up for "
-                                 f"{meta}")
+            return "triggered", (
+                f"intake says {item.value} but the engagement is set up for {meta}"
+            )
         return "clear", f"{meta} in both the intake and the engagement settings"
     if key == "platform_migration":
-        values = {str(e.value) for e in store.item_history(eng, "intake", "selected_platform")
-                  if e.value}
+        values = {
+            str(e.value) for e in store.item_history(eng, "intake", "selected_platform") if e.value
+        }
         if len(values) > 1:
             return "triggered", f"the platform changed: {', '.join(sorted(values))}"
         return "unknown", "exports cannot show a vendor switch; ask at the check-in"
@@ -194,7 +216,8 @@ def _team_change(eng: Engagement, minimum: int) -> tuple[str, str]:
     new = {t: n for t, n in teams.items() if t.lower() not in known_lower and n >= minimum}
     if new:
         return "triggered", "new in the roster: " + ", ".join(
-            f"{t} ({n} users)" for t, n in sorted(new.items()))
+            f"{t} ({n} users)" for t, n in sorted(new.items())
+        )
     return "clear", f"all {len(teams)} teams in the roster were known at intake"
 
 
@@ -210,35 +233,58 @@ def reminders(eng: Engagement) -> list[Reminder]:
         day = checkin_date(eng)
         if day:
             prep = day - timedelta(days=int(pb.refinement["prep_days_before"]))
-            out.append(Reminder(
-                f"Refinement check-in with {meta.customer}", day,
-                "Review results against the success criteria and baselines, adoption trends "
-                "and any scoring or tracker changes needed."))
-            out.append(Reminder(
-                f"Prepare the {meta.customer} refinement check-in", prep,
-                f"Check-in on {day.isoformat()}. Pull the forecast accuracy trend, calibration "
-                "data, adoption and KPI progress; decide whether the Architect handles it or the "
-                "SME is needed; brief the SME or prepare talking points."))
+            out.append(
+                Reminder(
+                    f"Refinement check-in with {meta.customer}",
+                    day,
+                    "Review results against the success criteria and baselines, adoption trends "
+                    "and any scoring or tracker changes needed.",
+                )
+            )
+            out.append(
+                Reminder(
+                    f"Prepare the {meta.customer} refinement check-in",
+                    prep,
+                    f"Check-in on {day.isoformat()}. Pull the forecast accuracy trend, calibration "
+                    "data, adoption and KPI progress; decide whether the Architect handles it or the "
+                    "SME is needed; brief the SME or prepare talking points.",
+                )
+            )
     if start:
         for days in pb.refinement.get("followup_days", []):
-            out.append(Reminder(
-                f"{days}-day follow-up with {meta.customer}", start + timedelta(days=int(days)),
-                f"{days} days after go-live ({start.isoformat()}): compare the success criteria "
-                "with their baselines and check adoption."))
+            out.append(
+                Reminder(
+                    f"{days}-day follow-up with {meta.customer}",
+                    start + timedelta(days=int(days)),
+                    f"{days} days after go-live ({start.isoformat()}): compare the success criteria "
+                    "with their baselines and check adoption.",
+                )
+            )
         end = start + timedelta(days=7 * pb.hypercare_weeks - 1)
-        out.append(Reminder(
-            f"{meta.customer}: hypercare ends", end,
-            "Decide: proceed to handoff or extend hypercare (see the adoption KPIs)."))
+        out.append(
+            Reminder(
+                f"{meta.customer}: hypercare ends",
+                end,
+                "Decide: proceed to handoff or extend hypercare (see the adoption KPIs).",
+            )
+        )
     for m in store.meetings(eng):
         if m.held_on >= today.isoformat():
-            out.append(Reminder(
-                f"{m.title or m.kind.replace('-', ' ').capitalize()} with {meta.customer}",
-                date.fromisoformat(m.held_on),
-                (f"Attendees: {', '.join(m.attendees)}. " if m.attendees else "") + m.notes))
+            out.append(
+                Reminder(
+                    f"{m.title or m.kind.replace('-', ' ').capitalize()} with {meta.customer}",
+                    date.fromisoformat(m.held_on),
+                    (f"Attendees: {', '.join(m.attendees)}. " if m.attendees else "") + m.notes,
+                )
+            )
     for item in store.checklist(eng):
         if item.due_date and item.status in ("todo", "in-progress"):
-            out.append(Reminder(f"Due: {item.subphase} {item.title}",
-                                date.fromisoformat(item.due_date),
-                                f"Owner: {item.owner or 'not set'}. {item.note}".strip()))
+            out.append(
+                Reminder(
+                    f"Due: {item.subphase} {item.title}",
+                    date.fromisoformat(item.due_date),
+                    f"Owner: {item.owner or 'not set'}. {item.note}".strip(),
+                )
+            )
     out.sort(key=lambda r: (r.date, r.title))
     return out

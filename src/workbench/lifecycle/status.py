@@ -74,8 +74,10 @@ def checklist_progress(eng: Engagement) -> list[PhaseProgress]:
     for phase in pb.phases:
         mine = [i for i in items if i.phase == phase.number]
         subs = {
-            code: [sum(1 for i in mine if i.subphase == code and i.status in ("done", "n-a")),
-                   sum(1 for i in mine if i.subphase == code)]
+            code: [
+                sum(1 for i in mine if i.subphase == code and i.status in ("done", "n-a")),
+                sum(1 for i in mine if i.subphase == code),
+            ]
             for code in phase.subphases
         }
         done = sum(1 for i in mine if i.status in ("done", "n-a"))
@@ -85,6 +87,7 @@ def checklist_progress(eng: Engagement) -> list[PhaseProgress]:
 
 def input_counts(eng: Engagement) -> dict[str, dict[str, int]]:
     """ASSUMED / CONFIRMED / CORRECTED counts of intake items, definitions and criteria."""
+
     def count(statuses: list[str]) -> dict[str, int]:
         out = dict.fromkeys(store.INPUT_STATUSES, 0)
         for s in statuses:

@@ -163,9 +163,15 @@ def ensure_lifecycle(eng: Engagement) -> bool:
             added += conn.execute(
                 "INSERT OR IGNORE INTO lc_intake_items (key, section, label, value_type, position, "
                 "value, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (i.key, i.section, i.label, i.type, pos,
-                 None if value is None else json.dumps(value),
-                 "engagement settings" if value is not None else ""),
+                (
+                    i.key,
+                    i.section,
+                    i.label,
+                    i.type,
+                    pos,
+                    None if value is None else json.dumps(value),
+                    "engagement settings" if value is not None else "",
+                ),
             ).rowcount
         for pos, d in enumerate(pb.definitions):
             added += conn.execute(
@@ -221,9 +227,17 @@ def intake(eng: Engagement) -> list[IntakeItem]:
         meta = eng.meta()
         defaults = {"methodology": meta.methodology, "jurisdictions": meta.jurisdictions or None}
         return [
-            IntakeItem(i.key, i.section, i.label, i.type, i.critical, defaults.get(i.key),
-                       source="engagement settings" if defaults.get(i.key) else "",
-                       choices=list(i.choices), hint=i.hint)
+            IntakeItem(
+                i.key,
+                i.section,
+                i.label,
+                i.type,
+                i.critical,
+                defaults.get(i.key),
+                source="engagement settings" if defaults.get(i.key) else "",
+                choices=list(i.choices),
+                hint=i.hint,
+            )
             for i in pb.intake
         ]
     rows = eng.conn.execute(
@@ -235,9 +249,19 @@ def intake(eng: Engagement) -> list[IntakeItem]:
         spec = specs.get(key)
         items.append(
             IntakeItem(
-                key, section, label, vtype, bool(spec and spec.critical),
-                None if value is None else json.loads(value), status, source, note, meeting_id,
-                updated, list(spec.choices) if spec else [], spec.hint if spec else "",
+                key,
+                section,
+                label,
+                vtype,
+                bool(spec and spec.critical),
+                None if value is None else json.loads(value),
+                status,
+                source,
+                note,
+                meeting_id,
+                updated,
+                list(spec.choices) if spec else [],
+                spec.hint if spec else "",
             )
         )
     return items
@@ -311,8 +335,22 @@ def criteria(eng: Engagement) -> list[Criterion]:
     specs = {c.key: c for c in pb.criteria}
     if not _ready(eng):
         rows = [
-            (c.key, c.kpi, c.unit, c.direction, 1, None, "", c.target, c.target_note, None, None,
-             "", "ASSUMED", None)
+            (
+                c.key,
+                c.kpi,
+                c.unit,
+                c.direction,
+                1,
+                None,
+                "",
+                c.target,
+                c.target_note,
+                None,
+                None,
+                "",
+                "ASSUMED",
+                None,
+            )
             for c in pb.criteria
         ]
     else:
@@ -322,8 +360,22 @@ def criteria(eng: Engagement) -> list[Criterion]:
             "FROM lc_criteria ORDER BY position"
         ).fetchall()
     result = []
-    for key, kpi, unit, direction, included, base, source, target, tnote, cur, cur_on, note, \
-            status, mid in rows:
+    for (
+        key,
+        kpi,
+        unit,
+        direction,
+        included,
+        base,
+        source,
+        target,
+        tnote,
+        cur,
+        cur_on,
+        note,
+        status,
+        mid,
+    ) in rows:
         spec = specs.get(key)
         if base is None and spec and spec.baseline_metric:
             found = audit_baseline(eng, spec.baseline_metric, unit)
@@ -331,8 +383,23 @@ def criteria(eng: Engagement) -> list[Criterion]:
                 base, source = found
         suggested = spec.suggested_target(base) if spec else None
         result.append(
-            Criterion(key, kpi, unit, direction, bool(included), base, source, target, tnote,
-                      suggested, cur, cur_on, note, status, mid)
+            Criterion(
+                key,
+                kpi,
+                unit,
+                direction,
+                bool(included),
+                base,
+                source,
+                target,
+                tnote,
+                suggested,
+                cur,
+                cur_on,
+                note,
+                status,
+                mid,
+            )
         )
     return result
 
