@@ -94,6 +94,7 @@ SCORING_SQL = [
         note TEXT NOT NULL DEFAULT '',
         score REAL NOT NULL,
         band TEXT NOT NULL CHECK (band IN ('low', 'medium', 'high')),
+        reasons TEXT NOT NULL DEFAULT '[]',
         selected_at TEXT NOT NULL,
         recorded_at TEXT,
         UNIQUE (rule_set_version, opportunity_crm_id)
