@@ -34,8 +34,10 @@ def test_metrics_equal_scikit_learn_on_the_same_predictions(synthetic):
     # Reliability bins and lift deciles are counts over the same predictions.
     assert sum(b.count for b in report.reliability) == report.n_test
     for b in report.reliability:
-        inside = preds[(preds["predicted"] >= b.low) & (
-            (preds["predicted"] < b.high) | ((b.high == 1.0) & (preds["predicted"] <= 1.0)))]
+        inside = preds[
+            (preds["predicted"] >= b.low)
+            & ((preds["predicted"] < b.high) | ((b.high == 1.0) & (preds["predicted"] <= 1.0)))
+        ]
         assert b.count == len(inside)
         if b.count:
             assert b.observed_rate == pytest.approx(inside["bad"].mean())
@@ -56,7 +58,8 @@ def test_time_ordered_split_trains_on_earlier_quarters_and_tests_on_the_latest(s
     assert test["close"].min() > pd.Timestamp(report.train_until)
     assert test["close"].max() <= pd.Timestamp("2026-09-30")
     assert report.left_out["closed in the quarter still in progress"] == int(
-        (deals["close"] > pd.Timestamp("2026-09-30")).sum())
+        (deals["close"] > pd.Timestamp("2026-09-30")).sum()
+    )
     assert report.n_train == int((deals["close"] <= pd.Timestamp(report.train_until)).sum())
 
 
@@ -65,15 +68,21 @@ def test_report_compares_hand_set_and_fitted_weights_and_recommends_points(synth
     rules = get_rule_set(synthetic)
     assert [w.signal for w in report.weights] == [r.signal for r in rules.active()]
     fitted = [w for w in report.weights if w.coefficient is not None]
-    assert {w.signal for w in fitted} >= {"engaged_contacts", "amount_cut_pct",
-                                          "days_since_activity"}
+    assert {w.signal for w in fitted} >= {
+        "engaged_contacts",
+        "amount_cut_pct",
+        "days_since_activity",
+    }
     assert all(w.coefficient > 0 for w in fitted if w.signal == "engaged_contacts")
     assert sum(w.recommended_points for w in report.weights) == pytest.approx(100, abs=0.5)
     kept = [w for w in report.weights if w.status.startswith("kept")]
     assert all(w.recommended_points == w.hand_points for w in kept)
-    assert report.hand_set.auc == pytest.approx(roc_auc_score(
-        report.test_predictions["bad"],
-        apply_rules(rules, _test_values(synthetic, report)).scores))
+    assert report.hand_set.auc == pytest.approx(
+        roc_auc_score(
+            report.test_predictions["bad"],
+            apply_rules(rules, _test_values(synthetic, report)).scores,
+        )
+    )
     assert report.recommended_low_max < report.recommended_high_min
     assert report.low_risk_lost_share == report.hand_set.low_risk_lost_share
     assert report.low_risk_red_flag == (report.low_risk_lost_share > 0.30)
@@ -85,17 +94,21 @@ def _test_values(eng, report):
     from workbench.scoring.signals import compute_signals
 
     data = load_deal_data(eng)
-    deals = closed_deals(data, pd.Timestamp(eng.as_of())).frame.loc[
-        report.test_predictions.index]
-    return compute_signals(data, deals["snapshot"], historical=True,
-                           norms=report.stage_norms).values
+    deals = closed_deals(data, pd.Timestamp(eng.as_of())).frame.loc[report.test_predictions.index]
+    return compute_signals(
+        data, deals["snapshot"], historical=True, norms=report.stage_norms
+    ).values
 
 
 def test_saving_the_recommendation_makes_a_calibrated_version(synthetic):
     report = calibrate(synthetic)
     run_id = save_calibration_run(synthetic, report)
-    v2 = save_recommended_version(synthetic, report, author="Alex Morgan",
-                                  rationale="Weights from two years of won/lost deals.")
+    v2 = save_recommended_version(
+        synthetic,
+        report,
+        author="Alex Morgan",
+        rationale="Weights from two years of won/lost deals.",
+    )
     assert v2.version == 2 and v2.source == "calibration" and v2.calibration_run_id == run_id
     assert "Weights from two years" in v2.rationale and "AUC" in v2.rationale
     assert v2.low_max == report.recommended_low_max
@@ -126,7 +139,8 @@ def test_below_the_gate_it_says_so_and_shows_bootstrap_intervals(tmp_path):
     assert all(w.coefficient_ci[0] <= w.coefficient_ci[1] for w in fitted)
     assert any("bootstrap" in n for n in report.notes)
     assert "below the minimum-data gate" in report.summary().lower() or (
-        "Not enough closed history" in report.summary())
+        "Not enough closed history" in report.summary()
+    )
     eng.close()
 
 

@@ -31,11 +31,21 @@ def test_default_rule_set_points_add_up_to_100_and_validate():
 
 
 def test_score_is_share_of_available_points_and_contributions_sum_to_it():
-    rs = RuleSet([Rule("days_since_activity", ">", 14, 30), Rule("close_pushes", ">=", 2, 20),
-                  Rule("competitor_mentions", ">=", 1, 50)], low_max=30, high_min=60)
+    rs = RuleSet(
+        [
+            Rule("days_since_activity", ">", 14, 30),
+            Rule("close_pushes", ">=", 2, 20),
+            Rule("competitor_mentions", ">=", 1, 50),
+        ],
+        low_max=30,
+        high_min=60,
+    )
     values = pd.DataFrame(
-        {"days_since_activity": [20, 3, 20], "close_pushes": [2, 0, 0],
-         "competitor_mentions": [np.nan, np.nan, 1]},
+        {
+            "days_since_activity": [20, 3, 20],
+            "close_pushes": [2, 0, 0],
+            "competitor_mentions": [np.nan, np.nan, 1],
+        },
         index=["a", "b", "c"],
     )
     scored = apply_rules(rs, values)
@@ -52,7 +62,13 @@ def test_score_is_share_of_available_points_and_contributions_sum_to_it():
 def test_bands_use_the_thresholds():
     rs = default_rule_set()
     assert [rs.band(s) for s in (0, 29.9, 30, 59.9, 60, 100)] == [
-        "low", "low", "medium", "medium", "high", "high"]
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
+    ]
 
 
 def test_saving_versions_keeps_author_date_rationale_and_old_versions(new_engagement):
@@ -62,8 +78,12 @@ def test_saving_versions_keeps_author_date_rationale_and_old_versions(new_engage
     assert v1.version == 1 and v1.source == "default" and "playbook" in v1.rationale
     edited = RuleSet([*v1.rules], low_max=25, high_min=70)
     edited.rules[0] = Rule("days_since_activity", ">", 21, 20)
-    v2 = save_rule_set(eng, edited, author="Dana (VP Sales)",
-                       rationale="Our cycles are long; three weeks of silence is normal.")
+    v2 = save_rule_set(
+        eng,
+        edited,
+        author="Dana (VP Sales)",
+        rationale="Our cycles are long; three weeks of silence is normal.",
+    )
     assert v2.version == 2 and v2.effective_from == "2026-03-31" and v2.created_at
     assert [v.version for v in list_rule_sets(eng)] == [1, 2]
     assert get_rule_set(eng).version == 2

@@ -16,8 +16,9 @@ from workbench.scoring.signals import SIGNALS, SignalDef, compute_signals
 
 def _build_deal(eng) -> None:
     add_opp(eng, "O1", created="2026-01-01", close="2026-06-30", amount=800.0)
-    add_history(eng, "O1", "2026-01-01", stage="Prospecting", amount=1000.0,
-                close_date="2026-03-31")
+    add_history(
+        eng, "O1", "2026-01-01", stage="Prospecting", amount=1000.0, close_date="2026-03-31"
+    )
     add_history(eng, "O1", "2026-02-01", stage="Proposal")
     add_history(eng, "O1", "2026-02-15", close_date="2026-04-30")  # pushed 30 days
     add_history(eng, "O1", "2026-03-01", amount=1200.0)  # new peak
@@ -33,8 +34,9 @@ def test_signals_are_computed_from_dated_evidence_as_of_the_snapshot(new_engagem
     eng = new_engagement
     _build_deal(eng)
     data = load_deal_data(eng)
-    values = compute_signals(data, snapshot("2026-04-04", "O1"), historical=False,
-                             norms={"Proposal": 20.0}).values.loc["O1"]
+    values = compute_signals(
+        data, snapshot("2026-04-04", "O1"), historical=False, norms={"Proposal": 20.0}
+    ).values.loc["O1"]
     assert values["days_since_activity"] == 10  # 2026-03-25 -> 2026-04-04
     assert values["days_since_meeting"] == 10
     assert values["close_pushes"] == 2
@@ -53,8 +55,9 @@ def test_earlier_snapshot_sees_only_earlier_changes(new_engagement):
     eng = new_engagement
     _build_deal(eng)
     data = load_deal_data(eng)
-    values = compute_signals(data, snapshot("2026-02-20", "O1"), historical=False,
-                             norms={}).values.loc["O1"]
+    values = compute_signals(
+        data, snapshot("2026-02-20", "O1"), historical=False, norms={}
+    ).values.loc["O1"]
     assert values["close_pushes"] == 1
     assert values["push_days"] == 30
     assert values["amount_cut_pct"] == 0
@@ -63,13 +66,24 @@ def test_earlier_snapshot_sees_only_earlier_changes(new_engagement):
 
 def test_methodology_field_present_but_empty_counts_as_missing(new_engagement):
     eng = new_engagement
-    add_opp(eng, "M1", created="2026-01-01", close="2026-08-01",
-            extra=json.dumps({"MEDDIC_Champion__c": "", "Economic_Buyer__c": "Jane CFO"}))
-    add_opp(eng, "M2", created="2026-01-01", close="2026-08-01",
-            extra=json.dumps({"Industry__c": "Retail"}))
+    add_opp(
+        eng,
+        "M1",
+        created="2026-01-01",
+        close="2026-08-01",
+        extra=json.dumps({"MEDDIC_Champion__c": "", "Economic_Buyer__c": "Jane CFO"}),
+    )
+    add_opp(
+        eng,
+        "M2",
+        created="2026-01-01",
+        close="2026-08-01",
+        extra=json.dumps({"Industry__c": "Retail"}),
+    )
     data = load_deal_data(eng)
-    values = compute_signals(data, snapshot("2026-05-01", "M1", "M2"), historical=False,
-                             norms={}).values
+    values = compute_signals(
+        data, snapshot("2026-05-01", "M1", "M2"), historical=False, norms={}
+    ).values
     assert values.at["M1", "champion_missing"] == 1
     assert values.at["M1", "economic_buyer_missing"] == 0
     assert math.isnan(values.at["M2", "champion_missing"])
@@ -82,13 +96,11 @@ def test_ghosting_counts_days_since_unanswered_outreach(new_engagement):
     add_activity(eng, "G1", "2026-04-03")  # outreach after the last answer
     add_activity(eng, "G1", "2026-04-06")
     data = load_deal_data(eng)
-    values = compute_signals(data, snapshot("2026-04-10", "G1"), historical=False,
-                             norms={}).values
+    values = compute_signals(data, snapshot("2026-04-10", "G1"), historical=False, norms={}).values
     assert values.at["G1", "ghosting_days"] == 7  # waiting since 2026-04-03
     add_activity(eng, "G1", "2026-04-09", extra=json.dumps({"CallType": "Inbound"}))
     data = load_deal_data(eng)
-    values = compute_signals(data, snapshot("2026-04-10", "G1"), historical=False,
-                             norms={}).values
+    values = compute_signals(data, snapshot("2026-04-10", "G1"), historical=False, norms={}).values
     assert values.at["G1", "ghosting_days"] == 0
 
 
@@ -100,8 +112,11 @@ def test_conversation_trackers_count_customer_objections_and_drop_off(new_engage
             conn.execute(
                 "INSERT INTO meetings (crm_id, channel, started_at, opportunity_crm_id, "
                 "host_email, participant_emails) VALUES (?, 'zoom', ?, 'T1', 'rep@us.com', ?)",
-                (f"MT{i}", day + "T15:00:00",
-                 json.dumps(["rep@us.com"] + [f"p{k}@them.com" for k in range(people)])),
+                (
+                    f"MT{i}",
+                    day + "T15:00:00",
+                    json.dumps(["rep@us.com"] + [f"p{k}@them.com" for k in range(people)]),
+                ),
             )
         turns = [
             ("MT0", 0, "p0@them.com", 0, "We are evaluating another vendor as well."),
@@ -116,25 +131,35 @@ def test_conversation_trackers_count_customer_objections_and_drop_off(new_engage
             turns,
         )
     data = load_deal_data(eng)
-    values = compute_signals(data, snapshot("2026-04-10", "T1"), historical=False,
-                             norms={}).values.loc["T1"]
+    values = compute_signals(
+        data, snapshot("2026-04-10", "T1"), historical=False, norms={}
+    ).values.loc["T1"]
     assert values["competitor_mentions"] == 2  # "evaluating", "another vendor"
     assert values["pricing_objections"] == 1  # the seller's "discount" is not an objection
     assert values["timeline_shifts"] == 2  # "push this", "next quarter"
     assert values["stakeholder_dropoff"] == 1  # 3 customer speakers, then 1
     assert values["engaged_contacts"] == 3
-    before = compute_signals(data, snapshot("2026-03-15", "T1"), historical=False,
-                             norms={}).values.loc["T1"]
+    before = compute_signals(
+        data, snapshot("2026-03-15", "T1"), historical=False, norms={}
+    ).values.loc["T1"]
     assert before["timeline_shifts"] == 0
     assert before["stakeholder_dropoff"] == 0
 
 
 def _closed_deal(eng) -> None:
-    add_opp(eng, "W1", created="2026-01-01", close="2026-05-31", closed=True, won=False,
-            stage="Closed Lost", next_step="", last_activity="2026-05-31",
-            extra=json.dumps({"MEDDIC_Champion__c": ""}))
-    add_history(eng, "W1", "2026-01-01", stage="Prospecting", amount=500.0,
-                close_date="2026-05-31")
+    add_opp(
+        eng,
+        "W1",
+        created="2026-01-01",
+        close="2026-05-31",
+        closed=True,
+        won=False,
+        stage="Closed Lost",
+        next_step="",
+        last_activity="2026-05-31",
+        extra=json.dumps({"MEDDIC_Champion__c": ""}),
+    )
+    add_history(eng, "W1", "2026-01-01", stage="Prospecting", amount=500.0, close_date="2026-05-31")
     add_history(eng, "W1", "2026-05-31", stage="Closed Lost")
     add_activity(eng, "W1", "2026-03-01", contact="C1")
 
@@ -151,9 +176,11 @@ def test_changes_after_the_snapshot_do_not_change_historical_features(new_engage
     add_activity(eng, "W1", "2026-05-15", contact="C2")
     add_activity(eng, "W1", "2026-05-31", contact="C3")
     with eng.atomic() as conn:
-        conn.execute("UPDATE opportunities SET next_step = 'Lost to competitor', "
-                     "last_activity_date = '2026-06-01', probability = 0, "
-                     "extra = '{\"MEDDIC_Champion__c\": \"Bob\"}' WHERE crm_id = 'W1'")
+        conn.execute(
+            "UPDATE opportunities SET next_step = 'Lost to competitor', "
+            "last_activity_date = '2026-06-01', probability = 0, "
+            "extra = '{\"MEDDIC_Champion__c\": \"Bob\"}' WHERE crm_id = 'W1'"
+        )
     data = load_deal_data(eng)
     after = compute_signals(data, deals.frame["snapshot"], historical=True).values
     pd.testing.assert_frame_equal(before, after)
@@ -163,14 +190,19 @@ def test_changes_after_the_snapshot_do_not_change_historical_features(new_engage
 
 def test_a_signal_reading_the_final_stage_is_refused_in_calibration(synthetic):
     leaky = SignalDef(
-        "final_stage_lost", "Final stage is Closed Lost", "yes/no",
+        "final_stage_lost",
+        "Final stage is Closed Lost",
+        "yes/no",
         "Reads the opportunity row's stage, which a closed deal got at close.",
         ("opportunities.stage",),
         lambda ctx: (ctx.data.opps["stage"].reindex(ctx.index) == "Closed Lost").astype(float),
     )
     assert not leaky.history_safe
-    assert all(s.history_safe for k, s in SIGNALS.items()
-               if k not in ("next_step_missing", "champion_missing", "economic_buyer_missing"))
+    assert all(
+        s.history_safe
+        for k, s in SIGNALS.items()
+        if k not in ("next_step_missing", "champion_missing", "economic_buyer_missing")
+    )
     signals = {**SIGNALS, leaky.key: leaky}
     data = load_deal_data(synthetic)
     deals = closed_deals(data, pd.Timestamp(synthetic.as_of()))

@@ -193,8 +193,8 @@ def gate_for(n_won: int, n_lost: int, gates: tuple[tuple[int, int], ...] = DEFAU
     else:
         message = (
             f"Not enough closed history to trust a fitted model: {n_won} won and {n_lost} "
-            f"lost deals, where scoring vendors ask for {requirement}. The figures below are "
-            "shown with bootstrap intervals; keep the hand-set weights until more deals close."
+            f"lost deals, where scoring vendors ask for {requirement}. Read any fitted figure "
+            "with its bootstrap interval and keep the hand-set weights until more deals close."
         )
     return Gate(passed, n_won, n_lost, requirement, message)
 
