@@ -24,10 +24,12 @@ def _package(engagement: str, out: str) -> dict:
         result = build_package(eng, Path(out), zip_output=True)
     finally:
         eng.close()
-    return {"docx": sum(f.format == "docx" for f in result.files),
-            "xlsx": sum(f.format == "xlsx" for f in result.files),
-            "ics": sum(f.format == "ics" for f in result.files),
-            "drafts": sum(f.status == "DRAFT" for f in result.files)}
+    return {
+        "docx": sum(f.format == "docx" for f in result.files),
+        "xlsx": sum(f.format == "xlsx" for f in result.files),
+        "ics": sum(f.format == "ics" for f in result.files),
+        "drafts": sum(f.status == "DRAFT" for f in result.files),
+    }
 
 
 def _floor(out: str, docx: int, xlsx: int) -> float:
@@ -53,8 +55,16 @@ def main() -> None:
         seconds, peak_mb, counts = run_in_child(_package, demo["engagement"], str(work / "pkg"))
         (work / "floor").mkdir()
         floor = _floor(str(work / "floor"), counts["docx"], counts["xlsx"])
-        report(Result("documentation package (demo, all documents + zip)", seconds,
-                      "empty template save per file", floor, peak_mb, counts))
+        report(
+            Result(
+                "documentation package (demo, all documents + zip)",
+                seconds,
+                "empty template save per file",
+                floor,
+                peak_mb,
+                counts,
+            )
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

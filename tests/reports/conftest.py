@@ -109,11 +109,11 @@ def populate(eng: Engagement) -> None:
     )
     record_findings(
         eng,
-        "crm_hygiene",
+        "crm-hygiene",
         [
             Finding(
                 "hyg:nextstep",
-                "crm_hygiene",
+                "crm-hygiene",
                 "medium",
                 "Open deals without a next step",
                 "3 of 6 open deals have no next step.",
@@ -124,7 +124,7 @@ def populate(eng: Engagement) -> None:
             ),
         ],
     )
-    hygiene = list_findings(eng, "crm_hygiene")[0]
+    hygiene = list_findings(eng, "crm-hygiene")[0]
     set_status(eng, hygiene.id, "CONFIRMED", "Confirmed at kickoff")
 
 

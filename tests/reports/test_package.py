@@ -106,8 +106,9 @@ def test_maintenance_ics_has_recurring_tasks_and_prep_reminder_14_days_before_ch
     monthly = events["Acme Corp: monthly maintenance"]
     assert monthly["rrule"]["FREQ"] == ["MONTHLY"]
     assert "Recording coverage audit" in str(monthly["description"])
-    check_in = events["Acme Corp: Refinement check-in"]["dtstart"].dt
-    prep = events["Acme Corp: Prepare the refinement check-in"]["dtstart"].dt
+    check_in = next(e for s, e in events.items() if "check-in" in s and "Prepare" not in s)
+    prep = next(e for s, e in events.items() if "Prepare" in s)
+    check_in, prep = check_in["dtstart"].dt, prep["dtstart"].dt
     assert check_in - prep == dt.timedelta(days=14)
     assert check_in > dt.date(2026, 11, 20)
 
@@ -117,7 +118,10 @@ def test_maintenance_workbook_lists_red_flags_and_owner_by_engagement_type(packa
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
     coverage = next(r for r in rows if r[1] == "Recording coverage audit")
     assert coverage[0] == "Monthly" and "90%" in coverage[3]
-    assert coverage[5] == "Architect"  # dedicated engagement
+    from workbench.audits import maintenance_tasks
+
+    assert coverage[5] == maintenance_tasks("revenue-intelligence", "dedicated").owner
+    assert coverage[5].startswith("Architect")  # dedicated engagement
     assert any(r[0] == "Quarterly" and r[1] == "Scoring rule recalibration" for r in rows)
 
 
@@ -136,8 +140,12 @@ def test_single_project_maintenance_is_owned_by_the_customer(tmp_path: Path) -> 
         eng.close()
     ws = openpyxl.load_workbook(_file(result, "maintenance-schedule", "xlsx"))["Tasks"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
-    assert {r[5] for r in rows if r[1]} == {"Customer (RevOps)"}
-    assert any(r[1] == "Tracker accuracy review" for r in rows)
+    from workbench.audits import maintenance_tasks
+
+    library = maintenance_tasks("conversation-intelligence", "single-project")
+    assert library.owner.startswith("Customer")
+    assert {r[5] for r in rows if r[1]} == {library.owner}
+    assert {r[1] for r in rows if r[1]} == {t.task for t in library.monthly + library.quarterly}
 
 
 def test_forecast_cadence_calendar_recurs_weekly_monthly_and_quarterly(package) -> None:

@@ -74,29 +74,38 @@ def maintenance(ctx: ReportContext) -> Maintenance:
     tasks: list[MaintenanceTask] = []
     source = "Workbench maintenance framework (playbook section 4a)"
     api = optional_attr("workbench.audits", "maintenance_tasks")
+    triggers = kind["triggers"]
+    periodic = kind["periodic"]
     if api is not None:
         try:
-            found = list(api(ctx.kind))
-        except Exception:  # an API still changing must not break the package
-            found = []
-        for item in found:
-            cadence = str(field_of(item, "cadence", "frequency", default="monthly")).lower()
-            tasks.append(
-                MaintenanceTask(
-                    cadence="quarterly" if cadence.startswith("q") else "monthly",
-                    task=str(field_of(item, "task", "name", "title", default="")),
-                    check=str(
-                        field_of(item, "check", "what_to_check", "what", "description", default="")
-                    ),
-                    red_flag=str(
-                        field_of(item, "red_flag", "threshold", "red_flag_threshold", default="")
-                    ),
-                    action=str(field_of(item, "action", "action_if_off_track", default="") or ""),
-                    owner=str(field_of(item, "owner", default="") or ""),
+            lib = api(ctx.kind, ctx.meta.engagement_type)
+        except Exception:  # noqa: BLE001 - an API still changing must not break the package
+            lib = None
+        if lib is not None:
+            for t in list(getattr(lib, "monthly", [])) + list(getattr(lib, "quarterly", [])):
+                tasks.append(
+                    MaintenanceTask(
+                        cadence=str(t.cadence),
+                        task=str(t.task),
+                        check=str(t.what),
+                        red_flag=str(t.red_flag or ""),
+                        action=str(t.action or ""),
+                        owner=str(t.owner or ""),
+                    )
                 )
-            )
-        if tasks:
-            source = "Workbench audits (maintenance_tasks)"
+            if getattr(lib, "refinement_triggers", None):
+                triggers = [
+                    {"trigger": t.trigger, "threshold": t.threshold, "response": t.response}
+                    for t in lib.refinement_triggers
+                ]
+            periodic = list(getattr(lib, "every_6_12_months", None) or periodic)
+            if getattr(lib, "owner", ""):
+                owner_info = {
+                    "owner": lib.owner,
+                    "handed_off_at": lib.handed_off_at or owner_info["handed_off_at"],
+                }
+            if tasks:
+                source = "Workbench maintenance library (audits capability)"
     if not tasks:
         for cadence in ("monthly", "quarterly"):
             for item in kind[cadence]:
@@ -131,39 +140,49 @@ class Reminder:
     assumed: bool = False
 
 
+FOLLOW_UP_WORDS = ("check-in", "follow-up", "hypercare ends")
+
+
 def reminders(ctx: ReportContext) -> list[Reminder]:
     """Follow-up dates: the refinement check-in and its preparation reminder (dedicated)
-    or the 30- and 90-day follow-ups (single project)."""
+    or the 30- and 90-day follow-ups (single project), from the lifecycle capability;
+    counted from the export date and marked ASSUMED when no go-live is recorded."""
     api = optional_attr("workbench.lifecycle", "reminders")
     found: list[Reminder] = []
     if api is not None:
         try:
-            for item in api(ctx.eng):
-                day = field_of(item, "day", "date", "due", "when", "at")
-                if isinstance(day, str):
-                    day = dt.date.fromisoformat(day[:10])
-                if isinstance(day, dt.datetime):
-                    day = day.date()
-                if not isinstance(day, dt.date):
-                    continue
-                found.append(
-                    Reminder(
-                        key=str(field_of(item, "key", "kind", "name", default="reminder")),
-                        title=str(field_of(item, "title", "summary", "label", default="Reminder")),
-                        day=day,
-                        detail=str(
-                            field_of(item, "detail", "description", "note", default="") or ""
-                        ),
-                    )
-                )
-        except Exception:
-            found = []
-    if found:
+            items = list(api(ctx.eng))
+        except Exception:  # noqa: BLE001
+            items = []
+        for item in items:
+            title = str(field_of(item, "title", default=""))
+            if not any(w in title.lower() for w in FOLLOW_UP_WORDS):
+                continue
+            day = field_of(item, "date", "day")
+            if isinstance(day, str):
+                day = dt.date.fromisoformat(day[:10])
+            if not isinstance(day, dt.date):
+                continue
+            low = title.lower()
+            key = (
+                "refinement-prep"
+                if low.startswith("prepare")
+                else "refinement-check-in"
+                if "check-in" in low
+                else "hypercare-end"
+                if "hypercare" in low
+                else "follow-up-" + "".join(ch for ch in title.split("-day")[0] if ch.isdigit())
+            )
+            found.append(
+                Reminder(key, title, day, str(field_of(item, "description", default="") or ""))
+            )
+    has_check_in = any(r.key == "refinement-check-in" for r in found)
+    if found and (has_check_in or ctx.meta.engagement_type != "dedicated"):
         return found
     months = playbook.content("maintenance.json")[ctx.kind]["check_in_months"]
     if ctx.meta.engagement_type == "dedicated":
         check_in = _add_days_weekday(ctx.as_of + dt.timedelta(days=round(months * 30.4)))
-        return [
+        return found + [
             Reminder(
                 "refinement-check-in",
                 "Refinement check-in",
@@ -234,7 +253,9 @@ def consent_sources() -> str:
 # --------------------------------------------------------------- open pipeline
 def open_pipeline_scores(ctx: ReportContext) -> list[list[str]] | None:
     """Highest-risk open deals as table rows, or None before scoring exists."""
-    return None
+    from workbench.reports import scoring_sections
+
+    return scoring_sections.open_pipeline_rows(ctx)
 
 
 # ------------------------------------------------------------- lifecycle: terms
@@ -246,58 +267,54 @@ class Definition:
     approver: str = ""
     decided_on: str = ""
     note: str = ""
+    status: str = "ASSUMED"
 
 
 def definitions(ctx: ReportContext) -> tuple[list[Definition], Missing | None]:
-    """The definition-alignment terms with their approval state.
+    """The definition-alignment terms with their approval state (lifecycle capability).
 
-    Until the lifecycle capability holds the engagement's own terms, the playbook's
-    recommended terms for this project kind are returned, undecided, with a note.
+    Without the lifecycle capability, the playbook's recommended terms for this
+    project kind are returned, undecided, with a note.
     """
-    api = optional_attr("workbench.lifecycle", "list_definitions") or optional_attr(
-        "workbench.lifecycle", "definitions"
-    )
-    if api is not None and callable(api):
+    api = optional_attr("workbench.lifecycle", "definitions")
+    items: list[Any] = []
+    if api is not None:
         try:
             items = list(api(ctx.eng))
-        except Exception:
+        except Exception:  # noqa: BLE001 - an API still changing must not break the package
             items = []
+    if items:
         result = []
         for item in items:
-            status = str(field_of(item, "status", "approval", default="") or "").lower()
-            approved = field_of(item, "approved", default=None)
-            if approved is None and status:
-                approved = (
-                    True
-                    if status in ("approved", "yes", "confirmed")
-                    else (False if status in ("rejected", "no") else None)
-                )
-            approver = field_of(item, "approver", "approved_by", default="") or ""
+            approved = bool(field_of(item, "approved", default=False))
+            status = str(field_of(item, "status", default="ASSUMED") or "ASSUMED")
             result.append(
                 Definition(
-                    term=str(field_of(item, "term", "name", default="")),
-                    definition=str(field_of(item, "definition", "text", default="")),
-                    approved=approved
-                    if isinstance(approved, bool) or approved is None
-                    else bool(approved),
-                    approver=str(approver),
-                    decided_on=str(
-                        field_of(
-                            item, "decided_on", "approved_on", "approved_at", "date", default=""
-                        )
-                        or ""
-                    )[:10],
-                    note=str(field_of(item, "note", "comment", default="") or ""),
+                    term=str(field_of(item, "term", default="")),
+                    definition=str(field_of(item, "definition", default="")),
+                    # Workbench records approvals; "not approved" means still undecided.
+                    approved=True if approved else None,
+                    approver=str(field_of(item, "approver", default="") or ""),
+                    decided_on=str(field_of(item, "approved_on", default="") or "")[:10],
+                    note=str(field_of(item, "note", default="") or ""),
+                    status=status,
                 )
             )
-        if result:
-            return result, None
+        pending = sum(1 for d in result if not d.approved)
+        note = None
+        if pending:
+            note = Missing(
+                f"{pending} of {len(result)} terms not yet approved",
+                "Record each approval on the Phases page or with workbench lifecycle; "
+                "unapproved terms are shaded as ASSUMED.",
+            )
+        return result, note
     return (
         [Definition(t, d, None) for t, d in playbook.DEFINITIONS[ctx.kind]],
         Missing(
             "Approvals recorded in Workbench",
             "These are the recommended terms, pre-filled for review. Record each decision "
-            "on the Lifecycle page (or workbench lifecycle) to print approvals here.",
+            "in Workbench to print approvals here.",
         ),
     )
 
@@ -321,6 +338,7 @@ class Section:
     figure: Any = None
     assumed: list[bool] | None = None
     bullets: list[str] = field(default_factory=list)
+    figure_width: float = 6.2
 
 
 @dataclass
@@ -340,20 +358,16 @@ class SectionedResult:
 
 def capture(ctx: ReportContext) -> Capture | Missing:
     """Conversation capture by channel from the audits capability."""
-    return Missing(
-        "Capture rates by channel",
-        "Import the meeting and dialer logs, then run the capture audit "
-        "(workbench audit FILE capture).",
-    )
+    from workbench.reports import audit_sections
+
+    return audit_sections.capture(ctx)
 
 
 def baselines(ctx: ReportContext) -> SectionedResult | Missing:
     """Baseline metrics (forecast accuracy by rep/team/segment, win rate...) from audits."""
-    return Missing(
-        "Baseline metrics",
-        "Import opportunities, opportunity history and forecast submissions, then run "
-        "the baselines audit (workbench audit FILE baselines).",
-    )
+    from workbench.reports import audit_sections
+
+    return audit_sections.baselines(ctx)
 
 
 @dataclass
@@ -366,8 +380,65 @@ class Criterion:
     assumed: bool = False
 
 
+def _with_unit(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "%":
+        return f"{value:.1f}%" if abs(value) < 100 else f"{value:.0f}%"
+    if unit == "days":
+        return f"{value:,.0f} days"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else "")
+
+
 def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | None]:
-    """Success KPIs: the lifecycle capability's when recorded, else the playbook defaults."""
+    """Success KPIs from the lifecycle capability, else the playbook defaults."""
+    api = optional_attr("workbench.lifecycle", "criteria")
+    items: list[Any] = []
+    if api is not None:
+        try:
+            items = [c for c in api(ctx.eng) if field_of(c, "included", default=True)]
+        except Exception:  # noqa: BLE001
+            items = []
+    if items:
+        rows = []
+        for c in items:
+            unit = str(field_of(c, "unit", default="") or "")
+            baseline = field_of(c, "baseline")
+            source = str(field_of(c, "baseline_source", default="") or "")
+            target = field_of(c, "target")
+            suggested = field_of(c, "suggested_target")
+            note = str(field_of(c, "target_note", default="") or "")
+            if target is not None:
+                target_text = _with_unit(target, unit)
+            elif suggested is not None:
+                target_text = f"{_with_unit(suggested, unit)} (suggested)"
+            else:
+                target_text = note or "to agree"
+            if note and target is not None:
+                target_text += f"\n{note}"
+            current = field_of(c, "current")
+            on = field_of(c, "current_on")
+            status = str(field_of(c, "status", default="ASSUMED") or "ASSUMED")
+            rows.append(
+                Criterion(
+                    kpi=str(field_of(c, "kpi", default="")),
+                    baseline=_with_unit(baseline, unit)
+                    + (f"\n({source})" if source and baseline is not None else ""),
+                    target=target_text,
+                    current=_with_unit(current, unit)
+                    + (f"\n(on {on})" if on and current is not None else ""),
+                    status=status,
+                    assumed=status == "ASSUMED",
+                )
+            )
+        note = None
+        if any(r.baseline == "-" for r in rows):
+            note = Missing(
+                "Some baselines",
+                "Run the audits (workbench audit FILE) so Workbench can fill the missing "
+                "baselines, or enter them on the Phases page.",
+            )
+        return rows, note
     rows = [
         Criterion(kpi, "-", target, "-", "Proposed", True)
         for kpi, _key, target in playbook.SUCCESS_DEFAULTS[ctx.kind]
@@ -375,8 +446,7 @@ def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | Non
     return rows, Missing(
         "Agreed success criteria",
         "These are the playbook's recommended KPIs and targets. Record the agreed "
-        "ones (Lifecycle page or workbench lifecycle) and run the audits to fill "
-        "baselines and current values.",
+        "ones in Workbench and run the audits to fill baselines and current values.",
     )
 
 
@@ -568,14 +638,14 @@ def export_evaluation_workbook(ctx: ReportContext, path: Path) -> Path | Missing
 
 
 def scoring(ctx: ReportContext) -> SectionedResult | Missing:
-    return Missing(
-        "Calibrated deal scoring rules",
-        "Import closed won/lost history and run workbench calibrate FILE.",
-    )
+    """The deal scoring rules document's sections from the scoring capability."""
+    from workbench.reports import scoring_sections
+
+    return scoring_sections.scoring(ctx)
 
 
 def scoring_summary(ctx: ReportContext) -> str | Missing:
     """One paragraph on the active scoring rule set, or Missing."""
-    return Missing(
-        "Deal scoring rule set", "Calibrate the scoring rules (workbench calibrate FILE)."
-    )
+    from workbench.reports import scoring_sections
+
+    return scoring_sections.scoring_summary(ctx)

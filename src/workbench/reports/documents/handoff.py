@@ -512,7 +512,7 @@ def _maintenance_events(
         events.append(
             CalendarEvent(
                 f"reminder-{r.key}",
-                f"{ctx.customer}: {r.title}",
+                r.title if ctx.customer in r.title else f"{ctx.customer}: {r.title}",
                 r.day,
                 None,
                 r.detail,

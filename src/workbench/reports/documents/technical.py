@@ -503,23 +503,9 @@ def build_scoring_rules(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
 
 
 def _sections(doc, sections: list[sources.Section]) -> None:
-    for section in sections:
-        doc.heading(section.title, section.level)
-        if section.text:
-            doc.para(section.text)
-        if section.bullets:
-            doc.bullets(section.bullets)
-        if section.rows:
-            doc.table(
-                section.headers,
-                section.rows,
-                numeric=section.numeric,
-                caption=section.caption,
-                widths=section.widths,
-                assumed=section.assumed,
-            )
-        if section.figure is not None:
-            doc.figure(section.figure, section.caption or section.title)
+    from workbench.reports.documents.strategy import _sections as render
+
+    render(doc, sections)
 
 
 # ------------------------------------------------------------- tracker design
