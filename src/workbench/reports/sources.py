@@ -124,8 +124,8 @@ def maintenance(ctx: ReportContext) -> Maintenance:
         tasks,
         owner_info["owner"],
         owner_info["handed_off_at"],
-        kind["triggers"],
-        kind["periodic"],
+        triggers,
+        periodic,
         source,
     )
 
