@@ -79,7 +79,15 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
         return rs
     signals = optional_attr("workbench.scoring", "SIGNALS") or {}
     sections: list[Section] = []
+    missing: list[Missing] = []
     if rs.version is None:
+        missing.append(
+            Missing(
+                "Customer-specific scoring rules",
+                "Calibrate on the customer's won/lost history and save the result "
+                "as a version (workbench calibrate FILE --save-as-version).",
+            )
+        )
         intro = (
             "The rules below are Workbench's starting rule set; they have not been saved as a "
             "version or calibrated on this customer's history yet, so every weight is ASSUMED."
@@ -137,18 +145,14 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
     )
     report = _latest_report(ctx, rs.version)
     if report is None:
-        sections.append(
-            Section(
+        missing.append(
+            Missing(
                 "Calibration",
-                1,
-                text=(
-                    "Not yet available: no calibration has been run. Import closed won/lost history and "
-                    "run workbench calibrate FILE; this section then shows the fitted weights, the "
-                    "reliability diagram and the lift."
-                ),
+                "No calibration has been run. Import closed won/lost history and run workbench "
+                "calibrate FILE; the document then shows the fitted weights, the reliability diagram "
+                "and the lift.",
             )
         )
-        ctx.cache["scoring:missing"] = True
     else:
         sections.extend(_calibration_sections(ctx, report))
     scores = pipeline_scores(ctx)
@@ -176,7 +180,7 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
                 caption="Open deals by risk band",
             )
         )
-    return SectionedResult(sections)
+    return SectionedResult(sections, missing)
 
 
 def _calibration_sections(ctx: ReportContext, report: dict) -> list[Section]:

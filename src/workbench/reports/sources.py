@@ -354,6 +354,7 @@ class Capture:
 @dataclass
 class SectionedResult:
     sections: list[Section]
+    missing: list[Missing] = field(default_factory=list)
 
 
 def capture(ctx: ReportContext) -> Capture | Missing:

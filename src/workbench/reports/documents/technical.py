@@ -111,12 +111,80 @@ def _mapping_pairs(text: str | None) -> list[tuple[str, str]]:
 
 
 def crm_name(ctx: ReportContext) -> str:
+    """The customer's CRM: from the import profiles, else recognised from the record ids."""
     profiles = {i["profile"].lower() for i in _imports(ctx)}
     if any("hubspot" in p for p in profiles):
         return "HubSpot"
     if any("salesforce" in p for p in profiles):
         return "Salesforce"
+    row = ctx.eng.conn.execute("SELECT crm_id FROM opportunities LIMIT 1").fetchone()
+    if row and isinstance(row[0], str):
+        crm_id = row[0]
+        if len(crm_id) in (15, 18) and crm_id.startswith("006"):
+            return "Salesforce"
+        if crm_id.isdigit():
+            return "HubSpot"
     return "CRM (not yet identified)"
+
+
+def _field_presence(
+    ctx: ReportContext, table: str, columns: list[str]
+) -> tuple[int, dict[str, int]]:
+    """Rows in ``table`` and, per column, how many have a value (one scan)."""
+    have = {r[1] for r in ctx.eng.conn.execute(f"PRAGMA table_info({table})")}
+    cols = [c for c in columns if c in have]
+    if not cols:
+        return 0, {}
+    parts = ", ".join(f"count(nullif(trim(CAST({c} AS TEXT)), ''))" for c in cols)
+    row = ctx.eng.conn.execute(f"SELECT count(*), {parts} FROM {table}").fetchone()
+    return int(row[0]), dict(zip(cols, (int(v) for v in row[1:]), strict=True))
+
+
+def core_field_rows(ctx: ReportContext, mapped: dict[str, set[str]]) -> list[list[object]]:
+    """Every field Workbench and the platform use, with its CRM names and how complete it is."""
+    entities = sources.optional_attr("workbench.importers", "ENTITIES")
+    rows: list[list[object]] = []
+    if entities:
+        for name, spec in entities.items():
+            total, present = _field_presence(ctx, spec.table, [f.name for f in spec.fields])
+            for f in spec.fields:
+                n = present.get(f.name)
+                if f.name in mapped.get(name, set()):
+                    status = "Mapped in an import"
+                elif not total:
+                    status = "Not imported yet"
+                elif n:
+                    status = "Present in the data"
+                else:
+                    status = "Missing: no values"
+                rows.append(
+                    [
+                        spec.label,
+                        f.name,
+                        f.description,
+                        "Yes" if f.required else "",
+                        f.api[0] if f.api else "",
+                        f.hubspot[0] if f.hubspot else "",
+                        (n / total) if total and n is not None else None,
+                        status,
+                    ]
+                )
+        return rows
+    for entity, fields in CORE_FIELDS.items():
+        for column, label in fields:
+            rows.append(
+                [
+                    entity,
+                    column,
+                    label,
+                    "",
+                    "",
+                    "",
+                    None,
+                    "Mapped in an import" if column in mapped.get(entity, set()) else "",
+                ]
+            )
+    return rows
 
 
 # ------------------------------------------------------------ integration map
@@ -286,20 +354,12 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         for src, dst in _mapping_pairs(text):
             if dst not in mapped.get(entity, set()):
                 rows.append([entity, src, dst, f"saved profile {name}", ""])
-    core = []
-    for entity, fields in CORE_FIELDS.items():
-        for column, label in fields:
-            status = (
-                "Mapped"
-                if column in mapped.get(entity, set())
-                else ("Not in any import yet" if entity not in mapped else "Not mapped")
-            )
-            core.append([entity, label, column, status])
+    core = core_field_rows(ctx, mapped)
     custom = []
     for entity in ("opportunities", "accounts", "contacts"):
         keys: dict[str, int] = {}
         for (extra,) in ctx.eng.conn.execute(
-            f"SELECT extra FROM {entity} WHERE extra IS NOT NULL AND extra != '{{}}' LIMIT 2000"
+            f"SELECT extra FROM {entity} WHERE extra IS NOT NULL AND extra != '{{}}'"
         ):
             try:
                 for k, v in json.loads(extra).items():
@@ -324,25 +384,35 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         heading=f"{ctx.customer}: CRM field mapping ({crm})",
         note="How the customer's export columns map to the fields the platform needs.",
     )
+    has_data = any(r[6] for r in core)
     if not rows:
         wb.add_notes(
             ws,
             [
-                "Not yet available: no CRM export has been imported. Import the opportunities, accounts and contacts exports (workbench import)."
+                "No file import is recorded: the records were pulled live or created another way. "
+                "The 'Core fields' sheet gives the CRM names of every field and how complete it is."
+                if has_data
+                else "Not yet available: no CRM export has been imported. Import the opportunities, "
+                "accounts and contacts exports (workbench import)."
             ],
         )
     ws2 = wb.sheet("Core fields")
     wb.add_table(
         ws2,
         [
-            Column("Entity", width=26),
-            Column("Field", width=24),
-            Column("Workbench column", width=22),
+            Column("Object", width=20),
+            Column("Workbench field", width=22),
+            Column("Meaning", width=50, wrap=True),
+            Column("Required", width=10),
+            Column("Salesforce API name", width=26),
+            Column("HubSpot property", width=24),
+            Column("Records with a value", "pct", 14),
             Column("Status", width=22),
         ],
         core,
-        heading="Core fields the platform relies on",
-        highlight=[r[3] != "Mapped" for r in core],
+        heading=f"Core fields the platform relies on ({crm})",
+        note="Completeness is measured on the records in the engagement; shaded rows are required fields with gaps.",
+        highlight=[r[3] == "Yes" and (r[6] is not None and r[6] < 0.95) for r in core],
     )
     ws3 = wb.sheet("Custom fields")
     wb.add_table(
@@ -374,8 +444,8 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
             spec.title,
             path,
             "xlsx",
-            "FINAL" if rows else "DRAFT",
-            [] if rows else ["CRM imports: import the CRM exports"],
+            "FINAL" if rows or has_data else "DRAFT",
+            [] if rows or has_data else ["CRM data: import the CRM exports"],
         )
     ]
 
@@ -498,6 +568,8 @@ def build_scoring_rules(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         )
         doc.missing(result.what, result.how)
     else:
+        for m in result.missing:
+            doc.missing(m.what, m.how)
         _sections(doc, result.sections)
     return [save_doc(doc, ctx, out, spec)]
 
