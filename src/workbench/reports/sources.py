@@ -391,6 +391,31 @@ def _with_unit(value: float | None, unit: str) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".") + (f" {unit}" if unit else "")
 
 
+def _audit_baseline(ctx: ReportContext, key: str) -> tuple[float, str] | None:
+    """A KPI's baseline computed by the audits now (not yet recorded as a finding)."""
+    from workbench.reports import audit_sections
+
+    if key == "recording_coverage":
+        result = audit_sections._audit(ctx, "capture")
+        rate = getattr(result, "rate", None)
+        return (rate * 100, "capture audit, last 90 days") if rate is not None else None
+    attr = {
+        "forecast_accuracy": "forecast_accuracy",
+        "win_rate": "win_rate",
+        "slippage_rate": "slippage_rate",
+        "cycle_days": "cycle_mean_days",
+    }.get(key)
+    if attr is None:
+        return None
+    result = audit_sections._audit(ctx, "baselines")
+    row = result.row("ALL") if hasattr(result, "row") else None
+    value = getattr(row, attr, None) if row is not None else None
+    if value is None:
+        return None
+    value = value if attr == "cycle_mean_days" else value * 100
+    return value, "baselines audit, last four quarters"
+
+
 def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | None]:
     """Success KPIs from the lifecycle capability, else the playbook defaults."""
     api = optional_attr("workbench.lifecycle", "criteria")
@@ -417,6 +442,12 @@ def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | Non
                 target_text = note or "to agree"
             if note and target is not None:
                 target_text += f"\n{note}"
+            if baseline is None:
+                computed = _audit_baseline(ctx, str(field_of(c, "key", default="")))
+                if computed is not None:
+                    baseline, source = computed
+                    if target is None and suggested is None:
+                        target_text = note or "to agree"
             current = field_of(c, "current")
             on = field_of(c, "current_on")
             status = str(field_of(c, "status", default="ASSUMED") or "ASSUMED")
@@ -433,11 +464,12 @@ def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | Non
                 )
             )
         note = None
-        if any(r.baseline == "-" for r in rows):
+        lacking = [r.kpi for r in rows if r.baseline.startswith("-")]
+        if lacking:
             note = Missing(
-                "Some baselines",
-                "Run the audits (workbench audit FILE) so Workbench can fill the missing "
-                "baselines, or enter them on the Phases page.",
+                f"A baseline for {', '.join(lacking)}",
+                "The engagement's data cannot measure it yet; enter the customer's own "
+                "figure on the Phases page (or import the data it needs).",
             )
         return rows, note
     rows = [

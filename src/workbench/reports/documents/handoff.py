@@ -378,16 +378,19 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
         "dashboard use fades without a cadence. These tasks catch each drift early."
     )
     for cadence, title in (("monthly", "Monthly tasks"), ("quarterly", "Quarterly tasks")):
-        rows = [
-            [t.task, t.check, t.red_flag, t.action or "Investigate and correct", t.owner]
-            for t in m.tasks
-            if t.cadence == cadence
-        ]
+        tasks = [t for t in m.tasks if t.cadence == cadence]
+        # Columns the library leaves empty for this cadence are left out, not printed blank.
+        cols = [("Task", "task", 1.4), ("What to check", "check", 1.9)]
+        if any(t.red_flag for t in tasks):
+            cols.append(("Red flag", "red_flag", 1.6))
+        if any(t.action for t in tasks):
+            cols.append(("Action if off track", "action", 1.6))
+        cols.append(("Owner", "owner", 0.9))
         doc.heading(title, 1)
         doc.table(
-            ["Task", "What to check", "Red flag", "Action", "Owner"],
-            rows,
-            widths=[1.3, 1.7, 1.5, 1.3, 0.9],
+            [c[0] for c in cols],
+            [[getattr(t, c[1]) for c in cols] for t in tasks],
+            widths=[c[2] for c in cols],
             bold_first_column=True,
             caption=title,
         )

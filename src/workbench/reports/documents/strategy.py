@@ -218,6 +218,39 @@ def build_success_criteria(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
     )
     if any(c.assumed for c in crit):
         doc.assumed_legend()
+    doc.heading("How each KPI is measured", 1)
+    doc.table(
+        ["KPI", "Definition"],
+        [
+            [
+                "Forecast accuracy",
+                "1 - |actual - forecast| / actual per rep and quarter (floored at 0); "
+                "forecast = the rep's last Commit submission of the quarter, actual = closed-won amount.",
+            ],
+            ["Win rate", "Won / (won + lost) of the deals closed in the period."],
+            [
+                "Deal slippage rate",
+                "Share of deals forecast to close in a quarter whose close date "
+                "moved past the quarter's end.",
+            ],
+            ["Sales cycle length", "Mean days from creation to close of won deals."],
+            [
+                "Call recording coverage",
+                "Share of external meetings and calls recorded (last 90 days).",
+            ],
+            ["Adoption", "Share of licensed users active in the platform each week."],
+        ],
+        widths=[1.8, 4.7],
+        bold_first_column=True,
+    )
+    doc.heading("When they are reviewed", 1)
+    rows = [[r.title, f"{r.day:%d %b %Y}"] for r in sources.reminders(ctx)]
+    doc.table(
+        ["Review", "Date"],
+        rows,
+        widths=[4.5, 2.0],
+        assumed=[r.assumed for r in sources.reminders(ctx)],
+    )
     return [save_doc(doc, ctx, out, spec)]
 
 
