@@ -212,6 +212,36 @@ def test_every_opportunity_owner_and_account_exists(small: sqlite3.Connection) -
     )
 
 
+def test_accounts_and_contacts_exist_before_the_deals_that_use_them(small) -> None:
+    assert (
+        scalar(
+            small,
+            "SELECT count(*) FROM opportunities o JOIN accounts a "
+            "ON a.crm_id = o.account_crm_id WHERE a.created_at > o.created_date",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            small,
+            "SELECT count(*) FROM opportunity_contact_roles r "
+            "JOIN opportunities o ON o.crm_id = r.opportunity_crm_id "
+            "JOIN contacts c ON c.crm_id = r.contact_crm_id "
+            "WHERE c.created_at > o.created_date || 'T23:59:59'",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            small,
+            "SELECT count(*) FROM activities a JOIN contacts c "
+            "ON c.crm_id = a.contact_crm_id "
+            "WHERE c.created_at > a.activity_date || 'T23:59:59'",
+        )
+        == 0
+    )
+
+
 def test_inactive_users_still_own_opportunities(full: sqlite3.Connection) -> None:
     owned = scalar(
         full,

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from workbench.demodata.companies import build_companies
-from workbench.demodata.deals import OFF_LIST_STAGES, STAGES, build_deals
+from workbench.demodata.deals import OFF_LIST_STAGES, STAGES, backdate_records, build_deals
 from workbench.demodata.forecasts import build_forecasts, build_usage
 from workbench.demodata.meetings import build_meetings
 from workbench.demodata.org import build_org, write_users
@@ -108,6 +108,7 @@ def _fill(eng: Engagement, seed: int, scale: float, progress: Progress) -> None:
             round(ACTIVITIES * scale),
             progress.span(0.1, 0.8),
         )
+        backdate_records(conn)
         progress.update(0.8, "Writing meetings and calls")
         meetings = build_meetings(conn, seed, AS_OF, reps, companies.accounts, deals)
         progress.update(0.88, "Writing transcripts")

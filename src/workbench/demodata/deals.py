@@ -514,3 +514,30 @@ def _materialise(
         stage,
         cat,
     )
+
+
+def backdate_records(conn: sqlite3.Connection) -> None:
+    """Make every account and contact older than the first deal or activity that uses it.
+
+    Accounts and contacts get their creation dates before the deals are planned; a
+    CRM never holds a deal created before its account, so those dates are moved back
+    (by a deterministic 15-214 days) wherever a deal or activity came first.
+    """
+    conn.execute("""
+        UPDATE accounts SET created_at = date(first.day, '-' || (15 + accounts.id % 200) || ' days')
+                                         || 'T00:00:00'
+        FROM (SELECT account_crm_id, min(created_date) AS day FROM opportunities
+              GROUP BY account_crm_id) AS first
+        WHERE first.account_crm_id = accounts.crm_id AND accounts.created_at > first.day""")
+    conn.execute("""
+        UPDATE contacts SET created_at = date(first.day, '-' || (15 + contacts.id % 200) || ' days')
+                                         || 'T00:00:00'
+        FROM (SELECT contact_crm_id, min(day) AS day FROM (
+                  SELECT r.contact_crm_id, o.created_date AS day
+                  FROM opportunity_contact_roles r
+                  JOIN opportunities o ON o.crm_id = r.opportunity_crm_id
+                  UNION ALL
+                  SELECT contact_crm_id, activity_date FROM activities
+                  WHERE contact_crm_id IS NOT NULL)
+              GROUP BY contact_crm_id) AS first
+        WHERE first.contact_crm_id = contacts.crm_id AND contacts.created_at > first.day""")
