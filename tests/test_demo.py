@@ -331,6 +331,28 @@ def test_history_replays_to_the_current_close_date_of_open_deals(small) -> None:
     assert mismatches == 0
 
 
+def test_close_date_pushes_often_slip_into_a_later_fiscal_quarter(full) -> None:
+    from datetime import date
+
+    from workbench.models.fiscal import fiscal_quarter
+
+    moves = full.execute("""
+        SELECT before, after FROM (
+            SELECT close_date AS after, stage, amount,
+                   lag(close_date) OVER (PARTITION BY opportunity_crm_id
+                                         ORDER BY changed_at, id) AS before
+            FROM opportunity_history WHERE close_date IS NOT NULL)
+        WHERE stage IS NULL AND amount IS NULL AND before IS NOT NULL""").fetchall()
+    assert len(moves) >= 5_000
+    later = [a > b for b, a in moves]
+    assert all(later)
+    crossed = sum(
+        fiscal_quarter(date.fromisoformat(a), 2) > fiscal_quarter(date.fromisoformat(b), 2)
+        for b, a in moves
+    )
+    assert crossed >= 0.3 * len(moves)
+
+
 def test_last_activity_date_is_the_latest_logged_activity(small: sqlite3.Connection) -> None:
     mismatches = scalar(
         small,
@@ -545,6 +567,26 @@ def test_missing_reports_capability_is_a_note_not_an_error(tmp_path, monkeypatch
     result = build_demo(tmp_path, scale=0.03, with_package=True)
     assert result["package"] is None
     assert any("package" in note for note in result["notes"])
+
+
+def test_documentation_package_is_built_beside_the_demo_when_reports_exist(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import types
+
+    calls = []
+
+    def build_package(eng, out, progress=None):
+        calls.append((eng.meta().customer, out, eng.counts()["opportunities"]))
+        out.mkdir()
+
+    fake = types.ModuleType("workbench.reports.package")
+    fake.build_package = build_package
+    monkeypatch.setitem(sys.modules, "workbench.reports.package", fake)
+    result = build_demo(tmp_path, scale=0.03, with_package=True)
+    assert calls == [(DEMO_CUSTOMER, tmp_path / "package", 450)]
+    assert result["package"] == str(tmp_path / "package")
+    assert result["notes"] == []
 
 
 def test_progress_is_reported_and_cancel_leaves_no_file(tmp_path: Path) -> None:
