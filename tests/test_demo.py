@@ -499,9 +499,11 @@ def test_forecast_accuracy_differs_by_rep(full: sqlite3.Connection) -> None:
         JOIN actual a USING (owner_crm_id, period) GROUP BY owner_crm_id""")
     ]
     assert len(ratios) >= 38
-    assert sum(r < 0.8 for r in ratios) >= 3  # sandbaggers
-    assert sum(r > 1.25 for r in ratios) >= 3  # over-forecasters
-    assert sum(0.85 <= r <= 1.15 for r in ratios) >= 20
+    ratios.sort()
+    median = ratios[len(ratios) // 2]
+    assert 1.0 <= median <= 1.4  # the team as a whole commits optimistically
+    assert ratios[3] < 0.8 * median  # four sandbaggers
+    assert ratios[-4] > 1.25 * median  # four over-forecasters
     assert (
         scalar(
             full,
@@ -587,6 +589,13 @@ def test_documentation_package_is_built_beside_the_demo_when_reports_exist(
     assert calls == [(DEMO_CUSTOMER, tmp_path / "package", 450)]
     assert result["package"] == str(tmp_path / "package")
     assert result["notes"] == []
+    # The audits and the calibration ran first, so the documents have findings to show.
+    assert result["counts"]["findings"] > 10
+    conn = sqlite3.connect(result["engagement"])
+    try:
+        assert conn.execute("SELECT count(*) FROM scoring_calibration_runs").fetchone()[0] == 1
+    finally:
+        conn.close()
 
 
 def test_progress_is_reported_and_cancel_leaves_no_file(tmp_path: Path) -> None:
