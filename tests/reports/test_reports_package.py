@@ -295,3 +295,26 @@ def test_evaluation_matrix_and_summary_come_from_the_engagements_evaluation(
     assert len(doc.inline_shapes) >= 1  # the contribution chart
     assert "Total cost of ownership" in text
     assert winner in docx_text(_file(result, "platform-config", "docx"))
+
+
+def test_cancelling_stops_the_export_and_leaves_only_complete_files(
+    engagement, tmp_path: Path
+) -> None:
+    from workbench.errors import Cancelled
+    from workbench.progress import CancelToken, Progress
+
+    token = CancelToken()
+    seen: list[str] = []
+
+    def listener(fraction: float, status: str) -> None:
+        seen.append(status)
+        if len(seen) == 3:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        build_package(engagement, tmp_path / "out", progress=Progress(listener, token))
+    written = list((tmp_path / "out").iterdir())
+    assert written and not [p for p in written if p.name.startswith(".~wb-")]
+    for path in written:
+        if path.suffix == ".docx":
+            assert "Acme Corp" in docx_text(path)
