@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from workbench.reports.context import ReportContext, pct
@@ -39,10 +40,96 @@ def _latest_report(ctx: ReportContext, version: int | None) -> dict | None:
     return None
 
 
+@dataclass
+class _StoredReason:
+    signal: str
+    label: str
+    value: float
+    points: float
+
+
+@dataclass
+class _StoredDeal:
+    opportunity_crm_id: str
+    name: str | None
+    owner_crm_id: str | None
+    amount: float | None
+    score: float
+    band: str
+    reasons: list[_StoredReason]
+
+    def top_reasons(self, n: int = 3) -> list[_StoredReason]:
+        return self.reasons[:n]
+
+
+@dataclass
+class _StoredScores:
+    as_of: str
+    rule_set_version: int | None
+    deals: list[_StoredDeal]
+
+    def band_counts(self) -> dict[str, int]:
+        counts = {"low": 0, "medium": 0, "high": 0}
+        for d in self.deals:
+            counts[d.band] += 1
+        return counts
+
+    def band_amounts(self) -> dict[str, float]:
+        sums = {"low": 0.0, "medium": 0.0, "high": 0.0}
+        for d in self.deals:
+            sums[d.band] += d.amount or 0.0
+        return sums
+
+
+def _stored_scores(ctx: ReportContext) -> _StoredScores | None:
+    """Scores the scoring capability recorded for today's as-of day and the current version.
+
+    Reading them is instant, where re-scoring the pipeline takes seconds; they are the
+    same numbers (``score_pipeline(record=True)`` wrote them).
+    """
+    rs = _rule_set(ctx)
+    version = getattr(rs, "version", None)
+    if version is None:
+        return None
+    try:
+        rows = ctx.eng.conn.execute(
+            "SELECT s.opportunity_crm_id, o.name, o.owner_crm_id, o.amount, s.score, s.band, "
+            "s.reasons FROM scoring_scores s JOIN opportunities o ON o.crm_id = s.opportunity_crm_id "
+            "WHERE s.rule_set_version = ? AND s.as_of = ? AND coalesce(o.is_closed, 0) = 0 "
+            "ORDER BY s.score DESC, o.amount DESC",
+            (version, ctx.as_of.isoformat()),
+        ).fetchall()
+    except Exception:  # noqa: BLE001 - table absent before the scoring migration
+        return None
+    if not rows:
+        return None
+    signals = optional_attr("workbench.scoring", "SIGNALS") or {}
+    deals = []
+    for crm_id, name, owner, amount, score, band, reasons in rows:
+        try:
+            parsed = json.loads(reasons or "[]")
+        except ValueError:
+            parsed = []
+        items = [
+            _StoredReason(
+                str(r[0]), getattr(signals.get(r[0]), "label", str(r[0])), float(r[1]), float(r[2])
+            )
+            for r in parsed
+            if len(r) >= 3
+        ]
+        items.sort(key=lambda r: -r.points)
+        deals.append(_StoredDeal(crm_id, name, owner, amount, float(score), band, items))
+    return _StoredScores(ctx.as_of.isoformat(), version, deals)
+
+
 def pipeline_scores(ctx: ReportContext) -> Any | None:
     """Every open deal scored by the current rules (cached per export), or None."""
     if "scores" in ctx.cache:
         return ctx.cache["scores"]
+    stored = _stored_scores(ctx)
+    if stored is not None:
+        ctx.cache["scores"] = stored
+        return stored
     score = optional_attr("workbench.scoring", "score_pipeline")
     result = None
     if score is not None and ctx.count("opportunities"):
