@@ -318,3 +318,53 @@ def test_cancelling_stops_the_export_and_leaves_only_complete_files(
     for path in written:
         if path.suffix == ".docx":
             assert "Acme Corp" in docx_text(path)
+
+
+def test_logo_and_branding_appear_on_the_title_page(engagement, tmp_path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 0.6))
+    fig.text(0.1, 0.4, "BRIGHT", fontsize=20)
+    logo = tmp_path / "logo.png"
+    fig.savefig(logo)
+    result = build_package(
+        engagement,
+        tmp_path / "out",
+        only=["faq"],
+        branding={
+            "consultancy": "Bright Consulting",
+            "logo": str(logo),
+            "version": "2.1",
+            "status": "FINAL",
+        },
+    )
+    doc = Document(str(_file(result, "faq", "docx")))
+    cover = "\n".join(p.text for p in doc.paragraphs[:25])
+    assert "BRIGHT CONSULTING" in cover and "Version:  2.1" in cover and "Status:  FINAL" in cover
+    assert len(doc.inline_shapes) == 1
+    assert "Bright Consulting" in doc.sections[0].footer.paragraphs[0].text
+
+
+def test_conversation_intelligence_package_uses_its_own_terms_and_tasks(tmp_path: Path) -> None:
+    eng = Engagement.create(
+        tmp_path / "CI.engagement",
+        EngagementMeta(
+            customer="Contoso",
+            project_kind="conversation-intelligence",
+            jurisdictions=["US-FL", "FR"],
+        ),
+    )
+    try:
+        result = build_package(eng, tmp_path / "out")
+    finally:
+        eng.close()
+    assert {f.document for f in result.files} >= {
+        "definition-alignment",
+        "tracker-design",
+        "maintenance-schedule",
+        "quick-start",
+    }
+    terms = docx_text(_file(result, "definition-alignment", "docx"))
+    assert "Tracker" in terms and "Recording Consent" in terms
+    consent = docx_text(_file(result, "consent-plan", "docx"))
+    assert "Florida" in consent and "GDPR" in consent
