@@ -224,20 +224,28 @@ def test_criterion_baseline_comes_from_the_baselines_audit(ri_engagement):
         ri_engagement,
         "baselines",
         [
-            Finding("baselines:win_rate", "baselines", "info", "Win rate", metric=0.214),
-            Finding(
-                "baselines:win_rate:team:West", "baselines", "info", "Win rate West", metric=0.3
-            ),
-            Finding("baselines:forecast_accuracy", "baselines", "info", "FA", metric=61.5),
+            Finding("baselines.win_rate", "baselines", "info", "Win rate", metric=0.214),
+            Finding("baselines.cycle_days", "baselines", "info", "Cycle", metric=93.6),
+            Finding("baselines.forecast_accuracy.FY2026-Q1", "baselines", "low", "FA", metric=0.58),
+            Finding("baselines.forecast_accuracy.FY2026-Q2", "baselines", "low", "FA", metric=0.64),
+            Finding("baselines.forecast_accuracy.FY2025-Q4", "baselines", "low", "FA", metric=0.61),
+            Finding("baselines.forecast_accuracy.FY2026-Q3", "baselines", "low", "FA", metric=0.63),
+            Finding("baselines.slippage.FY2026-Q3", "baselines", "medium", "Slip", metric=0.3),
         ],
     )
     crits = {c.key: c for c in lc.criteria(ri_engagement)}
     assert (crits["win_rate"].baseline, crits["win_rate"].baseline_source) == (
         21.4,
-        "baselines audit (baselines:win_rate)",
+        "baselines audit (baselines.win_rate)",
     )
-    assert crits["forecast_accuracy"].baseline == 61.5
-    assert crits["forecast_accuracy"].suggested_target == 76.5
+    assert crits["cycle_days"].baseline == 93.6  # days stay days
+    fa = crits["forecast_accuracy"]
+    assert (fa.baseline, fa.baseline_source) == (
+        61.5,
+        "baselines audit (mean of 4 quarters, FY2025-Q4 to FY2026-Q3)",
+    )
+    assert fa.suggested_target == 76.5  # 15 points better
+    assert crits["slippage_rate"].suggested_target == 21.0  # 30% fewer
     # An entered baseline wins over the audit's.
     lc.set_criterion(ri_engagement, "win_rate", baseline=23, baseline_source="CRO's own figure")
     crit = next(c for c in lc.criteria(ri_engagement) if c.key == "win_rate")

@@ -9,6 +9,7 @@ stack, and record it in the item's history.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from datetime import date
 from typing import Any
@@ -38,6 +39,18 @@ ITEM_TYPES = ("finding", "intake", "definition", "criterion")
 CRITERION_FIELDS = ("baseline", "target", "current")
 
 _UNSET: Any = object()
+
+
+def _one_transaction(fn):
+    """Seed, validate and change in one transaction: a refused edit leaves no trace,
+    not even the seeding it needed."""
+
+    @functools.wraps(fn)
+    def wrapper(eng: Engagement, *args: Any, **kwargs: Any) -> Any:
+        with eng.atomic():
+            return fn(eng, *args, **kwargs)
+
+    return wrapper
 
 
 # ------------------------------------------------------------------ parsing
@@ -158,10 +171,11 @@ def _run(eng: Engagement, label: str, scopes: list[RowScope], apply) -> Any:
     store.ensure_lifecycle(eng)
     history_from = max_id(eng, "lc_item_history")
     all_scopes = [*scopes, RowScope("lc_item_history", "id > ?", (history_from,))]
-    return stack_for(eng).do(SnapshotCommand(label, lambda _eng: all_scopes, apply))
+    return stack_for(eng).do(SnapshotCommand(label, lambda _eng: all_scopes, apply), eng)
 
 
 # ------------------------------------------------------------------ checklist
+@_one_transaction
 def set_checklist_item(
     eng: Engagement,
     key: str,
@@ -177,6 +191,7 @@ def set_checklist_item(
     Marking an item done without a done date stamps the engagement's as-of date;
     moving it back out of done clears the done date.
     """
+    store.ensure_lifecycle(eng)
     items = {i.key: i for i in store.checklist(eng)}
     if key not in items:
         raise _unknown("checklist item", key, list(items))
@@ -216,6 +231,7 @@ def set_checklist_item(
 
 
 # --------------------------------------------------------------------- intake
+@_one_transaction
 def set_intake(
     eng: Engagement,
     key: str,
@@ -227,6 +243,7 @@ def set_intake(
     meeting_id: int | None = None,
 ) -> store.IntakeItem:
     """Set an intake item's value (text is parsed to its type), status and source."""
+    store.ensure_lifecycle(eng)
     items = {i.key: i for i in store.intake(eng)}
     if key not in items:
         raise _unknown("intake item", key, list(items))
@@ -276,6 +293,7 @@ def _definition_key(eng: Engagement, key_or_term: str) -> store.Definition:
     raise _unknown("definition term", key_or_term, [d.key for d in defs])
 
 
+@_one_transaction
 def set_definition(
     eng: Engagement,
     term: str,
@@ -288,6 +306,7 @@ def set_definition(
     meeting_id: int | None = None,
 ) -> store.Definition:
     """Edit a definition's wording or record its approval (by key or by term)."""
+    store.ensure_lifecycle(eng)
     d = _definition_key(eng, term)
     text = d.definition if definition is None else definition.strip()
     ok = d.approved if approved is None else bool(approved)
@@ -328,6 +347,7 @@ def set_definition(
 
 
 # ------------------------------------------------------------------- criteria
+@_one_transaction
 def set_criterion(
     eng: Engagement,
     key: str,
@@ -342,6 +362,7 @@ def set_criterion(
     note: str | None = None,
 ) -> store.Criterion:
     """Set a success criterion's baseline, target, current value or inclusion."""
+    store.ensure_lifecycle(eng)
     crits = {c.key: c for c in store.criteria(eng)}
     if key not in crits:
         raise _unknown("success criterion", key, list(crits))
@@ -389,10 +410,12 @@ def set_criterion(
     return next(x for x in store.criteria(eng) if x.key == key)
 
 
+@_one_transaction
 def add_criterion(
     eng: Engagement, key: str, kpi: str, unit: str = "", direction: str = "up"
 ) -> store.Criterion:
     """Add a success criterion of the customer's own (not in the playbook)."""
+    store.ensure_lifecycle(eng)
     key = key.strip()
     if not key or not kpi.strip():
         raise WorkbenchError("A new success criterion needs a key and a KPI name.")
@@ -442,6 +465,7 @@ def parse_item_ref(ref: str) -> tuple[str, str, str | None]:
     return item_type, key, field_name
 
 
+@_one_transaction
 def record_meeting(
     eng: Engagement,
     kind: str,
@@ -462,6 +486,7 @@ def record_meeting(
     reference names ``.target`` or ``.current``). Each item moves to CONFIRMED or
     CORRECTED with the meeting id, and its history keeps the change.
     """
+    store.ensure_lifecycle(eng)
     kind = _status(kind, MEETING_KINDS, "meeting kind")
     day = parse_date(held_on, "meeting date")
     if day is None:
@@ -660,6 +685,7 @@ def _set_setting(eng: Engagement, key: str, value: Any, label: str) -> None:
     _run(eng, label, [RowScope("settings", "key = ?", (key,), pk="key")], apply)
 
 
+@_one_transaction
 def set_phase_override(eng: Engagement, phase: int | None) -> None:
     """Pin the current phase by hand (None: back to the phase the gates compute)."""
     if phase is not None and phase not in (1, 2, 3, 4):
@@ -672,11 +698,13 @@ def set_phase_override(eng: Engagement, phase: int | None) -> None:
     )
 
 
+@_one_transaction
 def set_go_live(eng: Engagement, day: str | date | None) -> None:
     """The go-live date: hypercare starts here, the refinement check-in counts from it."""
     _set_setting(eng, GO_LIVE, parse_date(day, "go-live date"), "Set the go-live date")
 
 
+@_one_transaction
 def set_checkin(eng: Engagement, day: str | date | None) -> None:
     """The refinement check-in date agreed at handoff (None: computed from go-live)."""
     _set_setting(eng, CHECKIN, parse_date(day, "check-in date"), "Set the refinement check-in")

@@ -10,8 +10,9 @@ change they read them again, and undo/redo write the saved rows back. That resto
 the exact earlier state (ids, history rows, finding statuses) without each edit
 having to know how to reverse itself. Each do/undo/redo is one transaction.
 
-The stack lives in memory per open engagement (``stack_for``); closing the file ends
-its undo history, as in most desktop applications.
+The stack lives in memory per open engagement (``stack_for``; worker connections
+share their engagement's stack); closing the file ends its undo history, as in most
+desktop applications.
 """
 
 from __future__ import annotations
@@ -125,7 +126,12 @@ class SnapshotCommand(Command):
 
 
 class CommandStack:
-    """Done and undone commands of one open engagement."""
+    """Done and undone commands of one open engagement.
+
+    ``do``/``undo``/``redo`` run on the engagement the stack belongs to, or on a
+    worker connection of the same file passed as ``eng`` (the GUI writes through
+    tasks on a worker thread; the stack outlives each task's connection).
+    """
 
     def __init__(self, eng: Engagement, limit: int = UNDO_LIMIT) -> None:
         self._eng_ref = weakref.ref(eng)
@@ -134,47 +140,46 @@ class CommandStack:
         self._limit = limit
         self._listeners: list[Callable[[], None]] = []
 
-    @property
-    def _eng(self) -> Engagement:
-        eng = self._eng_ref()
-        if eng is None:  # pragma: no cover - the stack never outlives its engagement
+    def _target(self, eng: Engagement | None) -> Engagement:
+        target = eng if eng is not None else self._eng_ref()
+        if target is None:  # pragma: no cover - the stack never outlives its engagement
             raise RuntimeError("the engagement of this undo stack was closed")
-        return eng
+        return target
 
-    def do(self, command: Command) -> Any:
+    def do(self, command: Command, eng: Engagement | None = None) -> Any:
         """Run ``command`` in one transaction and put it on the undo stack."""
-        eng = self._eng
-        with eng.atomic():
-            result = command.do(eng)
-            eng.touch()
+        target = self._target(eng)
+        with target.atomic():
+            result = command.do(target)
+            target.touch()
         self._undo.append(command)
         del self._undo[: -self._limit]
         self._redo.clear()
         self._changed()
         return result
 
-    def undo(self) -> str | None:
+    def undo(self, eng: Engagement | None = None) -> str | None:
         """Undo the last command; return its label (None when there is nothing to undo)."""
         if not self._undo:
             return None
         command = self._undo[-1]
-        eng = self._eng
-        with eng.atomic():
-            command.undo(eng)
-            eng.touch()
+        target = self._target(eng)
+        with target.atomic():
+            command.undo(target)
+            target.touch()
         self._redo.append(self._undo.pop())
         self._changed()
         return command.label
 
-    def redo(self) -> str | None:
+    def redo(self, eng: Engagement | None = None) -> str | None:
         """Redo the last undone command; return its label (None when nothing to redo)."""
         if not self._redo:
             return None
         command = self._redo[-1]
-        eng = self._eng
-        with eng.atomic():
-            command.redo(eng)
-            eng.touch()
+        target = self._target(eng)
+        with target.atomic():
+            command.redo(target)
+            target.touch()
         self._undo.append(self._redo.pop())
         self._changed()
         return command.label
@@ -227,8 +232,13 @@ _STACKS: weakref.WeakKeyDictionary[Engagement, CommandStack] = weakref.WeakKeyDi
 
 
 def stack_for(eng: Engagement) -> CommandStack:
-    """The undo stack of this open engagement (created on first use)."""
-    stack = _STACKS.get(eng)
+    """The undo stack of this open engagement (created on first use).
+
+    A worker connection (``eng.worker()``) shares the stack of the engagement it was
+    opened from, so edits made in GUI tasks land on the window's stack.
+    """
+    root = getattr(eng, "_owner", None) or eng
+    stack = _STACKS.get(root)
     if stack is None:
-        stack = _STACKS[eng] = CommandStack(eng)
+        stack = _STACKS[root] = CommandStack(root)
     return stack
