@@ -71,6 +71,14 @@ class Usage:
     rows: list[tuple[str, date, int, int, int, int]]  # key, day, logins, reviewed, comments, views
 
 
+def fmt_value(value: float | None, unit: str) -> str:
+    """'78.2%' or '2.5 days per week' for a message."""
+    if value is None:
+        return "not measured"
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
 def go_live(eng: Engagement) -> date | None:
     """The go-live date: the setting, else the first day of platform usage."""
     value = eng.setting(GO_LIVE)
@@ -269,7 +277,7 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
         for k in kpis if b <= today else []:
             if k.red_flag:
                 report.red_flags.append(
-                    f"Week {n}: {k.kpi} {k.value:g} {k.unit} (red flag below the playbook's floor)"
+                    f"Week {n}: {k.kpi} {fmt_value(k.value, k.unit)} (red flag)"
                 )
     done_weeks = [w for w in report.weeks if w.complete]
     report.complete = len(done_weeks) >= pb.hypercare_weeks
@@ -287,13 +295,17 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
         if k.value is None:
             misses.append(f"{k.kpi}: not measured in week {final.week} ({k.detail})")
         elif not k.met:
-            misses.append(f"{k.kpi} is {k.value:g} {k.unit}, target {k.target:g} ({k.detail})")
+            misses.append(
+                f"{k.kpi} is {fmt_value(k.value, k.unit)}, target "
+                f"{fmt_value(k.target, k.unit)} ({k.detail})"
+            )
     if misses:
         report.decision = "extend-hypercare"
         report.reasons.extend(misses)
     else:
         report.decision = "proceed-to-handoff"
         report.reasons.extend(
-            f"{k.kpi} {k.value:g} {k.unit} meets {k.target:g}" for k in final.kpis
+            f"{k.kpi} {fmt_value(k.value, k.unit)} meets {fmt_value(k.target, k.unit)}"
+            for k in final.kpis
         )
     return report
