@@ -701,21 +701,28 @@ class Page(BasePage):
         specs = lc.store.book(eng).adoption
         self.adoption.setRowCount(len(specs))
         for r, spec in enumerate(specs):
-            self.adoption.setItem(r, 0, QTableWidgetItem(f"{spec.kpi} ({spec.unit})"))
+            label = QTableWidgetItem(f"{spec.kpi}: target {fmt_value(spec.target, spec.unit)}")
+            label.setToolTip(label.text())
+            self.adoption.setItem(r, 0, label)
             for c, week in enumerate(weeks, start=1):
                 k = week.kpis[r]
-                cell = QTableWidgetItem(
-                    f"{fmt_value(k.value, k.unit)} / {fmt_value(k.target, k.unit)}"
-                    if k.value is not None
-                    else "-"
+                text = (
+                    "-"
+                    if k.value is None
+                    else f"{k.value:.1f}".removesuffix(".0") + ("%" if k.unit == "%" else "")
                 )
-                cell.setToolTip(k.detail)
-                if k.value is not None:
-                    cell.setForeground(
-                        QBrush(BAD if k.red_flag else GOOD if k.met else QColor("#a07a00"))
-                    )
+                if spec.weekly_targets and k.value is not None:
+                    text += f" / {fmt_value(k.target, k.unit)}"
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(
+                    f"{fmt_value(k.value, k.unit)}, target "
+                    f"{fmt_value(k.target, k.unit)}: {k.detail}"
+                )
+                if k.value is not None and week.complete:
+                    colour = BAD if k.red_flag else GOOD if k.met else QColor("#a07a00")
+                    cell.setForeground(QBrush(colour))
                 self.adoption.setItem(r, c, cell)
-        self.adoption.setColumnWidth(0, 300)
+        self.adoption.setColumnWidth(0, 380)
         m = lc.maintenance_owner(eng)
         self.maintenance.setText(
             f"Maintenance: {m.owner} owns it ({m.how}). Next: "
