@@ -246,7 +246,21 @@ def test_criterion_baseline_comes_from_the_baselines_audit(ri_engagement):
     )
     assert fa.suggested_target == 76.5  # 15 points better
     assert crits["slippage_rate"].suggested_target == 21.0  # 30% fewer
+    # Recording coverage comes from the capture audit's overall rate.
+    record_findings(
+        ri_engagement,
+        "capture",
+        [Finding("capture.overall", "capture", "high", "Capture 78.4%", metric=0.7838)],
+    )
+    cov = next(c for c in lc.criteria(ri_engagement) if c.key == "recording_coverage")
+    assert (cov.baseline, cov.baseline_source) == (78.38, "capture audit (capture.overall)")
     # An entered baseline wins over the audit's.
     lc.set_criterion(ri_engagement, "win_rate", baseline=23, baseline_source="CRO's own figure")
     crit = next(c for c in lc.criteria(ri_engagement) if c.key == "win_rate")
     assert (crit.baseline, crit.baseline_source) == (23.0, "CRO's own figure")
+
+
+def test_a_suggested_percentage_target_never_exceeds_100(ri_engagement):
+    lc.set_criterion(ri_engagement, "forecast_accuracy", baseline=92)
+    crit = next(c for c in lc.criteria(ri_engagement) if c.key == "forecast_accuracy")
+    assert crit.suggested_target == 100.0

@@ -298,14 +298,17 @@ def definitions(eng: Engagement) -> list[Definition]:
 _QUARTER = r"FY\d{4}-Q[1-4]"
 
 
-def audit_baseline(eng: Engagement, metric: str, unit: str = "") -> tuple[float, str] | None:
+def audit_baseline(
+    eng: Engagement, metric: str, unit: str = "", finding_keys: tuple[str, ...] = ()
+) -> tuple[float, str] | None:
     """A baseline value for ``metric`` from the audits, with where it came from.
 
     The setting ``baseline.<metric>`` wins when present. Otherwise the baselines
     audit's current findings: the company-wide one (key ``baselines.<metric>``, e.g.
     win rate over four quarters), else the mean of its per-quarter findings
     (``baselines.<metric>.FY2026-Q3``, e.g. forecast accuracy, slippage). Percent
-    KPIs stored as fractions (0.62) are shown as percent (62).
+    KPIs stored as fractions (0.62) are shown as percent (62). Last, the findings of
+    other audits named by the criterion (``finding_keys``, e.g. ``capture.overall``).
     """
     value = eng.setting(f"baseline.{metric}")
     if isinstance(value, (int, float)):
@@ -330,6 +333,14 @@ def audit_baseline(eng: Engagement, metric: str, unit: str = "") -> tuple[float,
         if re.fullmatch(rf"baselines[.:]{re.escape(metric)}[.:]{_QUARTER}", key)
     ]
     if not quarters:
+        for key in finding_keys:
+            row = eng.conn.execute(
+                "SELECT metric FROM findings WHERE key = ? AND is_current = 1 "
+                "AND metric IS NOT NULL",
+                (key,),
+            ).fetchone()
+            if row is not None:
+                return _as_unit(float(row[0]), unit), f"{key.split('.')[0]} audit ({key})"
         return None
     mean = sum(v for _, v in quarters) / len(quarters)
     labels = sorted(q for q, _ in quarters)
@@ -392,7 +403,7 @@ def criteria(eng: Engagement) -> list[Criterion]:
     ) in rows:
         spec = specs.get(key)
         if base is None and spec and spec.baseline_metric:
-            found = audit_baseline(eng, spec.baseline_metric, unit)
+            found = audit_baseline(eng, spec.baseline_metric, unit, spec.baseline_findings)
             if found:
                 base, source = found
         suggested = spec.suggested_target(base) if spec else None
