@@ -91,7 +91,8 @@ def test_kickoff_confirms_a_finding_and_corrects_an_input_with_history(with_find
     win = next(c for c in lc.criteria(eng) if c.key == "win_rate")
     assert (win.target, win.status) == (27.0, "CORRECTED")
     d = next(d for d in lc.definitions(eng) if d.key == "deal_risk_score")
-    assert (d.status, d.meeting_id) == ("CONFIRMED", meeting.id)
+    assert (d.status, d.meeting_id, d.approved) == ("CONFIRMED", meeting.id, True)
+    assert (d.approver, d.approved_on) == ("Dana Lee (CRO), Sam (RevOps)", "2026-11-20")
 
 
 @pytest.mark.parametrize(
@@ -103,6 +104,7 @@ def test_kickoff_confirms_a_finding_and_corrects_an_input_with_history(with_find
         (["criterion:win_rate.baseline_x"], "a criterion's field"),
         (["opportunity:1"], "Unknown item type"),
         (["intake:competitors"], "has no value to confirm"),
+        (["criterion:win_rate"], "no baseline or target to confirm"),
     ],
 )
 def test_a_bad_reference_records_nothing(with_findings, refs, message, dump):

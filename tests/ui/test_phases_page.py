@@ -146,3 +146,21 @@ def test_hypercare_tab_on_the_demo(qtbot, demo_context):
     }
     assert states["Recording coverage dropping"] == "triggered"
     assert page.maintenance.text().startswith("Maintenance: Architect owns it")
+
+
+def test_read_only_engagement_disables_every_change(qtbot, make_engagement):
+    from workbench.models import Engagement
+    from workbench.ui.context import PageContext
+    from workbench.ui.tasks import TaskRunner
+
+    eng = Engagement.open(make_engagement("Ro Corp"), read_only=True)
+    runner = TaskRunner()
+    runner.engagement = eng
+    try:
+        page = _page(qtbot, PageContext(eng, runner))
+        assert page.checklist.topLevelItemCount() == 16  # read from the catalog, not written
+        assert not page.check_save.isEnabled() and not page.meet_save.isEnabled()
+        assert not page.undo_button.isEnabled()
+    finally:
+        runner.shutdown()
+        eng.close()

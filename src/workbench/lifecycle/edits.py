@@ -68,12 +68,20 @@ def parse_date(value: str | date | None, what: str = "date") -> str | None:
         ) from None
 
 
+_LISTED_BY = {
+    "checklist item": "workbench lifecycle FILE",
+    "intake item": "workbench intake FILE",
+    "definition term": "workbench define FILE",
+    "success criterion": "workbench criteria FILE",
+}
+
+
 def _unknown(kind: str, key: str, known: list[str]) -> WorkbenchError:
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     return WorkbenchError(
         f"There is no {kind} {key!r} in this engagement.{hint} "
-        f"'workbench lifecycle FILE' lists the keys."
+        f"'{_LISTED_BY.get(kind, 'workbench lifecycle FILE')}' lists them."
     )
 
 
@@ -579,6 +587,13 @@ def _plan_action(
             raise _unknown("success criterion", key, [c.key for c in store.criteria(eng)])
         if action == "corrected":
             plan["value"] = _number(value, f"value for criterion {key}")
+        else:
+            crit = next(c for c in store.criteria(eng) if c.key == key)
+            if crit.baseline is None and crit.target is None:
+                raise WorkbenchError(
+                    f"criterion:{key} has no baseline or target to confirm yet; record the "
+                    f"agreed figure as a correction (criterion:{key}.target=VALUE)."
+                )
     return plan
 
 
@@ -609,15 +624,33 @@ def _apply_action(eng: Engagement, meeting_id: int, p: dict[str, Any]) -> None:
             p["action"],
         )
     elif p["type"] == "definition":
+        # Wording confirmed or corrected in a meeting is wording the customer approved
+        # there: the attendees are the approvers, the meeting date the approval date.
         d = _definition_key(eng, p["key"])
         text = d.definition if status == "CONFIRMED" else str(p["value"]).strip()
+        held_on, attendees = conn.execute(
+            "SELECT held_on, attendees FROM lc_meetings WHERE id = ?", (meeting_id,)
+        ).fetchone()
+        approver = (
+            d.approver
+            if d.approved
+            else (", ".join(json.loads(attendees)) or f"meeting {meeting_id}")
+        )
+        approved_on = d.approved_on if d.approved else held_on
         conn.execute(
-            "UPDATE lc_definitions SET definition=?, status=?, meeting_id=?, updated_at=? "
-            "WHERE key=?",
-            (text, status, meeting_id, now_iso(), d.key),
+            "UPDATE lc_definitions SET definition=?, approved=1, approver=?, approved_on=?, "
+            "status=?, meeting_id=?, updated_at=? WHERE key=?",
+            (text, approver, approved_on, status, meeting_id, now_iso(), d.key),
         )
         _history(
-            conn, "definition", d.key, p["action"], status, {"definition": text}, note, meeting_id
+            conn,
+            "definition",
+            d.key,
+            p["action"],
+            status,
+            {"definition": text, "approver": approver, "approved_on": approved_on},
+            note,
+            meeting_id,
         )
     elif p["type"] == "criterion":
         if status == "CORRECTED":
