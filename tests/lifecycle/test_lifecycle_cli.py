@@ -294,3 +294,34 @@ def test_apply_record_file(eng_file, tmp_path, capsys):
     path.write_text('{"meetings": {"kind": "kickoff"}}')
     code, _, err = run(capsys, "lifecycle", str(eng_file), "--apply", str(path))
     assert code == 1 and "'meetings' must be a list of objects" in err
+
+
+def test_history_of_a_finding_and_an_input(eng_file, capsys):
+    f = str(eng_file)
+    run(capsys, "intake", f, "--set", "crm=HubSpot")
+    run(
+        capsys,
+        "meeting",
+        f,
+        "--kind",
+        "kickoff",
+        "--date",
+        "2026-11-20",
+        "--confirm",
+        "finding:1",
+        "--correct",
+        "intake:crm=Salesforce",
+    )
+    code, out, _ = run(capsys, "history", f, "intake:crm", "--json")
+    events = json.loads(out)
+    assert [(e["event"], e["status"], e["value"], e["meeting_id"]) for e in events] == [
+        ("edited", "ASSUMED", "HubSpot", None),
+        ("corrected", "CORRECTED", "Salesforce", 1),
+    ]
+    code, out, _ = run(capsys, "history", f, "finding:1", "--json")
+    assert [(e["event"], e["status"], e["meeting_id"]) for e in json.loads(out)] == [
+        ("found", "ASSUMED", None),
+        ("status", "CONFIRMED", 1),
+    ]
+    code, _, err = run(capsys, "history", f, "intake:crn")
+    assert code == 1 and "Did you mean crm" in err

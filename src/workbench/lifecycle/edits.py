@@ -76,7 +76,8 @@ _LISTED_BY = {
 }
 
 
-def _unknown(kind: str, key: str, known: list[str]) -> WorkbenchError:
+def unknown_key_error(kind: str, key: str, known: list[str]) -> WorkbenchError:
+    """'There is no intake item 'crn'... Did you mean crm?' with where to list them."""
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     return WorkbenchError(
@@ -202,7 +203,7 @@ def set_checklist_item(
     store.ensure_lifecycle(eng)
     items = {i.key: i for i in store.checklist(eng)}
     if key not in items:
-        raise _unknown("checklist item", key, list(items))
+        raise unknown_key_error("checklist item", key, list(items))
     item = items[key]
     new_status = _status(status, store.CHECKLIST_STATUSES, "status") if status else item.status
     due = item.due_date if due_date is _UNSET else parse_date(due_date, "due date")
@@ -254,7 +255,7 @@ def set_intake(
     store.ensure_lifecycle(eng)
     items = {i.key: i for i in store.intake(eng)}
     if key not in items:
-        raise _unknown("intake item", key, list(items))
+        raise unknown_key_error("intake item", key, list(items))
     item = items[key]
     new_value = item.value if value is _UNSET else parse_intake_value(item, value)
     new_status = _status(status, store.INPUT_STATUSES, "status") if status else item.status
@@ -292,13 +293,14 @@ def _write_intake(eng, key, value, status, source, note, meeting_id, event) -> N
 
 
 # ---------------------------------------------------------------- definitions
-def _definition_key(eng: Engagement, key_or_term: str) -> store.Definition:
+def find_definition(eng: Engagement, key_or_term: str) -> store.Definition:
+    """A definition by its key or its term (case-insensitive); a plain error if none."""
     defs = store.definitions(eng)
     wanted = key_or_term.strip().lower()
     for d in defs:
         if wanted in (d.key, d.term.lower()):
             return d
-    raise _unknown("definition term", key_or_term, [d.key for d in defs])
+    raise unknown_key_error("definition term", key_or_term, [d.key for d in defs])
 
 
 @_one_transaction
@@ -315,7 +317,7 @@ def set_definition(
 ) -> store.Definition:
     """Edit a definition's wording or record its approval (by key or by term)."""
     store.ensure_lifecycle(eng)
-    d = _definition_key(eng, term)
+    d = find_definition(eng, term)
     text = d.definition if definition is None else definition.strip()
     ok = d.approved if approved is None else bool(approved)
     who = d.approver if approver is None else approver.strip()
@@ -351,7 +353,7 @@ def set_definition(
         )
 
     _run(eng, label, [RowScope("lc_definitions", "key = ?", (d.key,))], apply)
-    return _definition_key(eng, d.key)
+    return find_definition(eng, d.key)
 
 
 # ------------------------------------------------------------------- criteria
@@ -373,7 +375,7 @@ def set_criterion(
     store.ensure_lifecycle(eng)
     crits = {c.key: c for c in store.criteria(eng)}
     if key not in crits:
-        raise _unknown("success criterion", key, list(crits))
+        raise unknown_key_error("success criterion", key, list(crits))
     c = crits[key]
     row = eng.conn.execute(
         "SELECT baseline, baseline_source, target, current, current_on FROM lc_criteria "
@@ -570,7 +572,7 @@ def _plan_action(
     elif item_type == "intake":
         item = store.intake_item(eng, key)
         if item is None:
-            raise _unknown("intake item", key, [i.key for i in store.intake(eng)])
+            raise unknown_key_error("intake item", key, [i.key for i in store.intake(eng)])
         if action == "corrected":
             plan["value"] = parse_intake_value(item, value)
         elif not item.is_filled:
@@ -579,12 +581,12 @@ def _plan_action(
                 f"value as a correction (intake:{key}=VALUE)."
             )
     elif item_type == "definition":
-        plan["key"] = _definition_key(eng, key).key
+        plan["key"] = find_definition(eng, key).key
         if action == "corrected" and not str(value or "").strip():
             raise WorkbenchError(f"The correction of definition {key!r} needs the agreed wording.")
     elif item_type == "criterion":
         if key not in {c.key for c in store.criteria(eng)}:
-            raise _unknown("success criterion", key, [c.key for c in store.criteria(eng)])
+            raise unknown_key_error("success criterion", key, [c.key for c in store.criteria(eng)])
         if action == "corrected":
             plan["value"] = _number(value, f"value for criterion {key}")
         else:
@@ -626,7 +628,7 @@ def _apply_action(eng: Engagement, meeting_id: int, p: dict[str, Any]) -> None:
     elif p["type"] == "definition":
         # Wording confirmed or corrected in a meeting is wording the customer approved
         # there: the attendees are the approvers, the meeting date the approval date.
-        d = _definition_key(eng, p["key"])
+        d = find_definition(eng, p["key"])
         text = d.definition if status == "CONFIRMED" else str(p["value"]).strip()
         held_on, attendees = conn.execute(
             "SELECT held_on, attendees FROM lc_meetings WHERE id = ?", (meeting_id,)
