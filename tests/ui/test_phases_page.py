@@ -100,6 +100,9 @@ def test_intake_definition_and_criterion_forms(qtbot, page_context):
     page.intake_status.setCurrentText("CONFIRMED")
     _wait(qtbot, page_context, page.intake_save.click)
     assert lc.intake_value(eng, "competitors") == ["Kinemax", "Tessellate Automation"]
+    page.intake.clearSelection()
+    _select_row(page.intake, "competitors")
+    assert page.intake_history.text().endswith("edited CONFIRMED")
 
     _select_row(page.definitions, "deal_risk_score")
     page.def_approved.setChecked(True)

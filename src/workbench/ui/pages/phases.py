@@ -120,6 +120,24 @@ def _form_box(form: QFormLayout, *buttons: QPushButton) -> QWidget:
     return box
 
 
+def _history_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
+
+
+def _history_text(eng, item_type: str, key: str) -> str:
+    """The item's last changes, newest first, for the form's history line."""
+    events = lc.item_history(eng, item_type, key)[-5:]
+    lines = [
+        f"{e.at[:10]} {e.event} {e.status or ''}".rstrip()
+        + (f" (meeting {e.meeting_id})" if e.meeting_id else "")
+        for e in reversed(events)
+    ]
+    return "History: " + ("; ".join(lines) if lines else "no changes yet")
+
+
 def _combo(values: tuple[str, ...] | list[str]) -> QComboBox:
     combo = QComboBox()
     combo.addItems(list(values))
@@ -243,6 +261,8 @@ class Page(BasePage):
         form.addRow("Owner", self.check_owner)
         form.addRow("Due", self.check_due)
         form.addRow("Note", self.check_note)
+        self.check_history = _history_label()
+        form.addRow(self.check_history)
         self.check_save = self._button("Save", self.save_checklist_item, primary=True)
         self.check_done = self._button("Mark done", self.mark_done)
         split.addWidget(_form_box(form, self.check_done, self.check_save))
@@ -310,6 +330,7 @@ class Page(BasePage):
         self.check_owner.setText(item.owner)
         self.check_due.setText(item.due_date or "")
         self.check_note.setText(item.note)
+        self.check_history.setText(_history_text(self.context.engagement, "checklist", key))
 
     def save_checklist_item(self) -> None:
         key = self._checklist_key()
@@ -349,6 +370,8 @@ class Page(BasePage):
         form.addRow("Value", self.intake_value)
         form.addRow("Status", self.intake_status)
         form.addRow("Source", self.intake_source)
+        self.intake_history = _history_label()
+        form.addRow(self.intake_history)
         self.intake_save = self._button("Save", self.save_intake, primary=True)
         split.addWidget(_form_box(form, self.intake_save))
         split.setStretchFactor(0, 3)
@@ -387,6 +410,7 @@ class Page(BasePage):
         self.intake_value.setText(_text(item.value))
         self.intake_status.setCurrentText(item.status)
         self.intake_source.setText(item.source)
+        self.intake_history.setText(_history_text(self.context.engagement, "intake", item.key))
 
     def save_intake(self) -> None:
         key = _selected_key(self.intake)
@@ -417,6 +441,8 @@ class Page(BasePage):
         form.addRow("Definition", self.def_text)
         form.addRow("", self.def_approved)
         form.addRow("Approver", self.def_approver)
+        self.def_history = _history_label()
+        form.addRow(self.def_history)
         self.def_save = self._button("Save", self.save_definition, primary=True)
         split.addWidget(_form_box(form, self.def_save))
         split.setStretchFactor(0, 3)
@@ -450,6 +476,7 @@ class Page(BasePage):
         self.def_text.setPlainText(d.definition)
         self.def_approved.setChecked(d.approved)
         self.def_approver.setText(d.approver)
+        self.def_history.setText(_history_text(self.context.engagement, "definition", d.key))
 
     def save_definition(self) -> None:
         key = _selected_key(self.definitions)
@@ -495,6 +522,8 @@ class Page(BasePage):
         form.addRow("Target", self.crit_target)
         form.addRow("Current", self.crit_current)
         form.addRow("", self.crit_included)
+        self.crit_history = _history_label()
+        form.addRow(self.crit_history)
         self.crit_save = self._button("Save", self.save_criterion, primary=True)
         split.addWidget(_form_box(form, self.crit_save))
         split.setStretchFactor(0, 3)
@@ -534,6 +563,7 @@ class Page(BasePage):
         self.crit_target.setText(_text(c.target))
         self.crit_current.setText(_text(c.current))
         self.crit_included.setChecked(c.included)
+        self.crit_history.setText(_history_text(self.context.engagement, "criterion", c.key))
 
     def save_criterion(self) -> None:
         key = _selected_key(self.criteria)
