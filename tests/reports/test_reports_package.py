@@ -368,3 +368,19 @@ def test_conversation_intelligence_package_uses_its_own_terms_and_tasks(tmp_path
     assert "Tracker" in terms and "Recording Consent" in terms
     consent = docx_text(_file(result, "consent-plan", "docx"))
     assert "Florida" in consent and "GDPR" in consent
+
+
+def test_settings_ask_word_to_update_fields_in_schema_order(package) -> None:
+    path = _file(package, "faq", "docx")
+    with zipfile.ZipFile(path) as z:
+        settings = z.read("word/settings.xml").decode()
+    assert settings.index("<w:updateFields") < settings.index("<w:compat")
+
+
+def test_integration_map_lists_the_channels_seen_in_the_logs_with_their_volume(package) -> None:
+    ws = openpyxl.load_workbook(_file(package, "integration-map", "xlsx"))["Integration map"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert rows["Salesforce"][1] == "CRM"
+    assert rows["Zoom"][1] == "Video conferencing" and "7 meetings" in rows["Zoom"][2]
+    assert rows["Aircall"][1] == "Dialer / phone" and "3 calls" in rows["Aircall"][2]
+    assert all(r[-1] == "ASSUMED" for r in rows.values())

@@ -401,9 +401,7 @@ class DocBuilder:
             self._status_run.text = self.status
         if self._toc_anchor is not None:
             self._write_toc()
-        settings = self.doc.settings.element
-        if settings.find(qn("w:updateFields")) is None:
-            settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+        _set_update_fields(self.doc.settings.element)
         props = self.doc.core_properties
         props.title = f"{self.info.title} - {self.info.customer}"
         props.subject = self.info.customer
@@ -442,6 +440,45 @@ class DocBuilder:
 
 
 # ---------------------------------------------------------------- xml helpers
+# Elements that follow w:updateFields in w:settings (the schema fixes the order).
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+def _set_update_fields(settings) -> None:
+    """Ask Word to refresh fields (the TOC) on opening, at the schema's position."""
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    element = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
+    later = {qn(f"w:{name}") for name in _AFTER_UPDATE_FIELDS}
+    for i, child in enumerate(settings):
+        if child.tag in later:
+            settings.insert(i, element)
+            return
+    settings.append(element)
+
+
 def _fld_char(p: Paragraph, kind: str) -> None:
     r = OxmlElement("w:r")
     fc = OxmlElement("w:fldChar")
