@@ -384,3 +384,23 @@ def test_integration_map_lists_the_channels_seen_in_the_logs_with_their_volume(p
     assert rows["Zoom"][1] == "Video conferencing" and "7 meetings" in rows["Zoom"][2]
     assert rows["Aircall"][1] == "Dialer / phone" and "3 calls" in rows["Aircall"][2]
     assert all(r[-1] == "ASSUMED" for r in rows.values())
+
+
+def test_approved_definition_shows_a_ticked_yes_with_approver_and_date(
+    engagement, tmp_path: Path
+) -> None:
+    from workbench.lifecycle import definitions, set_definition
+
+    term = definitions(engagement)[0].term
+    set_definition(
+        engagement, term, approved=True, approver="Dana Whitfield (CRO)", approved_on="2026-11-18"
+    )
+    result = build_package(engagement, tmp_path / "out", only=["definition-alignment"])
+    doc = Document(str(_file(result, "definition-alignment", "docx")))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Term")
+    row = next(r for r in table.rows[1:] if r.cells[0].text == term)
+    assert row.cells[2].text == "\u2612 Yes   \u2610 No"
+    assert row.cells[3].text == "Dana Whitfield (CRO)" and row.cells[4].text == "2026-11-18"
+    assert "FFF2CC" not in row._tr.xml  # approved: no longer shaded as ASSUMED
+    others = [r for r in table.rows[1:] if r.cells[0].text != term]
+    assert all("FFF2CC" in r._tr.xml for r in others)
