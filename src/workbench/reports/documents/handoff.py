@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from pathlib import Path
 
@@ -251,7 +252,7 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
         ],
         rows,
         heading=f"{ctx.customer}: forecast cadence",
-        note=f"Fiscal year starts in month {ctx.meta.fiscal_year_start_month}; current quarter {fq.label} "
+        note=f"Fiscal year starts in {calendar.month_name[ctx.meta.fiscal_year_start_month]}; current quarter {fq.label} "
         f"({fq.start:%Y-%m-%d} to {fq.end:%Y-%m-%d}). Import the .ics file into the team calendar.",
     )
     ws2 = wb.sheet("Next 12 months")

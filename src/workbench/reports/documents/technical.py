@@ -3,6 +3,7 @@ scorecards, dashboards and the platform configuration document."""
 
 from __future__ import annotations
 
+import calendar
 import json
 from pathlib import Path
 
@@ -771,7 +772,7 @@ def build_dashboards(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[
                 "Forecast categories in use",
                 ", ".join(f"{c} ({n:,})" for c, n in cats) or "not yet imported",
             ),
-            ("Fiscal year starts", f"month {ctx.meta.fiscal_year_start_month}"),
+            ("Fiscal year starts", calendar.month_name[ctx.meta.fiscal_year_start_month]),
             ("Currency", ctx.meta.currency),
         ]
     )
@@ -805,7 +806,7 @@ def build_platform_config(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             ("Sales methodology", meta.methodology),
             ("CRM", crm_name(ctx)),
             ("Currency", meta.currency),
-            ("Fiscal year starts", f"month {meta.fiscal_year_start_month}"),
+            ("Fiscal year starts", calendar.month_name[meta.fiscal_year_start_month]),
             ("Operating jurisdictions", ", ".join(meta.jurisdictions) or "not set"),
             ("Consultancy / architect", f"{meta.consultancy} / {meta.consultant}".strip(" /")),
         ]
