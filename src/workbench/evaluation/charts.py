@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from matplotlib.figure import Figure
 
 from workbench.evaluation.matrix import Results
@@ -26,7 +28,8 @@ def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float =
     fig = Figure(figsize=(width_in, height_in), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     vendors = results.vendors
-    names = [v.name for v in vendors]
+    # wrapped so long vendor names ("Salesforce Einstein") do not run into each other
+    names = [textwrap.fill(v.name, 12) for v in vendors]
     criteria = list(vendors[0].contributions) if vendors else []
     bottoms = [0.0] * len(vendors)
     for k, criterion in enumerate(criteria):
@@ -42,7 +45,7 @@ def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float =
         )
         bottoms = [b + x for b, x in zip(bottoms, values, strict=True)]
     for x, v in enumerate(vendors):
-        label = f"{v.total:.2f}" + (f"  #{v.rank}" if v.rank else "")
+        label = f"{v.total:.2f}" + (f"\n#{v.rank}" if v.rank else "")
         ax.text(
             x,
             v.total + 0.05,
@@ -52,13 +55,13 @@ def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float =
             fontsize=9,
             fontweight="bold" if v.rank == 1 else "normal",
         )
-    ax.set_ylim(0, 5.4)
+    ax.set_ylim(0, 5.6)
     ax.set_ylabel("Weighted score (1-5)")
     title = "Weighted totals by criterion"
     if not results.weight_check.ok:
         title += " (weights do not sum to 100%: not ranked)"
     ax.set_title(title, fontsize=11)
-    ax.tick_params(axis="x", labelsize=9)
+    ax.tick_params(axis="x", labelsize=8 if len(vendors) > 4 else 9)
     ax.spines[["top", "right"]].set_visible(False)
     if criteria:
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
