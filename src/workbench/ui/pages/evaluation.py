@@ -30,10 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workbench.ui.charts import ChartView
-from workbench.ui.dialogs import show_error, show_info
-from workbench.ui.pages.base import BasePage
-from workbench.ui.preview import preview_page
 
 from workbench.errors import WorkbenchError
 from workbench.evaluation import (
@@ -53,6 +49,10 @@ from workbench.evaluation import (
 from workbench.evaluation.model import Matrix, Score
 from workbench.evaluation.workbook import licence_roles
 from workbench.evaluation.workbook_import import ImportDiff
+from workbench.ui.charts import ChartView
+from workbench.ui.dialogs import show_error, show_info
+from workbench.ui.pages.base import BasePage
+from workbench.ui.preview import preview_page
 
 CONSENSUS = "Consensus (mean of evaluators)"
 LIVE_DRAWS = 2000  # Monte Carlo draws while editing: quick enough to redo on every change
