@@ -16,14 +16,11 @@ from workbench.errors import WorkbenchError
 from workbench.evaluation import (
     TEMPLATE_NAMES,
     ahp_weights,
-    apply_changes,
     create_evaluation,
     current_evaluation_id,
     edit,
-    export_workbook,
     load_matrix,
     matrix_from_pairs,
-    read_changes,
     summarise,
     summary_dict,
 )
@@ -179,6 +176,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         matrix = load_matrix(eng)
         summary = summarise(matrix, draws=args.draws, seed=args.seed)
         if args.export:
+            from workbench.evaluation.workbook import export_workbook
+
             path = export_workbook(
                 matrix,
                 Path(args.export),
@@ -281,6 +280,8 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         extra["ahp"] = _ahp(eng, matrix, args, notes)
         matrix = load_matrix(eng)
     if args.import_path:
+        from workbench.evaluation.workbook_import import apply_changes, read_changes
+
         diff = read_changes(args.import_path, matrix, customer=eng.meta().customer)
         lines = diff.lines() or ["no changes"]
         notes.append(f"Changes in {diff.path.name}:")
