@@ -128,3 +128,19 @@ def test_export_then_import_an_edited_copy_applies_after_confirmation(
     qtbot.waitUntil(lambda: not page_context.runner.is_busy(), timeout=60000)
     assert shown and any("CRM native integration: 25 -> 30" in line for line in shown[0])
     assert _file_matrix(page_context).criteria[1].weight == 15
+
+
+def test_pilot_ratings_are_recorded_and_fed_into_the_scores(qtbot, page_context):
+    from workbench.evaluation import create_evaluation
+
+    create_evaluation(page_context.engagement, "conversation-intelligence")
+    page = _page(qtbot, page_context)
+    assert page.pilot_table.columnCount() == 5 and page.pilot_table.rowCount() == 4
+    crm_sync = 4  # "CRM sync reliability" feeds CRM native integration
+    _wait(qtbot, page_context, lambda: page.pilot_table.item(0, crm_sync).setText("4"))
+    _wait(qtbot, page_context, page.feed_pilot)
+    qtbot.waitUntil(lambda: page.evaluator_box.findText("Pilot") > 0)
+    page.evaluator_box.setCurrentText(CONSENSUS)
+    assert page.table.item(0, 2).text() == "4.00"  # Gong / CRM: the Pilot's 4 is the mean
+    saved = _file_matrix(page_context)
+    assert [e.name for e in saved.evaluators][-1] == "Pilot"

@@ -90,6 +90,22 @@ def _task_options(eng, progress, **options) -> None:
     edit.set_evaluation_options(eng, load_matrix(eng), **options)
 
 
+def _task_pilot(eng, progress, vendor: str, measure: str, rating: int) -> None:
+    edit.set_pilot_result(eng, load_matrix(eng), vendor, measure, rating)
+
+
+def _task_apply_pilot(eng, progress) -> int:
+    return edit.apply_pilot(eng, load_matrix(eng))
+
+
+def _task_add_vendor(eng, progress, name: str) -> None:
+    edit.add_vendor(eng, load_matrix(eng), name)
+
+
+def _task_add_criterion(eng, progress, name: str) -> None:
+    edit.add_criterion(eng, load_matrix(eng), name, 0)
+
+
 def _task_select(eng, progress, vendor: str | None, note: str) -> None:
     edit.select_vendor(eng, load_matrix(eng), vendor, note)
 
@@ -150,6 +166,13 @@ class Page(BasePage):
         self.weights_label = QLabel()
         self.weights_label.setWordWrap(True)
         bar.addWidget(self.weights_label, 1)
+        self.add_vendor_button = QPushButton("Add vendor...")
+        self.add_vendor_button.clicked.connect(self.add_vendor)
+        self.add_criterion_button = QPushButton("Add criterion...")
+        self.add_criterion_button.clicked.connect(self.add_criterion)
+        for button in (self.add_vendor_button, self.add_criterion_button):
+            button.setEnabled(not context.read_only)
+            bar.addWidget(button)
         self.body.addLayout(bar)
 
         self.tabs = QTabWidget()
@@ -212,6 +235,25 @@ class Page(BasePage):
         self.tco_table.itemChanged.connect(self._tco_edited)
         tco_layout.addWidget(self.tco_table, 1)
         self.tabs.addTab(tco_tab, "TCO")
+        # Pilot tab: ratings 1-5 per vendor and pilot measure; fed into scores on request.
+        pilot_tab = QWidget()
+        pilot_layout = QVBoxLayout(pilot_tab)
+        pilot_note = QLabel(
+            "Pilot ratings 1-5 (2-4 week pilot, 5-10 users). 'Feed into scores' adds them as "
+            "the evaluator 'Pilot': its score on a criterion is the mean of the measures mapped "
+            "to it, rounded to a whole number, so the pilot counts as one more evaluator."
+        )
+        pilot_note.setObjectName("muted")
+        pilot_note.setWordWrap(True)
+        pilot_layout.addWidget(pilot_note)
+        self.pilot_table = QTableWidget()
+        self.pilot_table.itemChanged.connect(self._pilot_edited)
+        pilot_layout.addWidget(self.pilot_table, 1)
+        self.feed_pilot_button = QPushButton("Feed pilot results into the scores")
+        self.feed_pilot_button.clicked.connect(self.feed_pilot)
+        self.feed_pilot_button.setEnabled(not context.read_only)
+        pilot_layout.addWidget(self.feed_pilot_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.tabs.addTab(pilot_tab, "Pilot")
         self.empty = QLabel(
             "No platform evaluation yet. Start one from a template "
             "(conversation intelligence or revenue intelligence)."
@@ -232,7 +274,13 @@ class Page(BasePage):
         eng = self.context.engagement
         has = current_evaluation_id(eng) is not None
         self.matrix = load_matrix(eng) if has else None
-        for w in (self.tabs, self.evaluator_box, self.weights_label):
+        for w in (
+            self.tabs,
+            self.evaluator_box,
+            self.weights_label,
+            self.add_vendor_button,
+            self.add_criterion_button,
+        ):
             w.setVisible(has)
         self.empty.setVisible(not has)
         for i in range(self.start_buttons.count()):
@@ -269,6 +317,7 @@ class Page(BasePage):
         self._fill_matrix()
         self._fill_sensitivity()
         self._fill_tco()
+        self._fill_pilot()
         self.totals_chart.set_figure(totals_figure(self.summary.results, width_in=6.0))
         self.mc_chart.set_figure(
             win_probability_figure(self.summary.monte_carlo, width_in=5.0)
@@ -291,6 +340,7 @@ class Page(BasePage):
         by = {v.name: v for v in r.vendors}
         self._filling = True
         t = self.table
+        keep = (t.currentRow(), t.currentColumn())
         t.clear()
         t.setColumnCount(2 + len(m.vendors))
         t.setRowCount(len(m.criteria) + 3)
@@ -339,6 +389,8 @@ class Page(BasePage):
                     item.setText("1 (leader)")
                 t.setItem(base + k, 2 + j, item)
         t.resizeColumnsToContents()
+        if keep[0] >= 0 and keep[0] < t.rowCount() and keep[1] < t.columnCount():
+            t.setCurrentCell(*keep)  # typing scores row after row survives the refresh
         self._filling = False
 
     def _fill_sensitivity(self) -> None:
@@ -423,6 +475,31 @@ class Page(BasePage):
                 item = _item(text)
                 item.setBackground(QBrush(TOTALS))
                 t.setItem(i, len(values) + k, item)
+        t.resizeColumnsToContents()
+        self._filling = False
+
+    def _fill_pilot(self) -> None:
+        m = self.matrix
+        if m is None:
+            return
+        ratings = {(r.vendor_id, r.metric_id): r for r in m.pilot_results}
+        criteria = {c.id: c.name for c in m.criteria}
+        t = self.pilot_table
+        self._filling = True
+        t.clear()
+        t.setRowCount(len(m.vendors))
+        t.setColumnCount(len(m.pilot_metrics))
+        t.setHorizontalHeaderLabels([p.name for p in m.pilot_metrics])
+        t.setVerticalHeaderLabels([v.name for v in m.vendors])
+        for j, p in enumerate(m.pilot_metrics):
+            header = t.horizontalHeaderItem(j)
+            header.setToolTip(f"Feeds: {criteria.get(p.criterion_id, 'no criterion')}")
+            for i, v in enumerate(m.vendors):
+                r = ratings.get((v.id, p.id))
+                item = _item(str(r.rating) if r else "", editable=not self.context.read_only)
+                if r and (r.measured or r.note):
+                    item.setToolTip("; ".join(x for x in (r.measured, r.note) if x))
+                t.setItem(i, j, item)
         t.resizeColumnsToContents()
         self._filling = False
 
@@ -542,6 +619,37 @@ class Page(BasePage):
         except WorkbenchError as exc:
             show_error(self, exc)
             self._fill_tco()
+
+    def _pilot_edited(self, item: QTableWidgetItem) -> None:
+        if self._filling or self.matrix is None:
+            return
+        vendor = self.matrix.vendors[item.row()]
+        measure = self.matrix.pilot_metrics[item.column()]
+        try:
+            rating = edit.parse_score(item.text(), f"pilot {measure.name} for {vendor.name}")
+        except WorkbenchError as exc:
+            show_error(self, exc)
+            self._fill_pilot()
+            return
+        self._write(
+            f"Recording the pilot for {vendor.name}", _task_pilot, vendor.name, measure.name, rating
+        )
+
+    def feed_pilot(self) -> None:
+        """Write the pilot ratings into the scores as the evaluator 'Pilot'."""
+        self._write("Feeding the pilot results into the scores", _task_apply_pilot)
+
+    def add_vendor(self) -> None:
+        name, ok = QInputDialog.getText(self, "Add a vendor", "Vendor or platform combination:")
+        if ok and name.strip():
+            self._write(f"Adding {name.strip()}", _task_add_vendor, name.strip())
+
+    def add_criterion(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, "Add a criterion", "Criterion (starts at 0%; then rebalance the weights):"
+        )
+        if ok and name.strip():
+            self._write(f"Adding {name.strip()}", _task_add_criterion, name.strip())
 
     @staticmethod
     def _apply_tco_in_memory(m: Matrix, vendor_id: int, field: str, value: float) -> None:
