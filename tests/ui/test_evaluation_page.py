@@ -144,3 +144,21 @@ def test_pilot_ratings_are_recorded_and_fed_into_the_scores(qtbot, page_context)
     assert page.table.item(0, 2).text() == "4.00"  # Gong / CRM: the Pilot's 4 is the mean
     saved = _file_matrix(page_context)
     assert [e.name for e in saved.evaluators][-1] == "Pilot"
+
+
+def test_scores_typed_faster_than_they_are_written_are_all_saved_in_order(qtbot, page_context):
+    from workbench.evaluation import create_evaluation
+
+    create_evaluation(page_context.engagement, "conversation-intelligence")
+    page = _page(qtbot, page_context)
+    page.evaluator_box.setCurrentText("IT/security")
+    for row, value in enumerate(["5", "4", "3", "2"]):  # no waiting between edits
+        page.table.item(row, 2).setText(value)
+    page.table.item(0, 2).setText("1")  # a correction of the first one, typed last
+    assert float(page.table.item(7, 2).text()) == round(0.25 * 1 + 0.2 * 4 + 0.15 * 3 + 0.15 * 2, 2)
+    qtbot.waitUntil(lambda: not page._queue and not page._in_flight, timeout=60000)
+    saved = _file_matrix(page_context)
+    it = next(e for e in saved.evaluators if e.name == "IT/security")
+    gong = saved.vendors[0].id
+    assert [saved.score_of(it.id, gong, c.id).score for c in saved.criteria[:4]] == [1, 4, 3, 2]
+    assert page.table.item(0, 2).text() == "1"

@@ -10,6 +10,7 @@ changes to confirm) are header actions.
 from __future__ import annotations
 
 import copy
+from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -152,6 +153,10 @@ class Page(BasePage):
         self.matrix: Matrix | None = None
         self.summary: EvaluationSummary | None = None
         self._filling = False
+        self._queue: deque = deque()
+        self._in_flight = False
+        self._refresh_wanted = False
+        context.runner.finished.connect(self._drain)
         self.add_action("Start from template...", self.start_from_template, writes=True)
         self.add_action("Normalise weights", self.normalise, writes=True)
         self.add_action("Select platform...", self.select_platform, writes=True)
@@ -271,6 +276,10 @@ class Page(BasePage):
 
     # ------------------------------------------------------------------ reading
     def refresh(self) -> None:
+        if self._in_flight or self._queue:
+            self._refresh_wanted = True  # re-read once the queued edits are written
+            return
+        self._refresh_wanted = False
         eng = self.context.engagement
         has = current_evaluation_id(eng) is not None
         self.matrix = load_matrix(eng) if has else None
@@ -505,16 +514,48 @@ class Page(BasePage):
 
     # ------------------------------------------------------------------ editing
     def _write(self, title: str, fn, *args, **kwargs) -> None:
-        """Write in the background; a refused or failed write re-reads the file."""
+        """Queue a background write; writes run one after another in the order typed.
+
+        A consultant types scores faster than each write's round trip, and the runner
+        refuses a second writing task while one runs, so edits wait in a queue and the
+        page re-reads the file only once the queue is empty (no flicker back to old
+        values in between).
+        """
+        self._queue.append((title, fn, args, kwargs))
+        self._drain()
+
+    def _drain(self, *_: object) -> None:
+        if self._in_flight or not self._queue:
+            return
+        if self.context.runner.writing_task() is not None:
+            return  # another page is writing; its finished signal calls us again
+        title, fn, args, kwargs = self._queue.popleft()
+        self._in_flight = True
         try:
             self.context.runner.run(
-                title, fn, *args, writes=True, on_failure=self._write_failed, **kwargs
+                title,
+                fn,
+                *args,
+                writes=True,
+                on_success=self._write_done,
+                on_failure=self._write_failed,
+                **kwargs,
             )
         except WorkbenchError as exc:
+            self._in_flight = False
+            self._queue.clear()
             show_error(self, exc)
             self.refresh()
 
+    def _write_done(self, _result: object) -> None:
+        self._in_flight = False
+        self._drain()
+        if not self._in_flight and self._refresh_wanted:
+            self.refresh()
+
     def _write_failed(self, outcome) -> None:
+        self._in_flight = False
+        self._queue.clear()  # later edits were typed on top of the refused one
         show_error(self, outcome.error, outcome.details)
         self.refresh()
 
