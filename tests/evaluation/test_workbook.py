@@ -244,3 +244,22 @@ def test_weights_check_cell_says_when_weights_do_not_sum_to_100(scored, tmp_path
     ws = load_workbook(_recalculate(path, tmp_path), data_only=True)[MATRIX_SHEET]
     assert ws["B2"].value == pytest.approx(1.05)
     assert ws["C2"].value == "Weights sum to 105.0%: make them 100% before reading the ranking"
+
+
+def test_import_skips_inserted_blank_rows_and_reports_unknown_names(scored, tmp_path):
+    path = _export(scored, tmp_path)
+    wb = load_workbook(path)
+    sheet = wb["Scores - RevOps"]
+    sheet.insert_rows(7)  # a blank row between Coaching features and AI insight quality
+    sheet["A7"] = None
+    # Security/compliance moved from row 8 to row 9; Jiminny (column F) 3 -> 5
+    assert sheet["A9"].value == "Security/compliance"
+    sheet["F9"] = 5
+    sheet["A13"] = "Mobile app"  # a criterion the customer invented
+    sheet["C13"] = 4
+    wb.save(path)
+    diff = read_changes(path, load_matrix(scored))
+    assert [(c.kind, c.where, c.old, c.new) for c in diff.changes] == [
+        ("score", "Jiminny / Security/compliance (RevOps)", 3, 5)
+    ]
+    assert any("Mobile app" in p for p in diff.problems)
