@@ -266,3 +266,8 @@ def test_every_changing_option_opens_the_file_for_writing():
     dests = {a.dest for a in evaluate._actions} - {"help", "file", "json", "handler"}
     read_only = {"new", "evaluator", "evidence", "note", "apply", "draws", "seed", "export"}
     assert dests - read_only == set(ACTIONS)
+
+
+def test_an_engagement_without_evaluation_says_how_to_start_one(file, capsys):
+    code, _, err = run(capsys, "evaluate", file, "--json")
+    assert code == 1 and "no platform evaluation yet" in err and "--template" in err

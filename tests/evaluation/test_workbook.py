@@ -263,3 +263,21 @@ def test_import_skips_inserted_blank_rows_and_reports_unknown_names(scored, tmp_
         ("score", "Jiminny / Security/compliance (RevOps)", 3, 5)
     ]
     assert any("Mobile app" in p for p in diff.problems)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_formula_like_text_stays_text_after_libreoffice_recalculation(new_engagement, tmp_path):
+    from workbench.evaluation import create_evaluation
+
+    create_evaluation(new_engagement, "conversation-intelligence")
+    m = load_matrix(new_engagement)
+    edit.rename_vendor(new_engagement, m, "Jiminny", "=1+2")
+    m = load_matrix(new_engagement)
+    edit.set_score(new_engagement, m, "=1+2", "CRM", 5, "RevOps", "@SUM(1,2)")
+    path = export_workbook(load_matrix(new_engagement), tmp_path / "t.xlsx", customer="-Acme")
+    wb = load_workbook(_recalculate(path, tmp_path), data_only=True)
+    assert wb[MATRIX_SHEET]["F4"].value == "=1+2"  # the header is still the text, not 3
+    assert wb[MATRIX_SHEET]["B17"].value == "=1+2"  # the leader (INDEX over the headers)
+    assert wb["Scores - RevOps"]["K5"].value == "@SUM(1,2)"
+    assert wb[MATRIX_SHEET]["A1"].value.startswith("Platform evaluation: -Acme")
