@@ -165,7 +165,23 @@ def _split(text: str, option: str, pattern: str) -> tuple[str, str, str]:
     return left.strip(), "", value.strip()
 
 
+def _check_companions(args: argparse.Namespace) -> None:
+    """Options that only qualify another option must come with it (else they'd be ignored)."""
+    pairs = [
+        ("evidence", "score", "--evidence", "--score"),
+        ("evaluator", "score", "--evaluator", "--score"),
+        ("note", "select", "--note", "--select"),
+        ("new", "template", "--new", "--template"),
+    ]
+    for companion, main_option, flag, needs in pairs:
+        if getattr(args, companion) and not getattr(args, main_option):
+            raise WorkbenchError(f"{flag} goes with {needs}; nothing was changed.")
+    if args.apply and not (args.import_path or args.ahp):
+        raise WorkbenchError("--apply goes with --import or --ahp; nothing was changed.")
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    _check_companions(args)
     acting = any(getattr(args, a) for a in ACTIONS)
     with opened(args.file, read_only=not acting) as eng:
         notes: list[str] = []
