@@ -158,12 +158,17 @@ class Page(BasePage):
         self._refresh_wanted = False
         context.runner.finished.connect(self._drain)
         self.add_action("Start from template...", self.start_from_template, writes=True)
-        self.add_action("Normalise weights", self.normalise, writes=True)
-        self.add_action("Select platform...", self.select_platform, writes=True)
-        self.add_action("Import from Excel...", self.import_clicked, writes=True)
-        self.add_action("Export to Excel...", self.export_clicked, primary=True)
+        # actions that need an evaluation: disabled while there is none
+        self.needs_evaluation = [
+            self.add_action("Normalise weights", self.normalise, writes=True),
+            self.add_action("Select platform...", self.select_platform, writes=True),
+            self.add_action("Import from Excel...", self.import_clicked, writes=True),
+            self.add_action("Export to Excel...", self.export_clicked, primary=True),
+        ]
 
-        bar = QHBoxLayout()
+        self.bar = QWidget()
+        bar = QHBoxLayout(self.bar)
+        bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(QLabel("Scores shown:"))
         self.evaluator_box = QComboBox()
         self.evaluator_box.currentIndexChanged.connect(self._fill_matrix)
@@ -178,7 +183,7 @@ class Page(BasePage):
         for button in (self.add_vendor_button, self.add_criterion_button):
             button.setEnabled(not context.read_only)
             bar.addWidget(button)
-        self.body.addLayout(bar)
+        self.body.addWidget(self.bar)
 
         self.tabs = QTabWidget()
         self.body.addWidget(self.tabs, 1)
@@ -259,20 +264,27 @@ class Page(BasePage):
         self.feed_pilot_button.setEnabled(not context.read_only)
         pilot_layout.addWidget(self.feed_pilot_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(pilot_tab, "Pilot")
+        # Empty state: what to do when the engagement has no evaluation yet.
+        self.empty_box = QWidget()
+        empty_layout = QVBoxLayout(self.empty_box)
+        empty_layout.setContentsMargins(0, 0, 0, 0)
         self.empty = QLabel(
-            "No platform evaluation yet. Start one from a template "
-            "(conversation intelligence or revenue intelligence)."
+            "No platform evaluation yet. Start one from a template: the seeds' scorecard "
+            "(criteria, weights, vendors, evaluators, 1-5 scale), all editable afterwards."
         )
         self.empty.setObjectName("muted")
-        self.body.addWidget(self.empty)
-        self.start_buttons = QHBoxLayout()
+        self.empty.setWordWrap(True)
+        empty_layout.addWidget(self.empty)
+        buttons = QHBoxLayout()
         for name in TEMPLATE_NAMES:
             button = QPushButton(f"Start {name.replace('-', ' ')} evaluation")
             button.clicked.connect(lambda _=False, n=name: self.start(n))
             button.setEnabled(not context.read_only)
-            self.start_buttons.addWidget(button)
-        self.start_buttons.addStretch(1)
-        self.body.addLayout(self.start_buttons)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        empty_layout.addLayout(buttons)
+        empty_layout.addStretch(1)
+        self.body.addWidget(self.empty_box, 1)
 
     # ------------------------------------------------------------------ reading
     def refresh(self) -> None:
@@ -283,19 +295,13 @@ class Page(BasePage):
         eng = self.context.engagement
         has = current_evaluation_id(eng) is not None
         self.matrix = load_matrix(eng) if has else None
-        for w in (
-            self.tabs,
-            self.evaluator_box,
-            self.weights_label,
-            self.add_vendor_button,
-            self.add_criterion_button,
-        ):
-            w.setVisible(has)
-        self.empty.setVisible(not has)
-        for i in range(self.start_buttons.count()):
-            widget = self.start_buttons.itemAt(i).widget()
-            if widget is not None:
-                widget.setVisible(not has)
+        self.tabs.setVisible(has)
+        self.bar.setVisible(has)
+        self.empty_box.setVisible(not has)
+        for button in self.needs_evaluation:
+            button.setEnabled(
+                has and (button.objectName() == "primary" or not self.context.read_only)
+            )
         if not has:
             return
         self.set_header(f"Evaluation: {self.matrix.name}", self.subtitle)
