@@ -404,3 +404,17 @@ def test_approved_definition_shows_a_ticked_yes_with_approver_and_date(
     assert "FFF2CC" not in row._tr.xml  # approved: no longer shaded as ASSUMED
     others = [r for r in table.rows[1:] if r.cells[0].text != term]
     assert all("FFF2CC" in r._tr.xml for r in others)
+
+
+def test_confirmed_intake_answers_confirm_integration_rows(engagement, tmp_path: Path) -> None:
+    from workbench.lifecycle import intake, set_intake
+
+    keys = {i.key for i in intake(engagement)}
+    assert {"calendar", "crm"} <= keys
+    set_intake(engagement, "calendar", "Google Workspace", status="CONFIRMED")
+    result = build_package(engagement, tmp_path / "out", only=["integration-map"])
+    ws = openpyxl.load_workbook(_file(result, "integration-map", "xlsx"))["Integration map"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert rows["Calendar"][0] == "Google Workspace"
+    assert "intake: Google Workspace (CONFIRMED)" in rows["Calendar"][2]
+    assert rows["Calendar"][-1] == "CONFIRMED" and rows["CRM"][-1] == "ASSUMED"

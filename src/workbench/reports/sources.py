@@ -682,3 +682,32 @@ def scoring_summary(ctx: ReportContext) -> str | Missing:
     from workbench.reports import scoring_sections
 
     return scoring_sections.scoring_summary(ctx)
+
+
+def intake(ctx: ReportContext) -> dict[str, tuple[Any, str]]:
+    """The intake form's answers by key: (value, status), empty answers left out."""
+    if "intake" in ctx.cache:
+        return ctx.cache["intake"]
+    api = optional_attr("workbench.lifecycle", "intake")
+    answers: dict[str, tuple[Any, str]] = {}
+    if api is not None:
+        try:
+            for item in api(ctx.eng):
+                value = field_of(item, "value")
+                if value not in (None, "", [], {}):
+                    answers[str(field_of(item, "key"))] = (
+                        value,
+                        str(field_of(item, "status", default="ASSUMED")),
+                    )
+        except Exception:  # noqa: BLE001
+            answers = {}
+    ctx.cache["intake"] = answers
+    return answers
+
+
+def intake_text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)

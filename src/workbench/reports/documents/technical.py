@@ -189,6 +189,32 @@ def core_field_rows(ctx: ReportContext, mapped: dict[str, set[str]]) -> list[lis
 
 
 # ------------------------------------------------------------ integration map
+INTAKE_BY_CATEGORY = {
+    "CRM": "crm",
+    "Video conferencing": "video_platforms",
+    "Dialer / phone": "dialer",
+    "Calendar": "calendar",
+    "E-mail": "email",
+}
+CONFIRMED_STATUSES = ("CONFIRMED", "CORRECTED", "RESOLVED")
+
+
+def _apply_intake(ctx: ReportContext, rows: list[list[object]]) -> None:
+    """Add what the customer answered on the intake form; confirmed answers confirm the row."""
+    answers = sources.intake(ctx)
+    for row in rows:
+        key = INTAKE_BY_CATEGORY.get(str(row[1]))
+        if key is None or key not in answers:
+            continue
+        value, status = answers[key]
+        text = sources.intake_text(value)
+        row[2] = f"{row[2]}; intake: {text} ({status})"
+        if row[1] in ("Calendar", "E-mail"):
+            row[0] = text
+        if status in CONFIRMED_STATUSES:
+            row[-1] = "CONFIRMED"
+
+
 def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     crm = crm_name(ctx)
     channels = ctx.eng.conn.execute(
@@ -272,6 +298,7 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
                 "ASSUMED",
             ]
         )
+    _apply_intake(ctx, rows)
     flags = [r[-1] == "ASSUMED" for r in rows]
     wb = WorkbookBuilder(title=spec.title, customer=ctx.customer)
     ws = wb.sheet("Integration map")
@@ -600,6 +627,9 @@ def build_tracker_design(ctx: ReportContext, out: Path, spec: DocumentSpec) -> l
     doc.heading("Tracker categories", 1)
     rows = []
     for category, examples, alert in playbook.TRACKERS:
+        if category == "Competitors" and "competitors" in sources.intake(ctx):
+            names = sources.intake_text(sources.intake(ctx)["competitors"][0])
+            examples = f'{names}, "other vendors", "evaluating"'
         if category == "Methodology":
             examples = (
                 ", ".join(playbook.METHODOLOGY_CRITERIA.get(ctx.meta.methodology.upper(), []))
