@@ -186,8 +186,6 @@ class DocBuilder:
         doc.add_paragraph(self.info.customer, style="Subtitle")
         if self.info.subtitle:
             doc.add_paragraph(self.info.subtitle, style="Workbench Cover Meta")
-        for _ in range(4):
-            doc.add_paragraph()
         rows = [
             ("Prepared for", self.info.customer),
             ("Prepared by", consultancy or "-"),
@@ -195,8 +193,10 @@ class DocBuilder:
             ("Version", self.branding.version or self.info.version),
             ("Status", ""),
         ]
-        for label, value in rows:
+        for i, (label, value) in enumerate(rows):
             p = doc.add_paragraph(style="Workbench Cover Meta")
+            if i == 0:
+                p.paragraph_format.space_before = Pt(190)  # metadata block low on the page
             r = p.add_run(f"{label}:  ")
             r.bold = True
             if label == "Status":
@@ -204,9 +204,8 @@ class DocBuilder:
                 self._status_run.bold = True
             else:
                 p.add_run(value)
-        for _ in range(3):
-            doc.add_paragraph()
         p = doc.add_paragraph(self.branding.confidentiality, style="Workbench Cover Meta")
+        p.paragraph_format.space_before = Pt(36)
         p.runs[0].font.size = Pt(8)
         p.runs[0].italic = True
         self.page_break()
@@ -399,6 +398,8 @@ class DocBuilder:
         """Finish (contents, status, properties, update-fields flag) and write atomically."""
         if self._status_run is not None:
             self._status_run.text = self.status
+            color = "C55A11" if self.status == "DRAFT" else self.accent
+            self._status_run.font.color.rgb = RGBColor.from_string(color)
         if self._toc_anchor is not None:
             self._write_toc()
         _set_update_fields(self.doc.settings.element)
