@@ -117,7 +117,9 @@ def test_definitions_all_required_approved_and_one_deferred(eng: Engagement) -> 
     defs = lc.definitions(eng)
     approved = [d for d in defs if d.approved]
     assert len(approved) == len(defs) - 1 == 6
-    assert all(d.approver.endswith("VP Sales") and d.approved_on == story.SIGN_OFF for d in approved)
+    assert all(
+        d.approver.endswith("VP Sales") and d.approved_on == story.SIGN_OFF for d in approved
+    )
     pending = [d for d in defs if not d.approved]
     assert [d.key for d in pending] == ["pipeline_analytics"] and not pending[0].required
     scorecard = next(d for d in defs if d.key == "coaching_scorecard")
@@ -154,9 +156,7 @@ def test_evaluation_ranks_and_selects_gong_with_pilot_tco_and_a_disagreement(
     people = [e for e in m.evaluators if e.name != "Pilot"]
     assert len(people) == 3
     cells = {(s.evaluator_id, s.vendor_id, s.criterion_id) for s in m.scores}
-    assert all(
-        (e.id, v.id, c.id) in cells for e in people for v in m.vendors for c in m.criteria
-    )
+    assert all((e.id, v.id, c.id) in cells for e in people for v in m.vendors for c in m.criteria)
     assert all(s.evidence for s in m.scores)
     assert any(c.disagreement and c.spread >= 2 for c in r.consensus)
     piloted = {m.vendor(p.vendor_id).name for p in m.pilot_results}
@@ -209,8 +209,10 @@ def test_package_documents_have_content_not_not_yet_available(built: dict) -> No
         text = "\n".join(_docx_text(path))
         low = name.lower()
         if "definition" in low:
-            assert "Not yet available" not in text, name
-            assert "Yuki" in text or "VP Sales" in text
+            # The one deferred term may be called out; nothing else may be missing.
+            notes = [line for line in text.splitlines() if "Not yet available" in line]
+            assert all("1 of 7 terms not yet approved" in line for line in notes), notes
+            assert text.count("Signed at the strategic sign-off") == 6
             checked += 1
         if "success" in low or "criteria" in low:
             assert "Not yet available" not in text, name

@@ -35,8 +35,10 @@ VENDOR_DEMOS = "2026-09-18"
 SIGN_OFF = "2026-10-01"
 ENGINEERING_HANDOFF = "2026-10-07"
 BUILD_REVIEW = "2026-12-09"  # booked, after the as-of date: a reminder
-GO_LIVE = "2026-10-05"  # recording live for every AE; the rest of the build follows
-CHECKIN = "2027-04-12"  # about a quarter after the planned full go-live in January
+# Full go-live planned after the engineering sign-off and training; hypercare and the
+# follow-ups count from it, so every review date lies after the as-of date.
+GO_LIVE = "2027-01-11"
+CHECKIN = "2027-04-12"  # 91 days after go-live, as the playbook suggests
 
 
 @dataclass
@@ -80,9 +82,7 @@ def people(eng: Engagement) -> People:
     )
 
 
-def tell_story(
-    eng: Engagement, audits: Any | None, progress: Progress, notes: list[str]
-) -> None:
+def tell_story(eng: Engagement, audits: Any | None, progress: Progress, notes: list[str]) -> None:
     """Record the engagement's story; a step that fails becomes a note, not a crash.
 
     ``audits`` is the ``AuditRun`` of the audits just run (its baselines and capture
@@ -116,7 +116,7 @@ def tell_story(
 
 
 def _dates(lc: Any, eng: Engagement) -> None:
-    """Recording went live first (5 October, the usage data's first day); check-in booked."""
+    """The planned go-live and the refinement check-in booked about a quarter after it."""
     lc.set_go_live(eng, GO_LIVE)
     lc.set_checkin(eng, CHECKIN)
 
@@ -440,8 +440,8 @@ def _meetings(eng: Engagement, lc: Any, who: People) -> None:
         notes=(
             "Tech spec walked through: field mappings (MEDDIC custom fields), recording "
             f"integrations (Zoom OAuth, Teams connector, {DIALER} API), scoring rules and "
-            "dashboards. Build sequence: recording first (live 5 October), then CRM sync, "
-            "scoring, dashboards, forecasting."
+            "dashboards. Build sequence: platform and recording first, then CRM sync, "
+            "scoring, dashboards, forecasting; go-live planned for 11 January."
         ),
     )
     lc.record_meeting(
@@ -509,12 +509,16 @@ _PHASE2: list[tuple[str, str | None, str, str | None]] = [
 
 
 def _phase1_date(subphase: str, key: str) -> str:
-    return {
-        "1a": "2026-08-19",
-        "1b": KICKOFF,
-        "1c": SCORING_ALIGNMENT,
-        "1d": SIGN_OFF,
-    }.get(subphase, SIGN_OFF) if key != "1c-platform-meeting" else PLATFORM_ALIGNMENT
+    return (
+        {
+            "1a": "2026-08-19",
+            "1b": KICKOFF,
+            "1c": SCORING_ALIGNMENT,
+            "1d": SIGN_OFF,
+        }.get(subphase, SIGN_OFF)
+        if key != "1c-platform-meeting"
+        else PLATFORM_ALIGNMENT
+    )
 
 
 def _checklist(eng: Engagement, lc: Any, who: People) -> None:

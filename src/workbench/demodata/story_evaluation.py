@@ -122,8 +122,8 @@ TCO: dict[str, dict[str, float]] = {
                           "discount": 15},
     "Gong + Clari": {"Rep": 2850, "Manager": 3050, "Admin": 3050, "implementation": 42000,
                      "integration": 22000, "training": 12000, "discount": 15},
-    "Salesforce Einstein": {"Rep": 600, "Manager": 600, "Admin": 0, "implementation": 18000,
-                            "integration": 4000, "training": 6000, "discount": 0},
+    "Salesforce Einstein": {"Rep": 1150, "Manager": 1150, "Admin": 0, "implementation": 18000,
+                            "integration": 4000, "training": 6000, "discount": 5},
 }  # fmt: skip
 
 DECISION = (
