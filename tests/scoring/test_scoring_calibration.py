@@ -163,3 +163,18 @@ def test_to_dict_is_json_ready(synthetic):
     assert '"auc"' in text and "NaN" not in text
     assert math.isfinite(data["brier"])
     assert np.isclose(sum(w["recommended_points"] for w in data["weights"]), 100, atol=0.5)
+
+
+def test_current_state_signals_are_used_only_when_the_consultant_trusts_them(synthetic):
+    plain = calibrate(synthetic)
+    assert "next_step_missing" in plain.excluded_signals
+    row = next(w for w in plain.weights if w.signal == "next_step_missing")
+    assert row.coefficient is None and row.status.startswith("kept at hand-set points")
+    trusted = calibrate(synthetic, trusted=("next_step_missing",))
+    assert "next_step_missing" not in trusted.excluded_signals
+    assert trusted.trusted_signals == ["next_step_missing"]
+    row = next(w for w in trusted.weights if w.signal == "next_step_missing")
+    assert row.coefficient is not None and row.coefficient > 0
+    assert any("assurance" in n for n in trusted.notes)
+    with pytest.raises(WorkbenchError, match="cannot be trusted"):
+        calibrate(synthetic, trusted=("days_since_activity",))

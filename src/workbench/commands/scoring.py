@@ -82,6 +82,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--figure", metavar="PNG", help="write the reliability diagram to PNG")
     p.add_argument(
+        "--trust",
+        action="append",
+        default=None,
+        metavar="SIGNAL",
+        help="use a current-state signal (next_step_missing, champion_missing, "
+        "economic_buyer_missing, contact_roles) on closed deals: only when the "
+        "customer confirmed the field is not edited at close",
+    )
+    p.add_argument(
         "--save-as-version",
         action="store_true",
         help="save the recommended weights and bands as the next rule version",
@@ -224,7 +233,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.save_as_version and (not args.author.strip() or not args.rationale.strip()):
         raise WorkbenchError("--save-as-version needs --author NAME and --rationale TEXT.")
     with opened(args.file) as eng:
-        report = calibrate(eng, horizon_days=args.horizon, progress=terminal_progress())
+        report = calibrate(
+            eng,
+            horizon_days=args.horizon,
+            progress=terminal_progress(),
+            trusted=tuple(args.trust) if args.trust else None,
+        )
         save_calibration_run(eng, report)
         saved = None
         if args.save_as_version:

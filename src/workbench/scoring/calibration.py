@@ -114,6 +114,7 @@ class CalibrationReport:
     reliability: list[metrics.ReliabilityBin]
     lift: list[metrics.LiftRow]
     excluded_signals: dict[str, str]
+    trusted_signals: list[str]
     left_out: dict[str, int]
     notes: list[str]
     stage_norms: dict[str, float]
@@ -283,13 +284,28 @@ def calibrate(
     bootstrap_rounds: int = BOOTSTRAP_ROUNDS,
     signals: dict | None = None,
     seed: int = 0,
+    trusted: tuple[str, ...] | None = None,
 ) -> CalibrationReport:
     """Fit the rule weights on closed deals and report how well they predict.
 
     ``rule_set`` defaults to the current version. ``signals`` replaces the signal
-    catalogue (tests use it to show a leaking signal is refused).
+    catalogue (tests use it to show a leaking signal is refused). ``trusted`` names
+    current-state signals to use on closed deals anyway (default: the setting
+    ``scoring.trusted_current_signals``), for a CRM where the consultant checked that
+    those fields are not edited at or after close.
     """
     progress = progress or Progress.none()
+    catalogue = SIGNALS if signals is None else signals
+    if trusted is None:
+        trusted = tuple(eng.setting("scoring.trusted_current_signals", []) or [])
+    for key in trusted:
+        if key not in catalogue or catalogue[key].history_safe:
+            current_state = [k for k, s in catalogue.items() if not s.history_safe]
+            raise WorkbenchError(
+                f"{key!r} cannot be trusted: only current-state signals need it ("
+                + ", ".join(current_state)
+                + ")."
+            )
     rule_set = rule_set or ensure_rule_set(eng)
     horizon = int(horizon_days or eng.setting("scoring.horizon_days", DEFAULT_HORIZON_DAYS))
     as_of = pd.Timestamp(eng.as_of())
@@ -304,8 +320,18 @@ def calibrate(
     norms = stage_norms(data, cutoff)
     progress.update(0.35, "Computing signals as of each snapshot")
     sig_frame = compute_signals(
-        data, deals.frame["snapshot"], historical=True, norms=norms, signals=signals
+        data,
+        deals.frame["snapshot"],
+        historical=True,
+        norms=norms,
+        signals=signals,
+        trusted=tuple(trusted),
     )
+    for key in trusted:
+        notes.append(
+            f"{catalogue[key].label}: the current value was used for closed deals on the "
+            "consultant's assurance that this field is not edited at or after close."
+        )
     values = sig_frame.values
     frame = deals.frame
     y = frame["bad"].to_numpy()
@@ -334,6 +360,7 @@ def calibrate(
         reliability=[],
         lift=[],
         excluded_signals=dict(sig_frame.excluded),
+        trusted_signals=list(trusted),
         left_out=deals.left_out,
         notes=notes,
         stage_norms=norms,
