@@ -401,7 +401,11 @@ def calibrate(
         else:
             row.status = "kept at hand-set points: no training deals"
         report.weights.append(row)
-    extra_excluded = {k: v for k, v in sig_frame.excluded.items() if k not in fired.columns}
+    # Built-in current-state signals are explained in the weights table when they have a
+    # rule; a signal added to the catalogue (a custom one) gets a note of its own.
+    extra_excluded = {
+        k: v for k, v in sig_frame.excluded.items() if k not in fired.columns and k not in SIGNALS
+    }
     for key in extra_excluded:
         notes.append(f"Signal {key!r} was not used: {extra_excluded[key]}.")
 
