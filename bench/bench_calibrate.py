@@ -74,14 +74,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
     floor_s, rows = time_call(lambda: floor(str(path)))
     seconds, peak_mb, info = run_in_child(calibrate_once, str(path))
-    report(Result(
-        name=f"calibrate {args.deals:,} closed deals",
-        seconds=seconds,
-        floor_name=f"read {rows:,} raw rows into pandas",
-        floor_seconds=floor_s,
-        peak_mb=peak_mb,
-        extra=info,
-    ))
+    report(
+        Result(
+            name=f"calibrate {args.deals:,} closed deals",
+            seconds=seconds,
+            floor_name=f"read {rows:,} raw rows into pandas",
+            floor_seconds=floor_s,
+            peak_mb=peak_mb,
+            extra=info,
+        )
+    )
     return 0
 
 

@@ -15,6 +15,7 @@ from workbench.models import Engagement, EngagementMeta
 from workbench.scoring.calibration import (
     calibrate,
     gate_for,
+    last_calibration_run,
     list_calibration_runs,
     save_calibration_run,
     save_recommended_version,
@@ -114,6 +115,9 @@ def test_saving_the_recommendation_makes_a_calibrated_version(synthetic):
     assert v2.low_max == report.recommended_low_max
     assert v2.prob_slope is not None and v2.prob_slope > 0
     assert list_calibration_runs(synthetic)[0]["auc"] == pytest.approx(report.auc)
+    stored = last_calibration_run(synthetic)
+    assert stored["run_id"] == run_id and stored["auc"] == pytest.approx(report.auc)
+    assert stored["weights"][0]["signal"] == report.weights[0].signal
 
 
 def test_gate_rules():

@@ -49,7 +49,8 @@ def test_demo_open_pipeline_scores_every_open_deal(demo_file):
     try:
         result = score_pipeline(eng)
         n_open = eng.conn.execute(
-            "SELECT count(*) FROM opportunities WHERE coalesce(is_closed, 0) = 0").fetchone()[0]
+            "SELECT count(*) FROM opportunities WHERE coalesce(is_closed, 0) = 0"
+        ).fetchone()[0]
     finally:
         eng.close()
     assert len(result.deals) == n_open > 1000

@@ -314,7 +314,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 calibration_run_id=None,
             )
             saved = save_rule_set(eng, edited, author=args.author, rationale=args.rationale)
-            print(f"Saved rule version {saved.version}.") if not args.json else None
+            if not args.json:
+                print(f"Saved rule version {saved.version}.")
         versions = list_rule_sets(eng) or [get_rule_set(eng)]
         if args.diff:
             diff = diff_rule_sets(get_rule_set(eng, args.diff[0]), get_rule_set(eng, args.diff[1]))

@@ -7,7 +7,7 @@ The public API the CLI, the GUI page and the reports use:
   ``save_rule_set``, ``ensure_rule_set``, ``diff_rule_sets``, ``apply_rules``
 - ``calibrate`` -> ``CalibrationReport`` (``.to_dict()``, ``.reliability_figure()``,
   ``.weights``, ``.lift``, ``.recommended_rule_set()``), ``save_calibration_run``,
-  ``save_recommended_version``, ``list_calibration_runs``
+  ``save_recommended_version``, ``list_calibration_runs``, ``last_calibration_run``
 - ``score_pipeline`` -> ``PipelineScores`` of ``DealScore`` (with ``reasons``),
   ``explain_deal``, ``score_closed``
 - ``select_sample``, ``record_expectation``, ``validation_report``
@@ -20,6 +20,7 @@ from workbench.scoring.calibration import (
     ModelMetrics,
     WeightRow,
     calibrate,
+    last_calibration_run,
     list_calibration_runs,
     save_calibration_run,
     save_recommended_version,
@@ -79,6 +80,7 @@ __all__ = [
     "ensure_rule_set",
     "explain_deal",
     "get_rule_set",
+    "last_calibration_run",
     "list_calibration_runs",
     "list_rule_sets",
     "recalibration_report",

@@ -658,3 +658,19 @@ def list_calibration_runs(eng: Engagement) -> list[dict]:
         "brier",
     )
     return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def last_calibration_run(eng: Engagement, run_id: int | None = None) -> dict | None:
+    """The stored report of a run (default: the latest) as ``to_dict()`` gave it, plus
+    ``run_id`` and ``run_at``; None when calibration never ran on this file."""
+    sql = "SELECT id, run_at, report FROM scoring_calibration_runs "
+    row = (
+        eng.conn.execute(sql + "WHERE id = ?", (run_id,)).fetchone()
+        if run_id is not None
+        else eng.conn.execute(sql + "ORDER BY id DESC LIMIT 1").fetchone()
+    )
+    if row is None:
+        return None
+    data = json.loads(row[2])
+    data["run_id"], data["run_at"] = row[0], row[1]
+    return data
