@@ -154,6 +154,7 @@ def test_with_almost_no_history_nothing_is_fitted_and_the_report_says_why(new_en
     assert report.auc is None and report.brier is None
     assert not report.gate.passed
     assert any("No model could be fitted" in n for n in report.notes)
+    assert all(w.recommended_points == w.hand_points for w in report.weights)
     with pytest.raises(WorkbenchError, match="no recommendation"):
         save_recommended_version(new_engagement, report, author="A", rationale="R")
 

@@ -255,10 +255,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return 0
     print(report.summary())
     print(report.gate.message)
-    print(
-        f"Split: train on {report.n_train} deals closed up to {report.train_until}, "
-        f"test on {report.n_test} closed in {report.test_quarter}."
-    )
+    if report.train_until:
+        print(
+            f"Split: train on {report.n_train} deals closed up to {report.train_until}, "
+            f"test on {report.n_test} closed in {report.test_quarter}."
+        )
     print(f"{'rule':<44}{'hand-set':>9}{'fitted':>9}{'recommended':>13}  status")
     for w in report.weights:
         coef = "" if w.coefficient is None else f"{w.coefficient:+.2f}"

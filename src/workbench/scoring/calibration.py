@@ -168,7 +168,7 @@ class CalibrationReport:
         if self.auc is None:
             return (
                 f"Calibration on {self.n_closed} closed deals could not measure accuracy: "
-                + self.gate.message
+                "there is too little closed history (see the notes)."
             )
         text = (
             f"Fitted on {self.n_train} deals closed up to {self.train_until}, tested on "
@@ -194,8 +194,8 @@ def gate_for(n_won: int, n_lost: int, gates: tuple[tuple[int, int], ...] = DEFAU
     else:
         message = (
             f"Not enough closed history to trust a fitted model: {n_won} won and {n_lost} "
-            f"lost deals, where scoring vendors ask for {requirement}. Read any fitted figure "
-            "with its bootstrap interval and keep the hand-set weights until more deals close."
+            f"lost deals, where scoring vendors ask for {requirement}. Keep the hand-set "
+            "weights until more deals close."
         )
     return Gate(passed, n_won, n_lost, requirement, message)
 
@@ -416,6 +416,8 @@ def calibrate(
             f"outcomes and one usable rule (have {len(tr)} training deals, "
             f"{int(y[tr].sum()) if len(tr) else 0} lost or slipped). " + gate.message
         )
+        for row in report.weights:
+            row.recommended_points = row.hand_points
         report.low_risk_lost_share = _low_share(rule_set, values, y, te)
         progress.update(1.0, "Calibration done (not enough data to fit)")
         return report
