@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict, replace
+from pathlib import Path
 
 from workbench.commandline import (
     add_file_argument,
@@ -31,7 +32,9 @@ from workbench.scoring import (
     diff_rule_sets,
     ensure_rule_set,
     explain_deal,
+    export_sample_csv,
     get_rule_set,
+    import_expectations_csv,
     list_rule_sets,
     recalibration_report,
     record_expectation,
@@ -153,6 +156,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--reviewer", default="", help="who gave the expectations")
     p.add_argument("--note", default="", help="a note kept with each expectation")
+    p.add_argument("--export-csv", metavar="CSV", help="write the sample for leadership to fill in")
+    p.add_argument(
+        "--import-csv",
+        metavar="CSV",
+        help="record the expected_band column of a filled-in sample CSV",
+    )
     add_json_argument(p)
     p.set_defaults(handler=cmd_validate_sample)
 
@@ -349,7 +358,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------ validate-sample
 def cmd_validate_sample(args: argparse.Namespace) -> int:
-    writing = args.pick is not None or bool(args.expect)
+    writing = args.pick is not None or bool(args.expect) or bool(args.import_csv)
     with opened(args.file, read_only=not writing) as eng:
         if args.pick is not None:
             select_sample(eng, size=args.pick, pool=args.pool, seed=args.seed)
@@ -360,6 +369,18 @@ def cmd_validate_sample(args: argparse.Namespace) -> int:
             if not args.reviewer.strip():
                 raise WorkbenchError("--expect needs --reviewer NAME (who in sales leadership).")
             record_expectation(eng, crm_id.strip(), band, reviewer=args.reviewer, note=args.note)
+        if args.import_csv:
+            if not args.reviewer.strip():
+                raise WorkbenchError(
+                    "--import-csv needs --reviewer NAME (who in sales leadership)."
+                )
+            n = import_expectations_csv(eng, Path(args.import_csv), reviewer=args.reviewer)
+            if not args.json:
+                print(f"Recorded {n} expectations from {Path(args.import_csv).name}.")
+        if args.export_csv:
+            n = export_sample_csv(eng, Path(args.export_csv))
+            if not args.json:
+                print(f"Wrote {n} sample deals to {args.export_csv}.")
         report = validation_report(eng)
     if args.json:
         emit_json(report)

@@ -50,6 +50,8 @@ from workbench.scoring.rules import (
 from workbench.scoring.signals import SIGNALS, SignalDef, compute_signals
 from workbench.scoring.validation import (
     ValidationReport,
+    export_sample_csv,
+    import_expectations_csv,
     record_expectation,
     select_sample,
     validation_report,
@@ -79,7 +81,9 @@ __all__ = [
     "diff_rule_sets",
     "ensure_rule_set",
     "explain_deal",
+    "export_sample_csv",
     "get_rule_set",
+    "import_expectations_csv",
     "last_calibration_run",
     "list_calibration_runs",
     "list_rule_sets",
