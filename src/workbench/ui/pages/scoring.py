@@ -217,6 +217,11 @@ class Page(BasePage):
             f"high from {result.high_min:g}."
         )
         shown = result.deals[:PIPELINE_ROWS_SHOWN]
+        if len(result.deals) > len(shown):
+            self.pipeline_summary.setText(
+                self.pipeline_summary.text()
+                + f" The riskiest {len(shown)} are listed; inspect any other deal by id."
+            )
         table = self.pipeline_table
         table.setSortingEnabled(False)
         table.setRowCount(len(shown))
