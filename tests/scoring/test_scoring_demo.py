@@ -49,11 +49,18 @@ def test_demo_open_pipeline_scores_every_open_deal(demo_file):
     try:
         result = score_pipeline(eng)
         n_open = eng.conn.execute(
-            "SELECT count(*) FROM opportunities WHERE coalesce(is_closed, 0) = 0"
+            "SELECT count(*) FROM opportunities WHERE coalesce(is_closed, 0) = 0 "
+            "AND lower(coalesce(stage, '')) NOT LIKE 'closed%'"
         ).fetchone()[0]
+        planted = eng.setting("demo.planted_inconsistencies")["closed_not_flagged"]
     finally:
         eng.close()
     assert len(result.deals) == n_open > 1000
+    # Deals in a Closed stage without the closed flag are not scored as open pipeline.
+    # (the planted closed_not_flagged ones and "Closed - Duplicate", an off-list stage)
+    assert result.skipped_closed_stage >= len(planted) > 0
+    scored = {d.opportunity_crm_id for d in result.deals}
+    assert not scored & set(planted)
     for deal in result.deals[:200]:
         assert sum(r.points for r in deal.reasons) == pytest.approx(deal.score)
     # MEDDIC fields exist in the demo, so the methodology signals are available.

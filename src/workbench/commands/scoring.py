@@ -195,6 +195,7 @@ def cmd_score(args: argparse.Namespace) -> int:
                 "rule_set_version": result.rule_set_version,
                 "bands": {"low_max": result.low_max, "high_min": result.high_min},
                 "n_open": len(result.deals),
+                "skipped_closed_stage": result.skipped_closed_stage,
                 "counts": result.band_counts(),
                 "amounts": result.band_amounts(),
                 "deals": [_deal_json(d) for d in deals],
@@ -212,6 +213,11 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(
             f"  {d.score:5.1f} {d.band:<6} {d.opportunity_crm_id:<20} {(d.name or '')[:28]:<28} "
             f"{why or 'no risk signal fired'}"
+        )
+    if result.skipped_closed_stage:
+        print(
+            f"{result.skipped_closed_stage} deals in a Closed stage but not flagged closed were "
+            "not scored (the CRM hygiene audit lists them)."
         )
     if args.record:
         print(f"Scores recorded for rule version {result.rule_set_version}.")

@@ -216,6 +216,12 @@ class Page(BasePage):
             f"low {counts['low']} ({amounts['low']:,.0f}). Low below {result.low_max:g}, "
             f"high from {result.high_min:g}."
         )
+        if result.skipped_closed_stage:
+            self.pipeline_summary.setText(
+                self.pipeline_summary.text()
+                + f" {result.skipped_closed_stage} deals in a Closed stage but not flagged "
+                "closed were left out."
+            )
         shown = result.deals[:PIPELINE_ROWS_SHOWN]
         if len(result.deals) > len(shown):
             self.pipeline_summary.setText(
