@@ -17,6 +17,7 @@ from workbench.scoring.calibration import (
     gate_for,
     last_calibration_run,
     list_calibration_runs,
+    load_calibration_report,
     save_calibration_run,
     save_recommended_version,
 )
@@ -118,6 +119,13 @@ def test_saving_the_recommendation_makes_a_calibrated_version(synthetic):
     stored = last_calibration_run(synthetic)
     assert stored["run_id"] == run_id and stored["auc"] == pytest.approx(report.auc)
     assert stored["weights"][0]["signal"] == report.weights[0].signal
+    again = load_calibration_report(synthetic)
+    assert again.run_id == run_id and again.auc == report.auc
+    assert again.weights == report.weights and again.lift == report.lift
+    assert again.reliability == report.reliability and again.gate == report.gate
+    assert again.recommended_rule_set(get_rule_set(synthetic, 1)).rules == (
+        report.recommended_rule_set(get_rule_set(synthetic, 1)).rules
+    )
 
 
 def test_gate_rules():

@@ -110,3 +110,18 @@ def test_validation_sample_records_leadership_expectations(qtbot, page):
 def test_recalibration_check_reports_a_verdict(qtbot, page):
     report = _wait(qtbot, page, page.run_recalibration)
     assert report.verdict in page.recal_view.toPlainText()
+
+
+def test_the_last_stored_calibration_is_shown_when_the_page_opens(qtbot, page_context):
+    from workbench.scoring import calibrate, save_calibration_run
+
+    fill_synthetic_history(page_context.engagement, n_closed=600, n_open=40, seed=5)
+    report = calibrate(page_context.engagement)
+    save_calibration_run(page_context.engagement, report)
+    page = Page(page_context)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.report is not None and page.report.run_id == report.run_id
+    assert f"AUC {report.auc:.2f}" in page.metrics_label.text()
+    assert page.weights_table.rowCount() == len(report.weights)
+    assert page.chart.figure is not None

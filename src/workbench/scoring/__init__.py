@@ -7,7 +7,8 @@ The public API the CLI, the GUI page and the reports use:
   ``save_rule_set``, ``ensure_rule_set``, ``diff_rule_sets``, ``apply_rules``
 - ``calibrate`` -> ``CalibrationReport`` (``.to_dict()``, ``.reliability_figure()``,
   ``.weights``, ``.lift``, ``.recommended_rule_set()``), ``save_calibration_run``,
-  ``save_recommended_version``, ``list_calibration_runs``, ``last_calibration_run``
+  ``save_recommended_version``, ``list_calibration_runs``, ``last_calibration_run``,
+  ``load_calibration_report`` (a stored run as a ``CalibrationReport``)
 - ``score_pipeline`` -> ``PipelineScores`` of ``DealScore`` (with ``reasons``),
   ``explain_deal``, ``score_closed``
 - ``select_sample``, ``record_expectation``, ``validation_report``
@@ -22,6 +23,7 @@ from workbench.scoring.calibration import (
     calibrate,
     last_calibration_run,
     list_calibration_runs,
+    load_calibration_report,
     save_calibration_run,
     save_recommended_version,
 )
@@ -87,6 +89,7 @@ __all__ = [
     "last_calibration_run",
     "list_calibration_runs",
     "list_rule_sets",
+    "load_calibration_report",
     "recalibration_report",
     "record_expectation",
     "reliability_figure",

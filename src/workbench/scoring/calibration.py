@@ -129,6 +129,30 @@ class CalibrationReport:
         data.pop("test_predictions", None)
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict) -> CalibrationReport:
+        """Rebuild a report from ``to_dict()`` output (a stored run)."""
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["gate"] = Gate(**data["gate"])
+        values["weights"] = [
+            WeightRow(
+                **{
+                    **w,
+                    "coefficient_ci": tuple(w["coefficient_ci"])
+                    if w.get("coefficient_ci")
+                    else None,
+                }
+            )
+            for w in data["weights"]
+        ]
+        for key in ("hand_set", "recommended"):
+            values[key] = ModelMetrics(**data[key]) if data.get(key) else None
+        values["reliability"] = [metrics.ReliabilityBin(**b) for b in data["reliability"]]
+        values["lift"] = [metrics.LiftRow(**r) for r in data["lift"]]
+        values["auc_ci"] = tuple(data["auc_ci"]) if data.get("auc_ci") else None
+        values["test_predictions"] = None
+        return cls(**values)
+
     def reliability_figure(self) -> Figure:
         """The reliability diagram of the fitted model on the test quarter."""
         subtitle = (
@@ -676,3 +700,9 @@ def last_calibration_run(eng: Engagement, run_id: int | None = None) -> dict | N
     data = json.loads(row[2])
     data["run_id"], data["run_at"] = row[0], row[1]
     return data
+
+
+def load_calibration_report(eng: Engagement, run_id: int | None = None) -> CalibrationReport | None:
+    """A stored run (default: the latest) as a ``CalibrationReport``; None if none ran."""
+    data = last_calibration_run(eng, run_id)
+    return None if data is None else CalibrationReport.from_dict(data)

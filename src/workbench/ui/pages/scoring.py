@@ -49,6 +49,7 @@ from workbench.scoring import (
     explain_deal,
     get_rule_set,
     list_rule_sets,
+    load_calibration_report,
     recalibration_report,
     record_expectation,
     save_calibration_run,
@@ -364,6 +365,10 @@ class Page(BasePage):
             combo.blockSignals(False)
         self._show_version()
         self._show_validation()
+        if self.report is None:
+            stored = load_calibration_report(eng)
+            if stored is not None:
+                self.show_calibration(stored, switch=False)
 
     def _selected_version(self) -> RuleSet:
         version = self.version_combo.currentData()
@@ -513,9 +518,10 @@ class Page(BasePage):
             on_success=self.show_calibration,
         )
 
-    def show_calibration(self, report: CalibrationReport) -> None:
+    def show_calibration(self, report: CalibrationReport, switch: bool = True) -> None:
         self.report = report
-        self.tabs.setCurrentIndex(2)
+        if switch:
+            self.tabs.setCurrentIndex(2)
         gate_colour = "#2e7d32" if report.gate.passed else "#b26a00"
         parts = [
             f"<p>{escape(report.summary())}</p>",
