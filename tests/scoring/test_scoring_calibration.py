@@ -191,3 +191,24 @@ def test_current_state_signals_are_used_only_when_the_consultant_trusts_them(syn
     assert any("assurance" in n for n in trusted.notes)
     with pytest.raises(WorkbenchError, match="cannot be trusted"):
         calibrate(synthetic, trusted=("days_since_activity",))
+
+
+def test_suggested_thresholds_are_the_best_separating_cut_on_training_deals(synthetic):
+    from workbench.scoring.signals import compute_signals
+
+    report = calibrate(synthetic)
+    row = next(w for w in report.weights if w.signal == "days_since_activity")
+    assert row.suggested_threshold is not None and row.separation > 0
+    data = load_deal_data(synthetic)
+    deals = closed_deals(data, pd.Timestamp(synthetic.as_of())).frame
+    train = deals[deals["close"] <= pd.Timestamp(report.train_until)]
+    x = (
+        compute_signals(data, train["snapshot"], historical=True, norms=report.stage_norms)
+        .values["days_since_activity"]
+        .to_numpy()
+    )
+    y = train["bad"].to_numpy()
+    fired = x > row.suggested_threshold
+    assert row.separation == pytest.approx(fired[y == 1].mean() - fired[y == 0].mean())
+    flags = [w for w in report.weights if w.signal == "next_step_missing"]
+    assert flags[0].suggested_threshold is None  # yes/no signals have no cut to tune

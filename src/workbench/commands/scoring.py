@@ -275,12 +275,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             f"Split: train on {report.n_train} deals closed up to {report.train_until}, "
             f"test on {report.n_test} closed in {report.test_quarter}."
         )
-    print(f"{'rule':<44}{'hand-set':>9}{'fitted':>9}{'recommended':>13}  status")
+    print(f"{'rule':<44}{'hand-set':>9}{'fitted':>9}{'recommended':>13}{'best cut':>10}  status")
     for w in report.weights:
         coef = "" if w.coefficient is None else f"{w.coefficient:+.2f}"
+        cut = "" if w.suggested_threshold is None else f"{w.suggested_threshold:g}"
         print(
             f"  {w.rule[:42]:<42}{w.hand_points:>9.1f}{coef:>9}{w.recommended_points:>13.1f}"
-            f"  {w.status[:60]}"
+            f"{cut:>10}  {w.status[:60]}"
         )
     if report.recommended_low_max is not None:
         print(

@@ -34,7 +34,13 @@ from workbench.scoring.history import (
     quarter_index,
     quarter_label,
 )
-from workbench.scoring.rules import RuleSet, apply_rules, ensure_rule_set, save_rule_set
+from workbench.scoring.rules import (
+    OPERATORS,
+    RuleSet,
+    apply_rules,
+    ensure_rule_set,
+    save_rule_set,
+)
 from workbench.scoring.signals import SIGNALS, compute_signals, stage_norms
 
 RED_FLAG_LOW_RISK_SHARE = 0.30
@@ -74,6 +80,8 @@ class WeightRow:
     bad_rate_fired: float | None = None
     bad_rate_not_fired: float | None = None
     recommended_points: float = 0.0
+    suggested_threshold: float | None = None  # best-separating cut on the training deals
+    separation: float | None = None  # Youden's J of that cut (TPR - FPR for lost/slipped)
 
 
 @dataclass
@@ -453,6 +461,7 @@ def calibrate(
         row = next(w for w in report.weights if w.signal == name)
         row.coefficient, row.odds_ratio = float(c), float(np.exp(c))
     _recommend_points(report.weights, fit_cols)
+    _suggest_thresholds(report.weights, rule_set, values.iloc[tr], y[tr])
     progress.update(0.7, "Measuring on the test quarter")
     if len(te):
         p_test = model.predict_proba(x_te)[:, 1]
@@ -527,6 +536,34 @@ def _recommend_points(weights: list[WeightRow], fit_cols: list[str]) -> None:
                 w.status = "fitted: does not raise risk in this history (0 points recommended)"
         else:
             w.recommended_points = w.hand_points
+
+
+def _suggest_thresholds(
+    weights: list[WeightRow], rule_set: RuleSet, values: pd.DataFrame, y: np.ndarray
+) -> None:
+    """For numeric signals, the cut (same direction as the rule) that best separates
+    lost-or-slipped from won-on-time training deals (Youden's J), from the deciles of
+    the signal's values. A suggestion to review, not applied automatically."""
+    if len(np.unique(y)) < 2:
+        return
+    for w in weights:
+        rule = rule_set.rule(w.signal)
+        sig = SIGNALS.get(w.signal)
+        if rule is None or sig is None or sig.unit == "yes/no" or w.signal not in values:
+            continue
+        col = values[w.signal].to_numpy(dtype=float)
+        known = ~np.isnan(col)
+        if known.sum() < 20:
+            continue
+        x, yy = col[known], y[known]
+        best = (None, -1.0)
+        for cut in np.unique(np.quantile(x, np.linspace(0.1, 0.9, 9))):
+            fired = OPERATORS[rule.operator](x, cut)
+            tpr = fired[yy == 1].mean()
+            fpr = fired[yy == 0].mean()
+            if tpr - fpr > best[1]:
+                best = (float(cut), float(tpr - fpr))
+        w.suggested_threshold, w.separation = best if best[0] is not None else (None, None)
 
 
 def _bootstrap(

@@ -485,7 +485,15 @@ class Page(BasePage):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(_section("Weights: hand-set vs fitted"))
         self.weights_table = _table(
-            ["Rule", "Hand-set", "Fitted log-odds", "95% interval", "Recommended", "Status"]
+            [
+                "Rule",
+                "Hand-set",
+                "Fitted log-odds",
+                "95% interval",
+                "Recommended",
+                "Suggested cut",
+                "Status",
+            ]
         )
         left_layout.addWidget(self.weights_table, 2)
         left_layout.addWidget(_section("Lift by decile (test quarter)"))
@@ -558,6 +566,9 @@ class Page(BasePage):
                 _fmt(w.coefficient, "{:+.2f}"),
                 ci,
                 f"{w.recommended_points:g}",
+                ""
+                if w.suggested_threshold is None
+                else f"{w.suggested_threshold:g} (J {w.separation:.2f})",
                 w.status,
             ]
             for j, v in enumerate(values):
