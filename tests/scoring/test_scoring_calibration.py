@@ -12,18 +12,17 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement, EngagementMeta
-from workbench.scoring.calibration import (
-    calibrate,
-    gate_for,
+from workbench.scoring.calibration import calibrate, gate_for
+from workbench.scoring.data import load_deal_data
+from workbench.scoring.history import closed_deals
+from workbench.scoring.rules import apply_rules, get_rule_set
+from workbench.scoring.runs import (
     last_calibration_run,
     list_calibration_runs,
     load_calibration_report,
     save_calibration_run,
     save_recommended_version,
 )
-from workbench.scoring.data import load_deal_data
-from workbench.scoring.history import closed_deals
-from workbench.scoring.rules import apply_rules, get_rule_set
 from workbench.scoring.synthetic import fill_synthetic_history
 
 

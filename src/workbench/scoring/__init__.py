@@ -21,11 +21,6 @@ from workbench.scoring.calibration import (
     ModelMetrics,
     WeightRow,
     calibrate,
-    last_calibration_run,
-    list_calibration_runs,
-    load_calibration_report,
-    save_calibration_run,
-    save_recommended_version,
 )
 from workbench.scoring.metrics import LiftRow, ReliabilityBin, reliability_figure
 from workbench.scoring.pipeline import (
@@ -48,6 +43,13 @@ from workbench.scoring.rules import (
     get_rule_set,
     list_rule_sets,
     save_rule_set,
+)
+from workbench.scoring.runs import (
+    last_calibration_run,
+    list_calibration_runs,
+    load_calibration_report,
+    save_calibration_run,
+    save_recommended_version,
 )
 from workbench.scoring.signals import SIGNALS, SignalDef, compute_signals
 from workbench.scoring.validation import (
