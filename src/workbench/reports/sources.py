@@ -382,11 +382,9 @@ def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | Non
 
 def _evaluation_summary(ctx: ReportContext) -> Any | Missing:
     """The evaluation capability's summary of the current evaluation, or Missing."""
-    how = (
-        "Start and score the platform evaluation (workbench evaluate FILE --template "
-        f"{ctx.kind}, then --score ...) to produce the recommendation, matrix, "
-        "sensitivity and TCO."
-    )
+    how = ("Start and score the platform evaluation (workbench evaluate FILE --template "
+           f"{ctx.kind}, then --score ...) to produce the recommendation, matrix, "
+           "sensitivity and TCO.")
     load = optional_attr("workbench.evaluation", "load_matrix")
     summarise = optional_attr("workbench.evaluation", "summarise")
     current = optional_attr("workbench.evaluation", "current_evaluation_id")
@@ -397,9 +395,7 @@ def _evaluation_summary(ctx: ReportContext) -> Any | Missing:
             return Missing("Platform evaluation results", how)
         return summarise(load(ctx.eng))
     except Exception as exc:  # noqa: BLE001 - a half-entered evaluation must not stop the package
-        return Missing(
-            "Platform evaluation results", f"The evaluation could not be summarised ({exc})."
-        )
+        return Missing("Platform evaluation results", f"The evaluation could not be summarised ({exc}).")
 
 
 def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
@@ -411,12 +407,9 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
     if not any(c.score is not None for c in r.consensus):
         return Missing("Platform evaluation scores", summary.recommendation)
     sections: list[Section] = []
-    decision = (
-        f"{m.selected_vendor} was selected. {m.decision_note}".strip()
-        if m.selected_vendor
-        else "No platform has been selected yet; the ranking below "
-        "is the recommendation for the sign-off meeting."
-    )
+    decision = (f"{m.selected_vendor} was selected. {m.decision_note}".strip()
+                if m.selected_vendor else "No platform has been selected yet; the ranking below "
+                "is the recommendation for the sign-off meeting.")
     sections.append(Section("Recommendation", text=decision))
     sections.append(Section("Rationale", level=2, text=summary.recommendation))
     criteria = [c.name for c in m.criteria]
@@ -432,110 +425,55 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
     rows.append(["Weighted total (of 5)", "100%", *[f"{v.total:.2f}" for v in r.vendors]])
     rows.append(["Rank", "", *[str(v.rank) for v in r.vendors]])
     n = len(r.vendors)
-    sections.append(
-        Section(
-            "Weighted matrix",
-            headers=["Criterion", "Weight", *[v.name for v in r.vendors]],
-            rows=rows,
-            numeric=list(range(1, n + 2)),
-            caption="Consensus scores (1-5) and weighted totals",
-            widths=[1.8, 0.6, *([4.1 / max(n, 1)] * n)],
-            text=(
-                f"{len(m.evaluators)} evaluator(s) scored {n} platform(s) on {len(criteria)} "
-                "weighted criteria; each cell is the evaluators' mean (! marks a 2-point or larger "
-                "disagreement)."
-            ),
-        )
-    )
+    sections.append(Section(
+        "Weighted matrix", headers=["Criterion", "Weight", *[v.name for v in r.vendors]],
+        rows=rows, numeric=list(range(1, n + 2)), caption="Consensus scores (1-5) and weighted totals",
+        widths=[1.8, 0.6, *([4.1 / max(n, 1)] * n)],
+        text=(f"{len(m.evaluators)} evaluator(s) scored {n} platform(s) on {len(criteria)} "
+              "weighted criteria; each cell is the evaluators' mean (! marks a 2-point or larger "
+              "disagreement)."),
+    ))
     figure = optional_attr("workbench.evaluation", "totals_figure")
     if figure is not None:
         try:
-            sections.append(
-                Section(
-                    "Contribution by criterion",
-                    level=2,
-                    figure=figure(r),
-                    caption="Weighted total per platform, by criterion",
-                )
-            )
+            sections.append(Section("Contribution by criterion", level=2, figure=figure(r),
+                                    caption="Weighted total per platform, by criterion"))
         except Exception:  # noqa: BLE001
             pass
     if summary.sensitivity:
         srows = []
         for sc in summary.sensitivity:
-            up = (
-                f"up to {sc.up_to_pct:.1f}% -> {sc.up_new_leader}"
-                if sc.up_to_pct is not None
-                else "holds"
-            )
-            down = (
-                f"down to {sc.down_to_pct:.1f}% -> {sc.down_new_leader}"
-                if sc.down_to_pct is not None
-                else "holds"
-            )
+            up = (f"up to {sc.up_to_pct:.1f}% -> {sc.up_new_leader}" if sc.up_to_pct is not None
+                  else "holds")
+            down = (f"down to {sc.down_to_pct:.1f}% -> {sc.down_new_leader}"
+                    if sc.down_to_pct is not None else "holds")
             srows.append([sc.criterion, f"{sc.weight_pct:g}%", up, down])
-        sections.append(
-            Section(
-                "Sensitivity",
-                headers=["Criterion", "Weight", "If the weight rises", "If it falls"],
-                rows=srows,
-                widths=[2.0, 0.8, 1.85, 1.85],
-                caption="Weight at which first place changes",
-                text="How far each weight must move (others rescaled) before first place changes.",
-            )
-        )
+        sections.append(Section(
+            "Sensitivity", headers=["Criterion", "Weight", "If the weight rises", "If it falls"],
+            rows=srows, widths=[2.0, 0.8, 1.85, 1.85], caption="Weight at which first place changes",
+            text="How far each weight must move (others rescaled) before first place changes."))
     if summary.monte_carlo is not None:
         mc = summary.monte_carlo
         wp = optional_attr("workbench.evaluation", "win_probability_figure")
-        sections.append(
-            Section(
-                "Robustness",
-                level=2,
-                text=(
-                    f"With the weights perturbed at random ({mc.draws:,} draws), {mc.leader} ranks "
-                    f"first in {mc.leader_holds * 100:.0f}% of them."
-                ),
-                figure=wp(mc) if wp is not None else None,
-                caption="Probability of ranking first",
-            )
-        )
+        sections.append(Section(
+            "Robustness", level=2,
+            text=(f"With the weights perturbed at random ({mc.draws:,} draws), {mc.leader} ranks "
+                  f"first in {mc.leader_holds * 100:.0f}% of them."),
+            figure=wp(mc) if wp is not None else None, caption="Probability of ranking first"))
     costed = [t for t in summary.tco if t.has_costs]
     if costed:
-        trows = [
-            [
-                t.vendor,
-                str(t.seats),
-                ctx.money(t.licences_per_year),
-                ctx.money(t.one_off),
-                ctx.money(t.total),
-                ctx.money(t.per_seat_year) if t.per_seat_year else "-",
-            ]
-            for t in sorted(costed, key=lambda t: t.total)
-        ]
-        sections.append(
-            Section(
-                "Total cost of ownership",
-                headers=[
-                    "Platform",
-                    "Seats",
-                    "Licences / year",
-                    "One-off",
-                    f"TCO ({costed[0].years} yr)",
-                    "Per seat / year",
-                ],
-                rows=trows,
-                numeric=[1, 2, 3, 4, 5],
-                widths=[1.6, 0.6, 1.1, 1.0, 1.1, 1.1],
-                caption="Total cost of ownership over the term",
-            )
-        )
+        trows = [[t.vendor, str(t.seats), ctx.money(t.licences_per_year), ctx.money(t.one_off),
+                  ctx.money(t.total), ctx.money(t.per_seat_year) if t.per_seat_year else "-"]
+                 for t in sorted(costed, key=lambda t: t.total)]
+        sections.append(Section(
+            "Total cost of ownership",
+            headers=["Platform", "Seats", "Licences / year", "One-off", f"TCO ({costed[0].years} yr)",
+                     "Per seat / year"],
+            rows=trows, numeric=[1, 2, 3, 4, 5], widths=[1.6, 0.6, 1.1, 1.0, 1.1, 1.1],
+            caption="Total cost of ownership over the term"))
     else:
-        sections.append(
-            Section(
-                "Total cost of ownership",
-                text="Not yet available: no costs entered (workbench evaluate FILE --tco ...).",
-            )
-        )
+        sections.append(Section("Total cost of ownership",
+                                text="Not yet available: no costs entered (workbench evaluate FILE --tco ...)."))
     return SectionedResult(sections)
 
 
@@ -545,10 +483,8 @@ def evaluation_recommendation(ctx: ReportContext) -> str | Missing:
     if isinstance(summary, Missing):
         return summary
     if summary.matrix.selected_vendor:
-        return (
-            f"Selected platform: {summary.matrix.selected_vendor}. "
-            f"{summary.matrix.decision_note}".strip()
-        )
+        return (f"Selected platform: {summary.matrix.selected_vendor}. "
+                f"{summary.matrix.decision_note}".strip())
     return f"No platform selected yet. {summary.recommendation}"
 
 
