@@ -264,7 +264,7 @@ def stack_for(eng: Engagement) -> CommandStack:
     A worker connection (``eng.worker()``) shares the stack of the engagement it was
     opened from, so edits made in GUI tasks land on the window's stack.
     """
-    root = getattr(eng, "_owner", None) or eng
+    root = eng.root
     stack = _STACKS.get(root)
     if stack is None:
         stack = _STACKS[root] = CommandStack(root)
