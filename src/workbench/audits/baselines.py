@@ -25,9 +25,9 @@ Definitions (every figure carries the counts it comes from):
   (or created during it) with its close date, as of then, inside the quarter. It
   slipped when its close date as of the quarter's last day lies after the quarter.
   Slippage rate = slipped / forecast in the quarter.
-- Stage conversion: of the deals closed in the quarter, how many reached each stage
-  (history or current stage), how many of those were won, and the step to the next
-  stage.
+- Stage conversion: of the deals closed in the quarter, how many reached each open
+  stage (history or current stage), how many of those were won, and how many moved
+  on (reached a later stage of the agreed order, or were won).
 - Segment of a deal = its account's segment, else its owner's; team = owner's team.
 """
 
@@ -92,7 +92,7 @@ class StageConversion:
     reached: int
     won: int
     win_rate: float | None
-    to_next: float | None
+    to_next: float | None  # share that reached a later stage or was won
 
 
 @dataclass
@@ -459,23 +459,26 @@ def _stage_conversion(
         won=reached["opportunity_crm_id"].map(outcome["won"]).astype(bool),
     )
     order = _stage_order(data)
-    closed_stages = set(closed["stage"].dropna().astype(str)) - set(
-        deals.loc[~deals["closed"], "stage"].dropna().astype(str)
+    # A stage is a closed stage when most deals carrying it are closed (Closed Won/Lost).
+    share_closed = deals.groupby("stage")["closed"].mean()
+    closed_stages = {str(k) for k, v in share_closed.items() if v > 0.5}
+    stages = [s for s in order if s not in closed_stages and s in set(reached["stage"])]
+    rank = {s: i for i, s in enumerate(stages)}
+    reached = reached[reached["stage"].isin(rank)]
+    reached = reached.assign(rank=reached["stage"].map(rank))
+    furthest = reached.groupby("opportunity_crm_id")["rank"].max()
+    reached = reached.assign(
+        advanced=reached["opportunity_crm_id"].map(furthest).gt(reached["rank"]) | reached["won"]
     )
-    stages = [s for s in order if s not in closed_stages]
     out = []
     for quarter in [*labels, ALL]:
         part = reached if quarter == ALL else reached[reached["quarter"].eq(quarter)]
-        counts = part.groupby("stage")["won"].agg(["size", "sum"])
-        for i, stage in enumerate(stages):
-            n = int(counts["size"].get(stage, 0))
-            won = int(counts["sum"].get(stage, 0))
-            nxt = int(counts["size"].get(stages[i + 1], 0)) if i + 1 < len(stages) else None
-            out.append(
-                StageConversion(
-                    quarter, stage, n, won, pct(won, n), None if nxt is None else pct(nxt, n)
-                )
-            )
+        counts = part.groupby("stage")[["won", "advanced"]].agg(["size", "sum"])
+        for stage in stages:
+            n = int(counts[("won", "size")].get(stage, 0))
+            won = int(counts[("won", "sum")].get(stage, 0))
+            advanced = int(counts[("advanced", "sum")].get(stage, 0))
+            out.append(StageConversion(quarter, stage, n, won, pct(won, n), pct(advanced, n)))
     return out
 
 
@@ -489,8 +492,8 @@ def _stage_order(data: AuditData) -> list[str]:
 
 
 def _figure(row: BaselineRow | None, kind: str) -> dict:
-    if row is None:
-        return {"value": None, "n": 0}
+    if row is None:  # nothing to measure: the same shape, empty
+        row = BaselineRow("", "", "", "")
     if kind == "win_rate":
         return {"value": row.win_rate, "won": row.won, "lost": row.lost, "n": row.won + row.lost}
     if kind == "cycle":

@@ -201,8 +201,25 @@ class AuditData:
         """Rows in a core table without loading it."""
         return int(self.eng.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
-    @staticmethod
-    def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    # Numeric columns, made numeric even when a table is empty (SQLite gives no types).
+    _NUMERIC = {
+        "opportunities": ("amount", "probability", "is_closed", "is_won"),
+        "users": ("is_active",),
+        "history": ("amount", "probability"),
+        "meetings": ("is_external", "is_recorded", "duration_min"),
+        "submissions": ("amount", "manager_override_amount"),
+        "usage": ("logins", "calls_reviewed", "comments", "dashboard_views"),
+        "imports": ("id", "rows_rejected"),
+        "rejects": ("import_id", "row_number"),
+    }
+
+    @classmethod
+    def _prepare(cls, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        for column in frame.columns:
+            if column in cls._NUMERIC.get(name, ()):
+                frame[column] = pd.to_numeric(frame[column], errors="coerce")
+            else:
+                frame[column] = frame[column].astype("object")
         if name == "opportunities":
             frame["close_day"] = to_day(frame["close_date"])
             frame["created_day"] = to_day(frame["created_date"])

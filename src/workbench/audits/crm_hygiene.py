@@ -219,7 +219,7 @@ def _stale(data: AuditData, open_mask: pd.Series) -> tuple[StaleSummary, dict[st
     last_touch = _last_touch(data, open_opps)
     past_close = open_opps["close_day"] < as_of
     limit = open_opps["stage"].fillna("").astype(str).str.strip().str.lower().map(by_stage)
-    limit = limit.fillna(default_days)
+    limit = pd.to_numeric(limit, errors="coerce").fillna(default_days)
     reference = last_touch.fillna(open_opps["created_day"])
     idle_days = (as_of - reference).dt.days
     no_activity = idle_days > limit

@@ -146,7 +146,7 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
     usual = {}
     for key, values in prob.groupby(stage_key):
         usual[key] = _mode(values)
-    expected = expected.where(expected.notna(), stage_key.map(usual))
+    expected = pd.to_numeric(expected.where(expected.notna(), stage_key.map(usual)), errors="coerce")
     mismatch = prob.notna() & expected.notna() & ((prob - expected).abs() > 0.5)
     add(
         "probability_mismatch",
