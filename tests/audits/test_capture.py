@@ -31,10 +31,20 @@ def test_internal_meetings_count_when_asked(acme):
 def test_red_flag_is_80_percent_in_hypercare(acme):
     from loaders import insert_rows
 
-    insert_rows(acme, "meetings", [
-        {"crm_id": "m14", "channel": "zoom", "host_crm_id": "u1", "is_external": 1,
-         "started_at": "2026-03-13T10:00:00", "is_recorded": 1},
-    ])  # fmt: skip  (zoom: 4 of 5 = 80%)
+    insert_rows(
+        acme,
+        "meetings",
+        [
+            {
+                "crm_id": "m14",
+                "channel": "zoom",
+                "host_crm_id": "u1",
+                "is_external": 1,
+                "started_at": "2026-03-13T10:00:00",
+                "is_recorded": 1,
+            },
+        ],
+    )  # fmt: skip  (zoom: 4 of 5 = 80%)
     normal = run_capture(acme, record=False)
     hypercare = run_capture(acme, record=False, hypercare=True)
     assert {g.key: g.status for g in normal.by_channel}["zoom"] == "red flag"

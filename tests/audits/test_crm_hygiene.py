@@ -66,7 +66,9 @@ def test_completion_against_the_required_field_setting_by_group(acme):
         {"opportunities": ["amount", "extra.Champion__c"], "accounts": ["industry"]},
     )
     result = run_crm_hygiene(acme)
-    overall = {(r.entity, r.field): (r.complete, r.total) for r in result.completion if not r.group_by}
+    overall = {
+        (r.entity, r.field): (r.complete, r.total) for r in result.completion if not r.group_by
+    }
     assert overall == {
         ("opportunities", "amount"): (11, 12),
         ("opportunities", "extra.Champion__c"): (2, 12),

@@ -39,7 +39,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from workbench.audits.common import AuditData, blank, finding, fmt_pct, pct
+from workbench.audits.common import AuditData, blank, category_text, finding, fmt_pct, pct
 from workbench.audits.history import FieldHistory
 from workbench.audits.stages import stage_definitions
 from workbench.models import Engagement
@@ -140,7 +140,7 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "crm_id": opps["crm_id"].astype(str).to_numpy(),
-            "owner": opps["owner_crm_id"].fillna("(no owner)").astype(str).to_numpy(),
+            "owner": category_text(opps["owner_crm_id"], missing="(no owner)").to_numpy(),
             "amount": pd.to_numeric(opps["amount"], errors="coerce").to_numpy(),
             "closed": opps["is_closed"].astype(bool).to_numpy(),
             "won": opps["is_won"].astype(bool).to_numpy(),
@@ -150,7 +150,7 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
             "forecast_category": opps["forecast_category"].to_numpy(),
         }
     )
-    frame["team"] = frame["owner"].map(owners["team"]).fillna("(no team)")
+    frame["team"] = frame["owner"].map(owners["team"]).astype(object).fillna("(no team)")
     segment = opps["account_crm_id"].map(accounts).to_numpy()
     segment = pd.Series(segment).where(
         ~blank(pd.Series(segment)), frame["owner"].map(owners["owner_segment"])
@@ -465,7 +465,9 @@ def _stage_conversion(
     stages = [s for s in order if s not in closed_stages and s in set(reached["stage"])]
     rank = {s: i for i, s in enumerate(stages)}
     reached = reached[reached["stage"].isin(rank)]
-    reached = reached.assign(rank=reached["stage"].map(rank))
+    if reached.empty:
+        return []
+    reached = reached.assign(rank=pd.to_numeric(reached["stage"].map(rank)))
     furthest = reached.groupby("opportunity_crm_id")["rank"].max()
     reached = reached.assign(
         advanced=reached["opportunity_crm_id"].map(furthest).gt(reached["rank"]) | reached["won"]
