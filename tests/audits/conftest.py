@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from loaders import insert_rows  # noqa: E402
+from audits_loaders import insert_rows  # noqa: E402
 
 STAGES = [
     {"name": "Prospecting", "probability": 10, "forecast_category": "Pipeline"},

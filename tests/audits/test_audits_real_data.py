@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from loaders import load_salesforce_seeds, read_sf
+from audits_loaders import load_salesforce_seeds, read_sf
 
 from workbench.audits import run_audits
 

@@ -28,7 +28,7 @@ def test_library_lists_the_monthly_and_quarterly_tasks_of_each_project_kind():
 
 
 def _usage(eng):
-    from loaders import insert_rows
+    from audits_loaders import insert_rows
 
     rows = []
     # Four whole weeks before Sunday 2026-03-15: 16 Feb - 15 Mar. Maggie (manager) opens
@@ -84,7 +84,7 @@ def test_conversation_intelligence_checks_adoption_and_says_trackers_need_labels
 
 
 def test_forecast_compliance_counts_rep_weeks_with_a_submission(acme):
-    from loaders import insert_rows
+    from audits_loaders import insert_rows
 
     insert_rows(acme, "forecast_submissions", [
         {"crm_id": f"w{i}", "period": "FY2026-Q1", "owner_crm_id": "u1", "category": "Commit",

@@ -29,7 +29,7 @@ def test_internal_meetings_count_when_asked(acme):
 
 
 def test_red_flag_is_80_percent_in_hypercare(acme):
-    from loaders import insert_rows
+    from audits_loaders import insert_rows
 
     insert_rows(
         acme,

@@ -86,7 +86,7 @@ def test_stage_conversion_counts_stages_reached_in_history(acme):
 
 
 def test_forecast_falls_back_to_the_commit_snapshot_in_history(new_engagement):
-    from loaders import insert_rows
+    from audits_loaders import insert_rows
 
     eng = new_engagement
     eng.set_setting("as_of_date", "2026-01-10")

@@ -100,7 +100,7 @@ def test_health_score_is_the_weighted_mean_of_its_components(acme):
 
 
 def test_health_score_leaves_out_what_cannot_be_measured(new_engagement):
-    from loaders import insert_rows
+    from audits_loaders import insert_rows
 
     insert_rows(new_engagement, "accounts", [{"crm_id": "a", "name": "Solo"}])
     health = run_crm_hygiene(new_engagement).health
