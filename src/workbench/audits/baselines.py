@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.audits.common import AuditData, blank, category_text, finding, fmt_pct, pct
-from workbench.audits.history import FieldHistory
+from workbench.audits.history import FieldHistory, history_positions
 from workbench.audits.stages import stage_definitions
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
@@ -223,8 +223,10 @@ def run_baselines(
 
     progress.update(0.35, "Slippage and pipeline in play")
     history = data.table("history")
-    current_close = pd.Series(deals["close_day"].to_numpy(), index=deals["crm_id"].to_numpy())
-    close_hist = FieldHistory(history, "close_day", current_close)
+    positions = history_positions(history, deals["crm_id"])
+    close_hist = FieldHistory(
+        history["changed"], positions, history["close_day"], deals["close_day"].to_numpy()
+    )
     notes: list[str] = []
     if history.empty:
         notes.append(
@@ -238,18 +240,12 @@ def run_baselines(
             deals["closed"] & (deals["close_day"] < start)
         )
         created_in = (deals["created_day"] > start) & (deals["created_day"] <= end)
-        at_start = close_hist.as_of(start).to_numpy()
-        planned = np.where(created_in, close_hist.initial.to_numpy(), at_start)
-        planned = pd.to_datetime(pd.Series(planned))
-        forecast_in = (open_at_start | created_in).to_numpy() & (
-            (planned >= start) & (planned <= end)
-        ).to_numpy()
-        at_end = pd.to_datetime(
-            pd.Series(
-                close_hist.as_of(end + pd.Timedelta(hours=23, minutes=59, seconds=59)).to_numpy()
-            )
-        )
-        slipped = forecast_in & (at_end > end).to_numpy()
+        at_start = close_hist.as_of(start)
+        planned = np.where(created_in.to_numpy(), close_hist.initial, at_start)
+        inside = (planned >= np.datetime64(start)) & (planned <= np.datetime64(end))
+        forecast_in = (open_at_start | created_in).to_numpy() & inside
+        at_end = close_hist.as_of(end + pd.Timedelta(hours=23, minutes=59, seconds=59))
+        slipped = forecast_in & (at_end > np.datetime64(end))
         in_play = (open_at_start | created_in).to_numpy() & ~pd.isna(created)
         frame = deals.assign(_fc=forecast_in, _sl=slipped, _ip=in_play)
         for scope in SCOPES:
@@ -260,7 +256,7 @@ def run_baselines(
                 row.slippage_rate = pct(row.slipped, row.forecast_in_quarter)
                 row.in_play = int(r["_ip"])
     progress.update(0.6, "Forecast accuracy")
-    _forecast_accuracy(data, deals, qs, get, notes)
+    _forecast_accuracy(data, deals, qs, get, notes, positions)
     for row in rows.values():
         if (
             row.quarter != ALL
@@ -298,7 +294,7 @@ def run_baselines(
     return result
 
 
-def _forecast_accuracy(data, deals, qs, get, notes) -> None:
+def _forecast_accuracy(data, deals, qs, get, notes, positions) -> None:
     start_month = data.meta.fiscal_year_start_month
     subs = data.table("submissions").copy()
     users = data.table("users")
@@ -312,6 +308,7 @@ def _forecast_accuracy(data, deals, qs, get, notes) -> None:
     won_by = won.groupby(["quarter", "owner"])["amount"].sum()
     attrs = deals.drop_duplicates("owner").set_index("owner")[["team", "segment"]]
     owners = data.owner_attributes().set_index("owner_crm_id")
+    snapshots: dict[str, FieldHistory] = {}
     for q in qs:
         qsubs = subs[subs["quarter"].eq(q.label)]
         qsubs = qsubs[
@@ -320,7 +317,7 @@ def _forecast_accuracy(data, deals, qs, get, notes) -> None:
         ]
         source = "Commit submissions"
         if qsubs.empty:
-            qsubs = _commit_snapshot(data, deals, q)
+            qsubs = _commit_snapshot(data, deals, q, positions, snapshots)
             source = "Commit snapshot from history"
             if qsubs.empty:
                 continue
@@ -370,36 +367,53 @@ def _set_accuracy(row: BaselineRow, pairs: list[tuple[float, float]], source: st
     row.mape_n = len(apes)
 
 
-def _commit_snapshot(data: AuditData, deals: pd.DataFrame, q: FiscalQuarter) -> pd.DataFrame:
+def _is_commit(values: pd.Series) -> pd.Series:
+    """1.0 where a forecast category is Commit, 0.0 where another, NaN where none."""
+    text = values.astype("object")
+    flags = text.astype(str).str.lower().str.replace(" ", "", regex=False).eq("commit")
+    return flags.astype(float).where(text.notna())
+
+
+def _commit_snapshot(
+    data: AuditData, deals: pd.DataFrame, q: FiscalQuarter, positions: np.ndarray,
+    cache: dict[str, FieldHistory],
+) -> pd.DataFrame:  # fmt: skip
     """Per-owner Commit amount at the quarter's start, from opportunity history."""
     history = data.table("history")
     if history.empty:
         return pd.DataFrame()
+    if not cache:
+        changed = history["changed"]
+        category = history["forecast_category"]
+        if isinstance(category.dtype, pd.CategoricalDtype):  # once per distinct value
+            flags = _is_commit(pd.Series(category.cat.categories, dtype=object)).to_numpy()
+            codes = category.cat.codes.to_numpy()
+            commit = pd.Series(np.append(flags, np.nan)[codes], index=category.index)
+        else:
+            commit = _is_commit(category)
+        cache["commit"] = FieldHistory(changed, positions, commit,
+                                       _is_commit(deals["forecast_category"]).to_numpy())  # fmt: skip
+        cache["amount"] = FieldHistory(changed, positions, history["amount"],
+                                       deals["amount"].to_numpy(dtype=float))  # fmt: skip
+        cache["close"] = FieldHistory(changed, positions, history["close_day"],
+                                      deals["close_day"].to_numpy())  # fmt: skip
     start = pd.Timestamp(q.start)
-    index = deals["crm_id"].to_numpy()
-    cat = FieldHistory(
-        history, "forecast_category", pd.Series(deals["forecast_category"].to_numpy(), index=index)
-    ).as_of(start)
-    amount = FieldHistory(
-        history, "amount", pd.Series(deals["amount"].to_numpy(), index=index)
-    ).as_of(start)
-    close = FieldHistory(
-        history, "close_day", pd.Series(deals["close_day"].to_numpy(), index=index)
-    ).as_of(start)
-    close = pd.to_datetime(close)
+    commit_now = cache["commit"].as_of(start) == 1.0
+    amount = cache["amount"].as_of(start)
+    close = cache["close"].as_of(start)
     open_at = (deals["created_day"] <= start) & ~(deals["closed"] & (deals["close_day"] < start))
     mask = (
-        cat.fillna("").astype(str).str.lower().str.replace(" ", "").eq("commit").to_numpy()
+        commit_now
         & open_at.to_numpy()
-        & (close >= start).to_numpy()
-        & (close <= pd.Timestamp(q.end)).to_numpy()
+        & (close >= np.datetime64(start))
+        & (close <= np.datetime64(pd.Timestamp(q.end)))
     )
     if not mask.any():
         return pd.DataFrame()
     snap = pd.DataFrame(
         {
             "owner_crm_id": deals["owner"].to_numpy()[mask],
-            "amount": pd.to_numeric(amount, errors="coerce").fillna(0).to_numpy()[mask],
+            "amount": np.nan_to_num(amount[mask].astype(float)),
         }
     )
     snap = snap.groupby("owner_crm_id", as_index=False)["amount"].sum()
