@@ -269,7 +269,7 @@ def run_baselines(
             )
     _fill_all_quarters(rows, labels, get)
     progress.update(0.8, "Stage conversion")
-    conversion = _stage_conversion(data, deals, labels)
+    conversion = _stage_conversion(data, deals, labels, positions)
     ordered = sorted(
         rows.values(),
         key=lambda r: (
@@ -450,52 +450,57 @@ def _fill_all_quarters(rows, labels, get) -> None:
 
 
 def _stage_conversion(
-    data: AuditData, deals: pd.DataFrame, labels: list[str]
+    data: AuditData, deals: pd.DataFrame, labels: list[str], positions: np.ndarray
 ) -> list[StageConversion]:
-    closed = deals[deals["closed"] & deals["quarter"].notna()]
-    if closed.empty:
+    """Stage reach, win and move-on counts of the deals closed in each quarter (numpy)."""
+    closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
+    if not closed_mask.any():
         return []
     history = data.table("history")
-    reached = (
-        pd.concat(
-            [
-                history.loc[history["stage"].notna(), ["opportunity_crm_id", "stage"]],
-                closed[["crm_id", "stage"]].rename(columns={"crm_id": "opportunity_crm_id"}),
-            ]
-        )
-        .dropna()
-        .drop_duplicates()
-    )
-    reached = reached[reached["opportunity_crm_id"].isin(set(closed["crm_id"]))]
-    outcome = closed.set_index("crm_id")
-    reached = reached.assign(
-        quarter=reached["opportunity_crm_id"].map(outcome["quarter"]),
-        won=reached["opportunity_crm_id"].map(outcome["won"]).astype(bool),
-    )
     order = _stage_order(data)
     # A stage is a closed stage when most deals carrying it are closed (Closed Won/Lost).
     share_closed = deals.groupby("stage")["closed"].mean()
     closed_stages = {str(k) for k, v in share_closed.items() if v > 0.5}
-    stages = [s for s in order if s not in closed_stages and s in set(reached["stage"])]
-    rank = {s: i for i, s in enumerate(stages)}
-    reached = reached[reached["stage"].isin(rank)]
-    if reached.empty:
+    stages = [s for s in order if s not in closed_stages]
+    if not stages:
         return []
-    reached = reached.assign(rank=pd.to_numeric(reached["stage"].map(rank)))
-    furthest = reached.groupby("opportunity_crm_id")["rank"].max()
-    reached = reached.assign(
-        advanced=reached["opportunity_crm_id"].map(furthest).gt(reached["rank"]) | reached["won"]
-    )
+    index = pd.Index(stages)
+    hist_stage = history["stage"]
+    if isinstance(hist_stage.dtype, pd.CategoricalDtype):  # map each distinct stage once
+        per_category = index.get_indexer(hist_stage.cat.categories.astype(object))
+        hist_codes = np.append(per_category, -1)[hist_stage.cat.codes.to_numpy()]
+    else:
+        hist_codes = index.get_indexer(hist_stage.astype(object))
+    deal_codes = index.get_indexer(deals["stage"].astype(object))
+    pos = np.concatenate([np.asarray(positions), np.arange(len(deals))])
+    code = np.concatenate([hist_codes, deal_codes])
+    keep = (pos >= 0) & (code >= 0)
+    pos, code = pos[keep], code[keep]
+    keep = closed_mask[pos]
+    pos, code = pos[keep], code[keep]
+    pairs = np.unique(pos.astype(np.int64) * len(stages) + code)
+    pos, code = pairs // len(stages), pairs % len(stages)
+    if not len(pos):
+        return []
+    furthest = np.full(len(deals), -1)
+    np.maximum.at(furthest, pos, code)
+    won = deals["won"].to_numpy()[pos]
+    advanced = (furthest[pos] > code) | won
+    quarter_of = deals["quarter"].to_numpy()[pos]
     out = []
     for quarter in [*labels, ALL]:
-        part = reached if quarter == ALL else reached[reached["quarter"].eq(quarter)]
-        counts = part.groupby("stage")[["won", "advanced"]].agg(["size", "sum"])
-        for stage in stages:
-            n = int(counts[("won", "size")].get(stage, 0))
-            won = int(counts[("won", "sum")].get(stage, 0))
-            advanced = int(counts[("advanced", "sum")].get(stage, 0))
-            out.append(StageConversion(quarter, stage, n, won, pct(won, n), pct(advanced, n)))
-    return out
+        part = np.ones(len(pos), dtype=bool) if quarter == ALL else quarter_of == quarter
+        reached_n = np.bincount(code[part], minlength=len(stages))
+        won_n = np.bincount(code[part & won], minlength=len(stages))
+        moved_n = np.bincount(code[part & advanced], minlength=len(stages))
+        for i, stage in enumerate(stages):
+            n = int(reached_n[i])
+            if quarter == ALL and n == 0:
+                continue
+            out.append(StageConversion(quarter, stage, n, int(won_n[i]), pct(won_n[i], n),
+                                       pct(moved_n[i], n)))  # fmt: skip
+    seen = {c.stage for c in out if c.quarter == ALL}
+    return [c for c in out if c.stage in seen]
 
 
 def _stage_order(data: AuditData) -> list[str]:
