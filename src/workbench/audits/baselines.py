@@ -168,27 +168,39 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
 
 def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dict:
     """Win rate, cycle and deal size per (key, quarter) and per key over all quarters."""
-    closed = deals[deals["closed"] & deals["quarter"].notna()].copy()
-    closed["cycle"] = (closed["close_day"] - closed["created_day"]).dt.days
+    closed = deals[deals["closed"] & deals["quarter"].notna()]
+    won = closed["won"].to_numpy()
+    cycle = (closed["close_day"] - closed["created_day"]).dt.days.to_numpy(dtype=float)
+    amount = closed["amount"].to_numpy(dtype=float)
+    frame = pd.DataFrame({
+        "key": closed[scope].astype(str).to_numpy(),
+        "quarter": closed["quarter"].to_numpy(),
+        "won": won.astype(int),
+        "cycle": np.where(won & (cycle >= 0), cycle, np.nan),
+        "negative": (won & (cycle < 0)).astype(int),
+        "won_amount": np.where(won, np.nan_to_num(amount), 0.0),
+        "size": np.where(won & (amount > 0), amount, np.nan),
+    })  # fmt: skip
     out: dict[tuple[str, str], BaselineRow] = {}
     for by_quarter in (True, False):
-        keys = [scope, "quarter"] if by_quarter else [scope]
-        for group_key, group in closed.groupby(keys):
-            key = group_key[0] if isinstance(group_key, tuple) else group_key
-            quarter = group_key[1] if by_quarter else ALL
-            won = group[group["won"]]
-            cycles = won["cycle"].dropna()
-            valid = cycles[cycles >= 0]
-            sized = won["amount"][won["amount"] > 0]
+        keys = ["key", "quarter"] if by_quarter else ["key"]
+        agg = frame.groupby(keys).agg(
+            n=("won", "size"), won=("won", "sum"), cycle_n=("cycle", "count"),
+            cycle_mean=("cycle", "mean"), cycle_median=("cycle", "median"),
+            negative=("negative", "sum"), won_amount=("won_amount", "sum"),
+            size_n=("size", "count"), size_mean=("size", "mean"),
+        )  # fmt: skip
+        for index, r in agg.iterrows():
+            key, quarter = index if by_quarter else (index, ALL)
             row = BaselineRow(quarter, scope, str(key), names.get(str(key), str(key)))
-            row.won, row.lost = len(won), len(group) - len(won)
+            row.won, row.lost = int(r["won"]), int(r["n"] - r["won"])
             row.win_rate = pct(row.won, row.won + row.lost)
-            row.cycle_n, row.cycle_excluded = len(valid), int((cycles < 0).sum())
-            row.cycle_mean_days = float(valid.mean()) if len(valid) else None
-            row.cycle_median_days = float(valid.median()) if len(valid) else None
-            row.won_amount = float(won["amount"].fillna(0).sum())
-            row.deal_size_n = len(sized)
-            row.avg_deal_size = float(sized.mean()) if len(sized) else None
+            row.cycle_n, row.cycle_excluded = int(r["cycle_n"]), int(r["negative"])
+            row.cycle_mean_days = float(r["cycle_mean"]) if r["cycle_n"] else None
+            row.cycle_median_days = float(r["cycle_median"]) if r["cycle_n"] else None
+            row.won_amount = float(r["won_amount"])
+            row.deal_size_n = int(r["size_n"])
+            row.avg_deal_size = float(r["size_mean"]) if r["size_n"] else None
             out[(quarter, str(key))] = row
     return out
 
@@ -224,8 +236,10 @@ def run_baselines(
     progress.update(0.35, "Slippage and pipeline in play")
     history = data.table("history")
     positions = history_positions(history, deals["crm_id"])
+    order = np.argsort(history["changed"].to_numpy(), kind="stable")
+    positions_order = (positions, order)
     close_hist = FieldHistory(
-        history["changed"], positions, history["close_day"], deals["close_day"].to_numpy()
+        history["changed"], positions, history["close_day"], deals["close_day"].to_numpy(), order
     )
     notes: list[str] = []
     if history.empty:
@@ -256,7 +270,7 @@ def run_baselines(
                 row.slippage_rate = pct(row.slipped, row.forecast_in_quarter)
                 row.in_play = int(r["_ip"])
     progress.update(0.6, "Forecast accuracy")
-    _forecast_accuracy(data, deals, qs, get, notes, positions)
+    _forecast_accuracy(data, deals, qs, get, notes, positions_order)
     for row in rows.values():
         if (
             row.quarter != ALL
@@ -294,7 +308,7 @@ def run_baselines(
     return result
 
 
-def _forecast_accuracy(data, deals, qs, get, notes, positions) -> None:
+def _forecast_accuracy(data, deals, qs, get, notes, positions_order) -> None:
     start_month = data.meta.fiscal_year_start_month
     subs = data.table("submissions").copy()
     users = data.table("users")
@@ -317,7 +331,7 @@ def _forecast_accuracy(data, deals, qs, get, notes, positions) -> None:
         ]
         source = "Commit submissions"
         if qsubs.empty:
-            qsubs = _commit_snapshot(data, deals, q, positions, snapshots)
+            qsubs = _commit_snapshot(data, deals, q, positions_order, snapshots)
             source = "Commit snapshot from history"
             if qsubs.empty:
                 continue
@@ -375,14 +389,15 @@ def _is_commit(values: pd.Series) -> pd.Series:
 
 
 def _commit_snapshot(
-    data: AuditData, deals: pd.DataFrame, q: FiscalQuarter, positions: np.ndarray,
-    cache: dict[str, FieldHistory],
+    data: AuditData, deals: pd.DataFrame, q: FiscalQuarter,
+    positions_order: tuple[np.ndarray, np.ndarray], cache: dict[str, FieldHistory],
 ) -> pd.DataFrame:  # fmt: skip
     """Per-owner Commit amount at the quarter's start, from opportunity history."""
     history = data.table("history")
     if history.empty:
         return pd.DataFrame()
     if not cache:
+        positions, order = positions_order
         changed = history["changed"]
         category = history["forecast_category"]
         if isinstance(category.dtype, pd.CategoricalDtype):  # once per distinct value
@@ -391,12 +406,12 @@ def _commit_snapshot(
             commit = pd.Series(np.append(flags, np.nan)[codes], index=category.index)
         else:
             commit = _is_commit(category)
-        cache["commit"] = FieldHistory(changed, positions, commit,
-                                       _is_commit(deals["forecast_category"]).to_numpy())  # fmt: skip
+        current_commit = _is_commit(deals["forecast_category"]).to_numpy()
+        cache["commit"] = FieldHistory(changed, positions, commit, current_commit, order)
         cache["amount"] = FieldHistory(changed, positions, history["amount"],
-                                       deals["amount"].to_numpy(dtype=float))  # fmt: skip
+                                       deals["amount"].to_numpy(dtype=float), order)  # fmt: skip
         cache["close"] = FieldHistory(changed, positions, history["close_day"],
-                                      deals["close_day"].to_numpy())  # fmt: skip
+                                      deals["close_day"].to_numpy(), order)  # fmt: skip
     start = pd.Timestamp(q.start)
     commit_now = cache["commit"].as_of(start) == 1.0
     amount = cache["amount"].as_of(start)

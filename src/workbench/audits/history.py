@@ -34,13 +34,15 @@ class FieldHistory:
     """
 
     def __init__(self, changed: pd.Series, positions: np.ndarray, values: pd.Series,
-                 current: np.ndarray) -> None:  # fmt: skip
-        keep = (positions >= 0) & values.notna().to_numpy() & changed.notna().to_numpy()
-        times = changed.to_numpy()[keep]
-        order = np.argsort(times, kind="stable")
-        self._times = times[order]
-        self._positions = np.asarray(positions)[keep][order]
-        self._values = values.to_numpy()[keep][order]
+                 current: np.ndarray, order: np.ndarray | None = None) -> None:  # fmt: skip
+        # ``order`` (argsort of ``changed``) can be shared by the fields of one history.
+        order = np.argsort(changed.to_numpy(), kind="stable") if order is None else order
+        times = changed.to_numpy()[order]
+        keep = (np.asarray(positions)[order] >= 0) & values.notna().to_numpy()[order]
+        keep &= ~np.isnat(times)
+        self._times = times[keep]
+        self._positions = np.asarray(positions)[order][keep]
+        self._values = values.to_numpy()[order][keep]
         self._initial = np.array(current, copy=True)
         if self._initial.dtype != self._values.dtype:
             self._initial = self._initial.astype(object)
