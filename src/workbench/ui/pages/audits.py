@@ -130,13 +130,13 @@ class Page(BasePage):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Severity", "Status", "Audit", "Finding", "Affected"])
+        self.table.setHorizontalHeaderLabels(["Severity", "Finding", "Affected", "Status", "Audit"])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setColumnWidth(3, 380)
+        self.table.setColumnWidth(1, 420)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._show_selected)
         splitter.addWidget(self.table)
 
@@ -244,8 +244,8 @@ class Page(BasePage):
         self.table.setRowCount(len(rows))
         select = -1
         for i, f in enumerate(rows):
-            cells = [f.severity, f.status, AUDIT_TITLES.get(f.audit, f.audit), f.title,
-                     f"{f.affected_count:,}"]  # fmt: skip
+            cells = [f.severity, f.title, f"{f.affected_count:,}", f.status,
+                     AUDIT_TITLES.get(f.audit, f.audit)]  # fmt: skip
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, f.id)
@@ -256,7 +256,8 @@ class Page(BasePage):
             if f.id == keep:
                 select = i
         self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
+        self.table.resizeColumnToContents(2)
+        self.table.resizeColumnToContents(3)
         if rows:
             select = max(select, 0)
             self.table.selectRow(select)
@@ -376,10 +377,12 @@ class Page(BasePage):
         self.records.set_model(None)
 
     def prepare_screenshot(self) -> None:
-        """For the screenshot: figures measured read-only, the first finding selected."""
+        """For the screenshot: the audits run (recorded unless read-only), first finding shown."""
         eng = self.context.engagement
-        self.results.update(run_audits(eng, None, record=False).results)
+        record = not self.context.read_only and not list_findings(eng)
+        self.results.update(run_audits(eng, None, record=record).results)
         self._draw_chart()
+        self.refresh()
         if self.findings:
             self.table.selectRow(0)
 
