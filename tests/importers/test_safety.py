@@ -22,9 +22,11 @@ ROWS = 16_000  # about 1.2 MB: more than one block of the streaming reader
 
 def write_opportunities_csv(path: Path, rows: int, *, start: int = 0) -> Path:
     lines = ["Id,Name,AccountId,StageName,Amount,CloseDate,Champion__c"]
-    lines += [f"006{i:012d}AAA,Deal {i},001{i % 97:012d}AAA,Qualification,{1000 + i}.50,"
-              f"2024-{1 + i % 12:02d}-{1 + i % 28:02d},Jane {i % 5}"
-              for i in range(start, start + rows)]
+    lines += [
+        f"006{i:012d}AAA,Deal {i},001{i % 97:012d}AAA,Qualification,{1000 + i}.50,"
+        f"2024-{1 + i % 12:02d}-{1 + i % 28:02d},Jane {i % 5}"
+        for i in range(start, start + rows)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
