@@ -67,6 +67,8 @@ class _Counts:
     placeholders: dict[str, int] = field(default_factory=dict)
     other_fields: int = 0
     over_100: int = 0
+    translated: int = 0
+    relabelled: int = 0
 
 
 def import_file(
@@ -252,12 +254,22 @@ def _count_notes(plan: Plan, counts: _Counts) -> list[str]:
             "(only stage, amount, close date, probability and forecast category) and were "
             "skipped."
         )
+    if counts.relabelled:
+        notes.append(
+            f"{counts.relabelled} deal(s) and history row(s) already imported now show stage "
+            "labels instead of stage ids."
+        )
     if counts.over_100:
         notes.append(
             f"{counts.over_100} row(s) have a probability above 100 (kept as given; check the "
             "export)."
         )
-    if plan.profile == "hubspot" and "stage" in plan.mapping:
+    if counts.translated:
+        notes.append(
+            f"{counts.translated} stage id(s) were replaced by their labels from the imported "
+            "pipeline stages."
+        )
+    elif plan.profile == "hubspot" and "stage" in plan.mapping:
         notes.append(
             "HubSpot deal stages are kept as given (internal stage ids unless the export "
             "used labels); import the pipeline stages to translate them."
@@ -284,6 +296,10 @@ class _Writer:
         self.currency = currency
         self.columns = columns
         spec = plan.spec
+        self.stages = (
+            _stage_lookup(conn) if spec.name in ("opportunities", "opportunity_history") else {}
+        )
+        self.translated = 0
         stored = [f.name for f in spec.stored_fields]
         derived = self._derived_fields()
         self.insert_fields = [
@@ -320,6 +336,8 @@ class _Writer:
         out = set()
         if name == "opportunities":
             out.add("currency")
+            if self.stages and "stage" in mapping:
+                out.update({"is_closed", "is_won"})
         if name == "users" and ("_first_name" in mapping or "_last_name" in mapping):
             out.add("name")
         if name in ("activities", "meetings"):
@@ -341,6 +359,9 @@ class _Writer:
         for block, fraction in blocks:
             self._write_block(block)
             progress.update(0.02 + 0.96 * fraction, f"{self.counts.written:,} rows imported")
+        self.counts.translated = self.translated
+        if self.plan.spec.name == "pipeline_stages":
+            self.counts.relabelled = relabel_stages(self.conn)
         return self.counts
 
     def _write_block(self, block: Block) -> None:
@@ -369,6 +390,8 @@ class _Writer:
             if f.type == "money" and name == "amount":
                 currencies = conv.currencies
         skip = self._derive(block, values, currencies, flag)
+        for name in self.insert_fields:
+            values.setdefault(name, [None] * n)
         if "crm_id" not in values or plan.crm_id_built:
             values["crm_id"] = self._built_ids(block, values, n)
         ids = values["crm_id"]
@@ -483,6 +506,8 @@ class _Writer:
                 if cur[i] is None:
                     cur[i] = code
             values["currency"] = [c or self.currency for c in cur]
+        if self.stages and values.get("stage"):
+            self._translate_stages(values, n)
         if spec.name == "users" and "name" in self.insert_fields:
             first = values.get("_first_name") or [None] * n
             last = values.get("_last_name") or [None] * n
@@ -531,6 +556,25 @@ class _Writer:
         if spec.name == "opportunity_history" and "_new_value" in values:
             skip |= self._pivot_history(block, values, flag)
         return skip
+
+    def _translate_stages(self, values: dict[str, list], n: int) -> None:
+        """Stage ids (HubSpot) become their labels; closed/won follow the stage."""
+        stages = values["stage"]
+        closed = values.get("is_closed") if "is_closed" in self.plan.mapping else None
+        won = values.get("is_won") if "is_won" in self.plan.mapping else None
+        derive = "is_closed" in self.insert_fields and closed is None
+        new_closed = [None] * n
+        new_won = [None] * n
+        for i, stage in enumerate(stages):
+            found = self.stages.get(stage) if stage else None
+            if found is None:
+                continue
+            stages[i] = found[0] or stage
+            new_closed[i], new_won[i] = found[1], found[2]
+            self.translated += 1
+        if derive and self.plan.spec.name == "opportunities":
+            values["is_closed"] = new_closed
+            values["is_won"] = won if won is not None else new_won
 
     def _default_kind(self) -> str:
         words = self.plan.mapping.get("kind", "") + " " + " ".join(self.columns)
@@ -581,6 +625,33 @@ class _Writer:
             else:
                 values[k] = col
         return skip
+
+
+def _stage_lookup(conn) -> dict[str, tuple[str | None, int | None, int | None]]:
+    """Imported pipeline stages: stage id -> (label, closed, won)."""
+    return {
+        crm_id: (label, closed, won)
+        for crm_id, label, closed, won in conn.execute(
+            "SELECT crm_id, label, is_closed, is_won FROM pipeline_stages"
+        )
+    }
+
+
+def relabel_stages(conn) -> int:
+    """Give already imported deals and history rows the labels of their stage ids."""
+    changed = 0
+    for table in ("opportunities", "opportunity_history"):
+        cur = conn.execute(
+            f"UPDATE {table} SET stage = s.label FROM pipeline_stages AS s "
+            f"WHERE {table}.stage = s.crm_id AND s.label IS NOT NULL"
+        )
+        changed += cur.rowcount
+    conn.execute(
+        "UPDATE opportunities SET is_closed = coalesce(opportunities.is_closed, s.is_closed), "
+        "is_won = coalesce(opportunities.is_won, s.is_won) FROM pipeline_stages AS s "
+        "WHERE opportunities.stage = s.label"
+    )
+    return changed
 
 
 def _kind(value: str | None, default: str, allowed: tuple[str, ...]) -> str:

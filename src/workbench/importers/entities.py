@@ -1113,6 +1113,80 @@ USAGE = EntitySpec(
     has_extra=False,
 )
 
+STAGES = EntitySpec(
+    "pipeline_stages",
+    "pipeline_stages",
+    "Deal pipeline stages (labels of stage ids)",
+    "Opportunity Stage",
+    (
+        F(
+            "crm_id",
+            "ref",
+            "stage id",
+            True,
+            api=("Id", "ApiName"),
+            report=("Stage ID",),
+            hubspot=("stage_id", "Stage ID", "stageId"),
+            label=("Stage ID",),
+        ),
+        F(
+            "label",
+            "text",
+            "stage label",
+            api=("MasterLabel",),
+            report=("Stage Name",),
+            hubspot=("label", "Label"),
+            label=("Label", "Stage"),
+            signature=True,
+        ),
+        F(
+            "pipeline",
+            "text",
+            "pipeline id",
+            hubspot=("pipeline_id", "Pipeline ID"),
+            label=("Pipeline",),
+            signature=True,
+        ),
+        F(
+            "probability",
+            "number",
+            "win probability (0-1 or 0-100 as exported)",
+            api=("DefaultProbability",),
+            hubspot=("probability",),
+            label=("Probability",),
+        ),
+        F(
+            "is_closed",
+            "bool",
+            "closed stage",
+            api=("IsClosed",),
+            hubspot=("is_closed",),
+            label=("Closed",),
+        ),
+        F(
+            "is_won",
+            "bool",
+            "won stage",
+            api=("IsWon",),
+            hubspot=("closed_won",),
+            label=("Won",),
+            signature=True,
+        ),
+        F(
+            "display_order",
+            "int",
+            "order in the pipeline",
+            api=("SortOrder",),
+            hubspot=("display_order",),
+            label=("Order",),
+            signature=True,
+        ),
+    ),
+    natural_key=(),
+    file_words=("pipeline_stage", "opportunitystage", "deal_stages"),
+    has_extra=False,
+)
+
 ENTITIES: dict[str, EntitySpec] = {
     e.name: e
     for e in (
@@ -1126,6 +1200,7 @@ ENTITIES: dict[str, EntitySpec] = {
         MEETINGS,
         FORECASTS,
         USAGE,
+        STAGES,
     )
 }
 
