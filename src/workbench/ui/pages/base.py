@@ -1,0 +1,138 @@
+"""The base every page derives from: a header, a body, refresh on data changes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ui.context import PageContext
+
+
+class BasePage(QWidget):
+    """A page: a clear header (title, one-line subtitle, actions) above ``self.body``.
+
+    Subclasses set ``title``/``subtitle``, build their widgets into ``self.body`` (a
+    QVBoxLayout) in ``__init__``, and implement ``refresh()`` to re-read the file.
+    ``refresh`` runs when the page is first shown and whenever ``data_changed``
+    carries one of ``topics`` (empty: any change). Keep ``refresh`` quick; long
+    work goes through ``self.context.runner``.
+    """
+
+    title: str = ""
+    subtitle: str = ""
+    topics: tuple[str, ...] = ()
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._stale = True
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 22, 28, 18)
+        outer.setSpacing(14)
+
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        self.title_label = QLabel(self.title)
+        self.title_label.setObjectName("pageTitle")
+        self.subtitle_label = QLabel(self.subtitle)
+        self.subtitle_label.setObjectName("pageSubtitle")
+        self.subtitle_label.setWordWrap(True)
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.subtitle_label)
+        header.addLayout(titles, 1)
+        self.actions_row = QHBoxLayout()
+        self.actions_row.setSpacing(8)
+        header.addLayout(self.actions_row)
+        outer.addLayout(header)
+
+        rule = QFrame()
+        rule.setObjectName("pageRule")
+        rule.setFrameShape(QFrame.Shape.HLine)
+        outer.addWidget(rule)
+
+        self.body = QVBoxLayout()
+        self.body.setSpacing(12)
+        outer.addLayout(self.body, 1)
+        context.data_changed.connect(self._on_data_changed)
+
+    # ----------------------------------------------------------------- helpers
+    def set_header(self, title: str, subtitle: str = "") -> None:
+        self.title_label.setText(title)
+        self.subtitle_label.setText(subtitle)
+
+    def add_action(
+        self, text: str, slot, *, primary: bool = False, writes: bool = False, tooltip: str = ""
+    ) -> QPushButton:
+        """A button at the right of the header; ``writes`` disables it when read-only."""
+        button = QPushButton(text)
+        if primary:
+            button.setObjectName("primary")
+        if tooltip:
+            button.setToolTip(tooltip)
+        if writes and self.context.read_only:
+            button.setEnabled(False)
+            button.setToolTip("The engagement is open read-only.")
+        button.clicked.connect(slot)
+        self.actions_row.addWidget(button)
+        return button
+
+    # ----------------------------------------------------------------- refresh
+    def refresh(self) -> None:
+        """Re-read what the page shows from ``self.context.engagement``."""
+
+    def ensure_fresh(self) -> None:
+        """Refresh now if something changed since the last refresh (called on show)."""
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def _on_data_changed(self, topic: str) -> None:
+        if topic and self.topics and topic not in self.topics:
+            return
+        if self.isVisible():
+            self._stale = False
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.ensure_fresh()
+
+
+class PlaceholderPage(BasePage):
+    """Stands in for a page whose module has not landed yet."""
+
+    def __init__(self, context: PageContext, item, error: str = "") -> None:
+        self.title = item.title
+        self.subtitle = item.summary
+        super().__init__(context)
+        box = QFrame()
+        box.setObjectName("placeholder")
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(32, 32, 32, 32)
+        heading = QLabel(f"{item.title} arrives with issue {item.issue}.")
+        heading.setObjectName("placeholderTitle")
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel(
+            error
+            or "This part of Workbench is being built. The engagement file already keeps "
+            "everything it will need; nothing is lost by working on other pages first."
+        )
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setObjectName("placeholderText")
+        inner.addStretch(1)
+        inner.addWidget(heading)
+        inner.addWidget(text)
+        inner.addStretch(1)
+        self.body.addWidget(box, 1)

@@ -1,0 +1,113 @@
+"""A searchable, sortable table widget over ``SqlTableModel``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.ui.models.sql_table import SqlTableModel
+
+FILTER_DELAY_MS = 300
+ROW_HEIGHT = 26
+
+
+def make_table_view(parent: QWidget | None = None) -> QTableView:
+    """A QTableView set up for large lazy models (fixed row heights, no per-row sizing)."""
+    view = QTableView(parent)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    vertical = view.verticalHeader()
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vertical.setDefaultSectionSize(ROW_HEIGHT)
+    vertical.setVisible(False)
+    horizontal = view.horizontalHeader()
+    horizontal.setHighlightSections(False)
+    horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    horizontal.setStretchLastSection(True)
+    horizontal.setDefaultSectionSize(140)
+    return view
+
+
+class LazyTable(QWidget):
+    """Search box, row count and a sortable table over a ``SqlTableModel``.
+
+    Typing in the search box filters after a short pause (debounced), so a million
+    rows are not re-scanned on every key press. Clicking a header sorts.
+    """
+
+    def __init__(
+        self,
+        model: SqlTableModel | None = None,
+        parent: QWidget | None = None,
+        *,
+        noun: str = "rows",
+    ) -> None:
+        super().__init__(parent)
+        self.noun = noun
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search text columns...")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(360)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("muted")
+        top.addWidget(self.search)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+        self.view = make_table_view()
+        layout.addWidget(self.view, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FILTER_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.model: SqlTableModel | None = None
+        if model is not None:
+            self.set_model(model)
+
+    def set_model(self, model: SqlTableModel | None) -> None:
+        """Show ``model`` (closing the previous one's temporary index)."""
+        if self.model is not None:
+            self.model.close()
+        self.model = model
+        self.view.setSortingEnabled(False)
+        self.view.setModel(model)
+        if model is not None:
+            # No sort until the user clicks a header: natural order needs no index.
+            self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.view.setSortingEnabled(True)
+            model.modelReset.connect(self._update_count)
+            if self.search.text().strip():
+                model.set_filter(self.search.text())
+        self._update_count()
+
+    def apply_filter(self) -> None:
+        """Apply the search text now (the debounce timer calls this)."""
+        self._timer.stop()
+        if self.model is not None:
+            self.model.set_filter(self.search.text())
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount() if self.model is not None else 0
+        suffix = (
+            f" matching \u201c{self.model.filter_text}\u201d"
+            if (self.model is not None and self.model.filter_text)
+            else ""
+        )
+        self.count_label.setText(f"{n:,} {self.noun}{suffix}")

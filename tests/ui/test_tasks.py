@@ -1,0 +1,119 @@
+"""The task runner: background work, progress, cancel, errors, one writer at a time."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from workbench.errors import Cancelled, WorkbenchError
+from workbench.models import Engagement
+from workbench.progress import Progress
+from workbench.ui.tasks import TaskRunner
+
+
+def _insert_until_cancelled(eng: Engagement, progress: Progress, started: threading.Event) -> int:
+    """A long core write: inserts users forever, reporting progress, in one transaction."""
+    n = 0
+    with eng.atomic() as conn:
+        while True:
+            conn.execute("INSERT INTO users (crm_id, name) VALUES (?, ?)", (f"U{n}", f"User {n}"))
+            n += 1
+            if n == 50:
+                started.set()
+            progress.update((n % 1000) / 1000, f"{n} users")
+
+
+def _count_users(eng: Engagement, progress: Progress) -> tuple[int, str]:
+    progress.update(0.5, "counting")
+    return (
+        eng.conn.execute("SELECT count(*) FROM users").fetchone()[0],
+        threading.current_thread().name,
+    )
+
+
+@pytest.fixture
+def runner(qtbot, new_engagement):
+    runner = TaskRunner()
+    runner.engagement = new_engagement
+    yield runner
+    runner.shutdown()
+
+
+def test_a_task_runs_on_another_thread_with_its_own_connection(runner, qtbot):
+    results = []
+    with qtbot.waitSignal(runner.finished, timeout=10000) as blocker:
+        runner.run("Counting", _count_users, on_success=results.append)
+    outcome = blocker.args[0]
+    assert outcome.ok and results == [(0, results[0][1])]
+    assert results[0][1] != threading.current_thread().name
+    assert runner.engagement._workers == []  # the worker connection was closed
+
+
+def test_cancelling_a_long_write_raises_cancelled_and_commits_nothing(runner, qtbot):
+    started = threading.Event()
+    failures = []
+    task = runner.run(
+        "Adding users", _insert_until_cancelled, started, writes=True, on_failure=failures.append
+    )
+    assert started.wait(10)
+    with qtbot.waitSignal(runner.finished, timeout=10000):
+        task.cancel()
+    assert len(failures) == 1 and isinstance(failures[0].error, Cancelled)
+    assert runner.engagement.conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+    assert not runner.is_busy()
+
+
+def test_the_cancel_button_in_the_status_bar_stops_the_task(
+    window, qtbot, make_engagement, messages
+):
+    window.open_file(make_engagement())
+    started = threading.Event()
+    window.runner.run("Adding users", _insert_until_cancelled, started, writes=True)
+    assert window.task_bar.isVisibleTo(window)
+    assert started.wait(10)
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+        window.task_bar.cancel_button.click()
+    assert messages == ["Cancelled by the user; nothing was changed."]
+    assert window.message_status.text() == "Adding users: cancelled; nothing was changed."
+    assert not window.task_bar.isVisibleTo(window)
+    assert window.engagement.counts()["users"] == 0
+
+
+def test_only_one_writing_task_runs_at_a_time(runner, qtbot):
+    started = threading.Event()
+    first = runner.run(
+        "Adding users", _insert_until_cancelled, started, writes=True, on_failure=lambda o: None
+    )
+    with pytest.raises(WorkbenchError, match="Adding users is still running"):
+        runner.run("Another change", _count_users, writes=True)
+    assert started.wait(10)
+    with qtbot.waitSignal(runner.finished, timeout=10000):
+        first.cancel()
+
+
+def _fail_plainly(eng, progress):
+    raise WorkbenchError("Row 7, column Amount: 'abc' is not a number.")
+
+
+def _crash(eng, progress):
+    raise KeyError("boom")
+
+
+def test_errors_come_back_as_one_dialog_plain_or_with_collapsed_details(
+    window, qtbot, make_engagement, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = []
+    monkeypatch.setattr(
+        QMessageBox, "exec", lambda box: boxes.append((box.text(), box.detailedText())) or 0
+    )
+    window.open_file(make_engagement())
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+        window.runner.run("Checking", _fail_plainly)
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+        window.runner.run("Crashing", _crash)
+    assert boxes[0] == ("Row 7, column Amount: 'abc' is not a number.", "")
+    assert boxes[1][0].startswith("Something unexpected went wrong")
+    assert "KeyError: 'boom'" in boxes[1][1] and "Traceback" in boxes[1][1]
