@@ -125,7 +125,7 @@ def _run(
         )
     if layout.encoding not in ("utf-8", "xlsx"):
         notes.append(f"The file was read as {layout.encoding} text.")
-    big = path.stat().st_size > BIG_FILE_BYTES
+    big = _estimated_rows(path, layout) if path.stat().st_size > BIG_FILE_BYTES else 0
     old_cache = eng.conn.execute("PRAGMA cache_size").fetchone()[0]
     # A larger page cache keeps the id and secondary indexes in memory while a big file
     # streams in (bounded: IMPORT_CACHE_KB); restored afterwards.
@@ -136,6 +136,15 @@ def _run(
         )
     finally:
         eng.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+
+
+def _estimated_rows(path: Path, layout) -> int:
+    """Rows in a big file, estimated from the size of its first rows."""
+    sample = layout.head[:50]
+    if not sample:
+        return 0
+    per_row = max(1, sum(len(",".join(r).encode("utf-8")) + 1 for r in sample) // len(sample))
+    return path.stat().st_size // per_row
 
 
 def _secondary_indexes(conn, table: str) -> list[tuple[str, str]]:
@@ -159,14 +168,16 @@ def _run_transaction(
     currency: str,
     progress: Progress,
     notes: list[str],
-    big: bool,
+    big: int,
 ) -> ImportResult:
     table = plan.spec.table
     with eng.atomic() as conn:
         before = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         # Building secondary indexes once after a bulk load is much faster than updating
         # them row by row; the drop and rebuild are part of the same transaction.
-        dropped = _secondary_indexes(conn, table) if big else []
+        # (Only when the file brings at least as many rows as the table holds: rebuilding
+        # a large table's indexes for a small file would cost more than it saves.)
+        dropped = _secondary_indexes(conn, table) if big and big >= before else []
         for name, _ in dropped:
             conn.execute(f"DROP INDEX {name}")
         cur = conn.execute(
