@@ -217,6 +217,8 @@ def _run_transaction(
                 "confidentiality, generated-by lines) were recognised and skipped."
             )
         read = counts.written + counts.rejected + counts.skipped
+        if read == 0:
+            notes.append("The file has no data rows below its header.")
         conn.execute(
             "UPDATE imports SET rows_read = ?, rows_imported = ?, rows_updated = ?, "
             "rows_rejected = ?, rows_skipped = ?, notes = ?, finished_at = ? WHERE id = ?",
@@ -335,7 +337,8 @@ class _Writer:
                 f"json_patch(coalesce({spec.table}.extra, '{{}}'), excluded.extra) END"
             )
         updates.append("import_id = excluded.import_id")
-        marks = ", ".join("?" for _ in cols)
+        # The import id is the same for every row: written into the statement, not bound.
+        marks = ", ".join(["?"] * (len(cols) - 1) + [str(int(import_id))])
         self.sql = (
             f"INSERT INTO {spec.table} ({', '.join(cols)}) VALUES ({marks}) "
             f"ON CONFLICT(crm_id) DO UPDATE SET {', '.join(updates)}"
@@ -429,7 +432,6 @@ class _Writer:
         if spec.has_extra:
             extra_cols = [(h, block.columns[p]) for h, p in plan.extra_columns]
             lists.append(extra_json(extra_cols, n))
-        lists.append([self.import_id] * n)
         rows = zip(*lists, strict=True)
         drop = set(bad) | skip
         if drop:
