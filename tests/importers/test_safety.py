@@ -69,7 +69,7 @@ def test_an_error_in_a_later_block_commits_nothing(new_engagement, tmp_path: Pat
             raise WorkbenchError("disk trouble while importing")
         return real(raw, ftype, order)
 
-    monkeypatch.setattr("workbench.importers.engine.convert_column", failing)
+    monkeypatch.setattr("workbench.importers.writer.convert_column", failing)
     with pytest.raises(WorkbenchError, match="disk trouble"):
         import_file(new_engagement, source)
     assert new_engagement.counts() == before
