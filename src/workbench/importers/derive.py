@@ -34,6 +34,7 @@ def relabel_stages(conn) -> int:
 
 
 def activity_kind(value: str | None, default: str, allowed: tuple[str, ...]) -> str:
+    """The kind an activity type or subtype names (``Logged Call`` -> call), or ``default``."""
     if not value:
         return default
     v = value.strip().lower()
@@ -63,6 +64,7 @@ def activity_kind(value: str | None, default: str, allowed: tuple[str, ...]) -> 
 
 
 def meeting_channel(value: str | None) -> str | None:
+    """zoom, teams, meet, webex or phone (dialers) for the platform named; else as written."""
     if not value:
         return None
     v = value.strip().lower()
@@ -83,6 +85,7 @@ def meeting_channel(value: str | None) -> str | None:
 
 
 def minutes_between(start: str | None, end: str | None) -> float | None:
+    """Minutes from one stored moment to another (None when either is missing)."""
     if not start or not end:
         return None
     try:

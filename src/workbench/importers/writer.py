@@ -45,6 +45,8 @@ HISTORY_FIELDS = {
 
 @dataclass
 class Counts:
+    """What one import did, gathered block by block."""
+
     written: int = 0
     rejected: int = 0
     skipped: int = 0
