@@ -9,6 +9,7 @@ reject with row, column, value and reason, and writes the good rows with one
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -41,6 +42,14 @@ HISTORY_FIELDS = {
     "forecastcategoryname": "forecast_category",
     "forecastcategory": "forecast_category",
 }
+
+
+@dataclass
+class Prepared:
+    """One converted block: the rows to upsert and the reject records to store."""
+
+    rows: list[tuple]
+    rejects: list[tuple]
 
 
 @dataclass
@@ -138,15 +147,48 @@ class Writer:
 
     # --------------------------------------------------------------- loading
     def load(self, blocks, progress: Progress) -> Counts:
-        for block, fraction in blocks:
-            self._write_block(block)
-            progress.update(0.02 + 0.96 * fraction, f"{self.counts.written:,} rows imported")
+        """Write every block; the next block is read and converted in a helper thread
+        while SQLite writes the current one (pyarrow and SQLite release the GIL)."""
+        source = iter(blocks)
+
+        def prepare() -> tuple[Prepared, float] | None:
+            try:
+                block, fraction = next(source)
+            except StopIteration:
+                return None
+            return self._prepare_block(block), fraction
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
+            upcoming = pool.submit(prepare)
+            try:
+                while (item := upcoming.result()) is not None:
+                    upcoming = pool.submit(prepare)
+                    prepared, fraction = item
+                    self._write_prepared(prepared)
+                    progress.update(
+                        0.02 + 0.96 * fraction, f"{self.counts.written:,} rows imported"
+                    )
+            finally:
+                upcoming.cancel()
+                wait([upcoming])
         self.counts.translated = self.translated
         if self.plan.spec.name == "pipeline_stages":
             self.counts.relabelled = relabel_stages(self.conn)
         return self.counts
 
-    def _write_block(self, block: Block) -> None:
+    def _write_prepared(self, prepared: Prepared) -> None:
+        before = self.conn.total_changes
+        self.conn.executemany(self.sql, prepared.rows)
+        self.counts.written += self.conn.total_changes - before
+        if prepared.rejects:
+            self.conn.executemany(
+                "INSERT INTO import_rejects (import_id, row_number, column_name, value, "
+                "reason, raw) VALUES (?, ?, ?, ?, ?, ?)",
+                prepared.rejects,
+            )
+
+    def _prepare_block(self, block: Block) -> Prepared:
+        """Convert one block (no database access: this runs in the helper thread)."""
         plan, spec = self.plan, self.plan.spec
         n = len(block)
         values: dict[str, list] = {}
@@ -204,13 +246,9 @@ class Writer:
         drop = set(bad) | skip
         if drop:
             rows = (r for i, r in enumerate(rows) if i not in drop)
-        before = self.conn.total_changes
-        self.conn.executemany(self.sql, rows)
-        self.counts.written += self.conn.total_changes - before
-        if bad:
-            self._reject(block, bad)
+        return Prepared(list(rows), self._reject_records(block, bad) if bad else [])
 
-    def _reject(self, block: Block, bad: dict[int, list]) -> None:
+    def _reject_records(self, block: Block, bad: dict[int, list]) -> list[tuple]:
         records = []
         for i in sorted(bad):
             row = _row_number(block, i)
@@ -222,11 +260,7 @@ class Writer:
                 if len(self.counts.rejects) < REJECTS_RETURNED:
                     self.counts.rejects.append(Reject(row, column, value, reason))
         self.counts.rejected += len(bad)
-        self.conn.executemany(
-            "INSERT INTO import_rejects (import_id, row_number, column_name, value, reason, raw) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            records,
-        )
+        return records
 
     def _blank_id_reason(self) -> str:
         if not self.plan.crm_id_built:
