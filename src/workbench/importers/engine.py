@@ -27,7 +27,7 @@ from workbench.models import Engagement, now_iso
 from workbench.progress import Progress
 
 BIG_FILE_BYTES = 16 << 20
-IMPORT_CACHE_KB = 64 * 1024
+IMPORT_CACHE_KB = 32 * 1024
 
 
 def sha256_of(path: Path) -> str:
@@ -97,12 +97,15 @@ def _run(
     # A larger page cache keeps the id and secondary indexes in memory while a big file
     # streams in (bounded: IMPORT_CACHE_KB); restored afterwards.
     eng.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KB}")
+    old_threads = eng.conn.execute("PRAGMA threads").fetchone()[0]
+    eng.conn.execute("PRAGMA threads = 2")  # index rebuilds may sort on a second core
     try:
         return _run_transaction(
             eng, src, layout, plan, path, digest, currency, progress, notes, big
         )
     finally:
         eng.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+        eng.conn.execute(f"PRAGMA threads = {int(old_threads)}")
 
 
 def _estimated_rows(path: Path, layout) -> int:
@@ -170,6 +173,10 @@ def _run_transaction(
             writer = Writer(conn, plan, import_id, currency, layout.columns, path.name)
             with eng.atomic():
                 counts = writer.load(src.blocks(fast=False), progress)
+        if dropped:
+            import pyarrow as pa
+
+            pa.default_memory_pool().release_unused()  # room for the index sorts
         for _, sql in dropped:
             progress.update(0.98, "Indexing")
             conn.execute(sql)
