@@ -176,7 +176,7 @@ def test_mapping_to_unknown_field_or_column_is_refused(new_engagement, tmp_path)
         import_file(new_engagement, custom, entity="opportunities", mapping={"crm_id": "Deal No"})
 
 
-def test_command_line_runs_as_a_process(tmp_path, shared_data):
+def test_command_line_runs_as_a_process(tmp_path, shared_data, capsys):
     eng = make_engagement(tmp_path / "Acme.engagement")
     source = shared_data / "sf-fivetran-seeds/sf_user_data.csv"
     done = subprocess.run(
@@ -188,11 +188,6 @@ def test_command_line_runs_as_a_process(tmp_path, shared_data):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["rows_imported"] == 10
-    listing = subprocess.run(
-        [sys.executable, "-m", "workbench", "imports", str(eng)],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(REPO / "src"), "PATH": ""},
-        check=False,
-    )
-    assert "sf_user_data.csv" in listing.stdout and "new 10" in listing.stdout
+    assert main(["imports", str(eng)]) == 0
+    listing = capsys.readouterr().out
+    assert "sf_user_data.csv" in listing and "new 10" in listing
