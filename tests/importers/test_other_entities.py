@@ -108,11 +108,11 @@ def test_hubspot_ui_export_of_deals(new_engagement, tmp_path: Path):
     path = tmp_path / "hubspot-crm-exports-all-deals-2024-03-20.csv"
     path.write_text(
         "Record ID,Deal Name,Deal Stage,Close Date,Amount,Deal owner,Pipeline,Create Date,"
-        "Associated Company IDs (Primary),Associated Contact IDs,Deal Type\n"
+        "Associated Company IDs (Primary),Associated Contact IDs,Deal Type,Deal probability\n"
         "9001,Robot cell,Contract Sent,2024-04-30 17:00,50000,Dana Scully,Sales Pipeline,"
-        "2024-01-02 09:15,7001,8001;8002,newbusiness\n"
+        "2024-01-02 09:15,7001,8001;8002,newbusiness,0.6\n"
         "9002,Spares,Closed Won,2024-02-29 10:00,,Fox Mulder,Sales Pipeline,2024-01-05 11:00,"
-        "7002,,existingbusiness\n",
+        "7002,,existingbusiness,1\n",
         encoding="utf-8",
     )
     found = detect(path)
@@ -120,6 +120,10 @@ def test_hubspot_ui_export_of_deals(new_engagement, tmp_path: Path):
     assert found.unmapped_columns == ["Associated Contact IDs"]
     result = import_file(new_engagement, path)
     assert result.rows_imported == 2
+    assert rows(new_engagement, "SELECT probability FROM opportunities ORDER BY crm_id") == [
+        (60.0,),
+        (100.0,),
+    ]
     assert rows(
         new_engagement,
         "SELECT crm_id, name, stage, close_date, amount, owner_crm_id, "

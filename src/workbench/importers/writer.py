@@ -323,6 +323,12 @@ class Writer:
             values["currency"] = [c or self.currency for c in cur]
         if self.stages and values.get("stage"):
             self._translate_stages(values, n)
+        if plan.profile == "hubspot" and values.get("probability"):
+            # HubSpot writes deal probability as a fraction (0.2); Workbench keeps percent.
+            values["probability"] = [
+                round(p * 100, 6) if p is not None and 0 <= p <= 1 else p
+                for p in values["probability"]
+            ]
         if spec.name == "users" and "name" in self.insert_fields:
             first = values.get("_first_name") or [None] * n
             last = values.get("_last_name") or [None] * n
