@@ -107,3 +107,13 @@ def test_sigkill_mid_import_leaves_the_file_as_it_was(tmp_path: Path):
     raw = sqlite3.connect(path)
     assert raw.execute("SELECT count(*) FROM opportunities").fetchone()[0] == 5
     raw.close()
+
+
+def test_progress_rises_to_the_end_with_a_status(new_engagement, tmp_path: Path):
+    source = write_opportunities_csv(tmp_path / "big.csv", ROWS)
+    seen: list[tuple[float, str]] = []
+    import_file(new_engagement, source, progress=Progress(lambda f, s: seen.append((f, s))))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any(s.endswith("rows imported") for _, s in seen)
+    assert seen[-1][1] == "Imported big.csv"
