@@ -660,6 +660,8 @@ def open_source(path: Path, workdir: Path, known: set[str], sheet: str | None = 
         return XlsxSource(path, sheet, known)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise SourceError(f"{path.name} is named like an Excel file but is not one.")
+    if sheet:
+        raise SourceError(f"{path.name} is a text (CSV) file; it has no sheet {sheet!r}.")
     return CsvSource(path, workdir, known)
 
 
