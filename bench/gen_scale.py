@@ -421,7 +421,9 @@ class EngagementWriter:
                                   part["AnnualRevenue"].astype(object).where(part["AnnualRevenue"].notna(), None),
                                   part["CreatedDate"].str.slice(0, 19), strict=True)))  # fmt: skip
 
-    def opportunities(self, chunk: dict[str, np.ndarray], seed: int, index: int) -> None:
+    def opportunities(
+        self, chunk: dict[str, np.ndarray], history: pd.DataFrame, seed: int, index: int
+    ) -> None:
         def none(values: np.ndarray) -> list:
             return [v if v != "" else None for v in values.tolist()]
 
@@ -440,7 +442,6 @@ class EngagementWriter:
                      none(chunk["LeadSource"]),
                      [json.dumps({"Champion__c": c or None})
                       for c in chunk["Champion__c"].tolist()], strict=True)))  # fmt: skip
-        history = history_rows(chunk, seed, index)
         n = len(chunk["Id"])
         # The engagement stores changes (NULL = not part of the change): the creation
         # row is complete, later rows carry what moved.
@@ -541,10 +542,11 @@ def generate(
         chunk = make_opportunity_chunk(seed, index, start, stop, account_frame, ae_ids)
         frame = pd.DataFrame({h: chunk[h] for h in OPPORTUNITY_HEADERS})
         _write(frame, out / "opportunities.csv", index == 0)
+        changes = history_rows(chunk, seed, index) if history or writer is not None else None
         if history:
-            _write(history_rows(chunk, seed, index), out / "opportunity_history.csv", index == 0)
+            _write(changes, out / "opportunity_history.csv", index == 0)
         if writer is not None:
-            writer.opportunities(chunk, seed, index)
+            writer.opportunities(chunk, changes, seed, index)
         log(f"  {stop:,} / {opportunities:,} opportunities ({time.perf_counter() - started:.1f} s)")
     result = {
         "out": str(out), "seconds": round(time.perf_counter() - started, 2),

@@ -212,6 +212,36 @@ def test_every_opportunity_owner_and_account_exists(small: sqlite3.Connection) -
     )
 
 
+def test_accounts_and_contacts_exist_before_the_deals_that_use_them(small) -> None:
+    assert (
+        scalar(
+            small,
+            "SELECT count(*) FROM opportunities o JOIN accounts a "
+            "ON a.crm_id = o.account_crm_id WHERE a.created_at > o.created_date",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            small,
+            "SELECT count(*) FROM opportunity_contact_roles r "
+            "JOIN opportunities o ON o.crm_id = r.opportunity_crm_id "
+            "JOIN contacts c ON c.crm_id = r.contact_crm_id "
+            "WHERE c.created_at > o.created_date || 'T23:59:59'",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            small,
+            "SELECT count(*) FROM activities a JOIN contacts c "
+            "ON c.crm_id = a.contact_crm_id "
+            "WHERE c.created_at > a.activity_date || 'T23:59:59'",
+        )
+        == 0
+    )
+
+
 def test_inactive_users_still_own_opportunities(full: sqlite3.Connection) -> None:
     owned = scalar(
         full,
@@ -299,6 +329,28 @@ def test_history_replays_to_the_current_close_date_of_open_deals(small) -> None:
                                ORDER BY h.changed_at DESC, h.id DESC LIMIT 1)""",
     )
     assert mismatches == 0
+
+
+def test_close_date_pushes_often_slip_into_a_later_fiscal_quarter(full) -> None:
+    from datetime import date
+
+    from workbench.models.fiscal import fiscal_quarter
+
+    moves = full.execute("""
+        SELECT before, after FROM (
+            SELECT close_date AS after, stage, amount,
+                   lag(close_date) OVER (PARTITION BY opportunity_crm_id
+                                         ORDER BY changed_at, id) AS before
+            FROM opportunity_history WHERE close_date IS NOT NULL)
+        WHERE stage IS NULL AND amount IS NULL AND before IS NOT NULL""").fetchall()
+    assert len(moves) >= 5_000
+    later = [a > b for b, a in moves]
+    assert all(later)
+    crossed = sum(
+        fiscal_quarter(date.fromisoformat(a), 2) > fiscal_quarter(date.fromisoformat(b), 2)
+        for b, a in moves
+    )
+    assert crossed >= 0.3 * len(moves)
 
 
 def test_last_activity_date_is_the_latest_logged_activity(small: sqlite3.Connection) -> None:
@@ -447,9 +499,11 @@ def test_forecast_accuracy_differs_by_rep(full: sqlite3.Connection) -> None:
         JOIN actual a USING (owner_crm_id, period) GROUP BY owner_crm_id""")
     ]
     assert len(ratios) >= 38
-    assert sum(r < 0.8 for r in ratios) >= 3  # sandbaggers
-    assert sum(r > 1.25 for r in ratios) >= 3  # over-forecasters
-    assert sum(0.85 <= r <= 1.15 for r in ratios) >= 20
+    ratios.sort()
+    median = ratios[len(ratios) // 2]
+    assert 1.0 <= median <= 1.4  # the team as a whole commits optimistically
+    assert ratios[3] < 0.8 * median  # four sandbaggers
+    assert ratios[-4] > 1.25 * median  # four over-forecasters
     assert (
         scalar(
             full,
@@ -515,6 +569,33 @@ def test_missing_reports_capability_is_a_note_not_an_error(tmp_path, monkeypatch
     result = build_demo(tmp_path, scale=0.03, with_package=True)
     assert result["package"] is None
     assert any("package" in note for note in result["notes"])
+
+
+def test_documentation_package_is_built_beside_the_demo_when_reports_exist(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import types
+
+    calls = []
+
+    def build_package(eng, out, progress=None):
+        calls.append((eng.meta().customer, out, eng.counts()["opportunities"]))
+        out.mkdir()
+
+    fake = types.ModuleType("workbench.reports.package")
+    fake.build_package = build_package
+    monkeypatch.setitem(sys.modules, "workbench.reports.package", fake)
+    result = build_demo(tmp_path, scale=0.03, with_package=True)
+    assert calls == [(DEMO_CUSTOMER, tmp_path / "package", 450)]
+    assert result["package"] == str(tmp_path / "package")
+    assert result["notes"] == []
+    # The audits and the calibration ran first, so the documents have findings to show.
+    assert result["counts"]["findings"] > 10
+    conn = sqlite3.connect(result["engagement"])
+    try:
+        assert conn.execute("SELECT count(*) FROM scoring_calibration_runs").fetchone()[0] == 1
+    finally:
+        conn.close()
 
 
 def test_progress_is_reported_and_cancel_leaves_no_file(tmp_path: Path) -> None:

@@ -15,12 +15,13 @@ from datetime import date
 from pathlib import Path
 
 from workbench.demodata.companies import build_companies
-from workbench.demodata.deals import OFF_LIST_STAGES, STAGES, build_deals
+from workbench.demodata.deals import OFF_LIST_STAGES, STAGES, backdate_records, build_deals
 from workbench.demodata.forecasts import build_forecasts, build_usage
 from workbench.demodata.meetings import build_meetings
 from workbench.demodata.org import build_org, write_users
 from workbench.demodata.transcripts import build_transcripts
 from workbench.demodata.vocab import COMPETITORS
+from workbench.errors import Cancelled
 from workbench.models import Engagement, EngagementMeta
 from workbench.models.fiscal import last_quarters
 from workbench.progress import Progress
@@ -71,17 +72,20 @@ def build_demo(
     notes: list[str] = []
     eng = Engagement.create(path, meta)
     try:
-        _fill(eng, seed, scale, progress.span(0.0, 0.9 if with_package else 1.0))
+        _fill(eng, seed, scale, progress.span(0.0, 0.55 if with_package else 1.0))
     except BaseException:
         # Cancelled or failed: the transaction rolled back; do not leave an empty demo.
         eng.close()
         path.unlink(missing_ok=True)
         raise
     try:
-        counts = eng.counts()
         package = None
         if with_package:
-            package = _package(eng, out, progress.span(0.9, 1.0), notes)
+            # The documents report what the audits and the calibration found, so run
+            # them first, as a consultant would before exporting.
+            _analyse(eng, progress.span(0.55, 0.8), notes)
+            package = _package(eng, out, progress.span(0.8, 1.0), notes)
+        counts = eng.counts()
     finally:
         eng.close()
     progress.update(1.0, "Demo engagement built")
@@ -108,6 +112,7 @@ def _fill(eng: Engagement, seed: int, scale: float, progress: Progress) -> None:
             round(ACTIVITIES * scale),
             progress.span(0.1, 0.8),
         )
+        backdate_records(conn)
         progress.update(0.8, "Writing meetings and calls")
         meetings = build_meetings(conn, seed, AS_OF, reps, companies.accounts, deals)
         progress.update(0.88, "Writing transcripts")
@@ -147,6 +152,44 @@ def _fill(eng: Engagement, seed: int, scale: float, progress: Progress) -> None:
         )
         eng.touch()
         progress.update(1.0, "Demo data written")
+
+
+def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> None:
+    """Run the audits, the calibration and the pipeline scoring, where installed.
+
+    Each step is optional: a missing capability or a step that fails becomes a note
+    (the demo data is still complete) instead of stopping the demo.
+    """
+    try:
+        from workbench.audits import run_audits  # noqa: PLC0415
+
+        run_audits(eng, progress=progress.span(0.0, 0.5))
+    except ImportError:
+        notes.append("The audits were not run: the audits capability is not in this build.")
+    except Cancelled:
+        raise
+    except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
+        notes.append(f"The audits could not run on the demo data ({exc}).")
+    try:
+        from workbench.scoring import (  # noqa: PLC0415
+            calibrate,
+            ensure_rule_set,
+            save_calibration_run,
+            score_pipeline,
+        )
+
+        save_calibration_run(eng, calibrate(eng, progress=progress.span(0.5, 0.85)))
+        score_pipeline(
+            eng, rule_set=ensure_rule_set(eng), progress=progress.span(0.85, 1.0), record=True
+        )
+    except ImportError:
+        notes.append(
+            "Deal scoring was not calibrated: the scoring capability is not in this build."
+        )
+    except Cancelled:
+        raise
+    except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
+        notes.append(f"Deal scoring could not be calibrated on the demo data ({exc}).")
 
 
 def _package(eng: Engagement, out: Path, progress: Progress, notes: list[str]) -> str | None:

@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 import random
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from workbench.demodata.common import PREFIX, sf_id, weighted
 from workbench.demodata.companies import Account
 from workbench.demodata.org import Rep
 from workbench.demodata.vocab import ACTIVITY_SUBJECTS, CONTACT_ROLES
+
+if TYPE_CHECKING:  # deals imports this module
+    from workbench.demodata.deals import DealPlan
 
 ROLE_COLUMNS = ("crm_id", "opportunity_crm_id", "contact_crm_id", "role", "is_primary")
 ACTIVITY_COLUMNS = (
@@ -134,7 +138,7 @@ def write_activities(
     account: Account,
     owner: Rep,
     created: date,
-    plan: dict,
+    plan: DealPlan,
     horizon: int,
     is_open: bool,
     won: bool,
@@ -146,14 +150,14 @@ def write_activities(
     since: date,
 ) -> date | None:
     """Tasks, e-mails, calls and events logged against the deal; returns the last date."""
-    last_day = min(horizon, plan["quiet_after"]) if not (is_open and won) else horizon
+    last_day = min(horizon, plan.quiet_after) if not (is_open and won) else horizon
     if is_open and not won and rng.random() < 0.5:
         last_day = min(last_day, horizon - rng.randint(15, 70))
     last_day = max(0, last_day)
     latest: date | None = None
-    n = plan["n_acts"]
+    n = plan.n_acts
     if is_open:
-        n = max(1, round(n * min(1.0, horizon / plan["final"])))
+        n = max(1, round(n * min(1.0, horizon / plan.final)))
     kinds = (("email", 0.4), ("call", 0.17), ("event", 0.24), ("task", 0.19))
     for _ in range(n):
         day = rng.randint(0, last_day)

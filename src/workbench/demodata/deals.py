@@ -129,6 +129,26 @@ class _Event:
     extra: object = None
 
 
+@dataclass
+class DealPlan:
+    """A deal's timeline in days since its creation, before it is placed in the calendar."""
+
+    final: int  # the day it closes (or would close)
+    events: list[_Event]
+    amount: float  # the amount at creation
+    quiet_after: int  # no activity is logged after this day
+    n_acts: int  # activities over the whole cycle
+    closes: list[tuple[int, int]]  # (day of change, close day) from creation on
+
+    def close_at(self, day: int) -> int:
+        """The close day the CRM showed on ``day``."""
+        value = self.closes[0][1]
+        for at, close in self.closes:
+            if at <= day:
+                value = close
+        return value
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -208,17 +228,17 @@ def build_deals(
         health = rng.gauss(0.0, 1.0)
         destined_win = rng.random() < _sigmoid(-1.05 + 1.5 * health + owner.skill)
         plan = _plan(rng, segment, destined_win, owner, activity_rate)
-        final = plan["final"]
+        final = plan.final
         if is_open:
             # Open now: created some way into its plan, not yet at its close.
             age = rng.randint(3, max(4, final - 1))
-            cutoff = plan["close_at"](age)
+            cutoff = plan.close_at(age)
             if rng.random() < (0.22 if not destined_win else 0.05) and cutoff > age:
                 # Forgotten deal: its close date passed weeks ago, nobody pushed it, and
                 # nothing has been logged since.
-                plan["events"] = [e for e in plan["events"] if e.kind != "push" or e.day <= age]
+                plan.events = [e for e in plan.events if e.kind != "push" or e.day <= age]
                 age = cutoff + rng.randint(8, 75)
-                plan["quiet_after"] = min(plan["quiet_after"], cutoff - rng.randint(0, 10))
+                plan.quiet_after = min(plan.quiet_after, cutoff - rng.randint(0, 10))
             created = as_of - timedelta(days=age)
             horizon = age
         else:
@@ -250,7 +270,9 @@ def build_deals(
     return book
 
 
-def _plan(rng: random.Random, segment: str, won: bool, owner: Rep, activity_rate: float) -> dict:
+def _plan(
+    rng: random.Random, segment: str, won: bool, owner: Rep, activity_rate: float
+) -> DealPlan:
     """A deal's timeline relative to its creation day (day 0)."""
     cycle = CYCLE_DAYS[segment] * math.exp(rng.gauss(0.0, 0.28)) * (1.0 if won else 0.85)
     planned = max(14, int(cycle * (rng.uniform(0.8, 1.0) if won else rng.uniform(0.55, 0.85))))
@@ -289,22 +311,7 @@ def _plan(rng: random.Random, segment: str, won: bool, owner: Rep, activity_rate
     rate = (1.15 if won else 0.6) * owner.activity_level * activity_rate
     n_acts = max(1, _poisson(rng, min(60.0, rate * final / 7.0 * 1.0)))
 
-    def close_at(day: int) -> int:
-        value = closes[0][1]
-        for at, c in closes:
-            if at <= day:
-                value = c
-        return value
-
-    return {
-        "final": final,
-        "events": events,
-        "amount": amount,
-        "quiet_after": quiet_after,
-        "n_acts": n_acts,
-        "close_at": close_at,
-        "top": top,
-    }
+    return DealPlan(final, events, amount, quiet_after, n_acts, closes)
 
 
 def _materialise(
@@ -314,7 +321,7 @@ def _materialise(
     owner: Rep,
     segment: str,
     created: date,
-    plan: dict,
+    plan: DealPlan,
     horizon: int,
     is_open: bool,
     won: bool,
@@ -323,15 +330,15 @@ def _materialise(
     counters: dict[str, int],
     book: DealBook,
 ) -> Deal:
-    final: int = plan["final"]
+    final: int = plan.final
     events = sorted(
-        (e for e in plan["events"] if e.day <= horizon and (is_open or e.day < final)),
+        (e for e in plan.events if e.day <= horizon and (is_open or e.day < final)),
         key=lambda e: (e.day, e.kind),
     )
     history = buffers["opportunity_history"]
-    amount = plan["amount"]
+    amount = plan.amount
     stage_i = 0
-    close_rel = plan["close_at"](0)
+    close_rel = plan.close_at(0)
     seconds = rng.randrange(8 * 3600, 9 * 3600)
 
     def stamp(day: int, secs: int) -> str:
@@ -514,3 +521,30 @@ def _materialise(
         stage,
         cat,
     )
+
+
+def backdate_records(conn: sqlite3.Connection) -> None:
+    """Make every account and contact older than the first deal or activity that uses it.
+
+    Accounts and contacts get their creation dates before the deals are planned; a
+    CRM never holds a deal created before its account, so those dates are moved back
+    (by a deterministic 15-214 days) wherever a deal or activity came first.
+    """
+    conn.execute("""
+        UPDATE accounts SET created_at = date(first.day, '-' || (15 + accounts.id % 200) || ' days')
+                                         || 'T00:00:00'
+        FROM (SELECT account_crm_id, min(created_date) AS day FROM opportunities
+              GROUP BY account_crm_id) AS first
+        WHERE first.account_crm_id = accounts.crm_id AND accounts.created_at > first.day""")
+    conn.execute("""
+        UPDATE contacts SET created_at = date(first.day, '-' || (15 + contacts.id % 200) || ' days')
+                                         || 'T00:00:00'
+        FROM (SELECT contact_crm_id, min(day) AS day FROM (
+                  SELECT r.contact_crm_id, o.created_date AS day
+                  FROM opportunity_contact_roles r
+                  JOIN opportunities o ON o.crm_id = r.opportunity_crm_id
+                  UNION ALL
+                  SELECT contact_crm_id, activity_date FROM activities
+                  WHERE contact_crm_id IS NOT NULL)
+              GROUP BY contact_crm_id) AS first
+        WHERE first.contact_crm_id = contacts.crm_id AND contacts.created_at > first.day""")

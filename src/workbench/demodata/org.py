@@ -150,7 +150,7 @@ def build_org(seed: int, as_of: date) -> list[Rep]:
                 True,
                 hired(5 if senior else 2.5),
                 skill=rng.gauss(0.25 if senior else -0.1, 0.35),
-                forecast_bias=rng.uniform(0.93, 1.08),
+                forecast_bias=rng.uniform(0.95, 1.15),
                 recording_factor=1.0,
                 activity_level=rng.uniform(0.75, 1.25),
                 dashboard_habit=rng.uniform(0.6, 1.3),
