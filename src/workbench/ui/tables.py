@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -53,9 +54,11 @@ class LazyTable(QWidget):
         parent: QWidget | None = None,
         *,
         noun: str = "rows",
+        empty_text: str = "",
     ) -> None:
         super().__init__(parent)
         self.noun = noun
+        self.empty_text = empty_text
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
@@ -63,7 +66,8 @@ class LazyTable(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search text columns...")
         self.search.setClearButtonEnabled(True)
-        self.search.setMaximumWidth(360)
+        self.search.setMinimumWidth(300)
+        self.search.setMaximumWidth(420)
         self.count_label = QLabel()
         self.count_label.setObjectName("muted")
         top.addWidget(self.search)
@@ -71,7 +75,15 @@ class LazyTable(QWidget):
         top.addWidget(self.count_label)
         layout.addLayout(top)
         self.view = make_table_view()
-        layout.addWidget(self.view, 1)
+        # An empty table says why it is empty and what to do instead of a blank grid.
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+        layout.addWidget(self.stack, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(FILTER_DELAY_MS)
@@ -111,3 +123,10 @@ class LazyTable(QWidget):
             else ""
         )
         self.count_label.setText(f"{n:,} {self.noun}{suffix}")
+        show_empty = (
+            n == 0
+            and bool(self.empty_text)
+            and not (self.model is not None and self.model.filter_text)
+        )
+        self.empty_label.setText(self.empty_text)
+        self.stack.setCurrentWidget(self.empty_label if show_empty else self.view)

@@ -33,6 +33,14 @@ _ids = itertools.count(1)
 Index = QModelIndex | QPersistentModelIndex
 
 
+def column_label(name: str) -> str:
+    """A readable header for a column name: ``account_crm_id`` -> ``Account CRM ID``."""
+    words = name.split("_")
+    small = {"id": "ID", "crm": "CRM", "url": "URL", "utc": "UTC"}
+    text = " ".join(small.get(w, w) for w in words)
+    return text[:1].upper() + text[1:]
+
+
 def quote(name: str) -> str:
     """Quote an SQL identifier (table or column name)."""
     return '"' + name.replace('"', '""') + '"'
@@ -252,7 +260,7 @@ class SqlTableModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             name = self.columns[section]
-            return self._headers.get(name, name.replace("_", " "))
+            return self._headers.get(name, column_label(name))
         return str(section + 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -1,0 +1,166 @@
+"""The GUI's view of the importers API: background task functions and small helpers.
+
+The wizard and the Data page call the importers only through here, so the shape of
+their records (Detection, ImportResult, EntitySpec) is read in one place.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.models import ENTITY_TABLES, Engagement
+from workbench.progress import Progress
+
+NOT_MAPPED = "(not imported)"
+
+
+def api() -> ModuleType:
+    """``workbench.importers``, or a plain error when this build has none yet."""
+    module = importlib.import_module("workbench.importers")
+    if not hasattr(module, "import_file"):
+        raise WorkbenchError(
+            "Importing files is not available in this build of Workbench yet (issue 3)."
+        )
+    return module
+
+
+def importers_available() -> bool:
+    try:
+        api()
+    except (WorkbenchError, ImportError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class TargetField:
+    """A field of an entity that a source column can be mapped to."""
+
+    name: str
+    label: str
+    required: bool = False
+
+
+def entity_names() -> list[str]:
+    """The entities files can be imported into (importers' list, else the core tables)."""
+    try:
+        return list(api().ENTITIES)
+    except (WorkbenchError, ImportError, AttributeError):
+        return list(ENTITY_TABLES)
+
+
+def entity_table(entity: str) -> str:
+    try:
+        spec = api().ENTITIES[entity]
+        return str(getattr(spec, "table", ENTITY_TABLES.get(entity, entity)))
+    except (WorkbenchError, ImportError, AttributeError, KeyError):
+        return ENTITY_TABLES.get(entity, entity)
+
+
+def target_fields(entity: str) -> list[TargetField]:
+    """The fields of ``entity`` a mapping can fill, in the importers' order."""
+    spec = api().ENTITIES[entity]
+    fields = getattr(spec, "fields", ())
+    if isinstance(fields, dict):
+        fields = (
+            list(fields.values())
+            if fields and not isinstance(next(iter(fields.values())), str | type(None))
+            else list(fields)
+        )
+    result = []
+    for item in fields:
+        if isinstance(item, str):
+            result.append(TargetField(item, item.replace("_", " ")))
+        else:
+            name = str(getattr(item, "name", item))
+            label = str(getattr(item, "label", "") or name.replace("_", " "))
+            result.append(TargetField(name, label, bool(getattr(item, "required", False))))
+    return result
+
+
+def preview_table(detection: Any, limit: int = 50) -> tuple[list[str], list[list[str]]]:
+    """Headers and the first rows of a Detection, as text."""
+    columns = [str(c) for c in (getattr(detection, "columns", None) or [])]
+    rows: list[list[str]] = []
+    for raw in list(getattr(detection, "preview_rows", None) or [])[:limit]:
+        if isinstance(raw, dict):
+            if not columns:
+                columns = [str(k) for k in raw]
+            values = [raw.get(c) for c in columns]
+        else:
+            values = list(raw)
+        rows.append(["" if v is None else str(v) for v in values])
+    return columns, rows
+
+
+def mapped_preview(
+    detection: Any, mapping: dict[str, str | None], fields: list[TargetField], limit: int = 30
+) -> tuple[list[str], list[list[str]]]:
+    """The preview rows seen through ``mapping``: one column per mapped target field."""
+    columns, rows = preview_table(detection, limit)
+    position = {name: i for i, name in enumerate(columns)}
+    shown = [f for f in fields if mapping.get(f.name) in position]
+    out = []
+    for row in rows:
+        out.append(
+            [
+                row[position[mapping[f.name]]] if position[mapping[f.name]] < len(row) else ""
+                for f in shown
+            ]
+        )
+    return [f.name for f in shown], out
+
+
+def problems(detection: Any) -> list[str]:
+    return [str(p) for p in (getattr(detection, "problems", None) or [])]
+
+
+# ------------------------------------------------------------ background tasks
+def detect_task(
+    _eng: Engagement | None, progress: Progress, path: Path, entity: str | None, sheet: str | None
+) -> Any:
+    """Read the head of ``path`` and guess its entity, profile and mapping."""
+    progress.update(0.1, f"Reading {path.name}")
+    return api().detect(path, entity=entity, sheet=sheet)
+
+
+def import_task(
+    eng: Engagement,
+    progress: Progress,
+    path: Path,
+    entity: str | None,
+    profile: str,
+    mapping: dict[str, str] | None,
+    sheet: str | None,
+) -> Any:
+    """Import ``path`` into the engagement (one transaction; Cancel rolls it back)."""
+    return api().import_file(
+        eng, path, entity=entity, profile=profile, mapping=mapping, sheet=sheet, progress=progress
+    )
+
+
+def save_mapping_task(
+    eng: Engagement, _progress: Progress, name: str, entity: str, mapping: dict[str, str]
+) -> str:
+    api().save_mapping(eng, name, entity, mapping)
+    return name
+
+
+def saved_mappings(eng: Engagement, entity: str | None = None) -> dict[str, dict[str, str]]:
+    """Saved named mappings (for ``entity`` if given): name -> {target field: header}."""
+    import json
+
+    rows = eng.conn.execute("SELECT name, entity, mapping FROM mappings ORDER BY name").fetchall()
+    result = {}
+    for name, mapped_entity, text in rows:
+        if entity is None or mapped_entity == entity:
+            try:
+                result[name] = dict(json.loads(text))
+            except (ValueError, TypeError):
+                continue
+    return result
