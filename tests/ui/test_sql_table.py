@@ -11,6 +11,8 @@ from workbench.models import Engagement
 from workbench.ui.models.sql_table import SqlTableModel
 from workbench.ui.tables import LazyTable
 
+pytestmark = pytest.mark.slow
+
 MILLION = 1_000_000
 STAGES = ("Prospecting", "Qualification", "Proposal", "Negotiation", "Closed Won", "Closed Lost")
 

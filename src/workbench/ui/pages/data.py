@@ -136,7 +136,7 @@ class Page(BasePage):
         counts = self.context.engagement.counts()
         current = self.entity_combo.currentData() or self._first_entity_with_rows(counts)
         self.entity_combo.clear()
-        for entity, table in ENTITY_TABLES.items():
+        for entity in ENTITY_TABLES:
             n = counts.get(entity, 0)
             self.entity_combo.addItem(f"{entity.replace('_', ' ').capitalize()}  ({n:,})", entity)
         self.entity_combo.setCurrentIndex(max(0, self.entity_combo.findData(current)))
