@@ -15,6 +15,7 @@ from typing import Any
 from workbench.errors import WorkbenchError
 from workbench.models import ENTITY_TABLES, Engagement
 from workbench.progress import Progress
+from workbench.ui.models.sql_table import column_label
 
 NOT_MAPPED = "(not imported)"
 
@@ -75,10 +76,10 @@ def target_fields(entity: str) -> list[TargetField]:
     result = []
     for item in fields:
         if isinstance(item, str):
-            result.append(TargetField(item, item.replace("_", " ")))
+            result.append(TargetField(item, column_label(item)))
         else:
             name = str(getattr(item, "name", item))
-            label = str(getattr(item, "label", "") or name.replace("_", " "))
+            label = str(getattr(item, "label", "") or column_label(name))
             result.append(TargetField(name, label, bool(getattr(item, "required", False))))
     return result
 
@@ -113,7 +114,7 @@ def mapped_preview(
                 for f in shown
             ]
         )
-    return [f.name for f in shown], out
+    return [f.label for f in shown], out
 
 
 def problems(detection: Any) -> list[str]:

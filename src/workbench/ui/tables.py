@@ -41,6 +41,24 @@ def make_table_view(parent: QWidget | None = None) -> QTableView:
     return view
 
 
+def plural(noun: str, n: int) -> str:
+    """``noun`` (given in the plural) made singular for one: 1 opportunity, 2 opportunities."""
+    if n != 1:
+        return noun
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-1] if noun.endswith("s") else noun
+
+
+def fit_columns(view: QTableView, min_width: int = 60, max_width: int = 300) -> None:
+    """Size columns to their header and the first rows (never the whole table)."""
+    view.horizontalHeader().setResizeContentsPrecision(100)
+    view.resizeColumnsToContents()
+    for column in range(view.model().columnCount() if view.model() else 0):
+        width = view.columnWidth(column) + 12
+        view.setColumnWidth(column, max(min_width, min(width, max_width)))
+
+
 class LazyTable(QWidget):
     """Search box, row count and a sortable table over a ``SqlTableModel``.
 
@@ -105,6 +123,7 @@ class LazyTable(QWidget):
             self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             self.view.setSortingEnabled(True)
             model.modelReset.connect(self._update_count)
+            fit_columns(self.view)
             if self.search.text().strip():
                 model.set_filter(self.search.text())
         self._update_count()
@@ -122,7 +141,7 @@ class LazyTable(QWidget):
             if (self.model is not None and self.model.filter_text)
             else ""
         )
-        self.count_label.setText(f"{n:,} {self.noun}{suffix}")
+        self.count_label.setText(f"{n:,} {plural(self.noun, n)}{suffix}")
         show_empty = (
             n == 0
             and bool(self.empty_text)

@@ -168,9 +168,6 @@ class Page(BasePage):
             "Import files... or drop the file on this page."
         )
         self.records.set_model(model)
-        self.records.view.resizeColumnsToContents()
-        for c in range(model.columnCount()):
-            self.records.view.setColumnWidth(c, max(90, min(self.records.view.columnWidth(c), 280)))
 
     def _import_selected(self, current, _previous=None) -> None:
         model = self.history.model
