@@ -44,17 +44,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="the .engagement file to create")
     p.add_argument("--customer", required=True, help="the customer's name")
     p.add_argument("--kind", required=True, choices=PROJECT_KINDS, help="project kind")
-    p.add_argument("--type", dest="engagement_type", default="single-project",
-                   choices=ENGAGEMENT_TYPES, help="engagement type (default single-project)")
-    p.add_argument("--methodology", default="MEDDIC",
-                   help="sales methodology: MEDDIC, MEDDPICC, BANT, SPICED or custom")
-    p.add_argument("--jurisdiction", action="append", default=[], metavar="CODE",
-                   help="operating jurisdiction for recording consent, e.g. US-CA, DE (repeat)")
+    p.add_argument(
+        "--type",
+        dest="engagement_type",
+        default="single-project",
+        choices=ENGAGEMENT_TYPES,
+        help="engagement type (default single-project)",
+    )
+    p.add_argument(
+        "--methodology",
+        default="MEDDIC",
+        help="sales methodology: MEDDIC, MEDDPICC, BANT, SPICED or custom",
+    )
+    p.add_argument(
+        "--jurisdiction",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="operating jurisdiction for recording consent, e.g. US-CA, DE (repeat)",
+    )
     p.add_argument("--currency", default="USD", help="ISO currency code (default USD)")
-    p.add_argument("--fiscal-start", type=int, default=1, metavar="MONTH",
-                   help="first month of the fiscal year, 1-12 (default 1)")
-    p.add_argument("--date-order", default="MDY", choices=("MDY", "DMY", "YMD"),
-                   help="how the customer's exports write dates when ambiguous (default MDY)")
+    p.add_argument(
+        "--fiscal-start",
+        type=int,
+        default=1,
+        metavar="MONTH",
+        help="first month of the fiscal year, 1-12 (default 1)",
+    )
+    p.add_argument(
+        "--date-order",
+        default="MDY",
+        choices=("MDY", "DMY", "YMD"),
+        help="how the customer's exports write dates when ambiguous (default MDY)",
+    )
     p.add_argument("--consultancy", default="", help="your consultancy's name (title pages)")
     p.add_argument("--json", action="store_true", help="print the new engagement as JSON")
     p.set_defaults(handler=cmd_new)
@@ -65,8 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_info)
 
     p = sub.add_parser("demo", help="build the demo engagement and its documents, open the GUI")
-    p.add_argument("--out", default="workbench-demo", metavar="DIR",
-                   help="folder for the demo engagement and package (default ./workbench-demo)")
+    p.add_argument(
+        "--out",
+        default="workbench-demo",
+        metavar="DIR",
+        help="folder for the demo engagement and package (default ./workbench-demo)",
+    )
     p.add_argument("--no-gui", action="store_true", help="do not open the GUI afterwards")
     p.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
@@ -130,9 +156,13 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"{info['customer']}  ({info['project_kind']}, {info['engagement_type']})")
     print(f"  file:         {info['path']} (schema v{info['schema_version']})")
     print(f"  methodology:  {info['methodology']}")
-    print(f"  currency:     {info['currency']}; fiscal year starts in month "
-          f"{info['fiscal_year_start_month']}")
-    print(f"  jurisdictions:{' ' + ', '.join(info['jurisdictions']) if info['jurisdictions'] else ' none set'}")
+    print(
+        f"  currency:     {info['currency']}; fiscal year starts in month "
+        f"{info['fiscal_year_start_month']}"
+    )
+    print(
+        f"  jurisdictions:{' ' + ', '.join(info['jurisdictions']) if info['jurisdictions'] else ' none set'}"
+    )
     print(f"  created:      {info['created_at']}  updated: {info['updated_at']}")
     print("  records:")
     for name, n in info["counts"].items():
@@ -180,14 +210,15 @@ def launch_gui(file: str | Path | None, *, read_only: bool = False) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if args.file:
+        # Refuse a bad or locked file with the plain message before any window opens.
+        Engagement.open(args.file, read_only=args.read_only).close()
     if not has_display():
         raise WorkbenchError(
-            "There is no display to open the GUI on. Use the command-line commands "
-            "(workbench --help), or set QT_QPA_PLATFORM=offscreen for screenshots."
+            "There is no display to open the GUI on. The command-line commands work "
+            "without one (workbench --help); python -m workbench.ui.screenshots DIR renders "
+            "the pages to PNG."
         )
-    if args.file:
-        # Refuse a bad file here with the plain message instead of inside the window.
-        Engagement.open(args.file, read_only=args.read_only).close()
     return launch_gui(args.file, read_only=args.read_only)
 
 
@@ -207,8 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _fail("Interrupted; nothing half-done was saved.", code=130)
     except sqlite3.DatabaseError as exc:
-        _fail(f"The engagement file could not be read or written ({exc}). It may be damaged "
-              "or on a full disk; restore it from its latest backup if this persists.")
+        _fail(
+            f"The engagement file could not be read or written ({exc}). It may be damaged "
+            "or on a full disk; restore it from its latest backup if this persists."
+        )
     except MemoryError:
         _fail("Not enough memory for this task; close other programs and try again.")
     except OSError as exc:
@@ -216,8 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         _fail(f"Could not access{name}: {exc.strerror or exc}.")
     except Exception as exc:  # a bug: say so plainly, keep the details in a log
         log = _write_crash_log()
-        _fail(f"Workbench hit an internal error ({type(exc).__name__}: {exc}). "
-              f"Details were written to {log}; please send that file to support.", code=3)
+        _fail(
+            f"Workbench hit an internal error ({type(exc).__name__}: {exc}). "
+            f"Details were written to {log}; please send that file to support.",
+            code=3,
+        )
     return 1
 
 

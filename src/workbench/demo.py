@@ -1,18 +1,38 @@
 """The demo engagement: a deterministic, believable fictional customer.
 
 Same seed, same data. ``build_demo`` writes ``<out>/Northwind Robotics.engagement``
-and, once the deliverables exist, the documentation package beside it.
+(a robotics maker with ~40 AEs, 3,000 accounts, 15,000 opportunities and their
+history, activities, meetings, forecasts, platform usage and transcripts; see
+``workbench.demodata``) and, when the reports capability is present, the
+documentation package beside it. Everything is dated relative to a pinned as-of
+date, so the figures never drift.
 """
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
+from workbench.demodata.companies import build_companies
+from workbench.demodata.deals import OFF_LIST_STAGES, STAGES, backdate_records, build_deals
+from workbench.demodata.forecasts import build_forecasts, build_usage
+from workbench.demodata.meetings import build_meetings
+from workbench.demodata.org import build_org, write_users
+from workbench.demodata.transcripts import build_transcripts
+from workbench.demodata.vocab import COMPETITORS
+from workbench.errors import Cancelled
 from workbench.models import Engagement, EngagementMeta
+from workbench.models.fiscal import last_quarters
 from workbench.progress import Progress
 
 DEFAULT_SEED = 20261123
 DEMO_CUSTOMER = "Northwind Robotics"
+AS_OF = date(2026, 11, 16)
+FISCAL_START_MONTH = 2
+ACCOUNTS = 3_000
+OPPORTUNITIES = 15_000
+ACTIVITIES = 100_000
 
 
 def build_demo(
@@ -23,8 +43,17 @@ def build_demo(
     with_package: bool = True,
     progress: Progress | None = None,
 ) -> dict:
-    """Build the demo engagement in ``out``; return paths and counts."""
+    """Build the demo engagement in ``out``; return its path, counts, package and notes.
+
+    ``seed`` picks the data (same seed, byte-identical table contents); ``scale``
+    multiplies the record counts (0.1 for quick tests). The sales org (~50 people)
+    does not scale. An existing demo file in ``out`` is replaced.
+    """
     progress = progress or Progress.none()
+    seed = DEFAULT_SEED if seed is None else int(seed)
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{DEMO_CUSTOMER}.engagement"
     meta = EngagementMeta(
@@ -34,16 +63,145 @@ def build_demo(
         methodology="MEDDIC",
         jurisdictions=["US-CA", "US-NY", "US-TX", "GB", "DE"],
         currency="USD",
-        fiscal_year_start_month=2,
+        fiscal_year_start_month=FISCAL_START_MONTH,
         consultancy="Summit Revenue Partners",
         consultant="Alex Morgan",
     )
     for stale in (path, path.with_name(path.name + ".lock")):
         stale.unlink(missing_ok=True)
+    notes: list[str] = []
     eng = Engagement.create(path, meta)
     try:
+        _fill(eng, seed, scale, progress.span(0.0, 0.55 if with_package else 1.0))
+    except BaseException:
+        # Cancelled or failed: the transaction rolled back; do not leave an empty demo.
+        eng.close()
+        path.unlink(missing_ok=True)
+        raise
+    try:
+        package = None
+        if with_package:
+            # The documents report what the audits and the calibration found, so run
+            # them first, as a consultant would before exporting.
+            _analyse(eng, progress.span(0.55, 0.8), notes)
+            package = _package(eng, out, progress.span(0.8, 1.0), notes)
         counts = eng.counts()
     finally:
         eng.close()
     progress.update(1.0, "Demo engagement built")
-    return {"engagement": str(path), "counts": counts, "package": None, "notes": []}
+    return {"engagement": str(path), "counts": counts, "package": package, "notes": notes}
+
+
+def _fill(eng: Engagement, seed: int, scale: float, progress: Progress) -> None:
+    """Generate every table inside one transaction."""
+    window_start = last_quarters(AS_OF, 6, FISCAL_START_MONTH)[0].start
+    with eng.atomic() as conn:
+        progress.update(0.0, "Building the sales organisation")
+        reps = build_org(seed, AS_OF)
+        write_users(conn, reps)
+        progress.update(0.03, "Writing accounts and contacts")
+        companies = build_companies(conn, seed, AS_OF, reps, max(40, round(ACCOUNTS * scale)))
+        deals = build_deals(
+            conn,
+            seed,
+            AS_OF,
+            window_start,
+            reps,
+            companies.accounts,
+            max(100, round(OPPORTUNITIES * scale)),
+            round(ACTIVITIES * scale),
+            progress.span(0.1, 0.8),
+        )
+        backdate_records(conn)
+        progress.update(0.8, "Writing meetings and calls")
+        meetings = build_meetings(conn, seed, AS_OF, reps, companies.accounts, deals)
+        progress.update(0.88, "Writing transcripts")
+        deals_by_id = {d.crm_id: d for d in deals.deals}
+        _, transcript_ids = build_transcripts(conn, seed, meetings.recorded, deals_by_id)
+        progress.update(0.92, "Writing forecasts and platform usage")
+        build_forecasts(conn, seed, AS_OF, FISCAL_START_MONTH, reps, deals.deals)
+        build_usage(conn, seed, AS_OF, reps)
+        settings = {
+            "as_of_date": AS_OF.isoformat(),
+            "demo.seed": seed,
+            "demo.scale": scale,
+            "demo.planted_duplicate_accounts": companies.duplicate_accounts,
+            "demo.planted_duplicate_contacts": companies.duplicate_contacts,
+            "demo.lookalike_accounts": companies.lookalike_accounts,
+            "demo.planted_inconsistencies": deals.planted,
+            "demo.crm_activities_without_meeting": meetings.not_logged_activities,
+            "demo.transcript_meetings": transcript_ids,
+            "demo.competitors": list(COMPETITORS),
+            "demo.stages": [
+                {
+                    "stage": name,
+                    "order": i,
+                    "probability": prob,
+                    "forecast_category": cat,
+                    "is_closed": name.startswith("Closed"),
+                    "is_won": name == "Closed Won",
+                }
+                for i, (name, prob, cat) in enumerate(STAGES)
+            ],
+            "demo.off_list_stages": list(OFF_LIST_STAGES),
+        }
+        conn.executemany(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [(k, json.dumps(v)) for k, v in settings.items()],
+        )
+        eng.touch()
+        progress.update(1.0, "Demo data written")
+
+
+def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> None:
+    """Run the audits, the calibration and the pipeline scoring, where installed.
+
+    Each step is optional: a missing capability or a step that fails becomes a note
+    (the demo data is still complete) instead of stopping the demo.
+    """
+    try:
+        from workbench.audits import run_audits  # noqa: PLC0415
+
+        run_audits(eng, progress=progress.span(0.0, 0.5))
+    except ImportError:
+        notes.append("The audits were not run: the audits capability is not in this build.")
+    except Cancelled:
+        raise
+    except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
+        notes.append(f"The audits could not run on the demo data ({exc}).")
+    try:
+        from workbench.scoring import (  # noqa: PLC0415
+            calibrate,
+            ensure_rule_set,
+            save_calibration_run,
+            score_pipeline,
+        )
+
+        save_calibration_run(eng, calibrate(eng, progress=progress.span(0.5, 0.85)))
+        score_pipeline(
+            eng, rule_set=ensure_rule_set(eng), progress=progress.span(0.85, 1.0), record=True
+        )
+    except ImportError:
+        notes.append(
+            "Deal scoring was not calibrated: the scoring capability is not in this build."
+        )
+    except Cancelled:
+        raise
+    except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
+        notes.append(f"Deal scoring could not be calibrated on the demo data ({exc}).")
+
+
+def _package(eng: Engagement, out: Path, progress: Progress, notes: list[str]) -> str | None:
+    """Build the documentation package when the reports capability is installed."""
+    try:
+        from workbench.reports.package import build_package  # noqa: PLC0415
+    except ImportError:
+        notes.append(
+            "The documentation package was not built: the reports capability is "
+            "not part of this build yet."
+        )
+        return None
+    target = out / "package"
+    build_package(eng, target, progress=progress)
+    return str(target)

@@ -1,1 +1,91 @@
-"""Audits: see docs/audits.md."""
+"""Pre-kickoff audits: CRM hygiene, capture gap analysis, baselines, maintenance checks.
+
+Each audit is a plain function ``run_<name>(eng, progress=None, **options)`` returning a
+result dataclass with its figures and ``findings`` (recorded in the engagement so
+their status and history survive re-runs). ``run_audits`` runs several on one shared
+data cache. See docs/audits.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from workbench.audits.baselines import BaselinesResult, run_baselines
+from workbench.audits.capture import CaptureResult, run_capture
+from workbench.audits.common import AuditData
+from workbench.audits.crm_hygiene import CrmHygieneResult, run_crm_hygiene
+from workbench.audits.maintenance import MaintenanceResult, maintenance_tasks, run_maintenance
+from workbench.errors import WorkbenchError
+from workbench.models import Engagement
+from workbench.progress import Progress
+
+# Audit name (as the CLI and the findings table spell it) -> runner.
+AUDITS: dict[str, Callable[..., object]] = {
+    "crm-hygiene": run_crm_hygiene,
+    "capture": run_capture,
+    "baselines": run_baselines,
+    "maintenance": run_maintenance,
+}
+
+AUDIT_TITLES = {
+    "crm-hygiene": "CRM hygiene",
+    "capture": "Capture gap analysis",
+    "baselines": "Baselines",
+    "maintenance": "Maintenance checks",
+}
+
+
+@dataclass
+class AuditRun:
+    """The results of one ``run_audits`` call, by audit name, with seconds per audit."""
+
+    results: dict[str, object]
+    seconds: dict[str, float]
+
+
+def run_audits(
+    eng: Engagement, names: Sequence[str] | None = None, progress: Progress | None = None
+) -> AuditRun:
+    """Run the named audits (all when none) on one shared data cache; record findings."""
+    import time
+
+    progress = progress or Progress.none()
+    names = list(names or AUDITS)
+    unknown = [n for n in names if n not in AUDITS]
+    if unknown:
+        raise WorkbenchError(
+            f"Unknown audit {', '.join(unknown)}; choose from {', '.join(AUDITS)}."
+        )
+    data = AuditData(eng)
+    results: dict[str, object] = {}
+    seconds: dict[str, float] = {}
+    for i, name in enumerate(names):
+        part = progress.span(i / len(names), (i + 1) / len(names))
+        start = time.perf_counter()
+        if name == "maintenance":
+            results[name] = run_maintenance(
+                eng, part, data=data, baselines=results.get("baselines")
+            )
+        else:
+            results[name] = AUDITS[name](eng, part, data=data)
+        seconds[name] = time.perf_counter() - start
+    return AuditRun(results, seconds)
+
+
+__all__ = [
+    "AUDITS",
+    "AUDIT_TITLES",
+    "AuditData",
+    "AuditRun",
+    "BaselinesResult",
+    "CaptureResult",
+    "CrmHygieneResult",
+    "MaintenanceResult",
+    "maintenance_tasks",
+    "run_audits",
+    "run_baselines",
+    "run_capture",
+    "run_crm_hygiene",
+    "run_maintenance",
+]

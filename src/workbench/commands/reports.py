@@ -1,9 +1,128 @@
-"""Command-line commands of this capability (registered by workbench.cli)."""
+"""Command-line commands of the reports capability: ``workbench export``."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from workbench.commandline import add_file_argument, emit_json, opened, terminal_progress
+from workbench.errors import WorkbenchError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add this capability's subcommands to the ``workbench`` parser."""
+    """Add ``export`` to the ``workbench`` parser."""
+    p = sub.add_parser(
+        "export",
+        help="write the customer documentation package (Word, Excel, calendars)",
+        description="Build the documentation package from the engagement's own data. "
+        "Documents whose data is not there yet are still written and say what is missing.",
+    )
+    add_file_argument(p)
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="output folder (default: '<customer> package' beside the engagement)",
+    )
+    p.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        default=None,
+        help="only these documents (see --list); the package index is always written",
+    )
+    p.add_argument("--zip", action="store_true", help="also write a single .zip of the package")
+    p.add_argument(
+        "--anonymize",
+        "--anonymise",
+        action="store_true",
+        help="show reps and contacts as stable pseudonyms (Rep 07, Contact 112)",
+    )
+    p.add_argument(
+        "--template",
+        metavar="DOTX",
+        default=None,
+        help="your consultancy's Word template (.dotx or .docx) for every document",
+    )
+    p.add_argument("--consultancy", default=None, help="consultancy name on title pages")
+    p.add_argument("--logo", metavar="IMAGE", default=None, help="logo (PNG/JPEG) for title pages")
+    p.add_argument(
+        "--version-label",
+        dest="version_label",
+        default=None,
+        metavar="TEXT",
+        help="document version printed on title pages (default 1.0)",
+    )
+    p.add_argument(
+        "--status",
+        choices=("DRAFT", "FINAL"),
+        default=None,
+        help="force the status on title pages (default: DRAFT while data is missing)",
+    )
+    p.add_argument("--list", action="store_true", help="list the documents and exit")
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from workbench.reports.files import safe_filename
+    from workbench.reports.package import available_documents, build_package
+
+    with opened(args.file, read_only=True) as eng:
+        meta = eng.meta()
+        if args.list:
+            docs = available_documents(meta.project_kind)
+            if args.json:
+                emit_json(
+                    [
+                        {
+                            "name": d.name,
+                            "title": d.title,
+                            "formats": list(d.formats),
+                            "group": d.group,
+                            "description": d.description,
+                        }
+                        for d in docs
+                    ]
+                )
+            else:
+                for d in docs:
+                    print(f"{d.name:<24}{d.title} ({', '.join(d.formats)})")
+            return 0
+        out = (
+            Path(args.out)
+            if args.out
+            else Path(args.file).resolve().parent / safe_filename(f"{meta.customer} package")
+        )
+        for label, value in (("template", args.template), ("logo", args.logo)):
+            if value and not Path(value).is_file():
+                raise WorkbenchError(f"The {label} file {value} does not exist.")
+        branding = {
+            "consultancy": args.consultancy,
+            "logo": args.logo,
+            "version": args.version_label,
+            "status": args.status,
+        }
+        result = build_package(
+            eng,
+            out,
+            only=args.only,
+            anonymize=args.anonymize,
+            template=Path(args.template) if args.template else None,
+            zip_output=args.zip,
+            branding={k: v for k, v in branding.items() if v},
+            progress=terminal_progress(),
+        )
+    if args.json:
+        emit_json(result.as_dict())
+        return 0
+    print(f"Wrote {len(result.files)} files to {result.out_dir}")
+    for f in result.files:
+        print(f"  {f.status:<6} {f.path.name}")
+    if result.zip_path:
+        print(f"  zip:   {result.zip_path.name}")
+    for name, reason in result.skipped.items():
+        print(f"  skipped {name}: {reason}")
+    if result.missing:
+        print(f"{len(result.missing)} section(s) wait for data; see the package index.")
+    return 0

@@ -106,9 +106,10 @@ def read_header(path: Path) -> tuple[int, int]:
         raise NotAnEngagement(
             f"{path.name} is not a Workbench engagement (it is not a SQLite database)."
         )
-    user_version, application_id = struct.unpack(">I", header[60:64])[0], struct.unpack(
-        ">I", header[68:72]
-    )[0]
+    user_version, application_id = (
+        struct.unpack(">I", header[60:64])[0],
+        struct.unpack(">I", header[68:72])[0],
+    )
     return application_id, user_version
 
 
@@ -135,14 +136,14 @@ class Engagement:
 
     # ----------------------------------------------------------------- creation
     @classmethod
-    def create(cls, path: str | Path, meta: EngagementMeta, *, overwrite: bool = False) -> Engagement:
+    def create(
+        cls, path: str | Path, meta: EngagementMeta, *, overwrite: bool = False
+    ) -> Engagement:
         """Create a new engagement file at ``path`` with ``meta`` and the latest schema."""
         path = Path(path)
         meta.validate()
         if path.exists() and not overwrite:
-            raise EngagementError(
-                f"{path} already exists; choose another name or open it instead."
-            )
+            raise EngagementError(f"{path} already exists; choose another name or open it instead.")
         if not path.parent.exists():
             raise EngagementError(f"The folder {path.parent} does not exist.")
         tmp = path.with_name(path.name + ".creating")
@@ -195,8 +196,7 @@ class Engagement:
         application_id, version = read_header(path)
         if application_id != APPLICATION_ID:
             raise NotAnEngagement(
-                f"{path.name} is a SQLite database of another program, not a Workbench "
-                "engagement."
+                f"{path.name} is a SQLite database of another program, not a Workbench engagement."
             )
         if version > LATEST_VERSION:
             raise NewerEngagement(
@@ -213,7 +213,10 @@ class Engagement:
             lock = WriterLock(path)
             lock.acquire()
         try:
-            conn = _connect(path, read_only=read_only)
+            try:
+                conn = _connect(path, read_only=read_only)
+            except sqlite3.DatabaseError as exc:
+                raise _damaged(path, exc) from None
             try:
                 _check_readable(conn, path)
                 eng = cls(path, conn, read_only=read_only, lock=lock)
@@ -223,6 +226,9 @@ class Engagement:
                         eng.backup_path = eng._backup(f"before-upgrade-v{version}")
                         migrate(conn)
                     _check_readable(conn, path, full=True)
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise _damaged(path, exc) from None
             except BaseException:
                 conn.close()
                 raise
@@ -249,7 +255,8 @@ class Engagement:
         if self.conn is None:
             return
         if self._owner is not None:
-            self.conn.close()
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed from another thread
+                self.conn.close()
             self.conn = None  # type: ignore[assignment]
             if self in self._owner._workers:
                 self._owner._workers.remove(self)
@@ -311,6 +318,7 @@ class Engagement:
             if not hasattr(meta, name) or name in ("created_at", "updated_at"):
                 raise EngagementError(f"{name!r} is not an engagement setting.")
             setattr(meta, name, value)
+        meta.currency = meta.currency.upper()
         meta.validate()
         meta.updated_at = now_iso()
         with self.atomic() as conn:
@@ -410,7 +418,11 @@ def _check_readable(conn: sqlite3.Connection, path: Path, *, full: bool = False)
         if full:
             conn.execute("SELECT customer FROM engagement WHERE id = 1").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise DamagedEngagement(
-            f"{path.name} is damaged and cannot be read ({exc}). Restore it from a backup "
-            f"(files named {path.stem}.*.backup{SUFFIX} beside it)."
-        ) from None
+        raise _damaged(path, exc) from None
+
+
+def _damaged(path: Path, exc: Exception) -> DamagedEngagement:
+    return DamagedEngagement(
+        f"{path.name} is damaged and cannot be read ({exc}). Restore it from a backup "
+        f"(files named {path.stem}.*.backup{SUFFIX} beside it)."
+    )

@@ -91,8 +91,19 @@ def record_findings(eng: Engagement, audit: str, found: Iterable[Finding]) -> di
                     "INSERT INTO findings (key, audit, severity, title, detail, affected_count, "
                     "affected_entity, affected_ids, metric, first_seen_at, last_seen_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (f.key, audit, f.severity, f.title, f.detail, f.affected_count,
-                     f.affected_entity, ids, f.metric, stamp, stamp),
+                    (
+                        f.key,
+                        audit,
+                        f.severity,
+                        f.title,
+                        f.detail,
+                        f.affected_count,
+                        f.affected_entity,
+                        ids,
+                        f.metric,
+                        stamp,
+                        stamp,
+                    ),
                 )
                 _history(conn, cur.lastrowid, stamp, "found", "ASSUMED", f)
                 counts["new"] += 1
@@ -102,8 +113,17 @@ def record_findings(eng: Engagement, audit: str, found: Iterable[Finding]) -> di
                 "UPDATE findings SET severity=?, title=?, detail=?, affected_count=?, "
                 "affected_entity=?, affected_ids=?, metric=?, is_current=1, last_seen_at=? "
                 "WHERE id=?",
-                (f.severity, f.title, f.detail, f.affected_count, f.affected_entity, ids,
-                 f.metric, stamp, finding_id),
+                (
+                    f.severity,
+                    f.title,
+                    f.detail,
+                    f.affected_count,
+                    f.affected_entity,
+                    ids,
+                    f.metric,
+                    stamp,
+                    finding_id,
+                ),
             )
             if not was_current:
                 _history(conn, finding_id, stamp, "found again", None, f)
@@ -143,7 +163,9 @@ def set_status(
     """Confirm, correct, resolve or dismiss a finding, keeping the change in its history."""
     status = status.upper()
     if status not in STATUSES:
-        raise WorkbenchError(f"Unknown finding status {status!r}; use one of {', '.join(STATUSES)}.")
+        raise WorkbenchError(
+            f"Unknown finding status {status!r}; use one of {', '.join(STATUSES)}."
+        )
     if status == "CORRECTED" and not note.strip():
         raise WorkbenchError("A correction needs a note saying what the right figure or fact is.")
     stamp = now_iso()
@@ -164,7 +186,9 @@ def set_status(
 
 
 def get_finding(eng: Engagement, finding_id: int) -> StoredFinding:
-    row = eng.conn.execute(f"SELECT {_COLUMNS} FROM findings WHERE id = ?", (finding_id,)).fetchone()
+    row = eng.conn.execute(
+        f"SELECT {_COLUMNS} FROM findings WHERE id = ?", (finding_id,)
+    ).fetchone()
     if row is None:
         raise WorkbenchError(f"There is no finding number {finding_id}.")
     return _row_to_finding(row)

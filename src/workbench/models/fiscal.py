@@ -60,7 +60,9 @@ def quarter_by_label(label: str, start_month: int = 1) -> FiscalQuarter:
     return fiscal_quarter(q_start, start_month)
 
 
-def last_quarters(today: date, count: int, start_month: int = 1, *, include_current: bool = False) -> list[FiscalQuarter]:
+def last_quarters(
+    today: date, count: int, start_month: int = 1, *, include_current: bool = False
+) -> list[FiscalQuarter]:
     """The ``count`` most recent quarters before ``today``'s (oldest first)."""
     current = fiscal_quarter(today, start_month)
     quarters = [current] if include_current else []

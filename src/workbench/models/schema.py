@@ -55,8 +55,9 @@ def _migrations(upto: int) -> Migrations:
     return migrations
 
 
-def migrate(conn: sqlite3.Connection, upto: int = LATEST_VERSION) -> list[str]:
-    """Apply every pending migration up to ``upto``; return the names applied."""
+def migrate(conn: sqlite3.Connection, upto: int | None = None) -> list[str]:
+    """Apply every pending migration up to ``upto`` (default: all); return the names applied."""
+    upto = MIGRATIONS[-1][0] if upto is None else upto
     db = Database(conn)
     migrations = _migrations(upto)
     pending = [m.name for m in migrations.pending(db)]

@@ -1,0 +1,673 @@
+"""Baselines for the last four complete fiscal quarters, by rep, team and segment.
+
+Definitions (every figure carries the counts it comes from):
+
+- Quarters: the four fiscal quarters before the one containing the as-of day
+  (``models.fiscal``, the engagement's fiscal year start month).
+- A deal belongs to the quarter of its close date. Won = closed and won; lost =
+  closed and not won. Win rate = won / (won + lost).
+- Sales cycle = close date - created date in days, won deals only; deals closing
+  before they were created are left out and counted (``excluded``).
+- Average deal size = mean amount of won deals with an amount above zero.
+- Forecast = the latest Commit submission of the quarter per submitter (submitted at
+  or before the quarter's last day; the rep's own figure, manager overrides are not
+  used). Actual = closed-won amount in the quarter of the submitter, plus their direct
+  reports' when they manage people. Accuracy = max(0, 1 - |actual - forecast| / actual);
+  bias = (forecast - actual) / actual (positive: over-forecast); APE = |actual -
+  forecast| / actual; MAPE = mean APE over submitter-quarters. Team, segment and overall
+  figures sum the forecasts and actuals of individual contributors (a manager's
+  roll-up is not added on top of their reps'). A quarter without any Commit submission
+  falls back to the Commit snapshot from opportunity history: the amount of open deals
+  in the Commit category at the quarter's start whose close date lay in the quarter.
+- Pipeline velocity = opportunities in play x win rate x average deal size / mean
+  cycle days (money per day); in play = open at the quarter's start or created in it.
+- Slippage: a deal was forecast in a quarter when it was open at the quarter's start
+  (or created during it) with its close date, as of then, inside the quarter. It
+  slipped when its close date as of the quarter's last day lies after the quarter.
+  Slippage rate = slipped / forecast in the quarter.
+- Stage conversion: of the deals closed in the quarter, how many reached each stage
+  (history or current stage), how many of those were won, and the step to the next
+  stage.
+- Segment of a deal = its account's segment, else its owner's; team = owner's team.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from workbench.audits.common import AuditData, blank, finding, fmt_pct, pct
+from workbench.audits.history import FieldHistory
+from workbench.audits.stages import stage_definitions
+from workbench.models import Engagement
+from workbench.models.findings import Finding, record_findings
+from workbench.models.fiscal import FiscalQuarter, fiscal_quarter, last_quarters, quarter_by_label
+from workbench.progress import Progress
+
+AUDIT = "baselines"
+ALL = "ALL"
+SCOPES = ("overall", "owner", "team", "segment")
+
+
+@dataclass
+class BaselineRow:
+    """All baseline figures for one group (scope + key) in one quarter (or ``ALL``)."""
+
+    quarter: str
+    scope: str
+    key: str
+    name: str
+    won: int = 0
+    lost: int = 0
+    win_rate: float | None = None
+    cycle_n: int = 0
+    cycle_excluded: int = 0
+    cycle_mean_days: float | None = None
+    cycle_median_days: float | None = None
+    won_amount: float = 0.0
+    deal_size_n: int = 0
+    avg_deal_size: float | None = None
+    in_play: int = 0
+    velocity_per_day: float | None = None
+    forecast: float | None = None
+    forecast_actual: float | None = None
+    forecast_submitters: int = 0
+    forecast_source: str = ""
+    forecast_accuracy: float | None = None
+    forecast_bias: float | None = None
+    mape: float | None = None
+    mape_n: int = 0
+    forecast_in_quarter: int = 0
+    slipped: int = 0
+    slippage_rate: float | None = None
+
+
+@dataclass
+class StageConversion:
+    quarter: str
+    stage: str
+    reached: int
+    won: int
+    win_rate: float | None
+    to_next: float | None
+
+
+@dataclass
+class BaselinesResult:
+    as_of: date
+    quarters: list[str]
+    quarter_ranges: dict[str, list[str]]
+    rows: list[BaselineRow]
+    stage_conversion: list[StageConversion]
+    win_rate: dict
+    cycle_days: dict
+    forecast_accuracy: dict
+    deal_size: dict
+    velocity: dict
+    slippage: dict
+    notes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def row(self, quarter: str, scope: str = "overall", key: str = ALL) -> BaselineRow | None:
+        for r in self.rows:
+            if r.quarter == quarter and r.scope == scope and r.key == key:
+                return r
+        return None
+
+
+def _period_label(period: object, start_month: int) -> str | None:
+    """A forecast period (``FY2026-Q1``, ``2026-Q1``, ``2026 Q1`` or a date) as a label."""
+    if not isinstance(period, str) or not period.strip():
+        return None
+    text = period.strip().upper().replace(" ", "-")
+    try:
+        return quarter_by_label(text if text.startswith("FY") else "FY" + text, start_month).label
+    except ValueError:
+        pass
+    try:
+        return fiscal_quarter(date.fromisoformat(text[:10]), start_month).label
+    except ValueError:
+        return None
+
+
+def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
+    opps = data.table("opportunities")
+    owners = data.owner_attributes().set_index("owner_crm_id")
+    accounts = data.table("accounts").set_index("crm_id")["segment"]
+    frame = pd.DataFrame(
+        {
+            "crm_id": opps["crm_id"].astype(str).to_numpy(),
+            "owner": opps["owner_crm_id"].fillna("(no owner)").astype(str).to_numpy(),
+            "amount": pd.to_numeric(opps["amount"], errors="coerce").to_numpy(),
+            "closed": opps["is_closed"].astype(bool).to_numpy(),
+            "won": opps["is_won"].astype(bool).to_numpy(),
+            "close_day": opps["close_day"].to_numpy(),
+            "created_day": opps["created_day"].to_numpy(),
+            "stage": opps["stage"].to_numpy(),
+            "forecast_category": opps["forecast_category"].to_numpy(),
+        }
+    )
+    frame["team"] = frame["owner"].map(owners["team"]).fillna("(no team)")
+    segment = opps["account_crm_id"].map(accounts).to_numpy()
+    segment = pd.Series(segment).where(
+        ~blank(pd.Series(segment)), frame["owner"].map(owners["owner_segment"])
+    )
+    frame["segment"] = segment.fillna("(no segment)").to_numpy()
+    frame["overall"] = ALL
+    frame["quarter"] = None
+    for q in quarters:
+        inside = (frame["close_day"] >= pd.Timestamp(q.start)) & (
+            frame["close_day"] <= pd.Timestamp(q.end)
+        )
+        frame.loc[inside, "quarter"] = q.label
+    return frame
+
+
+def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dict:
+    """Win rate, cycle and deal size per (key, quarter) and per key over all quarters."""
+    closed = deals[deals["closed"] & deals["quarter"].notna()].copy()
+    closed["cycle"] = (closed["close_day"] - closed["created_day"]).dt.days
+    out: dict[tuple[str, str], BaselineRow] = {}
+    for by_quarter in (True, False):
+        keys = [scope, "quarter"] if by_quarter else [scope]
+        for group_key, group in closed.groupby(keys):
+            key = group_key[0] if isinstance(group_key, tuple) else group_key
+            quarter = group_key[1] if by_quarter else ALL
+            won = group[group["won"]]
+            cycles = won["cycle"].dropna()
+            valid = cycles[cycles >= 0]
+            sized = won["amount"][won["amount"] > 0]
+            row = BaselineRow(quarter, scope, str(key), names.get(str(key), str(key)))
+            row.won, row.lost = len(won), len(group) - len(won)
+            row.win_rate = pct(row.won, row.won + row.lost)
+            row.cycle_n, row.cycle_excluded = len(valid), int((cycles < 0).sum())
+            row.cycle_mean_days = float(valid.mean()) if len(valid) else None
+            row.cycle_median_days = float(valid.median()) if len(valid) else None
+            row.won_amount = float(won["amount"].fillna(0).sum())
+            row.deal_size_n = len(sized)
+            row.avg_deal_size = float(sized.mean()) if len(sized) else None
+            out[(quarter, str(key))] = row
+    return out
+
+
+def run_baselines(
+    eng: Engagement,
+    progress: Progress | None = None,
+    *,
+    data: AuditData | None = None,
+    record: bool = True,
+    quarters: int = 4,
+) -> BaselinesResult:
+    """Compute the four-quarter baselines for ``eng`` and record their findings."""
+    progress = progress or Progress.none()
+    data = data or AuditData(eng)
+    start_month = data.meta.fiscal_year_start_month
+    qs = last_quarters(data.as_of, quarters, start_month)
+    labels = [q.label for q in qs]
+    progress.update(0.0, "Loading opportunities")
+    deals = _deal_frame(data, qs)
+    names = {**data.user_names(), ALL: "All"}
+    progress.update(0.2, "Win rates, cycles and deal sizes")
+    rows: dict[tuple[str, str, str], BaselineRow] = {}
+    for scope in SCOPES:
+        for (quarter, key), row in _outcome_rows(deals, scope, names).items():
+            rows[(scope, quarter, key)] = row
+
+    def get(scope: str, quarter: str, key: str) -> BaselineRow:
+        if (scope, quarter, key) not in rows:
+            rows[(scope, quarter, key)] = BaselineRow(quarter, scope, key, names.get(key, key))
+        return rows[(scope, quarter, key)]
+
+    progress.update(0.35, "Slippage and pipeline in play")
+    history = data.table("history")
+    current_close = pd.Series(deals["close_day"].to_numpy(), index=deals["crm_id"].to_numpy())
+    close_hist = FieldHistory(history, "close_day", current_close)
+    notes: list[str] = []
+    if history.empty:
+        notes.append(
+            "No opportunity history imported: slippage uses current close dates only "
+            "and cannot see moved dates; forecast snapshots are unavailable."
+        )
+    for q in qs:
+        start, end = pd.Timestamp(q.start), pd.Timestamp(q.end)
+        created = deals["created_day"].to_numpy()
+        open_at_start = (deals["created_day"] <= start) & ~(
+            deals["closed"] & (deals["close_day"] < start)
+        )
+        created_in = (deals["created_day"] > start) & (deals["created_day"] <= end)
+        at_start = close_hist.as_of(start).to_numpy()
+        planned = np.where(created_in, close_hist.initial.to_numpy(), at_start)
+        planned = pd.to_datetime(pd.Series(planned))
+        forecast_in = (open_at_start | created_in).to_numpy() & (
+            (planned >= start) & (planned <= end)
+        ).to_numpy()
+        at_end = pd.to_datetime(
+            pd.Series(
+                close_hist.as_of(end + pd.Timedelta(hours=23, minutes=59, seconds=59)).to_numpy()
+            )
+        )
+        slipped = forecast_in & (at_end > end).to_numpy()
+        in_play = (open_at_start | created_in).to_numpy() & ~pd.isna(created)
+        frame = deals.assign(_fc=forecast_in, _sl=slipped, _ip=in_play)
+        for scope in SCOPES:
+            agg = frame.groupby(scope)[["_fc", "_sl", "_ip"]].sum()
+            for key, r in agg.iterrows():
+                row = get(scope, q.label, str(key))
+                row.forecast_in_quarter, row.slipped = int(r["_fc"]), int(r["_sl"])
+                row.slippage_rate = pct(row.slipped, row.forecast_in_quarter)
+                row.in_play = int(r["_ip"])
+    progress.update(0.6, "Forecast accuracy")
+    _forecast_accuracy(data, deals, qs, get, notes)
+    for row in rows.values():
+        if (
+            row.quarter != ALL
+            and row.win_rate is not None
+            and row.avg_deal_size
+            and row.cycle_mean_days
+        ):
+            row.velocity_per_day = (
+                row.in_play * row.win_rate * row.avg_deal_size / max(row.cycle_mean_days, 1.0)
+            )
+    _fill_all_quarters(rows, labels, get)
+    progress.update(0.8, "Stage conversion")
+    conversion = _stage_conversion(data, deals, labels)
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (
+            SCOPES.index(r.scope),
+            r.key,
+            labels.index(r.quarter) if r.quarter in labels else 99,
+        ),
+    )
+    result = BaselinesResult(
+        as_of=data.as_of,
+        quarters=labels,
+        quarter_ranges={q.label: [q.start.isoformat(), q.end.isoformat()] for q in qs},
+        rows=ordered,
+        stage_conversion=conversion,
+        notes=notes,
+        **_summaries(ordered, labels),
+    )
+    result.findings = _findings(result)
+    if record:
+        record_findings(eng, AUDIT, result.findings)
+    progress.update(1.0, "Baselines done")
+    return result
+
+
+def _forecast_accuracy(data, deals, qs, get, notes) -> None:
+    start_month = data.meta.fiscal_year_start_month
+    subs = data.table("submissions").copy()
+    users = data.table("users")
+    reports: dict[str, set[str]] = {}
+    for uid, mgr in zip(users["crm_id"].astype(str), users["manager_crm_id"], strict=True):
+        if isinstance(mgr, str) and mgr:
+            reports.setdefault(mgr, set()).add(uid)
+    subs["quarter"] = subs["period"].map(lambda p: _period_label(p, start_month))
+    subs = subs[subs["category"].fillna("").str.lower().str.replace(" ", "").eq("commit")]
+    won = deals[deals["won"] & deals["quarter"].notna()]
+    won_by = won.groupby(["quarter", "owner"])["amount"].sum()
+    attrs = deals.drop_duplicates("owner").set_index("owner")[["team", "segment"]]
+    owners = data.owner_attributes().set_index("owner_crm_id")
+    for q in qs:
+        qsubs = subs[subs["quarter"].eq(q.label)]
+        qsubs = qsubs[
+            qsubs["submitted"].isna()
+            | (qsubs["submitted"] <= pd.Timestamp(q.end) + pd.Timedelta(days=1))
+        ]
+        source = "Commit submissions"
+        if qsubs.empty:
+            qsubs = _commit_snapshot(data, deals, q)
+            source = "Commit snapshot from history"
+            if qsubs.empty:
+                continue
+            notes.append(
+                f"{q.label}: no Commit forecast submissions; forecast taken from the "
+                "Commit deals in opportunity history at the quarter's start."
+            )
+        latest = qsubs.sort_values(["submitted", "crm_id"], na_position="first").drop_duplicates(
+            "owner_crm_id", keep="last"
+        )
+        submitters = set(latest["owner_crm_id"].astype(str))
+        per_owner = []
+        for owner, amount in zip(latest["owner_crm_id"].astype(str), latest["amount"], strict=True):
+            team_members = {owner} | reports.get(owner, set())
+            actual = float(sum(won_by.get((q.label, m), 0.0) for m in team_members))
+            is_rollup = bool(reports.get(owner, set()) & submitters)
+            forecast = float(amount) if amount == amount and amount is not None else 0.0
+            per_owner.append((owner, forecast, actual, is_rollup))
+            _set_accuracy(get("owner", q.label, owner), [(forecast, actual)], source)
+        contributors = [(o, f, a) for o, f, a, rollup in per_owner if not rollup]
+        for scope in ("overall", "team", "segment"):
+            groups: dict[str, list[tuple[float, float]]] = {}
+            for owner, forecast, actual in contributors:
+                if scope == "overall":
+                    key = ALL
+                elif owner in attrs.index:
+                    key = str(attrs.loc[owner, scope])
+                elif scope == "team" and owner in owners.index:
+                    key = str(owners.loc[owner, "team"] or "(no team)")
+                else:
+                    key = f"(no {scope})"
+                groups.setdefault(key, []).append((forecast, actual))
+            for key, pairs in groups.items():
+                _set_accuracy(get(scope, q.label, key), pairs, source)
+
+
+def _set_accuracy(row: BaselineRow, pairs: list[tuple[float, float]], source: str) -> None:
+    forecast = sum(f for f, _ in pairs)
+    actual = sum(a for _, a in pairs)
+    row.forecast, row.forecast_actual = forecast, actual
+    row.forecast_submitters, row.forecast_source = len(pairs), source
+    if actual > 0:
+        row.forecast_accuracy = max(0.0, 1.0 - abs(actual - forecast) / actual)
+        row.forecast_bias = (forecast - actual) / actual
+    apes = [abs(a - f) / a for f, a in pairs if a > 0]
+    row.mape = float(np.mean(apes)) if apes else None
+    row.mape_n = len(apes)
+
+
+def _commit_snapshot(data: AuditData, deals: pd.DataFrame, q: FiscalQuarter) -> pd.DataFrame:
+    """Per-owner Commit amount at the quarter's start, from opportunity history."""
+    history = data.table("history")
+    if history.empty:
+        return pd.DataFrame()
+    start = pd.Timestamp(q.start)
+    index = deals["crm_id"].to_numpy()
+    cat = FieldHistory(
+        history, "forecast_category", pd.Series(deals["forecast_category"].to_numpy(), index=index)
+    ).as_of(start)
+    amount = FieldHistory(
+        history, "amount", pd.Series(deals["amount"].to_numpy(), index=index)
+    ).as_of(start)
+    close = FieldHistory(
+        history, "close_day", pd.Series(deals["close_day"].to_numpy(), index=index)
+    ).as_of(start)
+    close = pd.to_datetime(close)
+    open_at = (deals["created_day"] <= start) & ~(deals["closed"] & (deals["close_day"] < start))
+    mask = (
+        cat.fillna("").astype(str).str.lower().str.replace(" ", "").eq("commit").to_numpy()
+        & open_at.to_numpy()
+        & (close >= start).to_numpy()
+        & (close <= pd.Timestamp(q.end)).to_numpy()
+    )
+    if not mask.any():
+        return pd.DataFrame()
+    snap = pd.DataFrame(
+        {
+            "owner_crm_id": deals["owner"].to_numpy()[mask],
+            "amount": pd.to_numeric(amount, errors="coerce").fillna(0).to_numpy()[mask],
+        }
+    )
+    snap = snap.groupby("owner_crm_id", as_index=False)["amount"].sum()
+    snap["submitted"] = pd.NaT
+    snap["crm_id"] = snap["owner_crm_id"]
+    return snap
+
+
+def _fill_all_quarters(rows, labels, get) -> None:
+    """Four-quarter figures for slippage, forecast and in-play (sums of the quarters)."""
+    groups: dict[tuple[str, str], list[BaselineRow]] = {}
+    for (scope, quarter, key), row in list(rows.items()):
+        if quarter in labels:
+            groups.setdefault((scope, key), []).append(row)
+    for (scope, key), parts in groups.items():
+        total = get(scope, ALL, key)
+        total.forecast_in_quarter = sum(p.forecast_in_quarter for p in parts)
+        total.slipped = sum(p.slipped for p in parts)
+        total.slippage_rate = pct(total.slipped, total.forecast_in_quarter)
+        with_fc = [p for p in parts if p.forecast is not None]
+        if with_fc:
+            total.forecast = sum(p.forecast for p in with_fc)
+            total.forecast_actual = sum(p.forecast_actual or 0.0 for p in with_fc)
+            total.forecast_submitters = max(p.forecast_submitters for p in with_fc)
+            accs = [p.forecast_accuracy for p in with_fc if p.forecast_accuracy is not None]
+            # Over four quarters: the mean of the quarterly accuracies (each quarter is a
+            # separate forecast), and MAPE over every submitter-quarter.
+            total.forecast_accuracy = float(np.mean(accs)) if accs else None
+            biases = [p.forecast_bias for p in with_fc if p.forecast_bias is not None]
+            total.forecast_bias = float(np.mean(biases)) if biases else None
+            n = sum(p.mape_n for p in with_fc)
+            total.mape = (sum((p.mape or 0.0) * p.mape_n for p in with_fc) / n) if n else None
+            total.mape_n = n
+
+
+def _stage_conversion(
+    data: AuditData, deals: pd.DataFrame, labels: list[str]
+) -> list[StageConversion]:
+    closed = deals[deals["closed"] & deals["quarter"].notna()]
+    if closed.empty:
+        return []
+    history = data.table("history")
+    reached = (
+        pd.concat(
+            [
+                history.loc[history["stage"].notna(), ["opportunity_crm_id", "stage"]],
+                closed[["crm_id", "stage"]].rename(columns={"crm_id": "opportunity_crm_id"}),
+            ]
+        )
+        .dropna()
+        .drop_duplicates()
+    )
+    reached = reached[reached["opportunity_crm_id"].isin(set(closed["crm_id"]))]
+    outcome = closed.set_index("crm_id")
+    reached = reached.assign(
+        quarter=reached["opportunity_crm_id"].map(outcome["quarter"]),
+        won=reached["opportunity_crm_id"].map(outcome["won"]).astype(bool),
+    )
+    order = _stage_order(data)
+    closed_stages = set(closed["stage"].dropna().astype(str)) - set(
+        deals.loc[~deals["closed"], "stage"].dropna().astype(str)
+    )
+    stages = [s for s in order if s not in closed_stages]
+    out = []
+    for quarter in [*labels, ALL]:
+        part = reached if quarter == ALL else reached[reached["quarter"].eq(quarter)]
+        counts = part.groupby("stage")["won"].agg(["size", "sum"])
+        for i, stage in enumerate(stages):
+            n = int(counts["size"].get(stage, 0))
+            won = int(counts["sum"].get(stage, 0))
+            nxt = int(counts["size"].get(stages[i + 1], 0)) if i + 1 < len(stages) else None
+            out.append(
+                StageConversion(
+                    quarter, stage, n, won, pct(won, n), None if nxt is None else pct(nxt, n)
+                )
+            )
+    return out
+
+
+def _stage_order(data: AuditData) -> list[str]:
+    defined = [d.name for d in stage_definitions(data)]
+    opps = data.table("opportunities")
+    prob = pd.to_numeric(opps["probability"], errors="coerce")
+    usual = prob.groupby(opps["stage"]).median().sort_values(kind="stable")
+    seen = [str(s) for s in usual.index]
+    return defined + [s for s in seen if s not in defined]
+
+
+def _figure(row: BaselineRow | None, kind: str) -> dict:
+    if row is None:
+        return {"value": None, "n": 0}
+    if kind == "win_rate":
+        return {"value": row.win_rate, "won": row.won, "lost": row.lost, "n": row.won + row.lost}
+    if kind == "cycle":
+        return {
+            "mean": row.cycle_mean_days,
+            "median": row.cycle_median_days,
+            "n": row.cycle_n,
+            "excluded_negative": row.cycle_excluded,
+        }
+    if kind == "forecast":
+        return {
+            "accuracy": row.forecast_accuracy,
+            "bias": row.forecast_bias,
+            "mape": row.mape,
+            "forecast": row.forecast,
+            "actual": row.forecast_actual,
+            "submitters": row.forecast_submitters,
+            "n": row.mape_n,
+            "source": row.forecast_source,
+        }
+    if kind == "deal_size":
+        return {"value": row.avg_deal_size, "won_amount": row.won_amount, "n": row.deal_size_n}
+    if kind == "velocity":
+        return {
+            "per_day": row.velocity_per_day,
+            "in_play": row.in_play,
+            "win_rate": row.win_rate,
+            "avg_deal_size": row.avg_deal_size,
+            "cycle_mean_days": row.cycle_mean_days,
+        }
+    return {
+        "rate": row.slippage_rate,
+        "slipped": row.slipped,
+        "forecast_in_quarter": row.forecast_in_quarter,
+        "n": row.forecast_in_quarter,
+    }
+
+
+def _summaries(rows: list[BaselineRow], labels: list[str]) -> dict:
+    index = {(r.scope, r.quarter, r.key): r for r in rows}
+
+    def block(kind: str) -> dict:
+        overall = _figure(index.get(("overall", ALL, ALL)), kind)
+        result = {
+            "overall": overall,
+            "by_quarter": {q: _figure(index.get(("overall", q, ALL)), kind) for q in labels},
+        }
+        for scope in ("owner", "team", "segment"):
+            keys = sorted({r.key for r in rows if r.scope == scope})
+            result[f"by_{scope}"] = {
+                k: {
+                    "name": (index.get((scope, ALL, k)) or BaselineRow("", "", k, k)).name,
+                    **_figure(index.get((scope, ALL, k)), kind),
+                    "by_quarter": {q: _figure(index.get((scope, q, k)), kind) for q in labels},
+                }
+                for k in keys
+            }
+        return result
+
+    cycle = block("cycle")
+    cycle.update(
+        {
+            "mean": cycle["overall"]["mean"],
+            "median": cycle["overall"]["median"],
+            "n": cycle["overall"]["n"],
+        }
+    )
+    return {
+        "win_rate": block("win_rate"),
+        "cycle_days": cycle,
+        "forecast_accuracy": block("forecast"),
+        "deal_size": block("deal_size"),
+        "velocity": block("velocity"),
+        "slippage": block("slippage"),
+    }
+
+
+def _findings(result: BaselinesResult) -> list[Finding]:
+    out: list[Finding] = []
+    f = lambda *a, **k: finding(AUDIT, *a, **k)  # noqa: E731
+    total = result.row(ALL)
+    span = f"{result.quarters[0]} to {result.quarters[-1]}"
+    if total is None or total.won + total.lost == 0:
+        out.append(
+            f(
+                "no_closed_deals",
+                "high",
+                "No closed deals in the last four quarters",
+                f"Nothing closed between {span}: baselines cannot be measured. Check the "
+                "opportunity export covers at least four quarters of closed deals.",
+            )
+        )
+        return out
+    out.append(
+        f(
+            "win_rate",
+            "info",
+            f"Win rate {fmt_pct(total.win_rate)} over four quarters",
+            f"{total.won:,} won, {total.lost:,} lost ({span}).",
+            count=total.won + total.lost,
+            metric=total.win_rate,
+        )
+    )
+    if total.cycle_n:
+        out.append(
+            f(
+                "cycle_days",
+                "info",
+                f"Sales cycle: mean {total.cycle_mean_days:.0f} days, median "
+                f"{total.cycle_median_days:.0f}",
+                f"{total.cycle_n:,} won deals created to close ({span})."
+                + (
+                    f" {total.cycle_excluded:,} won deals close before their created date "
+                    "and were left out."
+                    if total.cycle_excluded
+                    else ""
+                ),
+                count=total.cycle_n,
+                metric=total.cycle_mean_days,
+            )
+        )
+    for q in result.quarters:
+        row = result.row(q)
+        if row is None or row.forecast is None:
+            out.append(
+                f(
+                    f"forecast_accuracy.{q}",
+                    "medium",
+                    f"{q}: forecast accuracy not measurable",
+                    "No Commit forecast submission and no Commit snapshot in history for "
+                    "this quarter. Ask the customer for last four quarters of forecast vs "
+                    "actual (Track A homework).",
+                )
+            )
+            continue
+        bias = (
+            ""
+            if row.forecast_bias is None
+            else (
+                f"; bias {row.forecast_bias * 100:+.0f}% "
+                f"({'over' if row.forecast_bias > 0 else 'under'}-forecast)"
+            )
+        )
+        severity = (
+            "info"
+            if (row.forecast_accuracy or 0) >= 0.85
+            else "low"
+            if (row.forecast_accuracy or 0) >= 0.7
+            else "medium"
+        )
+        out.append(
+            f(
+                f"forecast_accuracy.{q}",
+                severity,
+                f"{q}: forecast accuracy {fmt_pct(row.forecast_accuracy)}",
+                f"Forecast {row.forecast:,.0f} vs actual {row.forecast_actual or 0:,.0f} from "
+                f"{row.forecast_submitters} submitters ({row.forecast_source}){bias}; MAPE "
+                f"{fmt_pct(row.mape)} over {row.mape_n} reps.",
+                count=row.forecast_submitters,
+                metric=row.forecast_accuracy,
+            )
+        )
+        if row.forecast_in_quarter:
+            severity = "medium" if (row.slippage_rate or 0) >= 0.3 else "info"
+            out.append(
+                f(
+                    f"slippage.{q}",
+                    severity,
+                    f"{q}: slippage {fmt_pct(row.slippage_rate)}",
+                    f"{row.slipped:,} of {row.forecast_in_quarter:,} deals forecast to close "
+                    f"in {q} moved their close date past the quarter.",
+                    entity="opportunities",
+                    count=row.slipped,
+                    metric=row.slippage_rate,
+                )
+            )
+    for note in result.notes:
+        if note.startswith("No opportunity history"):
+            out.append(f("no_history", "medium", "No opportunity history", note))
+    return out

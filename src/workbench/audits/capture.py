@@ -1,0 +1,414 @@
+"""Conversation capture gap analysis: what share of customer conversations is recorded.
+
+Measured on the meetings and calls the video platforms and the dialer logged in the
+last ``window_days`` days before the as-of day (90 by default: Track B pulls the last
+90 days). External conversations only by default; a meeting counts as external
+unless its log marks it internal (``is_external = 0``), and as recorded only when its
+log says so (``is_recorded = 1``). Rates by channel, rep (host), team and ISO week are
+compared with the target (95%) and the red flag (below 90%, below 80% during
+hypercare). Unrecorded conversations are counted by the reason the log gives.
+
+What no vendor shows: meetings and calls the CRM has (activities of kind event, call
+or meeting, tied to an account, opportunity or contact) that match no recording. An
+activity matches a platform meeting when they share the opportunity or the account,
+fall on the same UTC day, and, when the activity has a start time, start within
+``match_minutes`` (60) of each other. The person alone (activity owner = meeting
+host) is too weak: a rep has several meetings a day, and any of them would match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from workbench.audits.common import (
+    AuditData,
+    Window,
+    blank,
+    finding,
+    fmt_pct,
+    pct,
+    setting,
+)
+from workbench.models import Engagement
+from workbench.models.findings import Finding, record_findings
+from workbench.progress import Progress
+
+AUDIT = "capture"
+CRM_CONVERSATION_KINDS = ("event", "call", "meeting")
+
+
+@dataclass
+class CaptureOptions:
+    window_days: int = 90
+    external_only: bool = True
+    target: float = 0.95
+    red_flag: float = 0.90
+    hypercare_red_flag: float = 0.80
+    hypercare: bool = False
+    weekly_trigger: float = 0.85
+    match_minutes: int = 60
+
+    @property
+    def flag_below(self) -> float:
+        return self.hypercare_red_flag if self.hypercare else self.red_flag
+
+
+@dataclass
+class GroupRate:
+    """Capture in one group: conversations, how many recorded, and the verdict."""
+
+    key: str
+    name: str
+    total: int
+    recorded: int
+    rate: float | None
+    status: str  # "on target", "blind spot" (below target), "red flag"
+
+
+@dataclass
+class ReasonCount:
+    reason: str
+    count: int
+    share: float | None
+
+
+@dataclass
+class CrmLoggedGap:
+    """CRM-logged conversations set against the platform logs."""
+
+    rule: str
+    total: int
+    matched_recorded: int
+    matched_not_recorded: int
+    no_platform_trace: int
+    by_kind: dict[str, int]
+    unrecorded_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CaptureResult:
+    as_of: date
+    window: Window
+    options: CaptureOptions
+    total: int
+    recorded: int
+    rate: float | None
+    status: str
+    by_channel: list[GroupRate]
+    by_rep: list[GroupRate]
+    by_team: list[GroupRate]
+    by_week: list[GroupRate]
+    reasons: list[ReasonCount]
+    crm_logged: CrmLoggedGap
+    findings: list[Finding] = field(default_factory=list)
+
+
+def capture_options(eng: Engagement, **overrides: object) -> CaptureOptions:
+    """Options from the engagement's settings (``audits.capture.*``) and ``overrides``."""
+    options = CaptureOptions()
+    raw = setting(eng, "capture", {})
+    values = {**(raw if isinstance(raw, dict) else {}), **overrides}
+    if setting(eng, "hypercare", None) is not None and "hypercare" not in values:
+        values["hypercare"] = bool(setting(eng, "hypercare", False))
+    for key, value in values.items():
+        if hasattr(options, key) and value is not None:
+            setattr(options, key, type(getattr(options, key))(value))
+    return options
+
+
+def _status(rate: float | None, options: CaptureOptions) -> str:
+    if rate is None:
+        return "no conversations"
+    if rate < options.flag_below:
+        return "red flag"
+    if rate < options.target:
+        return "blind spot"
+    return "on target"
+
+
+def _rates(
+    frame: pd.DataFrame, key: pd.Series, names: dict[str, str] | None, options: CaptureOptions
+) -> list[GroupRate]:
+    grouped = frame.assign(_k=key.values).groupby("_k")["recorded"].agg(["size", "sum"])
+    out = []
+    for k, row in grouped.iterrows():
+        rate = pct(row["sum"], row["size"])
+        out.append(
+            GroupRate(
+                str(k),
+                (names or {}).get(str(k), str(k)),
+                int(row["size"]),
+                int(row["sum"]),
+                rate,
+                _status(rate, options),
+            )
+        )
+    return sorted(out, key=lambda g: (g.rate if g.rate is not None else 2, g.key))
+
+
+def conversations(data: AuditData, options: CaptureOptions, window: Window) -> pd.DataFrame:
+    """The platform meetings/calls in ``window`` the capture rate is measured on."""
+    meetings = data.table("meetings")
+    start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    in_window = meetings["day"].between(start, end)
+    if options.external_only:
+        in_window &= ~meetings["is_external"].eq(0)
+    frame = meetings[in_window].copy()
+    frame["recorded"] = frame["is_recorded"].eq(1).astype(int)
+    return frame
+
+
+def run_capture(
+    eng: Engagement,
+    progress: Progress | None = None,
+    *,
+    data: AuditData | None = None,
+    record: bool = True,
+    **options: object,
+) -> CaptureResult:
+    """Run the capture gap analysis on ``eng`` and record its findings."""
+    progress = progress or Progress.none()
+    data = data or AuditData(eng)
+    opts = capture_options(eng, **options)
+    window = Window.trailing(data.as_of, opts.window_days)
+    progress.update(0.0, "Loading meeting and call logs")
+    frame = conversations(data, opts, window)
+    users = data.owner_attributes().set_index("owner_crm_id")
+    names = data.user_names()
+    host = (
+        frame["host_crm_id"]
+        .where(~blank(frame["host_crm_id"]), frame["host_email"])
+        .fillna("(unknown host)")
+        .astype(str)
+    )
+    team = frame["host_crm_id"].map(users["team"]).fillna("(no team)")
+    iso = frame["moment"].dt.isocalendar()
+    week = (
+        (iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2))
+        if len(frame)
+        else pd.Series(dtype=str)
+    )
+    channel = frame["channel"].fillna("(unknown)").astype(str).str.strip().str.lower()
+    progress.update(0.3, "Capture by channel, rep, team and week")
+    total, recorded = len(frame), int(frame["recorded"].sum())
+    rate = pct(recorded, total)
+    unrec = frame[frame["recorded"].eq(0)]
+    reasons_raw = unrec["skip_reason"].where(~blank(unrec["skip_reason"]), "(no reason given)")
+    reasons = [
+        ReasonCount(str(r), int(n), pct(n, len(unrec)))
+        for r, n in reasons_raw.value_counts().items()
+    ]
+    progress.update(0.5, "Matching CRM-logged meetings to recordings")
+    crm_gap = _crm_logged(data, window, opts)
+    result = CaptureResult(
+        as_of=data.as_of,
+        window=window,
+        options=opts,
+        total=total,
+        recorded=recorded,
+        rate=rate,
+        status=_status(rate, opts),
+        by_channel=_rates(frame, channel, None, opts),
+        by_rep=_rates(frame, host, names, opts),
+        by_team=_rates(frame, team, None, opts),
+        by_week=sorted(_rates(frame, week, None, opts), key=lambda g: g.key),
+        reasons=reasons,
+        crm_logged=crm_gap,
+    )
+    result.findings = _findings(result, frame, host)
+    if record:
+        record_findings(eng, AUDIT, result.findings)
+    progress.update(1.0, "Capture gap analysis done")
+    return result
+
+
+def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLoggedGap:
+    rule = (
+        f"same opportunity or account, same UTC day, and starts within "
+        f"{opts.match_minutes} minutes when the activity has a time"
+    )
+    acts = data.table("activities")
+    start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    acts = acts[
+        acts["kind"].isin(CRM_CONVERSATION_KINDS)
+        & acts["day"].between(start, end)
+        & (
+            acts["account_crm_id"].notna()
+            | acts["opportunity_crm_id"].notna()
+            | acts["contact_crm_id"].notna()
+        )
+    ]
+    if acts.empty:
+        return CrmLoggedGap(rule, 0, 0, 0, 0, {})
+    meetings = data.table("meetings")
+    meetings = meetings[meetings["day"].between(start - timedelta(days=1), end + timedelta(days=1))]
+    status = pd.Series(0, index=acts.index)  # 0 no trace, 1 matched unrecorded, 2 recorded
+    limit = pd.Timedelta(minutes=opts.match_minutes)
+    left = acts[
+        [
+            "crm_id",
+            "day",
+            "moment",
+            "has_time",
+            "opportunity_crm_id",
+            "account_crm_id",
+            "owner_crm_id",
+        ]
+    ].reset_index()
+    right_cols = ["day", "moment", "is_recorded"]
+    for act_key, meet_key in (
+        ("opportunity_crm_id", "opportunity_crm_id"),
+        ("account_crm_id", "account_crm_id"),
+    ):
+        r = meetings.loc[meetings[meet_key].notna(), [meet_key, *right_cols]].rename(
+            columns={meet_key: act_key, "moment": "m_moment", "is_recorded": "m_recorded"}
+        )
+        lf = left[left[act_key].notna()]
+        if lf.empty or r.empty:
+            continue
+        joined = lf.merge(r, on=[act_key, "day"], how="inner")
+        close = ~joined["has_time"] | ((joined["moment"] - joined["m_moment"]).abs() <= limit)
+        joined = joined[close]
+        best = (joined["m_recorded"].eq(1).astype(int) + 1).groupby(joined["index"]).max()
+        status.loc[best.index] = status.loc[best.index].combine(best, max)
+    unrecorded = acts.loc[status < 2, "crm_id"].astype(str)
+    by_kind = acts.loc[status < 2, "kind"].value_counts().to_dict()
+    return CrmLoggedGap(
+        rule=rule,
+        total=len(acts),
+        matched_recorded=int((status == 2).sum()),
+        matched_not_recorded=int((status == 1).sum()),
+        no_platform_trace=int((status == 0).sum()),
+        by_kind={str(k): int(v) for k, v in by_kind.items()},
+        unrecorded_ids=sorted(unrecorded.tolist())[:10_000],
+    )
+
+
+def _findings(result: CaptureResult, frame: pd.DataFrame, host: pd.Series) -> list[Finding]:
+    opts = result.options
+    out: list[Finding] = []
+    f = lambda *a, **k: finding(AUDIT, *a, **k)  # noqa: E731
+    scope = "external " if opts.external_only else ""
+    if result.total == 0:
+        out.append(
+            f(
+                "no_conversations",
+                "high",
+                "No meeting or call logs in the window",
+                f"No {scope}meetings or calls between {result.window.label()}. Import the "
+                "video platform and dialer logs (last 90 days) to measure capture.",
+            )
+        )
+        return out
+    severity = {"red flag": "high", "blind spot": "medium", "on target": "info"}
+    unrecorded = frame.loc[frame["recorded"].eq(0), "crm_id"]
+    out.append(
+        f(
+            "overall",
+            severity[result.status],
+            f"Capture rate {fmt_pct(result.rate)} ({result.status})",
+            f"{result.recorded:,} of {result.total:,} {scope}conversations recorded between "
+            f"{result.window.label()}; target {fmt_pct(opts.target)}, red flag below "
+            f"{fmt_pct(opts.flag_below)}" + (" (hypercare)" if opts.hypercare else "") + ".",
+            entity="meetings",
+            affected=unrecorded,
+            count=result.total - result.recorded,
+            metric=result.rate,
+        )
+    )
+    for g in result.by_channel:
+        if g.status in ("red flag", "blind spot"):
+            ch = frame["channel"].fillna("(unknown)").astype(str).str.strip().str.lower()
+            hit = frame.loc[ch.eq(g.key) & frame["recorded"].eq(0), "crm_id"]
+            out.append(
+                f(
+                    f"channel.{g.key}",
+                    severity[g.status],
+                    f"{g.key}: {fmt_pct(g.rate)} captured ({g.status})",
+                    f"{g.recorded:,} of {g.total:,} {scope}conversations on {g.key} recorded.",
+                    entity="meetings",
+                    affected=hit,
+                    count=g.total - g.recorded,
+                    metric=g.rate,
+                )
+            )
+    flagged = [g for g in result.by_rep if g.status == "red flag"]
+    if flagged:
+        out.append(
+            f(
+                "reps_below_red_flag",
+                "high",
+                f"{len(flagged)} reps record under {fmt_pct(opts.flag_below)}",
+                "; ".join(
+                    f"{g.name} {fmt_pct(g.rate)} ({g.recorded}/{g.total})" for g in flagged[:25]
+                ),
+                entity="users",
+                affected=[g.key for g in flagged],
+                count=len(flagged),
+                metric=pct(len(flagged), len(result.by_rep)),
+            )
+        )
+    for g in result.by_team:
+        if g.status == "red flag":
+            out.append(
+                f(
+                    f"team.{g.key}",
+                    "medium",
+                    f"Team {g.key}: {fmt_pct(g.rate)} captured",
+                    f"{g.recorded:,} of {g.total:,} {scope}conversations recorded.",
+                    count=g.total - g.recorded,
+                    metric=g.rate,
+                )
+            )
+    weeks = [g for g in result.by_week if g.rate is not None]
+    run, longest = 0, 0
+    for g in weeks:
+        run = run + 1 if g.rate < opts.weekly_trigger else 0
+        longest = max(longest, run)
+    if longest >= 2:
+        low = [g.key for g in weeks if g.rate < opts.weekly_trigger]
+        out.append(
+            f(
+                "weekly_trigger",
+                "high",
+                f"Capture under {fmt_pct(opts.weekly_trigger)} for {longest} weeks in a row",
+                "Refinement trigger: recording coverage below 85% for 2+ consecutive weeks "
+                f"(weeks {', '.join(low[:12])}). Audit integration health and recording setup.",
+                count=longest,
+            )
+        )
+    if result.reasons:
+        top = ", ".join(f"{r.reason} {r.count:,}" for r in result.reasons[:6])
+        out.append(
+            f(
+                "skip_reasons",
+                "info",
+                "Why conversations were not recorded",
+                f"Reasons in the logs for {result.total - result.recorded:,} unrecorded "
+                f"conversations: {top}.",
+                count=result.total - result.recorded,
+            )
+        )
+    gap = result.crm_logged
+    missing = gap.matched_not_recorded + gap.no_platform_trace
+    if missing:
+        share = pct(missing, gap.total)
+        out.append(
+            f(
+                "crm_logged_unrecorded",
+                "high" if (share or 0) >= 0.2 else "medium",
+                f"{missing:,} CRM-logged meetings/calls have no recording",
+                f"Of {gap.total:,} customer meetings and calls logged in the CRM, "
+                f"{gap.no_platform_trace:,} appear in no platform log and "
+                f"{gap.matched_not_recorded:,} match only an unrecorded meeting. "
+                f"Match rule: {gap.rule}.",
+                entity="activities",
+                affected=gap.unrecorded_ids,
+                count=missing,
+                metric=share,
+            )
+        )
+    return out

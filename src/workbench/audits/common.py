@@ -1,0 +1,249 @@
+"""What every audit shares: loading the core tables into pandas once, settings, helpers.
+
+The audits read the engagement through ``AuditData``, a small cache that loads each
+core table (only the columns the audits use) the first time one asks for it. Running
+the whole suite on one ``AuditData`` reads the million-row opportunities table once.
+Dates stay ISO text in SQLite; here they become pandas timestamps (bad or empty
+values become NaT and are counted by the audits that need them, never guessed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from workbench.models import Engagement
+from workbench.models.findings import Finding
+
+# How many record ids a finding keeps for drill-down; the count is always complete.
+MAX_AFFECTED_IDS = 10_000
+
+SETTING_PREFIX = "audits."
+
+
+def setting(eng: Engagement, key: str, default: object) -> object:
+    """An audit setting (``audits.<key>``), falling back to ``default``."""
+    value = eng.setting(SETTING_PREFIX + key, None)
+    return default if value is None else value
+
+
+def to_day(values: pd.Series) -> pd.Series:
+    """ISO dates or moments (text) to day-precision timestamps; unreadable -> NaT."""
+    text = values.astype("object").where(values.notna(), None)
+    return pd.to_datetime(
+        pd.Series(text, index=values.index).str.slice(0, 10), format="%Y-%m-%d", errors="coerce"
+    )
+
+
+def to_moment(values: pd.Series) -> pd.Series:
+    """ISO moments (``YYYY-MM-DDTHH:MM:SS``, or a bare date) to timestamps; bad -> NaT."""
+    text = pd.Series(values.astype("object").where(values.notna(), None), index=values.index)
+    padded = text.str.slice(0, 19).str.replace(" ", "T", regex=False)
+    padded = padded.where(padded.str.len() != 10, padded + "T00:00:00")
+    return pd.to_datetime(padded, format="%Y-%m-%dT%H:%M:%S", errors="coerce")
+
+
+def blank(values: pd.Series) -> pd.Series:
+    """True where a value is missing or only whitespace (what a consultant calls empty)."""
+    missing = values.isna()
+    text = values[~missing]
+    if len(text):
+        missing.loc[~missing] = text.astype(str).str.strip().eq("")
+    return missing
+
+
+def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:
+    """``keys.map(mapping)`` that also works for an empty or datetime ``mapping``."""
+    values = mapping.reindex(keys.to_numpy())
+    return pd.Series(values.to_numpy(), index=keys.index)
+
+
+def pct(part: float, whole: float) -> float | None:
+    """``part / whole`` as a fraction, or None when there is nothing to divide by."""
+    return None if not whole else float(part) / float(whole)
+
+
+def fmt_pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def ids(values: Iterable[object]) -> list[str]:
+    """Record ids for a finding, capped at ``MAX_AFFECTED_IDS`` (sorted, unique)."""
+    unique = sorted({str(v) for v in values if v is not None and v == v})
+    return unique[:MAX_AFFECTED_IDS]
+
+
+def finding(
+    audit: str,
+    key: str,
+    severity: str,
+    title: str,
+    detail: str = "",
+    *,
+    entity: str | None = None,
+    affected: Iterable[object] = (),
+    count: int | None = None,
+    metric: float | None = None,
+) -> Finding:
+    """A ``Finding`` whose key is ``<audit>.<key>`` (stable across re-runs)."""
+    affected_ids = ids(affected)
+    return Finding(
+        key=f"{audit}.{key}",
+        audit=audit,
+        severity=severity,
+        title=title,
+        detail=detail,
+        affected_count=int(count if count is not None else len(affected_ids)),
+        affected_entity=entity,
+        affected_ids=affected_ids,
+        metric=None if metric is None else float(metric),
+    )
+
+
+def severity_for_share(share: float | None, *, high: float, medium: float, low: float = 0.0) -> str:
+    """Severity by the share of records affected (``high``/``medium``/``low`` cut-offs)."""
+    if share is None:
+        return "info"
+    if share >= high:
+        return "high"
+    if share >= medium:
+        return "medium"
+    if share > low:
+        return "low"
+    return "info"
+
+
+@dataclass
+class Window:
+    """A period of days, both ends inclusive."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def trailing(cls, as_of: date, days: int) -> Window:
+        return cls(as_of - timedelta(days=days - 1), as_of)
+
+    @classmethod
+    def complete_weeks(cls, as_of: date, weeks: int) -> Window:
+        """The last ``weeks`` whole Monday-Sunday weeks up to ``as_of`` (its week if Sunday)."""
+        end = as_of - timedelta(days=(as_of.weekday() + 1) % 7)
+        return cls(end - timedelta(days=7 * weeks - 1), end)
+
+    def label(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+class AuditData:
+    """Lazily loaded core tables of one engagement, shared by the audits of one run."""
+
+    _QUERIES = {
+        "opportunities": (
+            "SELECT crm_id, name, account_crm_id, owner_crm_id, stage, amount, close_date, "
+            "created_date, probability, forecast_category, next_step, last_activity_date, "
+            "is_closed, is_won, pipeline, type FROM opportunities"
+        ),
+        "accounts": (
+            "SELECT crm_id, name, website, domain, industry, country, segment, owner_crm_id "
+            "FROM accounts"
+        ),
+        "contacts": (
+            "SELECT crm_id, account_crm_id, first_name, last_name, email, title, phone, "
+            "owner_crm_id FROM contacts"
+        ),
+        "users": (
+            "SELECT crm_id, name, email, role, title, manager_crm_id, team, segment, is_active "
+            "FROM users"
+        ),
+        "roles": "SELECT opportunity_crm_id, contact_crm_id FROM opportunity_contact_roles",
+        "history": (
+            "SELECT opportunity_crm_id, changed_at, stage, amount, close_date, probability, "
+            "forecast_category FROM opportunity_history"
+        ),
+        "activities": (
+            "SELECT crm_id, kind, subject, owner_crm_id, account_crm_id, opportunity_crm_id, "
+            "contact_crm_id, activity_date, started_at FROM activities"
+        ),
+        "meetings": (
+            "SELECT crm_id, kind, channel, title, is_external, started_at, duration_min, "
+            "is_recorded, skip_reason, host_crm_id, host_email, account_crm_id, "
+            "opportunity_crm_id, participant_emails FROM meetings"
+        ),
+        "submissions": (
+            "SELECT crm_id, period, owner_crm_id, category, amount, submitted_at, "
+            "manager_override_amount FROM forecast_submissions"
+        ),
+        "usage": (
+            "SELECT user_crm_id, user_email, day, logins, calls_reviewed, comments, "
+            "dashboard_views FROM platform_usage"
+        ),
+        "imports": "SELECT id, entity, source_name, rows_rejected, started_at FROM imports",
+        "rejects": "SELECT import_id, row_number, column_name, value, reason FROM import_rejects",
+    }
+
+    def __init__(self, eng: Engagement) -> None:
+        self.eng = eng
+        self._frames: dict[str, pd.DataFrame] = {}
+        self.as_of: date = eng.as_of()
+        self.meta = eng.meta()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The named core table as a DataFrame (loaded once; callers must not modify it)."""
+        if name not in self._frames:
+            frame = pd.read_sql_query(self._QUERIES[name], self.eng.conn)
+            self._frames[name] = self._prepare(name, frame)
+        return self._frames[name]
+
+    def count(self, table: str) -> int:
+        """Rows in a core table without loading it."""
+        return int(self.eng.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    @staticmethod
+    def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        if name == "opportunities":
+            frame["close_day"] = to_day(frame["close_date"])
+            frame["created_day"] = to_day(frame["created_date"])
+            frame["last_activity_day"] = to_day(frame["last_activity_date"])
+            frame["is_closed"] = frame["is_closed"].fillna(0).astype(int)
+            frame["is_won"] = frame["is_won"].fillna(0).astype(int)
+        elif name == "history":
+            frame["changed"] = to_moment(frame["changed_at"])
+            frame["close_day"] = to_day(frame["close_date"])
+        elif name == "activities":
+            started = to_moment(frame["started_at"])
+            frame["moment"] = started.fillna(to_moment(frame["activity_date"]))
+            frame["has_time"] = started.notna()
+            frame["day"] = frame["moment"].dt.normalize()
+        elif name == "meetings":
+            frame["moment"] = to_moment(frame["started_at"])
+            frame["day"] = frame["moment"].dt.normalize()
+        elif name == "submissions":
+            frame["submitted"] = to_moment(frame["submitted_at"])
+        elif name == "usage":
+            frame["day_ts"] = to_day(frame["day"])
+        elif name == "imports":
+            frame["started"] = to_moment(frame["started_at"])
+        return frame
+
+    def user_names(self) -> dict[str, str]:
+        """CRM user id -> display name (the id itself when the user record has no name)."""
+        users = self.table("users")
+        return {
+            str(k): (str(v) if isinstance(v, str) and v.strip() else str(k))
+            for k, v in zip(users["crm_id"], users["name"], strict=True)
+        }
+
+    def owner_attributes(self) -> pd.DataFrame:
+        """One row per user: ``owner_crm_id``, ``owner_name``, ``team``, ``owner_segment``."""
+        users = self.table("users")
+        return pd.DataFrame(
+            {
+                "owner_crm_id": users["crm_id"].astype(str),
+                "owner_name": users["name"].where(~blank(users["name"]), users["crm_id"]),
+                "team": users["team"].where(~blank(users["team"]), None),
+                "owner_segment": users["segment"].where(~blank(users["segment"]), None),
+            }
+        )

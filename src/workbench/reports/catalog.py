@@ -1,0 +1,99 @@
+"""The documents of the package: names, titles, formats and their builders.
+
+Each builder takes the ``ReportContext`` and the output folder and returns the
+files it wrote (``BuiltFile``), each with its status (FINAL/DRAFT) and the notes
+of what was not yet available. The order here is the package's reading order and
+gives the files their number prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.reports.context import ReportContext
+from workbench.reports.docx_base import DocBuilder
+from workbench.reports.files import safe_filename
+
+BOTH = ("revenue-intelligence", "conversation-intelligence")
+
+
+@dataclass
+class BuiltFile:
+    """One file the export wrote."""
+
+    document: str
+    title: str
+    path: Path
+    format: str
+    status: str
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One deliverable: its ``--only`` name, title, description, formats and builder."""
+
+    name: str
+    title: str
+    description: str
+    formats: tuple[str, ...]
+    builder: Callable[[ReportContext, Path, DocumentSpec], list[BuiltFile]]
+    kinds: tuple[str, ...] = BOTH
+    group: str = "Handoff"
+    number: int = 0
+
+    def filename(self, ext: str, suffix: str = "") -> str:
+        extra = f" - {suffix}" if suffix else ""
+        return safe_filename(f"{self.number:02d} {self.title}{extra}.{ext}")
+
+
+def save_doc(
+    doc: DocBuilder,
+    ctx: ReportContext,
+    out: Path,
+    spec: DocumentSpec,
+    suffix: str = "",
+    title: str | None = None,
+) -> BuiltFile:
+    """Save a Word document of ``spec`` and describe it."""
+    path = doc.save(out / spec.filename("docx", suffix))
+    return BuiltFile(
+        spec.name, title or spec.title, path, "docx", doc.status, list(doc.missing_notes)
+    )
+
+
+_REGISTRY: list[DocumentSpec] = []
+
+# Reading order of the package (file number prefixes follow it).
+ORDER = (
+    "index", "gap-analysis", "baseline-metrics", "definition-alignment", "success-criteria",
+    "evaluation-matrix", "evaluation-summary", "integration-map", "consent-plan",
+    "field-mapping", "scoring-rules", "tracker-design", "coaching-scorecard", "dashboard-specs",
+    "platform-config", "admin-runbook", "deal-review-playbook", "forecast-cadence", "faq",
+    "maintenance-schedule", "quick-start",
+)
+
+
+def register(spec: DocumentSpec) -> None:
+    _REGISTRY.append(spec)
+
+
+def all_documents() -> list[DocumentSpec]:
+    """Every deliverable in reading order, numbered."""
+    from workbench.reports import documents  # noqa: F401  (registers the builders)
+
+    rank = {name: i for i, name in enumerate(ORDER)}
+    ordered = sorted(_REGISTRY, key=lambda s: rank.get(s.name, len(ORDER)))
+    return [_number(i, s) for i, s in enumerate(ordered, start=0)]
+
+
+def _number(i: int, spec: DocumentSpec) -> DocumentSpec:
+    from dataclasses import replace
+
+    return replace(spec, number=i)
+
+
+def documents_for(kind: str) -> list[DocumentSpec]:
+    return [s for s in all_documents() if kind in s.kinds]

@@ -1,0 +1,8 @@
+"""Document builders; importing this package registers them in reading order."""
+
+from workbench.reports.documents import (  # noqa: F401  (order = package order)
+    handoff,
+    index,
+    strategy,
+    technical,
+)

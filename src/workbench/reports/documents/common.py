@@ -1,0 +1,57 @@
+"""Pieces several documents share: findings tables and "not yet available" notes."""
+
+from __future__ import annotations
+
+from workbench.models.findings import list_findings
+from workbench.reports.context import ReportContext
+from workbench.reports.docx_base import DocBuilder
+from workbench.reports.sources import Missing
+
+SEVERITY_LABEL = {
+    "critical": "Critical",
+    "high": "High",
+    "medium": "Medium",
+    "low": "Low",
+    "info": "Info",
+}
+
+
+def findings_table(
+    doc: DocBuilder, ctx: ReportContext, audits: list[str], *, caption: str, empty: Missing
+) -> int:
+    """Current findings of ``audits`` with their status; ASSUMED rows shaded. Returns the count."""
+    found = [f for a in audits for f in list_findings(ctx.eng, a)]
+    found = [f for f in found if f.status != "DISMISSED"]
+    if not found:
+        doc.missing(empty.what, empty.how)
+        return 0
+    rows, flags = [], []
+    for f in found:
+        status = f.status + (
+            f" ({f.status_note})" if f.status_note and f.status == "CORRECTED" else ""
+        )
+        rows.append(
+            [
+                SEVERITY_LABEL.get(f.severity, f.severity),
+                f.title,
+                (f.detail or "")[:400],
+                f"{f.affected_count:,}" if f.affected_count else "-",
+                status,
+            ]
+        )
+        flags.append(f.status == "ASSUMED")
+    doc.table(
+        ["Severity", "Finding", "Detail", "Affected", "Status"],
+        rows,
+        widths=[0.75, 1.7, 2.5, 0.7, 0.9],
+        assumed=flags,
+        numeric=[3],
+        caption=caption,
+    )
+    if any(flags):
+        doc.assumed_legend()
+    return len(found)
+
+
+def missing(doc: DocBuilder, m: Missing) -> None:
+    doc.missing(m.what, m.how)

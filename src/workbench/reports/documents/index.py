@@ -1,0 +1,88 @@
+"""The package index: every document of the export with its description and status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
+from workbench.reports.context import TYPE_LABEL, ReportContext
+
+
+def build_index(
+    ctx: ReportContext,
+    out: Path,
+    spec: DocumentSpec,
+    *,
+    specs: list[DocumentSpec],
+    built: list[BuiltFile],
+    skipped: dict[str, str],
+) -> list[BuiltFile]:
+    """Write the index of ``built`` files (called by the package after the others)."""
+    doc = ctx.document(spec.title, "Contents of the documentation package", toc=False)
+    doc.heading("About this package", 1)
+    doc.para(
+        f"This package holds the deliverables of {ctx.customer}'s {ctx.kind_label.lower()} "
+        f"implementation ({TYPE_LABEL.get(ctx.meta.engagement_type, ctx.meta.engagement_type).lower()} "
+        f"engagement). Each document is built from the engagement's own data as of "
+        f"{ctx.as_of:%d %B %Y}. DRAFT means a section still waits for data or holds findings "
+        "not yet confirmed with the customer; the document says which."
+    )
+    if ctx.anonymize:
+        doc.note(
+            "People are shown under stable pseudonyms (Rep 07, Contact 112): the same person "
+            "has the same pseudonym in every document of this package.",
+            label="Anonymised",
+        )
+    by_doc: dict[str, list[BuiltFile]] = {}
+    for f in built:
+        by_doc.setdefault(f.document, []).append(f)
+    groups: dict[str, list[DocumentSpec]] = {}
+    for s in specs:
+        if s.name != spec.name:
+            groups.setdefault(s.group, []).append(s)
+    for group, items in groups.items():
+        doc.heading(f"{group} documents", 1)
+        rows = []
+        for s in items:
+            files = by_doc.get(s.name, [])
+            if files:
+                names = "\n".join(f.path.name for f in files)
+                status = "DRAFT" if any(f.status == "DRAFT" for f in files) else "FINAL"
+            else:
+                names = "-"
+                status = "Not built" + (f": {skipped[s.name]}" if s.name in skipped else "")
+            rows.append([s.title, s.description, names, status])
+        doc.table(
+            ["Document", "What it contains", "File(s)", "Status"],
+            rows,
+            widths=[1.4, 2.4, 1.9, 0.8],
+            bold_first_column=True,
+        )
+    notes = [(f.title, n) for f in built for n in f.missing]
+    if notes:
+        doc.heading("Waiting for data", 1)
+        doc.para("What the DRAFT documents still need:")
+        seen = set()
+        rows = []
+        for title, n in notes:
+            if (title, n) not in seen:
+                seen.add((title, n))
+                rows.append([title, n])
+        doc.table(["Document", "Not yet available"], rows, widths=[1.8, 4.7])
+    return [save_doc(doc, ctx, out, spec)]
+
+
+def _not_direct(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
+    raise RuntimeError("the package index is built by build_package")
+
+
+register(
+    DocumentSpec(
+        "index",
+        "Package Index",
+        "Every document of the package with its description and status.",
+        ("docx",),
+        _not_direct,
+        group="Index",
+    )
+)

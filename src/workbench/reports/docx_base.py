@@ -1,0 +1,504 @@
+"""Word documents from the base template: cover, contents, headings, tables, charts.
+
+``DocBuilder`` is the one way builders write Word: it opens the template (ours or
+the consultancy's), writes a title page (customer, consultancy, logo, date,
+version, status), a real TOC field that Word refreshes on opening
+(``w:updateFields``) and that is pre-filled with the headings so a reader or a PDF
+converter that does not refresh still sees the contents, styles-based headings,
+tables whose header row repeats on every page, charts rendered at print
+resolution, a header with the customer's name and "Page X of Y" in the footer.
+``save`` writes atomically. A section whose data is not there yet is written with
+``missing`` (a plain "Not yet available" note), and anything still ASSUMED is
+tagged visibly; either makes the status DRAFT unless the caller fixed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Inches, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from matplotlib.figure import Figure
+
+from workbench.reports.files import atomic_path
+from workbench.reports.template import TABLE_STYLE, add_ppr_child, load_template
+
+CHART_DPI = 200
+BOX_CHECKED = "\u2612"
+BOX_EMPTY = "\u2610"
+ASSUMED_FILL = "FFF2CC"
+
+
+@dataclass
+class Branding:
+    """How the consultancy presents the package (title pages, headers, footers)."""
+
+    consultancy: str = ""
+    logo: Path | None = None
+    version: str = "1.0"
+    status: str | None = None  # None: DRAFT while anything is missing or ASSUMED, else FINAL
+    date: dt.date | None = None
+    confidentiality: str = "Confidential - prepared for the customer's internal use"
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Branding:
+        data = dict(data or {})
+        logo = data.get("logo")
+        date = data.get("date")
+        return cls(
+            consultancy=str(data.get("consultancy") or ""),
+            logo=Path(logo) if logo else None,
+            version=str(data.get("version") or "1.0"),
+            status=(str(data["status"]).upper() if data.get("status") else None),
+            date=dt.date.fromisoformat(date) if isinstance(date, str) else date,
+            confidentiality=str(data.get("confidentiality") or cls.confidentiality),
+        )
+
+
+@dataclass
+class DocInfo:
+    """What a cover page says about one document."""
+
+    title: str
+    customer: str
+    subtitle: str = ""
+    prepared_by: str = ""
+    date: dt.date = field(default_factory=dt.date.today)
+    version: str = "1.0"
+
+
+def _accent_hex(doc: DocxDocument) -> str:
+    """The template's Heading 1 colour, so tables match a consultancy's own palette."""
+    try:
+        color = doc.styles["Heading 1"].font.color
+        if color is not None and color.type is not None and color.rgb is not None:
+            return str(color.rgb)
+    except (KeyError, ValueError):
+        pass
+    return "1F3864"
+
+
+class DocBuilder:
+    """One Word document under construction."""
+
+    def __init__(
+        self, info: DocInfo, *, template: Path | None = None, branding: Branding | None = None
+    ) -> None:
+        self.info = info
+        self.branding = branding or Branding()
+        self.doc = load_template(template)
+        self.accent = _accent_hex(self.doc)
+        self.has_missing = False
+        self.has_assumed = False
+        self._headings: list[tuple[int, str]] = []
+        self._toc_anchor: Paragraph | None = None
+        self._status_run = None
+        self._figures = 0
+        self._tables = 0
+        self.missing_notes: list[str] = []
+        style_names = {s.name for s in self.doc.styles}
+        self.table_style = (
+            TABLE_STYLE
+            if TABLE_STYLE in style_names
+            else ("Table Grid" if "Table Grid" in style_names else None)
+        )
+        self._setup_section()
+
+    # ------------------------------------------------------------ page furniture
+    def _setup_section(self) -> None:
+        section = self.doc.sections[0]
+        section.different_first_page_header_footer = True
+        header = section.header
+        if not any(p.text.strip() for p in header.paragraphs) and not header.tables:
+            p = header.paragraphs[0]
+            p.style = self.doc.styles["Normal"]
+            self._tab_line(p, self.info.customer, self.info.title, size=8)
+            _bottom_border(p)
+        footer = section.footer
+        if "PAGE" not in footer._element.xml:
+            p = footer.paragraphs[0] if not footer.paragraphs[0].text else footer.add_paragraph()
+            p.style = self.doc.styles["Normal"]
+            left = self.branding.consultancy or self.info.prepared_by
+            self._tab_line(p, left, None, size=8)
+            for text in ("Page ",):
+                r = p.add_run(text)
+                r.font.size = Pt(8)
+                r.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+            _field(p, "PAGE", "1", size=8)
+            r = p.add_run(" of ")
+            r.font.size = Pt(8)
+            r.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+            _field(p, "NUMPAGES", "1", size=8)
+
+    def _tab_line(self, p: Paragraph, left: str, right: str | None, *, size: float) -> None:
+        section = self.doc.sections[0]
+        width = section.page_width - section.left_margin - section.right_margin
+        p.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right
+        r = p.add_run(left or "")
+        r.font.size = Pt(size)
+        r.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+        p.add_run("\t").font.size = Pt(size)
+        if right:
+            r = p.add_run(right)
+            r.font.size = Pt(size)
+            r.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+
+    def cover(self) -> None:
+        """The title page: consultancy and logo, title, customer, date, version, status."""
+        doc = self.doc
+        if self.branding.logo and Path(self.branding.logo).exists():
+            p = doc.add_paragraph()
+            p.add_run().add_picture(str(self.branding.logo), height=Inches(0.7))
+        consultancy = self.branding.consultancy or self.info.prepared_by
+        p = doc.add_paragraph(style="Workbench Cover Meta")
+        r = p.add_run((consultancy or "").upper())
+        r.bold = True
+        r.font.size = Pt(10)
+        r.font.color.rgb = RGBColor.from_string(self.accent)
+        for _ in range(6):
+            doc.add_paragraph()
+        title = doc.add_paragraph(self.info.title, style="Title")
+        title.paragraph_format.space_after = Pt(10)
+        add_ppr_child(
+            title._p.get_or_add_pPr(),
+            parse_xml(
+                f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="18" w:space="8" '
+                f'w:color="{self.accent}"/></w:pBdr>'
+            ),
+        )
+        doc.add_paragraph(self.info.customer, style="Subtitle")
+        if self.info.subtitle:
+            doc.add_paragraph(self.info.subtitle, style="Workbench Cover Meta")
+        for _ in range(4):
+            doc.add_paragraph()
+        rows = [
+            ("Prepared for", self.info.customer),
+            ("Prepared by", consultancy or "-"),
+            ("Date", (self.branding.date or self.info.date).strftime("%d %B %Y").lstrip("0")),
+            ("Version", self.branding.version or self.info.version),
+            ("Status", ""),
+        ]
+        for label, value in rows:
+            p = doc.add_paragraph(style="Workbench Cover Meta")
+            r = p.add_run(f"{label}:  ")
+            r.bold = True
+            if label == "Status":
+                self._status_run = p.add_run("DRAFT")
+                self._status_run.bold = True
+            else:
+                p.add_run(value)
+        for _ in range(3):
+            doc.add_paragraph()
+        p = doc.add_paragraph(self.branding.confidentiality, style="Workbench Cover Meta")
+        p.runs[0].font.size = Pt(8)
+        p.runs[0].italic = True
+        self.page_break()
+
+    def toc(self) -> None:
+        """A table of contents (a TOC field Word refreshes when the document opens)."""
+        self.doc.add_paragraph("Contents", style="TOC Heading")
+        self._toc_anchor = self.doc.add_paragraph()
+        self.page_break()
+
+    # -------------------------------------------------------------------- text
+    def heading(self, text: str, level: int = 1) -> Paragraph:
+        self._headings.append((level, text))
+        return self.doc.add_heading(text, level=level)
+
+    def para(
+        self,
+        text: str = "",
+        *,
+        bold_prefix: str | None = None,
+        style: str | None = None,
+        italic: bool = False,
+    ) -> Paragraph:
+        p = self.doc.add_paragraph(style=style)
+        if bold_prefix:
+            p.add_run(bold_prefix).bold = True
+        if text:
+            r = p.add_run(text)
+            r.italic = italic
+        return p
+
+    def bullets(self, items: list[str], *, numbered: bool = False) -> None:
+        style = "List Number" if numbered else "List Bullet"
+        for item in items:
+            if isinstance(item, tuple):
+                p = self.doc.add_paragraph(style=style)
+                p.add_run(item[0]).bold = True
+                p.add_run(item[1])
+            else:
+                self.doc.add_paragraph(item, style=style)
+
+    def note(self, text: str, *, label: str = "Note") -> Paragraph:
+        p = self.doc.add_paragraph(style="Workbench Note")
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(text)
+        return p
+
+    def missing(self, what: str, how: str) -> Paragraph:
+        """Say plainly that a section's data is not there yet and what to do about it."""
+        self.has_missing = True
+        self.missing_notes.append(f"{what}: {how}")
+        return self.note(f"{what}. {how}", label="Not yet available")
+
+    def assumed_tag(self, p: Paragraph) -> None:
+        """Append a visible ASSUMED tag to a paragraph."""
+        self.has_assumed = True
+        p.add_run(" ")
+        p.add_run(" ASSUMED ", style="Workbench Assumed")
+
+    def assumed_legend(self) -> None:
+        p = self.doc.add_paragraph(style="Caption")
+        p.add_run(" ASSUMED ", style="Workbench Assumed")
+        p.add_run(
+            "  Shaded rows and tagged values are pre-kickoff findings not yet confirmed "
+            "with the customer; they change as meetings confirm or correct them."
+        )
+
+    def page_break(self) -> None:
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    # ------------------------------------------------------------------ tables
+    def table(
+        self,
+        headers: list[str],
+        rows: list[list[object]],
+        *,
+        widths: list[float] | None = None,
+        assumed: list[bool] | None = None,
+        numeric: list[int] | None = None,
+        caption: str | None = None,
+        bold_first_column: bool = False,
+    ) -> Table:
+        """A styled table whose header row repeats on every page; ``assumed`` shades rows."""
+        doc = self.doc
+        self._tables += 1
+        if caption:
+            # Caption above the table, kept with it, so it never strands on another page.
+            cap = doc.add_paragraph(f"Table {self._tables}: {caption}", style="Caption")
+            cap.paragraph_format.keep_with_next = True
+            cap.paragraph_format.space_before = Pt(6)
+            cap.paragraph_format.space_after = Pt(3)
+        table = doc.add_table(rows=1, cols=len(headers))
+        if self.table_style:
+            table.style = doc.styles[self.table_style]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        section = doc.sections[-1]
+        usable = (section.page_width - section.left_margin - section.right_margin) / 914400
+        if widths is None:
+            widths = [usable / len(headers)] * len(headers)
+        else:
+            scale = usable / sum(widths) if sum(widths) > usable else 1.0
+            widths = [w * scale for w in widths]
+        numeric = numeric or []
+        _set_grid(table, widths)
+        hdr = table.rows[0]
+        _repeat_header(hdr)
+        for i, text in enumerate(headers):
+            cell = hdr.cells[i]
+            cell.width = Inches(widths[i])
+            _shade(cell, self.accent)
+            p = cell.paragraphs[0]
+            r = p.add_run(str(text))
+            r.bold = True
+            r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            r.font.size = Pt(8.5)
+            if i in numeric:
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for n, row in enumerate(rows):
+            cells = table.add_row().cells
+            _cant_split(table.rows[-1])
+            shade = None
+            if assumed and n < len(assumed) and assumed[n]:
+                shade = ASSUMED_FILL
+                self.has_assumed = True
+            elif n % 2 == 1:
+                shade = "F3F5F8"
+            for i, value in enumerate(row[: len(headers)]):
+                cell = cells[i]
+                cell.width = Inches(widths[i])
+                if shade:
+                    _shade(cell, shade)
+                p = cell.paragraphs[0]
+                lines = "" if value is None else str(value)
+                for k, line in enumerate(lines.split("\n")):
+                    if k:
+                        p.add_run().add_break()
+                    r = p.add_run(line)
+                    r.font.size = Pt(8.5)
+                    if bold_first_column and i == 0:
+                        r.bold = True
+                    if line.startswith(BOX_CHECKED) or line.startswith(BOX_EMPTY):
+                        r.font.name = "Segoe UI Symbol"
+                if i in numeric:
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        doc.add_paragraph().paragraph_format.space_after = Pt(2)
+        return table
+
+    def key_values(self, pairs: list[tuple[str, str]]) -> Table:
+        """A two-column label/value table (settings, facts)."""
+        return self.table(
+            ["Item", "Value"], [list(p) for p in pairs], widths=[2.2, 4.3], bold_first_column=True
+        )
+
+    # ------------------------------------------------------------------ charts
+    def figure(self, fig: Figure, caption: str, *, width_in: float = 6.2) -> None:
+        """Embed a matplotlib Figure as a PNG at print resolution, with a caption."""
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches="tight", facecolor="white")
+        buf.seek(0)
+        self.doc.add_picture(buf, width=Inches(width_in))
+        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._figures += 1
+        self.doc.add_paragraph(f"Figure {self._figures}: {caption}", style="Caption")
+
+    def landscape(self) -> None:
+        """Start a new landscape section (for wide tables)."""
+        from docx.enum.section import WD_SECTION
+
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        if section.page_width < section.page_height:
+            section.page_width, section.page_height = section.page_height, section.page_width
+
+    # -------------------------------------------------------------------- save
+    @property
+    def status(self) -> str:
+        if self.branding.status:
+            return self.branding.status
+        return "DRAFT" if (self.has_missing or self.has_assumed) else "FINAL"
+
+    def save(self, path: Path) -> Path:
+        """Finish (contents, status, properties, update-fields flag) and write atomically."""
+        if self._status_run is not None:
+            self._status_run.text = self.status
+        if self._toc_anchor is not None:
+            self._write_toc()
+        settings = self.doc.settings.element
+        if settings.find(qn("w:updateFields")) is None:
+            settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+        props = self.doc.core_properties
+        props.title = f"{self.info.title} - {self.info.customer}"
+        props.subject = self.info.customer
+        props.author = self.branding.consultancy or self.info.prepared_by or "Workbench"
+        props.comments = f"Status: {self.status}"
+        props.keywords = self.status
+        with atomic_path(path) as tmp:
+            self.doc.save(str(tmp))
+        return path
+
+    def _write_toc(self) -> None:
+        anchor = self._toc_anchor
+        entries = [(lvl, text) for lvl, text in self._headings if lvl <= 2] or [(1, "Contents")]
+        style_names = {s.name for s in self.doc.styles}
+        paragraphs = []
+        for lvl, text in entries:
+            p = OxmlElement("w:p")
+            paragraphs.append(p)
+            anchor._p.addprevious(p)
+            para = Paragraph(p, anchor._parent)
+            style = f"toc {lvl}"
+            if style in style_names:
+                para.style = self.doc.styles[style]
+            if len(paragraphs) == 1:
+                _fld_char(para, "begin")
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = ' TOC \\o "1-2" \\h \\z \\u '
+                r = OxmlElement("w:r")
+                r.append(instr)
+                p.append(r)
+                _fld_char(para, "separate")
+            para.add_run(text)
+        _fld_char(Paragraph(paragraphs[-1], anchor._parent), "end")
+        anchor._p.getparent().remove(anchor._p)
+
+
+# ---------------------------------------------------------------- xml helpers
+def _fld_char(p: Paragraph, kind: str) -> None:
+    r = OxmlElement("w:r")
+    fc = OxmlElement("w:fldChar")
+    fc.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        fc.set(qn("w:dirty"), "true")
+    r.append(fc)
+    p._p.append(r)
+
+
+def _field(p: Paragraph, instr: str, placeholder: str, *, size: float) -> None:
+    fld = parse_xml(
+        f'<w:fldSimple {nsdecls("w")} w:instr=" {instr} "><w:r><w:rPr>'
+        f'<w:color w:val="595959"/><w:sz w:val="{int(size * 2)}"/></w:rPr>'
+        f"<w:t>{placeholder}</w:t></w:r></w:fldSimple>"
+    )
+    p._p.append(fld)
+
+
+def _bottom_border(p: Paragraph) -> None:
+    ppr = p._p.get_or_add_pPr()
+    add_ppr_child(
+        ppr,
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="4" '
+            'w:color="BFBFBF"/></w:pBdr>'
+        ),
+    )
+
+
+def _set_grid(table: Table, widths: list[float]) -> None:
+    """Column widths in the grid and the table width, which LibreOffice reads (Word reads cells)."""
+    tbl = table._tbl
+    grid = tbl.tblGrid
+    cols = grid.findall(qn("w:gridCol"))
+    for col, width in zip(cols, widths, strict=False):
+        col.set(qn("w:w"), str(int(width * 1440)))
+    tblpr = tbl.tblPr
+    tblw = tblpr.find(qn("w:tblW"))
+    if tblw is None:
+        tblw = OxmlElement("w:tblW")
+        tblpr.append(tblw)
+    tblw.set(qn("w:w"), str(int(sum(widths) * 1440)))
+    tblw.set(qn("w:type"), "dxa")
+
+
+def _shade(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    for old in tcpr.findall(qn("w:shd")):
+        tcpr.remove(old)
+    tcpr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'))
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+    _cant_split(row)
+
+
+def _cant_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    if trpr.find(qn("w:cantSplit")) is None:
+        el = OxmlElement("w:cantSplit")
+        el.set(qn("w:val"), "true")
+        trpr.insert(0, el)
+
+
+def checkbox_pair(value: bool | None) -> str:
+    """ "☒ Yes ☐ No" / "☐ Yes ☒ No" / "☐ Yes ☐ No" for approved / rejected / undecided."""
+    yes = BOX_CHECKED if value is True else BOX_EMPTY
+    no = BOX_CHECKED if value is False else BOX_EMPTY
+    return f"{yes} Yes   {no} No"

@@ -1,0 +1,139 @@
+"""Build the documentation package: every deliverable, the index, optionally a .zip.
+
+``build_package`` is what the CLI (``workbench export``), the demo and the GUI's
+Deliverables page call. A document whose capability has not run yet is still
+built and says what is missing; a file that cannot exist yet (the evaluation
+workbook before an evaluation) is skipped with the reason. Each file is written
+atomically, so a failure or a cancel leaves earlier files complete and no partial
+file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.models import Engagement
+from workbench.progress import Progress
+from workbench.reports.catalog import BuiltFile, DocumentSpec, documents_for
+from workbench.reports.context import ReportContext
+from workbench.reports.documents.index import build_index
+from workbench.reports.files import remove_stale_parts, safe_filename
+from workbench.reports.sources import NotAvailable
+
+
+@dataclass
+class PackageResult:
+    """What an export wrote."""
+
+    out_dir: Path
+    files: list[BuiltFile] = field(default_factory=list)
+    zip_path: Path | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "out_dir": str(self.out_dir),
+            "files": [
+                {
+                    "document": f.document,
+                    "title": f.title,
+                    "path": str(f.path),
+                    "format": f.format,
+                    "status": f.status,
+                    "missing": f.missing,
+                }
+                for f in self.files
+            ],
+            "zip": str(self.zip_path) if self.zip_path else None,
+            "skipped": self.skipped,
+            "missing": self.missing,
+        }
+
+
+def available_documents(kind: str) -> list[DocumentSpec]:
+    """The deliverables of a project kind, in package order."""
+    return documents_for(kind)
+
+
+def build_package(
+    eng: Engagement,
+    out_dir: Path,
+    *,
+    only: list[str] | None = None,
+    anonymize: bool = False,
+    template: Path | None = None,
+    zip_output: bool = False,
+    branding: dict | None = None,
+    progress: Progress | None = None,
+) -> PackageResult:
+    """Write the documentation package for ``eng`` into ``out_dir``.
+
+    ``only`` limits the export to the named documents (see ``workbench export
+    --list``); the index is always rebuilt to describe what the folder holds.
+    """
+    progress = progress or Progress.none()
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbenchError(
+            f"The output folder {out_dir} cannot be created ({exc.strerror})."
+        ) from None
+    if not os.access(out_dir, os.W_OK):
+        raise WorkbenchError(f"The output folder {out_dir} is not writable; choose another folder.")
+    remove_stale_parts(out_dir)
+    ctx = ReportContext.create(eng, anonymize=anonymize, template=template, branding=branding)
+    specs = available_documents(ctx.kind)
+    names = {s.name for s in specs}
+    if only:
+        unknown = [n for n in only if n not in names]
+        if unknown:
+            raise WorkbenchError(
+                f"Unknown document(s): {', '.join(unknown)}. Choose from: {', '.join(sorted(names))}."
+            )
+    chosen = [s for s in specs if s.name != "index" and (not only or s.name in only)]
+    result = PackageResult(out_dir)
+    total = len(chosen) + 1 + (1 if zip_output else 0)
+    for i, spec in enumerate(chosen):
+        progress.update(i / total, f"Writing {spec.title}")
+        try:
+            result.files.extend(spec.builder(ctx, out_dir, spec))
+        except NotAvailable as exc:
+            result.skipped[spec.name] = str(exc)
+    progress.update(len(chosen) / total, "Writing the package index")
+    index_spec = next(s for s in specs if s.name == "index")
+    result.files[:0] = build_index(
+        ctx, out_dir, index_spec, specs=specs, built=result.files, skipped=result.skipped
+    )
+    for f in result.files:
+        for note in f.missing:
+            line = f"{f.title}: {note}"
+            if line not in result.missing:
+                result.missing.append(line)
+    if zip_output:
+        progress.update((total - 1) / total, "Writing the .zip")
+        result.zip_path = _zip(result, ctx)
+    progress.update(1.0, "Documentation package written")
+    return result
+
+
+def _zip(result: PackageResult, ctx: ReportContext) -> Path:
+    name = safe_filename(f"{ctx.customer} - documentation package.zip")
+    target = result.out_dir / name
+    fd, tmp = tempfile.mkstemp(prefix=".~wb-", suffix=".zip.part", dir=result.out_dir)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in result.files:
+                zf.write(f.path, arcname=f.path.name)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

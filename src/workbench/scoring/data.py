@@ -1,0 +1,174 @@
+"""The CRM and conversation records scoring reads, loaded once into pandas frames.
+
+Only dated evidence is loaded for the as-of signals: the history table's changes,
+activity and meeting dates, transcript turns of dated meetings. The opportunity row
+itself contributes its identity, creation and (for closed deals) the outcome and
+close date, which place the snapshot and give the label but are never features of
+a closed deal. Dates are cut to the day: "as of t" includes everything dated t.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbench.coaching.trackers import count_hits, trackers_for
+from workbench.models import Engagement
+from workbench.progress import Progress
+
+# Keys in activities.extra that say whether the customer or the seller started it
+# (Salesforce CallType, HubSpot hs_email_direction / hs_call_direction, generic).
+_DIRECTION_KEYS = (
+    "direction",
+    "Direction",
+    "call_type",
+    "CallType",
+    "calltype",
+    "hs_email_direction",
+    "hs_call_direction",
+    "email_direction",
+)
+
+
+def _days(series: pd.Series) -> pd.Series:
+    """ISO dates or moments as day-precision datetimes (NaT when empty or malformed)."""
+    text = series.astype("string").str.slice(0, 10)
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+
+
+@dataclass
+class DealData:
+    """Frames the signals are computed from (one engagement, loaded once)."""
+
+    opps: pd.DataFrame  # index crm_id: created, close, is_closed, is_won, stage, next_step, extra
+    history: pd.DataFrame  # opp, at, stage, amount, close_date
+    activities: pd.DataFrame  # opp, at, kind, contact, inbound
+    meetings: pd.DataFrame  # opp, at, meeting, external_people (list), is_external
+    conversations: pd.DataFrame  # per transcribed meeting: opp, at, tracker counts, speakers
+    internal_emails: set[str]
+    fiscal_start_month: int
+
+
+def load_deal_data(eng: Engagement, progress: Progress | None = None) -> DealData:
+    """Read what the signals need from ``eng`` (a few SQL queries, no per-row Python)."""
+    progress = progress or Progress.none()
+    conn = eng.conn
+    progress.update(0.0, "Reading opportunities")
+    opps = pd.read_sql_query(
+        "SELECT crm_id, created_date, close_date, is_closed, is_won, stage, amount, "
+        "next_step, extra FROM opportunities",
+        conn,
+    )
+    opps["created"] = _days(opps["created_date"])
+    opps["close"] = _days(opps["close_date"])
+    opps = opps.drop(columns=["created_date", "close_date"]).set_index("crm_id")
+    progress.update(0.2, "Reading opportunity history")
+    history = pd.read_sql_query(
+        "SELECT opportunity_crm_id AS opp, changed_at, stage, amount, close_date "
+        "FROM opportunity_history ORDER BY changed_at",
+        conn,
+    )
+    history["at"] = _days(history["changed_at"])
+    history["close_date"] = _days(history["close_date"])
+    history = history.drop(columns=["changed_at"]).dropna(subset=["at"])
+    progress.update(0.4, "Reading activities")
+    direction = ", ".join(f"json_extract(extra, '$.{k}')" for k in _DIRECTION_KEYS)
+    activities = pd.read_sql_query(
+        "SELECT opportunity_crm_id AS opp, coalesce(activity_date, started_at) AS at, kind, "
+        "contact_crm_id AS contact, "
+        f"CASE WHEN json_valid(extra) THEN lower(coalesce({direction}, '')) ELSE '' END "
+        "AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL",
+        conn,
+    )
+    activities["at"] = _days(activities["at"])
+    activities["inbound"] = activities["direction"].str.contains("inbound|incoming", regex=True)
+    activities = activities.drop(columns=["direction"]).dropna(subset=["at"])
+    progress.update(0.6, "Reading meetings")
+    users = pd.read_sql_query(
+        "SELECT lower(email) AS email FROM users WHERE email IS NOT NULL", conn
+    )
+    internal = set(users["email"].dropna())
+    meetings = pd.read_sql_query(
+        "SELECT crm_id AS meeting, opportunity_crm_id AS opp, started_at, is_external, "
+        "host_email, participant_emails FROM meetings WHERE opportunity_crm_id IS NOT NULL",
+        conn,
+    )
+    meetings["at"] = _days(meetings["started_at"])
+    meetings["external_people"] = [
+        _external_people(p, h, internal)
+        for p, h in zip(meetings["participant_emails"], meetings["host_email"], strict=True)
+    ]
+    meetings["n_external"] = meetings["external_people"].map(len).astype("int64")
+    meetings = meetings.drop(columns=["started_at", "host_email", "participant_emails"])
+    meetings = meetings.dropna(subset=["at"])
+    progress.update(0.75, "Reading transcripts")
+    conversations = _conversations(eng, meetings)
+    progress.update(1.0, "Deal records loaded")
+    return DealData(
+        opps=opps,
+        history=history,
+        activities=activities,
+        meetings=meetings,
+        conversations=conversations,
+        internal_emails=internal,
+        fiscal_start_month=eng.meta().fiscal_year_start_month,
+    )
+
+
+def _external_people(participants: object, host: object, internal: set[str]) -> list[str]:
+    """Customer-side attendees: not a known user and not on the host's e-mail domain."""
+    if not isinstance(participants, str) or not participants.strip():
+        return []
+    text = participants.strip()
+    emails: list[str]
+    if text.startswith("["):
+        try:
+            emails = [str(e) for e in json.loads(text)]
+        except ValueError:
+            emails = []
+    else:
+        emails = [e for e in text.replace(",", ";").split(";")]
+    host_domain = (
+        str(host).lower().rsplit("@", 1)[-1] if isinstance(host, str) and "@" in host else ""
+    )
+    out = []
+    for email in emails:
+        e = email.strip().lower()
+        if not e or e in internal:
+            continue
+        if host_domain and e.endswith("@" + host_domain):
+            continue
+        out.append(e)
+    return out
+
+
+def _conversations(eng: Engagement, meetings: pd.DataFrame) -> pd.DataFrame:
+    """Per transcribed meeting on a deal: tracker hits and customer speakers."""
+    columns = ["opp", "at", "meeting", "external_speakers"]
+    trackers = trackers_for(eng)
+    keys = [t.key for t in trackers]
+    turns = pd.read_sql_query(
+        "SELECT t.meeting_crm_id AS meeting, t.speaker, t.speaker_email, t.is_internal, t.text "
+        "FROM transcript_turns t JOIN meetings m ON m.crm_id = t.meeting_crm_id "
+        "WHERE m.opportunity_crm_id IS NOT NULL",
+        eng.conn,
+    )
+    if turns.empty:
+        return pd.DataFrame(columns=columns + keys)
+    hits = count_hits(turns, trackers)
+    turns = pd.concat([turns[["meeting", "speaker", "speaker_email", "is_internal"]], hits], axis=1)
+    who = turns["speaker_email"].fillna(turns["speaker"]).astype("string").str.lower()
+    turns["external_who"] = who.where(turns["is_internal"].fillna(0).astype(float) == 0)
+    per_meeting = turns.groupby("meeting").agg(
+        **{k: (k, "sum") for k in keys}, external_speakers=("external_who", "nunique")
+    )
+    per_meeting = per_meeting.join(meetings.set_index("meeting")[["opp", "at"]], how="inner")
+    return per_meeting.reset_index()[columns + keys]
+
+
+def empty_float(index: pd.Index) -> pd.Series:
+    """A float series of NaN (signal not available) over ``index``."""
+    return pd.Series(np.nan, index=index, dtype="float64")

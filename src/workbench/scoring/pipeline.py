@@ -1,0 +1,271 @@
+"""Score the open pipeline (or any single deal) with the reasons behind each score.
+
+Open deals are scored as of the engagement's as-of day with every signal, the
+current-state ones (next step, MEDDIC fields) included. A closed deal asked about
+on its own is scored as of its calibration snapshot, with history-safe signals only,
+so the GUI shows what the rules would have said before the outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+from workbench.models import Engagement, now_iso
+from workbench.progress import Progress
+from workbench.scoring.data import DealData, load_deal_data
+from workbench.scoring.history import DEFAULT_HORIZON_DAYS, closed_deals
+from workbench.scoring.rules import RuleSet, ScoredDeals, apply_rules, get_rule_set
+from workbench.scoring.signals import SIGNALS, compute_signals, stage_norms
+
+
+@dataclass
+class Reason:
+    """A rule that fired: the signal, its value and the points it added to the score."""
+
+    signal: str
+    label: str
+    value: float
+    rule: str
+    points: float
+
+
+@dataclass
+class DealScore:
+    """One deal's risk score, band and reasons (all fired rules, largest first)."""
+
+    opportunity_crm_id: str
+    name: str | None
+    stage: str | None
+    amount: float | None
+    close_date: str | None
+    owner_crm_id: str | None
+    as_of: str
+    score: float
+    band: str
+    probability: float | None
+    reasons: list[Reason]
+    signals: dict[str, float | None] = field(default_factory=dict)
+    not_available: list[str] = field(default_factory=list)
+
+    def top_reasons(self, n: int = 3) -> list[Reason]:
+        return self.reasons[:n]
+
+
+@dataclass
+class PipelineScores:
+    """Every open deal scored by one rule version on one day."""
+
+    as_of: str
+    rule_set_version: int | None
+    low_max: float
+    high_min: float
+    deals: list[DealScore]
+
+    def band_counts(self) -> dict[str, int]:
+        counts = {"low": 0, "medium": 0, "high": 0}
+        for d in self.deals:
+            counts[d.band] += 1
+        return counts
+
+    def band_amounts(self) -> dict[str, float]:
+        sums = {"low": 0.0, "medium": 0.0, "high": 0.0}
+        for d in self.deals:
+            sums[d.band] += d.amount or 0.0
+        return sums
+
+
+def _none_if_nan(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _deal_scores(
+    rule_set: RuleSet,
+    data: DealData,
+    values: pd.DataFrame,
+    scored: ScoredDeals,
+    snapshots: pd.Series,
+) -> list[DealScore]:
+    opps = data.opps
+    rules = {r.signal: r for r in rule_set.active()}
+    probs = rule_set.probability(scored.scores)
+    out = []
+    contributions = scored.contributions
+    for opp in values.index:
+        row = opps.loc[opp] if opp in opps.index else None
+        contrib = contributions.loc[opp] if len(contributions.columns) else pd.Series(dtype=float)
+        reasons = [
+            Reason(
+                sig,
+                SIGNALS[sig].label,
+                float(values.at[opp, sig]),
+                rules[sig].describe(),
+                float(pts),
+            )
+            for sig, pts in contrib.items()
+            if pts > 0
+        ]
+        reasons.sort(key=lambda r: -r.points)
+        sig_values = {k: _none_if_nan(float(v)) for k, v in values.loc[opp].items()}
+        close = row["close"] if row is not None else None
+        out.append(
+            DealScore(
+                opportunity_crm_id=str(opp),
+                name=None if row is None else _none_if_nan(row.get("name")),
+                stage=None if row is None else _none_if_nan(row["stage"]),
+                amount=None if row is None else _none_if_nan(_float(row["amount"])),
+                close_date=None if close is None or pd.isna(close) else close.date().isoformat(),
+                owner_crm_id=None if row is None else _none_if_nan(row.get("owner_crm_id")),
+                as_of=pd.Timestamp(snapshots[opp]).date().isoformat(),
+                score=float(scored.scores[opp]),
+                band=str(scored.bands[opp]),
+                probability=None if probs is None else float(probs[opp]),
+                reasons=reasons,
+                signals=sig_values,
+                not_available=[k for k in rules if sig_values.get(k) is None],
+            )
+        )
+    return out
+
+
+def _float(value: object) -> float | None:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _names(eng: Engagement, data: DealData) -> None:
+    """Attach name and owner to the loaded opportunities (display only, never features)."""
+    if "name" in data.opps.columns:
+        return
+    extra = pd.read_sql_query("SELECT crm_id, name, owner_crm_id FROM opportunities", eng.conn)
+    extra = extra.set_index("crm_id")
+    data.opps["name"] = extra["name"].reindex(data.opps.index)
+    data.opps["owner_crm_id"] = extra["owner_crm_id"].reindex(data.opps.index)
+
+
+def score_pipeline(
+    eng: Engagement,
+    *,
+    rule_set: RuleSet | None = None,
+    progress: Progress | None = None,
+    data: DealData | None = None,
+    record: bool = False,
+) -> PipelineScores:
+    """Score every open deal as of ``eng.as_of()``, riskiest first.
+
+    ``record=True`` stores the scores under the rule version and day, so the next
+    quarter's recalibration can compare them with what happened.
+    """
+    progress = progress or Progress.none()
+    rule_set = rule_set or get_rule_set(eng)
+    data = data or load_deal_data(eng, progress.span(0.0, 0.5))
+    _names(eng, data)
+    as_of = pd.Timestamp(eng.as_of())
+    open_ids = data.opps.index[data.opps["is_closed"].fillna(0) != 1]
+    progress.update(0.6, f"Scoring {len(open_ids):,} open deals")
+    snapshots = pd.Series(as_of, index=open_ids.astype(str))
+    norms = stage_norms(data, as_of + pd.Timedelta(days=1))
+    frame = compute_signals(data, snapshots, historical=False, norms=norms)
+    scored = apply_rules(rule_set, frame.values)
+    deals = _deal_scores(rule_set, data, frame.values, scored, frame.snapshots)
+    deals.sort(key=lambda d: (-d.score, -(d.amount or 0.0), d.opportunity_crm_id))
+    result = PipelineScores(
+        as_of.date().isoformat(), rule_set.version, rule_set.low_max, rule_set.high_min, deals
+    )
+    if record and rule_set.version is not None:
+        record_scores(eng, result)
+    progress.update(1.0, "Pipeline scored")
+    return result
+
+
+def record_scores(eng: Engagement, result: PipelineScores) -> int:
+    """Store the scores of ``result`` (same version and day again: replaced)."""
+    stamp = now_iso()
+    rows = [
+        (
+            result.rule_set_version,
+            d.opportunity_crm_id,
+            result.as_of,
+            d.score,
+            d.band,
+            json.dumps([[r.signal, r.value, r.points] for r in d.reasons]),
+            stamp,
+        )
+        for d in result.deals
+    ]
+    with eng.atomic() as conn:
+        conn.executemany(
+            "INSERT INTO scoring_scores (rule_set_version, opportunity_crm_id, as_of, score, "
+            "band, reasons, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (rule_set_version, opportunity_crm_id, as_of) DO UPDATE SET "
+            "score = excluded.score, band = excluded.band, reasons = excluded.reasons, "
+            "recorded_at = excluded.recorded_at",
+            rows,
+        )
+    return len(rows)
+
+
+def explain_deal(
+    eng: Engagement, crm_id: str, *, rule_set: RuleSet | None = None, data: DealData | None = None
+) -> DealScore:
+    """Score one deal with every signal value: open deals as of today, closed deals as
+    of their snapshot before close (history-safe signals only)."""
+    rule_set = rule_set or get_rule_set(eng)
+    data = data or load_deal_data(eng)
+    _names(eng, data)
+    if crm_id not in data.opps.index:
+        raise WorkbenchError(f"There is no opportunity {crm_id!r} in {eng.path.name}.")
+    as_of = pd.Timestamp(eng.as_of())
+    is_closed = data.opps.at[crm_id, "is_closed"] == 1
+    if is_closed:
+        horizon = int(eng.setting("scoring.horizon_days", DEFAULT_HORIZON_DAYS))
+        deals = closed_deals(data, as_of, horizon).frame
+        if crm_id not in deals.index:
+            raise WorkbenchError(
+                f"Closed deal {crm_id!r} has no usable close date or outcome, so it cannot be "
+                "scored as of a day before its close."
+            )
+        snapshots = deals.loc[[crm_id], "snapshot"]
+    else:
+        snapshots = pd.Series(as_of, index=[crm_id])
+    norms = stage_norms(data, pd.Timestamp(snapshots.iloc[0]) + pd.Timedelta(days=1))
+    frame = compute_signals(data, snapshots, historical=bool(is_closed), norms=norms)
+    scored = apply_rules(rule_set, frame.values)
+    return _deal_scores(rule_set, data, frame.values, scored, frame.snapshots)[0]
+
+
+def score_closed(
+    eng: Engagement,
+    *,
+    rule_set: RuleSet | None = None,
+    data: DealData | None = None,
+    closed_after: str | None = None,
+) -> list[DealScore]:
+    """Score closed deals as of their snapshots (history-safe signals only).
+
+    ``closed_after`` keeps only deals closed after that ISO day (recalibration looks at
+    the deals closed since a version was set).
+    """
+    rule_set = rule_set or get_rule_set(eng)
+    data = data or load_deal_data(eng)
+    _names(eng, data)
+    as_of = pd.Timestamp(eng.as_of())
+    horizon = int(eng.setting("scoring.horizon_days", DEFAULT_HORIZON_DAYS))
+    deals = closed_deals(data, as_of, horizon).frame
+    if closed_after:
+        deals = deals[deals["close"] > pd.Timestamp(closed_after)]
+    if deals.empty:
+        return []
+    norms = stage_norms(data, as_of + pd.Timedelta(days=1))
+    frame = compute_signals(data, deals["snapshot"], historical=True, norms=norms)
+    scored = apply_rules(rule_set, frame.values)
+    return _deal_scores(rule_set, data, frame.values, scored, frame.snapshots)

@@ -1,0 +1,260 @@
+"""The package read back as a reader would: Word, Excel and calendars."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from icalendar import Calendar
+
+from workbench.models import Engagement, EngagementMeta
+from workbench.reports.package import build_package
+
+from .conftest import CONTACT_NAMES, INJECTION, REP_NAMES, docx_text
+
+
+@pytest.fixture
+def package(engagement, tmp_path: Path):
+    return build_package(engagement, tmp_path / "out", zip_output=True)
+
+
+def _file(result, document: str, fmt: str, contains: str = "") -> Path:
+    return next(f.path for f in result.files
+                if f.document == document and f.format == fmt and contains in f.path.name)
+
+
+def test_every_docx_has_customer_on_title_page_and_in_header(package) -> None:
+    docs = [f.path for f in package.files if f.format == "docx"]
+    assert len(docs) >= 18
+    for path in docs:
+        doc = Document(str(path))
+        title_page = "\n".join(p.text for p in doc.paragraphs[:25])
+        assert "Acme Corp" in title_page, path.name
+        assert "Summit Revenue Partners" in title_page, path.name
+        assert "Acme Corp" in doc.sections[0].header.paragraphs[0].text
+        assert 'PAGE' in doc.sections[0].footer._element.xml
+
+
+def test_contents_is_a_toc_field_that_word_updates_on_open(package) -> None:
+    path = _file(package, "admin-runbook", "docx")
+    with zipfile.ZipFile(path) as z:
+        body = z.read("word/document.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+    assert 'TOC \\o "1-2"' in body and 'w:fldCharType="begin"' in body
+    assert '<w:updateFields w:val="true"/>' in settings
+    text = docx_text(path)
+    assert "Troubleshooting" in text and "Escalation" in text
+
+
+def test_tables_repeat_their_header_row(package) -> None:
+    doc = Document(str(_file(package, "admin-runbook", "docx")))
+    assert doc.tables
+    for table in doc.tables:
+        assert "w:tblHeader" in table.rows[0]._tr.xml
+
+
+def test_definition_alignment_lists_terms_with_yes_no_boxes(package) -> None:
+    doc = Document(str(_file(package, "definition-alignment", "docx")))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Term")
+    terms = [r.cells[0].text for r in table.rows[1:]]
+    assert "Deal Risk Score" in terms and "Forecast Category" in terms
+    assert all(r.cells[2].text.strip() == "\u2610 Yes   \u2610 No" for r in table.rows[1:])
+    assert [c.text for c in table.rows[0].cells] == [
+        "Term", "Our definition", "Internally approved?", "Approver", "Date"]
+
+
+def test_gap_analysis_marks_assumed_findings_and_not_confirmed_ones(package) -> None:
+    doc = Document(str(_file(package, "gap-analysis", "docx")))
+    rows = {r.cells[1].text: r for t in doc.tables for r in t.rows[1:] if len(r.cells) == 5}
+    assumed = rows["Dialer calls largely unrecorded"]
+    confirmed = rows["Open deals without a next step"]
+    assert assumed.cells[4].text == "ASSUMED" and "FFF2CC" in assumed._tr.xml
+    assert confirmed.cells[4].text == "CONFIRMED" and "FFF2CC" not in confirmed._tr.xml
+    assert "ASSUMED" in docx_text(_file(package, "gap-analysis", "docx"))
+
+
+def test_consent_plan_lists_all_party_jurisdictions_first_and_says_not_legal_advice(package) -> None:
+    path = _file(package, "consent-plan", "docx")
+    doc = Document(str(path))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Jurisdiction")
+    codes = [r.cells[1].text for r in table.rows[1:]]
+    assert codes[0] == "US-CA" and "US-TX" == codes[-1]
+    assert set(codes) == {"US-CA", "US-TX", "DE", "GB"}
+    assert "all-party" in table.rows[1].cells[2].text
+    assert "not legal advice" in docx_text(path)
+
+
+def test_maintenance_ics_has_recurring_tasks_and_prep_reminder_14_days_before_check_in(package) -> None:
+    cal = Calendar.from_ical(_file(package, "maintenance-schedule", "ics").read_bytes())
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    monthly = events["Acme Corp: monthly maintenance"]
+    assert monthly["rrule"]["FREQ"] == ["MONTHLY"]
+    assert "Recording coverage audit" in str(monthly["description"])
+    check_in = events["Acme Corp: Refinement check-in"]["dtstart"].dt
+    prep = events["Acme Corp: Prepare the refinement check-in"]["dtstart"].dt
+    assert check_in - prep == dt.timedelta(days=14)
+    assert check_in > dt.date(2026, 11, 20)
+
+
+def test_maintenance_workbook_lists_red_flags_and_owner_by_engagement_type(package) -> None:
+    ws = openpyxl.load_workbook(_file(package, "maintenance-schedule", "xlsx"))["Tasks"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    coverage = next(r for r in rows if r[1] == "Recording coverage audit")
+    assert coverage[0] == "Monthly" and "90%" in coverage[3]
+    assert coverage[5] == "Architect"  # dedicated engagement
+    assert any(r[0] == "Quarterly" and r[1] == "Scoring rule recalibration" for r in rows)
+
+
+def test_single_project_maintenance_is_owned_by_the_customer(tmp_path: Path) -> None:
+    eng = Engagement.create(tmp_path / "S.engagement",
+                            EngagementMeta(customer="Solo Inc", engagement_type="single-project",
+                                           project_kind="conversation-intelligence"))
+    try:
+        result = build_package(eng, tmp_path / "o", only=["maintenance-schedule"])
+    finally:
+        eng.close()
+    ws = openpyxl.load_workbook(_file(result, "maintenance-schedule", "xlsx"))["Tasks"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    assert {r[5] for r in rows if r[1]} == {"Customer (RevOps)"}
+    assert any(r[1] == "Tracker accuracy review" for r in rows)
+
+
+def test_forecast_cadence_calendar_recurs_weekly_monthly_and_quarterly(package) -> None:
+    cal = Calendar.from_ical(_file(package, "forecast-cadence", "ics").read_bytes())
+    rules = {str(e["summary"]).split(": ", 1)[1]: e["rrule"] for e in cal.walk("VEVENT")}
+    assert rules["Weekly pipeline review"]["FREQ"] == ["WEEKLY"]
+    assert rules["Monthly forecast call"]["FREQ"] == ["MONTHLY"]
+    assert rules["Quarterly business review (QBR)"]["INTERVAL"] == [3]
+    qbr = next(e for e in cal.walk("VEVENT") if "QBR" in str(e["summary"]))
+    # Fiscal year starts in February: quarters start Feb, May, Aug, Nov.
+    assert qbr["dtstart"].dt.month in (2, 5, 8, 11)
+
+
+def test_crm_text_lands_in_excel_as_text(package) -> None:
+    wb = openpyxl.load_workbook(_file(package, "field-mapping", "xlsx"))
+    cells = [c for r in wb["Import mappings"].iter_rows() for c in r if c.value == INJECTION]
+    assert cells and all(c.data_type == "s" for c in cells)
+    imports = openpyxl.load_workbook(_file(package, "integration-map", "xlsx"))["Imports"]
+    source = [c for r in imports.iter_rows() for c in r if str(c.value).startswith("=cmd")]
+    assert source and source[0].data_type == "s"
+
+
+def test_anonymised_package_never_shows_real_rep_or_contact_names(engagement, tmp_path: Path) -> None:
+    plain = build_package(engagement, tmp_path / "plain", only=["coaching-scorecard"])
+    assert "Priya Raman" in docx_text(_file(plain, "coaching-scorecard", "docx"))
+    anon = build_package(engagement, tmp_path / "anon", anonymize=True)
+    names = list(REP_NAMES.values()) + [f"{f} {last}" for f, last in CONTACT_NAMES.values()]
+    for f in anon.files:
+        if f.format == "docx":
+            text = docx_text(f.path)
+        elif f.format == "xlsx":
+            wb = openpyxl.load_workbook(f.path)
+            text = " ".join(str(c.value) for ws in wb for r in ws.iter_rows() for c in r)
+        else:
+            text = f.path.read_text(encoding="utf-8")
+        for name in names:
+            assert name not in text, (name, f.path.name)
+    scorecard = docx_text(_file(anon, "coaching-scorecard", "docx"))
+    assert "Rep " in scorecard
+
+
+def test_missing_data_is_said_plainly_and_makes_the_document_a_draft(tmp_path: Path) -> None:
+    eng = Engagement.create(tmp_path / "E.engagement", EngagementMeta(customer="Empty Ltd"))
+    try:
+        result = build_package(eng, tmp_path / "o")
+    finally:
+        eng.close()
+    gap = next(f for f in result.files if f.document == "gap-analysis")
+    assert gap.status == "DRAFT"
+    assert "Not yet available" in docx_text(gap.path)
+    assert "evaluation-matrix" in result.skipped
+    index = docx_text(next(f.path for f in result.files if f.document == "index"))
+    assert "Gap Analysis" in index and "Not yet available" in index
+
+
+def test_zip_holds_every_file_of_the_package(package) -> None:
+    with zipfile.ZipFile(package.zip_path) as z:
+        assert sorted(z.namelist()) == sorted(f.path.name for f in package.files)
+
+
+def test_reexport_replaces_files_and_leaves_no_temporary_files(engagement, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build_package(engagement, out, only=["faq"])
+    before = {p.name for p in out.iterdir()}
+    second = build_package(engagement, out, only=["faq"])
+    assert {p.name for p in out.iterdir()} == before
+    assert [f.path.name for f in first.files] == [f.path.name for f in second.files]
+    assert not list(out.glob(".~wb-*"))
+
+
+def test_a_failing_document_leaves_no_partial_file(engagement, tmp_path: Path, monkeypatch) -> None:
+    from docx.document import Document as DocxDocument
+
+    def half_written_then_fail(self, path, *a, **k):
+        Path(path).write_bytes(b"PK half a document")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(DocxDocument, "save", half_written_then_fail)
+    with pytest.raises(OSError):
+        build_package(engagement, tmp_path / "out", only=["faq"])
+    assert [p for p in (tmp_path / "out").iterdir()] == []
+
+
+def test_consultancy_template_styles_are_used(engagement, tmp_path: Path) -> None:
+    from docx.shared import RGBColor
+
+    custom = Document()
+    custom.styles["Heading 1"].font.color.rgb = RGBColor(0x8B, 0x00, 0x00)
+    custom.styles["Heading 1"].font.name = "Georgia"
+    custom.sections[0].header.paragraphs[0].text = "Bright Consulting - confidential"
+    custom.add_paragraph("template body text that must disappear")
+    template = tmp_path / "brand.docx"
+    custom.save(str(template))
+    result = build_package(engagement, tmp_path / "out", only=["admin-runbook"], template=template)
+    doc = Document(str(_file(result, "admin-runbook", "docx")))
+    assert doc.styles["Heading 1"].font.name == "Georgia"
+    assert "template body text" not in docx_text(_file(result, "admin-runbook", "docx"))
+    assert doc.sections[0].header.paragraphs[0].text == "Bright Consulting - confidential"
+    header_cells = [t.rows[0].cells[0] for t in doc.tables]
+    assert header_cells and all("8B0000" in c._tc.xml for c in header_cells)
+
+
+def test_dotx_template_is_accepted(engagement, tmp_path: Path) -> None:
+    custom = Document()
+    custom.styles["Normal"].font.name = "Garamond"
+    docx_path = tmp_path / "brand.docx"
+    custom.save(str(docx_path))
+    dotx = tmp_path / "brand.dotx"
+    with zipfile.ZipFile(docx_path) as zin, zipfile.ZipFile(dotx, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            zout.writestr(item, data)
+    result = build_package(engagement, tmp_path / "out", only=["faq"], template=dotx)
+    assert Document(str(_file(result, "faq", "docx"))).styles["Normal"].font.name == "Garamond"
+
+
+def test_evaluation_matrix_and_summary_come_from_the_engagements_evaluation(engagement, tmp_path: Path) -> None:
+    from .conftest import add_evaluation
+
+    winner = add_evaluation(engagement)
+    result = build_package(engagement, tmp_path / "out",
+                           only=["evaluation-matrix", "evaluation-summary", "platform-config"])
+    assert "evaluation-matrix" not in result.skipped
+    wb = openpyxl.load_workbook(_file(result, "evaluation-matrix", "xlsx"))
+    assert "Matrix" in wb.sheetnames and "TCO" in wb.sheetnames
+    text = docx_text(_file(result, "evaluation-summary", "docx"))
+    assert f"{winner} leads with" in text
+    doc = Document(str(_file(result, "evaluation-summary", "docx")))
+    matrix = next(t for t in doc.tables if t.rows[0].cells[0].text == "Criterion"
+                  and t.rows[0].cells[1].text == "Weight" and len(t.rows[0].cells) > 4)
+    assert matrix.rows[-1].cells[0].text == "Rank"
+    assert [c.text for c in matrix.rows[-1].cells[2:]][0] == "1"
+    assert len(doc.inline_shapes) >= 1  # the contribution chart
+    assert "Total cost of ownership" in text
+    assert winner in docx_text(_file(result, "platform-config", "docx"))
