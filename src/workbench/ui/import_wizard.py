@@ -90,6 +90,7 @@ class ImportWizard(QDialog):
         self.files = [Path(f) for f in files]
         self.position = 0
         self.detection: Any = None
+        self.saved_name: str | None = None
         self.entity: str | None = None
         self.sheet: str | None = None
         self.mapping: dict[str, str | None] = {}
@@ -140,7 +141,7 @@ class ImportWizard(QDialog):
         grid.setVerticalSpacing(8)
         self.entity_combo = QComboBox()
         for name in importing.entity_names():
-            self.entity_combo.addItem(name.replace("_", " "), name)
+            self.entity_combo.addItem(importing.entity_label(name), name)
         self.entity_combo.activated.connect(self._entity_chosen)
         self.sheet_combo = QComboBox()
         self.sheet_combo.activated.connect(self._sheet_chosen)
@@ -150,22 +151,25 @@ class ImportWizard(QDialog):
         self.columns_value.setWordWrap(True)
         self.unmapped_value = QLabel()
         self.unmapped_value.setWordWrap(True)
+        self.dates_value = QLabel()
+        self.dates_value.setWordWrap(True)
         self.sheet_label = QLabel("Sheet")
         pairs = [
             ("Records", self.entity_combo),
             ("Detected format", self.profile_value),
             ("Encoding / delimiter", self.encoding_value),
-            (self.sheet_label, self.sheet_combo),
+            ("Dates", self.dates_value),
             ("Columns", self.columns_value),
             ("Not mapped", self.unmapped_value),
+            (self.sheet_label, self.sheet_combo),
         ]
         for i, (label, widget) in enumerate(pairs):
-            row, col = i % 3, (i // 3) * 2
+            row, col = i % 4, (i // 4) * 2
             grid.addWidget(
                 label if isinstance(label, QLabel) else QLabel(label),
                 row,
                 col,
-                Qt.AlignmentFlag.AlignTop,
+                Qt.AlignmentFlag.AlignVCenter,
             )
             grid.addWidget(widget, row, col + 1)
         grid.setColumnStretch(1, 1)
@@ -173,6 +177,7 @@ class ImportWizard(QDialog):
         layout.addLayout(grid)
         self.status_label = QLabel()
         self.status_label.setObjectName("muted")
+        self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         splitter = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -205,6 +210,9 @@ class ImportWizard(QDialog):
         self.saved_combo.activated.connect(self._saved_chosen)
         row.addWidget(self.saved_combo)
         row.addStretch(1)
+        self.mapping_hint = QLabel()
+        self.mapping_hint.setObjectName("muted")
+        row.addWidget(self.mapping_hint)
         self.save_mapping_button = QPushButton("Save mapping as...")
         self.save_mapping_button.clicked.connect(self.save_mapping)
         row.addWidget(self.save_mapping_button)
@@ -272,7 +280,6 @@ class ImportWizard(QDialog):
             self.current_file,
             entity,
             sheet,
-            needs_engagement=False,
             on_success=self._detected,
             on_failure=self._detect_failed,
         )
@@ -298,6 +305,17 @@ class ImportWizard(QDialog):
             self.sheet_combo.setCurrentText(str(self.sheet))
         self.sheet_combo.setVisible(bool(sheets))
         self.sheet_label.setVisible(bool(sheets))
+        order = getattr(detection, "date_order", "") or ""
+        self.dates_value.setText(
+            {"MDY": "month/day/year", "DMY": "day/month/year", "YMD": "year-month-day"}.get(
+                order, order or "-"
+            )
+            + (
+                " (ambiguous here: the engagement's setting)"
+                if getattr(detection, "date_order_ambiguous", False)
+                else ""
+            )
+        )
         headers, rows = importing.preview_table(detection)
         self.columns_value.setText(f"{len(headers)}")
         unmapped = [str(c) for c in (getattr(detection, "unmapped_columns", None) or [])]
@@ -315,12 +333,21 @@ class ImportWizard(QDialog):
         self.problems_list.clear()
         self.problems_list.addItems(issues or ["No problems found in the first rows."])
         self.problems_title.setText(f"Values that will not parse ({len(issues)})")
-        self.status_label.setText(
-            "Check that Workbench recognised the file. If the records are of another kind, "
-            "choose it above."
+        notes = [str(n) for n in (getattr(detection, "notes", None) or [])]
+        missing = [str(m) for m in (getattr(detection, "missing_required", None) or [])]
+        advice = (
+            "Check that Workbench recognised the file. If the records are of another "
+            "kind, choose it above."
             if self.entity
             else "Workbench could not tell what these records are: choose the kind above."
         )
+        if missing:
+            advice += (
+                " Required fields not found yet: "
+                + ", ".join(missing)
+                + "; choose their columns in the next step."
+            )
+        self.status_label.setText(" ".join([advice, *notes]))
         self.next_button.setEnabled(bool(self.entity))
 
     def _detect_failed(self, outcome: TaskOutcome) -> None:
@@ -356,13 +383,15 @@ class ImportWizard(QDialog):
         self._combos = {}
         for field in fields:
             combo = QComboBox()
+            combo.setToolTip(field.description)
             combo.addItem(importing.NOT_MAPPED, None)
             for header in headers:
                 combo.addItem(header, header)
             chosen = self.mapping.get(field.name)
             combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen else 0)
             combo.currentIndexChanged.connect(self._mapping_edited)
-            label = field.label + (" *" if field.required else "")
+            label = QLabel(field.label + (" *" if field.required else ""))
+            label.setToolTip(field.description)
             form.addRow(label, combo)
             self._combos[field.name] = combo
         self.mapping_area.setWidget(holder)
@@ -371,11 +400,24 @@ class ImportWizard(QDialog):
         for name in importing.saved_mappings(self.context.engagement, self.entity):
             self.saved_combo.addItem(name, name)
         self.save_mapping_button.setEnabled(not self.context.read_only)
-        self._refresh_mapped_preview()
+        self.saved_name = None
+        self._mapping_edited()
         self._show_step(1)
 
     def _mapping_edited(self, _index: int = 0) -> None:
         self.mapping = {name: combo.currentData() for name, combo in self._combos.items()}
+        missing = (
+            [
+                f.label
+                for f in importing.target_fields(self.entity)
+                if f.required and not self.mapping.get(f.name)
+            ]
+            if self.entity
+            else []
+        )
+        self.mapping_hint.setText(
+            "* required" + (f"; not mapped: {', '.join(missing)}" if missing else "")
+        )
         self._refresh_mapped_preview()
 
     def _refresh_mapped_preview(self) -> None:
@@ -385,6 +427,7 @@ class ImportWizard(QDialog):
 
     def _saved_chosen(self, _index: int) -> None:
         name = self.saved_combo.currentData()
+        self.saved_name = name
         saved = (
             importing.saved_mappings(self.context.engagement, self.entity).get(name)
             if name
@@ -398,6 +441,25 @@ class ImportWizard(QDialog):
     def chosen_mapping(self) -> dict[str, str]:
         """The mapping as the user left it: target field -> source header."""
         return {k: v for k, v in self.mapping.items() if v}
+
+    def import_choice(self) -> tuple[str, dict[str, str] | None]:
+        """(profile, mapping) for ``import_file``.
+
+        Unchanged from detection: ``auto`` and no mapping, so the import records the
+        detected profile (e.g. salesforce-api). Unchanged from a saved mapping: that
+        mapping's name as the profile. Edited: the full mapping (recorded as custom).
+        """
+        mapping = self.chosen_mapping()
+        detected = {k: v for k, v in (getattr(self.detection, "mapping", None) or {}).items() if v}
+        if self.saved_name:
+            saved = importing.saved_mappings(self.context.engagement, self.entity).get(
+                self.saved_name
+            )
+            if saved is not None and {k: v for k, v in saved.items() if v} == mapping:
+                return self.saved_name, None
+        if mapping == detected:
+            return "auto", None
+        return "auto", mapping
 
     def save_mapping(self, name: str | None = None) -> None:
         """Save the current mapping under a name, for the next export of the same shape."""
@@ -426,6 +488,7 @@ class ImportWizard(QDialog):
         if self.saved_combo.findData(name) < 0:
             self.saved_combo.addItem(name, name)
         self.saved_combo.setCurrentIndex(self.saved_combo.findData(name))
+        self.saved_name = name
 
     def start_import(self) -> None:
         """Step 3: run the import in the background with progress and Cancel."""
@@ -439,16 +502,15 @@ class ImportWizard(QDialog):
         self.run_status.setText(f"Importing {self.current_file.name}...")
         self.next_button.setEnabled(False)
         self.back_button.setEnabled(False)
-        mapping = self.chosen_mapping()
-        detected = dict(getattr(self.detection, "mapping", None) or {})
+        profile, mapping = self.import_choice()
         try:
             self.task = self.context.runner.run(
                 f"Importing {self.current_file.name}",
                 importing.import_task,
                 self.current_file,
                 self.entity,
-                "auto",
-                mapping if mapping != {k: v for k, v in detected.items() if v} else None,
+                profile,
+                mapping,
                 self.sheet,
                 writes=True,
                 on_success=self._imported,
@@ -586,7 +648,7 @@ def write_sample_export(path: Path) -> Path:
             "0015g00000XyZaBAA1",
             "Proposal",
             "48,000.00",
-            "2026-12-15",
+            "12/15/2026",
             "0055g00000QwErTAA1",
             "Pipeline",
             "Partner",
@@ -597,7 +659,7 @@ def write_sample_export(path: Path) -> Path:
             "0015g00000XyZaCAA1",
             "Negotiation",
             "125000",
-            "2026-11-30",
+            "11/30/2026",
             "0055g00000QwErTAA1",
             "Commit",
             "Renewal",
@@ -608,7 +670,7 @@ def write_sample_export(path: Path) -> Path:
             "0015g00000XyZaDAA1",
             "Qualification",
             "twelve k",
-            "2027-01-20",
+            "01/20/2027",
             "0055g00000QwErUAA1",
             "Pipeline",
             "Web",
@@ -619,7 +681,7 @@ def write_sample_export(path: Path) -> Path:
             "0015g00000XyZaEAA1",
             "Closed Won",
             "87,500.00",
-            "2026-10-02",
+            "10/02/2026",
             "0055g00000QwErUAA1",
             "Closed",
             "Outbound",
@@ -630,7 +692,7 @@ def write_sample_export(path: Path) -> Path:
             "0015g00000XyZaFAA1",
             "Closed Lost",
             "22,000.00",
-            "31/02/2026",
+            "02/30/2026",
             "0055g00000QwErVAA1",
             "Omitted",
             "Event",
@@ -641,7 +703,7 @@ def write_sample_export(path: Path) -> Path:
             "0015g00000XyZaGAA1",
             "Prospecting",
             "310,000.00",
-            "2027-03-31",
+            "03/31/2027",
             "0055g00000QwErVAA1",
             "Pipeline",
             "Outbound",

@@ -45,6 +45,7 @@ class TargetField:
     name: str
     label: str
     required: bool = False
+    description: str = ""
 
 
 def entity_names() -> list[str]:
@@ -55,33 +56,30 @@ def entity_names() -> list[str]:
         return list(ENTITY_TABLES)
 
 
-def entity_table(entity: str) -> str:
+def entity_label(entity: str) -> str:
+    """How the importers name ``entity`` for people ("Opportunities / deals")."""
     try:
-        spec = api().ENTITIES[entity]
-        return str(getattr(spec, "table", ENTITY_TABLES.get(entity, entity)))
+        return str(api().ENTITIES[entity].label)
     except (WorkbenchError, ImportError, AttributeError, KeyError):
-        return ENTITY_TABLES.get(entity, entity)
+        return entity.replace("_", " ").capitalize()
 
 
 def target_fields(entity: str) -> list[TargetField]:
-    """The fields of ``entity`` a mapping can fill, in the importers' order."""
+    """The fields of ``entity`` a mapping can fill, in the importers' order.
+
+    Fields whose name starts with ``_`` are helpers (first/last name, duration) the
+    importer combines into stored columns; they are mapped like any other.
+    """
     spec = api().ENTITIES[entity]
-    fields = getattr(spec, "fields", ())
-    if isinstance(fields, dict):
-        fields = (
-            list(fields.values())
-            if fields and not isinstance(next(iter(fields.values())), str | type(None))
-            else list(fields)
+    return [
+        TargetField(
+            f.name,
+            column_label(f.name.lstrip("_")),
+            bool(f.required),
+            str(getattr(f, "description", "")),
         )
-    result = []
-    for item in fields:
-        if isinstance(item, str):
-            result.append(TargetField(item, column_label(item)))
-        else:
-            name = str(getattr(item, "name", item))
-            label = str(getattr(item, "label", "") or column_label(name))
-            result.append(TargetField(name, label, bool(getattr(item, "required", False))))
-    return result
+        for f in spec.fields
+    ]
 
 
 def preview_table(detection: Any, limit: int = 50) -> tuple[list[str], list[list[str]]]:
@@ -153,15 +151,9 @@ def save_mapping_task(
 
 
 def saved_mappings(eng: Engagement, entity: str | None = None) -> dict[str, dict[str, str]]:
-    """Saved named mappings (for ``entity`` if given): name -> {target field: header}."""
-    import json
-
-    rows = eng.conn.execute("SELECT name, entity, mapping FROM mappings ORDER BY name").fetchall()
-    result = {}
-    for name, mapped_entity, text in rows:
-        if entity is None or mapped_entity == entity:
-            try:
-                result[name] = dict(json.loads(text))
-            except (ValueError, TypeError):
-                continue
-    return result
+    """Saved named mappings (engagement and user library; for ``entity`` if given)."""
+    return {
+        m.name: dict(m.mapping)
+        for m in api().list_mappings(eng)
+        if entity is None or m.entity == entity
+    }
