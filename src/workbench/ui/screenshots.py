@@ -42,6 +42,7 @@ def render_all(out: Path, demo: Path | None = None) -> list[Path]:
     from workbench.ui.main_window import MainWindow
     from workbench.ui.new_engagement import NewEngagementDialog
     from workbench.ui.preview import demo_engagement_path
+    from workbench.ui.recent import add_recent
 
     out.mkdir(parents=True, exist_ok=True)
     app = application()
@@ -52,6 +53,11 @@ def render_all(out: Path, demo: Path | None = None) -> list[Path]:
     copy = work / source.name
     shutil.copy2(source, copy)
     written: list[Path] = []
+    # Never touch the user's own recent list: a private settings folder for the run,
+    # with the demo in it so the start page shows what a recent entry looks like.
+    previous_config = os.environ.get("WORKBENCH_CONFIG_DIR")
+    os.environ["WORKBENCH_CONFIG_DIR"] = str(work / "config")
+    add_recent(copy)
     window = MainWindow()
     window.resize(*SIZE)
     window.show()
@@ -88,6 +94,10 @@ def render_all(out: Path, demo: Path | None = None) -> list[Path]:
     finally:
         window.close()
         _settle(app)
+        if previous_config is None:
+            os.environ.pop("WORKBENCH_CONFIG_DIR", None)
+        else:
+            os.environ["WORKBENCH_CONFIG_DIR"] = previous_config
         shutil.rmtree(work, ignore_errors=True)
     return written
 

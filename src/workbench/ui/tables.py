@@ -80,7 +80,8 @@ class LazyTable(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        top = QHBoxLayout()
+        # Pages may put their own controls at the left of the search box.
+        self.toolbar = top = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search text columns...")
         self.search.setClearButtonEnabled(True)

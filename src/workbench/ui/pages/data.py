@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QSplitter,
     QTabWidget,
@@ -91,17 +90,15 @@ class Page(BasePage):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 12, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Show"))
+        self.records = LazyTable(noun="records", empty_text="No records yet.")
         self.entity_combo = QComboBox()
         self.entity_combo.setMinimumWidth(260)
+        self.entity_combo.setToolTip("Which records to show")
         self.entity_combo.activated.connect(
             lambda _i: self.show_entity(self.entity_combo.currentData())
         )
-        row.addWidget(self.entity_combo)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.records = LazyTable(noun="records", empty_text="No records yet.")
+        self.records.toolbar.insertWidget(0, self.entity_combo)
+        self.records.toolbar.insertSpacing(1, 8)
         layout.addWidget(self.records, 1)
         return tab
 
