@@ -80,9 +80,9 @@ def test_ci_sprint_below_target_and_silent_managers_extends_hypercare(ci_engagem
     assert week4["weekly_active_users"].value == 60.0  # 4 managers + 8 reps of 20 licensed
     assert week4["weekly_active_users"].red_flag  # below the 70% floor
     assert week4["managers_coaching"].value == 0 and week4["managers_coaching"].red_flag
-    assert any(r.startswith("Weekly active users is 60 %, target 80") for r in report.reasons)
+    assert any(r.startswith("Weekly active users is 60%, target 80%") for r in report.reasons)
     assert any(r.startswith("Managers leaving coaching comments is 0") for r in report.reasons)
-    assert any(f.startswith("Week 4: Weekly active users 60") for f in report.red_flags)
+    assert any(f == "Week 4: Weekly active users 60% (red flag)" for f in report.red_flags)
 
 
 def test_sprint_in_progress_says_how_long_is_left(ci_engagement):
@@ -145,7 +145,7 @@ def test_ri_low_recording_coverage_extends_hypercare_unless_a_lower_level_is_agr
     report = lc.adoption_report(ri_engagement)
     assert report.decision == "extend-hypercare"
     assert report.reasons == [
-        "Call recording coverage is 85 %, target 95 (17 of 20 external meetings recorded)"
+        "Call recording coverage is 85%, target 95% (17 of 20 external meetings recorded)"
     ]
     # The customer agreed 85% as acceptable (the playbook allows an agreed threshold).
     lc.set_criterion(ri_engagement, "recording_coverage", target=85)
@@ -224,21 +224,43 @@ def test_criterion_baseline_comes_from_the_baselines_audit(ri_engagement):
         ri_engagement,
         "baselines",
         [
-            Finding("baselines:win_rate", "baselines", "info", "Win rate", metric=0.214),
-            Finding(
-                "baselines:win_rate:team:West", "baselines", "info", "Win rate West", metric=0.3
-            ),
-            Finding("baselines:forecast_accuracy", "baselines", "info", "FA", metric=61.5),
+            Finding("baselines.win_rate", "baselines", "info", "Win rate", metric=0.214),
+            Finding("baselines.cycle_days", "baselines", "info", "Cycle", metric=93.6),
+            Finding("baselines.forecast_accuracy.FY2026-Q1", "baselines", "low", "FA", metric=0.58),
+            Finding("baselines.forecast_accuracy.FY2026-Q2", "baselines", "low", "FA", metric=0.64),
+            Finding("baselines.forecast_accuracy.FY2025-Q4", "baselines", "low", "FA", metric=0.61),
+            Finding("baselines.forecast_accuracy.FY2026-Q3", "baselines", "low", "FA", metric=0.63),
+            Finding("baselines.slippage.FY2026-Q3", "baselines", "medium", "Slip", metric=0.3),
         ],
     )
     crits = {c.key: c for c in lc.criteria(ri_engagement)}
     assert (crits["win_rate"].baseline, crits["win_rate"].baseline_source) == (
         21.4,
-        "baselines audit (baselines:win_rate)",
+        "baselines audit (baselines.win_rate)",
     )
-    assert crits["forecast_accuracy"].baseline == 61.5
-    assert crits["forecast_accuracy"].suggested_target == 76.5
+    assert crits["cycle_days"].baseline == 93.6  # days stay days
+    fa = crits["forecast_accuracy"]
+    assert (fa.baseline, fa.baseline_source) == (
+        61.5,
+        "baselines audit (mean of 4 quarters, FY2025-Q4 to FY2026-Q3)",
+    )
+    assert fa.suggested_target == 76.5  # 15 points better
+    assert crits["slippage_rate"].suggested_target == 21.0  # 30% fewer
+    # Recording coverage comes from the capture audit's overall rate.
+    record_findings(
+        ri_engagement,
+        "capture",
+        [Finding("capture.overall", "capture", "high", "Capture 78.4%", metric=0.7838)],
+    )
+    cov = next(c for c in lc.criteria(ri_engagement) if c.key == "recording_coverage")
+    assert (cov.baseline, cov.baseline_source) == (78.38, "capture audit (capture.overall)")
     # An entered baseline wins over the audit's.
     lc.set_criterion(ri_engagement, "win_rate", baseline=23, baseline_source="CRO's own figure")
     crit = next(c for c in lc.criteria(ri_engagement) if c.key == "win_rate")
     assert (crit.baseline, crit.baseline_source) == (23.0, "CRO's own figure")
+
+
+def test_a_suggested_percentage_target_never_exceeds_100(ri_engagement):
+    lc.set_criterion(ri_engagement, "forecast_accuracy", baseline=92)
+    crit = next(c for c in lc.criteria(ri_engagement) if c.key == "forecast_accuracy")
+    assert crit.suggested_target == 100.0

@@ -55,18 +55,18 @@ def test_strategic_sign_off_flips_as_each_condition_is_met(ri_engagement):
     )
     assert _condition(eng, "1d", "1d-baselines").met
 
-    # Platform: no evaluation yet -> an evaluation table with a selected vendor.
+    # Platform: no evaluation yet -> an evaluation -> its selected vendor.
     cond = _condition(eng, "1d", "1d-platform")
     assert (cond.met, cond.reason) == (False, "no evaluation yet")
     with eng.atomic() as conn:
         conn.execute(
-            "CREATE TABLE evaluation_vendors (id INTEGER PRIMARY KEY, vendor TEXT, "
-            "selected INTEGER)"
+            "INSERT INTO evaluations (name, template, created_at, updated_at) "
+            "VALUES ('Shortlist', 'revenue-intelligence', '2026-11-10T09:00:00', "
+            "'2026-11-10T09:00:00')"
         )
-        conn.execute("INSERT INTO evaluation_vendors (vendor, selected) VALUES ('Clari', 0)")
     assert _condition(eng, "1d", "1d-platform").reason == "evaluation run but no vendor selected"
     with eng.atomic() as conn:
-        conn.execute("INSERT INTO evaluation_vendors (vendor, selected) VALUES ('Gong', 1)")
+        conn.execute("UPDATE evaluations SET selected_vendor = 'Gong'")
     cond = _condition(eng, "1d", "1d-platform")
     assert cond.met and cond.reason.startswith("Gong selected")
 

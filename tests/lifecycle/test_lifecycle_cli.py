@@ -54,7 +54,7 @@ def snapshot(path: Path) -> dict:
             r[0]
             for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'lc_%' "
-                "OR name IN ('findings', 'finding_history')"
+                "OR name IN ('findings', 'finding_history', 'settings')"
             )
         ]
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
@@ -218,12 +218,6 @@ def test_check_meeting_intake_define_criteria_round_trip(eng_file, capsys):
 def test_bad_input_exits_1_with_a_plain_message_and_changes_nothing(
     eng_file, capsys, argv, message
 ):
-    run(capsys, "status", str(eng_file))  # seeding by a writer is not what we compare
-    eng = Engagement.open(eng_file)
-    from workbench.lifecycle import ensure_lifecycle
-
-    ensure_lifecycle(eng)
-    eng.close()
     before = snapshot(eng_file)
     code, out, err = run(capsys, *[a.replace("{f}", str(eng_file)) for a in argv])
     assert code == 1
@@ -300,3 +294,34 @@ def test_apply_record_file(eng_file, tmp_path, capsys):
     path.write_text('{"meetings": {"kind": "kickoff"}}')
     code, _, err = run(capsys, "lifecycle", str(eng_file), "--apply", str(path))
     assert code == 1 and "'meetings' must be a list of objects" in err
+
+
+def test_history_of_a_finding_and_an_input(eng_file, capsys):
+    f = str(eng_file)
+    run(capsys, "intake", f, "--set", "crm=HubSpot")
+    run(
+        capsys,
+        "meeting",
+        f,
+        "--kind",
+        "kickoff",
+        "--date",
+        "2026-11-20",
+        "--confirm",
+        "finding:1",
+        "--correct",
+        "intake:crm=Salesforce",
+    )
+    code, out, _ = run(capsys, "history", f, "intake:crm", "--json")
+    events = json.loads(out)
+    assert [(e["event"], e["status"], e["value"], e["meeting_id"]) for e in events] == [
+        ("edited", "ASSUMED", "HubSpot", None),
+        ("corrected", "CORRECTED", "Salesforce", 1),
+    ]
+    code, out, _ = run(capsys, "history", f, "finding:1", "--json")
+    assert [(e["event"], e["status"], e["meeting_id"]) for e in json.loads(out)] == [
+        ("found", "ASSUMED", None),
+        ("status", "CONFIRMED", 1),
+    ]
+    code, _, err = run(capsys, "history", f, "intake:crn")
+    assert code == 1 and "Did you mean crm" in err

@@ -91,7 +91,8 @@ def test_kickoff_confirms_a_finding_and_corrects_an_input_with_history(with_find
     win = next(c for c in lc.criteria(eng) if c.key == "win_rate")
     assert (win.target, win.status) == (27.0, "CORRECTED")
     d = next(d for d in lc.definitions(eng) if d.key == "deal_risk_score")
-    assert (d.status, d.meeting_id) == ("CONFIRMED", meeting.id)
+    assert (d.status, d.meeting_id, d.approved) == ("CONFIRMED", meeting.id, True)
+    assert (d.approver, d.approved_on) == ("Dana Lee (CRO), Sam (RevOps)", "2026-11-20")
 
 
 @pytest.mark.parametrize(
@@ -103,6 +104,7 @@ def test_kickoff_confirms_a_finding_and_corrects_an_input_with_history(with_find
         (["criterion:win_rate.baseline_x"], "a criterion's field"),
         (["opportunity:1"], "Unknown item type"),
         (["intake:competitors"], "has no value to confirm"),
+        (["criterion:win_rate"], "no baseline or target to confirm"),
     ],
 )
 def test_a_bad_reference_records_nothing(with_findings, refs, message, dump):
@@ -211,3 +213,64 @@ def test_intake_round_trip_by_type(ri_engagement):
         lc.set_intake(eng, "crm", "Pipedrive CRM")
     with pytest.raises(WorkbenchError, match="role counts"):
         lc.set_intake(eng, "team_sizes", "about fifty")
+
+
+def test_undo_leaves_changes_made_since_by_other_work_alone(with_findings):
+    eng = with_findings
+    dup = _finding_id(eng, "dup-accounts")
+    lc.record_meeting(eng, "kickoff", "2026-11-20", confirms=[f"finding:{dup}"])
+    # The audit runs again afterwards: new count, a "measured again" history entry.
+    record_findings(
+        eng,
+        "crm_hygiene",
+        [
+            Finding(
+                "dup-accounts",
+                "crm_hygiene",
+                "critical",
+                "398 duplicate accounts",
+                affected_count=398,
+            ),
+            Finding(
+                "no-next-step",
+                "crm_hygiene",
+                "high",
+                "38% of open deals lack a next step",
+                metric=0.38,
+            ),
+        ],
+    )
+    lc.stack_for(eng).undo()
+    f = get_finding(eng, dup)
+    assert (f.status, f.meeting_id) == ("ASSUMED", None)  # the meeting's change is undone
+    assert (f.title, f.affected_count) == ("398 duplicate accounts", 398)  # the audit's stays
+    events = [e.event for e in finding_history(eng, dup)]
+    assert events == ["found", "measured again"]
+    assert lc.meetings(eng) == []
+
+
+def test_redo_after_an_audit_reused_history_ids(with_findings):
+    eng = with_findings
+    dup = _finding_id(eng, "dup-accounts")
+    stack = lc.stack_for(eng)
+    lc.record_meeting(eng, "kickoff", "2026-11-20", confirms=[f"finding:{dup}"])
+    stack.undo()
+    record_findings(
+        eng,
+        "crm_hygiene",
+        [
+            Finding(
+                "dup-accounts",
+                "crm_hygiene",
+                "critical",
+                "398 duplicate accounts",
+                affected_count=398,
+            )
+        ],
+    )  # takes the history id the meeting had used
+    stack.redo()
+    assert get_finding(eng, dup).status == "CONFIRMED"
+    assert [e.event for e in finding_history(eng, dup)] == ["found", "measured again", "status"]
+    stack.undo()
+    assert get_finding(eng, dup).status == "ASSUMED"
+    assert [e.event for e in finding_history(eng, dup)] == ["found", "measured again"]

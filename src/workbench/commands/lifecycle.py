@@ -106,6 +106,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_argument(p)
     p.set_defaults(handler=cmd_criteria)
 
+    p = sub.add_parser("history", help="the history of one finding or input")
+    add_file_argument(p)
+    p.add_argument(
+        "item",
+        metavar="TYPE:KEY",
+        help="finding:12, intake:team_sizes, definition:tracker, criterion:win_rate, checklist:1b",
+    )
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_history)
+
     p = sub.add_parser("lifecycle", help="the whole lifecycle; apply a record file; dates")
     add_file_argument(p)
     p.add_argument("--apply", metavar="RECORD.json", help="apply a record file (docs/lifecycle.md)")
@@ -381,6 +391,70 @@ def cmd_criteria(args: argparse.Namespace) -> int:
                 if c.target is None and c.suggested_target is not None
                 else ""
             )
+        )
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from workbench.models import findings as findings_model
+
+    if ":" not in args.item:
+        raise WorkbenchError(f"{args.item!r}: write TYPE:KEY, e.g. finding:12 or intake:crm.")
+    item_type, key = (part.strip() for part in args.item.split(":", 1))
+    with opened(args.file, read_only=True) as eng:
+        if item_type == "finding":
+            try:
+                finding_id = int(key)
+            except ValueError:
+                raise WorkbenchError(f"finding:{key} is not a finding number.") from None
+            findings_model.get_finding(eng, finding_id)
+            events = [
+                {
+                    "at": e.at,
+                    "event": e.event,
+                    "status": e.status,
+                    "value": e.metric,
+                    "note": e.note,
+                    "meeting_id": e.meeting_id,
+                }
+                for e in findings_model.finding_history(eng, finding_id)
+            ]
+        elif item_type in ("intake", "definition", "criterion", "checklist"):
+            if item_type == "definition":
+                key = lc.edits.find_definition(eng, key).key
+            known = {
+                "intake": [i.key for i in lc.intake(eng)],
+                "definition": [key],
+                "criterion": [c.key for c in lc.criteria(eng)],
+                "checklist": [c.key for c in lc.checklist(eng)],
+            }[item_type]
+            if key not in known:
+                raise lc.edits.unknown_key_error(
+                    {
+                        "intake": "intake item",
+                        "criterion": "success criterion",
+                        "checklist": "checklist item",
+                    }[item_type],
+                    key,
+                    known,
+                )
+            events = [asdict(e) for e in lc.item_history(eng, item_type, key)]
+        else:
+            raise WorkbenchError(
+                f"Unknown item type {item_type!r}; use finding, intake, "
+                "definition, criterion or checklist."
+            )
+    if args.json:
+        emit_json(events)
+        return 0
+    if not events:
+        print(f"{args.item}: no changes recorded yet.")
+    for e in events:
+        where = f" (meeting {e['meeting_id']})" if e["meeting_id"] else ""
+        value = "" if e["value"] is None else f" {e['value']}"
+        print(
+            f"{e['at'].replace('T', ' ')}  {e['event']:<14} {e['status'] or '':<10}"
+            f"{value}{where}{'  ' + e['note'] if e['note'] else ''}"
         )
     return 0
 

@@ -9,8 +9,10 @@ intelligence watches weekly active users against the 60/70/75/80% ladder, manage
 call reviews and coaching comments, and rep self-review.
 
 Who is licensed: every user seen in the platform usage export (or the intake's team
-sizes when they add up to more). Who is a manager: the users table role or title
-says manager, director, head, lead, VP or chief.
+sizes when they add up to more). Who is a manager: the users table role (else the
+title) says manager, director, head, lead, VP or chief; admins and operations staff
+(admin, RevOps, operations, analyst, enablement) count as licensed users only; the
+rest are reps.
 """
 
 from __future__ import annotations
@@ -28,6 +30,17 @@ from workbench.models import Engagement
 _MANAGER_RE = re.compile(
     r"\b(manager|managers|director|head|lead|leader|vp|vice president|chief|cro|svp|evp)\b"
 )
+# Admins and operations staff are licensed users but neither sales managers nor reps.
+_OTHER_RE = re.compile(r"\b(admin|administrator|revops|ops|operations|analyst|enablement)\b")
+MANAGER, REP, OTHER = "manager", "rep", "other"
+
+
+def classify_role(role: str | None, title: str | None) -> str:
+    """'manager', 'rep' or 'other' from the roster's role (the title when no role)."""
+    text = (role or title or "").lower()
+    if _OTHER_RE.search(text):
+        return OTHER
+    return MANAGER if _MANAGER_RE.search(text) else REP
 
 
 @dataclass
@@ -67,8 +80,16 @@ class AdoptionReport:
 
 @dataclass
 class Usage:
-    users: dict[str, bool]  # user key -> is manager
+    users: dict[str, str]  # user key -> manager | rep | other
     rows: list[tuple[str, date, int, int, int, int]]  # key, day, logins, reviewed, comments, views
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """'78.2%' or '2.5 days per week' for a message."""
+    if value is None:
+        return "not measured"
+    text = f"{value:.1f}".removesuffix(".0")
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
 
 
 def go_live(eng: Engagement) -> date | None:
@@ -81,16 +102,16 @@ def go_live(eng: Engagement) -> date | None:
 
 
 def load_usage(eng: Engagement) -> Usage:
-    """Platform usage rows keyed by user, with each user's manager flag from the roster."""
-    roles: dict[str, bool] = {}
+    """Platform usage rows keyed by user, with each user's kind from the roster."""
+    roles: dict[str, str] = {}
     for crm_id, email, role, title in eng.conn.execute(
         "SELECT crm_id, email, role, title FROM users"
     ):
-        manager = bool(_MANAGER_RE.search(f"{role or ''} {title or ''}".lower()))
-        roles[crm_id] = manager
+        kind = classify_role(role, title)
+        roles[crm_id] = kind
         if email:
-            roles[email.lower()] = manager
-    users: dict[str, bool] = {}
+            roles[email.lower()] = kind
+    users: dict[str, str] = {}
     rows = []
     for uid, email, day, logins, reviewed, comments, views in eng.conn.execute(
         "SELECT user_crm_id, user_email, day, logins, calls_reviewed, comments, dashboard_views "
@@ -99,7 +120,7 @@ def load_usage(eng: Engagement) -> Usage:
         key = uid or (email or "").lower()
         if not key:
             continue
-        users[key] = roles.get(uid or "", roles.get((email or "").lower(), False))
+        users[key] = roles.get(uid or "", roles.get((email or "").lower(), REP))
         rows.append(
             (
                 key,
@@ -122,8 +143,8 @@ def _licensed(eng: Engagement, usage: Usage) -> int:
 def week_metrics(eng: Engagement, usage: Usage, start: date, end: date) -> dict[str, tuple]:
     """Every adoption measure for the days ``start``..``end`` (inclusive): key -> (value, detail)."""
     week = [r for r in usage.rows if start <= r[1] <= end]
-    managers = {k for k, m in usage.users.items() if m}
-    reps = {k for k, m in usage.users.items() if not m}
+    managers = {k for k, kind in usage.users.items() if kind == MANAGER}
+    reps = {k for k, kind in usage.users.items() if kind == REP}
     licensed = _licensed(eng, usage)
     out: dict[str, tuple] = {}
 
@@ -144,7 +165,7 @@ def week_metrics(eng: Engagement, usage: Usage, start: date, end: date) -> dict[
             reviews_by_managers += reviewed
             if comments > 0:
                 coaching.add(key)
-        else:
+        elif key in reps:
             rep_reviews += reviewed
     if managers:
         avg = sum(len(d) for d in access_days.values()) / len(managers)
@@ -269,7 +290,7 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
         for k in kpis if b <= today else []:
             if k.red_flag:
                 report.red_flags.append(
-                    f"Week {n}: {k.kpi} {k.value:g} {k.unit} (red flag below the playbook's floor)"
+                    f"Week {n}: {k.kpi} {fmt_value(k.value, k.unit)} (red flag)"
                 )
     done_weeks = [w for w in report.weeks if w.complete]
     report.complete = len(done_weeks) >= pb.hypercare_weeks
@@ -287,13 +308,17 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
         if k.value is None:
             misses.append(f"{k.kpi}: not measured in week {final.week} ({k.detail})")
         elif not k.met:
-            misses.append(f"{k.kpi} is {k.value:g} {k.unit}, target {k.target:g} ({k.detail})")
+            misses.append(
+                f"{k.kpi} is {fmt_value(k.value, k.unit)}, target "
+                f"{fmt_value(k.target, k.unit)} ({k.detail})"
+            )
     if misses:
         report.decision = "extend-hypercare"
         report.reasons.extend(misses)
     else:
         report.decision = "proceed-to-handoff"
         report.reasons.extend(
-            f"{k.kpi} {k.value:g} {k.unit} meets {k.target:g}" for k in final.kpis
+            f"{k.kpi} {fmt_value(k.value, k.unit)} meets {fmt_value(k.target, k.unit)}"
+            for k in final.kpis
         )
     return report

@@ -75,18 +75,22 @@ class CriterionSpec:
     target: float | None = None
     target_rule: dict[str, float] = field(default_factory=dict)
     target_note: str = ""
+    baseline_findings: tuple[str, ...] = ()
 
     def suggested_target(self, baseline: float | None) -> float | None:
-        """The playbook's target: a fixed value, or one derived from the baseline."""
+        """The playbook's target: a fixed value, or one derived from the baseline
+        (a percentage never above 100)."""
         if self.target is not None:
             return self.target
         if baseline is None or not self.target_rule:
             return None
         if "add" in self.target_rule:
-            return round(baseline + self.target_rule["add"], 2)
-        if "multiply" in self.target_rule:
-            return round(baseline * self.target_rule["multiply"], 2)
-        return None
+            value = baseline + self.target_rule["add"]
+        elif "multiply" in self.target_rule:
+            value = baseline * self.target_rule["multiply"]
+        else:
+            return None
+        return round(min(value, 100.0) if self.unit.startswith("%") else value, 2)
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,10 @@ def playbook(kind: str) -> Playbook:
             if kind in i["kinds"]
         ),
         definitions=tuple(DefinitionSpec(**d) for d in data["definitions"]),
-        criteria=tuple(CriterionSpec(**c) for c in data["criteria"]),
+        criteria=tuple(
+            CriterionSpec(**{**c, "baseline_findings": tuple(c.get("baseline_findings", ()))})
+            for c in data["criteria"]
+        ),
         hypercare_weeks=int(data["hypercare"]["weeks"]),
         office_hours=data["hypercare"]["office_hours"],
         adoption=tuple(

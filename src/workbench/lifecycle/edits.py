@@ -9,6 +9,7 @@ stack, and record it in the item's history.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from datetime import date
 from typing import Any
@@ -40,6 +41,18 @@ CRITERION_FIELDS = ("baseline", "target", "current")
 _UNSET: Any = object()
 
 
+def _one_transaction(fn):
+    """Seed, validate and change in one transaction: a refused edit leaves no trace,
+    not even the seeding it needed."""
+
+    @functools.wraps(fn)
+    def wrapper(eng: Engagement, *args: Any, **kwargs: Any) -> Any:
+        with eng.atomic():
+            return fn(eng, *args, **kwargs)
+
+    return wrapper
+
+
 # ------------------------------------------------------------------ parsing
 def parse_date(value: str | date | None, what: str = "date") -> str | None:
     """ISO 'YYYY-MM-DD' text for ``value``; a plain error for anything else."""
@@ -55,12 +68,21 @@ def parse_date(value: str | date | None, what: str = "date") -> str | None:
         ) from None
 
 
-def _unknown(kind: str, key: str, known: list[str]) -> WorkbenchError:
+_LISTED_BY = {
+    "checklist item": "workbench lifecycle FILE",
+    "intake item": "workbench intake FILE",
+    "definition term": "workbench define FILE",
+    "success criterion": "workbench criteria FILE",
+}
+
+
+def unknown_key_error(kind: str, key: str, known: list[str]) -> WorkbenchError:
+    """'There is no intake item 'crn'... Did you mean crm?' with where to list them."""
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     return WorkbenchError(
         f"There is no {kind} {key!r} in this engagement.{hint} "
-        f"'workbench lifecycle FILE' lists the keys."
+        f"'{_LISTED_BY.get(kind, 'workbench lifecycle FILE')}' lists them."
     )
 
 
@@ -158,10 +180,11 @@ def _run(eng: Engagement, label: str, scopes: list[RowScope], apply) -> Any:
     store.ensure_lifecycle(eng)
     history_from = max_id(eng, "lc_item_history")
     all_scopes = [*scopes, RowScope("lc_item_history", "id > ?", (history_from,))]
-    return stack_for(eng).do(SnapshotCommand(label, lambda _eng: all_scopes, apply))
+    return stack_for(eng).do(SnapshotCommand(label, lambda _eng: all_scopes, apply), eng)
 
 
 # ------------------------------------------------------------------ checklist
+@_one_transaction
 def set_checklist_item(
     eng: Engagement,
     key: str,
@@ -177,9 +200,10 @@ def set_checklist_item(
     Marking an item done without a done date stamps the engagement's as-of date;
     moving it back out of done clears the done date.
     """
+    store.ensure_lifecycle(eng)
     items = {i.key: i for i in store.checklist(eng)}
     if key not in items:
-        raise _unknown("checklist item", key, list(items))
+        raise unknown_key_error("checklist item", key, list(items))
     item = items[key]
     new_status = _status(status, store.CHECKLIST_STATUSES, "status") if status else item.status
     due = item.due_date if due_date is _UNSET else parse_date(due_date, "due date")
@@ -216,6 +240,7 @@ def set_checklist_item(
 
 
 # --------------------------------------------------------------------- intake
+@_one_transaction
 def set_intake(
     eng: Engagement,
     key: str,
@@ -227,9 +252,10 @@ def set_intake(
     meeting_id: int | None = None,
 ) -> store.IntakeItem:
     """Set an intake item's value (text is parsed to its type), status and source."""
+    store.ensure_lifecycle(eng)
     items = {i.key: i for i in store.intake(eng)}
     if key not in items:
-        raise _unknown("intake item", key, list(items))
+        raise unknown_key_error("intake item", key, list(items))
     item = items[key]
     new_value = item.value if value is _UNSET else parse_intake_value(item, value)
     new_status = _status(status, store.INPUT_STATUSES, "status") if status else item.status
@@ -267,15 +293,17 @@ def _write_intake(eng, key, value, status, source, note, meeting_id, event) -> N
 
 
 # ---------------------------------------------------------------- definitions
-def _definition_key(eng: Engagement, key_or_term: str) -> store.Definition:
+def find_definition(eng: Engagement, key_or_term: str) -> store.Definition:
+    """A definition by its key or its term (case-insensitive); a plain error if none."""
     defs = store.definitions(eng)
     wanted = key_or_term.strip().lower()
     for d in defs:
         if wanted in (d.key, d.term.lower()):
             return d
-    raise _unknown("definition term", key_or_term, [d.key for d in defs])
+    raise unknown_key_error("definition term", key_or_term, [d.key for d in defs])
 
 
+@_one_transaction
 def set_definition(
     eng: Engagement,
     term: str,
@@ -288,7 +316,8 @@ def set_definition(
     meeting_id: int | None = None,
 ) -> store.Definition:
     """Edit a definition's wording or record its approval (by key or by term)."""
-    d = _definition_key(eng, term)
+    store.ensure_lifecycle(eng)
+    d = find_definition(eng, term)
     text = d.definition if definition is None else definition.strip()
     ok = d.approved if approved is None else bool(approved)
     who = d.approver if approver is None else approver.strip()
@@ -324,10 +353,11 @@ def set_definition(
         )
 
     _run(eng, label, [RowScope("lc_definitions", "key = ?", (d.key,))], apply)
-    return _definition_key(eng, d.key)
+    return find_definition(eng, d.key)
 
 
 # ------------------------------------------------------------------- criteria
+@_one_transaction
 def set_criterion(
     eng: Engagement,
     key: str,
@@ -342,9 +372,10 @@ def set_criterion(
     note: str | None = None,
 ) -> store.Criterion:
     """Set a success criterion's baseline, target, current value or inclusion."""
+    store.ensure_lifecycle(eng)
     crits = {c.key: c for c in store.criteria(eng)}
     if key not in crits:
-        raise _unknown("success criterion", key, list(crits))
+        raise unknown_key_error("success criterion", key, list(crits))
     c = crits[key]
     row = eng.conn.execute(
         "SELECT baseline, baseline_source, target, current, current_on FROM lc_criteria "
@@ -389,10 +420,12 @@ def set_criterion(
     return next(x for x in store.criteria(eng) if x.key == key)
 
 
+@_one_transaction
 def add_criterion(
     eng: Engagement, key: str, kpi: str, unit: str = "", direction: str = "up"
 ) -> store.Criterion:
     """Add a success criterion of the customer's own (not in the playbook)."""
+    store.ensure_lifecycle(eng)
     key = key.strip()
     if not key or not kpi.strip():
         raise WorkbenchError("A new success criterion needs a key and a KPI name.")
@@ -442,6 +475,7 @@ def parse_item_ref(ref: str) -> tuple[str, str, str | None]:
     return item_type, key, field_name
 
 
+@_one_transaction
 def record_meeting(
     eng: Engagement,
     kind: str,
@@ -462,6 +496,7 @@ def record_meeting(
     reference names ``.target`` or ``.current``). Each item moves to CONFIRMED or
     CORRECTED with the meeting id, and its history keeps the change.
     """
+    store.ensure_lifecycle(eng)
     kind = _status(kind, MEETING_KINDS, "meeting kind")
     day = parse_date(held_on, "meeting date")
     if day is None:
@@ -537,7 +572,7 @@ def _plan_action(
     elif item_type == "intake":
         item = store.intake_item(eng, key)
         if item is None:
-            raise _unknown("intake item", key, [i.key for i in store.intake(eng)])
+            raise unknown_key_error("intake item", key, [i.key for i in store.intake(eng)])
         if action == "corrected":
             plan["value"] = parse_intake_value(item, value)
         elif not item.is_filled:
@@ -546,14 +581,21 @@ def _plan_action(
                 f"value as a correction (intake:{key}=VALUE)."
             )
     elif item_type == "definition":
-        plan["key"] = _definition_key(eng, key).key
+        plan["key"] = find_definition(eng, key).key
         if action == "corrected" and not str(value or "").strip():
             raise WorkbenchError(f"The correction of definition {key!r} needs the agreed wording.")
     elif item_type == "criterion":
         if key not in {c.key for c in store.criteria(eng)}:
-            raise _unknown("success criterion", key, [c.key for c in store.criteria(eng)])
+            raise unknown_key_error("success criterion", key, [c.key for c in store.criteria(eng)])
         if action == "corrected":
             plan["value"] = _number(value, f"value for criterion {key}")
+        else:
+            crit = next(c for c in store.criteria(eng) if c.key == key)
+            if crit.baseline is None and crit.target is None:
+                raise WorkbenchError(
+                    f"criterion:{key} has no baseline or target to confirm yet; record the "
+                    f"agreed figure as a correction (criterion:{key}.target=VALUE)."
+                )
     return plan
 
 
@@ -584,15 +626,33 @@ def _apply_action(eng: Engagement, meeting_id: int, p: dict[str, Any]) -> None:
             p["action"],
         )
     elif p["type"] == "definition":
-        d = _definition_key(eng, p["key"])
+        # Wording confirmed or corrected in a meeting is wording the customer approved
+        # there: the attendees are the approvers, the meeting date the approval date.
+        d = find_definition(eng, p["key"])
         text = d.definition if status == "CONFIRMED" else str(p["value"]).strip()
+        held_on, attendees = conn.execute(
+            "SELECT held_on, attendees FROM lc_meetings WHERE id = ?", (meeting_id,)
+        ).fetchone()
+        approver = (
+            d.approver
+            if d.approved
+            else (", ".join(json.loads(attendees)) or f"meeting {meeting_id}")
+        )
+        approved_on = d.approved_on if d.approved else held_on
         conn.execute(
-            "UPDATE lc_definitions SET definition=?, status=?, meeting_id=?, updated_at=? "
-            "WHERE key=?",
-            (text, status, meeting_id, now_iso(), d.key),
+            "UPDATE lc_definitions SET definition=?, approved=1, approver=?, approved_on=?, "
+            "status=?, meeting_id=?, updated_at=? WHERE key=?",
+            (text, approver, approved_on, status, meeting_id, now_iso(), d.key),
         )
         _history(
-            conn, "definition", d.key, p["action"], status, {"definition": text}, note, meeting_id
+            conn,
+            "definition",
+            d.key,
+            p["action"],
+            status,
+            {"definition": text, "approver": approver, "approved_on": approved_on},
+            note,
+            meeting_id,
         )
     elif p["type"] == "criterion":
         if status == "CORRECTED":
@@ -660,6 +720,7 @@ def _set_setting(eng: Engagement, key: str, value: Any, label: str) -> None:
     _run(eng, label, [RowScope("settings", "key = ?", (key,), pk="key")], apply)
 
 
+@_one_transaction
 def set_phase_override(eng: Engagement, phase: int | None) -> None:
     """Pin the current phase by hand (None: back to the phase the gates compute)."""
     if phase is not None and phase not in (1, 2, 3, 4):
@@ -672,11 +733,13 @@ def set_phase_override(eng: Engagement, phase: int | None) -> None:
     )
 
 
+@_one_transaction
 def set_go_live(eng: Engagement, day: str | date | None) -> None:
     """The go-live date: hypercare starts here, the refinement check-in counts from it."""
     _set_setting(eng, GO_LIVE, parse_date(day, "go-live date"), "Set the go-live date")
 
 
+@_one_transaction
 def set_checkin(eng: Engagement, day: str | date | None) -> None:
     """The refinement check-in date agreed at handoff (None: computed from go-live)."""
     _set_setting(eng, CHECKIN, parse_date(day, "check-in date"), "Set the refinement check-in")

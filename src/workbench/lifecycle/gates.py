@@ -104,25 +104,25 @@ def baselines_documented(ctx: _Context) -> tuple[bool, str]:
 
 
 def selected_platform(eng: Engagement) -> tuple[str | None, str]:
-    """The selected vendor and where that came from (evaluation tables, settings, intake)."""
-    tables = [
-        r[0]
-        for r in eng.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-            "(name LIKE 'evaluation%' OR name LIKE 'eval\\_%' ESCAPE '\\')"
-        )
-    ]
-    saw_evaluation = bool(tables)
-    for table in tables:
-        cols = [r[1] for r in eng.conn.execute(f"PRAGMA table_info({table})")]
-        flag = next((c for c in ("selected", "is_selected") if c in cols), None)
-        name = next((c for c in ("vendor", "vendor_name", "platform", "name") if c in cols), None)
-        if flag and name:
-            row = eng.conn.execute(
-                f"SELECT {name} FROM {table} WHERE {flag} = 1 LIMIT 1"
-            ).fetchone()
-            if row and row[0]:
-                return str(row[0]), f"evaluation ({table})"
+    """The selected vendor and where that came from (evaluation, settings, intake).
+
+    The evaluation helper keeps ``evaluations.selected_vendor``; the newest
+    evaluation is the current one. A platform the customer had already bought is an
+    intake item (``selected_platform``) and counts once it is CONFIRMED.
+    """
+    has_table = eng.conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evaluations'"
+    ).fetchone()
+    evaluated = False
+    if has_table:
+        row = eng.conn.execute(
+            "SELECT name, selected_vendor FROM evaluations ORDER BY created_at DESC, id DESC "
+            "LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            evaluated = True
+            if row[1]:
+                return str(row[1]), f"evaluation {row[0]!r}"
     vendor = eng.setting("evaluation.selected_vendor")
     if vendor:
         return str(vendor), "evaluation"
@@ -131,7 +131,7 @@ def selected_platform(eng: Engagement) -> tuple[str | None, str]:
         return str(item.value), "intake (platform chosen before the engagement)"
     if item and item.is_filled:
         return None, f"intake names {item.value!r} but it is still ASSUMED"
-    return None, "evaluation run but no vendor selected" if saw_evaluation else "no evaluation yet"
+    return None, "evaluation run but no vendor selected" if evaluated else "no evaluation yet"
 
 
 def platform_selected(ctx: _Context) -> tuple[bool, str]:

@@ -2,9 +2,9 @@
 
 ``ensure_lifecycle`` copies the catalog's checklist, intake items, definition terms
 and success criteria of the engagement's project kind into the file once (and adds
-any item a newer catalog introduced); the read functions call it lazily. A file
-opened read-only that was never seeded is read straight from the catalog, so
-``workbench status`` works on any file without writing to it.
+any item a newer catalog introduced); every edit calls it first. Reading never
+writes: a file that was never seeded reads the same items straight from the
+catalog, so ``workbench status`` works on any file, read-only or not.
 
 Writes live in ``edits`` (every edit goes through the undo stack).
 """
@@ -196,10 +196,8 @@ def ensure_lifecycle(eng: Engagement) -> bool:
 
 
 def _ready(eng: Engagement) -> bool:
-    """Seed if possible; True when the tables hold the items."""
-    if not eng.read_only:
-        ensure_lifecycle(eng)
-        return True
+    """True when the file holds the items; else readers use the catalog (never writing:
+    the GUI reads on its own thread and writes only through tasks)."""
     return is_seeded(eng)
 
 
@@ -297,30 +295,57 @@ def definitions(eng: Engagement) -> list[Definition]:
 
 
 # ------------------------------------------------------------------- criteria
-_SEPARATORS = re.compile(r"[:./\-]")
+_QUARTER = r"FY\d{4}-Q[1-4]"
 
 
-def audit_baseline(eng: Engagement, metric: str, unit: str = "") -> tuple[float, str] | None:
+def audit_baseline(
+    eng: Engagement, metric: str, unit: str = "", finding_keys: tuple[str, ...] = ()
+) -> tuple[float, str] | None:
     """A baseline value for ``metric`` from the audits, with where it came from.
 
-    Looks for the setting ``baseline.<metric>`` first, then the current finding of
-    the ``baselines`` audit whose key names the metric (``baselines:<metric>``,
-    ``baselines.<metric>``... the company-wide one: the shortest such key). Percent
-    KPIs stored as fractions (0.62) are shown as percent (62).
+    The setting ``baseline.<metric>`` wins when present. Otherwise the baselines
+    audit's current findings: the company-wide one (key ``baselines.<metric>``, e.g.
+    win rate over four quarters), else the mean of its per-quarter findings
+    (``baselines.<metric>.FY2026-Q3``, e.g. forecast accuracy, slippage). Percent
+    KPIs stored as fractions (0.62) are shown as percent (62). Last, the findings of
+    other audits named by the criterion (``finding_keys``, e.g. ``capture.overall``).
     """
     value = eng.setting(f"baseline.{metric}")
     if isinstance(value, (int, float)):
         return _as_unit(float(value), unit), f"setting baseline.{metric}"
     rows = eng.conn.execute(
         "SELECT key, metric FROM findings WHERE audit = 'baselines' AND is_current = 1 "
-        "AND metric IS NOT NULL AND key LIKE ?",
-        (f"%{metric}%",),
+        "AND metric IS NOT NULL AND (key = ? OR key = ? OR key LIKE ? OR key LIKE ?) "
+        "ORDER BY key",
+        (
+            f"baselines.{metric}",
+            f"baselines:{metric}",
+            f"baselines.{metric}.%",
+            f"baselines:{metric}:%",
+        ),
     ).fetchall()
-    matches = [(k, m) for k, m in rows if metric in _SEPARATORS.split(k) or k.endswith(metric)]
-    if not matches:
+    for key, found in rows:
+        if key in (f"baselines.{metric}", f"baselines:{metric}"):
+            return _as_unit(float(found), unit), f"baselines audit ({key})"
+    quarters = [
+        (key[len("baselines") + len(metric) + 2 :], float(found))
+        for key, found in rows
+        if re.fullmatch(rf"baselines[.:]{re.escape(metric)}[.:]{_QUARTER}", key)
+    ]
+    if not quarters:
+        for key in finding_keys:
+            row = eng.conn.execute(
+                "SELECT metric FROM findings WHERE key = ? AND is_current = 1 "
+                "AND metric IS NOT NULL",
+                (key,),
+            ).fetchone()
+            if row is not None:
+                return _as_unit(float(row[0]), unit), f"{key.split('.')[0]} audit ({key})"
         return None
-    key, found = min(matches, key=lambda r: (len(r[0]), r[0]))
-    return _as_unit(float(found), unit), f"baselines audit ({key})"
+    mean = sum(v for _, v in quarters) / len(quarters)
+    labels = sorted(q for q, _ in quarters)
+    span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+    return _as_unit(mean, unit), f"baselines audit (mean of {len(labels)} quarters, {span})"
 
 
 def _as_unit(value: float, unit: str) -> float:
@@ -378,7 +403,7 @@ def criteria(eng: Engagement) -> list[Criterion]:
     ) in rows:
         spec = specs.get(key)
         if base is None and spec and spec.baseline_metric:
-            found = audit_baseline(eng, spec.baseline_metric, unit)
+            found = audit_baseline(eng, spec.baseline_metric, unit, spec.baseline_findings)
             if found:
                 base, source = found
         suggested = spec.suggested_target(base) if spec else None
@@ -407,8 +432,6 @@ def criteria(eng: Engagement) -> list[Criterion]:
 # ------------------------------------------------------------------- meetings
 def meetings(eng: Engagement) -> list[Meeting]:
     """The engagement's meetings, oldest first, each with what it confirmed or corrected."""
-    if not eng.read_only:
-        ensure_lifecycle(eng)
     items: dict[int, list[MeetingItem]] = {}
     for mid, itype, ref, action, value, note in eng.conn.execute(
         "SELECT meeting_id, item_type, item_ref, action, value, note FROM lc_meeting_items "

@@ -6,12 +6,16 @@ was undone, and its ``undo_label`` / ``redo_label`` drive the GUI's Edit menu.
 
 Most lifecycle edits are ``SnapshotCommand``s: before the change they read the rows
 it may touch (``RowScope``: a table, a WHERE clause, the primary key), after the
-change they read them again, and undo/redo write the saved rows back. That restores
-the exact earlier state (ids, history rows, finding statuses) without each edit
-having to know how to reverse itself. Each do/undo/redo is one transaction.
+change they read them again, and undo/redo apply the difference backwards or
+forwards: the rows the command added are removed or put back with their ids, and
+only the columns it changed are restored. That gives back the exact earlier state
+(history rows, finding statuses) without each edit knowing how to reverse itself,
+and leaves alone what other work changed meanwhile. Each do/undo/redo is one
+transaction.
 
-The stack lives in memory per open engagement (``stack_for``); closing the file ends
-its undo history, as in most desktop applications.
+The stack lives in memory per open engagement (``stack_for``; worker connections
+share their engagement's stack); closing the file ends its undo history, as in most
+desktop applications.
 """
 
 from __future__ import annotations
@@ -51,42 +55,66 @@ class RowScope:
     pk: str = "id"
 
 
-Rows = dict[str, list[dict[str, Any]]]
+Row = dict[str, Any]
 
 
-def _read(eng: Engagement, scopes: list[RowScope]) -> list[list[dict[str, Any]]]:
+def _read(eng: Engagement, scopes: list[RowScope]) -> list[dict[Any, Row]]:
     result = []
     for scope in scopes:
         cur = eng.conn.execute(f"SELECT * FROM {scope.table} WHERE {scope.where}", scope.params)
         names = [d[0] for d in cur.description]
-        result.append([dict(zip(names, row, strict=True)) for row in cur.fetchall()])
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        result.append({r[scope.pk]: r for r in rows})
     return result
 
 
-def _restore(eng: Engagement, scopes: list[RowScope], saved: list[list[dict[str, Any]]]) -> None:
-    """Make the rows in each scope exactly ``saved``: delete extras, upsert the rest."""
+def _apply_diff(
+    eng: Engagement,
+    scopes: list[RowScope],
+    source: list[dict[Any, Row]],
+    target: list[dict[Any, Row]],
+) -> None:
+    """Turn the rows a command touched from ``source`` into ``target``.
+
+    Only what the command itself changed moves: rows it added are deleted (or
+    re-inserted), and of the rows it updated only the columns it changed are
+    written back. Changes other work made since (an audit re-run adding history,
+    another column of the same finding) are left alone. Deletes run children first
+    (scopes list parents first), inserts parents first. Updates are in place: a
+    REPLACE would delete the row and cascade to its children.
+    """
     conn = eng.conn
-    # Deletes run children first (scopes are listed parents first), then upserts
-    # parents first, so references always hold. Upserts update in place: a REPLACE
-    # would delete the row and cascade to its children (finding_history).
-    for scope, rows in reversed(list(zip(scopes, saved, strict=True))):
-        keep = {r[scope.pk] for r in rows}
-        current = conn.execute(
-            f"SELECT {scope.pk} FROM {scope.table} WHERE {scope.where}", scope.params
-        ).fetchall()
-        for (key,) in current:
-            if key not in keep:
-                conn.execute(f"DELETE FROM {scope.table} WHERE {scope.pk} = ?", (key,))
-    for scope, rows in zip(scopes, saved, strict=True):
-        for row in rows:
-            cols = list(row)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != scope.pk)
-            conn.execute(
-                f"INSERT INTO {scope.table} ({', '.join(cols)}) "
-                f"VALUES ({', '.join('?' for _ in cols)}) "
-                f"ON CONFLICT({scope.pk}) DO UPDATE SET {updates}",
-                [row[c] for c in cols],
-            )
+    triples = list(zip(scopes, source, target, strict=True))
+    for scope, src, dst in reversed(triples):
+        for key in src.keys() - dst.keys():
+            conn.execute(f"DELETE FROM {scope.table} WHERE {scope.pk} = ?", (key,))
+    for scope, src, dst in triples:
+        moved: dict[Any, Any] = {}
+        for key, row in dst.items():
+            if key not in src:
+                cols = list(row)
+                taken = conn.execute(
+                    f"SELECT 1 FROM {scope.table} WHERE {scope.pk} = ?", (key,)
+                ).fetchone()
+                if taken:  # other work reused the id meanwhile (an audit's history row)
+                    cols.remove(scope.pk)
+                cur = conn.execute(
+                    f"INSERT INTO {scope.table} ({', '.join(cols)}) "
+                    f"VALUES ({', '.join('?' for _ in cols)})",
+                    [row[c] for c in cols],
+                )
+                if taken:
+                    moved[key] = cur.lastrowid
+                continue
+            changed = [c for c in row if c != scope.pk and row[c] != src[key].get(c)]
+            if changed:
+                conn.execute(
+                    f"UPDATE {scope.table} SET {', '.join(f'{c} = ?' for c in changed)} "
+                    f"WHERE {scope.pk} = ?",
+                    [*(row[c] for c in changed), key],
+                )
+        for old_key, new_key in moved.items():  # later undo/redo must find the row
+            dst[new_key] = {**dst.pop(old_key), scope.pk: new_key}
 
 
 def max_id(eng: Engagement, table: str) -> int:
@@ -95,7 +123,7 @@ def max_id(eng: Engagement, table: str) -> int:
 
 
 class SnapshotCommand(Command):
-    """A change undone by writing back the rows it touched, exactly as they were."""
+    """A change undone by writing back what it changed in the rows it touched."""
 
     def __init__(
         self,
@@ -107,8 +135,8 @@ class SnapshotCommand(Command):
         self._scopes_fn = scopes
         self._apply = apply
         self._scopes: list[RowScope] = []
-        self._before: list[list[dict[str, Any]]] = []
-        self._after: list[list[dict[str, Any]]] = []
+        self._before: list[dict[Any, Row]] = []
+        self._after: list[dict[Any, Row]] = []
 
     def do(self, eng: Engagement) -> Any:
         self._scopes = self._scopes_fn(eng)
@@ -118,14 +146,19 @@ class SnapshotCommand(Command):
         return result
 
     def undo(self, eng: Engagement) -> None:
-        _restore(eng, self._scopes, self._before)
+        _apply_diff(eng, self._scopes, self._after, self._before)
 
     def redo(self, eng: Engagement) -> None:
-        _restore(eng, self._scopes, self._after)
+        _apply_diff(eng, self._scopes, self._before, self._after)
 
 
 class CommandStack:
-    """Done and undone commands of one open engagement."""
+    """Done and undone commands of one open engagement.
+
+    ``do``/``undo``/``redo`` run on the engagement the stack belongs to, or on a
+    worker connection of the same file passed as ``eng`` (the GUI writes through
+    tasks on a worker thread; the stack outlives each task's connection).
+    """
 
     def __init__(self, eng: Engagement, limit: int = UNDO_LIMIT) -> None:
         self._eng_ref = weakref.ref(eng)
@@ -134,47 +167,46 @@ class CommandStack:
         self._limit = limit
         self._listeners: list[Callable[[], None]] = []
 
-    @property
-    def _eng(self) -> Engagement:
-        eng = self._eng_ref()
-        if eng is None:  # pragma: no cover - the stack never outlives its engagement
+    def _target(self, eng: Engagement | None) -> Engagement:
+        target = eng if eng is not None else self._eng_ref()
+        if target is None:  # pragma: no cover - the stack never outlives its engagement
             raise RuntimeError("the engagement of this undo stack was closed")
-        return eng
+        return target
 
-    def do(self, command: Command) -> Any:
+    def do(self, command: Command, eng: Engagement | None = None) -> Any:
         """Run ``command`` in one transaction and put it on the undo stack."""
-        eng = self._eng
-        with eng.atomic():
-            result = command.do(eng)
-            eng.touch()
+        target = self._target(eng)
+        with target.atomic():
+            result = command.do(target)
+            target.touch()
         self._undo.append(command)
         del self._undo[: -self._limit]
         self._redo.clear()
         self._changed()
         return result
 
-    def undo(self) -> str | None:
+    def undo(self, eng: Engagement | None = None) -> str | None:
         """Undo the last command; return its label (None when there is nothing to undo)."""
         if not self._undo:
             return None
         command = self._undo[-1]
-        eng = self._eng
-        with eng.atomic():
-            command.undo(eng)
-            eng.touch()
+        target = self._target(eng)
+        with target.atomic():
+            command.undo(target)
+            target.touch()
         self._redo.append(self._undo.pop())
         self._changed()
         return command.label
 
-    def redo(self) -> str | None:
+    def redo(self, eng: Engagement | None = None) -> str | None:
         """Redo the last undone command; return its label (None when nothing to redo)."""
         if not self._redo:
             return None
         command = self._redo[-1]
-        eng = self._eng
-        with eng.atomic():
-            command.redo(eng)
-            eng.touch()
+        target = self._target(eng)
+        with target.atomic():
+            command.redo(target)
+            target.touch()
         self._undo.append(self._redo.pop())
         self._changed()
         return command.label
@@ -227,8 +259,13 @@ _STACKS: weakref.WeakKeyDictionary[Engagement, CommandStack] = weakref.WeakKeyDi
 
 
 def stack_for(eng: Engagement) -> CommandStack:
-    """The undo stack of this open engagement (created on first use)."""
-    stack = _STACKS.get(eng)
+    """The undo stack of this open engagement (created on first use).
+
+    A worker connection (``eng.worker()``) shares the stack of the engagement it was
+    opened from, so edits made in GUI tasks land on the window's stack.
+    """
+    root = eng.root
+    stack = _STACKS.get(root)
     if stack is None:
-        stack = _STACKS[eng] = CommandStack(eng)
+        stack = _STACKS[root] = CommandStack(root)
     return stack

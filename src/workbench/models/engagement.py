@@ -238,6 +238,11 @@ class Engagement:
             raise
         return eng
 
+    @property
+    def root(self) -> Engagement:
+        """The engagement the window opened (itself, or the owner of a worker connection)."""
+        return self._owner or self
+
     def worker(self) -> Engagement:
         """Another connection to this file for a worker thread (shares this one's lock).
 

@@ -1,0 +1,802 @@
+"""Phases page: edit the checklists, intake, definitions, success criteria and meetings.
+
+Every change runs as a writing task through the lifecycle's edit functions, so it is
+validated, is one transaction, and lands on the engagement's undo stack; Undo and
+Redo (Ctrl+Z, Ctrl+Shift+Z) name the change they will reverse. The Hypercare tab
+shows the weekly adoption KPIs against the playbook's targets, the suggested
+decision, the refinement triggers and the reminders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench import lifecycle as lc
+from workbench.errors import WorkbenchError
+from workbench.lifecycle.adoption import fmt_value
+from workbench.lifecycle.store import CHECKLIST_STATUSES, INPUT_STATUSES
+from workbench.ui.dialogs import show_error
+from workbench.ui.pages.base import BasePage
+from workbench.ui.preview import preview_page
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+GOOD, BAD = QColor("#2e7d4f"), QColor("#b3261e")
+
+
+# ------------------------------------------------------------------ tasks
+def _call(eng, progress, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    """Run one lifecycle edit on the task's own connection."""
+    return fn(eng, *args, **kwargs)
+
+
+def _undo(eng, progress) -> str | None:
+    return lc.stack_for(eng).undo(eng)
+
+
+def _redo(eng, progress) -> str | None:
+    return lc.stack_for(eng).redo(eng)
+
+
+# ------------------------------------------------------------------ widgets
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, list[str]]]) -> None:
+    """Refill ``table`` with (key, cells) rows, keeping the selected key selected."""
+    selected = _selected_key(table)
+    table.setRowCount(len(rows))
+    for r, (key, cells) in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(KEY_ROLE, key)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
+        if key == selected:
+            table.selectRow(r)
+
+
+def _selected_key(table: QTableWidget) -> str | None:
+    items = table.selectedItems()
+    return items[0].data(KEY_ROLE) if items else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _form_box(form: QFormLayout, *buttons: QPushButton) -> QWidget:
+    box = QWidget()
+    box.setMinimumWidth(320)
+    outer = QVBoxLayout(box)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addLayout(form)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for b in buttons:
+        row.addWidget(b)
+    outer.addLayout(row)
+    outer.addStretch(1)
+    return box
+
+
+def _history_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
+
+
+def _history_text(eng, item_type: str, key: str) -> str:
+    """The item's last changes, newest first, for the form's history line."""
+    events = lc.item_history(eng, item_type, key)[-5:]
+    lines = [
+        f"{e.at[:10]} {e.event} {e.status or ''}".rstrip()
+        + (f" (meeting {e.meeting_id})" if e.meeting_id else "")
+        for e in reversed(events)
+    ]
+    return "History: " + ("; ".join(lines) if lines else "no changes yet")
+
+
+def _combo(values: tuple[str, ...] | list[str]) -> QComboBox:
+    combo = QComboBox()
+    combo.addItems(list(values))
+    return combo
+
+
+class Page(BasePage):
+    title = "Phases"
+    subtitle = (
+        "Checklists 1a-4d, intake, definitions, success criteria and meetings. "
+        "Every change can be undone."
+    )
+    topics = ()
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.undo_button = self.add_action("Undo", self.undo, writes=True)
+        self.redo_button = self.add_action("Redo", self.redo, writes=True)
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = QAction("Redo", self)
+        self.redo_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
+        for action, slot in ((self.undo_action, self.undo), (self.redo_action, self.redo)):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+        self.tabs = QTabWidget()
+        self.body.addWidget(self.tabs, 1)
+        self._build_checklist()
+        self._build_intake()
+        self._build_definitions()
+        self._build_criteria()
+        self._build_meetings()
+        self._build_hypercare()
+        if context.read_only:
+            for button in self.findChildren(QPushButton):
+                if button.property("writes"):
+                    button.setEnabled(False)
+
+    # ------------------------------------------------------------- writing
+    def _button(self, text: str, slot: Callable[[], None], primary: bool = False) -> QPushButton:
+        button = QPushButton(text)
+        button.setProperty("writes", True)
+        if primary:
+            button.setObjectName("primary")
+        button.clicked.connect(slot)
+        return button
+
+    def write(self, task_title: str, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
+        """Run a lifecycle edit as a writing task; errors are shown in plain words."""
+        try:
+            self.context.runner.run(
+                task_title, _call, fn, args, kwargs, writes=True, on_failure=self._failed
+            )
+        except WorkbenchError as exc:
+            show_error(self, exc)
+
+    def _failed(self, outcome) -> None:
+        show_error(self, outcome.error, outcome.details)
+
+    def undo(self) -> None:
+        stack = lc.stack_for(self.context.engagement)
+        if stack.can_undo and not self.context.read_only:
+            try:
+                self.context.runner.run(
+                    stack.undo_label, _undo, writes=True, on_failure=self._failed
+                )
+            except WorkbenchError as exc:
+                show_error(self, exc)
+
+    def redo(self) -> None:
+        stack = lc.stack_for(self.context.engagement)
+        if stack.can_redo and not self.context.read_only:
+            try:
+                self.context.runner.run(
+                    stack.redo_label, _redo, writes=True, on_failure=self._failed
+                )
+            except WorkbenchError as exc:
+                show_error(self, exc)
+
+    # ------------------------------------------------------------- refresh
+    def refresh(self) -> None:
+        eng = self.context.engagement
+        stack = lc.stack_for(eng)
+        writable = not self.context.read_only
+        self.undo_button.setText(stack.undo_label)
+        self.redo_button.setText(stack.redo_label)
+        self.undo_button.setEnabled(writable and stack.can_undo)
+        self.redo_button.setEnabled(writable and stack.can_redo)
+        self.undo_action.setText(stack.undo_label)
+        self.redo_action.setText(stack.redo_label)
+        self._refresh_checklist(eng)
+        self._refresh_intake(eng)
+        self._refresh_definitions(eng)
+        self._refresh_criteria(eng)
+        self._refresh_meetings(eng)
+        self._refresh_hypercare(eng)
+
+    # ----------------------------------------------------------- checklist
+    def _build_checklist(self) -> None:
+        split = QSplitter()
+        self.checklist = QTreeWidget()
+        self.checklist.setHeaderLabels(["Item", "Status", "Owner", "Due", "Done", "Note"])
+        self.checklist.setColumnWidth(0, 470)
+        self.checklist.setAlternatingRowColors(True)
+        self.checklist.itemSelectionChanged.connect(self._checklist_selected)
+        split.addWidget(self.checklist)
+        form = QFormLayout()
+        self.check_title = QLabel("Select an item.")
+        self.check_title.setWordWrap(True)
+        self.check_status = _combo(CHECKLIST_STATUSES)
+        self.check_owner = QLineEdit()
+        self.check_due = QLineEdit()
+        self.check_due.setPlaceholderText("YYYY-MM-DD")
+        self.check_note = QLineEdit()
+        form.addRow(self.check_title)
+        form.addRow("Status", self.check_status)
+        form.addRow("Owner", self.check_owner)
+        form.addRow("Due", self.check_due)
+        form.addRow("Note", self.check_note)
+        self.check_history = _history_label()
+        form.addRow(self.check_history)
+        self.check_save = self._button("Save", self.save_checklist_item, primary=True)
+        self.check_done = self._button("Mark done", self.mark_done)
+        split.addWidget(_form_box(form, self.check_done, self.check_save))
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.tabs.addTab(split, "Checklist")
+
+    def _refresh_checklist(self, eng) -> None:
+        selected = self._checklist_key()
+        pb = lc.store.book(eng)
+        items = lc.checklist(eng)
+        # Computed checkpoints show what the data says, not a tick.
+        computed = {c.key: c for g in lc.gates(eng) for c in g.conditions if c.computed}
+        self.checklist.clear()
+        groups: dict[str, QTreeWidgetItem] = {}
+        for item in items:
+            if item.subphase not in groups:
+                mine = [i for i in items if i.subphase == item.subphase]
+                done = sum(i.status in ("done", "n-a") for i in mine)
+                head = QTreeWidgetItem(
+                    [f"{item.subphase}  {pb.subphase_name(item.subphase)}", f"{done}/{len(mine)}"]
+                )
+                font = head.font(0)
+                font.setBold(True)
+                head.setFont(0, font)
+                self.checklist.addTopLevelItem(head)
+                head.setExpanded(done < len(mine))
+                groups[item.subphase] = head
+            status = item.status
+            cond = computed.get(item.key)
+            if cond is not None:
+                status = "met (data)" if cond.met else "open (data)"
+            row = QTreeWidgetItem(
+                [
+                    item.title,
+                    status,
+                    item.owner,
+                    item.due_date or "",
+                    item.done_date or "",
+                    item.note,
+                ]
+            )
+            row.setData(0, KEY_ROLE, item.key)
+            row.setToolTip(0, f"{item.key}: {item.title}")
+            if cond is not None:
+                row.setToolTip(1, cond.reason)
+                row.setForeground(1, QBrush(GOOD if cond.met else BAD))
+            elif item.status == "done":
+                row.setForeground(1, QBrush(GOOD))
+            groups[item.subphase].addChild(row)
+            if item.key == selected:
+                self.checklist.setCurrentItem(row)
+
+    def _checklist_key(self) -> str | None:
+        current = self.checklist.currentItem()
+        return current.data(0, KEY_ROLE) if current is not None else None
+
+    def _checklist_selected(self) -> None:
+        key = self._checklist_key()
+        item = next((i for i in lc.checklist(self.context.engagement) if i.key == key), None)
+        if item is None:
+            return
+        self.check_title.setText(f"{item.subphase} {item.title}")
+        self.check_status.setCurrentText(item.status)
+        self.check_owner.setText(item.owner)
+        self.check_due.setText(item.due_date or "")
+        self.check_note.setText(item.note)
+        self.check_history.setText(_history_text(self.context.engagement, "checklist", key))
+
+    def save_checklist_item(self) -> None:
+        key = self._checklist_key()
+        if not key:
+            return
+        self.write(
+            f"Saving {key}",
+            lc.set_checklist_item,
+            key,
+            status=self.check_status.currentText(),
+            owner=self.check_owner.text(),
+            due_date=self.check_due.text().strip() or None,
+            note=self.check_note.text(),
+        )
+
+    def mark_done(self) -> None:
+        key = self._checklist_key()
+        if key:
+            self.write(f"Marking {key} done", lc.set_checklist_item, key, status="done")
+
+    # -------------------------------------------------------------- intake
+    def _build_intake(self) -> None:
+        split = QSplitter()
+        self.intake = _table(["Section", "Item", "Value", "Status", "Source"])
+        self.intake.setColumnWidth(1, 230)
+        self.intake.setColumnWidth(2, 260)
+        self.intake.itemSelectionChanged.connect(self._intake_selected)
+        split.addWidget(self.intake)
+        form = QFormLayout()
+        self.intake_label = QLabel("Select an item.")
+        self.intake_label.setWordWrap(True)
+        self.intake_value = QLineEdit()
+        self.intake_status = _combo(INPUT_STATUSES)
+        self.intake_source = QLineEdit()
+        self.intake_source.setPlaceholderText("e.g. intake form, kickoff")
+        form.addRow(self.intake_label)
+        form.addRow("Value", self.intake_value)
+        form.addRow("Status", self.intake_status)
+        form.addRow("Source", self.intake_source)
+        self.intake_history = _history_label()
+        form.addRow(self.intake_history)
+        self.intake_save = self._button("Save", self.save_intake, primary=True)
+        split.addWidget(_form_box(form, self.intake_save))
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.tabs.addTab(split, "Intake")
+
+    def _refresh_intake(self, eng) -> None:
+        self._intake_items = {i.key: i for i in lc.intake(eng)}
+        _fill(
+            self.intake,
+            [
+                (
+                    i.key,
+                    [
+                        i.section,
+                        i.label + (" *" if i.critical else ""),
+                        _text(i.value),
+                        i.status,
+                        i.source,
+                    ],
+                )
+                for i in self._intake_items.values()
+            ],
+        )
+
+    def _intake_selected(self) -> None:
+        item = self._intake_items.get(_selected_key(self.intake) or "")
+        if item is None:
+            return
+        hint = (
+            f" ({', '.join(item.choices)})"
+            if item.choices
+            else (f" ({item.hint})" if item.hint else "")
+        )
+        self.intake_label.setText(item.label + hint)
+        self.intake_value.setText(_text(item.value))
+        self.intake_status.setCurrentText(item.status)
+        self.intake_source.setText(item.source)
+        self.intake_history.setText(_history_text(self.context.engagement, "intake", item.key))
+
+    def save_intake(self) -> None:
+        key = _selected_key(self.intake)
+        if key:
+            self.write(
+                f"Saving intake {key}",
+                lc.set_intake,
+                key,
+                self.intake_value.text(),
+                status=self.intake_status.currentText(),
+                source=self.intake_source.text(),
+            )
+
+    # --------------------------------------------------------- definitions
+    def _build_definitions(self) -> None:
+        split = QSplitter()
+        self.definitions = _table(["Term", "Definition", "Approved", "Approver", "On", "Status"])
+        self.definitions.setColumnWidth(0, 170)
+        self.definitions.setColumnWidth(1, 420)
+        self.definitions.itemSelectionChanged.connect(self._definition_selected)
+        split.addWidget(self.definitions)
+        form = QFormLayout()
+        self.def_text = QPlainTextEdit()
+        self.def_text.setMaximumHeight(110)
+        self.def_approved = QCheckBox("Approved by the customer")
+        self.def_approver = QLineEdit()
+        self.def_approver.setPlaceholderText("e.g. Dana Lee (CRO)")
+        form.addRow("Definition", self.def_text)
+        form.addRow("", self.def_approved)
+        form.addRow("Approver", self.def_approver)
+        self.def_history = _history_label()
+        form.addRow(self.def_history)
+        self.def_save = self._button("Save", self.save_definition, primary=True)
+        split.addWidget(_form_box(form, self.def_save))
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.tabs.addTab(split, "Definitions")
+
+    def _refresh_definitions(self, eng) -> None:
+        self._definitions = {d.key: d for d in lc.definitions(eng)}
+        _fill(
+            self.definitions,
+            [
+                (
+                    d.key,
+                    [
+                        d.term + ("" if d.required else " (optional)"),
+                        d.definition,
+                        "yes" if d.approved else "no",
+                        d.approver,
+                        d.approved_on or "",
+                        d.status,
+                    ],
+                )
+                for d in self._definitions.values()
+            ],
+        )
+
+    def _definition_selected(self) -> None:
+        d = self._definitions.get(_selected_key(self.definitions) or "")
+        if d is None:
+            return
+        self.def_text.setPlainText(d.definition)
+        self.def_approved.setChecked(d.approved)
+        self.def_approver.setText(d.approver)
+        self.def_history.setText(_history_text(self.context.engagement, "definition", d.key))
+
+    def save_definition(self) -> None:
+        key = _selected_key(self.definitions)
+        d = self._definitions.get(key or "")
+        if d is None:
+            return
+        text = self.def_text.toPlainText().strip()
+        kwargs: dict[str, Any] = {
+            "approved": self.def_approved.isChecked(),
+            "approver": self.def_approver.text(),
+        }
+        if text != d.definition:
+            kwargs["definition"] = text
+        self.write(f"Saving definition {d.term}", lc.set_definition, key, **kwargs)
+
+    # ------------------------------------------------------------ criteria
+    def _build_criteria(self) -> None:
+        split = QSplitter()
+        self.criteria = _table(
+            [
+                "KPI",
+                "Unit",
+                "Baseline",
+                "Baseline from",
+                "Target",
+                "Playbook target",
+                "Current",
+                "Included",
+                "Status",
+            ]
+        )
+        self.criteria.setColumnWidth(0, 260)
+        self.criteria.itemSelectionChanged.connect(self._criterion_selected)
+        split.addWidget(self.criteria)
+        form = QFormLayout()
+        self.crit_baseline = QLineEdit()
+        self.crit_source = QLineEdit()
+        self.crit_target = QLineEdit()
+        self.crit_current = QLineEdit()
+        self.crit_included = QCheckBox("Part of the success criteria")
+        form.addRow("Baseline", self.crit_baseline)
+        form.addRow("Baseline from", self.crit_source)
+        form.addRow("Target", self.crit_target)
+        form.addRow("Current", self.crit_current)
+        form.addRow("", self.crit_included)
+        self.crit_history = _history_label()
+        form.addRow(self.crit_history)
+        self.crit_save = self._button("Save", self.save_criterion, primary=True)
+        split.addWidget(_form_box(form, self.crit_save))
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.tabs.addTab(split, "Success criteria")
+
+    def _refresh_criteria(self, eng) -> None:
+        self._criteria = {c.key: c for c in lc.criteria(eng)}
+        _fill(
+            self.criteria,
+            [
+                (
+                    c.key,
+                    [
+                        c.kpi,
+                        c.unit,
+                        _text(c.baseline),
+                        c.baseline_source,
+                        _text(c.target),
+                        _text(c.suggested_target)
+                        + (f" ({c.target_note})" if c.target_note else ""),
+                        _text(c.current),
+                        "yes" if c.included else "no",
+                        c.status,
+                    ],
+                )
+                for c in self._criteria.values()
+            ],
+        )
+
+    def _criterion_selected(self) -> None:
+        c = self._criteria.get(_selected_key(self.criteria) or "")
+        if c is None:
+            return
+        self.crit_baseline.setText(_text(c.baseline))
+        self.crit_source.setText(c.baseline_source)
+        self.crit_target.setText(_text(c.target))
+        self.crit_current.setText(_text(c.current))
+        self.crit_included.setChecked(c.included)
+        self.crit_history.setText(_history_text(self.context.engagement, "criterion", c.key))
+
+    def save_criterion(self) -> None:
+        key = _selected_key(self.criteria)
+        c = self._criteria.get(key or "")
+        if c is None:
+            return
+        kwargs: dict[str, Any] = {
+            "target": self.crit_target.text().strip() or None,
+            "current": self.crit_current.text().strip() or None,
+            "included": self.crit_included.isChecked(),
+        }
+        if (
+            self.crit_baseline.text().strip() != _text(c.baseline)
+            or self.crit_source.text() != c.baseline_source
+        ):
+            kwargs["baseline"] = self.crit_baseline.text().strip() or None
+            kwargs["baseline_source"] = self.crit_source.text().strip() or "entered"
+        if kwargs["current"] is None and c.current is None:
+            del kwargs["current"]  # do not stamp an empty current value
+        self.write(f"Saving criterion {c.kpi}", lc.set_criterion, key, **kwargs)
+
+    # ------------------------------------------------------------ meetings
+    def _build_meetings(self) -> None:
+        split = QSplitter()
+        self.meetings = _table(
+            ["Date", "Kind", "Title", "Attendees", "Confirmed", "Corrected", "Notes"]
+        )
+        self.meetings.setColumnWidth(2, 200)
+        self.meetings.setColumnWidth(3, 220)
+        split.addWidget(self.meetings)
+        form = QFormLayout()
+        self.meet_kind = _combo(lc.MEETING_KINDS)
+        self.meet_date = QLineEdit()
+        self.meet_date.setPlaceholderText("YYYY-MM-DD (a future date books it)")
+        self.meet_title = QLineEdit()
+        self.meet_attendees = QLineEdit()
+        self.meet_attendees.setPlaceholderText("comma-separated")
+        self.meet_confirm = QLineEdit()
+        self.meet_confirm.setPlaceholderText("finding:12, intake:crm, definition:tracker")
+        self.meet_correct = QPlainTextEdit()
+        self.meet_correct.setPlaceholderText(
+            "one per line: intake:team_sizes=reps=52\ncriterion:win_rate.target=27"
+        )
+        self.meet_correct.setMaximumHeight(80)
+        self.meet_notes = QPlainTextEdit()
+        self.meet_notes.setMaximumHeight(80)
+        form.addRow("Kind", self.meet_kind)
+        form.addRow("Date", self.meet_date)
+        form.addRow("Title", self.meet_title)
+        form.addRow("Attendees", self.meet_attendees)
+        form.addRow("Confirmed", self.meet_confirm)
+        form.addRow("Corrected", self.meet_correct)
+        form.addRow("Notes", self.meet_notes)
+        self.meet_save = self._button("Record meeting", self.record_meeting, primary=True)
+        split.addWidget(_form_box(form, self.meet_save))
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.tabs.addTab(split, "Meetings")
+
+    def _refresh_meetings(self, eng) -> None:
+        _fill(
+            self.meetings,
+            [
+                (
+                    str(m.id),
+                    [
+                        m.held_on,
+                        m.kind,
+                        m.title,
+                        ", ".join(m.attendees),
+                        str(sum(i.action == "confirmed" for i in m.items)),
+                        str(sum(i.action == "corrected" for i in m.items)),
+                        m.notes,
+                    ],
+                )
+                for m in reversed(lc.meetings(eng))
+            ],
+        )
+
+    def record_meeting(self) -> None:
+        confirms = [r.strip() for r in self.meet_confirm.text().split(",") if r.strip()]
+        corrections = []
+        for line in self.meet_correct.toPlainText().splitlines():
+            if not line.strip():
+                continue
+            if "=" not in line:
+                show_error(
+                    self,
+                    WorkbenchError(f"{line.strip()!r}: write each correction as TYPE:KEY=VALUE."),
+                )
+                return
+            ref, value = line.split("=", 1)
+            corrections.append((ref.strip(), value.strip()))
+        attendees = [a.strip() for a in self.meet_attendees.text().split(",") if a.strip()]
+        self.write(
+            "Recording the meeting",
+            lc.record_meeting,
+            self.meet_kind.currentText(),
+            self.meet_date.text().strip(),
+            title=self.meet_title.text(),
+            attendees=attendees,
+            notes=self.meet_notes.toPlainText(),
+            confirms=confirms,
+            corrections=corrections,
+        )
+
+    # ----------------------------------------------------------- hypercare
+    def _build_hypercare(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        dates = QHBoxLayout()
+        self.go_live = QLineEdit()
+        self.go_live.setPlaceholderText("YYYY-MM-DD")
+        self.checkin = QLineEdit()
+        self.checkin.setPlaceholderText("YYYY-MM-DD")
+        dates.addWidget(QLabel("Go-live"))
+        dates.addWidget(self.go_live)
+        dates.addWidget(self._button("Set", self.save_go_live))
+        dates.addSpacing(24)
+        dates.addWidget(QLabel("Refinement check-in"))
+        dates.addWidget(self.checkin)
+        dates.addWidget(self._button("Set", self.save_checkin))
+        dates.addStretch(1)
+        layout.addLayout(dates)
+        self.decision = QLabel()
+        self.decision.setObjectName("sectionTitle")
+        self.decision.setWordWrap(True)
+        layout.addWidget(self.decision)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        layout.addWidget(self.reasons)
+        self.adoption = _table(["KPI"])
+        layout.addWidget(self.adoption, 2)
+        self.maintenance = QLabel()
+        self.maintenance.setObjectName("muted")
+        self.maintenance.setWordWrap(True)
+        layout.addWidget(self.maintenance)
+        self.triggers = _table(["Refinement trigger", "State", "Why", "Response"])
+        self.triggers.setColumnWidth(0, 240)
+        self.triggers.setColumnWidth(2, 420)
+        layout.addWidget(self.triggers, 1)
+        self.reminders = QLabel()
+        self.reminders.setObjectName("muted")
+        self.reminders.setWordWrap(True)
+        layout.addWidget(self.reminders)
+        self.tabs.addTab(page, "Hypercare and handoff")
+
+    def _refresh_hypercare(self, eng) -> None:
+        report = lc.adoption_report(eng)
+        labels = {
+            "proceed-to-handoff": "Suggested: proceed to handoff",
+            "extend-hypercare": "Suggested: extend hypercare",
+            "in-progress": "Hypercare in progress",
+            "no-data": "No adoption data yet",
+        }
+        self.decision.setText(
+            labels[report.decision] + (f" (go-live {report.start})" if report.start else "")
+        )
+        self.reasons.setText("\n".join(f"- {r}" for r in report.reasons + report.red_flags))
+        weeks = report.weeks
+        self.adoption.setColumnCount(1 + len(weeks))
+        self.adoption.setHorizontalHeaderLabels(
+            ["KPI"] + [f"Week {w.week}" + ("" if w.complete else " (so far)") for w in weeks]
+        )
+        specs = lc.store.book(eng).adoption
+        self.adoption.setRowCount(len(specs))
+        for r, spec in enumerate(specs):
+            label = QTableWidgetItem(f"{spec.kpi}: target {fmt_value(spec.target, spec.unit)}")
+            label.setToolTip(label.text())
+            self.adoption.setItem(r, 0, label)
+            for c, week in enumerate(weeks, start=1):
+                k = week.kpis[r]
+                text = (
+                    "-"
+                    if k.value is None
+                    else f"{k.value:.1f}".removesuffix(".0") + ("%" if k.unit == "%" else "")
+                )
+                if spec.weekly_targets and k.value is not None:
+                    text += f" / {fmt_value(k.target, k.unit)}"
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(
+                    f"{fmt_value(k.value, k.unit)}, target "
+                    f"{fmt_value(k.target, k.unit)}: {k.detail}"
+                )
+                if k.value is not None and week.complete:
+                    colour = BAD if k.red_flag else GOOD if k.met else QColor("#a07a00")
+                    cell.setForeground(QBrush(colour))
+                self.adoption.setItem(r, c, cell)
+        self.adoption.setColumnWidth(0, 380)
+        m = lc.maintenance_owner(eng)
+        self.maintenance.setText(
+            f"Maintenance: {m.owner} owns it ({m.how}). Next: "
+            + "; then ".join(m.retention_path)
+            + "."
+        )
+        _fill(
+            self.triggers,
+            [(t.key, [t.name, t.state, t.reason, t.response]) for t in lc.refinement_triggers(eng)],
+        )
+        for r in range(self.triggers.rowCount()):
+            state = self.triggers.item(r, 1)
+            state.setForeground(
+                QBrush(
+                    BAD
+                    if state.text() == "triggered"
+                    else GOOD
+                    if state.text() == "clear"
+                    else QColor("#5f6b7a")
+                )
+            )
+        reminders = lc.reminders(eng)
+        self.reminders.setText(
+            "Reminders: "
+            + ("; ".join(f"{r.date.isoformat()} {r.title}" for r in reminders[:8]) or "none yet")
+        )
+        if not self.go_live.hasFocus():
+            self.go_live.setText(eng.setting(lc.edits.GO_LIVE) or "")
+        if not self.checkin.hasFocus():
+            self.checkin.setText(eng.setting(lc.edits.CHECKIN) or "")
+
+    def save_go_live(self) -> None:
+        self.write("Setting the go-live date", lc.set_go_live, self.go_live.text().strip() or None)
+
+    def save_checkin(self) -> None:
+        self.write(
+            "Setting the refinement check-in", lc.set_checkin, self.checkin.text().strip() or None
+        )
+
+    def prepare_screenshot(self) -> None:
+        """Show the checklist with the first open sub-phase expanded."""
+        self.tabs.setCurrentIndex(0)
+
+
+def preview() -> int:
+    """Open this page alone on the demo engagement."""
+    return preview_page(__name__)

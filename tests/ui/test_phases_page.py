@@ -1,0 +1,169 @@
+"""The Phases page edits checklists, intake, definitions, criteria and meetings, with undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+import workbench.lifecycle as lc
+from workbench.ui.pages.phases import Page
+
+
+def _page(qtbot, context) -> Page:
+    page = Page(context)
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def _select_checklist(page: Page, key: str) -> None:
+    tree = page.checklist
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        for j in range(group.childCount()):
+            if group.child(j).data(0, Qt.ItemDataRole.UserRole) == key:
+                tree.setCurrentItem(group.child(j))
+                return
+    raise AssertionError(key)
+
+
+def _select_row(table, key: str) -> None:
+    for r in range(table.rowCount()):
+        if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == key:
+            table.selectRow(r)
+            return
+    raise AssertionError(key)
+
+
+def _status(eng, key: str) -> str:
+    return next(i for i in lc.checklist(eng) if i.key == key).status
+
+
+def _wait(qtbot, context, action) -> None:
+    with qtbot.waitSignal(context.runner.finished, timeout=20000) as done:
+        action()
+    return done.args[0]
+
+
+def test_checklist_edit_then_undo_and_redo_by_keyboard(qtbot, page_context):
+    eng = page_context.engagement
+    page = _page(qtbot, page_context)
+    assert page.undo_button.text() == "Undo" and not page.undo_button.isEnabled()
+    _select_checklist(page, "1b")
+    assert page.check_title.text() == "1b Kickoff call held"
+    page.check_status.setCurrentText("done")
+    page.check_owner.setText("Alex Morgan")
+    outcome = _wait(qtbot, page_context, page.check_save.click)
+    assert outcome.ok
+    item = next(i for i in lc.checklist(eng) if i.key == "1b")
+    assert (item.status, item.owner) == ("done", "Alex Morgan")
+    assert page.undo_button.text() == 'Undo Mark "Kickoff call held" done'
+    assert page.undo_button.isEnabled()
+
+    _wait(
+        qtbot,
+        page_context,
+        lambda: qtbot.keyClick(page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),
+    )
+    assert _status(eng, "1b") == "todo"
+    assert page.redo_button.text() == 'Redo Mark "Kickoff call held" done'
+    _wait(
+        qtbot,
+        page_context,
+        lambda: qtbot.keyClick(
+            page,
+            Qt.Key.Key_Z,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        ),
+    )
+    assert _status(eng, "1b") == "done"
+
+
+def test_bad_due_date_is_refused_with_a_plain_message(qtbot, page_context, messages):
+    page = _page(qtbot, page_context)
+    _select_checklist(page, "1c")
+    page.check_due.setText("next friday")
+    outcome = _wait(qtbot, page_context, page.check_save.click)
+    assert not outcome.ok
+    assert messages == [
+        "The due date 'next friday' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20."
+    ]
+    assert next(i for i in lc.checklist(page_context.engagement) if i.key == "1c").due_date is None
+    assert not lc.stack_for(page_context.engagement).can_undo
+
+
+def test_intake_definition_and_criterion_forms(qtbot, page_context):
+    eng = page_context.engagement
+    page = _page(qtbot, page_context)
+    page.tabs.setCurrentIndex(1)
+    _select_row(page.intake, "competitors")
+    page.intake_value.setText("Kinemax, Tessellate Automation")
+    page.intake_status.setCurrentText("CONFIRMED")
+    _wait(qtbot, page_context, page.intake_save.click)
+    assert lc.intake_value(eng, "competitors") == ["Kinemax", "Tessellate Automation"]
+    page.intake.clearSelection()
+    _select_row(page.intake, "competitors")
+    assert page.intake_history.text().endswith("edited CONFIRMED")
+
+    _select_row(page.definitions, "deal_risk_score")
+    page.def_approved.setChecked(True)
+    page.def_approver.setText("Dana Lee (CRO)")
+    _wait(qtbot, page_context, page.def_save.click)
+    d = next(d for d in lc.definitions(eng) if d.key == "deal_risk_score")
+    assert (d.approved, d.approver, d.status) == (True, "Dana Lee (CRO)", "CONFIRMED")
+
+    _select_row(page.criteria, "win_rate")
+    page.crit_baseline.setText("21")
+    page.crit_target.setText("25")
+    _wait(qtbot, page_context, page.crit_save.click)
+    c = next(c for c in lc.criteria(eng) if c.key == "win_rate")
+    assert (c.baseline, c.target, c.current, c.baseline_source) == (21.0, 25.0, None, "entered")
+    assert page.undo_button.text() == 'Undo Set success criterion "Win rate"'
+
+
+def test_recording_a_meeting_confirms_and_corrects(qtbot, page_context):
+    eng = page_context.engagement
+    lc.set_intake(eng, "crm", "Salesforce")
+    page = _page(qtbot, page_context)
+    page.meet_kind.setCurrentText("kickoff")
+    page.meet_date.setText("2026-11-20")
+    page.meet_title.setText("Kickoff")
+    page.meet_attendees.setText("Dana Lee (CRO), Sam Ortiz (RevOps)")
+    page.meet_confirm.setText("intake:crm")
+    page.meet_correct.setPlainText("intake:team_sizes=reps=52, managers=6")
+    _wait(qtbot, page_context, page.meet_save.click)
+    meeting = lc.meetings(eng)[-1]
+    assert meeting.attendees == ["Dana Lee (CRO)", "Sam Ortiz (RevOps)"]
+    assert lc.intake_value(eng, "team_sizes") == {"reps": 52, "managers": 6}
+    assert page.meetings.item(0, 4).text() == "1" and page.meetings.item(0, 5).text() == "1"
+
+
+def test_hypercare_tab_on_the_demo(qtbot, demo_context):
+    page = _page(qtbot, demo_context)
+    page.tabs.setCurrentIndex(5)
+    assert page.decision.text().startswith("Suggested: extend hypercare (go-live ")
+    assert page.adoption.rowCount() == 4
+    assert page.adoption.columnCount() > 2
+    states = {
+        page.triggers.item(r, 0).text(): page.triggers.item(r, 1).text()
+        for r in range(page.triggers.rowCount())
+    }
+    assert states["Recording coverage dropping"] == "triggered"
+    assert page.maintenance.text().startswith("Maintenance: Architect owns it")
+
+
+def test_read_only_engagement_disables_every_change(qtbot, make_engagement):
+    from workbench.models import Engagement
+    from workbench.ui.context import PageContext
+    from workbench.ui.tasks import TaskRunner
+
+    eng = Engagement.open(make_engagement("Ro Corp"), read_only=True)
+    runner = TaskRunner()
+    runner.engagement = eng
+    try:
+        page = _page(qtbot, PageContext(eng, runner))
+        assert page.checklist.topLevelItemCount() == 16  # read from the catalog, not written
+        assert not page.check_save.isEnabled() and not page.meet_save.isEnabled()
+        assert not page.undo_button.isEnabled()
+    finally:
+        runner.shutdown()
+        eng.close()
