@@ -47,6 +47,7 @@ def test_wizard_maps_saves_the_mapping_and_imports_with_a_summary(wizard, qtbot,
     assert wizard._combos["crm_id"].currentData() == "Opportunity ID"
     assert wizard._combos["amount"].currentData() == "Amount"
     # Leave the lead source out of this import.
+    assert wizard.mapping_problems.count() == 2
     wizard._combos["lead_source"].setCurrentIndex(0)
     assert "lead_source" not in wizard.chosen_mapping()
     assert wizard.chosen_mapping()["close_date"] == "Close Date"
@@ -83,6 +84,22 @@ def test_wizard_maps_saves_the_mapping_and_imports_with_a_summary(wizard, qtbot,
     assert rows[0] == ("0065g00000AbCdEAA1", 48000.0, "2026-12-15", None)
     assert len(rows) == 4
     assert wizard.next_button.text() == "Done"
+
+
+def test_the_values_that_will_not_parse_follow_the_edited_mapping(wizard, qtbot, page_context):
+    wizard.next()
+    assert wizard.mapping_problems_title.text() == (
+        "Values that will not parse with this mapping (2)"
+    )
+    wizard._combos["amount"].setCurrentIndex(0)  # amount no longer imported
+    wizard.check_mapping()
+    _wait(qtbot, page_context)
+    assert wizard.mapping_problems_title.text() == (
+        "Values that will not parse with this mapping (1)"
+    )
+    assert wizard.mapping_problems.item(0).text() == (
+        'row 6, column Close Date: "02/30/2026" is not a date'
+    )
 
 
 def test_cancelling_an_import_commits_nothing(wizard, qtbot, page_context, monkeypatch):

@@ -13,7 +13,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -43,6 +43,7 @@ from workbench.ui.tasks import TaskOutcome
 
 STEP_TITLES = ("Check the file", "Map the columns", "Import")
 REJECTS_SHOWN = 50
+CHECK_DELAY_MS = 400
 
 
 def fill_table(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
@@ -231,6 +232,17 @@ class ImportWizard(QDialog):
         right_layout.addWidget(section("Preview of the mapped rows"))
         self.mapped_preview = small_table()
         right_layout.addWidget(self.mapped_preview, 1)
+        self.mapping_problems_title = section("Values that will not parse with this mapping")
+        right_layout.addWidget(self.mapping_problems_title)
+        self.mapping_problems = QListWidget()
+        self.mapping_problems.setMaximumHeight(150)
+        right_layout.addWidget(self.mapping_problems)
+        # Re-check the values a moment after the last change, not on every click.
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.check_mapping)
+        self._check_serial = 0
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([420, 640])
@@ -402,6 +414,10 @@ class ImportWizard(QDialog):
         self.save_mapping_button.setEnabled(not self.context.read_only)
         self.saved_name = None
         self._mapping_edited()
+        # As detected: the detection already lists the problems; no need to look again.
+        self._check_timer.stop()
+        self._check_serial += 1
+        self._mapping_checked(self._check_serial, importing.problems(self.detection))
         self._show_step(1)
 
     def _mapping_edited(self, _index: int = 0) -> None:
@@ -419,11 +435,41 @@ class ImportWizard(QDialog):
             "* required" + (f"; not mapped: {', '.join(missing)}" if missing else "")
         )
         self._refresh_mapped_preview()
+        self._check_timer.start()
 
     def _refresh_mapped_preview(self) -> None:
         fields = importing.target_fields(self.entity) if self.entity else []
         headers, rows = importing.mapped_preview(self.detection, self.mapping, fields)
         fill_table(self.mapped_preview, headers, rows)
+
+    def check_mapping(self) -> None:
+        """Look at the first rows again through the edited mapping (in the background)."""
+        self._check_timer.stop()
+        if self.detection is None or not self.entity:
+            return
+        self._check_serial += 1
+        serial = self._check_serial
+        mapping = self.chosen_mapping()
+        self.context.runner.run(
+            f"Checking {self.current_file.name}",
+            importing.detect_task,
+            self.current_file,
+            self.entity,
+            self.sheet,
+            "auto",
+            mapping or None,
+            on_success=lambda d: self._mapping_checked(serial, importing.problems(d)),
+            on_failure=lambda o: self._mapping_checked(serial, [str(o.error)]),
+        )
+
+    def _mapping_checked(self, serial: int, issues: list[str]) -> None:
+        if serial != self._check_serial:
+            return  # an older check; a newer one is on its way
+        self.mapping_problems.clear()
+        self.mapping_problems.addItems(issues or ["No problems in the first rows."])
+        self.mapping_problems_title.setText(
+            f"Values that will not parse with this mapping ({len(issues)})"
+        )
 
     def _saved_chosen(self, _index: int) -> None:
         name = self.saved_combo.currentData()
@@ -502,6 +548,7 @@ class ImportWizard(QDialog):
         self.run_status.setText(f"Importing {self.current_file.name}...")
         self.next_button.setEnabled(False)
         self.back_button.setEnabled(False)
+        self._check_timer.stop()
         profile, mapping = self.import_choice()
         try:
             self.task = self.context.runner.run(
@@ -621,6 +668,14 @@ class ImportWizard(QDialog):
         if self.stack.currentIndex() == 1:
             self._show_step(0)
             self.next_button.setEnabled(bool(self.entity))
+
+    def done(self, result: int) -> None:
+        self._check_timer.stop()
+        super().done(result)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self._check_timer.stop()
+        super().closeEvent(event)
 
     def reject(self) -> None:
         if self.task is not None:

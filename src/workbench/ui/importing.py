@@ -121,11 +121,21 @@ def problems(detection: Any) -> list[str]:
 
 # ------------------------------------------------------------ background tasks
 def detect_task(
-    _eng: Engagement | None, progress: Progress, path: Path, entity: str | None, sheet: str | None
+    eng: Engagement | None,
+    progress: Progress,
+    path: Path,
+    entity: str | None,
+    sheet: str | None,
+    profile: str = "auto",
+    mapping: dict[str, str] | None = None,
 ) -> Any:
-    """Read the head of ``path`` and guess its entity, profile and mapping."""
+    """Read the head of ``path`` and say how it would be imported (entity, mapping...).
+
+    With the engagement, ambiguous dates follow its date-order setting; with
+    ``mapping``, the problems listed are those of that mapping.
+    """
     progress.update(0.1, f"Reading {path.name}")
-    return api().detect(path, entity=entity, sheet=sheet)
+    return api().detect(path, entity=entity, sheet=sheet, eng=eng, profile=profile, mapping=mapping)
 
 
 def import_task(
