@@ -175,3 +175,23 @@ def test_the_import_button_opens_the_wizard_and_the_page_refreshes_after(
     assert page.entity_combo.currentText() == "Opportunities  (4)"
     assert page.records.model.rowCount() == 4
     assert page.history.model.rowCount() == 1
+
+
+def test_a_real_hubspot_deal_export_goes_through_the_wizard(qtbot, page_context, shared_data):
+    source = shared_data / "hubspot-fivetran-seeds" / "deal_data.csv"
+    wizard = ImportWizard(page_context, [source])
+    qtbot.addWidget(wizard)
+    _wait(qtbot, page_context)
+    assert wizard.entity == "opportunities"
+    assert wizard.profile_value.text() == "hubspot"
+    wizard.next()
+    assert wizard.import_choice() == ("auto", None)  # as detected: the profile is kept
+    with qtbot.waitSignal(page_context.runner.finished, timeout=30000) as done:
+        wizard.next()
+    assert done.args[0].ok
+    result = wizard.results[0]
+    assert (result.rows_read, result.rows_imported, result.rows_rejected) == (44, 44, 0)
+    assert result.profile == "hubspot"
+    assert wizard.rejects_title.text() == "No rows were rejected."
+    assert "HubSpot deal stages are kept as given" in wizard.summary.text()
+    assert page_context.engagement.counts()["opportunities"] == 44
