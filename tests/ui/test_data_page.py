@@ -195,3 +195,34 @@ def test_a_real_hubspot_deal_export_goes_through_the_wizard(qtbot, page_context,
     assert wizard.rejects_title.text() == "No rows were rejected."
     assert "HubSpot deal stages are kept as given" in wizard.summary.text()
     assert page_context.engagement.counts()["opportunities"] == 44
+
+
+def test_dropping_an_export_on_the_window_opens_the_wizard_on_the_data_page(
+    window, qtbot, make_engagement, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window.open_file(make_engagement())
+    sample = write_sample_export(tmp_path / "opps.csv")
+    opened = []
+
+    def record(wizard):
+        opened.append(wizard.files)
+        _wait(qtbot, window.context)  # let its detection finish
+        return 0
+
+    monkeypatch.setattr(ImportWizard, "exec", record)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(sample))])
+    window.dropEvent(
+        QDropEvent(
+            QPoint(5, 5),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+    )
+    assert opened == [[sample]]
+    assert window.view.current_key() == "data"
