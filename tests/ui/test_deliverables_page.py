@@ -78,3 +78,30 @@ def test_nothing_selected_is_refused_with_a_message(qtbot, page_context, message
     page.select_all(False)
     page.export()
     assert messages and "at least one document" in messages[0]
+
+
+def test_exporting_on_the_demo_lists_each_file_with_its_status(
+    qtbot, demo_context, tmp_path: Path
+) -> None:
+    page = Page(demo_context)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.consultancy.text() == "Summit Revenue Partners"
+    page.select_all(False)
+    for i in range(page.doc_list.count()):
+        item = page.doc_list.item(i)
+        if item.data(Qt.ItemDataRole.UserRole) == "consent-plan":
+            item.setCheckState(Qt.CheckState.Checked)
+    page.out_dir.setText(str(tmp_path / "pkg"))
+    with qtbot.waitSignal(demo_context.runner.finished, timeout=120000) as done:
+        page.export()
+    assert done.args[0].ok
+    rows = {
+        page.results.item(r, 0).text(): page.results.item(r, 1).text()
+        for r in range(page.results.rowCount())
+    }
+    assert rows == {
+        "00 Package Index.docx": "FINAL",
+        "08 Recording Consent Compliance Plan.docx": "FINAL",
+    }
+    assert "2 files written" in page.summary.text()
