@@ -638,7 +638,11 @@ def build_tracker_design(ctx: ReportContext, out: Path, spec: DocumentSpec) -> l
             category = f"Methodology ({ctx.meta.methodology})"
         hits = "-"
         if turns:
-            words = playbook.TRACKER_KEYWORDS.get(category.split(" (")[0], [])
+            words = list(playbook.TRACKER_KEYWORDS.get(category.split(" (")[0], []))
+            if category == "Competitors" and "competitors" in sources.intake(ctx):
+                value = sources.intake(ctx)["competitors"][0]
+                names = value if isinstance(value, list) else str(value).split(",")
+                words += [str(n).strip().lower() for n in names if str(n).strip()]
             if words:
                 clause = " OR ".join("lower(text) LIKE ?" for _ in words)
                 n = ctx.eng.conn.execute(
