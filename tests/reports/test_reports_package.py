@@ -418,3 +418,32 @@ def test_confirmed_intake_answers_confirm_integration_rows(engagement, tmp_path:
     assert rows["Calendar"][0] == "Google Workspace"
     assert "intake: Google Workspace (CONFIRMED)" in rows["Calendar"][2]
     assert rows["Calendar"][-1] == "CONFIRMED" and rows["CRM"][-1] == "ASSUMED"
+
+
+def test_a_document_with_a_bug_is_skipped_with_the_reason_and_the_rest_is_built(
+    engagement, tmp_path: Path, monkeypatch
+) -> None:
+    from workbench.reports.documents import handoff
+
+    def broken(ctx, out, spec):
+        raise ValueError("unexpected value in the roster")
+
+    monkeypatch.setattr(handoff, "build_faq", broken)
+    from workbench.reports import catalog
+
+    monkeypatch.setattr(
+        catalog,
+        "_REGISTRY",
+        [
+            s
+            if s.name != "faq"
+            else catalog.DocumentSpec(
+                s.name, s.title, s.description, s.formats, broken, s.kinds, s.group
+            )
+            for s in catalog._REGISTRY
+        ],
+    )
+    result = build_package(engagement, tmp_path / "out", only=["faq", "admin-runbook"])
+    assert "unexpected value in the roster" in result.skipped["faq"]
+    assert {f.document for f in result.files} == {"index", "admin-runbook"}
+    assert "Not built" in docx_text(_file(result, "index", "docx"))
