@@ -225,7 +225,7 @@ def test_command_index_lists_exactly_what_each_module_registers() -> None:
     import argparse
     import importlib
 
-    from workbench.cli import CORE_COMMANDS, COMMAND_MODULES
+    from workbench.cli import COMMAND_MODULES, CORE_COMMANDS
 
     seen: set[str] = set(CORE_COMMANDS)
     for module, names in COMMAND_MODULES.items():
