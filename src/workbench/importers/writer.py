@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.importers.columns import convert_column, extra_json
 from workbench.importers.derive import (
@@ -26,7 +27,9 @@ from workbench.importers.entities import ACTIVITY_KINDS
 from workbench.importers.plan import Plan
 from workbench.importers.records import Reject
 from workbench.importers.sources import (
+    DECORATION_RE2,
     Block,
+    is_decoration_row,
     is_junk_row,
 )
 from workbench.progress import Progress
@@ -232,9 +235,11 @@ class Writer:
             self.counts.over_100 += sum(
                 1 for v in values["probability"] if v is not None and v > 100
             )
-        # Decoration rows inside the data (subtotals, repeated titles) are skipped, not rejected.
+        # Decoration rows inside the data (subtotals, group headings of grouped reports,
+        # repeated titles) are skipped, not imported and not rejected.
+        skip |= _decoration_rows(block)
         for i in list(bad):
-            if is_junk_row(_row_cells(block, i)):
+            if i in skip or is_junk_row(_row_cells(block, i)):
                 del bad[i]
                 skip.add(i)
         self.counts.skipped += len(skip)
@@ -451,6 +456,21 @@ class Writer:
 def _cell(block: Block, pos: int, i: int) -> str | None:
     value = block.columns[pos][i].as_py()
     return value
+
+
+def _decoration_rows(block: Block) -> set[int]:
+    """Rows of a block that are report decoration (see ``sources.is_decoration_row``)."""
+    if len(block.columns) < 2:
+        return set()
+    marked = None
+    for col in block.columns:
+        hit = pc.fill_null(pc.match_substring_regex(col, DECORATION_RE2), False)
+        marked = hit if marked is None else pc.or_(marked, hit)
+    if not pc.any(marked).as_py():
+        return set()
+    return {
+        i for i in pc.indices_nonzero(marked).to_pylist() if is_decoration_row(_row_cells(block, i))
+    }
 
 
 def _row_cells(block: Block, i: int) -> list[str]:
