@@ -76,13 +76,14 @@ JUNK_ANYWHERE = re.compile(r"all rights reserved|salesforce\.com,\s*inc", re.IGN
 
 # Group headings of grouped reports: "Stage: Prospecting (3 records)", "Owner: Dana Scully".
 HEADING = re.compile(r"\(\d+\s+records?\)\s*$|^[A-Za-z][\w /&.'-]{0,40}:\s+\S", re.IGNORECASE)
-# The same starts for pyarrow (RE2 syntax), to find candidate rows a block at a time.
-DECORATION_RE2 = (
+# The same patterns for pyarrow (RE2 syntax), to find candidate rows a block at a time.
+JUNK_RE2 = (
     r"(?i)^\s*(copyright|\(c\)|©|confidential|generated\s+(by|on|at)|grand\s+totals?|"
     r"totals?\b|sub-?totals?\b|sum\b|count\b|record\s+count|report\s+generated|"
     r"exported\s+(on|by|at)|printed\s+(on|by)|filtered\s+by|powered\s+by)|"
-    r"all rights reserved|\(\d+\s+records?\)\s*$|^[A-Za-z][\w /&.'-]{0,40}:\s+\S"
+    r"(?i)all rights reserved"
 )
+HEADING_RE2 = r"(?i)\(\d+\s+records?\)\s*$|^[A-Za-z][\w /&.'-]{0,40}:\s+\S"
 
 
 def is_decoration_row(cells: list[str]) -> bool:

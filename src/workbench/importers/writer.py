@@ -27,7 +27,8 @@ from workbench.importers.entities import ACTIVITY_KINDS
 from workbench.importers.plan import Plan
 from workbench.importers.records import Reject
 from workbench.importers.sources import (
-    DECORATION_RE2,
+    HEADING_RE2,
+    JUNK_RE2,
     Block,
     is_decoration_row,
     is_junk_row,
@@ -459,17 +460,34 @@ def _cell(block: Block, pos: int, i: int) -> str | None:
 
 
 def _decoration_rows(block: Block) -> set[int]:
-    """Rows of a block that are report decoration (see ``sources.is_decoration_row``)."""
-    if len(block.columns) < 2:
+    """Rows of a block that are report decoration (see ``sources.is_decoration_row``).
+
+    Cheap for ordinary data: regular expressions over the block's columns find the few
+    candidate rows; only those are looked at one by one.
+    """
+    width = len(block.columns)
+    if width < 2:
         return set()
-    marked = None
+    junk = heading = None
     for col in block.columns:
-        hit = pc.fill_null(pc.match_substring_regex(col, DECORATION_RE2), False)
-        marked = hit if marked is None else pc.or_(marked, hit)
-    if not pc.any(marked).as_py():
+        j = pc.fill_null(pc.match_substring_regex(col, JUNK_RE2), False)
+        h = pc.fill_null(pc.match_substring_regex(col, HEADING_RE2), False)
+        junk = j if junk is None else pc.or_(junk, j)
+        heading = h if heading is None else pc.or_(heading, h)
+    if not (pc.any(junk).as_py() or pc.any(heading).as_py()):
         return set()
+    filled = None
+    for col in block.columns:
+        present = pc.cast(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0), pa.int32())
+        filled = present if filled is None else pc.add(filled, present)
+    candidates = pc.or_(
+        pc.and_(heading, pc.equal(filled, 1)),
+        pc.and_(junk, pc.less_equal(filled, max(1, width // 2))),
+    )
     return {
-        i for i in pc.indices_nonzero(marked).to_pylist() if is_decoration_row(_row_cells(block, i))
+        i
+        for i in pc.indices_nonzero(candidates).to_pylist()
+        if is_decoration_row(_row_cells(block, i))
     }
 
 
