@@ -462,14 +462,15 @@ def _cell(block: Block, pos: int, i: int) -> str | None:
 def _decoration_rows(block: Block) -> set[int]:
     """Rows of a block that are report decoration (see ``sources.is_decoration_row``).
 
-    Cheap for ordinary data: regular expressions over the block's columns find the few
+    Cheap for ordinary data: regular expressions over the leading columns find the few
     candidate rows; only those are looked at one by one.
     """
     width = len(block.columns)
     if width < 2:
         return set()
     junk = heading = None
-    for col in block.columns:
+    # Reports put their decoration in the leading cells (the first non-empty cell).
+    for col in block.columns[:3]:
         j = pc.fill_null(pc.match_substring_regex(col, JUNK_RE2), False)
         h = pc.fill_null(pc.match_substring_regex(col, HEADING_RE2), False)
         junk = j if junk is None else pc.or_(junk, j)
