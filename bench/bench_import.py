@@ -121,9 +121,9 @@ def _workbench_import(engagement: str, source: str) -> dict:
 
 
 def _baseline() -> dict:
-    from workbench.cli import build_parser
+    from workbench.cli import _modules_for, build_parser
 
-    build_parser()  # what every `workbench` command loads before it starts working
+    build_parser(_modules_for(["import"]))  # what `workbench import` loads before working
     return {}
 
 

@@ -321,3 +321,20 @@ def test_report_without_id_column_keys_records_by_account_and_name(new_engagemen
         (150.0,),
         (200.0,),
     ]
+
+
+def test_grouped_report_headings_are_skipped_not_rejected(new_engagement, tmp_path):
+    path = tmp_path / "grouped.csv"
+    path.write_text(
+        "Opportunity ID,Opportunity Name,Stage,Amount\n"
+        "Stage: Prospecting (2 records),,,\n"
+        "0061,Alpha,Prospecting,10\n0062,Beta,Prospecting,20\n"
+        "Subtotal,,,30\n"
+        "Stage: Closed Won (1 record),,,\n"
+        "0063,Gamma,Closed Won,5\n"
+        ",Orphan without id,Closed Won,7\n",
+        encoding="utf-8",
+    )
+    result = import_file(new_engagement, path)
+    assert (result.rows_imported, result.rows_skipped, result.rows_rejected) == (3, 3, 1)
+    assert result.rejects[0].row == 8

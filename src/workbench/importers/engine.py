@@ -27,7 +27,7 @@ from workbench.models import Engagement, now_iso
 from workbench.progress import Progress
 
 BIG_FILE_BYTES = 16 << 20
-IMPORT_CACHE_KB = 32 * 1024
+IMPORT_CACHE_KB = 16 * 1024
 
 
 def sha256_of(path: Path) -> str:

@@ -74,6 +74,29 @@ JUNK = re.compile(
 JUNK_ANYWHERE = re.compile(r"all rights reserved|salesforce\.com,\s*inc", re.IGNORECASE)
 
 
+# Group headings of grouped reports: "Stage: Prospecting (3 records)", "Owner: Dana Scully".
+HEADING = re.compile(r"\(\d+\s+records?\)\s*$|^[A-Za-z][\w /&.'-]{0,40}:\s+\S", re.IGNORECASE)
+# The same patterns for pyarrow (RE2 syntax), to find candidate rows a block at a time.
+JUNK_RE2 = (
+    r"(?i)^\s*(copyright|\(c\)|©|confidential|generated\s+(by|on|at)|grand\s+totals?|"
+    r"totals?\b|sub-?totals?\b|sum\b|count\b|record\s+count|report\s+generated|"
+    r"exported\s+(on|by|at)|printed\s+(on|by)|filtered\s+by|powered\s+by)|"
+    r"(?i)all rights reserved"
+)
+HEADING_RE2 = r"(?i)\(\d+\s+records?\)\s*$|^[A-Za-z][\w /&.'-]{0,40}:\s+\S"
+
+
+def is_decoration_row(cells: list[str]) -> bool:
+    """A report row that is not a record though the export put it among the records:
+    a lone group heading, or a totals/copyright line with at most half its cells filled."""
+    values = [c.strip() for c in cells if c and c.strip()]
+    if not values:
+        return False
+    if len(values) == 1 and HEADING.search(values[0]):
+        return True
+    return is_junk_row(cells) and len(values) <= max(1, len(cells) // 2)
+
+
 class SourceError(WorkbenchError):
     """The file cannot be read as an export."""
 

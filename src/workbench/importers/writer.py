@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.importers.columns import convert_column, extra_json
 from workbench.importers.derive import (
@@ -26,7 +27,10 @@ from workbench.importers.entities import ACTIVITY_KINDS
 from workbench.importers.plan import Plan
 from workbench.importers.records import Reject
 from workbench.importers.sources import (
+    HEADING_RE2,
+    JUNK_RE2,
     Block,
+    is_decoration_row,
     is_junk_row,
 )
 from workbench.progress import Progress
@@ -232,9 +236,11 @@ class Writer:
             self.counts.over_100 += sum(
                 1 for v in values["probability"] if v is not None and v > 100
             )
-        # Decoration rows inside the data (subtotals, repeated titles) are skipped, not rejected.
+        # Decoration rows inside the data (subtotals, group headings of grouped reports,
+        # repeated titles) are skipped, not imported and not rejected.
+        skip |= _decoration_rows(block)
         for i in list(bad):
-            if is_junk_row(_row_cells(block, i)):
+            if i in skip or is_junk_row(_row_cells(block, i)):
                 del bad[i]
                 skip.add(i)
         self.counts.skipped += len(skip)
@@ -451,6 +457,39 @@ class Writer:
 def _cell(block: Block, pos: int, i: int) -> str | None:
     value = block.columns[pos][i].as_py()
     return value
+
+
+def _decoration_rows(block: Block) -> set[int]:
+    """Rows of a block that are report decoration (see ``sources.is_decoration_row``).
+
+    Cheap for ordinary data: regular expressions over the leading columns find the few
+    candidate rows; only those are looked at one by one.
+    """
+    width = len(block.columns)
+    if width < 2:
+        return set()
+    junk = heading = None
+    # Reports put their decoration in the leading cells (the first non-empty cell).
+    for col in block.columns[:3]:
+        j = pc.fill_null(pc.match_substring_regex(col, JUNK_RE2), False)
+        h = pc.fill_null(pc.match_substring_regex(col, HEADING_RE2), False)
+        junk = j if junk is None else pc.or_(junk, j)
+        heading = h if heading is None else pc.or_(heading, h)
+    if not (pc.any(junk).as_py() or pc.any(heading).as_py()):
+        return set()
+    filled = None
+    for col in block.columns:
+        present = pc.cast(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0), pa.int32())
+        filled = present if filled is None else pc.add(filled, present)
+    candidates = pc.or_(
+        pc.and_(heading, pc.equal(filled, 1)),
+        pc.and_(junk, pc.less_equal(filled, max(1, width // 2))),
+    )
+    return {
+        i
+        for i in pc.indices_nonzero(candidates).to_pylist()
+        if is_decoration_row(_row_cells(block, i))
+    }
 
 
 def _row_cells(block: Block, i: int) -> list[str]:
