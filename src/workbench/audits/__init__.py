@@ -45,9 +45,16 @@ class AuditRun:
 
 
 def run_audits(
-    eng: Engagement, names: Sequence[str] | None = None, progress: Progress | None = None
+    eng: Engagement,
+    names: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    *,
+    record: bool = True,
 ) -> AuditRun:
-    """Run the named audits (all when none) on one shared data cache; record findings."""
+    """Run the named audits (all when none) on one shared data cache; record findings.
+
+    ``record=False`` measures without touching the findings (a read-only look).
+    """
     import time
 
     progress = progress or Progress.none()
@@ -65,10 +72,10 @@ def run_audits(
         start = time.perf_counter()
         if name == "maintenance":
             results[name] = run_maintenance(
-                eng, part, data=data, baselines=results.get("baselines")
+                eng, part, data=data, baselines=results.get("baselines"), record=record
             )
         else:
-            results[name] = AUDITS[name](eng, part, data=data)
+            results[name] = AUDITS[name](eng, part, data=data, record=record)
         seconds[name] = time.perf_counter() - start
     return AuditRun(results, seconds)
 

@@ -25,9 +25,9 @@ Definitions (every figure carries the counts it comes from):
   (or created during it) with its close date, as of then, inside the quarter. It
   slipped when its close date as of the quarter's last day lies after the quarter.
   Slippage rate = slipped / forecast in the quarter.
-- Stage conversion: of the deals closed in the quarter, how many reached each stage
-  (history or current stage), how many of those were won, and the step to the next
-  stage.
+- Stage conversion: of the deals closed in the quarter, how many reached each open
+  stage (history or current stage), how many of those were won, and how many moved
+  on (reached a later stage of the agreed order, or were won).
 - Segment of a deal = its account's segment, else its owner's; team = owner's team.
 """
 
@@ -39,8 +39,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from workbench.audits.common import AuditData, blank, finding, fmt_pct, pct
-from workbench.audits.history import FieldHistory
+from workbench.audits.common import AuditData, blank, category_text, finding, fmt_pct, pct
+from workbench.audits.history import FieldHistory, history_positions
 from workbench.audits.stages import stage_definitions
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
@@ -92,7 +92,7 @@ class StageConversion:
     reached: int
     won: int
     win_rate: float | None
-    to_next: float | None
+    to_next: float | None  # share that reached a later stage or was won
 
 
 @dataclass
@@ -140,7 +140,7 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "crm_id": opps["crm_id"].astype(str).to_numpy(),
-            "owner": opps["owner_crm_id"].fillna("(no owner)").astype(str).to_numpy(),
+            "owner": category_text(opps["owner_crm_id"], missing="(no owner)").to_numpy(),
             "amount": pd.to_numeric(opps["amount"], errors="coerce").to_numpy(),
             "closed": opps["is_closed"].astype(bool).to_numpy(),
             "won": opps["is_won"].astype(bool).to_numpy(),
@@ -150,7 +150,7 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
             "forecast_category": opps["forecast_category"].to_numpy(),
         }
     )
-    frame["team"] = frame["owner"].map(owners["team"]).fillna("(no team)")
+    frame["team"] = frame["owner"].map(owners["team"]).astype(object).fillna("(no team)")
     segment = opps["account_crm_id"].map(accounts).to_numpy()
     segment = pd.Series(segment).where(
         ~blank(pd.Series(segment)), frame["owner"].map(owners["owner_segment"])
@@ -168,27 +168,39 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
 
 def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dict:
     """Win rate, cycle and deal size per (key, quarter) and per key over all quarters."""
-    closed = deals[deals["closed"] & deals["quarter"].notna()].copy()
-    closed["cycle"] = (closed["close_day"] - closed["created_day"]).dt.days
+    closed = deals[deals["closed"] & deals["quarter"].notna()]
+    won = closed["won"].to_numpy()
+    cycle = (closed["close_day"] - closed["created_day"]).dt.days.to_numpy(dtype=float)
+    amount = closed["amount"].to_numpy(dtype=float)
+    frame = pd.DataFrame({
+        "key": closed[scope].astype(str).to_numpy(),
+        "quarter": closed["quarter"].to_numpy(),
+        "won": won.astype(int),
+        "cycle": np.where(won & (cycle >= 0), cycle, np.nan),
+        "negative": (won & (cycle < 0)).astype(int),
+        "won_amount": np.where(won, np.nan_to_num(amount), 0.0),
+        "size": np.where(won & (amount > 0), amount, np.nan),
+    })  # fmt: skip
     out: dict[tuple[str, str], BaselineRow] = {}
     for by_quarter in (True, False):
-        keys = [scope, "quarter"] if by_quarter else [scope]
-        for group_key, group in closed.groupby(keys):
-            key = group_key[0] if isinstance(group_key, tuple) else group_key
-            quarter = group_key[1] if by_quarter else ALL
-            won = group[group["won"]]
-            cycles = won["cycle"].dropna()
-            valid = cycles[cycles >= 0]
-            sized = won["amount"][won["amount"] > 0]
+        keys = ["key", "quarter"] if by_quarter else ["key"]
+        agg = frame.groupby(keys).agg(
+            n=("won", "size"), won=("won", "sum"), cycle_n=("cycle", "count"),
+            cycle_mean=("cycle", "mean"), cycle_median=("cycle", "median"),
+            negative=("negative", "sum"), won_amount=("won_amount", "sum"),
+            size_n=("size", "count"), size_mean=("size", "mean"),
+        )  # fmt: skip
+        for index, r in agg.iterrows():
+            key, quarter = index if by_quarter else (index, ALL)
             row = BaselineRow(quarter, scope, str(key), names.get(str(key), str(key)))
-            row.won, row.lost = len(won), len(group) - len(won)
+            row.won, row.lost = int(r["won"]), int(r["n"] - r["won"])
             row.win_rate = pct(row.won, row.won + row.lost)
-            row.cycle_n, row.cycle_excluded = len(valid), int((cycles < 0).sum())
-            row.cycle_mean_days = float(valid.mean()) if len(valid) else None
-            row.cycle_median_days = float(valid.median()) if len(valid) else None
-            row.won_amount = float(won["amount"].fillna(0).sum())
-            row.deal_size_n = len(sized)
-            row.avg_deal_size = float(sized.mean()) if len(sized) else None
+            row.cycle_n, row.cycle_excluded = int(r["cycle_n"]), int(r["negative"])
+            row.cycle_mean_days = float(r["cycle_mean"]) if r["cycle_n"] else None
+            row.cycle_median_days = float(r["cycle_median"]) if r["cycle_n"] else None
+            row.won_amount = float(r["won_amount"])
+            row.deal_size_n = int(r["size_n"])
+            row.avg_deal_size = float(r["size_mean"]) if r["size_n"] else None
             out[(quarter, str(key))] = row
     return out
 
@@ -223,8 +235,12 @@ def run_baselines(
 
     progress.update(0.35, "Slippage and pipeline in play")
     history = data.table("history")
-    current_close = pd.Series(deals["close_day"].to_numpy(), index=deals["crm_id"].to_numpy())
-    close_hist = FieldHistory(history, "close_day", current_close)
+    positions = history_positions(history, deals["crm_id"])
+    order = np.argsort(history["changed"].to_numpy(), kind="stable")
+    positions_order = (positions, order)
+    close_hist = FieldHistory(
+        history["changed"], positions, history["close_day"], deals["close_day"].to_numpy(), order
+    )
     notes: list[str] = []
     if history.empty:
         notes.append(
@@ -238,18 +254,12 @@ def run_baselines(
             deals["closed"] & (deals["close_day"] < start)
         )
         created_in = (deals["created_day"] > start) & (deals["created_day"] <= end)
-        at_start = close_hist.as_of(start).to_numpy()
-        planned = np.where(created_in, close_hist.initial.to_numpy(), at_start)
-        planned = pd.to_datetime(pd.Series(planned))
-        forecast_in = (open_at_start | created_in).to_numpy() & (
-            (planned >= start) & (planned <= end)
-        ).to_numpy()
-        at_end = pd.to_datetime(
-            pd.Series(
-                close_hist.as_of(end + pd.Timedelta(hours=23, minutes=59, seconds=59)).to_numpy()
-            )
-        )
-        slipped = forecast_in & (at_end > end).to_numpy()
+        at_start = close_hist.as_of(start)
+        planned = np.where(created_in.to_numpy(), close_hist.initial, at_start)
+        inside = (planned >= np.datetime64(start)) & (planned <= np.datetime64(end))
+        forecast_in = (open_at_start | created_in).to_numpy() & inside
+        at_end = close_hist.as_of(end + pd.Timedelta(hours=23, minutes=59, seconds=59))
+        slipped = forecast_in & (at_end > np.datetime64(end))
         in_play = (open_at_start | created_in).to_numpy() & ~pd.isna(created)
         frame = deals.assign(_fc=forecast_in, _sl=slipped, _ip=in_play)
         for scope in SCOPES:
@@ -260,7 +270,7 @@ def run_baselines(
                 row.slippage_rate = pct(row.slipped, row.forecast_in_quarter)
                 row.in_play = int(r["_ip"])
     progress.update(0.6, "Forecast accuracy")
-    _forecast_accuracy(data, deals, qs, get, notes)
+    _forecast_accuracy(data, deals, qs, get, notes, positions_order)
     for row in rows.values():
         if (
             row.quarter != ALL
@@ -273,7 +283,7 @@ def run_baselines(
             )
     _fill_all_quarters(rows, labels, get)
     progress.update(0.8, "Stage conversion")
-    conversion = _stage_conversion(data, deals, labels)
+    conversion = _stage_conversion(data, deals, labels, positions)
     ordered = sorted(
         rows.values(),
         key=lambda r: (
@@ -298,7 +308,7 @@ def run_baselines(
     return result
 
 
-def _forecast_accuracy(data, deals, qs, get, notes) -> None:
+def _forecast_accuracy(data, deals, qs, get, notes, positions_order) -> None:
     start_month = data.meta.fiscal_year_start_month
     subs = data.table("submissions").copy()
     users = data.table("users")
@@ -312,6 +322,7 @@ def _forecast_accuracy(data, deals, qs, get, notes) -> None:
     won_by = won.groupby(["quarter", "owner"])["amount"].sum()
     attrs = deals.drop_duplicates("owner").set_index("owner")[["team", "segment"]]
     owners = data.owner_attributes().set_index("owner_crm_id")
+    snapshots: dict[str, FieldHistory] = {}
     for q in qs:
         qsubs = subs[subs["quarter"].eq(q.label)]
         qsubs = qsubs[
@@ -320,7 +331,7 @@ def _forecast_accuracy(data, deals, qs, get, notes) -> None:
         ]
         source = "Commit submissions"
         if qsubs.empty:
-            qsubs = _commit_snapshot(data, deals, q)
+            qsubs = _commit_snapshot(data, deals, q, positions_order, snapshots)
             source = "Commit snapshot from history"
             if qsubs.empty:
                 continue
@@ -370,36 +381,54 @@ def _set_accuracy(row: BaselineRow, pairs: list[tuple[float, float]], source: st
     row.mape_n = len(apes)
 
 
-def _commit_snapshot(data: AuditData, deals: pd.DataFrame, q: FiscalQuarter) -> pd.DataFrame:
+def _is_commit(values: pd.Series) -> pd.Series:
+    """1.0 where a forecast category is Commit, 0.0 where another, NaN where none."""
+    text = values.astype("object")
+    flags = text.astype(str).str.lower().str.replace(" ", "", regex=False).eq("commit")
+    return flags.astype(float).where(text.notna())
+
+
+def _commit_snapshot(
+    data: AuditData, deals: pd.DataFrame, q: FiscalQuarter,
+    positions_order: tuple[np.ndarray, np.ndarray], cache: dict[str, FieldHistory],
+) -> pd.DataFrame:  # fmt: skip
     """Per-owner Commit amount at the quarter's start, from opportunity history."""
     history = data.table("history")
     if history.empty:
         return pd.DataFrame()
+    if not cache:
+        positions, order = positions_order
+        changed = history["changed"]
+        category = history["forecast_category"]
+        if isinstance(category.dtype, pd.CategoricalDtype):  # once per distinct value
+            flags = _is_commit(pd.Series(category.cat.categories, dtype=object)).to_numpy()
+            codes = category.cat.codes.to_numpy()
+            commit = pd.Series(np.append(flags, np.nan)[codes], index=category.index)
+        else:
+            commit = _is_commit(category)
+        current_commit = _is_commit(deals["forecast_category"]).to_numpy()
+        cache["commit"] = FieldHistory(changed, positions, commit, current_commit, order)
+        cache["amount"] = FieldHistory(changed, positions, history["amount"],
+                                       deals["amount"].to_numpy(dtype=float), order)  # fmt: skip
+        cache["close"] = FieldHistory(changed, positions, history["close_day"],
+                                      deals["close_day"].to_numpy(), order)  # fmt: skip
     start = pd.Timestamp(q.start)
-    index = deals["crm_id"].to_numpy()
-    cat = FieldHistory(
-        history, "forecast_category", pd.Series(deals["forecast_category"].to_numpy(), index=index)
-    ).as_of(start)
-    amount = FieldHistory(
-        history, "amount", pd.Series(deals["amount"].to_numpy(), index=index)
-    ).as_of(start)
-    close = FieldHistory(
-        history, "close_day", pd.Series(deals["close_day"].to_numpy(), index=index)
-    ).as_of(start)
-    close = pd.to_datetime(close)
+    commit_now = cache["commit"].as_of(start) == 1.0
+    amount = cache["amount"].as_of(start)
+    close = cache["close"].as_of(start)
     open_at = (deals["created_day"] <= start) & ~(deals["closed"] & (deals["close_day"] < start))
     mask = (
-        cat.fillna("").astype(str).str.lower().str.replace(" ", "").eq("commit").to_numpy()
+        commit_now
         & open_at.to_numpy()
-        & (close >= start).to_numpy()
-        & (close <= pd.Timestamp(q.end)).to_numpy()
+        & (close >= np.datetime64(start))
+        & (close <= np.datetime64(pd.Timestamp(q.end)))
     )
     if not mask.any():
         return pd.DataFrame()
     snap = pd.DataFrame(
         {
             "owner_crm_id": deals["owner"].to_numpy()[mask],
-            "amount": pd.to_numeric(amount, errors="coerce").fillna(0).to_numpy()[mask],
+            "amount": np.nan_to_num(amount[mask].astype(float)),
         }
     )
     snap = snap.groupby("owner_crm_id", as_index=False)["amount"].sum()
@@ -436,47 +465,57 @@ def _fill_all_quarters(rows, labels, get) -> None:
 
 
 def _stage_conversion(
-    data: AuditData, deals: pd.DataFrame, labels: list[str]
+    data: AuditData, deals: pd.DataFrame, labels: list[str], positions: np.ndarray
 ) -> list[StageConversion]:
-    closed = deals[deals["closed"] & deals["quarter"].notna()]
-    if closed.empty:
+    """Stage reach, win and move-on counts of the deals closed in each quarter (numpy)."""
+    closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
+    if not closed_mask.any():
         return []
     history = data.table("history")
-    reached = (
-        pd.concat(
-            [
-                history.loc[history["stage"].notna(), ["opportunity_crm_id", "stage"]],
-                closed[["crm_id", "stage"]].rename(columns={"crm_id": "opportunity_crm_id"}),
-            ]
-        )
-        .dropna()
-        .drop_duplicates()
-    )
-    reached = reached[reached["opportunity_crm_id"].isin(set(closed["crm_id"]))]
-    outcome = closed.set_index("crm_id")
-    reached = reached.assign(
-        quarter=reached["opportunity_crm_id"].map(outcome["quarter"]),
-        won=reached["opportunity_crm_id"].map(outcome["won"]).astype(bool),
-    )
     order = _stage_order(data)
-    closed_stages = set(closed["stage"].dropna().astype(str)) - set(
-        deals.loc[~deals["closed"], "stage"].dropna().astype(str)
-    )
+    # A stage is a closed stage when most deals carrying it are closed (Closed Won/Lost).
+    share_closed = deals.groupby("stage")["closed"].mean()
+    closed_stages = {str(k) for k, v in share_closed.items() if v > 0.5}
     stages = [s for s in order if s not in closed_stages]
+    if not stages:
+        return []
+    index = pd.Index(stages)
+    hist_stage = history["stage"]
+    if isinstance(hist_stage.dtype, pd.CategoricalDtype):  # map each distinct stage once
+        per_category = index.get_indexer(hist_stage.cat.categories.astype(object))
+        hist_codes = np.append(per_category, -1)[hist_stage.cat.codes.to_numpy()]
+    else:
+        hist_codes = index.get_indexer(hist_stage.astype(object))
+    deal_codes = index.get_indexer(deals["stage"].astype(object))
+    pos = np.concatenate([np.asarray(positions), np.arange(len(deals))])
+    code = np.concatenate([hist_codes, deal_codes])
+    keep = (pos >= 0) & (code >= 0)
+    pos, code = pos[keep], code[keep]
+    keep = closed_mask[pos]
+    pos, code = pos[keep], code[keep]
+    pairs = np.unique(pos.astype(np.int64) * len(stages) + code)
+    pos, code = pairs // len(stages), pairs % len(stages)
+    if not len(pos):
+        return []
+    furthest = np.full(len(deals), -1)
+    np.maximum.at(furthest, pos, code)
+    won = deals["won"].to_numpy()[pos]
+    advanced = (furthest[pos] > code) | won
+    quarter_of = deals["quarter"].to_numpy()[pos]
     out = []
     for quarter in [*labels, ALL]:
-        part = reached if quarter == ALL else reached[reached["quarter"].eq(quarter)]
-        counts = part.groupby("stage")["won"].agg(["size", "sum"])
+        part = np.ones(len(pos), dtype=bool) if quarter == ALL else quarter_of == quarter
+        reached_n = np.bincount(code[part], minlength=len(stages))
+        won_n = np.bincount(code[part & won], minlength=len(stages))
+        moved_n = np.bincount(code[part & advanced], minlength=len(stages))
         for i, stage in enumerate(stages):
-            n = int(counts["size"].get(stage, 0))
-            won = int(counts["sum"].get(stage, 0))
-            nxt = int(counts["size"].get(stages[i + 1], 0)) if i + 1 < len(stages) else None
-            out.append(
-                StageConversion(
-                    quarter, stage, n, won, pct(won, n), None if nxt is None else pct(nxt, n)
-                )
-            )
-    return out
+            n = int(reached_n[i])
+            if quarter == ALL and n == 0:
+                continue
+            out.append(StageConversion(quarter, stage, n, int(won_n[i]), pct(won_n[i], n),
+                                       pct(moved_n[i], n)))  # fmt: skip
+    seen = {c.stage for c in out if c.quarter == ALL}
+    return [c for c in out if c.stage in seen]
 
 
 def _stage_order(data: AuditData) -> list[str]:
@@ -489,8 +528,8 @@ def _stage_order(data: AuditData) -> list[str]:
 
 
 def _figure(row: BaselineRow | None, kind: str) -> dict:
-    if row is None:
-        return {"value": None, "n": 0}
+    if row is None:  # nothing to measure: the same shape, empty
+        row = BaselineRow("", "", "", "")
     if kind == "win_rate":
         return {"value": row.win_rate, "won": row.won, "lost": row.lost, "n": row.won + row.lost}
     if kind == "cycle":

@@ -230,12 +230,10 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
         f"same opportunity or account, same UTC day, and starts within "
         f"{opts.match_minutes} minutes when the activity has a time"
     )
-    acts = data.table("activities")
+    acts = data.activities_between(window.start, window.end, CRM_CONVERSATION_KINDS)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
     acts = acts[
-        acts["kind"].isin(CRM_CONVERSATION_KINDS)
-        & acts["day"].between(start, end)
-        & (
+        (
             acts["account_crm_id"].notna()
             | acts["opportunity_crm_id"].notna()
             | acts["contact_crm_id"].notna()

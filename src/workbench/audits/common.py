@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from workbench.models import Engagement
@@ -46,8 +47,23 @@ def to_moment(values: pd.Series) -> pd.Series:
     return pd.to_datetime(padded, format="%Y-%m-%dT%H:%M:%S", errors="coerce")
 
 
+def category_text(values: pd.Series, transform=None, missing: object = "") -> pd.Series:
+    """A text column as plain values, ``transform`` applied once per distinct value.
+
+    For categorical columns (stage, owner...) the work is done on the categories and
+    spread to the rows by their codes; NaN becomes ``missing``.
+    """
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    categories = pd.Series(cat.cat.categories.astype(str), dtype=object)
+    mapped = (transform(categories) if transform else categories).to_numpy(dtype=object)
+    out = np.append(mapped, np.array([missing], dtype=object))[cat.cat.codes.to_numpy()]
+    return pd.Series(out, index=values.index, dtype=object)
+
+
 def blank(values: pd.Series) -> pd.Series:
     """True where a value is missing or only whitespace (what a consultant calls empty)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return category_text(values, lambda c: c.str.strip().eq(""), missing=True).astype(bool)
     missing = values.isna()
     text = values[~missing]
     if len(text):
@@ -137,14 +153,30 @@ class Window:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
 
+def _jd_to_day(values: pd.Series) -> pd.Series:
+    """SQLite julian day numbers to timestamps (NULL or unreadable text -> NaT)."""
+    return pd.to_datetime(
+        pd.to_numeric(values, errors="coerce") - 2440587.5, unit="D", origin="unix"
+    ).dt.floor("s")
+
+
 class AuditData:
-    """Lazily loaded core tables of one engagement, shared by the audits of one run."""
+    """Lazily loaded core tables of one engagement, shared by the audits of one run.
+
+    SQLite parses the dates (``julianday``) and works out the "is it empty" flags, so
+    a million rows cross into pandas as numbers rather than strings to parse again.
+    Low-cardinality text (stage, owner, category) becomes pandas categoricals, so
+    string operations run once per distinct value, not once per row.
+    """
 
     _QUERIES = {
         "opportunities": (
-            "SELECT crm_id, name, account_crm_id, owner_crm_id, stage, amount, close_date, "
-            "created_date, probability, forecast_category, next_step, last_activity_date, "
-            "is_closed, is_won, pipeline, type FROM opportunities"
+            "SELECT crm_id, account_crm_id, owner_crm_id, stage, amount, "
+            "julianday(close_date) AS close_jd, julianday(created_date) AS created_jd, "
+            "probability, forecast_category, "
+            "(next_step IS NULL OR trim(next_step) = '') AS next_step_blank, "
+            "julianday(last_activity_date) AS last_activity_jd, "
+            "is_closed, is_won, pipeline FROM opportunities"
         ),
         "accounts": (
             "SELECT crm_id, name, website, domain, industry, country, segment, owner_crm_id "
@@ -160,12 +192,19 @@ class AuditData:
         ),
         "roles": "SELECT opportunity_crm_id, contact_crm_id FROM opportunity_contact_roles",
         "history": (
-            "SELECT opportunity_crm_id, changed_at, stage, amount, close_date, probability, "
-            "forecast_category FROM opportunity_history"
+            "SELECT opportunity_crm_id, julianday(changed_at) AS changed_jd, stage, amount, "
+            "julianday(close_date) AS close_jd, forecast_category FROM opportunity_history"
         ),
-        "activities": (
-            "SELECT crm_id, kind, subject, owner_crm_id, account_crm_id, opportunity_crm_id, "
-            "contact_crm_id, activity_date, started_at FROM activities"
+        # Per opportunity: the latest activity day and the contacts met (aggregated in
+        # SQLite: the activities table runs to millions of rows).
+        "activity_last": (
+            "SELECT opportunity_crm_id, julianday(max(substr(coalesce(started_at, "
+            "activity_date), 1, 10))) AS last_jd FROM activities "
+            "WHERE opportunity_crm_id IS NOT NULL GROUP BY opportunity_crm_id"
+        ),
+        "activity_contacts": (
+            "SELECT DISTINCT opportunity_crm_id, contact_crm_id FROM activities "
+            "WHERE contact_crm_id IS NOT NULL AND opportunity_crm_id IS NOT NULL"
         ),
         "meetings": (
             "SELECT crm_id, kind, channel, title, is_external, started_at, duration_min, "
@@ -184,6 +223,32 @@ class AuditData:
         "rejects": "SELECT import_id, row_number, column_name, value, reason FROM import_rejects",
     }
 
+    # Numeric columns, made numeric even when a table is empty (SQLite gives no types).
+    _NUMERIC = {
+        "opportunities": (
+            "amount",
+            "probability",
+            "is_closed",
+            "is_won",
+            "next_step_blank",
+            "close_jd",
+            "created_jd",
+            "last_activity_jd",
+        ),
+        "users": ("is_active",),
+        "history": ("amount", "changed_jd", "close_jd"),
+        "activity_last": ("last_jd",),
+        "meetings": ("is_external", "is_recorded", "duration_min"),
+        "submissions": ("amount", "manager_override_amount"),
+        "usage": ("logins", "calls_reviewed", "comments", "dashboard_views"),
+        "imports": ("id", "rows_rejected"),
+        "rejects": ("import_id", "row_number"),
+    }
+    _CATEGORICAL = {
+        "opportunities": ("owner_crm_id", "stage", "forecast_category", "pipeline"),
+        "history": ("stage", "forecast_category"),
+    }
+
     def __init__(self, eng: Engagement) -> None:
         self.eng = eng
         self._frames: dict[str, pd.DataFrame] = {}
@@ -191,32 +256,56 @@ class AuditData:
         self.meta = eng.meta()
 
     def table(self, name: str) -> pd.DataFrame:
-        """The named core table as a DataFrame (loaded once; callers must not modify it)."""
+        """The named table or aggregate as a DataFrame (loaded once; do not modify it)."""
         if name not in self._frames:
             frame = pd.read_sql_query(self._QUERIES[name], self.eng.conn)
             self._frames[name] = self._prepare(name, frame)
         return self._frames[name]
 
+    def activities_between(self, start: date, end: date, kinds: tuple[str, ...]) -> pd.DataFrame:
+        """CRM activities of ``kinds`` dated ``start``..``end`` (both inclusive)."""
+        marks = ", ".join("?" for _ in kinds)
+        frame = pd.read_sql_query(
+            "SELECT crm_id, kind, owner_crm_id, account_crm_id, opportunity_crm_id, "
+            "contact_crm_id, activity_date, started_at FROM activities "
+            f"WHERE kind IN ({marks}) AND substr(coalesce(started_at, activity_date), 1, 10) "
+            "BETWEEN ? AND ?",
+            self.eng.conn,
+            params=(*kinds, start.isoformat(), end.isoformat()),
+        )
+        frame = frame.astype("object")
+        started = to_moment(frame["started_at"])
+        frame["moment"] = started.fillna(to_moment(frame["activity_date"]))
+        frame["has_time"] = started.notna()
+        frame["day"] = frame["moment"].dt.normalize()
+        return frame
+
     def count(self, table: str) -> int:
         """Rows in a core table without loading it."""
         return int(self.eng.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
-    @staticmethod
-    def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    @classmethod
+    def _prepare(cls, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        categorical = cls._CATEGORICAL.get(name, ())
+        for column in frame.columns:
+            if column in cls._NUMERIC.get(name, ()):
+                frame[column] = pd.to_numeric(frame[column], errors="coerce")
+            elif column in categorical:
+                frame[column] = frame[column].astype("object").astype("category")
+            elif frame.empty or frame[column].dtype != object:
+                frame[column] = frame[column].astype("object")
         if name == "opportunities":
-            frame["close_day"] = to_day(frame["close_date"])
-            frame["created_day"] = to_day(frame["created_date"])
-            frame["last_activity_day"] = to_day(frame["last_activity_date"])
+            frame["close_day"] = _jd_to_day(frame["close_jd"]).dt.normalize()
+            frame["created_day"] = _jd_to_day(frame["created_jd"]).dt.normalize()
+            frame["last_activity_day"] = _jd_to_day(frame["last_activity_jd"]).dt.normalize()
             frame["is_closed"] = frame["is_closed"].fillna(0).astype(int)
             frame["is_won"] = frame["is_won"].fillna(0).astype(int)
+            frame["next_step_blank"] = frame["next_step_blank"].fillna(1).astype(bool)
         elif name == "history":
-            frame["changed"] = to_moment(frame["changed_at"])
-            frame["close_day"] = to_day(frame["close_date"])
-        elif name == "activities":
-            started = to_moment(frame["started_at"])
-            frame["moment"] = started.fillna(to_moment(frame["activity_date"]))
-            frame["has_time"] = started.notna()
-            frame["day"] = frame["moment"].dt.normalize()
+            frame["changed"] = _jd_to_day(frame["changed_jd"])
+            frame["close_day"] = _jd_to_day(frame["close_jd"]).dt.normalize()
+        elif name == "activity_last":
+            frame["day"] = _jd_to_day(frame["last_jd"]).dt.normalize()
         elif name == "meetings":
             frame["moment"] = to_moment(frame["started_at"])
             frame["day"] = frame["moment"].dt.normalize()

@@ -7,6 +7,9 @@ MEDDIC fields imported as custom columns can be required too. A value counts as
 complete when it is present and not only spaces. Completion is reported per field
 overall and by group: opportunities by stage, owner and segment (the account's
 segment, else the owner's); accounts by owner and segment; contacts by owner.
+
+SQLite counts it (one pass grouped by stage, owner and segment for all fields): a million
+opportunities never have to cross into Python for this.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.audits.common import AuditData, blank, setting
+from workbench.audits.common import MAX_AFFECTED_IDS, AuditData, setting
 
 DEFAULT_REQUIRED_FIELDS: dict[str, list[str]] = {
     "opportunities": [
@@ -37,28 +40,17 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "contacts": ("owner",),
 }
 
-_TABLE_COLUMNS = {
-    "opportunities": set(
-        AuditData._QUERIES["opportunities"]
-        .split("FROM")[0]
-        .replace("SELECT", "")
-        .replace(" ", "")
-        .split(",")
+_GROUP_SQL = {
+    "stage": "coalesce(nullif(trim(t.stage), ''), '(no stage)')",
+    "owner": "coalesce(nullif(trim(t.owner_crm_id), ''), '(no owner)')",
+}
+_SEGMENT_SQL = {
+    "opportunities": (
+        "coalesce(nullif(trim(a.segment), ''), nullif(trim(u.segment), ''), '(no segment)')",
+        "LEFT JOIN accounts a ON a.crm_id = t.account_crm_id "
+        "LEFT JOIN users u ON u.crm_id = t.owner_crm_id",
     ),
-    "accounts": set(
-        AuditData._QUERIES["accounts"]
-        .split("FROM")[0]
-        .replace("SELECT", "")
-        .replace(" ", "")
-        .split(",")
-    ),
-    "contacts": set(
-        AuditData._QUERIES["contacts"]
-        .split("FROM")[0]
-        .replace("SELECT", "")
-        .replace(" ", "")
-        .split(",")
-    ),
+    "accounts": ("coalesce(nullif(trim(t.segment), ''), '(no segment)')", ""),
 }
 
 
@@ -86,73 +78,79 @@ def required_fields(data: AuditData) -> dict[str, list[str]]:
     return {k: [str(f) for f in v] for k, v in value.items() if k in GROUPS}
 
 
-def _extra_values(data: AuditData, entity: str, key: str) -> pd.Series:
-    path = '$."' + key.replace('"', "") + '"'
-    frame = pd.read_sql_query(
-        f"SELECT crm_id, json_extract(extra, ?) AS value FROM {entity}",
-        data.eng.conn,
-        params=(path,),
-    )
-    return frame.set_index("crm_id")["value"]
+def _columns(data: AuditData, entity: str) -> set[str]:
+    return {r[1] for r in data.eng.conn.execute(f"PRAGMA table_info({entity})")}
 
 
-def missing_mask(data: AuditData, entity: str, frame: pd.DataFrame, field: str) -> pd.Series:
-    """True for records of ``frame`` where ``field`` is empty."""
+def blank_sql(data: AuditData, entity: str, field: str) -> tuple[str, list[str]] | None:
+    """SQL that is 1 where ``field`` is empty on row ``t`` (and its parameters)."""
     if field.startswith("extra."):
-        values = _extra_values(data, entity, field.removeprefix("extra."))
-        return blank(frame["crm_id"].map(values))
+        key = field.removeprefix("extra.").replace('"', "")
+        return "(trim(coalesce(json_extract(t.extra, ?), '')) = '')", [f'$."{key}"']
     if entity == "accounts" and field == "website":
-        return blank(frame["website"]) & blank(frame["domain"])
-    if field not in _TABLE_COLUMNS[entity]:
-        raise KeyError(field)
-    return blank(frame[field])
+        return ("(trim(coalesce(t.website, '')) = '' AND trim(coalesce(t.domain, '')) = '')", [])
+    if field not in _columns(data, entity) or field in ("id", "extra", "import_id"):
+        return None
+    return f"(trim(coalesce(t.{field}, '')) = '')", []
 
 
-def _group_columns(data: AuditData, entity: str, frame: pd.DataFrame) -> dict[str, pd.Series]:
-    names = data.user_names()
-    owner = frame["owner_crm_id"].map(lambda x: names.get(str(x), str(x)) if x else "(no owner)")
-    groups = {"owner": owner.fillna("(no owner)")}
-    if entity == "opportunities":
-        groups["stage"] = frame["stage"].where(~blank(frame["stage"]), "(no stage)")
-        accounts = data.table("accounts").set_index("crm_id")["segment"]
-        owners = data.owner_attributes().set_index("owner_crm_id")["owner_segment"]
-        segment = frame["account_crm_id"].map(accounts)
-        segment = segment.where(~blank(segment), frame["owner_crm_id"].map(owners))
-        groups["segment"] = segment.where(~blank(segment), "(no segment)")
-    if entity == "accounts":
-        groups["segment"] = frame["segment"].where(~blank(frame["segment"]), "(no segment)")
-    return groups
-
-
-def field_completion(
-    data: AuditData,
-) -> tuple[list[CompletionRow], dict[str, pd.Series], list[str]]:
-    """Completion rows, the per-field missing masks (``entity.field``) and unknown fields."""
+def field_completion(data: AuditData) -> tuple[list[CompletionRow], list[str]]:
+    """Completion rows per required field and group, and the fields that do not exist."""
     rows: list[CompletionRow] = []
-    masks: dict[str, pd.Series] = {}
     unknown: list[str] = []
+    names = data.user_names()
     for entity, fields in required_fields(data).items():
-        frame = data.table(entity)
-        if frame.empty:
+        total = data.count(entity)
+        if not total:
             continue
-        groups = _group_columns(data, entity, frame)
+        exprs, params, known = [], [], []
         for field in fields:
-            try:
-                missing = missing_mask(data, entity, frame, field)
-            except KeyError:
+            sql = blank_sql(data, entity, field)
+            if sql is None:
                 unknown.append(f"{entity}.{field}")
                 continue
-            masks[f"{entity}.{field}"] = missing
-            total = len(frame)
-            rows.append(CompletionRow(entity, field, "", "", int(total - missing.sum()), total))
-            complete = ~missing
-            for group_by in GROUPS[entity]:
-                key = groups[group_by].astype(str)
-                agg = pd.DataFrame({"g": key, "c": complete}).groupby("g")["c"].agg(["sum", "size"])
-                for group, row in agg.iterrows():
-                    rows.append(
-                        CompletionRow(
-                            entity, field, group_by, str(group), int(row["sum"]), int(row["size"])
-                        )
-                    )
-    return rows, masks, unknown
+            exprs.append(f"sum({sql[0]})")
+            params += sql[1]
+            known.append(field)
+        if not known:
+            continue
+        # One pass: group by every dimension at once, then add up per dimension.
+        dims = GROUPS[entity]
+        selects, joins = [], ""
+        for dim in dims:
+            if dim == "segment":
+                expr, joins = _SEGMENT_SQL[entity]
+            else:
+                expr = _GROUP_SQL[dim]
+            selects.append(f"{expr} AS g_{dim}")
+        cells = pd.DataFrame(
+            data.eng.conn.execute(
+                f"SELECT {', '.join(selects)}, count(*), {', '.join(exprs)} "
+                f"FROM {entity} t {joins} GROUP BY {', '.join('g_' + d for d in dims)}",
+                params,
+            ).fetchall(),
+            columns=[*dims, "_n", *(f"_f{i}" for i in range(len(known)))],
+        )
+        blanks = [f"_f{i}" for i in range(len(known))]
+        for field, col in zip(known, blanks, strict=True):
+            rows.append(CompletionRow(entity, field, "", "", total - int(cells[col].sum()), total))
+        for dim in dims:
+            summed = cells.groupby(dim)[["_n", *blanks]].sum()
+            for group, r in summed.iterrows():
+                label = names.get(group, group) if dim == "owner" else group
+                for field, col in zip(known, blanks, strict=True):
+                    rows.append(CompletionRow(entity, field, dim, str(label),
+                                              int(r["_n"] - r[col]), int(r["_n"])))  # fmt: skip
+    return rows, unknown
+
+
+def missing_ids(data: AuditData, entity: str, field: str) -> list[str]:
+    """Ids of the records missing ``field`` (the first ``MAX_AFFECTED_IDS`` by id)."""
+    sql = blank_sql(data, entity, field)
+    if sql is None:
+        return []
+    rows = data.eng.conn.execute(
+        f"SELECT t.crm_id FROM {entity} t WHERE {sql[0]} ORDER BY t.crm_id LIMIT ?",
+        [*sql[1], MAX_AFFECTED_IDS],
+    ).fetchall()
+    return [r[0] for r in rows]

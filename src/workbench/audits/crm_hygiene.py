@@ -18,6 +18,7 @@ import pandas as pd
 from workbench.audits.common import (
     AuditData,
     blank,
+    category_text,
     finding,
     fmt_pct,
     lookup,
@@ -25,7 +26,7 @@ from workbench.audits.common import (
     setting,
     severity_for_share,
 )
-from workbench.audits.completion import CompletionRow, field_completion
+from workbench.audits.completion import CompletionRow, field_completion, missing_ids
 from workbench.audits.dedup import (
     ContactDuplicates,
     DedupOptions,
@@ -123,6 +124,10 @@ class CrmHygieneResult:
     orphans: OrphanSummary
     findings: list[Finding] = field(default_factory=list)
 
+    def duplicate_account_clusters(self) -> list[DuplicateCluster]:
+        """The duplicate account clusters (CRM ids sorted within each cluster)."""
+        return self.duplicate_accounts
+
     @property
     def accounts_in_duplicate_clusters(self) -> int:
         return sum(c.size for c in self.duplicate_accounts)
@@ -157,12 +162,12 @@ def run_crm_hygiene(
     progress.update(0.5, "Duplicate contacts")
     contact_dups = find_duplicate_contacts(contacts)
     progress.update(0.55, "Field completion")
-    completion, masks, unknown = field_completion(data)
+    completion, unknown = field_completion(data)
     progress.update(0.7, "Stage hygiene")
     stage_checks, stage_profiles, stage_failing = check_stages(data)
     progress.update(0.78, "Stale deals and next steps")
     stale, stale_ids = _stale(data, open_mask)
-    no_next = open_mask & blank(opps["next_step"])
+    no_next = open_mask & opps["next_step_blank"]
     progress.update(0.85, "Multi-threading")
     threading, engaged = _threading(data, open_mask)
     progress.update(0.93, "Orphans and inactive owners")
@@ -198,7 +203,7 @@ def run_crm_hygiene(
         threading=threading,
         orphans=orphans,
     )
-    result.findings = _findings(data, result, masks, stale_ids, no_next, engaged, orphan_ids)
+    result.findings = _findings(data, result, stale_ids, no_next, engaged, orphan_ids)
     if record:
         record_findings(eng, AUDIT, result.findings)
     progress.update(1.0, "CRM hygiene audit done")
@@ -219,7 +224,7 @@ def _stale(data: AuditData, open_mask: pd.Series) -> tuple[StaleSummary, dict[st
     last_touch = _last_touch(data, open_opps)
     past_close = open_opps["close_day"] < as_of
     limit = open_opps["stage"].fillna("").astype(str).str.strip().str.lower().map(by_stage)
-    limit = limit.fillna(default_days)
+    limit = pd.to_numeric(limit, errors="coerce").fillna(default_days)
     reference = last_touch.fillna(open_opps["created_day"])
     idle_days = (as_of - reference).dt.days
     no_activity = idle_days > limit
@@ -242,15 +247,16 @@ def _stale(data: AuditData, open_mask: pd.Series) -> tuple[StaleSummary, dict[st
 def _last_touch(data: AuditData, open_opps: pd.DataFrame) -> pd.Series:
     """Latest activity day per open opportunity (CRM field, activities, meetings)."""
     as_of = pd.Timestamp(data.as_of)
+    meetings = data.table("meetings")
+    acts = data.table("activity_last")
     parts = [
-        pd.DataFrame(
-            {"opp": open_opps["crm_id"].astype(str), "day": open_opps["last_activity_day"]}
-        )
+        pd.DataFrame({"opp": open_opps["crm_id"], "day": open_opps["last_activity_day"]}),
+        pd.DataFrame({"opp": acts["opportunity_crm_id"], "day": acts["day"]}),
+        pd.DataFrame({"opp": meetings["opportunity_crm_id"], "day": meetings["day"]}),
     ]
-    for name in ("activities", "meetings"):
-        table = data.table(name)
-        if not table.empty:
-            parts.append(pd.DataFrame({"opp": table["opportunity_crm_id"], "day": table["day"]}))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.Series(pd.NaT, index=open_opps.index, dtype="datetime64[ns]")
     touches = pd.concat(parts, ignore_index=True).dropna()
     touches = touches[touches["day"] <= as_of]
     latest = touches.groupby("opp")["day"].max()
@@ -277,13 +283,9 @@ def _threading(data: AuditData, open_mask: pd.Series) -> tuple[ThreadingSummary,
                 columns={"contact_crm_id": "who"}
             )
         )
-    acts = data.table("activities")
+    acts = data.table("activity_contacts")
     if not acts.empty:
-        parts.append(
-            acts.loc[
-                acts["contact_crm_id"].notna(), ["opportunity_crm_id", "contact_crm_id"]
-            ].rename(columns={"contact_crm_id": "who"})
-        )
+        parts.append(acts.rename(columns={"contact_crm_id": "who"}))
     meetings = data.table("meetings")
     if not meetings.empty:
         with_opp = meetings[
@@ -350,14 +352,18 @@ def _orphans(data: AuditData, open_mask: pd.Series) -> tuple[OrphanSummary, dict
         )
     no_owner = blank(opps["owner_crm_id"])
     if user_ids:
-        no_owner |= ~opps["owner_crm_id"].astype(str).isin(user_ids)
+        no_owner |= ~category_text(opps["owner_crm_id"], lambda c: c.isin(user_ids), False).astype(
+            bool
+        )
     else:
         notes.append("No users imported: owners cannot be checked against the user list.")
     c_no_account = blank(contacts["account_crm_id"])
     if account_ids:
         c_no_account |= ~contacts["account_crm_id"].astype(str).isin(account_ids)
     inactive_users = set(users.loc[users["is_active"].eq(0), "crm_id"].astype(str))
-    inactive_open = open_mask & opps["owner_crm_id"].astype(str).isin(inactive_users)
+    inactive_open = open_mask & category_text(
+        opps["owner_crm_id"], lambda c: c.isin(inactive_users), False
+    ).astype(bool)
     names = data.user_names()
     inactive_names = sorted(
         {names.get(o, o) for o in opps.loc[inactive_open, "owner_crm_id"].astype(str)}
@@ -455,7 +461,7 @@ def _health(
 
 # ----------------------------------------------------------------------- findings
 def _findings(
-    data, result: CrmHygieneResult, masks, stale_ids, no_next, engaged, orphan_ids
+    data, result: CrmHygieneResult, stale_ids, no_next, engaged, orphan_ids
 ) -> list[Finding]:
     opps = data.table("opportunities")
     out: list[Finding] = []
@@ -504,8 +510,6 @@ def _findings(
         rate = row.rate
         if rate is None or rate >= target:
             continue
-        missing = masks[f"{row.entity}.{row.field}"]
-        table = data.table(row.entity)
         severity = "high" if rate < 0.5 else "medium" if rate < 0.75 else "low"
         out.append(
             f(
@@ -515,7 +519,7 @@ def _findings(
                 f"{row.total - row.complete:,} of {row.total:,} {row.entity} have no "
                 f"{row.field} (required; target {fmt_pct(target)}).",
                 entity=row.entity,
-                affected=table.loc[missing, "crm_id"],
+                affected=missing_ids(data, row.entity, row.field),
                 count=row.total - row.complete,
                 metric=rate,
             )

@@ -4,13 +4,12 @@ Accounts. Names are normalised (accents, case, punctuation, ``&`` -> ``and``, a
 leading "The", trailing legal suffixes such as Inc, LLC, Ltd, GmbH, SA, Corp, Co,
 PLC, BV, AG removed) and websites reduced to their domain (scheme, ``www.``, port,
 path and query dropped; free-mail domains ignored). Comparing every pair of 100,000
-accounts (5 billion pairs) is out of the question, so candidates come from blocks:
-records sharing a normalised-name token at the start or end, a three-letter prefix
-or suffix of the compact name, or a domain. Within a block rapidfuzz's ``cdist``
-compares token-sorted names (the ``token_sort_ratio`` idea) in C on both cores;
-oversized blocks are cut into overlapping windows of the sorted names (a sorted
-neighbourhood). Candidates scoring at least ``candidate_threshold`` go to the
-judge. A pair is a duplicate when
+accounts (5 billion pairs) is out of the question, so candidates come from blocking
+keys (``_blocking_keys``): the sorted words, the letters without spaces, the domain,
+and a symmetric-delete index of each word, which puts two names differing by a
+typing slip under a shared key. Each candidate pair goes to the judge, which scores
+the names with rapidfuzz (the ratio of the token-sorted names, i.e. token_sort_ratio)
+and applies these rules. A pair is a duplicate when
 
 - the normalised names are identical, or
 - the websites share a domain and the names are at least ``domain_name_threshold``
@@ -34,14 +33,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
-from rapidfuzz.process import cdist
 
 from workbench.progress import Progress
 
 LEGAL_SUFFIXES = frozenset(
     "inc incorporated llc lllp llp lp ltd limited gmbh mbh ag kg kgaa sa sas sarl srl spa "
     "corp corporation co company plc bv nv oy oyj ab as asa aps pty pte sl slu se kk "
-    "sdn bhd pvt intl".split()
+    "sdn bhd pvt intl group".split()
 )
 FREE_MAIL_DOMAINS = frozenset(
     "gmail.com googlemail.com yahoo.com hotmail.com outlook.com live.com msn.com aol.com "
@@ -58,9 +56,8 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 class DedupOptions:
     """Similarity thresholds (0-100) for account duplicates; see the module docstring."""
 
-    candidate_threshold: float = 80.0
     domain_name_threshold: float = 60.0
-    max_block: int = 4000
+    max_block: int = 200
 
 
 @dataclass
@@ -154,28 +151,54 @@ def _blocks(keys: pd.Series) -> list[np.ndarray]:
     return [group.to_numpy() for _, group in frame.groupby("key")["pos"]]
 
 
-def _candidate_pairs(
-    sorted_names: np.ndarray, block: np.ndarray, cutoff: float, max_block: int
-) -> set[tuple[int, int]]:
-    """Pairs in ``block`` whose sorted-token names score at least ``cutoff``."""
-    found: set[tuple[int, int]] = set()
-    if len(block) > max_block:
-        # Sorted neighbourhood: order by name and compare overlapping windows.
-        order = block[np.argsort(sorted_names[block], kind="stable")]
-        step = max_block // 2
-        windows = [order[i : i + max_block] for i in range(0, len(order) - step, step)]
-    else:
-        windows = [block]
-    for window in windows:
-        names = sorted_names[window].tolist()
-        scores = cdist(
-            names, names, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1
-        )
-        rows, cols = np.nonzero(np.triu(scores, k=1))
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            i, j = int(window[r]), int(window[c])
-            found.add((i, j) if i < j else (j, i))
-    return found
+def _blocking_keys(norm: np.ndarray, domains: np.ndarray) -> pd.DataFrame:
+    """Every key a record is filed under: a pair worth judging shares at least one.
+
+    ``s|`` the words sorted (identical and reordered names), ``c|`` the letters without
+    spaces, ``d|`` the domain, and ``t|`` for each word of three letters or more, the
+    rest of the name with that word replaced by the word itself or by the word with one
+    letter (not the first) deleted. Two names differing in one word by a swap, a drop or
+    a doubled letter share such a key (a symmetric-delete index), so typing slips are
+    found without comparing every pair.
+    """
+    keys: list[str] = []
+    positions: list[int] = []
+    for pos, name in enumerate(norm):
+        if domains[pos]:
+            keys.append("d|" + domains[pos])
+            positions.append(pos)
+        if not name:
+            continue
+        tokens = name.split()
+        keys += ["s|" + " ".join(sorted(tokens)), "c|" + name.replace(" ", "")]
+        positions += [pos, pos]
+        for i, token in enumerate(tokens):
+            if len(token) < 3 or _DIGITS.search(token):
+                continue
+            masked = " ".join(tokens[:i]) + "|" + " ".join(tokens[i + 1 :])
+            variants = {token} | {token[:k] + token[k + 1 :] for k in range(1, len(token))}
+            for variant in variants:
+                keys.append(f"t|{masked}|{variant}")
+                positions.append(pos)
+    return pd.DataFrame({"key": keys, "pos": positions})
+
+
+def _candidate_pairs(norm: np.ndarray, domains: np.ndarray, max_block: int) -> set[tuple[int, int]]:
+    """Pairs of positions sharing a blocking key (very large blocks are chained)."""
+    frame = _blocking_keys(norm, domains).drop_duplicates()
+    sizes = frame.groupby("key")["pos"].transform("size")
+    frame = frame[sizes > 1]
+    sizes = sizes[sizes > 1]
+    small = frame[sizes <= max_block]
+    joined = small.merge(small, on="key")
+    joined = joined[joined["pos_x"] < joined["pos_y"]]
+    candidates = set(zip(joined["pos_x"].tolist(), joined["pos_y"].tolist(), strict=True))
+    # A key shared by thousands (a placeholder name, a parent domain): link the records
+    # in a chain; the judge still decides each link.
+    for _, group in frame[sizes > max_block].groupby("key")["pos"]:
+        ordered = sorted(group.tolist())
+        candidates.update(zip(ordered, ordered[1:], strict=False))
+    return candidates
 
 
 def find_duplicate_accounts(
@@ -205,34 +228,7 @@ def find_duplicate_accounts(
     domains = np.array([d if d not in FREE_MAIL_DOMAINS else "" for d in domains], dtype=object)
     progress.update(0.1, "Comparing account names")
 
-    compact = pd.Series([x.replace(" ", "") for x in norm])
-    first = pd.Series([t[0] if t else "" for t in token_lists])
-    last = pd.Series([t[-1] if len(t) > 1 else "" for t in token_lists])
-    key_sets = [
-        first,
-        last,
-        compact.str.slice(0, 3).where(compact.str.len() >= 3, ""),
-        compact.str.slice(-3).where(compact.str.len() >= 3, ""),
-    ]
-    candidates: set[tuple[int, int]] = set()
-    # Exact normalised name and same domain are candidates whatever their score.
-    exact_blocks = _blocks(pd.Series(norm)) + _blocks(pd.Series(domains))
-    for block in exact_blocks:
-        if len(block) <= 200:
-            for x in range(len(block)):
-                for y in range(x + 1, len(block)):
-                    i, j = int(block[x]), int(block[y])
-                    candidates.add((i, j) if i < j else (j, i))
-        else:  # a very common name or domain: chain them rather than all pairs
-            ordered = sorted(int(b) for b in block)
-            candidates.update(zip(ordered, ordered[1:], strict=False))
-    fuzzy_blocks = [b for keys in key_sets for b in _blocks(keys)]
-    for k, block in enumerate(fuzzy_blocks):
-        if k % 200 == 0:
-            progress.update(0.1 + 0.7 * k / max(len(fuzzy_blocks), 1), "Comparing account names")
-        candidates |= _candidate_pairs(
-            sorted_names, block, options.candidate_threshold, options.max_block
-        )
+    candidates = _candidate_pairs(norm, domains, options.max_block)
     progress.update(0.85, "Judging candidate pairs")
 
     uf = _UnionFind(n)

@@ -623,7 +623,7 @@ def run_maintenance(
                 direction,
                 _evaluate(m, threshold, direction),
                 m.n,
-                f"{trig.threshold}: {m.detail}. Response: {trig.response}",
+                f"{trig.threshold}: {m.detail.rstrip('.')}. Response: {trig.response}",
             )
         )
     result = MaintenanceResult(data.as_of, meta.project_kind, library.owner, results, triggers)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from workbench.audits.common import AuditData, blank, setting
+from workbench.audits.common import AuditData, category_text, lookup, setting
 
 _CLOSED_WORDS = re.compile(r"\b(?:closed|won|lost)\b", re.IGNORECASE)
 
@@ -74,7 +74,13 @@ def stage_definitions(data: AuditData) -> list[StageDefinition]:
 
 
 def _norm_category(values: pd.Series) -> pd.Series:
-    return values.fillna("").astype(str).str.lower().str.replace(r"[^a-z]", "", regex=True)
+    return (
+        values.astype(object)
+        .fillna("")
+        .astype(str)
+        .str.lower()
+        .str.replace(r"[^a-z]", "", regex=True)
+    )
 
 
 def _mode(values: pd.Series) -> float | None:
@@ -89,15 +95,21 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
     opps = data.table("opportunities")
     defined = stage_definitions(data)
     by_name = {d.name.strip().lower(): d for d in defined}
-    stage = opps["stage"].fillna("").astype(str).str.strip()
-    stage_key = stage.str.lower()
+    stage = category_text(opps["stage"], lambda c: c.str.strip())
+    stage_key = category_text(opps["stage"], lambda c: c.str.strip().str.lower())
     prob = pd.to_numeric(opps["probability"], errors="coerce")
     owners = data.owner_attributes().set_index("owner_crm_id")["team"]
-    team = opps["owner_crm_id"].map(owners).fillna("(no team)")
-    pipeline = opps["pipeline"].where(~blank(opps["pipeline"]), "(default)")
+    team = category_text(
+        opps["owner_crm_id"], lambda c: lookup(c, owners).fillna("(no team)"), "(no team)"
+    )
+    pipeline = category_text(
+        opps["pipeline"], lambda c: c.where(c.str.strip().ne(""), "(default)"), "(default)"
+    )
     closed = opps["is_closed"].astype(bool)
     won = opps["is_won"].astype(bool)
-    category = _norm_category(opps["forecast_category"])
+    category = category_text(
+        opps["forecast_category"], lambda c: c.str.lower().str.replace(r"[^a-z]", "", regex=True)
+    )
     crm = opps["crm_id"].astype(str)
     checks: list[StageCheck] = []
     failing: set[str] = set()
@@ -146,7 +158,9 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
     usual = {}
     for key, values in prob.groupby(stage_key):
         usual[key] = _mode(values)
-    expected = expected.where(expected.notna(), stage_key.map(usual))
+    expected = pd.to_numeric(
+        expected.where(expected.notna(), stage_key.map(usual)), errors="coerce"
+    )
     mismatch = prob.notna() & expected.notna() & ((prob - expected).abs() > 0.5)
     add(
         "probability_mismatch",
@@ -176,7 +190,10 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
 
     # 4. Closed-looking stages on records not flagged closed, and the reverse.
     defined_closed = stage_key.map({k: d.is_closed for k, d in by_name.items()})
-    looks_closed = defined_closed.where(defined_closed.notna(), stage.str.contains(_CLOSED_WORDS))
+    closed_words = category_text(
+        opps["stage"], lambda c: c.str.contains(_CLOSED_WORDS), missing=False
+    ).astype(bool)
+    looks_closed = defined_closed.where(defined_closed.notna(), closed_words)
     looks_closed = looks_closed.fillna(False).astype(bool)
     add(
         "closed_not_flagged",

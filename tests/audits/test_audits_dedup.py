@@ -1,0 +1,118 @@
+"""Duplicate detection: normalisation, the judging rules and clustering."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench.audits.dedup import (
+    find_duplicate_accounts,
+    find_duplicate_contacts,
+    name_match,
+    normalise_domain,
+    normalise_email,
+    normalise_name,
+    typing_slip,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("The ACME, Inc.", "acme"),
+        ("Acme Incorporated", "acme"),
+        ("Smith & Co.", "smith"),
+        ("Müller GmbH & Co. KG", "muller"),
+        ("A.B.C. L.L.C.", "abc"),
+        ("Nordic Steel AB", "nordic steel"),
+        ("Holding SA", "holding"),
+        ("Co", "co"),  # a name that is only a suffix stays
+        (None, ""),
+    ],
+)
+def test_names_lose_case_punctuation_and_trailing_legal_suffixes(raw, expected):
+    assert normalise_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://www.Acme.com/about?x=1", "acme.com"),
+        ("http://acme.com/", "acme.com"),
+        ("ACME.COM", "acme.com"),
+        ("www2.acme.co.uk:443", "acme.co.uk"),
+        ("sales@acme.com", "acme.com"),
+        ("not a website", ""),
+        (None, ""),
+    ],
+)
+def test_websites_reduce_to_their_domain(raw, expected):
+    assert normalise_domain(raw) == expected
+
+
+def test_emails_compare_without_case_and_plus_tags():
+    assert normalise_email(" John.Smith+crm@ACME.com ") == "john.smith@acme.com"
+    assert normalise_email("no-at-sign") == ""
+
+
+def test_typing_slips_are_swaps_drops_and_doubles_inside_a_word():
+    assert "swapped" in typing_slip("robotics", "robtoics")
+    assert "dropped" in typing_slip("globex", "globx")
+    assert "doubled" in typing_slip("summit", "summmit")
+    assert typing_slip("hill", "hall") is None  # substitution: another word
+    assert typing_slip("novak", "nova") is None  # last letter: another name
+    assert typing_slip("acme", "xacme") is None  # first letter
+
+
+def test_name_match_explains_reordered_and_respaced_names():
+    assert "another order" in name_match("robotics acme", "acme robotics")
+    assert "spaced differently" in name_match("acme robotics", "acmerobotics")
+    assert name_match("acme robotics", "acme robotics europe") is None
+    assert name_match("test 1", "test 2") is None
+
+
+def test_duplicate_accounts_cluster_with_explanations():
+    accounts = pd.DataFrame(
+        {
+            "crm_id": ["1", "2", "3", "4", "5", "6", "7", "8"],
+            "name": ["Acme Inc", "ACME, Inc.", "Acme Inc.", "Hill Medical", "Hall Medical",
+                     "Andersson Insurance", "Anderson Insurance", "IBM"],
+            "website": ["acme.com", None, "https://www.acme.com", "hillmedical.com", None,
+                        "anderssoninsurance.com", "andersoninsurance.com", "ibm.com"],
+            "domain": [None] * 8,
+        }
+    )  # fmt: skip
+    clusters = find_duplicate_accounts(accounts)
+    assert [c.ids for c in clusters] == [["1", "2", "3"]]
+    reasons = {(p.a, p.b): p.matched for p in clusters[0].pairs}
+    assert any("website domain identical (acme.com)" in r for r in reasons[("1", "3")])
+    assert all(p.name_similarity == 100.0 for p in clusters[0].pairs)
+
+
+def test_same_domain_with_the_domain_label_in_the_name_is_a_duplicate():
+    accounts = pd.DataFrame(
+        {
+            "crm_id": ["a", "b"],
+            "name": ["IBM", "International Business Machines"],
+            "website": ["https://www.ibm.com", "ibm.com/us"],
+            "domain": [None, None],
+        }
+    )
+    (cluster,) = find_duplicate_accounts(accounts)
+    assert cluster.pairs[0].matched[-1] == "website domain identical (ibm.com)"
+
+
+def test_duplicate_contacts_by_email_and_by_name_at_one_account():
+    contacts = pd.DataFrame(
+        {
+            "crm_id": ["c1", "c2", "c3", "c4", "c5"],
+            "account_crm_id": ["a", "a", "a", "b", "b"],
+            "first_name": ["John", "Jon", "Mary", "Mary", "Mary"],
+            "last_name": ["Smith", "Smith", "Jones", "Jones", "Jones"],
+            "email": ["john@x.com", "JOHN+events@x.com", "mary@x.com", None, "mj@y.com"],
+        }
+    )
+    result = find_duplicate_contacts(contacts)
+    assert sorted(sorted(c.ids) for c in result.clusters) == [["c1", "c2"], ["c4", "c5"]]
+    assert result.by_email == 1
+    assert result.by_name_and_account == 1
