@@ -156,3 +156,26 @@ def test_open_demo_builds_it_in_the_background_and_opens_it(window, qtbot, monke
     window.open_demo()
     assert window.engagement is not None and window.engagement.path == path
     assert not window.runner.is_busy()
+
+
+def test_a_page_whose_refresh_fails_shows_a_banner_and_the_file_still_opens(
+    window, make_engagement, monkeypatch, qtbot
+):
+    import sys
+
+    from workbench.errors import WorkbenchError
+    from workbench.ui.pages.data import Page
+
+    def broken(self):
+        raise WorkbenchError("The records could not be read.")
+
+    seen = []
+    monkeypatch.setattr(Page, "refresh", broken)
+    monkeypatch.setattr(sys, "excepthook", lambda *exc: seen.append(exc[1]))
+    assert window.open_file(make_engagement())
+    page = window.show_page("data")
+    assert page.error_banner.isVisibleTo(window)
+    assert page.error_banner.text() == (
+        "This page could not be brought up to date: The records could not be read."
+    )
+    assert [str(e) for e in seen] == ["The records could not be read."]

@@ -19,6 +19,10 @@ QFrame#pageRule {{ color: {BORDER}; background: {BORDER}; max-height: 1px; borde
 QFrame#placeholder {{ background: #f8f9fb; border: 1px dashed {BORDER}; border-radius: 8px; }}
 QLabel#placeholderTitle {{ font-size: 16px; font-weight: 600; color: #1d2733; }}
 QLabel#placeholderText {{ color: {MUTED}; }}
+QLabel#errorBanner {{
+    color: #8c1d18; background: #fdecea; border: 1px solid #f3c1bc; border-radius: 4px;
+    padding: 8px 12px;
+}}
 QLabel#emptyState {{
     color: {MUTED}; background: #f8f9fb; border: 1px dashed {BORDER}; border-radius: 6px;
     padding: 24px; font-size: 13px;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.errors import WorkbenchError
 from workbench.ui.context import PageContext
 
 
@@ -59,6 +62,12 @@ class BasePage(QWidget):
         rule.setFrameShape(QFrame.Shape.HLine)
         outer.addWidget(rule)
 
+        self.error_banner = QLabel()
+        self.error_banner.setObjectName("errorBanner")
+        self.error_banner.setWordWrap(True)
+        self.error_banner.setVisible(False)
+        outer.addWidget(self.error_banner)
+
         self.body = QVBoxLayout()
         self.body.setSpacing(12)
         outer.addLayout(self.body, 1)
@@ -93,14 +102,33 @@ class BasePage(QWidget):
         """Refresh now if something changed since the last refresh (called on show)."""
         if self._stale:
             self._stale = False
+            self._safe_refresh()
+
+    def _safe_refresh(self) -> None:
+        """Refresh; a failure shows in a banner on the page instead of breaking the window.
+
+        The exception still goes to ``sys.excepthook``: the app shows it in the error
+        dialog (details collapsed) and pytest-qt fails the test.
+        """
+        try:
             self.refresh()
+        except Exception as exc:
+            self.error_banner.setText(
+                f"This page could not be brought up to date: {exc}"
+                if isinstance(exc, WorkbenchError)
+                else f"This page could not be brought up to date ({type(exc).__name__}: {exc})."
+            )
+            self.error_banner.setVisible(True)
+            sys.excepthook(*sys.exc_info())
+        else:
+            self.error_banner.setVisible(False)
 
     def _on_data_changed(self, topic: str) -> None:
         if topic and self.topics and topic not in self.topics:
             return
         if self.isVisible():
             self._stale = False
-            self.refresh()
+            self._safe_refresh()
         else:
             self._stale = True
 
