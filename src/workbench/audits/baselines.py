@@ -469,7 +469,13 @@ def _stage_conversion(
     closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
     if not closed_mask.any():
         return []
-    history = data.table("history_stages")
+    closing = deals.loc[closed_mask, "close_day"]
+    history = data.query(
+        "SELECT DISTINCT opportunity_crm_id, stage FROM opportunity_history "
+        "WHERE stage IS NOT NULL AND opportunity_crm_id IN (SELECT crm_id FROM opportunities "
+        "WHERE is_closed = 1 AND close_date BETWEEN ? AND ?)",
+        (closing.min().date().isoformat(), closing.max().date().isoformat()),
+    )
     positions = history_positions(history, deals["crm_id"])
     order = _stage_order(data)
     # A stage is a closed stage when most deals carrying it are closed (Closed Won/Lost).

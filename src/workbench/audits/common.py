@@ -197,14 +197,13 @@ class AuditData:
             "julianday(close_date) AS close_jd FROM opportunity_history "
             "WHERE close_date IS NOT NULL"
         ),
+        # Only deals that were in Commit at some moment can be in a Commit snapshot.
         "history_forecast": (
             "SELECT opportunity_crm_id, julianday(changed_at) AS changed_jd, amount, "
             "forecast_category FROM opportunity_history "
-            "WHERE amount IS NOT NULL OR forecast_category IS NOT NULL"
-        ),
-        "history_stages": (
-            "SELECT DISTINCT opportunity_crm_id, stage FROM opportunity_history "
-            "WHERE stage IS NOT NULL"
+            "WHERE (amount IS NOT NULL OR forecast_category IS NOT NULL) "
+            "AND opportunity_crm_id IN (SELECT opportunity_crm_id FROM opportunity_history "
+            "WHERE lower(replace(forecast_category, ' ', '')) = 'commit')"
         ),
         # Per opportunity: the latest activity day and the contacts met (aggregated in
         # SQLite: the activities table runs to millions of rows).
@@ -259,7 +258,6 @@ class AuditData:
     _CATEGORICAL = {
         "opportunities": ("owner_crm_id", "stage", "forecast_category", "pipeline"),
         "history_forecast": ("forecast_category",),
-        "history_stages": ("stage",),
     }
 
     def __init__(self, eng: Engagement) -> None:
@@ -282,13 +280,15 @@ class AuditData:
         cursor = self.eng.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+        table = np.empty((len(rows), len(names)), dtype=object)
+        if rows:
+            table[:] = rows
         data = {}
-        for name, values in zip(names, columns, strict=True):
+        for i, name in enumerate(names):
             if name in numeric:
-                data[name] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+                data[name] = pd.to_numeric(pd.Series(table[:, i], dtype=object), errors="coerce")
             else:
-                data[name] = pd.Series(values, dtype=object)
+                data[name] = pd.Series(table[:, i], dtype=object)
         return pd.DataFrame(data, columns=names)
 
     def activities_between(self, start: date, end: date, kinds: tuple[str, ...]) -> pd.DataFrame:
