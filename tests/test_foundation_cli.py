@@ -219,3 +219,34 @@ def test_gui_without_display_says_so(tmp_path: Path) -> None:
     result = run("gui")
     assert result.returncode == 1
     assert "no display" in result.stderr
+
+
+def test_command_index_lists_exactly_what_each_module_registers() -> None:
+    import argparse
+    import importlib
+
+    from workbench.cli import COMMAND_MODULES, CORE_COMMANDS
+
+    seen: set[str] = set(CORE_COMMANDS)
+    for module, names in COMMAND_MODULES.items():
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers()
+        importlib.import_module(module).register(sub)
+        assert sorted(sub.choices) == sorted(names), module
+        assert not seen & set(names), f"{module} reuses a command name"
+        seen |= set(names)
+
+
+def test_core_commands_do_not_import_the_heavy_capabilities() -> None:
+    code = (
+        "import sys; from workbench.cli import build_parser, _modules_for; "
+        "build_parser(_modules_for(['info'])); "
+        "print(sorted(m for m in ('sklearn', 'matplotlib', 'pandas') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    )
+    assert result.stdout.strip() == "[]", result.stderr

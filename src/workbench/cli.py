@@ -20,18 +20,48 @@ from workbench.commandline import add_file_argument, add_json_argument, emit_jso
 from workbench.errors import Cancelled, WorkbenchError
 from workbench.models import ENGAGEMENT_TYPES, PROJECT_KINDS, Engagement, EngagementMeta
 
-# Modules that add subcommands: each has ``register(subparsers)``.
-COMMAND_MODULES = (
-    "workbench.commands.importers",
-    "workbench.commands.audits",
-    "workbench.commands.scoring",
-    "workbench.commands.evaluation",
-    "workbench.commands.lifecycle",
-    "workbench.commands.reports",
-)
+# Modules that add subcommands (each has ``register(subparsers)``) and the commands
+# each registers. The names are listed here so that a command imports only its own
+# module: ``workbench info`` must not pay for scikit-learn. A test keeps the lists true.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "workbench.commands.importers": ("import", "import-fields", "imports", "rejects"),
+    "workbench.commands.audits": ("audit", "confirm", "findings"),
+    "workbench.commands.scoring": (
+        "calibrate",
+        "recalibration",
+        "rules",
+        "score",
+        "validate-sample",
+    ),
+    "workbench.commands.evaluation": ("evaluate",),
+    "workbench.commands.lifecycle": (
+        "check",
+        "criteria",
+        "define",
+        "history",
+        "intake",
+        "lifecycle",
+        "meeting",
+        "status",
+    ),
+    "workbench.commands.reports": ("export",),
+}
+CORE_COMMANDS = ("new", "info", "demo", "gui")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: list[str]) -> list[str]:
+    """The command modules needed to parse ``argv`` (all of them for --help or a typo)."""
+    first = argv[0] if argv else ""
+    if first in CORE_COMMANDS:
+        return []
+    for module, names in COMMAND_MODULES.items():
+        if first in names:
+            return [module]
+    return list(COMMAND_MODULES)
+
+
+def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
+    """The ``workbench`` parser with the commands of ``modules`` (default: all)."""
     parser = argparse.ArgumentParser(
         prog="workbench",
         description="Workbench: CRM audits, deal scoring, platform evaluation and the "
@@ -104,9 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--read-only", action="store_true")
     p.set_defaults(handler=cmd_gui)
 
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
-        module.register(sub)
+    for name in COMMAND_MODULES if modules is None else modules:
+        importlib.import_module(name).register(sub)
     return parser
 
 
@@ -224,11 +253,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    if not argv or (not argv[0].startswith("-") and argv[0] not in commands):
+    known = set(CORE_COMMANDS).union(*COMMAND_MODULES.values())
+    if not argv or (not argv[0].startswith("-") and argv[0] not in known):
         argv = ["gui", *argv]
-    args = parser.parse_args(argv)
+    args = build_parser(_modules_for(argv)).parse_args(argv)
+    if not hasattr(args, "handler"):
+        build_parser().print_help()
+        return 2
     try:
         return int(args.handler(args) or 0)
     except WorkbenchError as exc:

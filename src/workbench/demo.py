@@ -19,6 +19,7 @@ from workbench.demodata.deals import OFF_LIST_STAGES, STAGES, backdate_records, 
 from workbench.demodata.forecasts import build_forecasts, build_usage
 from workbench.demodata.meetings import build_meetings
 from workbench.demodata.org import build_org, write_users
+from workbench.demodata.story import tell_story
 from workbench.demodata.transcripts import build_transcripts
 from workbench.demodata.vocab import COMPETITORS
 from workbench.errors import Cancelled
@@ -41,15 +42,22 @@ def build_demo(
     seed: int | None = None,
     scale: float = 1.0,
     with_package: bool = True,
+    with_story: bool | None = None,
     progress: Progress | None = None,
 ) -> dict:
     """Build the demo engagement in ``out``; return its path, counts, package and notes.
 
     ``seed`` picks the data (same seed, byte-identical table contents); ``scale``
     multiplies the record counts (0.1 for quick tests). The sales org (~50 people)
-    does not scale. An existing demo file in ``out`` is replaced.
+    does not scale. An existing demo file in ``out`` is replaced. ``with_story``
+    (default: same as ``with_package``) runs the audits and records the engagement's
+    story (intake, meetings, definitions, success criteria, platform evaluation,
+    checklist; see ``workbench.demodata.story``); without it and without the package
+    the file holds the raw data only, with no findings.
     """
     progress = progress or Progress.none()
+    with_story = with_package if with_story is None else bool(with_story)
+    analyse = with_package or with_story
     seed = DEFAULT_SEED if seed is None else int(seed)
     if scale <= 0:
         raise ValueError("scale must be positive")
@@ -72,7 +80,7 @@ def build_demo(
     notes: list[str] = []
     eng = Engagement.create(path, meta)
     try:
-        _fill(eng, seed, scale, progress.span(0.0, 0.55 if with_package else 1.0))
+        _fill(eng, seed, scale, progress.span(0.0, 0.5 if analyse else 1.0))
     except BaseException:
         # Cancelled or failed: the transaction rolled back; do not leave an empty demo.
         eng.close()
@@ -80,10 +88,15 @@ def build_demo(
         raise
     try:
         package = None
-        if with_package:
+        if analyse:
             # The documents report what the audits and the calibration found, so run
-            # them first, as a consultant would before exporting.
-            _analyse(eng, progress.span(0.55, 0.8), notes)
+            # them first, as a consultant would before exporting; the story's success
+            # criteria take their baselines from these audits, and the gates the
+            # package prints read the story, so the story comes before the package.
+            audits = _analyse(eng, progress.span(0.5, 0.72), notes)
+            if with_story:
+                tell_story(eng, audits, progress.span(0.72, 0.8), notes)
+        if with_package:
             package = _package(eng, out, progress.span(0.8, 1.0), notes)
         counts = eng.counts()
     finally:
@@ -154,16 +167,19 @@ def _fill(eng: Engagement, seed: int, scale: float, progress: Progress) -> None:
         progress.update(1.0, "Demo data written")
 
 
-def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> None:
+def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> object | None:
     """Run the audits, the calibration and the pipeline scoring, where installed.
+
+    Returns the audits' ``AuditRun`` (None when they did not run).
 
     Each step is optional: a missing capability or a step that fails becomes a note
     (the demo data is still complete) instead of stopping the demo.
     """
+    audits = None
     try:
         from workbench.audits import run_audits  # noqa: PLC0415
 
-        run_audits(eng, progress=progress.span(0.0, 0.5))
+        audits = run_audits(eng, progress=progress.span(0.0, 0.5))
     except ImportError:
         notes.append("The audits were not run: the audits capability is not in this build.")
     except Cancelled:
@@ -190,6 +206,7 @@ def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> None:
         raise
     except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
         notes.append(f"Deal scoring could not be calibrated on the demo data ({exc}).")
+    return audits
 
 
 def _package(eng: Engagement, out: Path, progress: Progress, notes: list[str]) -> str | None:

@@ -266,3 +266,16 @@ def test_every_changing_option_opens_the_file_for_writing():
     dests = {a.dest for a in evaluate._actions} - {"help", "file", "json", "handler"}
     read_only = {"new", "evaluator", "evidence", "note", "apply", "draws", "seed", "export"}
     assert dests - read_only == set(ACTIONS)
+
+
+def test_an_engagement_without_evaluation_says_how_to_start_one(file, capsys):
+    code, _, err = run(capsys, "evaluate", file, "--json")
+    assert code == 1 and "no platform evaluation yet" in err and "--template" in err
+
+
+def test_a_qualifier_without_its_option_is_refused(file, capsys):
+    run(capsys, "evaluate", file, "--template", "conversation-intelligence")
+    code, _, err = run(capsys, "evaluate", file, "--evidence", "seen in demo")
+    assert code == 1 and "--evidence goes with --score" in err
+    code, _, err = run(capsys, "evaluate", file, "--apply")
+    assert code == 1 and "--apply goes with --import or --ahp" in err

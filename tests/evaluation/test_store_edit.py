@@ -155,3 +155,16 @@ def test_scored_fixture_ranks_and_prices_from_tco(scored):
     assert tco["Jiminny"].total == pytest.approx(151_800)
     assert tco["Jiminny"].pricing_score == 5
     assert tco["Gong"].pricing_score == pytest.approx(5 - (239_000 / 151_800 - 1) * 100 / 20)
+
+
+def test_lifecycle_gate_sees_the_selected_platform(new_engagement):
+    from workbench.lifecycle.gates import selected_platform
+
+    create_evaluation(new_engagement, "revenue-intelligence")
+    assert selected_platform(new_engagement)[0] is None
+    edit.select_vendor(new_engagement, load_matrix(new_engagement), "HubSpot", "CRM-native")
+    assert selected_platform(new_engagement)[0] == "HubSpot"
+    edit.rename_vendor(new_engagement, load_matrix(new_engagement), "HubSpot", "HubSpot Sales Hub")
+    assert selected_platform(new_engagement)[0] == "HubSpot Sales Hub"
+    create_evaluation(new_engagement, "revenue-intelligence")  # a new current evaluation
+    assert selected_platform(new_engagement)[0] is None

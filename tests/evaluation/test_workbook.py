@@ -201,3 +201,83 @@ def test_import_refuses_a_workbook_that_is_not_an_evaluation(scored, tmp_path):
 def test_weights_row_rows_start_where_the_layout_says(scored, tmp_path):
     ws = load_workbook(_export(scored, tmp_path))[MATRIX_SHEET]
     assert ws.cell(row=FIRST_ROW, column=1).value == "CRM native integration"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_changing_weights_in_excel_reorders_the_ranking_like_workbench(scored, tmp_path):
+    m = load_matrix(scored)
+    path = _export(scored, tmp_path)
+    wb = load_workbook(path)
+    # Everything on Pricing (TCO) and Ease of admin: the cheapest, easiest vendor should win.
+    new = {
+        "CRM native integration": 0.05,
+        "AI insight quality": 0.05,
+        "Coaching features": 0.05,
+        "Security/compliance": 0.05,
+        "Ease of admin/maintenance": 0.30,
+        "Video/phone integrations": 0.05,
+        "Pricing (TCO)": 0.45,
+    }
+    for i, c in enumerate(m.criteria):
+        wb[MATRIX_SHEET].cell(row=FIRST_ROW + i, column=2, value=new[c.name])
+    wb.save(path)
+    ws = load_workbook(_recalculate(path, tmp_path), data_only=True)[MATRIX_SHEET]
+    for c in m.criteria:
+        c.weight = new[c.name] * 100
+    expected = compute_results(m)
+    assert expected.winner != compute_results(load_matrix(scored)).winner  # the order changed
+    by = {v.name: v for v in expected.vendors}
+    for j, v in enumerate(m.vendors):
+        assert ws.cell(row=13, column=3 + j).value == pytest.approx(by[v.name].total, abs=1e-9)
+        assert ws.cell(row=15, column=3 + j).value == by[v.name].rank
+    assert ws["B17"].value == expected.winner
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_weights_check_cell_says_when_weights_do_not_sum_to_100(scored, tmp_path):
+    path = _export(scored, tmp_path)
+    wb = load_workbook(path)
+    wb[MATRIX_SHEET]["B5"] = 0.30  # 30 + 75 = 105%
+    wb.save(path)
+    ws = load_workbook(_recalculate(path, tmp_path), data_only=True)[MATRIX_SHEET]
+    assert ws["B2"].value == pytest.approx(1.05)
+    assert ws["C2"].value == "Weights sum to 105.0%: make them 100% before reading the ranking"
+
+
+def test_import_skips_inserted_blank_rows_and_reports_unknown_names(scored, tmp_path):
+    path = _export(scored, tmp_path)
+    wb = load_workbook(path)
+    sheet = wb["Scores - RevOps"]
+    sheet.insert_rows(7)  # a blank row between Coaching features and AI insight quality
+    sheet["A7"] = None
+    # Security/compliance moved from row 8 to row 9; Jiminny (column F) 3 -> 5
+    assert sheet["A9"].value == "Security/compliance"
+    sheet["F9"] = 5
+    sheet["A13"] = "Mobile app"  # a criterion the customer invented
+    sheet["C13"] = 4
+    wb.save(path)
+    diff = read_changes(path, load_matrix(scored))
+    assert [(c.kind, c.where, c.old, c.new) for c in diff.changes] == [
+        ("score", "Jiminny / Security/compliance (RevOps)", 3, 5)
+    ]
+    assert any("Mobile app" in p for p in diff.problems)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_formula_like_text_stays_text_after_libreoffice_recalculation(new_engagement, tmp_path):
+    from workbench.evaluation import create_evaluation
+
+    create_evaluation(new_engagement, "conversation-intelligence")
+    m = load_matrix(new_engagement)
+    edit.rename_vendor(new_engagement, m, "Jiminny", "=1+2")
+    m = load_matrix(new_engagement)
+    edit.set_score(new_engagement, m, "=1+2", "CRM", 5, "RevOps", "@SUM(1,2)")
+    path = export_workbook(load_matrix(new_engagement), tmp_path / "t.xlsx", customer="-Acme")
+    wb = load_workbook(_recalculate(path, tmp_path), data_only=True)
+    assert wb[MATRIX_SHEET]["F4"].value == "=1+2"  # the header is still the text, not 3
+    assert wb[MATRIX_SHEET]["B17"].value == "=1+2"  # the leader (INDEX over the headers)
+    assert wb["Scores - RevOps"]["K5"].value == "@SUM(1,2)"
+    assert wb[MATRIX_SHEET]["A1"].value.startswith("Platform evaluation: -Acme")

@@ -298,3 +298,26 @@ def test_unknown_headers_are_refused_with_columns_and_mapping_format(new_engagem
     message = str(info.value)
     assert "'Foo', 'Bar', 'Baz'" in message and '"mapping": {' in message
     assert new_engagement.counts() == before
+
+
+def test_report_without_id_column_keys_records_by_account_and_name(new_engagement, tmp_path):
+    path = tmp_path / "no_ids.csv"
+    path.write_text(
+        "Opportunity Name,Account Name,Stage,Amount,Close Date\n"
+        "Robot Arm,Acme,Prospecting,100,1/2/2024\n"
+        "Robot Arm,Globex,Closed Won,200,1/3/2024\n",
+        encoding="utf-8",
+    )
+    first = import_file(new_engagement, path)
+    assert any("no record id column" in n for n in first.notes)
+    assert rows_of(new_engagement, "SELECT crm_id, amount FROM opportunities ORDER BY crm_id") == [
+        ("Acme | Robot Arm", 100.0),
+        ("Globex | Robot Arm", 200.0),
+    ]
+    path.write_text(path.read_text(encoding="utf-8").replace("100", "150"), encoding="utf-8")
+    second = import_file(new_engagement, path)
+    assert (second.rows_imported, second.rows_updated) == (0, 2)
+    assert rows_of(new_engagement, "SELECT amount FROM opportunities ORDER BY crm_id") == [
+        (150.0,),
+        (200.0,),
+    ]

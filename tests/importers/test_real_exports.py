@@ -199,3 +199,35 @@ def test_zoom_recordings_list_becomes_recorded_meetings(new_engagement, shared_d
     assert [r[0] for r in rows].count("960 8322 8914@2024-01-18T18:26:14") == 1
     assert len({r[0] for r in rows}) == 4
     assert rows[-1] == ("996 6354 4011@2024-01-24T12:25:59", "zoom", 1, "2024-01-24T12:25:59")
+
+
+def test_hubspot_stage_ids_become_labels_once_pipeline_stages_are_imported(
+    new_engagement, shared_data, tmp_path
+):
+    real = import_file(
+        new_engagement, shared_data / "hubspot-fivetran-seeds/deal_pipeline_stage_data.csv"
+    )
+    assert (real.entity, real.rows_imported) == ("pipeline_stages", 71)
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "deal_id,property_dealname,deal_pipeline_stage_id,property_amount\n"
+        "1,A,appointmentscheduled,10\n2,B,closedwon,20\n",
+        encoding="utf-8",
+    )
+    stages = tmp_path / "deal_pipeline_stage_data.csv"
+    stages.write_text(
+        "stage_id,label,pipeline_id,probability,is_closed,closed_won,display_order\n"
+        "appointmentscheduled,Appointment Scheduled,default,0.2,false,false,0\n"
+        "closedwon,Closed Won,default,1.0,true,true,6\n",
+        encoding="utf-8",
+    )
+    first = import_file(new_engagement, deals)
+    assert any("kept as given" in n for n in first.notes)
+    later = import_file(new_engagement, stages)
+    assert any("now show stage labels" in n for n in later.notes)
+    expected = [("1", "Appointment Scheduled", 0, 0), ("2", "Closed Won", 1, 1)]
+    query = "SELECT crm_id, stage, is_closed, is_won FROM opportunities ORDER BY crm_id"
+    assert new_engagement.conn.execute(query).fetchall() == expected
+    again = import_file(new_engagement, deals)
+    assert any("replaced by their labels" in n for n in again.notes)
+    assert new_engagement.conn.execute(query).fetchall() == expected

@@ -22,9 +22,11 @@ ROWS = 16_000  # about 1.2 MB: more than one block of the streaming reader
 
 def write_opportunities_csv(path: Path, rows: int, *, start: int = 0) -> Path:
     lines = ["Id,Name,AccountId,StageName,Amount,CloseDate,Champion__c"]
-    lines += [f"006{i:012d}AAA,Deal {i},001{i % 97:012d}AAA,Qualification,{1000 + i}.50,"
-              f"2024-{1 + i % 12:02d}-{1 + i % 28:02d},Jane {i % 5}"
-              for i in range(start, start + rows)]
+    lines += [
+        f"006{i:012d}AAA,Deal {i},001{i % 97:012d}AAA,Qualification,{1000 + i}.50,"
+        f"2024-{1 + i % 12:02d}-{1 + i % 28:02d},Jane {i % 5}"
+        for i in range(start, start + rows)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -67,7 +69,7 @@ def test_an_error_in_a_later_block_commits_nothing(new_engagement, tmp_path: Pat
             raise WorkbenchError("disk trouble while importing")
         return real(raw, ftype, order)
 
-    monkeypatch.setattr("workbench.importers.engine.convert_column", failing)
+    monkeypatch.setattr("workbench.importers.writer.convert_column", failing)
     with pytest.raises(WorkbenchError, match="disk trouble"):
         import_file(new_engagement, source)
     assert new_engagement.counts() == before
@@ -105,3 +107,13 @@ def test_sigkill_mid_import_leaves_the_file_as_it_was(tmp_path: Path):
     raw = sqlite3.connect(path)
     assert raw.execute("SELECT count(*) FROM opportunities").fetchone()[0] == 5
     raw.close()
+
+
+def test_progress_rises_to_the_end_with_a_status(new_engagement, tmp_path: Path):
+    source = write_opportunities_csv(tmp_path / "big.csv", ROWS)
+    seen: list[tuple[float, str]] = []
+    import_file(new_engagement, source, progress=Progress(lambda f, s: seen.append((f, s))))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any(s.endswith("rows imported") for _, s in seen)
+    assert seen[-1][1] == "Imported big.csv"

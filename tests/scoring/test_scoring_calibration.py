@@ -12,16 +12,17 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement, EngagementMeta
-from workbench.scoring.calibration import (
-    calibrate,
-    gate_for,
-    list_calibration_runs,
-    save_calibration_run,
-    save_recommended_version,
-)
+from workbench.scoring.calibration import calibrate, gate_for
 from workbench.scoring.data import load_deal_data
 from workbench.scoring.history import closed_deals
 from workbench.scoring.rules import apply_rules, get_rule_set
+from workbench.scoring.runs import (
+    last_calibration_run,
+    list_calibration_runs,
+    load_calibration_report,
+    save_calibration_run,
+    save_recommended_version,
+)
 from workbench.scoring.synthetic import fill_synthetic_history
 
 
@@ -114,6 +115,16 @@ def test_saving_the_recommendation_makes_a_calibrated_version(synthetic):
     assert v2.low_max == report.recommended_low_max
     assert v2.prob_slope is not None and v2.prob_slope > 0
     assert list_calibration_runs(synthetic)[0]["auc"] == pytest.approx(report.auc)
+    stored = last_calibration_run(synthetic)
+    assert stored["run_id"] == run_id and stored["auc"] == pytest.approx(report.auc)
+    assert stored["weights"][0]["signal"] == report.weights[0].signal
+    again = load_calibration_report(synthetic)
+    assert again.run_id == run_id and again.auc == report.auc
+    assert again.weights == report.weights and again.lift == report.lift
+    assert again.reliability == report.reliability and again.gate == report.gate
+    assert again.recommended_rule_set(get_rule_set(synthetic, 1)).rules == (
+        report.recommended_rule_set(get_rule_set(synthetic, 1)).rules
+    )
 
 
 def test_gate_rules():
@@ -150,6 +161,7 @@ def test_with_almost_no_history_nothing_is_fitted_and_the_report_says_why(new_en
     assert report.auc is None and report.brier is None
     assert not report.gate.passed
     assert any("No model could be fitted" in n for n in report.notes)
+    assert all(w.recommended_points == w.hand_points for w in report.weights)
     with pytest.raises(WorkbenchError, match="no recommendation"):
         save_recommended_version(new_engagement, report, author="A", rationale="R")
 
@@ -163,3 +175,39 @@ def test_to_dict_is_json_ready(synthetic):
     assert '"auc"' in text and "NaN" not in text
     assert math.isfinite(data["brier"])
     assert np.isclose(sum(w["recommended_points"] for w in data["weights"]), 100, atol=0.5)
+
+
+def test_current_state_signals_are_used_only_when_the_consultant_trusts_them(synthetic):
+    plain = calibrate(synthetic)
+    assert "next_step_missing" in plain.excluded_signals
+    row = next(w for w in plain.weights if w.signal == "next_step_missing")
+    assert row.coefficient is None and row.status.startswith("kept at hand-set points")
+    trusted = calibrate(synthetic, trusted=("next_step_missing",))
+    assert "next_step_missing" not in trusted.excluded_signals
+    assert trusted.trusted_signals == ["next_step_missing"]
+    row = next(w for w in trusted.weights if w.signal == "next_step_missing")
+    assert row.coefficient is not None and row.coefficient > 0
+    assert any("assurance" in n for n in trusted.notes)
+    with pytest.raises(WorkbenchError, match="cannot be trusted"):
+        calibrate(synthetic, trusted=("days_since_activity",))
+
+
+def test_suggested_thresholds_are_the_best_separating_cut_on_training_deals(synthetic):
+    from workbench.scoring.signals import compute_signals
+
+    report = calibrate(synthetic)
+    row = next(w for w in report.weights if w.signal == "days_since_activity")
+    assert row.suggested_threshold is not None and row.separation > 0
+    data = load_deal_data(synthetic)
+    deals = closed_deals(data, pd.Timestamp(synthetic.as_of())).frame
+    train = deals[deals["close"] <= pd.Timestamp(report.train_until)]
+    x = (
+        compute_signals(data, train["snapshot"], historical=True, norms=report.stage_norms)
+        .values["days_since_activity"]
+        .to_numpy()
+    )
+    y = train["bad"].to_numpy()
+    fired = x > row.suggested_threshold
+    assert row.separation == pytest.approx(fired[y == 1].mean() - fired[y == 0].mean())
+    flags = [w for w in report.weights if w.signal == "next_step_missing"]
+    assert flags[0].suggested_threshold is None  # yes/no signals have no cut to tune

@@ -140,3 +140,41 @@ def test_recalibration_command_reports(file, capsys):
     assert code == 0
     data = json.loads(out)
     assert data["rule_set_version"] == 1 and data["n_closed_since"] == 0
+
+
+def test_validate_sample_round_trips_through_a_spreadsheet(file, capsys, tmp_path):
+    import csv
+
+    sheet = tmp_path / "sample.csv"
+    code, out, _ = run(capsys, "validate-sample", file, "--pick", "12", "--export-csv", str(sheet))
+    assert code == 0 and "Wrote 12 sample deals" in out
+    with sheet.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 12 and rows[0]["expected_band"] == ""
+    for i, row in enumerate(rows):
+        row["expected_band"] = row["band"] if i < 9 else ""  # leadership filled in 9
+    with sheet.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    code, out, _ = run(
+        capsys,
+        "validate-sample",
+        file,
+        "--import-csv",
+        str(sheet),
+        "--reviewer",
+        "VP Sales",
+        "--json",
+    )
+    data = json.loads(out)
+    assert data["n_reviewed"] == 9 and data["agreement"] == 1.0
+    rows[0]["expected_band"] = "red"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    code, _, err = run(
+        capsys, "validate-sample", file, "--import-csv", str(sheet), "--reviewer", "VP Sales"
+    )
+    assert code == 1 and "sample.csv, row 2" in err and "'red'" in err

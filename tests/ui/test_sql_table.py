@@ -11,6 +11,8 @@ from workbench.models import Engagement
 from workbench.ui.models.sql_table import SqlTableModel
 from workbench.ui.tables import LazyTable
 
+pytestmark = pytest.mark.slow
+
 MILLION = 1_000_000
 STAGES = ("Prospecting", "Qualification", "Proposal", "Negotiation", "Closed Won", "Closed Lost")
 
@@ -55,7 +57,7 @@ def test_a_million_rows_read_top_middle_and_end_in_a_few_windows(million, qtbot)
     model = SqlTableModel(million.conn, "opportunities", columns=COLUMNS, block_rows=200)
     assert model.rowCount() == MILLION
     assert model.columnCount() == 5
-    assert model.headerData(4, Qt.Orientation.Horizontal) == "close date"
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "Close date"
     assert model.data(model.index(0, 0)) == "OPP0000000"
     assert model.data(model.index(500_000, 1)) == "Deal 500000"
     assert model.data(model.index(MILLION - 1, 0)) == "OPP0999999"

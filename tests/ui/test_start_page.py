@@ -137,8 +137,22 @@ def test_every_registered_page_opens_or_shows_its_placeholder(window, tmp_path, 
     assert titles == [p.title for p in registry.PAGES]
 
 
-def test_open_demo_builds_it_in_the_background_and_opens_it(window, qtbot):
+def test_open_demo_builds_it_in_the_background_and_opens_it(window, qtbot, monkeypatch):
+    from workbench.demo import build_demo
+
+    def small_demo(_eng, progress, out):  # the same generator at a twentieth of the size
+        return build_demo(out, scale=0.05, with_package=False, progress=progress)
+
+    monkeypatch.setattr("workbench.ui.main_window.build_demo_task", small_demo)
     window.open_demo()
+    assert window.task_bar.isVisibleTo(window)
     qtbot.waitUntil(lambda: window.engagement is not None, timeout=120000)
     assert window.engagement.meta().customer == "Northwind Robotics"
     assert Path(recent.data_dir()) in window.engagement.path.parents
+    assert window.engagement.counts()["opportunities"] > 0
+    # A second time it is reused, not rebuilt.
+    path = window.engagement.path
+    window.close_engagement()
+    window.open_demo()
+    assert window.engagement is not None and window.engagement.path == path
+    assert not window.runner.is_busy()

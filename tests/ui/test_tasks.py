@@ -117,3 +117,18 @@ def test_errors_come_back_as_one_dialog_plain_or_with_collapsed_details(
     assert boxes[0] == ("Row 7, column Amount: 'abc' is not a number.", "")
     assert boxes[1][0].startswith("Something unexpected went wrong")
     assert "KeyError: 'boom'" in boxes[1][1] and "Traceback" in boxes[1][1]
+
+
+def test_closing_the_engagement_cancels_its_task_without_a_dialog(
+    window, qtbot, make_engagement, messages
+):
+    path = make_engagement()
+    window.open_file(path)
+    started = threading.Event()
+    window.runner.run("Adding users", _insert_until_cancelled, started, writes=True)
+    assert started.wait(10)
+    window.close_engagement()  # waits for the task; it rolls back
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)
+    assert messages == []
+    with Engagement.open(path, read_only=True) as eng:
+        assert eng.counts()["users"] == 0

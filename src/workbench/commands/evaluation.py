@@ -16,14 +16,11 @@ from workbench.errors import WorkbenchError
 from workbench.evaluation import (
     TEMPLATE_NAMES,
     ahp_weights,
-    apply_changes,
     create_evaluation,
     current_evaluation_id,
     edit,
-    export_workbook,
     load_matrix,
     matrix_from_pairs,
-    read_changes,
     summarise,
     summary_dict,
 )
@@ -168,7 +165,23 @@ def _split(text: str, option: str, pattern: str) -> tuple[str, str, str]:
     return left.strip(), "", value.strip()
 
 
+def _check_companions(args: argparse.Namespace) -> None:
+    """Options that only qualify another option must come with it (else they'd be ignored)."""
+    pairs = [
+        ("evidence", "score", "--evidence", "--score"),
+        ("evaluator", "score", "--evaluator", "--score"),
+        ("note", "select", "--note", "--select"),
+        ("new", "template", "--new", "--template"),
+    ]
+    for companion, main_option, flag, needs in pairs:
+        if getattr(args, companion) and not getattr(args, main_option):
+            raise WorkbenchError(f"{flag} goes with {needs}; nothing was changed.")
+    if args.apply and not (args.import_path or args.ahp):
+        raise WorkbenchError("--apply goes with --import or --ahp; nothing was changed.")
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    _check_companions(args)
     acting = any(getattr(args, a) for a in ACTIONS)
     with opened(args.file, read_only=not acting) as eng:
         notes: list[str] = []
@@ -179,6 +192,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         matrix = load_matrix(eng)
         summary = summarise(matrix, draws=args.draws, seed=args.seed)
         if args.export:
+            from workbench.evaluation.workbook import export_workbook
+
             path = export_workbook(
                 matrix,
                 Path(args.export),
@@ -281,6 +296,8 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         extra["ahp"] = _ahp(eng, matrix, args, notes)
         matrix = load_matrix(eng)
     if args.import_path:
+        from workbench.evaluation.workbook_import import apply_changes, read_changes
+
         diff = read_changes(args.import_path, matrix, customer=eng.meta().customer)
         lines = diff.lines() or ["no changes"]
         notes.append(f"Changes in {diff.path.name}:")

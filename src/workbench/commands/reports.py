@@ -59,6 +59,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="force the status on title pages (default: DRAFT while data is missing)",
     )
+    p.add_argument(
+        "--remember",
+        action="store_true",
+        help="save --consultancy, --logo and --template for later exports",
+    )
     p.add_argument("--list", action="store_true", help="list the documents and exit")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.set_defaults(handler=cmd_export)

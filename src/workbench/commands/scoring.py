@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict, replace
+from pathlib import Path
 
 from workbench.commandline import (
     add_file_argument,
@@ -31,7 +32,9 @@ from workbench.scoring import (
     diff_rule_sets,
     ensure_rule_set,
     explain_deal,
+    export_sample_csv,
     get_rule_set,
+    import_expectations_csv,
     list_rule_sets,
     recalibration_report,
     record_expectation,
@@ -81,6 +84,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="score closed deals this many days before close (default 30)",
     )
     p.add_argument("--figure", metavar="PNG", help="write the reliability diagram to PNG")
+    p.add_argument(
+        "--trust",
+        action="append",
+        default=None,
+        metavar="SIGNAL",
+        help="use a current-state signal (next_step_missing, champion_missing, "
+        "economic_buyer_missing, contact_roles) on closed deals: only when the "
+        "customer confirmed the field is not edited at close",
+    )
     p.add_argument(
         "--save-as-version",
         action="store_true",
@@ -144,6 +156,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--reviewer", default="", help="who gave the expectations")
     p.add_argument("--note", default="", help="a note kept with each expectation")
+    p.add_argument("--export-csv", metavar="CSV", help="write the sample for leadership to fill in")
+    p.add_argument(
+        "--import-csv",
+        metavar="CSV",
+        help="record the expected_band column of a filled-in sample CSV",
+    )
     add_json_argument(p)
     p.set_defaults(handler=cmd_validate_sample)
 
@@ -177,6 +195,7 @@ def cmd_score(args: argparse.Namespace) -> int:
                 "rule_set_version": result.rule_set_version,
                 "bands": {"low_max": result.low_max, "high_min": result.high_min},
                 "n_open": len(result.deals),
+                "skipped_closed_stage": result.skipped_closed_stage,
                 "counts": result.band_counts(),
                 "amounts": result.band_amounts(),
                 "deals": [_deal_json(d) for d in deals],
@@ -194,6 +213,11 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(
             f"  {d.score:5.1f} {d.band:<6} {d.opportunity_crm_id:<20} {(d.name or '')[:28]:<28} "
             f"{why or 'no risk signal fired'}"
+        )
+    if result.skipped_closed_stage:
+        print(
+            f"{result.skipped_closed_stage} deals in a Closed stage but not flagged closed were "
+            "not scored (the CRM hygiene audit lists them)."
         )
     if args.record:
         print(f"Scores recorded for rule version {result.rule_set_version}.")
@@ -224,7 +248,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.save_as_version and (not args.author.strip() or not args.rationale.strip()):
         raise WorkbenchError("--save-as-version needs --author NAME and --rationale TEXT.")
     with opened(args.file) as eng:
-        report = calibrate(eng, horizon_days=args.horizon, progress=terminal_progress())
+        report = calibrate(
+            eng,
+            horizon_days=args.horizon,
+            progress=terminal_progress(),
+            trusted=tuple(args.trust) if args.trust else None,
+        )
         save_calibration_run(eng, report)
         saved = None
         if args.save_as_version:
@@ -241,16 +270,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return 0
     print(report.summary())
     print(report.gate.message)
-    print(
-        f"Split: train on {report.n_train} deals closed up to {report.train_until}, "
-        f"test on {report.n_test} closed in {report.test_quarter}."
-    )
-    print(f"{'rule':<44}{'hand-set':>9}{'fitted':>9}{'recommended':>13}  status")
+    if report.train_until:
+        print(
+            f"Split: train on {report.n_train} deals closed up to {report.train_until}, "
+            f"test on {report.n_test} closed in {report.test_quarter}."
+        )
+    print(f"{'rule':<44}{'hand-set':>9}{'fitted':>9}{'recommended':>13}{'best cut':>10}  status")
     for w in report.weights:
         coef = "" if w.coefficient is None else f"{w.coefficient:+.2f}"
+        cut = "" if w.suggested_threshold is None else f"{w.suggested_threshold:g}"
         print(
             f"  {w.rule[:42]:<42}{w.hand_points:>9.1f}{coef:>9}{w.recommended_points:>13.1f}"
-            f"  {w.status[:60]}"
+            f"{cut:>10}  {w.status[:60]}"
         )
     if report.recommended_low_max is not None:
         print(
@@ -300,7 +331,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 calibration_run_id=None,
             )
             saved = save_rule_set(eng, edited, author=args.author, rationale=args.rationale)
-            print(f"Saved rule version {saved.version}.") if not args.json else None
+            if not args.json:
+                print(f"Saved rule version {saved.version}.")
         versions = list_rule_sets(eng) or [get_rule_set(eng)]
         if args.diff:
             diff = diff_rule_sets(get_rule_set(eng, args.diff[0]), get_rule_set(eng, args.diff[1]))
@@ -333,7 +365,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------ validate-sample
 def cmd_validate_sample(args: argparse.Namespace) -> int:
-    writing = args.pick is not None or bool(args.expect)
+    writing = args.pick is not None or bool(args.expect) or bool(args.import_csv)
     with opened(args.file, read_only=not writing) as eng:
         if args.pick is not None:
             select_sample(eng, size=args.pick, pool=args.pool, seed=args.seed)
@@ -344,6 +376,18 @@ def cmd_validate_sample(args: argparse.Namespace) -> int:
             if not args.reviewer.strip():
                 raise WorkbenchError("--expect needs --reviewer NAME (who in sales leadership).")
             record_expectation(eng, crm_id.strip(), band, reviewer=args.reviewer, note=args.note)
+        if args.import_csv:
+            if not args.reviewer.strip():
+                raise WorkbenchError(
+                    "--import-csv needs --reviewer NAME (who in sales leadership)."
+                )
+            n = import_expectations_csv(eng, Path(args.import_csv), reviewer=args.reviewer)
+            if not args.json:
+                print(f"Recorded {n} expectations from {Path(args.import_csv).name}.")
+        if args.export_csv:
+            n = export_sample_csv(eng, Path(args.export_csv))
+            if not args.json:
+                print(f"Wrote {n} sample deals to {args.export_csv}.")
         report = validation_report(eng)
     if args.json:
         emit_json(report)

@@ -10,9 +10,10 @@ The public API (for the reports, the command line and the GUI):
 - ``edit``: every change (weights, scores, TCO, vendors, pilot, selection).
 """
 
+from typing import Any
+
 from workbench.evaluation import edit
 from workbench.evaluation.ahp import AhpResult, ahp_weights, matrix_from_pairs
-from workbench.evaluation.charts import totals_figure, win_probability_figure
 from workbench.evaluation.matrix import Results, VendorResult, check_weights, compute_results
 from workbench.evaluation.model import Matrix
 from workbench.evaluation.sensitivity import (
@@ -25,8 +26,26 @@ from workbench.evaluation.store import create_evaluation, current_evaluation_id,
 from workbench.evaluation.summary import EvaluationSummary, summarise, summary_dict
 from workbench.evaluation.tco import TcoResult, tco_table
 from workbench.evaluation.templates import TEMPLATE_NAMES
-from workbench.evaluation.workbook import export_workbook
-from workbench.evaluation.workbook_import import ImportDiff, apply_changes, read_changes
+
+# matplotlib and openpyxl take most of a second to import: load them only when used,
+# so `workbench evaluate FILE` stays quick.
+_LAZY = {
+    "totals_figure": "workbench.evaluation.charts",
+    "win_probability_figure": "workbench.evaluation.charts",
+    "export_workbook": "workbench.evaluation.workbook",
+    "ImportDiff": "workbench.evaluation.workbook_import",
+    "apply_changes": "workbench.evaluation.workbook_import",
+    "read_changes": "workbench.evaluation.workbook_import",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'workbench.evaluation' has no attribute {name!r}")
+
 
 __all__ = [
     "TEMPLATE_NAMES",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from matplotlib.figure import Figure
 
 from workbench.evaluation.matrix import Results
@@ -21,12 +23,15 @@ PALETTE = (
 )
 
 
-def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float = 4.0) -> Figure:
+def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float = 4.5) -> Figure:
     """Weighted totals per vendor (best first), stacked by each criterion's contribution."""
     fig = Figure(figsize=(width_in, height_in), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     vendors = results.vendors
-    names = [v.name for v in vendors]
+    # long vendor names ("Salesforce Einstein") must not run into each other: wrap a few,
+    # slant many
+    crowded = len(vendors) > 4
+    names = [v.name if crowded else textwrap.fill(v.name, 12) for v in vendors]
     criteria = list(vendors[0].contributions) if vendors else []
     bottoms = [0.0] * len(vendors)
     for k, criterion in enumerate(criteria):
@@ -42,7 +47,7 @@ def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float =
         )
         bottoms = [b + x for b, x in zip(bottoms, values, strict=True)]
     for x, v in enumerate(vendors):
-        label = f"{v.total:.2f}" + (f"  #{v.rank}" if v.rank else "")
+        label = f"{v.total:.2f}" + (f"\n#{v.rank}" if v.rank else "")
         ax.text(
             x,
             v.total + 0.05,
@@ -52,16 +57,27 @@ def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float =
             fontsize=9,
             fontweight="bold" if v.rank == 1 else "normal",
         )
-    ax.set_ylim(0, 5.4)
+    ax.set_ylim(0, 5.6)
     ax.set_ylabel("Weighted score (1-5)")
     title = "Weighted totals by criterion"
     if not results.weight_check.ok:
         title += " (weights do not sum to 100%: not ranked)"
     ax.set_title(title, fontsize=11)
-    ax.tick_params(axis="x", labelsize=9)
+    ax.tick_params(axis="x", labelsize=8 if crowded else 9)
+    if crowded:
+        for label in ax.get_xticklabels():
+            label.set_rotation(25)
+            label.set_horizontalalignment("right")
     ax.spines[["top", "right"]].set_visible(False)
     if criteria:
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        # below the plot, so the bars keep the full width of the figure
+        fig.legend(
+            *ax.get_legend_handles_labels(),
+            loc="outside lower center",
+            fontsize=7,
+            ncol=min(3, len(criteria)),
+            frameon=False,
+        )
     return fig
 
 

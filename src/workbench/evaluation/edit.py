@@ -211,6 +211,18 @@ def set_evaluation_options(
         _stamp(eng, matrix.id)
 
 
+SELECTION_SETTING = "evaluation.selected_vendor"
+
+
+def sync_selection_setting(eng: Engagement, name: str | None) -> None:
+    """Mirror the current evaluation's selection into the engagement settings.
+
+    ``evaluations.selected_vendor`` is the record; the setting is what the lifecycle
+    gate "platform selected" also reads, so both always say the same.
+    """
+    eng.set_setting(SELECTION_SETTING, name)
+
+
 def select_vendor(eng: Engagement, matrix: Matrix, vendor: str | None, note: str = "") -> None:
     """Record the platform the customer selected (None clears it) with a decision note."""
     name = resolve(matrix.vendors, vendor, "vendor").name if vendor else None
@@ -220,6 +232,7 @@ def select_vendor(eng: Engagement, matrix: Matrix, vendor: str | None, note: str
             "WHERE id = ?",
             (name, note if name else "", now_iso() if name else None, matrix.id),
         )
+        sync_selection_setting(eng, name)
         _stamp(eng, matrix.id)
 
 
@@ -252,6 +265,7 @@ def remove_vendor(eng: Engagement, matrix: Matrix, name: str) -> None:
         conn.execute("DELETE FROM evaluation_vendors WHERE id = ?", (v.id,))
         if matrix.selected_vendor == v.name:
             conn.execute("UPDATE evaluations SET selected_vendor = NULL WHERE id = ?", (matrix.id,))
+            sync_selection_setting(eng, None)
         _stamp(eng, matrix.id)
 
 
@@ -415,6 +429,7 @@ def rename_vendor(eng: Engagement, matrix: Matrix, old: str, new: str) -> None:
             conn.execute(
                 "UPDATE evaluations SET selected_vendor = ? WHERE id = ?", (new, matrix.id)
             )
+            sync_selection_setting(eng, new)
         _stamp(eng, matrix.id)
 
 

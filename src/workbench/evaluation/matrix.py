@@ -9,7 +9,8 @@ Rules (the Excel export computes exactly the same with live formulas):
 - weighted total (1-5 scale) = sum of weight x consensus, weights as fractions of
   100%; as a percentage = total / 5;
 - ranking: highest total first; equal totals share a rank (as Excel's RANK does);
-- evaluators disagree on a cell when their highest and lowest scores differ by 2+.
+- evaluators disagree on a cell when their highest and lowest scores differ by 2+
+  (not flagged where the TCO pricing score replaces their scores).
 Ranking is refused until the weights sum to 100%.
 """
 
@@ -138,7 +139,8 @@ def consensus(matrix: Matrix, tco: list[TcoResult] | None = None) -> list[Consen
             )
             priced = tco_by_vendor[v.name].pricing_score
             if c.derived_from == "tco" and matrix.pricing_from_tco and priced is not None:
-                cell.score, cell.source = priced, "tco"
+                # the evaluators' pricing scores are not used here, so no disagreement flag
+                cell.score, cell.source, cell.disagreement = priced, "tco", False
             elif given:
                 cell.score, cell.source = sum(given.values()) / len(given), "evaluators"
             cells.append(cell)

@@ -112,6 +112,8 @@ def create_evaluation(eng: Engagement, template: str, name: str | None = None) -
                 for pos, m in enumerate(tpl.pilot_metrics)
             ],
         )
+        # the new evaluation is the current one and has no selection yet (lifecycle gate)
+        eng.set_setting("evaluation.selected_vendor", None)
         eng.touch()
     return eid
 

@@ -49,6 +49,7 @@ BOLD = Font(bold=True)
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONEY = "#,##0"
 SCORE_FORMAT = '0.00;-0.00;""'
+TOTAL_LABEL = "Weighted total (1-5)"
 
 
 def put_text(ws: Worksheet, row: int, col: int, value: object) -> None:
@@ -246,7 +247,7 @@ def _write_matrix(
     )
     t, p, r = lay.total_row, lay.total_row + 1, lay.total_row + 2
     totals = f"${first}${t}:${last}${t}"
-    for label, row in (("Weighted total (1-5)", t), ("Weighted total (%)", p), ("Rank", r)):
+    for label, row in ((TOTAL_LABEL, t), ("Weighted total (%)", p), ("Rank", r)):
         put_text(ws, row, 1, label)
         ws.cell(row=row, column=1).font = BOLD
     for j in range(len(matrix.vendors)):

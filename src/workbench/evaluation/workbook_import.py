@@ -28,6 +28,7 @@ from workbench.evaluation.workbook import (
     META_SHEET,
     TCO_HEADER_ROW,
     TCO_SHEET,
+    TOTAL_LABEL,
     licence_roles,
 )
 from workbench.models import Engagement
@@ -104,13 +105,21 @@ def _names_in_row(ws: Worksheet, row: int, start: int) -> dict[str, int]:
     return out
 
 
-def _rows_by_name(ws: Worksheet, first: int) -> dict[str, int]:
-    """Criterion names in column A from ``first`` down until the first blank -> row."""
+def _rows_by_name(ws: Worksheet, first: int, stop: str | None = None) -> dict[str, int]:
+    """Criterion names in column A from ``first`` down -> row.
+
+    Blank rows a customer inserted are skipped (not taken as the end); reading stops at
+    the row labelled ``stop`` (the Matrix sheet's totals) or at the sheet's last row.
+    """
     out: dict[str, int] = {}
-    row = first
-    while (value := ws.cell(row=row, column=1).value) not in (None, ""):
-        out[str(value).strip()] = row
-        row += 1
+    for row in range(first, ws.max_row + 1):
+        value = ws.cell(row=row, column=1).value
+        if value in (None, ""):
+            continue
+        name = str(value).strip()
+        if stop is not None and name == stop:
+            break
+        out.setdefault(name, row)
     return out
 
 
@@ -160,7 +169,7 @@ def read_changes(path: str | Path, matrix: Matrix, *, customer: str = "") -> Imp
 
 def _read_weights(ws: Worksheet, matrix: Matrix, diff: ImportDiff) -> None:
     by_name = {c.name: c for c in matrix.criteria}
-    for name, row in _rows_by_name(ws, FIRST_ROW).items():
+    for name, row in _rows_by_name(ws, FIRST_ROW, TOTAL_LABEL).items():
         c = by_name.get(name)
         if c is None:
             diff.problems.append(

@@ -77,11 +77,17 @@ def _fast_date(arr: pa.Array, order: V.DateOrder) -> pa.Array:
 
 
 def _fast_moment(arr: pa.Array) -> pa.Array:
-    plain = pc.fill_null(
-        pc.match_substring_regex(arr, r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$"), False
+    # ISO moments in UTC as exports write them: "2024-01-05 10:20:30",
+    # "2024-01-05T10:20:30.000Z", "...+0000", "... UTC"; other zones go to the careful parser.
+    utc = pc.fill_null(
+        pc.match_substring_regex(
+            arr, r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]00:?00| ?UTC)?$"
+        ),
+        False,
     )
+    head = pc.utf8_slice_codeunits(arr, 0, 19)
     text = pc.if_else(
-        plain, pc.replace_substring(arr, " ", "T", max_replacements=1), pa.scalar(None, pa.string())
+        utc, pc.replace_substring(head, " ", "T", max_replacements=1), pa.scalar(None, pa.string())
     )
     day_only = pc.fill_null(pc.match_substring_regex(arr, r"^\d{4}-\d{2}-\d{2}$"), False)
     text = pc.coalesce(

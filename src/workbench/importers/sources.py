@@ -339,6 +339,9 @@ class CsvSource:
         consumed = ends[self.header_row]
         self.data_start = bom + sum(len(ln) for ln in head_lines[:consumed])
         self.head = [_fit(r, len(self.columns)) for r in records[self.header_row + 1 :]]
+        sampled = len(records) - self.header_row - 1
+        sample_bytes = sum(len(ln) for ln in head_lines[consumed : ends[-1]])
+        self.row_bytes = max(1.0, sample_bytes / sampled) if sampled > 0 else 100.0
         self.footer_start, self.footer_rows = self._find_footer()
 
     def layout(self) -> Layout:
@@ -432,7 +435,9 @@ class CsvSource:
                 if n == 0:
                     continue
                 cols = [batch.column(i) for i in range(width)]
-                yield Block(cols, list(range(row, row + n))), (window.pos - self.data_start) / span
+                # pyarrow reads ahead, so the read position overstates progress: count rows.
+                done = min(0.99, (row - self.header_row - 2 + n) * self.row_bytes / span)
+                yield Block(cols, list(range(row, row + n))), done
                 row += n
         except pa.ArrowInvalid:
             raise NeedsSlowPath() from None
@@ -655,6 +660,8 @@ def open_source(path: Path, workdir: Path, known: set[str], sheet: str | None = 
         return XlsxSource(path, sheet, known)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise SourceError(f"{path.name} is named like an Excel file but is not one.")
+    if sheet:
+        raise SourceError(f"{path.name} is a text (CSV) file; it has no sheet {sheet!r}.")
     return CsvSource(path, workdir, known)
 
 

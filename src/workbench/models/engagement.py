@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from workbench.errors import (
     DamagedEngagement,
@@ -30,6 +29,9 @@ from workbench.errors import (
 )
 from workbench.models.lockfile import WriterLock
 from workbench.models.schema import LATEST_VERSION, migrate
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 from workbench.models.schema_core import ENTITY_TABLES
 
 APPLICATION_ID = 0x57424E43  # "WBNC"
@@ -127,7 +129,7 @@ class Engagement:
     ) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn)
+        self._db: Database | None = None
         self.read_only = read_only
         self._lock = lock
         self._owner = owner
@@ -157,6 +159,8 @@ class Engagement:
             stamp = now_iso()
             meta.created_at = meta.created_at or stamp
             meta.updated_at = stamp
+            from sqlite_utils import Database
+
             with Database(conn).atomic():
                 conn.execute(
                     "INSERT INTO engagement (id, customer, project_kind, engagement_type, "
@@ -237,6 +241,15 @@ class Engagement:
                 lock.release()
             raise
         return eng
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the connection (imported on first use: it loads pandas)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     @property
     def root(self) -> Engagement:

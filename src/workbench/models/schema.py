@@ -12,9 +12,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
 from workbench.models import (
     schema_audits,
     schema_core,
@@ -41,13 +38,15 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 
-def _migrations(upto: int) -> Migrations:
+def _migrations(upto: int):
+    from sqlite_utils.migrations import Migrations
+
     migrations = Migrations(MIGRATION_SET)
     for number, name, fn in MIGRATIONS:
         if number > upto:
             break
 
-        def step(db: Database, fn=fn, number=number) -> None:
+        def step(db, fn=fn, number=number) -> None:
             fn(db.conn)
             db.conn.execute(f"PRAGMA user_version = {int(number)}")
 
@@ -57,6 +56,8 @@ def _migrations(upto: int) -> Migrations:
 
 def migrate(conn: sqlite3.Connection, upto: int | None = None) -> list[str]:
     """Apply every pending migration up to ``upto`` (default: all); return the names applied."""
+    from sqlite_utils import Database
+
     upto = MIGRATIONS[-1][0] if upto is None else upto
     db = Database(conn)
     migrations = _migrations(upto)

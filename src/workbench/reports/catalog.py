@@ -68,11 +68,27 @@ _REGISTRY: list[DocumentSpec] = []
 
 # Reading order of the package (file number prefixes follow it).
 ORDER = (
-    "index", "gap-analysis", "baseline-metrics", "definition-alignment", "success-criteria",
-    "evaluation-matrix", "evaluation-summary", "integration-map", "consent-plan",
-    "field-mapping", "scoring-rules", "tracker-design", "coaching-scorecard", "dashboard-specs",
-    "platform-config", "admin-runbook", "deal-review-playbook", "forecast-cadence", "faq",
-    "maintenance-schedule", "quick-start",
+    "index",
+    "gap-analysis",
+    "baseline-metrics",
+    "definition-alignment",
+    "success-criteria",
+    "evaluation-matrix",
+    "evaluation-summary",
+    "integration-map",
+    "consent-plan",
+    "field-mapping",
+    "scoring-rules",
+    "tracker-design",
+    "coaching-scorecard",
+    "dashboard-specs",
+    "platform-config",
+    "admin-runbook",
+    "deal-review-playbook",
+    "forecast-cadence",
+    "faq",
+    "maintenance-schedule",
+    "quick-start",
 )
 
 

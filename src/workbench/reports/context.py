@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.models import Engagement, EngagementMeta
 from workbench.reports.anonymize import Pseudonyms
 from workbench.reports.docx_base import Branding, DocBuilder, DocInfo
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 KIND_LABEL = {
     "revenue-intelligence": "Revenue intelligence",
@@ -30,6 +33,7 @@ class ReportContext:
     template: Path | None = None
     anonymize: bool = False
     _users: dict[str, dict] | None = field(default=None, repr=False)
+    cache: dict = field(default_factory=dict, repr=False)  # per-export results (audits, scores)
 
     @classmethod
     def create(
@@ -84,7 +88,12 @@ class ReportContext:
             date=self.branding.date or self.as_of,
             version=self.branding.version,
         )
-        doc = DocBuilder(info, template=self.template, branding=self.branding)
+        doc = DocBuilder(
+            info,
+            template=self.template,
+            branding=self.branding,
+            scrub=self.scrub if self.anonymize else None,
+        )
         doc.cover()
         if toc:
             doc.toc()
@@ -117,6 +126,52 @@ class ReportContext:
             return ""
         user = self.users().get(crm_id)
         return self.names.rep(crm_id, (user or {}).get("name") or crm_id)
+
+    def scrub(self, text: str) -> str:
+        """Replace the names of users and contacts in free text by their pseudonyms.
+
+        Audit details and notes mention people by name ("Jacob O'Brien 30.6%"); when
+        anonymising, every run of two or three words that is a known person's name is
+        swapped for that person's pseudonym. A no-op when not anonymising.
+        """
+        if not self.anonymize or not text:
+            return text
+        index = self._name_index()
+        tokens = list(_WORD.finditer(text))
+        out, pos, i = [], 0, 0
+        while i < len(tokens):
+            hit = None
+            for span in (3, 2):
+                if i + span <= len(tokens):
+                    start, end = tokens[i].start(), tokens[i + span - 1].end()
+                    candidate = " ".join(t.group(0) for t in tokens[i : i + span]).casefold()
+                    if candidate in index and text[start:end].count("\n") == 0:
+                        hit = (start, end, index[candidate], span)
+                        break
+            if hit:
+                out.append(text[pos : hit[0]])
+                out.append(hit[2])
+                pos = hit[1]
+                i += hit[3]
+            else:
+                i += 1
+        out.append(text[pos:])
+        return "".join(out)
+
+    def _name_index(self) -> dict[str, str]:
+        if "names:index" not in self.cache:
+            index: dict[str, str] = {}
+            for crm_id, user in self.users().items():
+                if user.get("name"):
+                    index[" ".join(_WORD.findall(user["name"])).casefold()] = self.rep(crm_id)
+            for crm_id, first, last in self.eng.conn.execute(
+                "SELECT crm_id, first_name, last_name FROM contacts"
+            ):
+                full = " ".join(_WORD.findall(f"{first or ''} {last or ''}"))
+                if full.count(" ") >= 1:
+                    index.setdefault(full.casefold(), self.contact(crm_id, full))
+            self.cache["names:index"] = index
+        return self.cache["names:index"]
 
     def contact(self, crm_id: str | None, real_name: str | None = None) -> str:
         return self.names.contact(crm_id, real_name)

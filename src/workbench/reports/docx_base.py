@@ -92,9 +92,16 @@ class DocBuilder:
     """One Word document under construction."""
 
     def __init__(
-        self, info: DocInfo, *, template: Path | None = None, branding: Branding | None = None
+        self,
+        info: DocInfo,
+        *,
+        template: Path | None = None,
+        branding: Branding | None = None,
+        scrub=None,
     ) -> None:
         self.info = info
+        # Applied to every body text (anonymisation of names inside free text).
+        self.scrub = scrub or (lambda text: text)
         self.branding = branding or Branding()
         self.doc = load_template(template)
         self.accent = _accent_hex(self.doc)
@@ -227,7 +234,7 @@ class DocBuilder:
         if bold_prefix:
             p.add_run(bold_prefix).bold = True
         if text:
-            r = p.add_run(text)
+            r = p.add_run(self.scrub(text))
             r.italic = italic
         return p
 
@@ -237,14 +244,14 @@ class DocBuilder:
             if isinstance(item, tuple):
                 p = self.doc.add_paragraph(style=style)
                 p.add_run(item[0]).bold = True
-                p.add_run(item[1])
+                p.add_run(self.scrub(item[1]))
             else:
-                self.doc.add_paragraph(item, style=style)
+                self.doc.add_paragraph(self.scrub(item), style=style)
 
     def note(self, text: str, *, label: str = "Note") -> Paragraph:
         p = self.doc.add_paragraph(style="Workbench Note")
         p.add_run(f"{label}: ").bold = True
-        p.add_run(text)
+        p.add_run(self.scrub(text))
         return p
 
     def missing(self, what: str, how: str) -> Paragraph:
@@ -333,7 +340,7 @@ class DocBuilder:
                 if shade:
                     _shade(cell, shade)
                 p = cell.paragraphs[0]
-                lines = "" if value is None else str(value)
+                lines = "" if value is None else self.scrub(str(value))
                 for k, line in enumerate(lines.split("\n")):
                     if k:
                         p.add_run().add_break()
@@ -345,6 +352,12 @@ class DocBuilder:
                         r.font.name = "Segoe UI Symbol"
                 if i in numeric:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if len(rows) <= 14:
+            # A short table stays on one page: every row keeps with the next one.
+            for row in table.rows[:-1]:
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        p.paragraph_format.keep_with_next = True
         doc.add_paragraph().paragraph_format.space_after = Pt(2)
         return table
 
@@ -362,6 +375,7 @@ class DocBuilder:
         buf.seek(0)
         self.doc.add_picture(buf, width=Inches(width_in))
         self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True  # caption stays with it
         self._figures += 1
         self.doc.add_paragraph(f"Figure {self._figures}: {caption}", style="Caption")
 
@@ -387,9 +401,7 @@ class DocBuilder:
             self._status_run.text = self.status
         if self._toc_anchor is not None:
             self._write_toc()
-        settings = self.doc.settings.element
-        if settings.find(qn("w:updateFields")) is None:
-            settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+        _set_update_fields(self.doc.settings.element)
         props = self.doc.core_properties
         props.title = f"{self.info.title} - {self.info.customer}"
         props.subject = self.info.customer
@@ -428,6 +440,45 @@ class DocBuilder:
 
 
 # ---------------------------------------------------------------- xml helpers
+# Elements that follow w:updateFields in w:settings (the schema fixes the order).
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+def _set_update_fields(settings) -> None:
+    """Ask Word to refresh fields (the TOC) on opening, at the schema's position."""
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    element = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
+    later = {qn(f"w:{name}") for name in _AFTER_UPDATE_FIELDS}
+    for i, child in enumerate(settings):
+        if child.tag in later:
+            settings.insert(i, element)
+            return
+    settings.append(element)
+
+
 def _fld_char(p: Paragraph, kind: str) -> None:
     r = OxmlElement("w:r")
     fc = OxmlElement("w:fldChar")

@@ -37,8 +37,13 @@ def safe_filename(name: str, *, max_chars: int = MAX_NAME_CHARS) -> str:
     the stem is shortened so the whole name stays within ``max_chars``.
     """
     name = unicodedata.normalize("NFC", name)
+    # Keep names readable: quotes, brackets and wildcards go, separators become dashes.
+    name = re.sub(r'["<>*?]', "", name)
+    name = name.replace(":", " -")
+    name = re.sub(r"[/\\|]", "-", name)
     name = _BAD_CHARS.sub("-", name)
-    name = re.sub(r"\s+", " ", name).strip().strip(".").strip()
+    name = re.sub(r"\s+", " ", name)
+    name = re.sub(r"-{2,}", "-", name).strip().strip(".").strip()
     stem, dot, ext = name.rpartition(".")
     if not dot or not stem or len(ext) > 8 or " " in ext:
         stem, ext = name, ""

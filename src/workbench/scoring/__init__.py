@@ -7,7 +7,8 @@ The public API the CLI, the GUI page and the reports use:
   ``save_rule_set``, ``ensure_rule_set``, ``diff_rule_sets``, ``apply_rules``
 - ``calibrate`` -> ``CalibrationReport`` (``.to_dict()``, ``.reliability_figure()``,
   ``.weights``, ``.lift``, ``.recommended_rule_set()``), ``save_calibration_run``,
-  ``save_recommended_version``, ``list_calibration_runs``
+  ``save_recommended_version``, ``list_calibration_runs``, ``last_calibration_run``,
+  ``load_calibration_report`` (a stored run as a ``CalibrationReport``)
 - ``score_pipeline`` -> ``PipelineScores`` of ``DealScore`` (with ``reasons``),
   ``explain_deal``, ``score_closed``
 - ``select_sample``, ``record_expectation``, ``validation_report``
@@ -20,9 +21,6 @@ from workbench.scoring.calibration import (
     ModelMetrics,
     WeightRow,
     calibrate,
-    list_calibration_runs,
-    save_calibration_run,
-    save_recommended_version,
 )
 from workbench.scoring.metrics import LiftRow, ReliabilityBin, reliability_figure
 from workbench.scoring.pipeline import (
@@ -46,9 +44,18 @@ from workbench.scoring.rules import (
     list_rule_sets,
     save_rule_set,
 )
+from workbench.scoring.runs import (
+    last_calibration_run,
+    list_calibration_runs,
+    load_calibration_report,
+    save_calibration_run,
+    save_recommended_version,
+)
 from workbench.scoring.signals import SIGNALS, SignalDef, compute_signals
 from workbench.scoring.validation import (
     ValidationReport,
+    export_sample_csv,
+    import_expectations_csv,
     record_expectation,
     select_sample,
     validation_report,
@@ -78,9 +85,13 @@ __all__ = [
     "diff_rule_sets",
     "ensure_rule_set",
     "explain_deal",
+    "export_sample_csv",
     "get_rule_set",
+    "import_expectations_csv",
+    "last_calibration_run",
     "list_calibration_runs",
     "list_rule_sets",
+    "load_calibration_report",
     "recalibration_report",
     "record_expectation",
     "reliability_figure",

@@ -12,7 +12,6 @@ Below the minimum-data gate it says so and shows bootstrap intervals instead.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -23,7 +22,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from workbench.errors import WorkbenchError
-from workbench.models import Engagement, now_iso
+from workbench.models import Engagement
 from workbench.progress import Progress
 from workbench.scoring import metrics
 from workbench.scoring.data import DealData, load_deal_data
@@ -34,7 +33,12 @@ from workbench.scoring.history import (
     quarter_index,
     quarter_label,
 )
-from workbench.scoring.rules import RuleSet, apply_rules, ensure_rule_set, save_rule_set
+from workbench.scoring.rules import (
+    OPERATORS,
+    RuleSet,
+    apply_rules,
+    ensure_rule_set,
+)
 from workbench.scoring.signals import SIGNALS, compute_signals, stage_norms
 
 RED_FLAG_LOW_RISK_SHARE = 0.30
@@ -74,6 +78,8 @@ class WeightRow:
     bad_rate_fired: float | None = None
     bad_rate_not_fired: float | None = None
     recommended_points: float = 0.0
+    suggested_threshold: float | None = None  # best-separating cut on the training deals
+    separation: float | None = None  # Youden's J of that cut (TPR - FPR for lost/slipped)
 
 
 @dataclass
@@ -114,6 +120,7 @@ class CalibrationReport:
     reliability: list[metrics.ReliabilityBin]
     lift: list[metrics.LiftRow]
     excluded_signals: dict[str, str]
+    trusted_signals: list[str]
     left_out: dict[str, int]
     notes: list[str]
     stage_norms: dict[str, float]
@@ -127,6 +134,30 @@ class CalibrationReport:
         data = asdict(replace(self, test_predictions=None))
         data.pop("test_predictions", None)
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CalibrationReport:
+        """Rebuild a report from ``to_dict()`` output (a stored run)."""
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["gate"] = Gate(**data["gate"])
+        values["weights"] = [
+            WeightRow(
+                **{
+                    **w,
+                    "coefficient_ci": tuple(w["coefficient_ci"])
+                    if w.get("coefficient_ci")
+                    else None,
+                }
+            )
+            for w in data["weights"]
+        ]
+        for key in ("hand_set", "recommended"):
+            values[key] = ModelMetrics(**data[key]) if data.get(key) else None
+        values["reliability"] = [metrics.ReliabilityBin(**b) for b in data["reliability"]]
+        values["lift"] = [metrics.LiftRow(**r) for r in data["lift"]]
+        values["auc_ci"] = tuple(data["auc_ci"]) if data.get("auc_ci") else None
+        values["test_predictions"] = None
+        return cls(**values)
 
     def reliability_figure(self) -> Figure:
         """The reliability diagram of the fitted model on the test quarter."""
@@ -167,7 +198,7 @@ class CalibrationReport:
         if self.auc is None:
             return (
                 f"Calibration on {self.n_closed} closed deals could not measure accuracy: "
-                + self.gate.message
+                "there is too little closed history (see the notes)."
             )
         text = (
             f"Fitted on {self.n_train} deals closed up to {self.train_until}, tested on "
@@ -193,8 +224,8 @@ def gate_for(n_won: int, n_lost: int, gates: tuple[tuple[int, int], ...] = DEFAU
     else:
         message = (
             f"Not enough closed history to trust a fitted model: {n_won} won and {n_lost} "
-            f"lost deals, where scoring vendors ask for {requirement}. Read any fitted figure "
-            "with its bootstrap interval and keep the hand-set weights until more deals close."
+            f"lost deals, where scoring vendors ask for {requirement}. Keep the hand-set "
+            "weights until more deals close."
         )
     return Gate(passed, n_won, n_lost, requirement, message)
 
@@ -283,13 +314,28 @@ def calibrate(
     bootstrap_rounds: int = BOOTSTRAP_ROUNDS,
     signals: dict | None = None,
     seed: int = 0,
+    trusted: tuple[str, ...] | None = None,
 ) -> CalibrationReport:
     """Fit the rule weights on closed deals and report how well they predict.
 
     ``rule_set`` defaults to the current version. ``signals`` replaces the signal
-    catalogue (tests use it to show a leaking signal is refused).
+    catalogue (tests use it to show a leaking signal is refused). ``trusted`` names
+    current-state signals to use on closed deals anyway (default: the setting
+    ``scoring.trusted_current_signals``), for a CRM where the consultant checked that
+    those fields are not edited at or after close.
     """
     progress = progress or Progress.none()
+    catalogue = SIGNALS if signals is None else signals
+    if trusted is None:
+        trusted = tuple(eng.setting("scoring.trusted_current_signals", []) or [])
+    for key in trusted:
+        if key not in catalogue or catalogue[key].history_safe:
+            current_state = [k for k, s in catalogue.items() if not s.history_safe]
+            raise WorkbenchError(
+                f"{key!r} cannot be trusted: only current-state signals need it ("
+                + ", ".join(current_state)
+                + ")."
+            )
     rule_set = rule_set or ensure_rule_set(eng)
     horizon = int(horizon_days or eng.setting("scoring.horizon_days", DEFAULT_HORIZON_DAYS))
     as_of = pd.Timestamp(eng.as_of())
@@ -304,8 +350,18 @@ def calibrate(
     norms = stage_norms(data, cutoff)
     progress.update(0.35, "Computing signals as of each snapshot")
     sig_frame = compute_signals(
-        data, deals.frame["snapshot"], historical=True, norms=norms, signals=signals
+        data,
+        deals.frame["snapshot"],
+        historical=True,
+        norms=norms,
+        signals=signals,
+        trusted=tuple(trusted),
     )
+    for key in trusted:
+        notes.append(
+            f"{catalogue[key].label}: the current value was used for closed deals on the "
+            "consultant's assurance that this field is not edited at or after close."
+        )
     values = sig_frame.values
     frame = deals.frame
     y = frame["bad"].to_numpy()
@@ -334,6 +390,7 @@ def calibrate(
         reliability=[],
         lift=[],
         excluded_signals=dict(sig_frame.excluded),
+        trusted_signals=list(trusted),
         left_out=deals.left_out,
         notes=notes,
         stage_norms=norms,
@@ -374,7 +431,11 @@ def calibrate(
         else:
             row.status = "kept at hand-set points: no training deals"
         report.weights.append(row)
-    extra_excluded = {k: v for k, v in sig_frame.excluded.items() if k not in fired.columns}
+    # Built-in current-state signals are explained in the weights table when they have a
+    # rule; a signal added to the catalogue (a custom one) gets a note of its own.
+    extra_excluded = {
+        k: v for k, v in sig_frame.excluded.items() if k not in fired.columns and k not in SIGNALS
+    }
     for key in extra_excluded:
         notes.append(f"Signal {key!r} was not used: {extra_excluded[key]}.")
 
@@ -385,6 +446,8 @@ def calibrate(
             f"outcomes and one usable rule (have {len(tr)} training deals, "
             f"{int(y[tr].sum()) if len(tr) else 0} lost or slipped). " + gate.message
         )
+        for row in report.weights:
+            row.recommended_points = row.hand_points
         report.low_risk_lost_share = _low_share(rule_set, values, y, te)
         progress.update(1.0, "Calibration done (not enough data to fit)")
         return report
@@ -396,6 +459,7 @@ def calibrate(
         row = next(w for w in report.weights if w.signal == name)
         row.coefficient, row.odds_ratio = float(c), float(np.exp(c))
     _recommend_points(report.weights, fit_cols)
+    _suggest_thresholds(report.weights, rule_set, values.iloc[tr], y[tr])
     progress.update(0.7, "Measuring on the test quarter")
     if len(te):
         p_test = model.predict_proba(x_te)[:, 1]
@@ -472,6 +536,34 @@ def _recommend_points(weights: list[WeightRow], fit_cols: list[str]) -> None:
             w.recommended_points = w.hand_points
 
 
+def _suggest_thresholds(
+    weights: list[WeightRow], rule_set: RuleSet, values: pd.DataFrame, y: np.ndarray
+) -> None:
+    """For numeric signals, the cut (same direction as the rule) that best separates
+    lost-or-slipped from won-on-time training deals (Youden's J), from the deciles of
+    the signal's values. A suggestion to review, not applied automatically."""
+    if len(np.unique(y)) < 2:
+        return
+    for w in weights:
+        rule = rule_set.rule(w.signal)
+        sig = SIGNALS.get(w.signal)
+        if rule is None or sig is None or sig.unit == "yes/no" or w.signal not in values:
+            continue
+        col = values[w.signal].to_numpy(dtype=float)
+        known = ~np.isnan(col)
+        if known.sum() < 20:
+            continue
+        x, yy = col[known], y[known]
+        best = (None, -1.0)
+        for cut in np.unique(np.quantile(x, np.linspace(0.1, 0.9, 9))):
+            fired = OPERATORS[rule.operator](x, cut)
+            tpr = fired[yy == 1].mean()
+            fpr = fired[yy == 0].mean()
+            if tpr - fpr > best[1]:
+                best = (float(cut), float(tpr - fpr))
+        w.suggested_threshold, w.separation = best if best[0] is not None else (None, None)
+
+
 def _bootstrap(
     report: CalibrationReport,
     x_tr: np.ndarray,
@@ -545,85 +637,3 @@ def _split(
     q_start = pd.Timestamp(year=months // 12, month=months % 12 + 1, day=1)
     train_until = (q_start - pd.Timedelta(days=1)).date().isoformat()
     return train_until, quarter_label(latest, start_month), train, test
-
-
-# ------------------------------------------------------------------ persistence
-def save_calibration_run(eng: Engagement, report: CalibrationReport) -> int:
-    """Record the run (headline figures and the full report) and return its id."""
-    with eng.atomic() as conn:
-        cur = conn.execute(
-            "INSERT INTO scoring_calibration_runs (run_at, as_of, rule_set_version, "
-            "train_until, test_quarter, n_train, n_test, n_won, n_lost, gate_passed, auc, "
-            "brier, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                now_iso(),
-                report.as_of,
-                report.rule_set_version or 0,
-                report.train_until,
-                report.test_quarter,
-                report.n_train,
-                report.n_test,
-                report.gate.n_won,
-                report.gate.n_lost,
-                int(report.gate.passed),
-                report.auc,
-                report.brier,
-                json.dumps(_jsonable(report.to_dict())),
-            ),
-        )
-        report.run_id = int(cur.lastrowid)
-    return report.run_id
-
-
-def _jsonable(obj: object) -> object:
-    if isinstance(obj, float) and obj != obj:
-        return None
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if hasattr(obj, "item"):
-        return obj.item()
-    return obj
-
-
-def save_recommended_version(
-    eng: Engagement, report: CalibrationReport, *, author: str, rationale: str
-) -> RuleSet:
-    """Save the recommended weights and bands as the next rule version."""
-    if report.auc is None:
-        raise WorkbenchError(
-            "This calibration could not measure accuracy (see its notes), so there is no "
-            "recommendation to save; keep the current version."
-        )
-    if report.run_id is None:
-        save_calibration_run(eng, report)
-    current = ensure_rule_set(eng)
-    recommended = report.recommended_rule_set(current)
-    text = rationale.strip() + "\n\nCalibration: " + report.summary()
-    return save_rule_set(eng, recommended, author=author, rationale=text)
-
-
-def list_calibration_runs(eng: Engagement) -> list[dict]:
-    """Saved runs, newest first: id, day, version, split, sizes, gate, AUC, Brier."""
-    rows = eng.conn.execute(
-        "SELECT id, run_at, as_of, rule_set_version, train_until, test_quarter, n_train, "
-        "n_test, n_won, n_lost, gate_passed, auc, brier FROM scoring_calibration_runs "
-        "ORDER BY id DESC"
-    ).fetchall()
-    keys = (
-        "id",
-        "run_at",
-        "as_of",
-        "rule_set_version",
-        "train_until",
-        "test_quarter",
-        "n_train",
-        "n_test",
-        "n_won",
-        "n_lost",
-        "gate_passed",
-        "auc",
-        "brier",
-    )
-    return [dict(zip(keys, r, strict=True)) for r in rows]

@@ -48,6 +48,7 @@ class DealData:
     activities: pd.DataFrame  # opp, at, kind, contact, inbound
     meetings: pd.DataFrame  # opp, at, meeting, external_people (list), is_external
     conversations: pd.DataFrame  # per transcribed meeting: opp, at, tracker counts, speakers
+    contact_roles: pd.Series  # opp -> distinct contacts with a role (current value)
     internal_emails: set[str]
     fiscal_start_month: int
 
@@ -104,6 +105,12 @@ def load_deal_data(eng: Engagement, progress: Progress | None = None) -> DealDat
     meetings["n_external"] = meetings["external_people"].map(len).astype("int64")
     meetings = meetings.drop(columns=["started_at", "host_email", "participant_emails"])
     meetings = meetings.dropna(subset=["at"])
+    roles = pd.read_sql_query(
+        "SELECT opportunity_crm_id AS opp, count(DISTINCT contact_crm_id) AS n "
+        "FROM opportunity_contact_roles GROUP BY opportunity_crm_id",
+        conn,
+    )
+    contact_roles = roles.set_index("opp")["n"].astype("float64")
     progress.update(0.75, "Reading transcripts")
     conversations = _conversations(eng, meetings)
     progress.update(1.0, "Deal records loaded")
@@ -113,6 +120,7 @@ def load_deal_data(eng: Engagement, progress: Progress | None = None) -> DealDat
         activities=activities,
         meetings=meetings,
         conversations=conversations,
+        contact_roles=contact_roles,
         internal_emails=internal,
         fiscal_start_month=eng.meta().fiscal_year_start_month,
     )

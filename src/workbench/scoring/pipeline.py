@@ -65,6 +65,7 @@ class PipelineScores:
     low_max: float
     high_min: float
     deals: list[DealScore]
+    skipped_closed_stage: int = 0  # open-flagged deals in a "Closed ..." stage, not scored
 
     def band_counts(self) -> dict[str, int]:
         counts = {"low": 0, "medium": 0, "high": 0}
@@ -170,7 +171,13 @@ def score_pipeline(
     data = data or load_deal_data(eng, progress.span(0.0, 0.5))
     _names(eng, data)
     as_of = pd.Timestamp(eng.as_of())
-    open_ids = data.opps.index[data.opps["is_closed"].fillna(0) != 1]
+    not_closed = data.opps["is_closed"].fillna(0) != 1
+    # A deal in a "Closed ..." stage without the closed flag is a CRM inconsistency
+    # (the hygiene audit reports it), not open pipeline to score.
+    closed_stage = data.opps["stage"].fillna("").astype(str).str.strip().str.lower()
+    closed_stage = closed_stage.str.startswith("closed")
+    open_ids = data.opps.index[not_closed & ~closed_stage]
+    skipped = int((not_closed & closed_stage).sum())
     progress.update(0.6, f"Scoring {len(open_ids):,} open deals")
     snapshots = pd.Series(as_of, index=open_ids.astype(str))
     norms = stage_norms(data, as_of + pd.Timedelta(days=1))
@@ -179,7 +186,12 @@ def score_pipeline(
     deals = _deal_scores(rule_set, data, frame.values, scored, frame.snapshots)
     deals.sort(key=lambda d: (-d.score, -(d.amount or 0.0), d.opportunity_crm_id))
     result = PipelineScores(
-        as_of.date().isoformat(), rule_set.version, rule_set.low_max, rule_set.high_min, deals
+        as_of.date().isoformat(),
+        rule_set.version,
+        rule_set.low_max,
+        rule_set.high_min,
+        deals,
+        skipped_closed_stage=skipped,
     )
     if record and rule_set.version is not None:
         record_scores(eng, result)

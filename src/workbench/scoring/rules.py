@@ -178,18 +178,19 @@ def default_rule_set() -> RuleSet:
     """
     rules = [
         Rule("days_since_activity", ">", 14, 12, note="stalled: no activity in two weeks"),
-        Rule("stage_age_ratio", ">", 1.5, 10, note="50% longer in stage than won deals"),
+        Rule("stage_age_ratio", ">", 1.5, 8, note="50% longer in stage than won deals"),
         Rule("next_step_missing", "==", 1, 10, note="no next step recorded"),
         Rule("close_pushes", ">=", 2, 10, note="close date moved out twice or more"),
         Rule("push_days", ">", 30, 5, note="close date moved out by more than a month"),
         Rule("amount_cut_pct", ">=", 20, 8, note="amount cut by a fifth or more"),
         Rule("engaged_contacts", "<", 3, 10, note="not multi-threaded (fewer than 3)"),
+        Rule("contact_roles", "<", 3, 3, note="fewer than 3 contacts with a role"),
         Rule("days_since_meeting", ">", 30, 5, note="no meeting in a month"),
         Rule("champion_missing", "==", 1, 5, note="MEDDIC champion not identified"),
         Rule("economic_buyer_missing", "==", 1, 5, note="MEDDIC economic buyer not identified"),
         Rule("competitor_mentions", ">=", 1, 4, note="a competitor came up"),
         Rule("pricing_objections", ">=", 1, 4, note="budget or pricing pushback"),
-        Rule("timeline_shifts", ">=", 1, 4, note="customer talked about delay"),
+        Rule("timeline_shifts", ">=", 1, 3, note="customer talked about delay"),
         Rule("stakeholder_dropoff", "==", 1, 3, note="fewer customer people on calls"),
         Rule("ghosting_days", ">=", 5, 5, note="no response 5+ days"),
     ]

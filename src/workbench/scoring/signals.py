@@ -23,8 +23,8 @@ import pandas as pd
 
 from workbench.scoring.data import DealData, empty_float
 
-# Columns of the opportunity row that are rewritten up to (and at) close.
-ROW_STATE_PREFIX = "opportunities."
+# Tables holding a deal's current values, rewritten up to (and at) close, undated.
+ROW_STATE_PREFIXES = ("opportunities.", "opportunity_contact_roles.")
 ENGAGED_WINDOW_DAYS = 90
 CONVERSATION_WINDOW_DAYS = 90
 
@@ -64,7 +64,7 @@ class SignalDef:
     @property
     def history_safe(self) -> bool:
         """True when the signal reads only dated evidence (usable on closed deals)."""
-        return not any(s.startswith(ROW_STATE_PREFIX) for s in self.sources)
+        return not any(s.startswith(ROW_STATE_PREFIXES) for s in self.sources)
 
 
 # --------------------------------------------------------------------- helpers
@@ -263,6 +263,15 @@ def next_step_missing(ctx: SignalContext) -> pd.Series:
 _ABSENT_VALUES = {"", "no", "false", "0", "none", "n/a", "na", "unknown", "tbd", "-", "null"}
 
 
+def contact_roles(ctx: SignalContext) -> pd.Series:
+    roles = ctx.cache.get("roles")
+    if roles is None:
+        roles = ctx.cache["roles"] = ctx.data.contact_roles
+    if roles.empty:
+        return empty_float(ctx.index)
+    return roles.reindex(ctx.index).fillna(0.0).astype("float64")
+
+
 def _methodology_flag(ctx: SignalContext, pattern: str) -> pd.Series:
     """1 when the deal's methodology field matching ``pattern`` is empty, 0 when
     filled, NaN when the deal has no such field at all (signal not available)."""
@@ -403,6 +412,14 @@ SIGNALS: dict[str, SignalDef] = {
             engaged_contacts,
         ),
         SignalDef(
+            "contact_roles",
+            "Contacts with a role on the deal",
+            "contacts",
+            "Contacts linked to the deal with a role (current value: open deals only).",
+            ("opportunity_contact_roles.contact_crm_id",),
+            contact_roles,
+        ),
+        SignalDef(
             "days_since_meeting",
             "Days since last meeting",
             "days",
@@ -499,12 +516,16 @@ def compute_signals(
     historical: bool,
     norms: dict[str, float] | None = None,
     signals: dict[str, SignalDef] | None = None,
+    trusted: tuple[str, ...] = (),
 ) -> SignalFrame:
     """Compute every signal for the deals in ``snapshots`` (opp -> day) as of that day.
 
     ``historical=True`` (closed deals, calibration): current-state signals (those
     reading the opportunity row) are not computed; they are listed in ``excluded``
     with the reason, so no value written at or after close can reach a feature.
+    ``trusted`` names current-state signals the consultant has confirmed are not
+    edited at or after close in this CRM (setting ``scoring.trusted_current_signals``);
+    those are computed from the current value and the report says so.
     """
     signals = SIGNALS if signals is None else signals
     snaps = pd.to_datetime(snapshots).astype("datetime64[ns]")
@@ -513,10 +534,10 @@ def compute_signals(
     columns: dict[str, pd.Series] = {}
     excluded: dict[str, str] = {}
     for key, sig in signals.items():
-        if historical and not sig.history_safe:
+        if historical and not sig.history_safe and key not in trusted:
             excluded[key] = (
-                "reads the opportunity's current record ("
-                + ", ".join(s for s in sig.sources if s.startswith(ROW_STATE_PREFIX))
+                "reads the deal's current record ("
+                + ", ".join(s for s in sig.sources if s.startswith(ROW_STATE_PREFIXES))
                 + "), which for a closed deal was written at or after close; used for open "
                 "deals only"
             )

@@ -8,8 +8,10 @@ share agreeing and Cohen's kappa (agreement beyond chance).
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
@@ -177,3 +179,69 @@ def validation_report(eng: Engagement, version: int | None = None) -> Validation
         if len(set(exp) | set(got)) > 1:
             kappa = float(cohen_kappa_score(exp, got, labels=list(BANDS)))
     return ValidationReport(version, out, len(out), len(reviewed), agreement, kappa, confusion)
+
+
+_CSV_COLUMNS = ("opportunity_id", "name", "score", "band", "top_reasons", "expected_band", "note")
+
+
+def _cell(value: object) -> str:
+    """Text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_sample_csv(eng: Engagement, path: Path) -> int:
+    """Write the current sample to CSV for leadership to fill in ``expected_band``."""
+    report = validation_report(eng)
+    if not report.rows:
+        raise WorkbenchError("There is no validation sample yet; pick one first (--pick 15).")
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(_CSV_COLUMNS)
+        for r in report.rows:
+            writer.writerow(
+                [
+                    _cell(v)
+                    for v in (
+                        r.opportunity_crm_id,
+                        r.name,
+                        f"{r.score:.1f}",
+                        r.band,
+                        "; ".join(r.top_reasons),
+                        r.expected_band or "",
+                        r.note,
+                    )
+                ]
+            )
+    return len(report.rows)
+
+
+def import_expectations_csv(eng: Engagement, path: Path, *, reviewer: str) -> int:
+    """Record the ``expected_band`` column of a filled-in sample CSV; blank rows skipped."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except FileNotFoundError:
+        raise WorkbenchError(f"{path} does not exist.") from None
+    if not rows:
+        raise WorkbenchError(f"{path.name} has no rows.")
+    headers = {h.strip().lower(): h for h in rows[0] if h}
+    if "opportunity_id" not in headers or "expected_band" not in headers:
+        raise WorkbenchError(
+            f"{path.name} needs the columns opportunity_id and expected_band (as written by "
+            "--export-csv); found: " + ", ".join(headers) + "."
+        )
+    recorded = 0
+    with eng.atomic():
+        for number, row in enumerate(rows, start=2):
+            band = (row.get(headers["expected_band"]) or "").strip()
+            if not band:
+                continue
+            crm_id = (row.get(headers["opportunity_id"]) or "").strip().lstrip("'")
+            note = (row.get(headers["note"]) or "") if "note" in headers else ""
+            try:
+                record_expectation(eng, crm_id, band, reviewer=reviewer, note=note)
+            except WorkbenchError as exc:
+                raise WorkbenchError(f"{path.name}, row {number}: {exc}") from None
+            recorded += 1
+    return recorded

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import traceback
 from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")
@@ -28,10 +29,36 @@ def application() -> Any:
     return app
 
 
+def install_excepthook(parent: Any) -> None:
+    """Show an exception that escaped a Qt slot in the one error dialog, not only on stderr.
+
+    A bug in a page must not silently leave the window half-updated: the user sees
+    "Something unexpected went wrong" with the details collapsed, and the app goes on.
+    """
+    dialogs = importlib.import_module("workbench.ui.dialogs")
+    previous = sys.excepthook
+    showing = False
+
+    def hook(exc_type, exc, tb) -> None:
+        nonlocal showing
+        previous(exc_type, exc, tb)
+        if showing or not issubclass(exc_type, Exception):
+            return
+        showing = True
+        try:
+            details = "".join(traceback.format_exception(exc_type, exc, tb))
+            dialogs.show_error(parent, exc, details)
+        finally:
+            showing = False
+
+    sys.excepthook = hook
+
+
 def run_app(file: str | None, read_only: bool = False) -> int:
     """Open the main window (on ``file`` if given) and run until it is closed."""
     app = application()
     window = importlib.import_module("workbench.ui.main_window").MainWindow()
+    install_excepthook(window)
     window.show()
     if file:
         window.open_file(file, read_only=read_only)

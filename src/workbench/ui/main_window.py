@@ -29,6 +29,8 @@ from workbench.ui.recent import add_recent, data_dir
 from workbench.ui.start_page import StartPage, display_path
 from workbench.ui.tasks import TaskBar, TaskOutcome, TaskRunner
 
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
 
 def build_demo_task(_eng: None, progress: Progress, out: Path) -> dict:
     """Build the demo engagement in ``out`` (runs on the task runner's thread)."""
@@ -328,7 +330,7 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------- drag & drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if _dropped_engagement(event) is not None:
+        if _dropped_engagement(event) is not None or self._dropped_exports(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
@@ -336,6 +338,25 @@ class MainWindow(QMainWindow):
         if path is not None:
             event.acceptProposedAction()
             self.open_file(path)
+            return
+        exports = self._dropped_exports(event)
+        if exports:
+            # Exports dropped anywhere go to the Data page's import wizard.
+            event.acceptProposedAction()
+            page = self.show_page("data")
+            importer = getattr(page, "import_files", None)
+            if callable(importer):
+                importer(exports)
+
+    def _dropped_exports(self, event) -> list[Path]:
+        if self.engagement is None or self.engagement.read_only:
+            return []
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return [
+            Path(u.toLocalFile())
+            for u in urls
+            if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in EXPORT_SUFFIXES
+        ]
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self._release_current()

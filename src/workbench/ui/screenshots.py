@@ -35,19 +35,29 @@ def _save(widget, path: Path, app) -> Path:
 
 def render_all(out: Path, demo: Path | None = None) -> list[Path]:
     """Write the PNGs into ``out``; return their paths in order."""
+    from PySide6.QtWidgets import QMessageBox
+
     from workbench.ui import pages as registry
     from workbench.ui.app import application
     from workbench.ui.main_window import MainWindow
     from workbench.ui.new_engagement import NewEngagementDialog
     from workbench.ui.preview import demo_engagement_path
+    from workbench.ui.recent import add_recent
 
     out.mkdir(parents=True, exist_ok=True)
     app = application()
+    # Nobody is there to click OK: print any message instead of waiting for a click.
+    QMessageBox.exec = lambda box: print(f"message: {box.text()}", file=sys.stderr) or 0
     source = demo or demo_engagement_path()
     work = Path(tempfile.mkdtemp(prefix="workbench-shots-"))
     copy = work / source.name
     shutil.copy2(source, copy)
     written: list[Path] = []
+    # Never touch the user's own recent list: a private settings folder for the run,
+    # with the demo in it so the start page shows what a recent entry looks like.
+    previous_config = os.environ.get("WORKBENCH_CONFIG_DIR")
+    os.environ["WORKBENCH_CONFIG_DIR"] = str(work / "config")
+    add_recent(copy)
     window = MainWindow()
     window.resize(*SIZE)
     window.show()
@@ -72,6 +82,7 @@ def render_all(out: Path, demo: Path | None = None) -> list[Path]:
 
         wizard = _import_wizard(window, work)
         if wizard is not None:
+            _wait_for_tasks(window.runner, app)
             wizard.resize(1100, 760)
             wizard.show()
             written.append(_save(wizard, out / "21-import-wizard.png", app))
@@ -83,16 +94,32 @@ def render_all(out: Path, demo: Path | None = None) -> list[Path]:
     finally:
         window.close()
         _settle(app)
+        if previous_config is None:
+            os.environ.pop("WORKBENCH_CONFIG_DIR", None)
+        else:
+            os.environ["WORKBENCH_CONFIG_DIR"] = previous_config
         shutil.rmtree(work, ignore_errors=True)
     return written
 
 
+def _wait_for_tasks(runner, app, timeout_s: float = 60.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while runner.is_busy() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
+
+
 def _import_wizard(window, work: Path):
     """The Data page's import wizard on a small sample export, if the page has one."""
-    try:
-        from workbench.ui.import_wizard import ImportWizard, write_sample_export
-    except ImportError:
+    from workbench.ui.importing import importers_available
+
+    if not importers_available():
         return None
+    from workbench.ui.import_wizard import ImportWizard, write_sample_export
+
     sample = write_sample_export(work / SAMPLE_IMPORT)
     return ImportWizard(window.context, [sample], parent=window)
 

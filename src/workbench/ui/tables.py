@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,6 +41,24 @@ def make_table_view(parent: QWidget | None = None) -> QTableView:
     return view
 
 
+def plural(noun: str, n: int) -> str:
+    """``noun`` (given in the plural) made singular for one: 1 opportunity, 2 opportunities."""
+    if n != 1:
+        return noun
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-1] if noun.endswith("s") else noun
+
+
+def fit_columns(view: QTableView, min_width: int = 60, max_width: int = 300) -> None:
+    """Size columns to their header and the first rows (never the whole table)."""
+    view.horizontalHeader().setResizeContentsPrecision(100)
+    view.resizeColumnsToContents()
+    for column in range(view.model().columnCount() if view.model() else 0):
+        width = view.columnWidth(column) + 12
+        view.setColumnWidth(column, max(min_width, min(width, max_width)))
+
+
 class LazyTable(QWidget):
     """Search box, row count and a sortable table over a ``SqlTableModel``.
 
@@ -53,17 +72,21 @@ class LazyTable(QWidget):
         parent: QWidget | None = None,
         *,
         noun: str = "rows",
+        empty_text: str = "",
     ) -> None:
         super().__init__(parent)
         self.noun = noun
+        self.empty_text = empty_text
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        top = QHBoxLayout()
+        # Pages may put their own controls at the left of the search box.
+        self.toolbar = top = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search text columns...")
         self.search.setClearButtonEnabled(True)
-        self.search.setMaximumWidth(360)
+        self.search.setMinimumWidth(300)
+        self.search.setMaximumWidth(420)
         self.count_label = QLabel()
         self.count_label.setObjectName("muted")
         top.addWidget(self.search)
@@ -71,7 +94,15 @@ class LazyTable(QWidget):
         top.addWidget(self.count_label)
         layout.addLayout(top)
         self.view = make_table_view()
-        layout.addWidget(self.view, 1)
+        # An empty table says why it is empty and what to do instead of a blank grid.
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+        layout.addWidget(self.stack, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(FILTER_DELAY_MS)
@@ -93,6 +124,7 @@ class LazyTable(QWidget):
             self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             self.view.setSortingEnabled(True)
             model.modelReset.connect(self._update_count)
+            fit_columns(self.view)
             if self.search.text().strip():
                 model.set_filter(self.search.text())
         self._update_count()
@@ -110,4 +142,11 @@ class LazyTable(QWidget):
             if (self.model is not None and self.model.filter_text)
             else ""
         )
-        self.count_label.setText(f"{n:,} {self.noun}{suffix}")
+        self.count_label.setText(f"{n:,} {plural(self.noun, n)}{suffix}")
+        show_empty = (
+            n == 0
+            and bool(self.empty_text)
+            and not (self.model is not None and self.model.filter_text)
+        )
+        self.empty_label.setText(self.empty_text)
+        self.stack.setCurrentWidget(self.empty_label if show_empty else self.view)

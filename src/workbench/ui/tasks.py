@@ -82,6 +82,8 @@ class TaskThread(QThread):
         self.title = title
         self.writes = writes
         self.token = CancelToken()
+        # Set when the engagement closes under the task: its outcome is no longer news.
+        self.abandoned = False
         self._fn = fn
         self._args = args
         self._kwargs = kwargs
@@ -201,6 +203,8 @@ class TaskRunner(QObject):
         else:
             self.message.emit(f"{outcome.title}: failed.")
         self.finished.emit(outcome)
+        if thread.abandoned:
+            return
         if outcome.ok:
             if on_success is not None:
                 on_success(outcome.result)
@@ -226,7 +230,9 @@ class TaskRunner(QObject):
 
     def shutdown(self, timeout_ms: int = 30000) -> None:
         """Cancel every task and wait for the threads (before closing the engagement)."""
-        self.cancel_all()
+        for thread in self._threads:
+            thread.abandoned = True
+            thread.cancel()
         for thread in list(self._threads):
             thread.wait(timeout_ms)
 

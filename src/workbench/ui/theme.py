@@ -19,6 +19,10 @@ QFrame#pageRule {{ color: {BORDER}; background: {BORDER}; max-height: 1px; borde
 QFrame#placeholder {{ background: #f8f9fb; border: 1px dashed {BORDER}; border-radius: 8px; }}
 QLabel#placeholderTitle {{ font-size: 16px; font-weight: 600; color: #1d2733; }}
 QLabel#placeholderText {{ color: {MUTED}; }}
+QLabel#emptyState {{
+    color: {MUTED}; background: #f8f9fb; border: 1px dashed {BORDER}; border-radius: 6px;
+    padding: 24px; font-size: 13px;
+}}
 QListWidget#sidebar {{
     background: {SIDEBAR}; border: none; padding-top: 8px; font-size: 14px; outline: 0;
 }}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from pathlib import Path
 
@@ -251,7 +252,7 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
         ],
         rows,
         heading=f"{ctx.customer}: forecast cadence",
-        note=f"Fiscal year starts in month {ctx.meta.fiscal_year_start_month}; current quarter {fq.label} "
+        note=f"Fiscal year starts in {calendar.month_name[ctx.meta.fiscal_year_start_month]}; current quarter {fq.label} "
         f"({fq.start:%Y-%m-%d} to {fq.end:%Y-%m-%d}). Import the .ics file into the team calendar.",
     )
     ws2 = wb.sheet("Next 12 months")
@@ -378,16 +379,19 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
         "dashboard use fades without a cadence. These tasks catch each drift early."
     )
     for cadence, title in (("monthly", "Monthly tasks"), ("quarterly", "Quarterly tasks")):
-        rows = [
-            [t.task, t.check, t.red_flag, t.action or "Investigate and correct", t.owner]
-            for t in m.tasks
-            if t.cadence == cadence
-        ]
+        tasks = [t for t in m.tasks if t.cadence == cadence]
+        # Columns the library leaves empty for this cadence are left out, not printed blank.
+        cols = [("Task", "task", 1.4), ("What to check", "check", 1.9)]
+        if any(t.red_flag for t in tasks):
+            cols.append(("Red flag", "red_flag", 1.6))
+        if any(t.action for t in tasks):
+            cols.append(("Action if off track", "action", 1.6))
+        cols.append(("Owner", "owner", 0.9))
         doc.heading(title, 1)
         doc.table(
-            ["Task", "What to check", "Red flag", "Action", "Owner"],
-            rows,
-            widths=[1.3, 1.7, 1.5, 1.3, 0.9],
+            [c[0] for c in cols],
+            [[getattr(t, c[1]) for c in cols] for t in tasks],
+            widths=[c[2] for c in cols],
             bold_first_column=True,
             caption=title,
         )
@@ -512,7 +516,7 @@ def _maintenance_events(
         events.append(
             CalendarEvent(
                 f"reminder-{r.key}",
-                f"{ctx.customer}: {r.title}",
+                r.title if ctx.customer in r.title else f"{ctx.customer}: {r.title}",
                 r.day,
                 None,
                 r.detail,
@@ -524,10 +528,58 @@ def _maintenance_events(
 
 
 # ---------------------------------------------------------------- quick starts
+def _start_facts(ctx: ReportContext, role: str) -> list[tuple[str, str]]:
+    """A few of the engagement's own figures that matter to this role."""
+    from workbench.reports import audit_sections, scoring_sections
+
+    facts: list[tuple[str, str]] = []
+    capture = audit_sections._audit(ctx, "capture")
+    base = audit_sections._audit(ctx, "baselines")
+    total = base.row("ALL") if hasattr(base, "row") else None
+    if getattr(capture, "rate", None) is not None and role in ("Rep", "Manager", "Admin"):
+        facts.append(
+            (
+                "External conversations recorded (90 days)",
+                f"{pct(capture.rate, 1)} (target {pct(capture.options.target)})",
+            )
+        )
+    if role in ("Rep", "Manager"):
+        row = ctx.eng.conn.execute(
+            "SELECT count(*), sum(CASE WHEN next_step IS NULL OR trim(next_step) = '' THEN 1 "
+            "ELSE 0 END) FROM opportunities WHERE coalesce(is_closed, 0) = 0"
+        ).fetchone()
+        if row and row[0]:
+            facts.append(("Open deals without a next step", f"{row[1]:,} of {row[0]:,}"))
+    if role in ("Manager", "Executive"):
+        scores = scoring_sections.pipeline_scores(ctx)
+        if scores is not None and scores.deals:
+            counts, amounts = scores.band_counts(), scores.band_amounts()
+            facts.append(
+                (
+                    "Open deals at high risk",
+                    f"{counts['high']:,} worth {ctx.money(amounts['high'])}",
+                )
+            )
+    if role == "Executive" and total is not None:
+        facts.append(("Forecast accuracy, last four quarters", pct(total.forecast_accuracy, 1)))
+        facts.append(("Win rate, last four quarters", pct(total.win_rate, 1)))
+        facts.append(("Deal slippage rate", pct(total.slippage_rate, 1)))
+    if role == "Admin":
+        facts.append(("Users in the roster", f"{len(ctx.users()):,}"))
+        strict = [j["code"] for j in sources.consent_plan(ctx) if j["consent"] != "one-party"]
+        if strict:
+            facts.append(("Jurisdictions needing more than one-party consent", ", ".join(strict)))
+    return facts
+
+
 def build_quick_starts(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     files = []
     for role, guide in playbook.QUICKSTART.items():
         doc = ctx.document(f"Quick-start guide: {role}", guide["audience"], toc=False)
+        facts = _start_facts(ctx, role)
+        if facts:
+            doc.heading(f"Where {ctx.customer} starts", 1)
+            doc.key_values(facts)
         doc.heading(f"Your first ten minutes ({role.lower()})", 1)
         doc.bullets(guide["first10"], numbered=True)
         doc.heading("Every week", 1)

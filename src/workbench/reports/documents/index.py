@@ -50,7 +50,7 @@ def build_index(
                 status = "DRAFT" if any(f.status == "DRAFT" for f in files) else "FINAL"
             else:
                 names = "-"
-                status = "Not built" + (f": {skipped[s.name]}" if s.name in skipped else "")
+                status = "Not built"
             rows.append([s.title, s.description, names, status])
         doc.table(
             ["Document", "What it contains", "File(s)", "Status"],
@@ -59,6 +59,8 @@ def build_index(
             bold_first_column=True,
         )
     notes = [(f.title, n) for f in built for n in f.missing]
+    titles = {s.name: s.title for s in specs}
+    notes += [(titles.get(name, name), f"Not built: {reason}") for name, reason in skipped.items()]
     if notes:
         doc.heading("Waiting for data", 1)
         doc.para("What the DRAFT documents still need:")

@@ -14,6 +14,8 @@ from workbench.reports.sources import Missing
 
 # ------------------------------------------------------------------ gap analysis
 def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
+    from workbench.reports import audit_sections
+
     doc = ctx.document(spec.title, "Conversation capture by channel and blind spots")
     doc.heading("Summary", 1)
     capture = sources.capture(ctx)
@@ -34,8 +36,12 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
             widths=capture.widths,
         )
         if capture.figure is not None:
-            doc.figure(capture.figure, "Capture rate by channel")
+            doc.figure(capture.figure, "Capture rate by channel against the target")
+        _sections(doc, audit_sections.capture_details(ctx))
     doc.heading("Blind spots", 1)
+    doc.para(
+        "What the capture audit found. Each finding is ASSUMED until the kickoff validates it."
+    )
     findings_table(
         doc,
         ctx,
@@ -47,14 +53,17 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         ),
     )
     doc.heading("CRM data quality", 1)
+    hygiene = audit_sections.hygiene_summary(ctx)
+    if hygiene is not None:
+        _sections(doc, [hygiene])
     findings_table(
         doc,
         ctx,
-        ["crm_hygiene"],
+        ["crm-hygiene"],
         caption="CRM hygiene findings",
         empty=Missing(
             "CRM hygiene findings",
-            "Run the CRM hygiene audit (workbench audit FILE crm_hygiene) after importing the CRM exports.",
+            "Run the CRM hygiene audit (workbench audit FILE crm-hygiene) after importing the CRM exports.",
         ),
     )
     doc.heading("What happens next", 1)
@@ -63,6 +72,29 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         "and RevOps lead; confirmed and corrected findings update this document."
     )
     return [save_doc(doc, ctx, out, spec)]
+
+
+def _sections(doc, sections: list[sources.Section]) -> None:
+    for section in sections:
+        doc.heading(section.title, section.level)
+        if section.text:
+            p = doc.para(section.text)
+            p.paragraph_format.keep_with_next = section.figure is not None or bool(section.rows)
+        if section.bullets:
+            doc.bullets(section.bullets)
+        if section.rows:
+            doc.table(
+                section.headers,
+                section.rows,
+                numeric=section.numeric,
+                caption=section.caption,
+                widths=section.widths,
+                assumed=section.assumed,
+            )
+        if section.figure is not None:
+            doc.figure(
+                section.figure, section.caption or section.title, width_in=section.figure_width
+            )
 
 
 # --------------------------------------------------------------- baseline metrics
@@ -139,13 +171,17 @@ def build_definitions(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
         ]
         for t in terms
     ]
+    flags = [t.approved is not True and t.status == "ASSUMED" for t in terms]
     doc.table(
         ["Term", "Our definition", "Internally approved?", "Approver", "Date"],
         rows,
         widths=[1.2, 2.75, 1.15, 0.85, 0.75],
         bold_first_column=True,
+        assumed=flags,
         caption="Definition alignment terms",
     )
+    if any(flags):
+        doc.assumed_legend()
     doc.heading("Sign-off", 1)
     doc.table(
         ["Role", "Name", "Signature", "Date"],
@@ -182,6 +218,39 @@ def build_success_criteria(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
     )
     if any(c.assumed for c in crit):
         doc.assumed_legend()
+    doc.heading("How each KPI is measured", 1)
+    doc.table(
+        ["KPI", "Definition"],
+        [
+            [
+                "Forecast accuracy",
+                "1 - |actual - forecast| / actual per rep and quarter (floored at 0); "
+                "forecast = the rep's last Commit submission of the quarter, actual = closed-won amount.",
+            ],
+            ["Win rate", "Won / (won + lost) of the deals closed in the period."],
+            [
+                "Deal slippage rate",
+                "Share of deals forecast to close in a quarter whose close date "
+                "moved past the quarter's end.",
+            ],
+            ["Sales cycle length", "Mean days from creation to close of won deals."],
+            [
+                "Call recording coverage",
+                "Share of external meetings and calls recorded (last 90 days).",
+            ],
+            ["Adoption", "Share of licensed users active in the platform each week."],
+        ],
+        widths=[1.8, 4.7],
+        bold_first_column=True,
+    )
+    doc.heading("When they are reviewed", 1)
+    rows = [[r.title, f"{r.day:%d %b %Y}"] for r in sources.reminders(ctx)]
+    doc.table(
+        ["Review", "Date"],
+        rows,
+        widths=[4.5, 2.0],
+        assumed=[r.assumed for r in sources.reminders(ctx)],
+    )
     return [save_doc(doc, ctx, out, spec)]
 
 

@@ -3,6 +3,7 @@ scorecards, dashboards and the platform configuration document."""
 
 from __future__ import annotations
 
+import calendar
 import json
 from pathlib import Path
 
@@ -111,15 +112,109 @@ def _mapping_pairs(text: str | None) -> list[tuple[str, str]]:
 
 
 def crm_name(ctx: ReportContext) -> str:
+    """The customer's CRM: from the import profiles, else recognised from the record ids."""
     profiles = {i["profile"].lower() for i in _imports(ctx)}
     if any("hubspot" in p for p in profiles):
         return "HubSpot"
     if any("salesforce" in p for p in profiles):
         return "Salesforce"
+    row = ctx.eng.conn.execute("SELECT crm_id FROM opportunities LIMIT 1").fetchone()
+    if row and isinstance(row[0], str):
+        crm_id = row[0]
+        if len(crm_id) in (15, 18) and crm_id.startswith("006"):
+            return "Salesforce"
+        if crm_id.isdigit():
+            return "HubSpot"
     return "CRM (not yet identified)"
 
 
+def _field_presence(
+    ctx: ReportContext, table: str, columns: list[str]
+) -> tuple[int, dict[str, int]]:
+    """Rows in ``table`` and, per column, how many have a value (one scan)."""
+    have = {r[1] for r in ctx.eng.conn.execute(f"PRAGMA table_info({table})")}
+    cols = [c for c in columns if c in have]
+    if not cols:
+        return 0, {}
+    parts = ", ".join(f"count(nullif(trim(CAST({c} AS TEXT)), ''))" for c in cols)
+    row = ctx.eng.conn.execute(f"SELECT count(*), {parts} FROM {table}").fetchone()
+    return int(row[0]), dict(zip(cols, (int(v) for v in row[1:]), strict=True))
+
+
+def core_field_rows(ctx: ReportContext, mapped: dict[str, set[str]]) -> list[list[object]]:
+    """Every field Workbench and the platform use, with its CRM names and how complete it is."""
+    entities = sources.optional_attr("workbench.importers", "ENTITIES")
+    rows: list[list[object]] = []
+    if entities:
+        for name, spec in entities.items():
+            total, present = _field_presence(ctx, spec.table, [f.name for f in spec.fields])
+            for f in spec.fields:
+                n = present.get(f.name)
+                if f.name in mapped.get(name, set()):
+                    status = "Mapped in an import"
+                elif not total:
+                    status = "Not imported yet"
+                elif n:
+                    status = "Present in the data"
+                else:
+                    status = "Missing: no values"
+                rows.append(
+                    [
+                        spec.label,
+                        f.name,
+                        f.description,
+                        "Yes" if f.required else "",
+                        f.api[0] if f.api else "",
+                        f.hubspot[0] if f.hubspot else "",
+                        (n / total) if total and n is not None else None,
+                        status,
+                    ]
+                )
+        return rows
+    for entity, fields in CORE_FIELDS.items():
+        for column, label in fields:
+            rows.append(
+                [
+                    entity,
+                    column,
+                    label,
+                    "",
+                    "",
+                    "",
+                    None,
+                    "Mapped in an import" if column in mapped.get(entity, set()) else "",
+                ]
+            )
+    return rows
+
+
 # ------------------------------------------------------------ integration map
+INTAKE_BY_CATEGORY = {
+    "CRM": "crm",
+    "Video conferencing": "video_platforms",
+    "Dialer / phone": "dialer",
+    "Calendar": "calendar",
+    "E-mail": "email",
+}
+CONFIRMED_STATUSES = ("CONFIRMED", "CORRECTED", "RESOLVED")
+
+
+def _apply_intake(ctx: ReportContext, rows: list[list[object]]) -> None:
+    """Add what the customer answered on the intake form; confirmed answers confirm the row."""
+    answers = sources.intake(ctx)
+    for row in rows:
+        key = INTAKE_BY_CATEGORY.get(str(row[1]))
+        if key is None or key not in answers:
+            continue
+        value, status = answers[key]
+        text = sources.intake_text(value)
+        row[2] = f"{row[2]}; intake: {text} ({status})"
+        if row[1] in ("Calendar", "E-mail"):
+            row[0] = text
+        if status in CONFIRMED_STATUSES:
+            row[-1] = "CONFIRMED"
+
+
 def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     crm = crm_name(ctx)
     channels = ctx.eng.conn.execute(
@@ -203,6 +298,7 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
                 "ASSUMED",
             ]
         )
+    _apply_intake(ctx, rows)
     flags = [r[-1] == "ASSUMED" for r in rows]
     wb = WorkbookBuilder(title=spec.title, customer=ctx.customer)
     ws = wb.sheet("Integration map")
@@ -286,20 +382,12 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         for src, dst in _mapping_pairs(text):
             if dst not in mapped.get(entity, set()):
                 rows.append([entity, src, dst, f"saved profile {name}", ""])
-    core = []
-    for entity, fields in CORE_FIELDS.items():
-        for column, label in fields:
-            status = (
-                "Mapped"
-                if column in mapped.get(entity, set())
-                else ("Not in any import yet" if entity not in mapped else "Not mapped")
-            )
-            core.append([entity, label, column, status])
+    core = core_field_rows(ctx, mapped)
     custom = []
     for entity in ("opportunities", "accounts", "contacts"):
         keys: dict[str, int] = {}
         for (extra,) in ctx.eng.conn.execute(
-            f"SELECT extra FROM {entity} WHERE extra IS NOT NULL AND extra != '{{}}' LIMIT 2000"
+            f"SELECT extra FROM {entity} WHERE extra IS NOT NULL AND extra != '{{}}'"
         ):
             try:
                 for k, v in json.loads(extra).items():
@@ -324,25 +412,35 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         heading=f"{ctx.customer}: CRM field mapping ({crm})",
         note="How the customer's export columns map to the fields the platform needs.",
     )
+    has_data = any(r[6] for r in core)
     if not rows:
         wb.add_notes(
             ws,
             [
-                "Not yet available: no CRM export has been imported. Import the opportunities, accounts and contacts exports (workbench import)."
+                "No file import is recorded: the records were pulled live or created another way. "
+                "The 'Core fields' sheet gives the CRM names of every field and how complete it is."
+                if has_data
+                else "Not yet available: no CRM export has been imported. Import the opportunities, "
+                "accounts and contacts exports (workbench import)."
             ],
         )
     ws2 = wb.sheet("Core fields")
     wb.add_table(
         ws2,
         [
-            Column("Entity", width=26),
-            Column("Field", width=24),
-            Column("Workbench column", width=22),
+            Column("Object", width=20),
+            Column("Workbench field", width=22),
+            Column("Meaning", width=50, wrap=True),
+            Column("Required", width=10),
+            Column("Salesforce API name", width=26),
+            Column("HubSpot property", width=24),
+            Column("Records with a value", "pct", 14),
             Column("Status", width=22),
         ],
         core,
-        heading="Core fields the platform relies on",
-        highlight=[r[3] != "Mapped" for r in core],
+        heading=f"Core fields the platform relies on ({crm})",
+        note="Completeness is measured on the records in the engagement; shaded rows are required fields with gaps.",
+        highlight=[r[3] == "Yes" and (r[6] is not None and r[6] < 0.95) for r in core],
     )
     ws3 = wb.sheet("Custom fields")
     wb.add_table(
@@ -374,8 +472,8 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
             spec.title,
             path,
             "xlsx",
-            "FINAL" if rows else "DRAFT",
-            [] if rows else ["CRM imports: import the CRM exports"],
+            "FINAL" if rows or has_data else "DRAFT",
+            [] if rows or has_data else ["CRM data: import the CRM exports"],
         )
     ]
 
@@ -498,28 +596,16 @@ def build_scoring_rules(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         )
         doc.missing(result.what, result.how)
     else:
+        for m in result.missing:
+            doc.missing(m.what, m.how)
         _sections(doc, result.sections)
     return [save_doc(doc, ctx, out, spec)]
 
 
 def _sections(doc, sections: list[sources.Section]) -> None:
-    for section in sections:
-        doc.heading(section.title, section.level)
-        if section.text:
-            doc.para(section.text)
-        if section.bullets:
-            doc.bullets(section.bullets)
-        if section.rows:
-            doc.table(
-                section.headers,
-                section.rows,
-                numeric=section.numeric,
-                caption=section.caption,
-                widths=section.widths,
-                assumed=section.assumed,
-            )
-        if section.figure is not None:
-            doc.figure(section.figure, section.caption or section.title)
+    from workbench.reports.documents.strategy import _sections as render
+
+    render(doc, sections)
 
 
 # ------------------------------------------------------------- tracker design
@@ -541,6 +627,9 @@ def build_tracker_design(ctx: ReportContext, out: Path, spec: DocumentSpec) -> l
     doc.heading("Tracker categories", 1)
     rows = []
     for category, examples, alert in playbook.TRACKERS:
+        if category == "Competitors" and "competitors" in sources.intake(ctx):
+            names = sources.intake_text(sources.intake(ctx)["competitors"][0])
+            examples = f'{names}, "other vendors", "evaluating"'
         if category == "Methodology":
             examples = (
                 ", ".join(playbook.METHODOLOGY_CRITERIA.get(ctx.meta.methodology.upper(), []))
@@ -713,7 +802,7 @@ def build_dashboards(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[
                 "Forecast categories in use",
                 ", ".join(f"{c} ({n:,})" for c, n in cats) or "not yet imported",
             ),
-            ("Fiscal year starts", f"month {ctx.meta.fiscal_year_start_month}"),
+            ("Fiscal year starts", calendar.month_name[ctx.meta.fiscal_year_start_month]),
             ("Currency", ctx.meta.currency),
         ]
     )
@@ -747,7 +836,7 @@ def build_platform_config(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             ("Sales methodology", meta.methodology),
             ("CRM", crm_name(ctx)),
             ("Currency", meta.currency),
-            ("Fiscal year starts", f"month {meta.fiscal_year_start_month}"),
+            ("Fiscal year starts", calendar.month_name[meta.fiscal_year_start_month]),
             ("Operating jurisdictions", ", ".join(meta.jurisdictions) or "not set"),
             ("Consultancy / architect", f"{meta.consultancy} / {meta.consultant}".strip(" /")),
         ]

@@ -26,11 +26,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
 
 _NUMERIC_TYPES = ("INT", "REAL", "FLOA", "DOUB", "NUM", "DEC")
 _ids = itertools.count(1)
+# Above this many rows, sorting or filtering shows a wait cursor (it takes ~0.5 s per 1M).
+BUSY_CURSOR_ROWS = 100_000
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def column_label(name: str) -> str:
+    """A readable header for a column name: ``account_crm_id`` -> ``Account CRM ID``."""
+    words = name.split("_")
+    small = {"id": "ID", "crm": "CRM", "url": "URL", "utc": "UTC"}
+    text = " ".join(small.get(w, w) for w in words)
+    return text[:1].upper() + text[1:]
 
 
 def quote(name: str) -> str:
@@ -147,6 +158,17 @@ class SqlTableModel(QAbstractTableModel):
             self._conn.execute(f"SELECT count(*) FROM temp.{self._index_table}").fetchone()[0]
         )
 
+    def _relocate(self) -> None:
+        """``_locate`` with a wait cursor when it may take a noticeable moment."""
+        if self._rows < BUSY_CURSOR_ROWS:
+            self._locate()
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._locate()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
     def _drop_index(self) -> None:
         if self._indexed:
             try:
@@ -198,13 +220,13 @@ class SqlTableModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._filter = text
-        self._locate()
+        self._relocate()
         self.endResetModel()
 
     def refresh(self) -> None:
         """Re-read the table (after an import changed it)."""
         self.beginResetModel()
-        self._locate()
+        self._relocate()
         self.endResetModel()
 
     def close(self) -> None:
@@ -248,11 +270,17 @@ class SqlTableModel(QAbstractTableModel):
         orientation: Qt.Orientation,  # noqa: N802
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and orientation == Qt.Orientation.Horizontal
+            and self._numeric[section]
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
             name = self.columns[section]
-            return self._headers.get(name, name.replace("_", " "))
+            return self._headers.get(name, column_label(name))
         return str(section + 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -261,5 +289,5 @@ class SqlTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._sort_column = column if 0 <= column < len(self.columns) else -1
         self._sort_order = order
-        self._locate()
+        self._relocate()
         self.endResetModel()

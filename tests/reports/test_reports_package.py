@@ -23,8 +23,11 @@ def package(engagement, tmp_path: Path):
 
 
 def _file(result, document: str, fmt: str, contains: str = "") -> Path:
-    return next(f.path for f in result.files
-                if f.document == document and f.format == fmt and contains in f.path.name)
+    return next(
+        f.path
+        for f in result.files
+        if f.document == document and f.format == fmt and contains in f.path.name
+    )
 
 
 def test_every_docx_has_customer_on_title_page_and_in_header(package) -> None:
@@ -36,7 +39,7 @@ def test_every_docx_has_customer_on_title_page_and_in_header(package) -> None:
         assert "Acme Corp" in title_page, path.name
         assert "Summit Revenue Partners" in title_page, path.name
         assert "Acme Corp" in doc.sections[0].header.paragraphs[0].text
-        assert 'PAGE' in doc.sections[0].footer._element.xml
+        assert "PAGE" in doc.sections[0].footer._element.xml
 
 
 def test_contents_is_a_toc_field_that_word_updates_on_open(package) -> None:
@@ -64,7 +67,12 @@ def test_definition_alignment_lists_terms_with_yes_no_boxes(package) -> None:
     assert "Deal Risk Score" in terms and "Forecast Category" in terms
     assert all(r.cells[2].text.strip() == "\u2610 Yes   \u2610 No" for r in table.rows[1:])
     assert [c.text for c in table.rows[0].cells] == [
-        "Term", "Our definition", "Internally approved?", "Approver", "Date"]
+        "Term",
+        "Our definition",
+        "Internally approved?",
+        "Approver",
+        "Date",
+    ]
 
 
 def test_gap_analysis_marks_assumed_findings_and_not_confirmed_ones(package) -> None:
@@ -77,7 +85,9 @@ def test_gap_analysis_marks_assumed_findings_and_not_confirmed_ones(package) -> 
     assert "ASSUMED" in docx_text(_file(package, "gap-analysis", "docx"))
 
 
-def test_consent_plan_lists_all_party_jurisdictions_first_and_says_not_legal_advice(package) -> None:
+def test_consent_plan_lists_all_party_jurisdictions_first_and_says_not_legal_advice(
+    package,
+) -> None:
     path = _file(package, "consent-plan", "docx")
     doc = Document(str(path))
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Jurisdiction")
@@ -88,14 +98,17 @@ def test_consent_plan_lists_all_party_jurisdictions_first_and_says_not_legal_adv
     assert "not legal advice" in docx_text(path)
 
 
-def test_maintenance_ics_has_recurring_tasks_and_prep_reminder_14_days_before_check_in(package) -> None:
+def test_maintenance_ics_has_recurring_tasks_and_prep_reminder_14_days_before_check_in(
+    package,
+) -> None:
     cal = Calendar.from_ical(_file(package, "maintenance-schedule", "ics").read_bytes())
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
     monthly = events["Acme Corp: monthly maintenance"]
     assert monthly["rrule"]["FREQ"] == ["MONTHLY"]
     assert "Recording coverage audit" in str(monthly["description"])
-    check_in = events["Acme Corp: Refinement check-in"]["dtstart"].dt
-    prep = events["Acme Corp: Prepare the refinement check-in"]["dtstart"].dt
+    check_in = next(e for s, e in events.items() if "check-in" in s and "Prepare" not in s)
+    prep = next(e for s, e in events.items() if "Prepare" in s)
+    check_in, prep = check_in["dtstart"].dt, prep["dtstart"].dt
     assert check_in - prep == dt.timedelta(days=14)
     assert check_in > dt.date(2026, 11, 20)
 
@@ -105,22 +118,34 @@ def test_maintenance_workbook_lists_red_flags_and_owner_by_engagement_type(packa
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
     coverage = next(r for r in rows if r[1] == "Recording coverage audit")
     assert coverage[0] == "Monthly" and "90%" in coverage[3]
-    assert coverage[5] == "Architect"  # dedicated engagement
+    from workbench.audits import maintenance_tasks
+
+    assert coverage[5] == maintenance_tasks("revenue-intelligence", "dedicated").owner
+    assert coverage[5].startswith("Architect")  # dedicated engagement
     assert any(r[0] == "Quarterly" and r[1] == "Scoring rule recalibration" for r in rows)
 
 
 def test_single_project_maintenance_is_owned_by_the_customer(tmp_path: Path) -> None:
-    eng = Engagement.create(tmp_path / "S.engagement",
-                            EngagementMeta(customer="Solo Inc", engagement_type="single-project",
-                                           project_kind="conversation-intelligence"))
+    eng = Engagement.create(
+        tmp_path / "S.engagement",
+        EngagementMeta(
+            customer="Solo Inc",
+            engagement_type="single-project",
+            project_kind="conversation-intelligence",
+        ),
+    )
     try:
         result = build_package(eng, tmp_path / "o", only=["maintenance-schedule"])
     finally:
         eng.close()
     ws = openpyxl.load_workbook(_file(result, "maintenance-schedule", "xlsx"))["Tasks"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
-    assert {r[5] for r in rows if r[1]} == {"Customer (RevOps)"}
-    assert any(r[1] == "Tracker accuracy review" for r in rows)
+    from workbench.audits import maintenance_tasks
+
+    library = maintenance_tasks("conversation-intelligence", "single-project")
+    assert library.owner.startswith("Customer")
+    assert {r[5] for r in rows if r[1]} == {library.owner}
+    assert {r[1] for r in rows if r[1]} == {t.task for t in library.monthly + library.quarterly}
 
 
 def test_forecast_cadence_calendar_recurs_weekly_monthly_and_quarterly(package) -> None:
@@ -143,7 +168,9 @@ def test_crm_text_lands_in_excel_as_text(package) -> None:
     assert source and source[0].data_type == "s"
 
 
-def test_anonymised_package_never_shows_real_rep_or_contact_names(engagement, tmp_path: Path) -> None:
+def test_anonymised_package_never_shows_real_rep_or_contact_names(
+    engagement, tmp_path: Path
+) -> None:
     plain = build_package(engagement, tmp_path / "plain", only=["coaching-scorecard"])
     assert "Priya Raman" in docx_text(_file(plain, "coaching-scorecard", "docx"))
     anon = build_package(engagement, tmp_path / "anon", anonymize=True)
@@ -239,22 +266,155 @@ def test_dotx_template_is_accepted(engagement, tmp_path: Path) -> None:
     assert Document(str(_file(result, "faq", "docx"))).styles["Normal"].font.name == "Garamond"
 
 
-def test_evaluation_matrix_and_summary_come_from_the_engagements_evaluation(engagement, tmp_path: Path) -> None:
+def test_evaluation_matrix_and_summary_come_from_the_engagements_evaluation(
+    engagement, tmp_path: Path
+) -> None:
     from .conftest import add_evaluation
 
     winner = add_evaluation(engagement)
-    result = build_package(engagement, tmp_path / "out",
-                           only=["evaluation-matrix", "evaluation-summary", "platform-config"])
+    result = build_package(
+        engagement,
+        tmp_path / "out",
+        only=["evaluation-matrix", "evaluation-summary", "platform-config"],
+    )
     assert "evaluation-matrix" not in result.skipped
     wb = openpyxl.load_workbook(_file(result, "evaluation-matrix", "xlsx"))
     assert "Matrix" in wb.sheetnames and "TCO" in wb.sheetnames
     text = docx_text(_file(result, "evaluation-summary", "docx"))
     assert f"{winner} leads with" in text
     doc = Document(str(_file(result, "evaluation-summary", "docx")))
-    matrix = next(t for t in doc.tables if t.rows[0].cells[0].text == "Criterion"
-                  and t.rows[0].cells[1].text == "Weight" and len(t.rows[0].cells) > 4)
+    matrix = next(
+        t
+        for t in doc.tables
+        if t.rows[0].cells[0].text == "Criterion"
+        and t.rows[0].cells[1].text == "Weight"
+        and len(t.rows[0].cells) > 4
+    )
     assert matrix.rows[-1].cells[0].text == "Rank"
     assert [c.text for c in matrix.rows[-1].cells[2:]][0] == "1"
     assert len(doc.inline_shapes) >= 1  # the contribution chart
     assert "Total cost of ownership" in text
     assert winner in docx_text(_file(result, "platform-config", "docx"))
+
+
+def test_cancelling_stops_the_export_and_leaves_only_complete_files(
+    engagement, tmp_path: Path
+) -> None:
+    from workbench.errors import Cancelled
+    from workbench.progress import CancelToken, Progress
+
+    token = CancelToken()
+    seen: list[str] = []
+
+    def listener(fraction: float, status: str) -> None:
+        seen.append(status)
+        if len(seen) == 3:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        build_package(engagement, tmp_path / "out", progress=Progress(listener, token))
+    written = list((tmp_path / "out").iterdir())
+    assert written and not [p for p in written if p.name.startswith(".~wb-")]
+    for path in written:
+        if path.suffix == ".docx":
+            assert "Acme Corp" in docx_text(path)
+
+
+def test_logo_and_branding_appear_on_the_title_page(engagement, tmp_path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 0.6))
+    fig.text(0.1, 0.4, "BRIGHT", fontsize=20)
+    logo = tmp_path / "logo.png"
+    fig.savefig(logo)
+    result = build_package(
+        engagement,
+        tmp_path / "out",
+        only=["faq"],
+        branding={
+            "consultancy": "Bright Consulting",
+            "logo": str(logo),
+            "version": "2.1",
+            "status": "FINAL",
+        },
+    )
+    doc = Document(str(_file(result, "faq", "docx")))
+    cover = "\n".join(p.text for p in doc.paragraphs[:25])
+    assert "BRIGHT CONSULTING" in cover and "Version:  2.1" in cover and "Status:  FINAL" in cover
+    assert len(doc.inline_shapes) == 1
+    assert "Bright Consulting" in doc.sections[0].footer.paragraphs[0].text
+
+
+def test_conversation_intelligence_package_uses_its_own_terms_and_tasks(tmp_path: Path) -> None:
+    eng = Engagement.create(
+        tmp_path / "CI.engagement",
+        EngagementMeta(
+            customer="Contoso",
+            project_kind="conversation-intelligence",
+            jurisdictions=["US-FL", "FR"],
+        ),
+    )
+    try:
+        result = build_package(eng, tmp_path / "out")
+    finally:
+        eng.close()
+    assert {f.document for f in result.files} >= {
+        "definition-alignment",
+        "tracker-design",
+        "maintenance-schedule",
+        "quick-start",
+    }
+    terms = docx_text(_file(result, "definition-alignment", "docx"))
+    assert "Tracker" in terms and "Recording Consent" in terms
+    consent = docx_text(_file(result, "consent-plan", "docx"))
+    assert "Florida" in consent and "GDPR" in consent
+
+
+def test_settings_ask_word_to_update_fields_in_schema_order(package) -> None:
+    path = _file(package, "faq", "docx")
+    with zipfile.ZipFile(path) as z:
+        settings = z.read("word/settings.xml").decode()
+    assert settings.index("<w:updateFields") < settings.index("<w:compat")
+
+
+def test_integration_map_lists_the_channels_seen_in_the_logs_with_their_volume(package) -> None:
+    ws = openpyxl.load_workbook(_file(package, "integration-map", "xlsx"))["Integration map"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert rows["Salesforce"][1] == "CRM"
+    assert rows["Zoom"][1] == "Video conferencing" and "7 meetings" in rows["Zoom"][2]
+    assert rows["Aircall"][1] == "Dialer / phone" and "3 calls" in rows["Aircall"][2]
+    assert all(r[-1] == "ASSUMED" for r in rows.values())
+
+
+def test_approved_definition_shows_a_ticked_yes_with_approver_and_date(
+    engagement, tmp_path: Path
+) -> None:
+    from workbench.lifecycle import definitions, set_definition
+
+    term = definitions(engagement)[0].term
+    set_definition(
+        engagement, term, approved=True, approver="Dana Whitfield (CRO)", approved_on="2026-11-18"
+    )
+    result = build_package(engagement, tmp_path / "out", only=["definition-alignment"])
+    doc = Document(str(_file(result, "definition-alignment", "docx")))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Term")
+    row = next(r for r in table.rows[1:] if r.cells[0].text == term)
+    assert row.cells[2].text == "\u2612 Yes   \u2610 No"
+    assert row.cells[3].text == "Dana Whitfield (CRO)" and row.cells[4].text == "2026-11-18"
+    assert "FFF2CC" not in row._tr.xml  # approved: no longer shaded as ASSUMED
+    others = [r for r in table.rows[1:] if r.cells[0].text != term]
+    assert all("FFF2CC" in r._tr.xml for r in others)
+
+
+def test_confirmed_intake_answers_confirm_integration_rows(engagement, tmp_path: Path) -> None:
+    from workbench.lifecycle import intake, set_intake
+
+    keys = {i.key for i in intake(engagement)}
+    assert {"calendar", "crm"} <= keys
+    set_intake(engagement, "calendar", "Google Workspace", status="CONFIRMED")
+    result = build_package(engagement, tmp_path / "out", only=["integration-map"])
+    ws = openpyxl.load_workbook(_file(result, "integration-map", "xlsx"))["Integration map"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert rows["Calendar"][0] == "Google Workspace"
+    assert "intake: Google Workspace (CONFIRMED)" in rows["Calendar"][2]
+    assert rows["Calendar"][-1] == "CONFIRMED" and rows["CRM"][-1] == "ASSUMED"

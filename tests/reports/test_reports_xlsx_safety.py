@@ -10,8 +10,9 @@ import pytest
 from workbench.reports.xlsx_base import Column, Formula, WorkbookBuilder
 
 
-@pytest.mark.parametrize("text", ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR",
-                                  "=cmd|' /C calc'!A0"])
+@pytest.mark.parametrize(
+    "text", ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "=cmd|' /C calc'!A0"]
+)
 def test_text_starting_with_a_formula_trigger_is_stored_as_text(tmp_path: Path, text: str) -> None:
     wb = WorkbookBuilder(title="t", customer="c")
     ws = wb.sheet("S")

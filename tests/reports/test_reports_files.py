@@ -13,11 +13,12 @@ from workbench.reports.files import atomic_path, remove_stale_parts, safe_filena
     ("name", "expected"),
     [
         ("Gap Analysis.docx", "Gap Analysis.docx"),
-        ('Acme: "Q3" <draft>?.docx', "Acme- -Q3- -draft--.docx"),
+        ('Acme: "Q3" <draft>?.docx', "Acme - Q3 draft.docx"),
+        ('Acme/Corp: "Q3" <Test> package', "Acme-Corp - Q3 Test package"),
         ("CON.docx", "CON_.docx"),
         ("lpt1.xlsx", "lpt1_.xlsx"),
         ("report. .docx", "report.docx"),
-        ("a/b\\c|d*e.ics", "a-b-c-d-e.ics"),
+        ("a/b\\c|d*e.ics", "a-b-c-de.ics"),
         ("trailing dots...", "trailing dots"),
     ],
 )
@@ -32,6 +33,7 @@ def test_safe_filename_keeps_extension_when_shortening_long_names() -> None:
 
 def test_safe_filename_keeps_accents_and_removes_control_characters() -> None:
     assert safe_filename("Søren\x07 Müller.docx") == "Søren- Müller.docx"
+    assert safe_filename("Bad\x00name.docx") == "Bad-name.docx"
 
 
 def test_failure_midway_leaves_previous_file_and_no_partial_file(tmp_path: Path) -> None:

@@ -1,0 +1,91 @@
+"""Benchmark: calibrate deal risk weights on 100,000 closed deals.
+
+Builds (once, cached in bench/out/) a synthetic engagement of 100,000 closed deals
+with their history and activities (~6 history rows and ~9 activities per deal), then
+times ``calibrate`` end to end: reading the records, placing snapshots, computing
+every signal as of each snapshot, the time-ordered split, the regularised logistic
+regression, the metrics and the recommendation. The floor is reading the same raw
+rows from SQLite into pandas (``pd.read_sql_query`` of the three tables), which any
+calibration must do at least once.
+
+    python bench/bench_calibrate.py [--deals 100000] [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
+
+import pandas as pd  # noqa: E402
+
+from bench.harness import OUT, Result, report, run_in_child, time_call  # noqa: E402
+from workbench.models import Engagement, EngagementMeta  # noqa: E402
+from workbench.scoring.rules import default_rule_set  # noqa: E402
+from workbench.scoring.synthetic import fill_synthetic_history  # noqa: E402
+
+
+def build(path: Path, deals: int) -> None:
+    path.unlink(missing_ok=True)
+    eng = Engagement.create(path, EngagementMeta(customer="Bench Co"))
+    try:
+        fill_synthetic_history(eng, n_closed=deals, n_open=1000, seed=11, span_days=900)
+    finally:
+        eng.close()
+
+
+def floor(path: str) -> int:
+    eng = Engagement.open(path, read_only=True)
+    try:
+        n = 0
+        for table in ("opportunities", "opportunity_history", "activities"):
+            n += len(pd.read_sql_query(f"SELECT * FROM {table}", eng.conn))
+        return n
+    finally:
+        eng.close()
+
+
+def calibrate_once(path: str) -> dict:
+    from workbench.scoring.calibration import calibrate
+
+    eng = Engagement.open(path, read_only=True)
+    try:
+        r = calibrate(eng, rule_set=default_rule_set())
+        return {"auc": round(r.auc or 0, 3), "n_train": r.n_train, "n_test": r.n_test}
+    finally:
+        eng.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--deals", type=int, default=100_000)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"calibrate-{args.deals}.engagement"
+    if args.rebuild or not path.exists():
+        start = time.perf_counter()
+        build(path, args.deals)
+        print(f"built {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
+    floor_s, rows = time_call(lambda: floor(str(path)))
+    seconds, peak_mb, info = run_in_child(calibrate_once, str(path))
+    report(
+        Result(
+            name=f"calibrate {args.deals:,} closed deals",
+            seconds=seconds,
+            floor_name=f"read {rows:,} raw rows into pandas",
+            floor_seconds=floor_s,
+            peak_mb=peak_mb,
+            extra=info,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

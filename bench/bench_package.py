@@ -1,0 +1,73 @@
+"""Benchmark: the full documentation package for the demo engagement.
+
+Floor: opening the base Word template and saving it empty once per .docx of the
+package, and saving an empty workbook once per .xlsx (what python-docx/openpyxl
+cost with no content at all). Run: ``PYTHONPATH=src python -m bench.bench_package``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from bench.harness import Result, report, run_in_child
+
+
+def _package(engagement: str, out: str) -> dict:
+    from workbench.models import Engagement
+    from workbench.reports.package import build_package
+
+    eng = Engagement.open(engagement, read_only=True)
+    try:
+        result = build_package(eng, Path(out), zip_output=True)
+    finally:
+        eng.close()
+    return {
+        "docx": sum(f.format == "docx" for f in result.files),
+        "xlsx": sum(f.format == "xlsx" for f in result.files),
+        "ics": sum(f.format == "ics" for f in result.files),
+        "drafts": sum(f.status == "DRAFT" for f in result.files),
+    }
+
+
+def _floor(out: str, docx: int, xlsx: int) -> float:
+    from docx import Document
+    from openpyxl import Workbook
+
+    from workbench.reports.template import default_template_path
+
+    start = time.perf_counter()
+    for i in range(docx):
+        Document(str(default_template_path())).save(f"{out}/floor{i}.docx")
+    for i in range(xlsx):
+        Workbook().save(f"{out}/floor{i}.xlsx")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    from workbench.demo import build_demo
+
+    work = Path(tempfile.mkdtemp(prefix="bench-package-"))
+    try:
+        demo = build_demo(work / "demo", with_package=False)
+        seconds, peak_mb, counts = run_in_child(_package, demo["engagement"], str(work / "pkg"))
+        (work / "floor").mkdir()
+        floor = _floor(str(work / "floor"), counts["docx"], counts["xlsx"])
+        report(
+            Result(
+                "documentation package (demo, all documents + zip)",
+                seconds,
+                "empty template save per file",
+                floor,
+                peak_mb,
+                counts,
+            )
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,462 @@
+"""Writing the rows of one import: convert a block, set rejects aside, upsert the rest.
+
+``Writer`` turns each block's text columns into typed values (``columns``), derives
+the columns an export does not carry (``derive``), keeps every unreadable row as a
+reject with row, column, value and reason, and writes the good rows with one
+``executemany`` upsert keyed on ``crm_id``.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from workbench.importers.columns import convert_column, extra_json
+from workbench.importers.derive import (
+    activity_kind,
+    meeting_channel,
+    minutes_between,
+    relabel_stages,
+    stage_lookup,
+)
+from workbench.importers.entities import ACTIVITY_KINDS
+from workbench.importers.plan import Plan
+from workbench.importers.records import Reject
+from workbench.importers.sources import (
+    Block,
+    is_junk_row,
+)
+from workbench.progress import Progress
+
+REJECTS_RETURNED = 100
+HISTORY_FIELDS = {
+    "stagename": "stage",
+    "stage": "stage",
+    "dealstage": "stage",
+    "amount": "amount",
+    "closedate": "close_date",
+    "probability": "probability",
+    "forecastcategoryname": "forecast_category",
+    "forecastcategory": "forecast_category",
+}
+
+
+@dataclass
+class Prepared:
+    """One converted block: the rows to upsert and the reject records to store."""
+
+    rows: list[tuple]
+    rejects: list[tuple]
+
+
+@dataclass
+class Counts:
+    """What one import did, gathered block by block."""
+
+    written: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    placeholders: dict[str, int] = field(default_factory=dict)
+    other_fields: int = 0
+    over_100: int = 0
+    translated: int = 0
+    relabelled: int = 0
+
+
+class Writer:
+    """Converts blocks and upserts the good rows of one import."""
+
+    def __init__(
+        self,
+        conn,
+        plan: Plan,
+        import_id: int,
+        currency: str,
+        columns: list[str],
+        source_name: str = "",
+    ) -> None:
+        self.conn = conn
+        self.source_name = source_name
+        self.plan = plan
+        self.import_id = import_id
+        self.currency = currency
+        self.columns = columns
+        spec = plan.spec
+        self.stages = (
+            stage_lookup(conn) if spec.name in ("opportunities", "opportunity_history") else {}
+        )
+        self.translated = 0
+        stored = [f.name for f in spec.stored_fields]
+        derived = self._derived_fields()
+        self.insert_fields = [
+            n for n in stored if n in plan.mapping or n in derived or n == "crm_id"
+        ]
+        cols = list(self.insert_fields)
+        if spec.has_extra:
+            cols.append("extra")
+        cols.append("import_id")
+        self.sql_columns = cols
+        updates = []
+        for name in self.insert_fields:
+            if name == "crm_id":
+                continue
+            if name in plan.mapping:
+                updates.append(f"{name} = excluded.{name}")
+            else:
+                updates.append(f"{name} = coalesce({spec.table}.{name}, excluded.{name})")
+        if spec.has_extra:
+            updates.append(
+                f"extra = CASE WHEN excluded.extra IS NULL THEN {spec.table}.extra ELSE "
+                f"json_patch(coalesce({spec.table}.extra, '{{}}'), excluded.extra) END"
+            )
+        updates.append("import_id = excluded.import_id")
+        # The import id is the same for every row: written into the statement, not bound.
+        marks = ", ".join(["?"] * (len(cols) - 1) + [str(int(import_id))])
+        self.sql = (
+            f"INSERT INTO {spec.table} ({', '.join(cols)}) VALUES ({marks}) "
+            f"ON CONFLICT(crm_id) DO UPDATE SET {', '.join(updates)}"
+        )
+        self.counts = Counts()
+
+    def _derived_fields(self) -> set[str]:
+        name, mapping = self.plan.spec.name, self.plan.mapping
+        out = set()
+        if name == "opportunities":
+            out.add("currency")
+            if self.stages and "stage" in mapping:
+                out.update({"is_closed", "is_won"})
+        if name == "users" and ("_first_name" in mapping or "_last_name" in mapping):
+            out.add("name")
+        if name in ("activities", "meetings"):
+            out.add("kind")
+            if "_duration_s" in mapping or "_ended_at" in mapping:
+                out.add("duration_min")
+        if name == "meetings":
+            out.add("channel")
+            if self.plan.profile == "zoom":
+                out.add("is_recorded")
+        if name == "activities" and "opportunity_crm_id" in mapping:
+            out.add("account_crm_id")
+        if name == "opportunity_history" and "_new_value" in mapping:
+            out.update({"stage", "amount", "close_date", "probability", "forecast_category"})
+        return out
+
+    # --------------------------------------------------------------- loading
+    def load(self, blocks, progress: Progress) -> Counts:
+        """Write every block; the next block is read and converted in a helper thread
+        while SQLite writes the current one (pyarrow and SQLite release the GIL)."""
+        source = iter(blocks)
+
+        def prepare() -> tuple[Prepared, float] | None:
+            try:
+                block, fraction = next(source)
+            except StopIteration:
+                return None
+            return self._prepare_block(block), fraction
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
+            upcoming = pool.submit(prepare)
+            try:
+                while (item := upcoming.result()) is not None:
+                    upcoming = pool.submit(prepare)
+                    prepared, fraction = item
+                    self._write_prepared(prepared)
+                    progress.update(
+                        0.02 + 0.96 * fraction, f"{self.counts.written:,} rows imported"
+                    )
+            finally:
+                upcoming.cancel()
+                wait([upcoming])
+        self.counts.translated = self.translated
+        if self.plan.spec.name == "pipeline_stages":
+            self.counts.relabelled = relabel_stages(self.conn)
+        return self.counts
+
+    def _write_prepared(self, prepared: Prepared) -> None:
+        before = self.conn.total_changes
+        self.conn.executemany(self.sql, prepared.rows)
+        self.counts.written += self.conn.total_changes - before
+        if prepared.rejects:
+            self.conn.executemany(
+                "INSERT INTO import_rejects (import_id, row_number, column_name, value, "
+                "reason, raw) VALUES (?, ?, ?, ?, ?, ?)",
+                prepared.rejects,
+            )
+
+    def _prepare_block(self, block: Block) -> Prepared:
+        """Convert one block (no database access: this runs in the helper thread)."""
+        plan, spec = self.plan, self.plan.spec
+        n = len(block)
+        values: dict[str, list] = {}
+        bad: dict[int, list[tuple[str | None, str | None, str]]] = {}
+
+        def flag(i: int, column: str | None, value: str | None, reason: str) -> None:
+            bad.setdefault(i, []).append((column, value, reason))
+
+        for i, reason in block.problems.items():
+            flag(i, None, None, reason)
+        currencies: dict[int, str] = {}
+        for name, pos in plan.index.items():
+            f = spec.field(name)
+            conv = convert_column(block.columns[pos], f.type, plan.order)
+            values[name] = conv.values
+            header = plan.mapping[name]
+            for i, reason in conv.bad.items():
+                flag(i, header, _cell(block, pos, i), reason)
+            if conv.placeholders:
+                self.counts.placeholders[name] = (
+                    self.counts.placeholders.get(name, 0) + conv.placeholders
+                )
+            if f.type == "money" and name == "amount":
+                currencies = conv.currencies
+        skip = self._derive(block, values, currencies, flag)
+        for name in self.insert_fields:
+            values.setdefault(name, [None] * n)
+        if "crm_id" not in values or plan.crm_id_built:
+            values["crm_id"] = self._built_ids(block, values, n)
+        ids = values["crm_id"]
+        for i in [i for i, v in enumerate(ids) if not v]:
+            if i not in skip:
+                flag(i, plan.mapping.get("crm_id"), None, self._blank_id_reason())
+        for f in spec.fields:
+            if f.required and f.stored and f.name != "crm_id" and f.name in values:
+                col = values[f.name]
+                for i in [i for i, v in enumerate(col) if v is None]:
+                    if i not in skip:
+                        flag(i, plan.mapping.get(f.name), None, f"the {f.description} is blank")
+        if "probability" in values:
+            self.counts.over_100 += sum(
+                1 for v in values["probability"] if v is not None and v > 100
+            )
+        # Decoration rows inside the data (subtotals, repeated titles) are skipped, not rejected.
+        for i in list(bad):
+            if is_junk_row(_row_cells(block, i)):
+                del bad[i]
+                skip.add(i)
+        self.counts.skipped += len(skip)
+        lists = [values[name] for name in self.insert_fields]
+        if spec.has_extra:
+            extra_cols = [(h, block.columns[p]) for h, p in plan.extra_columns]
+            lists.append(extra_json(extra_cols, n))
+        rows = zip(*lists, strict=True)
+        drop = set(bad) | skip
+        if drop:
+            rows = (r for i, r in enumerate(rows) if i not in drop)
+        return Prepared(list(rows), self._reject_records(block, bad) if bad else [])
+
+    def _reject_records(self, block: Block, bad: dict[int, list]) -> list[tuple]:
+        records = []
+        for i in sorted(bad):
+            row = _row_number(block, i)
+            raw = json.dumps(
+                dict(zip(self.columns, _row_cells(block, i), strict=False)), ensure_ascii=False
+            )
+            for column, value, reason in bad[i]:
+                records.append((self.import_id, row, column, value, reason, raw))
+                if len(self.counts.rejects) < REJECTS_RETURNED:
+                    self.counts.rejects.append(Reject(row, column, value, reason))
+        self.counts.rejected += len(bad)
+        return records
+
+    def _blank_id_reason(self) -> str:
+        if not self.plan.crm_id_built:
+            return "the record id is blank"
+        if self.plan.spec.name in ("contacts", "users"):
+            return (
+                "the file has no id column and this row has no e-mail or name to identify "
+                "the person by"
+            )
+        keys = [self.plan.mapping[k] for k in self.plan.spec.natural_key if k in self.plan.mapping]
+        return (
+            "the file has no id column and this row has nothing to identify the record "
+            f"by (blank: {', '.join(keys)})"
+        )
+
+    def _built_ids(self, block: Block, values: dict[str, list], n: int) -> list:
+        """crm_id from the natural key when the export has no id column."""
+        spec = self.plan.spec
+        if "crm_id" in values and not self.plan.crm_id_built:
+            return values["crm_id"]
+        if spec.name == "opportunity_history":
+            opp, when = values.get("opportunity_crm_id"), values.get("changed_at")
+            field_col = values.get("_field")
+            fields = field_col or [None] * n
+            return [
+                f"{o}@{w}" + (f"#{fc}" if fc else "") if o and w else None
+                for o, w, fc in zip(opp or [None] * n, when or [None] * n, fields, strict=True)
+            ]
+        keys = [values[k] for k in spec.natural_key if k in values]
+        if spec.name in ("contacts", "users") and keys:
+            # An e-mail identifies a person on its own; otherwise the name (with the
+            # account for contacts) does. A row with neither names no person.
+            email = values.get("email") or [None] * n
+            names = [values[k] for k in ("first_name", "last_name", "name") if k in values]
+            account = values.get("account_crm_id") or [None] * n
+            out = []
+            for i in range(n):
+                person = " ".join(str(k[i]) for k in names if k[i])
+                if email[i]:
+                    out.append(email[i])
+                elif person:
+                    out.append(" | ".join(p for p in (account[i], person) if p))
+                else:
+                    out.append(None)
+            return out
+        return [" | ".join(str(k[i]) for k in keys if k[i] is not None) or None for i in range(n)]
+
+    def _derive(
+        self, block: Block, values: dict[str, list], currencies: dict[int, str], flag
+    ) -> set[int]:
+        """Fill derived columns; return rows to skip (not records of this entity)."""
+        spec, plan = self.plan.spec, self.plan
+        n = len(block)
+        skip: set[int] = set()
+        if spec.name == "opportunities":
+            cur = values.get("currency") or [None] * n
+            for i, code in currencies.items():
+                if cur[i] is None:
+                    cur[i] = code
+            values["currency"] = [c or self.currency for c in cur]
+        if self.stages and values.get("stage"):
+            self._translate_stages(values, n)
+        if plan.profile == "hubspot" and values.get("probability"):
+            # HubSpot writes deal probability as a fraction (0.2); Workbench keeps percent.
+            values["probability"] = [
+                round(p * 100, 6) if p is not None and 0 <= p <= 1 else p
+                for p in values["probability"]
+            ]
+        if spec.name == "users" and "name" in self.insert_fields:
+            first = values.get("_first_name") or [None] * n
+            last = values.get("_last_name") or [None] * n
+            names = values.get("name") or [None] * n
+            values["name"] = [
+                nm or (" ".join(p for p in (a, b) if p) or None)
+                for nm, a, b in zip(names, first, last, strict=True)
+            ]
+        if spec.name in ("activities", "meetings"):
+            kinds = values.get("kind") or [None] * n
+            default = self._defaultactivity_kind()
+            allowed = ACTIVITY_KINDS if spec.name == "activities" else ("meeting", "call")
+            values["kind"] = [activity_kind(k, default, allowed) for k in kinds]
+            if "duration_min" in self.insert_fields:
+                minutes = values.get("duration_min") or [None] * n
+                secs = values.get("_duration_s") or [None] * n
+                starts = values.get("started_at") or [None] * n
+                ends = values.get("_ended_at") or [None] * n
+                values["duration_min"] = [
+                    m if m is not None else (s if s is not None else minutes_between(a, b))
+                    for m, s, a, b in zip(minutes, secs, starts, ends, strict=True)
+                ]
+        if spec.name == "meetings":
+            channels = values.get("channel") or [None] * n
+            fallback = "zoom" if plan.profile == "zoom" else "unknown"
+            values["channel"] = [meeting_channel(c) or fallback for c in channels]
+            if plan.profile == "zoom":
+                # A Zoom recordings list: every row is a recorded meeting; meeting ids
+                # repeat for recurring meetings, so the start time is part of the id.
+                values["is_recorded"] = [1] * n
+                ids, starts = values.get("crm_id") or [None] * n, values.get("started_at")
+                if starts:
+                    values["crm_id"] = [
+                        f"{a}@{b}" if a and b else a for a, b in zip(ids, starts, strict=True)
+                    ]
+        if spec.name == "activities" and "opportunity_crm_id" in values:
+            # Salesforce WhatId points at an opportunity (006...) or an account (001...).
+            opps = values["opportunity_crm_id"]
+            accounts = values.get("account_crm_id") or [None] * n
+            for i, what in enumerate(opps):
+                if what and plan.profile == "salesforce-api" and not what.startswith("006"):
+                    if what.startswith("001") and not accounts[i]:
+                        accounts[i] = what
+                    opps[i] = None
+            values["account_crm_id"] = accounts
+        if spec.name == "opportunity_history" and "_new_value" in values:
+            skip |= self._pivot_history(block, values, flag)
+        return skip
+
+    def _translate_stages(self, values: dict[str, list], n: int) -> None:
+        """Stage ids (HubSpot) become their labels; closed/won follow the stage."""
+        stages = values["stage"]
+        closed = values.get("is_closed") if "is_closed" in self.plan.mapping else None
+        won = values.get("is_won") if "is_won" in self.plan.mapping else None
+        derive = "is_closed" in self.insert_fields and closed is None
+        new_closed = [None] * n
+        new_won = [None] * n
+        for i, stage in enumerate(stages):
+            found = self.stages.get(stage) if stage else None
+            if found is None:
+                continue
+            stages[i] = found[0] or stage
+            new_closed[i], new_won[i] = found[1], found[2]
+            self.translated += 1
+        if derive and self.plan.spec.name == "opportunities":
+            values["is_closed"] = new_closed
+            values["is_won"] = won if won is not None else new_won
+
+    def _defaultactivity_kind(self) -> str:
+        words = self.plan.mapping.get("kind", "") + " " + " ".join(self.columns)
+        name = self.plan.spec.name
+        if name == "meetings":
+            return "meeting"
+        text = words.lower()
+        stem = self.source_name.lower()
+        for word in ("meeting", "call", "email", "note", "task", "event"):
+            if word in stem:
+                return word
+        if "eventsubtype" in text.replace("_", "") or "event_subtype" in text:
+            return "event"
+        return "task" if "task" in text else "other"
+
+    def _pivot_history(self, block: Block, values: dict[str, list], flag) -> set[int]:
+        """Field-history rows (Field, New Value) set the one column they changed."""
+        n = len(block)
+        new = values["_new_value"]
+        fields = values.get("_field")
+        targets = {
+            k: [None] * n
+            for k in ("stage", "amount", "close_date", "probability", "forecast_category")
+        }
+        skip: set[int] = set()
+        spec = self.plan.spec
+        for i in range(n):
+            target = (
+                "stage"
+                if fields is None
+                else HISTORY_FIELDS.get((fields[i] or "").replace("_", "").replace(" ", "").lower())
+            )
+            if target is None:
+                skip.add(i)
+                self.counts.other_fields += 1
+                continue
+            if new[i] is None:
+                continue
+            ftype = spec.field(target).type
+            conv = convert_column(pa.array([new[i]], pa.string()), ftype, self.plan.order)
+            if conv.bad:
+                flag(i, self.plan.mapping.get("_new_value"), new[i], conv.bad[0])
+            else:
+                targets[target][i] = conv.values[0]
+        for k, col in targets.items():
+            if k in values and k not in ("_new_value",):
+                values[k] = [a if a is not None else b for a, b in zip(values[k], col, strict=True)]
+            else:
+                values[k] = col
+        return skip
+
+
+def _cell(block: Block, pos: int, i: int) -> str | None:
+    value = block.columns[pos][i].as_py()
+    return value
+
+
+def _row_cells(block: Block, i: int) -> list[str]:
+    return [c[i].as_py() or "" for c in block.columns]
+
+
+def _row_number(block: Block, i: int) -> int:
+    rows = block.rows
+    return int(rows[i].as_py() if isinstance(rows, pa.Array) else rows[i])

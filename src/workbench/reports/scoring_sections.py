@@ -1,0 +1,431 @@
+"""The deal scoring rules document's data: rule set, calibration, reliability, pipeline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.reports.context import ReportContext, pct
+from workbench.reports.sources import Missing, Section, SectionedResult, optional_attr
+
+
+def _rule_set(ctx: ReportContext) -> Any | Missing:
+    get = optional_attr("workbench.scoring", "get_rule_set")
+    if get is None:
+        return Missing("Deal scoring rules", "This build has no scoring capability.")
+    try:
+        return get(ctx.eng)
+    except Exception as exc:  # noqa: BLE001
+        return Missing("Deal scoring rules", f"The rule set could not be read ({exc}).")
+
+
+def _latest_report(ctx: ReportContext, version: int | None) -> dict | None:
+    try:
+        rows = ctx.eng.conn.execute(
+            "SELECT rule_set_version, run_at, report FROM scoring_calibration_runs ORDER BY id DESC"
+        ).fetchall()
+    except Exception:  # noqa: BLE001 - table absent before the scoring migration
+        return None
+    # The newest run: it calibrated either this version or the one it replaced.
+    for run_version, run_at, report in rows:
+        if True:
+            try:
+                data = json.loads(report)
+            except (TypeError, ValueError):
+                continue
+            data["_run_at"] = run_at
+            data["_version"] = run_version
+            return data
+    return None
+
+
+@dataclass
+class _StoredReason:
+    signal: str
+    label: str
+    value: float
+    points: float
+
+
+@dataclass
+class _StoredDeal:
+    opportunity_crm_id: str
+    name: str | None
+    owner_crm_id: str | None
+    amount: float | None
+    score: float
+    band: str
+    reasons: list[_StoredReason]
+
+    def top_reasons(self, n: int = 3) -> list[_StoredReason]:
+        return self.reasons[:n]
+
+
+@dataclass
+class _StoredScores:
+    as_of: str
+    rule_set_version: int | None
+    deals: list[_StoredDeal]
+
+    def band_counts(self) -> dict[str, int]:
+        counts = {"low": 0, "medium": 0, "high": 0}
+        for d in self.deals:
+            counts[d.band] += 1
+        return counts
+
+    def band_amounts(self) -> dict[str, float]:
+        sums = {"low": 0.0, "medium": 0.0, "high": 0.0}
+        for d in self.deals:
+            sums[d.band] += d.amount or 0.0
+        return sums
+
+
+def _stored_scores(ctx: ReportContext) -> _StoredScores | None:
+    """Scores the scoring capability recorded for today's as-of day and the current version.
+
+    Reading them is instant, where re-scoring the pipeline takes seconds; they are the
+    same numbers (``score_pipeline(record=True)`` wrote them).
+    """
+    rs = _rule_set(ctx)
+    version = getattr(rs, "version", None)
+    if version is None:
+        return None
+    try:
+        rows = ctx.eng.conn.execute(
+            "SELECT s.opportunity_crm_id, o.name, o.owner_crm_id, o.amount, s.score, s.band, "
+            "s.reasons FROM scoring_scores s JOIN opportunities o ON o.crm_id = s.opportunity_crm_id "
+            "WHERE s.rule_set_version = ? AND s.as_of = ? AND coalesce(o.is_closed, 0) = 0 "
+            "ORDER BY s.score DESC, o.amount DESC",
+            (version, ctx.as_of.isoformat()),
+        ).fetchall()
+    except Exception:  # noqa: BLE001 - table absent before the scoring migration
+        return None
+    if not rows:
+        return None
+    signals = optional_attr("workbench.scoring", "SIGNALS") or {}
+    deals = []
+    for crm_id, name, owner, amount, score, band, reasons in rows:
+        try:
+            parsed = json.loads(reasons or "[]")
+        except ValueError:
+            parsed = []
+        items = [
+            _StoredReason(
+                str(r[0]), getattr(signals.get(r[0]), "label", str(r[0])), float(r[1]), float(r[2])
+            )
+            for r in parsed
+            if len(r) >= 3
+        ]
+        items.sort(key=lambda r: -r.points)
+        deals.append(_StoredDeal(crm_id, name, owner, amount, float(score), band, items))
+    return _StoredScores(ctx.as_of.isoformat(), version, deals)
+
+
+def pipeline_scores(ctx: ReportContext) -> Any | None:
+    """Every open deal scored by the current rules (cached per export), or None."""
+    if "scores" in ctx.cache:
+        return ctx.cache["scores"]
+    stored = _stored_scores(ctx)
+    if stored is not None:
+        ctx.cache["scores"] = stored
+        return stored
+    score = optional_attr("workbench.scoring", "score_pipeline")
+    result = None
+    if score is not None and ctx.count("opportunities"):
+        try:
+            result = score(ctx.eng)
+        except Exception:  # noqa: BLE001 - scoring needs data that may not be imported yet
+            result = None
+    ctx.cache["scores"] = result
+    return result
+
+
+def open_pipeline_rows(ctx: ReportContext, n: int = 12) -> list[list[str]] | None:
+    scores = pipeline_scores(ctx)
+    if scores is None or not scores.deals:
+        return None
+    rows = []
+    for d in scores.deals[:n]:
+        reasons = ", ".join(r.label for r in d.top_reasons(2)) or "-"
+        rows.append(
+            [
+                d.name or d.opportunity_crm_id,
+                ctx.rep(d.owner_crm_id),
+                ctx.money(d.amount),
+                f"{d.score:.0f}",
+                reasons,
+            ]
+        )
+    return rows
+
+
+def scoring(ctx: ReportContext) -> SectionedResult | Missing:
+    rs = _rule_set(ctx)
+    if isinstance(rs, Missing):
+        return rs
+    signals = optional_attr("workbench.scoring", "SIGNALS") or {}
+    sections: list[Section] = []
+    missing: list[Missing] = []
+    if rs.version is None:
+        missing.append(
+            Missing(
+                "Customer-specific scoring rules",
+                "Calibrate on the customer's won/lost history and save the result "
+                "as a version (workbench calibrate FILE --save-as-version).",
+            )
+        )
+        intro = (
+            "The rules below are Workbench's starting rule set; they have not been saved as a "
+            "version or calibrated on this customer's history yet, so every weight is ASSUMED."
+        )
+    else:
+        intro = (
+            f"Version {rs.version} ({rs.name}), by {rs.author or 'the consultant'}, effective "
+            f"from {rs.effective_from or rs.created_at[:10]}; source: {rs.source}."
+        )
+    sections.append(Section("Rule set in force", 1, text=intro))
+    if rs.rationale:
+        sections.append(Section("Why these rules", 2, text=rs.rationale))
+    rows, flags = [], []
+    for rule in rs.rules:
+        sig = signals.get(rule.signal)
+        rows.append(
+            [
+                sig.label if sig else rule.signal,
+                rule.describe(),
+                f"{rule.points:g}" if rule.enabled else f"{rule.points:g} (off)",
+                sig.group if sig else "",
+                (sig.description if sig else "") + (f" {rule.note}" if rule.note else ""),
+            ]
+        )
+        flags.append(rs.version is None)
+    sections.append(
+        Section(
+            "Signals, weights and thresholds",
+            1,
+            text="A rule adds its risk points when its signal crosses the threshold; a deal's score is "
+            "the points it collects, out of the points available for it.",
+            headers=["Signal", "Rule", "Points", "Source", "What it measures"],
+            rows=rows,
+            numeric=[2],
+            widths=[1.3, 1.5, 0.55, 1.0, 2.15],
+            assumed=flags,
+            caption="Risk rules",
+        )
+    )
+    bands = [
+        ["Low risk", f"score below {rs.low_max:g}"],
+        ["Medium risk", f"{rs.low_max:g} to below {rs.high_min:g}"],
+        ["High risk", f"{rs.high_min:g} and above"],
+    ]
+    if rs.prob_intercept is not None and rs.prob_slope is not None:
+        bands.append(
+            [
+                "Probability",
+                f"P(lost or slipped) = sigmoid({rs.prob_intercept:.2f} + "
+                f"{rs.prob_slope:.3f} x score)",
+            ]
+        )
+    sections.append(
+        Section("Risk bands", 2, headers=["Band", "Rule"], rows=bands, widths=[1.5, 5.0])
+    )
+    report = _latest_report(ctx, rs.version)
+    if report is None:
+        missing.append(
+            Missing(
+                "Calibration",
+                "No calibration has been run. Import closed won/lost history and run workbench "
+                "calibrate FILE; the document then shows the fitted weights, the reliability diagram "
+                "and the lift.",
+            )
+        )
+    else:
+        sections.extend(_calibration_sections(ctx, report))
+    scores = pipeline_scores(ctx)
+    if scores is not None and scores.deals:
+        counts, amounts = scores.band_counts(), scores.band_amounts()
+        total = sum(counts.values())
+        sections.append(
+            Section(
+                "The open pipeline today",
+                1,
+                text=f"{total:,} open deals scored as of {scores.as_of[:10]} with rule version "
+                f"{scores.rule_set_version or 'default'}.",
+                headers=["Band", "Deals", "Share", "Amount"],
+                rows=[
+                    [
+                        b.title(),
+                        f"{counts[b]:,}",
+                        pct(counts[b] / total if total else None),
+                        ctx.money(amounts[b]),
+                    ]
+                    for b in ("high", "medium", "low")
+                ],
+                numeric=[1, 2, 3],
+                widths=[1.6, 1.4, 1.4, 2.1],
+                caption="Open deals by risk band",
+            )
+        )
+    return SectionedResult(sections, missing)
+
+
+def _calibration_sections(ctx: ReportContext, report: dict) -> list[Section]:
+    out: list[Section] = []
+    gate = report.get("gate") or {}
+    ci = report.get("auc_ci")
+    auc = report.get("auc")
+    head = [
+        [
+            "Calibrated on",
+            f"{str(report.get('_run_at', ''))[:10]} (as of {report.get('as_of', '')[:10]})",
+        ],
+        [
+            "Closed deals",
+            f"{report.get('n_closed', 0):,} ({gate.get('n_won', 0):,} won, "
+            f"{gate.get('n_lost', 0):,} lost)",
+        ],
+        [
+            "Training / test",
+            f"{report.get('n_train', 0):,} deals to {report.get('train_until') or '-'} / "
+            f"{report.get('n_test', 0):,} deals in {report.get('test_quarter') or '-'}",
+        ],
+        ["Outcome predicted", f"lost or slipped within {report.get('horizon_days')} days"],
+        [
+            "AUC (test)",
+            "-"
+            if auc is None
+            else f"{auc:.3f}" + (f" (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else ""),
+        ],
+        ["Brier score", "-" if report.get("brier") is None else f"{report['brier']:.3f}"],
+        [
+            "Low-risk deals lost or slipped",
+            pct(report.get("low_risk_lost_share"), 1)
+            + (" (red flag: above 30%)" if report.get("low_risk_red_flag") else ""),
+        ],
+        ["Enough history?", gate.get("message", "")],
+    ]
+    out.append(
+        Section(
+            "Calibration",
+            1,
+            text=(
+                "The weights were checked against the customer's own won and lost deals: each deal is "
+                "scored as it looked before its close, and the score is compared with what happened."
+            ),
+            headers=["Measure", "Value"],
+            rows=head,
+            widths=[2.0, 4.5],
+            caption="Calibration summary",
+        )
+    )
+    weights = report.get("weights") or []
+    if weights:
+        rows, kept = [], []
+        for w in weights:
+            status = str(w.get("status", ""))
+            short = status.split(":")[0]
+            if ":" in status:
+                kept.append(f"{w.get('label', w.get('signal'))}: {status.split(':', 1)[1].strip()}")
+            rows.append(
+                [
+                    w.get("label", w.get("signal")),
+                    w.get("rule", ""),
+                    f"{w.get('hand_points', 0):g}",
+                    "-" if w.get("odds_ratio") is None else f"{w['odds_ratio']:.2f}",
+                    pct(w.get("bad_rate_fired")),
+                    pct(w.get("bad_rate_not_fired")),
+                    f"{w.get('recommended_points', 0):g}",
+                    short,
+                ]
+            )
+        out.append(
+            Section(
+                "Calibration rationale",
+                2,
+                text="For each rule: how much more often deals went bad when it fired (odds ratio, "
+                "bad rate when fired vs not) and the points the fit recommends.",
+                headers=[
+                    "Signal",
+                    "Rule",
+                    "Points",
+                    "Odds ratio",
+                    "Bad if fired",
+                    "Bad if not",
+                    "Recommended",
+                    "Status",
+                ],
+                rows=rows,
+                numeric=[2, 3, 4, 5, 6],
+                widths=[1.2, 1.3, 0.55, 0.65, 0.65, 0.65, 0.75, 0.75],
+                caption="Fitted weights",
+            )
+        )
+        if kept:
+            out.append(Section("Why some weights were not fitted or changed", 3, bullets=kept))
+    bins_data = report.get("reliability") or []
+    figure_fn = optional_attr("workbench.scoring", "reliability_figure")
+    bin_cls = optional_attr("workbench.scoring", "ReliabilityBin")
+    if bins_data and figure_fn is not None and bin_cls is not None:
+        try:
+            bins = [bin_cls(**b) for b in bins_data]
+            out.append(
+                Section(
+                    "Reliability diagram",
+                    2,
+                    figure=figure_fn(bins),
+                    figure_width=4.3,
+                    text="Predicted against observed share of lost-or-slipped deals: "
+                    "points on the diagonal mean the probabilities can be taken "
+                    "at face value.",
+                    caption="Reliability of the predicted risk (test deals)",
+                )
+            )
+        except Exception:  # noqa: BLE001
+            pass
+    lift = report.get("lift") or []
+    if lift:
+        out.append(
+            Section(
+                "Lift by decile",
+                2,
+                headers=[
+                    "Decile (1 = riskiest)",
+                    "Deals",
+                    "Lost or slipped",
+                    "Bad rate",
+                    "Lift",
+                    "Cumulative capture",
+                ],
+                rows=[
+                    [
+                        str(r["decile"]),
+                        f"{r['count']:,}",
+                        f"{r['bad']:,}",
+                        pct(r["bad_rate"], 1),
+                        f"{r['lift']:.2f}",
+                        pct(r["cumulative_capture"], 1),
+                    ]
+                    for r in lift
+                ],
+                numeric=[1, 2, 3, 4, 5],
+                widths=[1.4, 0.8, 1.1, 0.9, 0.8, 1.3],
+                caption="Deals ranked by predicted risk",
+            )
+        )
+    if report.get("notes"):
+        out.append(Section("Notes", 2, bullets=[str(n) for n in report["notes"]]))
+    return out
+
+
+def scoring_summary(ctx: ReportContext) -> str | Missing:
+    rs = _rule_set(ctx)
+    if isinstance(rs, Missing):
+        return rs
+    active = [r for r in rs.rules if r.enabled]
+    text = (
+        f"{'Version ' + str(rs.version) if rs.version else 'Default (uncalibrated) rule set'}: "
+        f"{len(active)} active rules; low risk below {rs.low_max:g}, high risk from "
+        f"{rs.high_min:g}. Full detail in the Deal Scoring Rules document."
+    )
+    return text
