@@ -110,3 +110,23 @@ def test_sync_errors_come_from_recent_import_rejects(acme):
     check = {c.task_id: c for c in run_maintenance(acme).checks}["crm_sync_health"]
     assert (check.value, check.status) == (7.0, "red flag")
     assert "opps.csv: 7" in check.detail
+
+
+def test_scoring_spot_check_sets_the_latest_low_risk_scores_against_outcomes(acme):
+    from audits_loaders import insert_rows
+
+    def score(opp, as_of, band):
+        return {"rule_set_version": 1, "opportunity_crm_id": opp, "as_of": as_of, "score": 1,
+                "band": band, "recorded_at": as_of + "T00:00:00"}  # fmt: skip
+
+    insert_rows(acme, "scoring_scores", [
+        score("o9", "2026-01-01", "high"),  # superseded by the later low score
+        score("o9", "2026-03-01", "low"),  # open, closes in June: fine
+        score("o8", "2026-03-01", "low"),  # open and past its close date: slipped
+        score("o2", "2025-02-01", "low"),  # lost
+        score("o1", "2025-02-01", "low"),  # won
+        score("o5", "2025-08-01", "high"),
+    ])  # fmt: skip
+    check = {c.task_id: c for c in run_maintenance(acme).checks}["scoring_spot_check"]
+    assert (check.value, check.n, check.status) == (0.5, 4, "red flag")
+    assert "2 of 4 deals scored low risk" in check.detail

@@ -71,3 +71,25 @@ def test_hygiene_matches_a_plain_pandas_recount(seeds):
     contacts = read_sf(folder, "contact")
     known = contacts["account_id"].isin(accounts["id"])
     assert result.orphans.contacts_without_account == int((~known).sum())
+
+
+def test_audits_on_the_importers_output_match_the_pandas_loader(shared_data, tmp_path):
+    """The same seeds brought in by the real importer give the same key figures."""
+    importers = pytest.importorskip("workbench.importers.engine")
+    from workbench.models import Engagement, EngagementMeta
+
+    folder = shared_data / "sf-fivetran-seeds"
+    eng = Engagement.create(tmp_path / "imported.engagement", EngagementMeta(customer="Seeds"))
+    try:
+        for name in ("account", "user", "opportunity", "opportunity_history", "contact"):
+            importers.import_file(eng, folder / f"sf_{name}_data.csv")
+        eng.set_setting("as_of_date", "2019-01-15")
+        run = run_audits(eng, ["crm-hygiene", "baselines"], record=False)
+    finally:
+        eng.close()
+    base = run.results["baselines"]
+    assert (base.win_rate["overall"]["won"], base.win_rate["overall"]["lost"]) == (5, 4)
+    assert base.cycle_days["n"] == 4
+    assert [c.ids for c in run.results["crm-hygiene"].duplicate_accounts] == [
+        ["001q000000wW9BZAA0", "001q000000wW9BeAAK"]
+    ]

@@ -234,15 +234,13 @@ def run_baselines(
         return rows[(scope, quarter, key)]
 
     progress.update(0.35, "Slippage and pipeline in play")
-    history = data.table("history")
+    history = data.table("history_close")
     positions = history_positions(history, deals["crm_id"])
-    order = np.argsort(history["changed"].to_numpy(), kind="stable")
-    positions_order = (positions, order)
     close_hist = FieldHistory(
-        history["changed"], positions, history["close_day"], deals["close_day"].to_numpy(), order
+        history["changed"], positions, history["close_day"], deals["close_day"].to_numpy()
     )
     notes: list[str] = []
-    if history.empty:
+    if history.empty and data.count("opportunity_history") == 0:
         notes.append(
             "No opportunity history imported: slippage uses current close dates only "
             "and cannot see moved dates; forecast snapshots are unavailable."
@@ -270,7 +268,7 @@ def run_baselines(
                 row.slippage_rate = pct(row.slipped, row.forecast_in_quarter)
                 row.in_play = int(r["_ip"])
     progress.update(0.6, "Forecast accuracy")
-    _forecast_accuracy(data, deals, qs, get, notes, positions_order)
+    _forecast_accuracy(data, deals, qs, get, notes, close_hist)
     for row in rows.values():
         if (
             row.quarter != ALL
@@ -283,7 +281,7 @@ def run_baselines(
             )
     _fill_all_quarters(rows, labels, get)
     progress.update(0.8, "Stage conversion")
-    conversion = _stage_conversion(data, deals, labels, positions)
+    conversion = _stage_conversion(data, deals, labels)
     ordered = sorted(
         rows.values(),
         key=lambda r: (
@@ -308,7 +306,7 @@ def run_baselines(
     return result
 
 
-def _forecast_accuracy(data, deals, qs, get, notes, positions_order) -> None:
+def _forecast_accuracy(data, deals, qs, get, notes, close_hist) -> None:
     start_month = data.meta.fiscal_year_start_month
     subs = data.table("submissions").copy()
     users = data.table("users")
@@ -331,7 +329,7 @@ def _forecast_accuracy(data, deals, qs, get, notes, positions_order) -> None:
         ]
         source = "Commit submissions"
         if qsubs.empty:
-            qsubs = _commit_snapshot(data, deals, q, positions_order, snapshots)
+            qsubs = _commit_snapshot(data, deals, q, close_hist, snapshots)
             source = "Commit snapshot from history"
             if qsubs.empty:
                 continue
@@ -389,15 +387,16 @@ def _is_commit(values: pd.Series) -> pd.Series:
 
 
 def _commit_snapshot(
-    data: AuditData, deals: pd.DataFrame, q: FiscalQuarter,
-    positions_order: tuple[np.ndarray, np.ndarray], cache: dict[str, FieldHistory],
+    data: AuditData, deals: pd.DataFrame, q: FiscalQuarter, close_hist: FieldHistory,
+    cache: dict[str, FieldHistory],
 ) -> pd.DataFrame:  # fmt: skip
     """Per-owner Commit amount at the quarter's start, from opportunity history."""
-    history = data.table("history")
+    history = data.table("history_forecast")
     if history.empty:
         return pd.DataFrame()
     if not cache:
-        positions, order = positions_order
+        positions = history_positions(history, deals["crm_id"])
+        order = np.argsort(history["changed"].to_numpy(), kind="stable")
         changed = history["changed"]
         category = history["forecast_category"]
         if isinstance(category.dtype, pd.CategoricalDtype):  # once per distinct value
@@ -410,8 +409,7 @@ def _commit_snapshot(
         cache["commit"] = FieldHistory(changed, positions, commit, current_commit, order)
         cache["amount"] = FieldHistory(changed, positions, history["amount"],
                                        deals["amount"].to_numpy(dtype=float), order)  # fmt: skip
-        cache["close"] = FieldHistory(changed, positions, history["close_day"],
-                                      deals["close_day"].to_numpy(), order)  # fmt: skip
+        cache["close"] = close_hist
     start = pd.Timestamp(q.start)
     commit_now = cache["commit"].as_of(start) == 1.0
     amount = cache["amount"].as_of(start)
@@ -465,13 +463,20 @@ def _fill_all_quarters(rows, labels, get) -> None:
 
 
 def _stage_conversion(
-    data: AuditData, deals: pd.DataFrame, labels: list[str], positions: np.ndarray
+    data: AuditData, deals: pd.DataFrame, labels: list[str]
 ) -> list[StageConversion]:
     """Stage reach, win and move-on counts of the deals closed in each quarter (numpy)."""
     closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
     if not closed_mask.any():
         return []
-    history = data.table("history")
+    closing = deals.loc[closed_mask, "close_day"]
+    history = data.query(
+        "SELECT DISTINCT opportunity_crm_id, stage FROM opportunity_history "
+        "WHERE stage IS NOT NULL AND opportunity_crm_id IN (SELECT crm_id FROM opportunities "
+        "WHERE is_closed = 1 AND close_date BETWEEN ? AND ?)",
+        (closing.min().date().isoformat(), closing.max().date().isoformat()),
+    )
+    positions = history_positions(history, deals["crm_id"])
     order = _stage_order(data)
     # A stage is a closed stage when most deals carrying it are closed (Closed Won/Lost).
     share_closed = deals.groupby("stage")["closed"].mean()

@@ -191,9 +191,19 @@ class AuditData:
             "FROM users"
         ),
         "roles": "SELECT opportunity_crm_id, contact_crm_id FROM opportunity_contact_roles",
-        "history": (
-            "SELECT opportunity_crm_id, julianday(changed_at) AS changed_jd, stage, amount, "
-            "julianday(close_date) AS close_jd, forecast_category FROM opportunity_history"
+        # History in the pieces the baselines need (three million rows at scale).
+        "history_close": (
+            "SELECT opportunity_crm_id, julianday(changed_at) AS changed_jd, "
+            "julianday(close_date) AS close_jd FROM opportunity_history "
+            "WHERE close_date IS NOT NULL"
+        ),
+        # Only deals that were in Commit at some moment can be in a Commit snapshot.
+        "history_forecast": (
+            "SELECT opportunity_crm_id, julianday(changed_at) AS changed_jd, amount, "
+            "forecast_category FROM opportunity_history "
+            "WHERE (amount IS NOT NULL OR forecast_category IS NOT NULL) "
+            "AND opportunity_crm_id IN (SELECT opportunity_crm_id FROM opportunity_history "
+            "WHERE lower(replace(forecast_category, ' ', '')) = 'commit')"
         ),
         # Per opportunity: the latest activity day and the contacts met (aggregated in
         # SQLite: the activities table runs to millions of rows).
@@ -236,7 +246,8 @@ class AuditData:
             "last_activity_jd",
         ),
         "users": ("is_active",),
-        "history": ("amount", "changed_jd", "close_jd"),
+        "history_close": ("changed_jd", "close_jd"),
+        "history_forecast": ("changed_jd", "amount"),
         "activity_last": ("last_jd",),
         "meetings": ("is_external", "is_recorded", "duration_min"),
         "submissions": ("amount", "manager_override_amount"),
@@ -246,7 +257,7 @@ class AuditData:
     }
     _CATEGORICAL = {
         "opportunities": ("owner_crm_id", "stage", "forecast_category", "pipeline"),
-        "history": ("stage", "forecast_category"),
+        "history_forecast": ("forecast_category",),
     }
 
     def __init__(self, eng: Engagement) -> None:
@@ -258,22 +269,38 @@ class AuditData:
     def table(self, name: str) -> pd.DataFrame:
         """The named table or aggregate as a DataFrame (loaded once; do not modify it)."""
         if name not in self._frames:
-            frame = pd.read_sql_query(self._QUERIES[name], self.eng.conn)
+            frame = self.query(self._QUERIES[name], numeric=self._NUMERIC.get(name, ()))
             self._frames[name] = self._prepare(name, frame)
         return self._frames[name]
+
+    def query(self, sql: str, params: tuple = (), numeric: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Rows of ``sql`` as a DataFrame: ``numeric`` columns as floats, the rest as
+        Python objects (pandas' own reader would turn text into Arrow strings only for
+        the audits to turn them back, which costs more than the read at a million rows)."""
+        cursor = self.eng.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+        table = np.empty((len(rows), len(names)), dtype=object)
+        if rows:
+            table[:] = rows
+        data = {}
+        for i, name in enumerate(names):
+            if name in numeric:
+                data[name] = pd.to_numeric(pd.Series(table[:, i], dtype=object), errors="coerce")
+            else:
+                data[name] = pd.Series(table[:, i], dtype=object)
+        return pd.DataFrame(data, columns=names)
 
     def activities_between(self, start: date, end: date, kinds: tuple[str, ...]) -> pd.DataFrame:
         """CRM activities of ``kinds`` dated ``start``..``end`` (both inclusive)."""
         marks = ", ".join("?" for _ in kinds)
-        frame = pd.read_sql_query(
+        frame = self.query(
             "SELECT crm_id, kind, owner_crm_id, account_crm_id, opportunity_crm_id, "
             "contact_crm_id, activity_date, started_at FROM activities "
             f"WHERE kind IN ({marks}) AND substr(coalesce(started_at, activity_date), 1, 10) "
             "BETWEEN ? AND ?",
-            self.eng.conn,
-            params=(*kinds, start.isoformat(), end.isoformat()),
+            (*kinds, start.isoformat(), end.isoformat()),
         )
-        frame = frame.astype("object")
         started = to_moment(frame["started_at"])
         frame["moment"] = started.fillna(to_moment(frame["activity_date"]))
         frame["has_time"] = started.notna()
@@ -301,9 +328,10 @@ class AuditData:
             frame["is_closed"] = frame["is_closed"].fillna(0).astype(int)
             frame["is_won"] = frame["is_won"].fillna(0).astype(int)
             frame["next_step_blank"] = frame["next_step_blank"].fillna(1).astype(bool)
-        elif name == "history":
+        elif name in ("history_close", "history_forecast"):
             frame["changed"] = _jd_to_day(frame["changed_jd"])
-            frame["close_day"] = _jd_to_day(frame["close_jd"]).dt.normalize()
+            if name == "history_close":
+                frame["close_day"] = _jd_to_day(frame["close_jd"]).dt.normalize()
         elif name == "activity_last":
             frame["day"] = _jd_to_day(frame["last_jd"]).dt.normalize()
         elif name == "meetings":

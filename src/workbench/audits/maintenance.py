@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.audits.capture import capture_options, conversations
-from workbench.audits.common import AuditData, Window, finding, fmt_pct, pct, setting
+from workbench.audits.common import AuditData, Window, finding, fmt_pct, lookup, pct, setting
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
 from workbench.progress import Progress
@@ -252,16 +252,21 @@ class _Checks:
             band = next((c for c in ("risk_band", "band", "risk_level", "risk") if c in cols), None)
             if "opportunity_crm_id" not in cols or band is None:
                 continue
+            # The latest score of each deal (a deal is scored again at every run).
+            latest = ", max(as_of)" if "as_of" in cols else ""
             scored = pd.read_sql_query(
-                f"SELECT opportunity_crm_id, {band} AS band FROM {table}", self.data.eng.conn
+                f"SELECT opportunity_crm_id, {band} AS band{latest} FROM {table} "
+                "GROUP BY opportunity_crm_id",
+                self.data.eng.conn,
             )
             low = scored[scored["band"].astype(str).str.lower().str.startswith("low")]
             if low.empty:
                 continue
             opps = self.data.table("opportunities").set_index("crm_id")
-            close = low["opportunity_crm_id"].map(opps["close_day"])
-            closed = low["opportunity_crm_id"].map(opps["is_closed"]).fillna(0).astype(bool)
-            won = low["opportunity_crm_id"].map(opps["is_won"]).fillna(0).astype(bool)
+            ids = low["opportunity_crm_id"].astype(str)
+            close = lookup(ids, opps["close_day"])
+            closed = lookup(ids, opps["is_closed"]).fillna(0).astype(bool)
+            won = lookup(ids, opps["is_won"]).fillna(0).astype(bool)
             slipped = (~closed & (close < pd.Timestamp(self.data.as_of))) | (closed & ~won)
             rate = pct(slipped.sum(), len(low))
             return Measurement(
@@ -634,6 +639,20 @@ def run_maintenance(
     return result
 
 
+_RATE_CHECKS = {"recording_coverage", "forecast_compliance", "weekly_active_users",
+                "scoring_spot_check", "tracker_false_positives", "managers_weekly_share",
+                "forecast_accuracy_trend"}  # fmt: skip
+
+
+def _threshold_text(c: MaintenanceCheck) -> str:
+    """The red-flag rule in words: "below 90.0%", "above 5", "2 or more"."""
+    value = fmt_pct(c.threshold) if c.check in _RATE_CHECKS else f"{c.threshold:g}"
+    if c.check == "forecast_accuracy_trend":
+        value = f"{c.threshold * 100:g} points"
+    words = {"below": f"below {value}", "above": f"above {value}", "at_least": f"{value} or more"}
+    return words.get(c.direction, value)
+
+
 def _findings(result: MaintenanceResult, measured: dict[str, Measurement]) -> list[Finding]:
     out = []
     for c in [*result.checks, *result.triggers]:
@@ -652,13 +671,7 @@ def _findings(result: MaintenanceResult, measured: dict[str, Measurement]) -> li
                 )
             )
             continue
-        threshold = (
-            ""
-            if c.threshold is None
-            else (
-                f" (red flag {c.direction} {fmt_pct(c.threshold) if c.threshold <= 1 else c.threshold})"
-            )
-        )
+        threshold = "" if c.threshold is None else f" (red flag: {_threshold_text(c)})"
         out.append(
             finding(
                 AUDIT,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from workbench.audits.common import AuditData, category_text, lookup, setting
+from workbench.audits.common import MAX_AFFECTED_IDS, AuditData, category_text, lookup, setting
 
 _CLOSED_WORDS = re.compile(r"\b(?:closed|won|lost)\b", re.IGNORECASE)
 
@@ -125,7 +125,12 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
         failing.update(hit.tolist())
         checks.append(
             StageCheck(
-                check, description, int(mask.sum()), measurable, examples or [], hit.tolist()
+                check,
+                description,
+                int(mask.sum()),
+                measurable,
+                examples or [],
+                hit.sort_values().tolist()[:MAX_AFFECTED_IDS],
             )
         )
 
