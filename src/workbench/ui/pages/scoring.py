@@ -248,6 +248,9 @@ class Page(BasePage):
                 table.setItem(i, j, _item(v, align_right=j in (0, 5)))
         if shown:
             table.selectRow(0)
+            # Show the riskiest deal whether or not the selection signal fires (it does
+            # not when Qt considers row 0 already current).
+            self.show_deal(shown[0])
 
     def _show_selected_deal(self) -> None:
         rows = self.pipeline_table.selectionModel().selectedRows()
