@@ -60,3 +60,20 @@ def test_stale_parts_of_an_interrupted_export_are_removed(tmp_path: Path) -> Non
     (tmp_path / "keep.docx").write_bytes(b"x")
     remove_stale_parts(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["keep.docx"]
+
+
+def test_written_documents_are_readable_by_others_not_private(tmp_path: Path) -> None:
+    import os
+    import stat
+    import sys
+
+    from workbench.reports.files import write_bytes_atomic
+
+    if sys.platform == "win32":
+        return
+    old = os.umask(0o022)
+    try:
+        target = write_bytes_atomic(tmp_path / "Gap Analysis.docx", b"PK")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

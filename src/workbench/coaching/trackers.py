@@ -5,7 +5,7 @@ pricing objections, timeline shifts, stakeholder departure). Matching is on whol
 words, case-insensitive, after the transcript noise tokens (``{vocalsound}``...) are
 removed. The seeds advise 10-15 high-value trackers rather than dozens, so the
 defaults stay short; a consultant adds the customer's competitor names through the
-``coaching.competitors`` setting (a JSON list of names).
+``coaching.competitors`` setting (a JSON list of names) and the intake's competitors.
 """
 
 from __future__ import annotations
@@ -117,7 +117,12 @@ _NOISE = re.compile(r"\{[a-z_]+\}")
 
 def trackers_for(eng: Engagement) -> tuple[Tracker, ...]:
     """The default trackers, the competitor one extended by the customer's competitor names."""
-    names = eng.setting("coaching.competitors", []) or []
+    from workbench.lifecycle import intake_value
+
+    names = list(eng.setting("coaching.competitors", []) or [])
+    # The competitors the customer named at intake count too.
+    intake = intake_value(eng, "competitors", []) or []
+    names += [n for n in (intake if isinstance(intake, list) else [intake]) if n not in names]
     result = []
     for tracker in DEFAULT_TRACKERS:
         if tracker.key == "competitor" and names:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from workbench.progress import Progress
 from workbench.reports.catalog import BuiltFile, DocumentSpec, documents_for
 from workbench.reports.context import ReportContext
 from workbench.reports.documents.index import build_index
-from workbench.reports.files import remove_stale_parts, safe_filename
+from workbench.reports.files import atomic_path, remove_stale_parts, safe_filename
 from workbench.reports.sources import NotAvailable
 
 log = logging.getLogger(__name__)
@@ -137,14 +136,7 @@ def build_package(
 def _zip(result: PackageResult, ctx: ReportContext) -> Path:
     name = safe_filename(f"{ctx.customer} - documentation package.zip")
     target = result.out_dir / name
-    fd, tmp = tempfile.mkstemp(prefix=".~wb-", suffix=".zip.part", dir=result.out_dir)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            for f in result.files:
-                zf.write(f.path, arcname=f.path.name)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in result.files:
+            zf.write(f.path, arcname=f.path.name)
     return target
