@@ -73,7 +73,7 @@ class AdoptionReport:
     planned_weeks: int
     weeks: list[AdoptionWeek] = field(default_factory=list)
     complete: bool = False
-    decision: str = "no-data"  # proceed-to-handoff | extend-hypercare | in-progress | no-data
+    decision: str = "no-data"  # proceed-to-handoff | extend-hypercare | in-progress | not-started | no-data
     reasons: list[str] = field(default_factory=list)
     red_flags: list[str] = field(default_factory=list)
 
@@ -270,6 +270,13 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
         return report
     report.start = start.isoformat()
     today = eng.as_of()
+    if today < start:
+        report.decision = "not-started"
+        report.reasons.append(
+            f"Hypercare starts at go-live on {start.isoformat()} "
+            f"({(start - today).days} day(s) from now) and runs {pb.hypercare_weeks} weeks."
+        )
+        return report
     usage = load_usage(eng)
     has_meetings = eng.conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
     if not usage.rows and not has_meetings:

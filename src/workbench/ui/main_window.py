@@ -36,7 +36,7 @@ def build_demo_task(_eng: None, progress: Progress, out: Path) -> dict:
     """Build the demo engagement in ``out`` (runs on the task runner's thread)."""
     from workbench.demo import build_demo
 
-    return build_demo(out, with_package=False, progress=progress)
+    return build_demo(out, with_package=False, with_story=True, progress=progress)
 
 
 def demo_folder() -> Path:

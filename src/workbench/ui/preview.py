@@ -21,7 +21,7 @@ def demo_engagement_path(folder: Path | None = None, *, rebuild: bool = False) -
     folder = folder or data_dir() / "demo"
     path = folder / "Northwind Robotics.engagement"
     if rebuild or not _is_current_engagement(path):
-        path = Path(build_demo(folder, with_package=False)["engagement"])
+        path = Path(build_demo(folder, with_package=False, with_story=True)["engagement"])
     return path
 
 

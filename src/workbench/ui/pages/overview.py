@@ -39,6 +39,7 @@ DECISIONS = {
     "proceed-to-handoff": "Proceed to handoff",
     "extend-hypercare": "Extend hypercare",
     "in-progress": "Hypercare in progress",
+    "not-started": "Hypercare not started",
     "no-data": "No adoption data yet",
 }
 

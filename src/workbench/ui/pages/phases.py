@@ -717,6 +717,7 @@ class Page(BasePage):
             "proceed-to-handoff": "Suggested: proceed to handoff",
             "extend-hypercare": "Suggested: extend hypercare",
             "in-progress": "Hypercare in progress",
+            "not-started": "Hypercare not started",
             "no-data": "No adoption data yet",
         }
         self.decision.setText(
