@@ -112,21 +112,7 @@ def build_baselines(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
     if isinstance(base, Missing):
         doc.missing(base.what, base.how)
     else:
-        for section in base.sections:
-            doc.heading(section.title, section.level)
-            if section.text:
-                doc.para(section.text)
-            if section.rows:
-                doc.table(
-                    section.headers,
-                    section.rows,
-                    numeric=section.numeric,
-                    caption=section.caption,
-                    widths=section.widths,
-                    assumed=section.assumed,
-                )
-            if section.figure is not None:
-                doc.figure(section.figure, section.caption or section.title)
+        _sections(doc, base.sections)
     doc.heading("Baseline findings", 1)
     findings_table(
         doc,
@@ -280,23 +266,7 @@ def build_evaluation_summary(ctx: ReportContext, out: Path, spec: DocumentSpec) 
         )
         doc.missing(ev.what, ev.how)
         return [save_doc(doc, ctx, out, spec)]
-    for section in ev.sections:
-        doc.heading(section.title, section.level)
-        if section.text:
-            doc.para(section.text)
-        if section.bullets:
-            doc.bullets(section.bullets)
-        if section.rows:
-            doc.table(
-                section.headers,
-                section.rows,
-                numeric=section.numeric,
-                caption=section.caption,
-                widths=section.widths,
-                assumed=section.assumed,
-            )
-        if section.figure is not None:
-            doc.figure(section.figure, section.caption or section.title)
+    _sections(doc, ev.sections)
     return [save_doc(doc, ctx, out, spec)]
 
 
