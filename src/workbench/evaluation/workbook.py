@@ -52,6 +52,21 @@ SCORE_FORMAT = '0.00;-0.00;""'
 TOTAL_LABEL = "Weighted total (1-5)"
 
 
+def _score_colours() -> ColorScaleRule:
+    """Red (1) through yellow (3) to green (5) on score cells."""
+    return ColorScaleRule(
+        start_type="num",
+        start_value=1,
+        start_color="F8696B",
+        mid_type="num",
+        mid_value=3,
+        mid_color="FFEB84",
+        end_type="num",
+        end_value=5,
+        end_color="63BE7B",
+    )
+
+
 def put_text(ws: Worksheet, row: int, col: int, value: object) -> None:
     """Write user or CRM text as text: a leading = + - @ tab or CR never becomes a formula."""
     cell = ws.cell(row=row, column=col)
@@ -233,17 +248,7 @@ def _write_matrix(
     scores = f"{first}{FIRST_ROW}:{last}{lay.last_row}"
     ws.conditional_formatting.add(
         scores,
-        ColorScaleRule(
-            start_type="num",
-            start_value=1,
-            start_color="F8696B",
-            mid_type="num",
-            mid_value=3,
-            mid_color="FFEB84",
-            end_type="num",
-            end_value=5,
-            end_color="63BE7B",
-        ),
+        _score_colours(),
     )
     t, p, r = lay.total_row, lay.total_row + 1, lay.total_row + 2
     totals = f"${first}${t}:${last}${t}"
@@ -376,17 +381,7 @@ def _write_scores(ws: Worksheet, matrix: Matrix, evaluator) -> None:
         dv.add(area)
         ws.conditional_formatting.add(
             area,
-            ColorScaleRule(
-                start_type="num",
-                start_value=1,
-                start_color="F8696B",
-                mid_type="num",
-                mid_value=3,
-                mid_color="FFEB84",
-                end_type="num",
-                end_value=5,
-                end_color="63BE7B",
-            ),
+            _score_colours(),
         )
     ws.column_dimensions["A"].width = 40
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=FIRST_VENDOR_COL)
