@@ -13,10 +13,17 @@ import os
 import sqlite3
 import sys
 import traceback
+from dataclasses import asdict
 from pathlib import Path
 
 from workbench import __version__
-from workbench.commandline import add_file_argument, add_json_argument, emit_json, opened
+from workbench.commandline import (
+    add_file_argument,
+    add_json_argument,
+    emit_json,
+    opened,
+    terminal_progress,
+)
 from workbench.errors import Cancelled, WorkbenchError
 from workbench.models import ENGAGEMENT_TYPES, PROJECT_KINDS, Engagement, EngagementMeta
 
@@ -166,8 +173,6 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _meta_dict(eng: Engagement) -> dict:
-    from dataclasses import asdict
-
     return asdict(eng.meta())
 
 
@@ -201,7 +206,6 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from workbench import demo
-    from workbench.commandline import terminal_progress
 
     result = demo.build_demo(
         Path(args.out), seed=args.seed, scale=args.scale, progress=terminal_progress()

@@ -40,8 +40,7 @@ def add_json_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _default(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.asdict(obj)
+    # Dataclasses never reach here: _clean has turned them into dicts already.
     if isinstance(obj, (date, datetime)):
         return obj.isoformat()
     if isinstance(obj, Path):

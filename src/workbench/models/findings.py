@@ -131,11 +131,10 @@ def record_findings(eng: Engagement, audit: str, found: Iterable[Finding]) -> di
             elif old_count != f.affected_count or old_metric != f.metric:
                 _history(conn, finding_id, stamp, "measured again", None, f)
                 counts["updated"] += 1
-        gone = conn.execute(
-            "SELECT id FROM findings WHERE audit = ? AND is_current = 1", (audit,)
+        current = conn.execute(
+            "SELECT id, key FROM findings WHERE audit = ? AND is_current = 1", (audit,)
         ).fetchall()
-        for (finding_id,) in gone:
-            key = conn.execute("SELECT key FROM findings WHERE id=?", (finding_id,)).fetchone()[0]
+        for finding_id, key in current:
             if key in seen:
                 continue
             conn.execute("UPDATE findings SET is_current = 0 WHERE id = ?", (finding_id,))
