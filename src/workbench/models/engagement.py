@@ -15,7 +15,7 @@ import json
 import sqlite3
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,6 +82,17 @@ class EngagementMeta:
             raise EngagementError(
                 f"Currency {self.currency!r} is not a three-letter ISO code such as USD or EUR."
             )
+
+
+# The engagement table's columns, in the dataclass's order (the dataclass is the truth).
+META_COLUMNS = tuple(f.name for f in fields(EngagementMeta))
+
+
+def _meta_values(meta: EngagementMeta, columns: list[str] | tuple[str, ...]) -> list[object]:
+    """Column values for ``columns``, with the jurisdiction list stored as JSON."""
+    data = asdict(meta)
+    data["jurisdictions"] = json.dumps(data["jurisdictions"])
+    return [data[c] for c in columns]
 
 
 def _check_choice(label: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -157,30 +168,18 @@ class Engagement:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrate(conn)
             stamp = now_iso()
+            meta.customer = meta.customer.strip()
+            meta.currency = meta.currency.upper()
             meta.created_at = meta.created_at or stamp
             meta.updated_at = stamp
             from sqlite_utils import Database
 
             with Database(conn).atomic():
+                columns = ", ".join(META_COLUMNS)
+                marks = ", ".join("?" for _ in META_COLUMNS)
                 conn.execute(
-                    "INSERT INTO engagement (id, customer, project_kind, engagement_type, "
-                    "methodology, jurisdictions, currency, fiscal_year_start_month, date_order, "
-                    "consultancy, consultant, created_at, updated_at) "
-                    "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        meta.customer.strip(),
-                        meta.project_kind,
-                        meta.engagement_type,
-                        meta.methodology,
-                        json.dumps(meta.jurisdictions),
-                        meta.currency.upper(),
-                        int(meta.fiscal_year_start_month),
-                        meta.date_order,
-                        meta.consultancy,
-                        meta.consultant,
-                        meta.created_at,
-                        meta.updated_at,
-                    ),
+                    f"INSERT INTO engagement (id, {columns}) VALUES (1, {marks})",
+                    _meta_values(meta, META_COLUMNS),
                 )
             conn.execute("PRAGMA journal_mode = DELETE")
         finally:
@@ -319,15 +318,13 @@ class Engagement:
     def meta(self) -> EngagementMeta:
         """The engagement's metadata."""
         row = self.conn.execute(
-            "SELECT customer, project_kind, engagement_type, methodology, jurisdictions, "
-            "currency, fiscal_year_start_month, date_order, consultancy, consultant, "
-            "created_at, updated_at FROM engagement WHERE id = 1"
+            f"SELECT {', '.join(META_COLUMNS)} FROM engagement WHERE id = 1"
         ).fetchone()
         if row is None:
             raise DamagedEngagement(f"{self.path.name} has no engagement record; it is damaged.")
-        values = list(row)
-        values[4] = json.loads(values[4] or "[]")
-        return EngagementMeta(*values)
+        values = dict(zip(META_COLUMNS, row, strict=True))
+        values["jurisdictions"] = json.loads(values["jurisdictions"] or "[]")
+        return EngagementMeta(**values)
 
     def update_meta(self, **changes: object) -> EngagementMeta:
         """Change metadata fields by name (validated) and stamp ``updated_at``."""
@@ -339,24 +336,11 @@ class Engagement:
         meta.currency = meta.currency.upper()
         meta.validate()
         meta.updated_at = now_iso()
+        editable = [c for c in META_COLUMNS if c != "created_at"]
         with self.atomic() as conn:
             conn.execute(
-                "UPDATE engagement SET customer=?, project_kind=?, engagement_type=?, "
-                "methodology=?, jurisdictions=?, currency=?, fiscal_year_start_month=?, "
-                "date_order=?, consultancy=?, consultant=?, updated_at=? WHERE id = 1",
-                (
-                    meta.customer,
-                    meta.project_kind,
-                    meta.engagement_type,
-                    meta.methodology,
-                    json.dumps(meta.jurisdictions),
-                    meta.currency.upper(),
-                    int(meta.fiscal_year_start_month),
-                    meta.date_order,
-                    meta.consultancy,
-                    meta.consultant,
-                    meta.updated_at,
-                ),
+                f"UPDATE engagement SET {', '.join(c + ' = ?' for c in editable)} WHERE id = 1",
+                _meta_values(meta, editable),
             )
         return meta
 
