@@ -16,16 +16,14 @@ from workbench.errors import WorkbenchError
 from workbench.evaluation import (
     TEMPLATE_NAMES,
     ahp_weights,
-    create_evaluation,
-    current_evaluation_id,
     edit,
     load_matrix,
     matrix_from_pairs,
-    summarise,
     summary_dict,
 )
 from workbench.evaluation.ahp import rounded_percentages
 from workbench.evaluation.matrix import normalised_weights
+from workbench.evaluation.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 from workbench.evaluation.store import resolve
 from workbench.evaluation.summary import EvaluationSummary
 
@@ -146,7 +144,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="show what an edited workbook changes; with --apply apply it",
     )
     p.add_argument("--apply", action="store_true", help="apply --import changes or --ahp weights")
-    p.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10000)")
+    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help="Monte Carlo draws (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.set_defaults(handler=cmd_evaluate)
@@ -181,16 +179,22 @@ def _check_companions(args: argparse.Namespace) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from workbench.evaluation.operations import Analyse, analyse, evaluation_summary
+
     _check_companions(args)
     acting = any(getattr(args, a) for a in ACTIONS)
-    with opened(args.file, read_only=not acting) as eng:
+    with opened(args.file) as eng:
         notes: list[str] = []
         extra: dict[str, Any] = {}
         if acting:
             with eng.atomic():
                 _apply_actions(eng, args, notes, extra)
-        matrix = load_matrix(eng)
-        summary = summarise(matrix, draws=args.draws, seed=args.seed)
+        if (args.draws, args.seed) != (DEFAULT_DRAWS, DEFAULT_SEED):
+            done = analyse(eng, Analyse(args.draws, args.seed))
+            summary, run = done.summary, done.monte_carlo_run
+        else:
+            summary, run = evaluation_summary(eng)
+        matrix = summary.matrix
         if args.export:
             from workbench.evaluation.workbook import export_workbook
 
@@ -203,28 +207,25 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             notes.append(f"Exported {path}")
             extra["exported"] = str(path)
     if args.json:
-        emit_json({**summary_dict(summary), **extra})
+        emit_json({**summary_dict(summary), **extra, "run": run.describe() if run else None})
     else:
         for line in notes:
             print(line)
         print_summary(summary)
+        if run is not None:
+            print(f"Monte Carlo and sensitivity: {run.label()}.")
     return 0
 
 
 def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict) -> None:
     if args.template:
-        if current_evaluation_id(eng) is not None and not args.new:
-            raise WorkbenchError(
-                "This engagement already has a platform evaluation; add --new "
-                "to start another one (the current one is kept)."
-            )
-        create_evaluation(eng, args.template)
+        from workbench.evaluation.operations import StartEvaluation, start_evaluation
+
+        start_evaluation(eng, StartEvaluation(args.template, new=args.new))
         notes.append(f"Started a {args.template} evaluation.")
     matrix = load_matrix(eng)
     for item in args.add_vendor:
         name, _, option = item.partition("=")
-        if option and option not in ("single", "dual", "crm-native"):
-            raise WorkbenchError(f"Platform option {option!r} is not single, dual or crm-native.")
         edit.add_vendor(eng, matrix, name, option)
         matrix = load_matrix(eng)
     for name in args.remove_vendor:
