@@ -18,7 +18,7 @@ from workbench.audits.capture import CaptureResult
 from workbench.audits.crm_hygiene import CrmHygieneResult
 from workbench.audits.maintenance import MaintenanceResult
 from workbench.errors import WorkbenchError
-from workbench.models import Engagement
+from workbench.models import Engagement, now_iso
 from workbench.models.findings import STATUSES, StoredFinding, get_finding, set_status
 from workbench.models.runs import Run, from_jsonable, latest_run, save_run
 from workbench.progress import Progress
@@ -121,6 +121,12 @@ def ensure_audits(
         done = run_audits_op(eng, RunAudits(missing), progress=progress)
         for n, o in done.outcomes.items():
             found[n] = (o.result, o.run)
+    elif missing:
+        # read-only: measure without storing (the run says it was not stored)
+        done = run_audits(eng, missing, progress=progress, record=False)
+        for n, result in done.results.items():
+            run = Run(0, run_kind(n), now_iso(), eng.as_of().isoformat(), "", {}, None)
+            found[n] = (result, run)
     return {n: v for n, v in found.items() if v is not None}
 
 

@@ -42,9 +42,11 @@ DATA_TABLES = (
     "platform_usage",
     "pipeline_stages",
     "imports",
+    "transcript_turns",
 )
 # Small tables hashed in full (edits change values in place).
-SCORING_TABLES = ("scoring_rule_sets", "scoring_rules")
+# (the intake form names the competitors the conversation trackers count)
+SCORING_TABLES = ("scoring_rule_sets", "scoring_rules", "lc_intake_items")
 EVALUATION_TABLES = (
     "evaluations",
     "evaluation_criteria",
@@ -110,6 +112,8 @@ class Run:
 
     def label(self) -> str:
         """One line for pages and documents: 'run #12 of 2026-12-03, as of 2026-11-16'."""
+        if not self.id:
+            return f"computed as of {self.as_of} (not stored: the file is open read-only)"
         text = f"run #{self.id} of {self.created_at[:10]}, as of {self.as_of}"
         if self.stale:
             text += f"; the data changed since: {self.refresh}"
@@ -131,7 +135,7 @@ def fingerprint(eng: Engagement, kind: str) -> str:
             h.update(repr(row).encode())
     for row in conn.execute(
         "SELECT key, value FROM settings WHERE key NOT LIKE 'lifecycle.%' "
-        "AND key NOT LIKE 'ui.%' ORDER BY key"
+        "AND key NOT LIKE 'ui.%' AND key NOT LIKE 'evaluation.%' ORDER BY key"
     ):
         h.update(repr(row).encode())
     meta = conn.execute(

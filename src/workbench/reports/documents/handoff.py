@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from workbench.models.fiscal import fiscal_quarter
-from workbench.reports import playbook, sources
+from workbench.reports import audit_sections, playbook, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
 from workbench.reports.ics_base import CalendarEvent, write_calendar
@@ -68,14 +68,16 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         widths=[1.6, 1.5, 3.4],
         caption="Integration checks",
     )
-    channels = ctx.eng.conn.execute(
-        "SELECT channel, count(*), sum(is_recorded) FROM meetings GROUP BY channel ORDER BY 2 DESC"
-    ).fetchall()
+    cap = audit_sections.audit_result(ctx, "capture")
+    channels = sorted(cap.by_channel, key=lambda g: -g.total)
     if channels:
-        doc.para("Connectors in use, from the meeting and dialer logs Workbench holds:")
+        doc.para(
+            "Connectors in use: external meetings and calls "
+            f"{cap.window.label()}. " + audit_sections.run_note(ctx, "capture")
+        )
         doc.table(
             ["Channel", "Meetings and calls", "Recorded"],
-            [[c or "unknown", f"{n:,}", pct((r or 0) / n if n else None)] for c, n, r in channels],
+            [[g.key or "unknown", f"{g.total:,}", pct(g.rate, 1)] for g in channels],
             widths=[2.5, 2.0, 2.0],
             numeric=[1, 2],
             caption="Channels seen in the imported logs",
@@ -530,16 +532,16 @@ def _maintenance_events(
 # ---------------------------------------------------------------- quick starts
 def _start_facts(ctx: ReportContext, role: str) -> list[tuple[str, str]]:
     """A few of the engagement's own figures that matter to this role."""
-    from workbench.reports import audit_sections, scoring_sections
+    from workbench.reports import scoring_sections
 
     facts: list[tuple[str, str]] = []
-    capture = audit_sections._audit(ctx, "capture")
-    base = audit_sections._audit(ctx, "baselines")
-    total = base.row("ALL") if hasattr(base, "row") else None
-    if getattr(capture, "rate", None) is not None and role in ("Rep", "Manager", "Admin"):
+    capture = audit_sections.audit_result(ctx, "capture")
+    base = audit_sections.audit_result(ctx, "baselines")
+    total = base.row("ALL")
+    if capture.rate is not None and role in ("Rep", "Manager", "Admin"):
         facts.append(
             (
-                "External conversations recorded (90 days)",
+                f"External conversations recorded ({capture.options.window_days} days)",
                 f"{pct(capture.rate, 1)} (target {pct(capture.options.target)})",
             )
         )

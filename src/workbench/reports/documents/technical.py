@@ -7,7 +7,9 @@ import calendar
 import json
 from pathlib import Path
 
-from workbench.reports import playbook, sources
+from workbench.importers import ENTITIES
+from workbench.importers.operations import mapping_rows
+from workbench.reports import audit_sections, playbook, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
 from workbench.reports.xlsx_base import Column, WorkbookBuilder
@@ -87,30 +89,6 @@ def _imports(ctx: ReportContext) -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
-def _mapping_pairs(text: str | None) -> list[tuple[str, str]]:
-    """(source column, Workbench field) pairs from a stored mapping (dict or list form)."""
-    try:
-        data = json.loads(text or "{}")
-    except json.JSONDecodeError:
-        return []
-    if isinstance(data, dict):
-        inner = data.get("columns") or data.get("fields") or data
-        if isinstance(inner, dict):
-            return [(str(k), str(v)) for k, v in inner.items() if v not in (None, "")]
-        data = inner
-    pairs = []
-    if isinstance(data, list):
-        for item in data:
-            if isinstance(item, dict):
-                src = item.get("source") or item.get("column") or item.get("header")
-                dst = item.get("target") or item.get("field")
-                if src and dst:
-                    pairs.append((str(src), str(dst)))
-            elif isinstance(item, (list, tuple)) and len(item) == 2:
-                pairs.append((str(item[0]), str(item[1])))
-    return pairs
-
-
 def crm_name(ctx: ReportContext) -> str:
     """The customer's CRM: from the import profiles, else recognised from the record ids."""
     profiles = {i["profile"].lower() for i in _imports(ctx)}
@@ -143,10 +121,9 @@ def _field_presence(
 
 def core_field_rows(ctx: ReportContext, mapped: dict[str, set[str]]) -> list[list[object]]:
     """Every field Workbench and the platform use, with its CRM names and how complete it is."""
-    entities = sources.optional_attr("workbench.importers", "ENTITIES")
     rows: list[list[object]] = []
-    if entities:
-        for name, spec in entities.items():
+    if ENTITIES:
+        for name, spec in ENTITIES.items():
             total, present = _field_presence(ctx, spec.table, [f.name for f in spec.fields])
             for f in spec.fields:
                 n = present.get(f.name)
@@ -217,10 +194,12 @@ def _apply_intake(ctx: ReportContext, rows: list[list[object]]) -> None:
 
 def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     crm = crm_name(ctx)
-    channels = ctx.eng.conn.execute(
-        "SELECT channel, kind, count(*), sum(coalesce(is_recorded, 0)), min(started_at), max(started_at) "
-        "FROM meetings GROUP BY channel, kind ORDER BY 3 DESC"
-    ).fetchall()
+    cap = audit_sections.audit_result(ctx, "capture")
+    calls = {
+        str(c or "").strip().lower()
+        for (c,) in ctx.eng.conn.execute("SELECT DISTINCT channel FROM meetings WHERE kind = 'call'")
+    }
+    channels = [(g.key, g.total, g.recorded, g.rate) for g in cap.by_channel]
     imports = _imports(ctx)
     rows, flags = [], []
     evidence = (
@@ -240,14 +219,14 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             "ASSUMED",
         ]
     )
-    for channel, kind, n, rec, first, last in channels:
-        is_call = kind == "call"
+    for channel, n, rec, rate in channels:
+        is_call = channel in calls
         rows.append(
             [
                 channel or "unknown",
                 "Dialer / phone" if is_call else "Video conferencing",
-                f"{n:,} {'calls' if is_call else 'meetings'} {str(first)[:10]} to {str(last)[:10]}; "
-                f"{pct((rec or 0) / n if n else None)} recorded",
+                f"{n:,} external {'calls' if is_call else 'meetings'} {cap.window.label()}; "
+                f"{pct(rate, 1)} recorded ({rec:,})",
                 "Vendor connector (marketplace app)" if not is_call else "Dialer integration / API",
                 "OAuth admin consent" if not is_call else "API key or OAuth of the dialer admin",
                 "Recordings, participants, calendar metadata",
@@ -374,14 +353,10 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
     crm = crm_name(ctx)
     rows = []
     mapped: dict[str, set[str]] = {}
-    for imp in _imports(ctx):
-        for src, dst in _mapping_pairs(imp["mapping"]):
-            mapped.setdefault(imp["entity"], set()).add(dst)
-            rows.append([imp["entity"], src, dst, imp["profile"], imp["source_name"]])
-    for name, entity, text in ctx.eng.conn.execute("SELECT name, entity, mapping FROM mappings"):
-        for src, dst in _mapping_pairs(text):
-            if dst not in mapped.get(entity, set()):
-                rows.append([entity, src, dst, f"saved profile {name}", ""])
+    for m in mapping_rows(ctx.eng).rows:
+        if m.source_file:
+            mapped.setdefault(m.entity, set()).add(m.workbench_field)
+        rows.append([m.entity, m.crm_column, m.workbench_field, m.profile, m.source_file])
     core = core_field_rows(ctx, mapped)
     custom = []
     for entity in ("opportunities", "accounts", "contacts"):
@@ -547,13 +522,16 @@ def build_consent_plan(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         bold_first_column=True,
         caption="Announcement and consent settings",
     )
-    reasons = ctx.eng.conn.execute(
-        "SELECT coalesce(nullif(skip_reason, ''), CASE WHEN is_recorded = 1 THEN 'recorded' ELSE 'not recorded, no reason given' END), count(*) "
-        "FROM meetings WHERE coalesce(is_external, 1) = 1 GROUP BY 1 ORDER BY 2 DESC"
-    ).fetchall()
+    cap = audit_sections.audit_result(ctx, "capture")
+    reasons = [("recorded", cap.recorded)] + [(r.reason, r.count) for r in cap.reasons]
+    reasons = reasons if cap.total else []
     doc.heading("What the logs show today", 1)
     if reasons:
-        total = sum(n for _, n in reasons)
+        total = cap.total
+        doc.para(
+            f"{cap.total:,} external meetings and calls {cap.window.label()} "
+            f"(the capture audit's window). " + audit_sections.run_note(ctx, "capture")
+        )
         doc.table(
             ["Outcome", "External meetings and calls", "Share"],
             [[r, f"{n:,}", pct(n / total, 1)] for r, n in reasons],
