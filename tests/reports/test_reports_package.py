@@ -381,8 +381,8 @@ def test_integration_map_lists_the_channels_seen_in_the_logs_with_their_volume(p
     ws = openpyxl.load_workbook(_file(package, "integration-map", "xlsx"))["Integration map"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
     assert rows["Salesforce"][1] == "CRM"
-    assert rows["Zoom"][1] == "Video conferencing" and "7 meetings" in rows["Zoom"][2]
-    assert rows["Aircall"][1] == "Dialer / phone" and "3 calls" in rows["Aircall"][2]
+    assert rows["Zoom"][1] == "Video conferencing" and "7 external meetings" in rows["Zoom"][2]
+    assert rows["Aircall"][1] == "Dialer / phone" and "3 external calls" in rows["Aircall"][2]
     assert all(r[-1] == "ASSUMED" for r in rows.values())
 
 

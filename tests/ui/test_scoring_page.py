@@ -113,15 +113,17 @@ def test_recalibration_check_reports_a_verdict(qtbot, page):
 
 
 def test_the_last_stored_calibration_is_shown_when_the_page_opens(qtbot, page_context):
-    from workbench.scoring import calibrate, save_calibration_run
+    from workbench.scoring.operations import calibrate_rules
 
     fill_synthetic_history(page_context.engagement, n_closed=600, n_open=40, seed=5)
-    report = calibrate(page_context.engagement)
-    save_calibration_run(page_context.engagement, report)
+    done = calibrate_rules(page_context.engagement)
+    report = done.report
     page = Page(page_context)
     qtbot.addWidget(page)
     page.show()
     assert page.report is not None and page.report.run_id == report.run_id
+    assert page.calibration_run.id == done.run.id
+    assert f"run #{done.run.id}" in page.metrics_label.text()
     assert f"AUC {report.auc:.2f}" in page.metrics_label.text()
     assert page.weights_table.rowCount() == len(report.weights)
     assert page.chart.figure is not None

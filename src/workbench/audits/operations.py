@@ -19,7 +19,7 @@ from workbench.audits.crm_hygiene import CrmHygieneResult
 from workbench.audits.maintenance import MaintenanceResult
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement, now_iso
-from workbench.models.findings import STATUSES, StoredFinding, get_finding, set_status
+from workbench.models.findings import StoredFinding, set_status
 from workbench.models.runs import Run, from_jsonable, latest_run, save_run
 from workbench.progress import Progress
 
@@ -38,9 +38,11 @@ def run_kind(name: str) -> str:
 
 @dataclass
 class RunAudits:
-    """Which audits to run (all when empty)."""
+    """Which audits to run (all when empty); ``record=False`` stores the runs but
+    leaves the findings as they are (the export's first look at an engagement)."""
 
     names: Sequence[str] = ()
+    record: bool = True
 
 
 @dataclass
@@ -82,7 +84,7 @@ def run_audits_op(
         # the maintenance recording checks read the capture audit of the same run
         names.insert(names.index("maintenance"), "capture")
     with eng.atomic():
-        done = run_audits(eng, names, progress=progress, record=True)
+        done = run_audits(eng, names, progress=progress, record=request.record)
         outcomes = {
             name: AuditOutcome(
                 name,
@@ -106,19 +108,34 @@ def latest_audit(
     return from_jsonable(RESULT_TYPES[name], run.result), run
 
 
+def latest_audits(
+    eng: Engagement, *, progress: Progress | None = None
+) -> dict[str, tuple[object, Run]]:
+    """The latest stored run of every audit that ran on this engagement (a read)."""
+    found = {}
+    for i, name in enumerate(AUDITS):
+        if progress is not None:
+            progress.update(i / len(AUDITS), f"Reading the latest {name} run")
+        hit = latest_audit(eng, name)
+        if hit is not None:
+            found[name] = hit
+    return found
+
+
 def ensure_audits(
     eng: Engagement, names: Sequence[str] = (), *, progress: Progress | None = None
 ) -> dict[str, tuple[object, Run]]:
     """The latest run of each audit, running (and storing) only the audits never run.
 
-    A stale run is returned as it is (``run.stale`` says so); the documents show it
-    with the way to refresh it rather than silently computing other figures.
+    Running them here stores their runs but leaves the findings alone (exporting
+    never changes them). A stale run is returned as it is (``run.stale`` says so);
+    the documents show it with the way to refresh it rather than computing again.
     """
     wanted = _check_names(names)
     found = {n: latest_audit(eng, n) for n in wanted}
     missing = [n for n, v in found.items() if v is None]
     if missing and not eng.read_only:
-        done = run_audits_op(eng, RunAudits(missing), progress=progress)
+        done = run_audits_op(eng, RunAudits(missing, record=False), progress=progress)
         for n, o in done.outcomes.items():
             found[n] = (o.result, o.run)
     elif missing:
@@ -143,16 +160,11 @@ class SetFindingStatus:
 def set_finding_status(
     eng: Engagement, request: SetFindingStatus, *, progress: Progress | None = None
 ) -> StoredFinding:
-    """Change a finding's status, keeping the change in its history."""
-    status = (request.status or "").strip().upper()
-    if status not in STATUSES:
-        raise WorkbenchError(
-            f"{request.status!r} is not a finding status; use one of {', '.join(STATUSES)}."
-        )
-    if status == "CORRECTED" and not request.note.strip():
-        raise WorkbenchError("A correction needs a note saying what the right figure or fact is.")
-    get_finding(eng, request.finding_id)  # a plain error for an unknown number
-    return set_status(eng, request.finding_id, status, request.note, request.meeting_id)
+    """Change a finding's status, keeping the change in its history (the status and
+    the note a correction needs are checked by the findings store)."""
+    return set_status(
+        eng, request.finding_id, request.status.strip(), request.note, request.meeting_id
+    )
 
 
 __all__ = [
@@ -163,6 +175,7 @@ __all__ = [
     "SetFindingStatus",
     "ensure_audits",
     "latest_audit",
+    "latest_audits",
     "run_audits_op",
     "run_kind",
     "set_finding_status",

@@ -58,7 +58,9 @@ def start_evaluation(
             "(--new) to start another (the current one is kept)."
         )
     with eng.atomic():
-        return create_evaluation(eng, request.template, request.name)
+        eid = create_evaluation(eng, request.template, request.name)
+        _refresh_runs(eng)
+        return eid
 
 
 @dataclass
@@ -68,8 +70,7 @@ class AddVendor:
 
 
 def add_vendor(eng: Engagement, request: AddVendor, *, progress: Progress | None = None) -> None:
-    with eng.atomic():
-        edit.add_vendor(eng, _matrix(eng), request.name, request.platform_option)
+    edit_evaluation(eng, request)
 
 
 @dataclass
@@ -123,14 +124,15 @@ def analyse(
 
 
 def evaluation_summary(
-    eng: Engagement, *, progress: Progress | None = None
+    eng: Engagement, *, store: bool = True, progress: Progress | None = None
 ) -> tuple[EvaluationSummary, Run | None]:
     """The current evaluation's summary with the stored Monte Carlo and sensitivity.
 
     When the latest runs belong to this evaluation and its inputs did not change, they
     are shown as stored; otherwise the evaluation is analysed again with the stored
     run's parameters (default: 10,000 draws, seed 0) and stored, when the file is
-    writable. Returns the summary and the Monte Carlo run it shows (None when the
+    writable and ``store`` (the GUI reads with ``store=False``: the seeded draws give
+    the same figures the next stored run will hold). Returns the summary and the Monte Carlo run it shows (None when the
     weights do not sum to 100% or nothing is scored yet).
     """
     matrix = _matrix(eng)
@@ -161,8 +163,149 @@ def evaluation_summary(
             int(mc.parameters.get("seed", DEFAULT_SEED)),
             float(mc.parameters.get("concentration", DEFAULT_CONCENTRATION)),
         )
+    if not store or eng.read_only:
+        summary = summarise(
+            matrix, draws=request.draws, seed=request.seed, concentration=request.concentration
+        )
+        return summary, None
     done = analyse(eng, request, progress=progress)
-    return done.summary, done.monte_carlo_run or (mc if same else None)
+    return done.summary, done.monte_carlo_run
+
+
+# ------------------------------------------------------------------- edits
+@dataclass
+class SetWeight:
+    criterion: str
+    pct: float | str
+
+
+@dataclass
+class NormaliseWeights:
+    pass
+
+
+@dataclass
+class SetScore:
+    vendor: str
+    criterion: str
+    value: str | int | None  # None clears the score
+    evaluator: str | None = None
+    evidence: str | None = None
+
+
+@dataclass
+class SetTco:
+    vendor: str  # "*" for every vendor
+    field: str
+    value: str | float
+
+
+@dataclass
+class SetOptions:
+    tco_years: int | None = None
+    pricing_step_pct: float | None = None
+    pricing_from_tco: bool | None = None
+
+
+@dataclass
+class SetPilot:
+    vendor: str
+    measure: str
+    rating: str | int
+    measured: str = ""
+
+
+@dataclass
+class ApplyPilot:
+    pass
+
+
+@dataclass
+class AddCriterion:
+    name: str
+    weight: float = 0.0
+
+
+@dataclass
+class SelectVendor:
+    vendor: str | None  # None clears the selection
+    note: str = ""
+
+
+@dataclass
+class ApplyWorkbook:
+    path: str
+
+
+EvaluationEdit = (
+    SetWeight
+    | NormaliseWeights
+    | SetScore
+    | SetTco
+    | SetOptions
+    | SetPilot
+    | ApplyPilot
+    | AddCriterion
+    | AddVendor
+    | SelectVendor
+    | ApplyWorkbook
+)
+
+
+def edit_evaluation(
+    eng: Engagement, change: EvaluationEdit, *, progress: Progress | None = None
+) -> object:
+    """Apply one edit to the current evaluation and store its fresh Monte Carlo and
+    sensitivity runs, in one transaction. Returns what the edit returns (the
+    evaluator name of a score, the count of pilot scores or workbook changes)."""
+    from workbench.evaluation.matrix import normalised_weights
+    from workbench.evaluation.workbook_import import apply_changes, read_changes
+
+    with eng.atomic():
+        m = _matrix(eng)
+        match change:
+            case SetWeight(criterion, pct):
+                result = edit.set_weights(eng, m, {criterion: pct})
+            case NormaliseWeights():
+                result = edit.set_weights(eng, m, normalised_weights(m))
+            case SetScore(vendor, criterion, value, evaluator, evidence):
+                result = edit.set_score(eng, m, vendor, criterion, value, evaluator, evidence)
+            case SetTco(vendor, field_name, value):
+                result = edit.set_tco(eng, m, vendor, field_name, value)
+            case SetOptions(years, step, from_tco):
+                result = edit.set_evaluation_options(
+                    eng, m, tco_years=years, pricing_step_pct=step, pricing_from_tco=from_tco
+                )
+            case SetPilot(vendor, measure, rating, measured):
+                result = edit.set_pilot_result(eng, m, vendor, measure, rating, measured)
+            case ApplyPilot():
+                result = edit.apply_pilot(eng, m)
+            case AddCriterion(name, weight):
+                result = edit.add_criterion(eng, m, name, weight)
+            case AddVendor(name, option):
+                result = edit.add_vendor(eng, m, name, option)
+            case SelectVendor(vendor, note):
+                result = edit.select_vendor(eng, m, vendor, note)
+            case ApplyWorkbook(path):
+                result = apply_changes(eng, m, read_changes(path, m, customer=eng.meta().customer))
+            case _:
+                raise WorkbenchError(f"{type(change).__name__} is not an evaluation edit.")
+        _refresh_runs(eng)
+    return result
+
+
+def _refresh_runs(eng: Engagement) -> None:
+    """Store the evaluation's Monte Carlo and sensitivity again with the latest
+    run's parameters, so every face shows the edited evaluation's figures."""
+    mc = latest_run(eng, MONTE_CARLO)
+    request = Analyse()
+    if mc is not None:
+        request = Analyse(
+            int(mc.parameters.get("draws", DEFAULT_DRAWS)),
+            int(mc.parameters.get("seed", DEFAULT_SEED)),
+            float(mc.parameters.get("concentration", DEFAULT_CONCENTRATION)),
+        )
+    analyse(eng, request)
 
 
 def _matrix(eng: Engagement) -> Matrix:
@@ -175,6 +318,18 @@ def _matrix(eng: Engagement) -> Matrix:
 
 
 __all__ = [
+    "AddCriterion",
+    "ApplyPilot",
+    "ApplyWorkbook",
+    "EvaluationEdit",
+    "NormaliseWeights",
+    "SelectVendor",
+    "SetOptions",
+    "SetPilot",
+    "SetScore",
+    "SetTco",
+    "SetWeight",
+    "edit_evaluation",
     "MONTE_CARLO",
     "SENSITIVITY",
     "AddVendor",
@@ -186,3 +341,17 @@ __all__ = [
     "evaluation_summary",
     "start_evaluation",
 ]
+
+
+def export_evaluation(eng: Engagement, path: str, *, progress: Progress | None = None):
+    """Write the evaluation's live-formula workbook; returns its path."""
+    from workbench.evaluation.workbook import export_workbook
+
+    return export_workbook(_matrix(eng), path, customer=eng.meta().customer, progress=progress)
+
+
+def read_workbook_changes(eng: Engagement, path: str, *, progress: Progress | None = None):
+    """What an edited evaluation workbook would change (a read; apply with ApplyWorkbook)."""
+    from workbench.evaluation.workbook_import import read_changes
+
+    return read_changes(path, _matrix(eng), customer=eng.meta().customer)

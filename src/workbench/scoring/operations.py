@@ -225,6 +225,16 @@ def _rule_set(eng: Engagement, version: int | None) -> RuleSet:
 
 
 __all__ = [
+    "AdoptRecommendation",
+    "PickSample",
+    "RecordExpectations",
+    "SaveRules",
+    "adopt_recommendation",
+    "explain",
+    "pick_sample",
+    "recalibration_check",
+    "record_expectations",
+    "save_rules",
     "CALIBRATION",
     "SCORING",
     "CalibrateRequest",
@@ -239,3 +249,101 @@ __all__ = [
     "latest_scores",
     "score",
 ]
+
+
+@dataclass
+class SaveRules:
+    """Save an edited rule set (the Scoring page's rule table) as the next version."""
+
+    rule_set: RuleSet
+    author: str
+    rationale: str
+
+
+def save_rules(eng: Engagement, request: SaveRules, *, progress: Progress | None = None) -> RuleSet:
+    if not request.author.strip() or not request.rationale.strip():
+        raise WorkbenchError("A new rule version needs the author's name and a rationale.")
+    with eng.atomic():
+        ensure_rule_set(eng)  # the hand-set default stays version 1 of the history
+        return save_rule_set(
+            eng, request.rule_set, author=request.author, rationale=request.rationale
+        )
+
+
+@dataclass
+class AdoptRecommendation:
+    """Save a stored calibration's recommended weights and bands as the next version."""
+
+    author: str
+    rationale: str
+    run_id: int | None = None  # the calibration run (default: the latest)
+
+
+def adopt_recommendation(
+    eng: Engagement, request: AdoptRecommendation, *, progress: Progress | None = None
+) -> RuleSet:
+    if not request.author.strip() or not request.rationale.strip():
+        raise WorkbenchError("Saving the recommendation needs the author's name and a rationale.")
+    found = latest_calibration(eng, request.run_id)
+    if found is None:
+        raise WorkbenchError("Calibrate first: there is no recommendation to save yet.")
+    report, run = found
+    report.run_id = run.parameters.get("calibration_run_id") or report.run_id
+    with eng.atomic():
+        return save_recommended_version(
+            eng, report, author=request.author, rationale=request.rationale
+        )
+
+
+@dataclass
+class PickSample:
+    size: int = 15
+    pool: str = "both"  # open, closed or both
+
+
+def pick_sample(eng: Engagement, request: PickSample, *, progress: Progress | None = None) -> int:
+    """Pick the validation sample sales leadership reviews; returns its size."""
+    from workbench.scoring.validation import select_sample
+
+    if not 5 <= int(request.size) <= 50:
+        raise WorkbenchError(f"A sample of {request.size} deals is not usable; pick 5 to 50.")
+    if request.pool not in ("open", "closed", "both"):
+        raise WorkbenchError(f"Pick the sample from open, closed or both, not {request.pool!r}.")
+    with eng.atomic():
+        return len(select_sample(eng, size=request.size, pool=request.pool))
+
+
+@dataclass
+class RecordExpectations:
+    expectations: dict[str, str]  # opportunity id -> expected band
+    reviewer: str
+
+
+def record_expectations(
+    eng: Engagement, request: RecordExpectations, *, progress: Progress | None = None
+) -> int:
+    """Record the bands sales leadership expects for sample deals (one transaction)."""
+    from workbench.scoring.validation import record_expectation
+
+    if not request.reviewer.strip():
+        raise WorkbenchError("Name the reviewer from sales leadership.")
+    with eng.atomic():
+        for crm_id, band in request.expectations.items():
+            record_expectation(eng, crm_id, band, reviewer=request.reviewer)
+    return len(request.expectations)
+
+
+def explain(eng: Engagement, crm_id: str, *, progress: Progress | None = None):
+    """One deal (open or closed) scored in full with its reasons (a read)."""
+    from workbench.scoring.pipeline import explain_deal
+
+    if not str(crm_id).strip():
+        raise WorkbenchError("Give the opportunity's CRM id.")
+    return explain_deal(eng, str(crm_id).strip())
+
+
+def recalibration_check(eng: Engagement, *, progress: Progress | None = None):
+    """The quarterly check of the current rules against outcomes since (a read)."""
+    from workbench.scoring.recalibration import recalibration_report
+
+    return recalibration_report(eng)

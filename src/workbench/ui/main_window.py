@@ -32,7 +32,7 @@ from workbench.ui.tasks import TaskBar, TaskOutcome, TaskRunner
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 
 
-def build_demo_task(_eng: None, progress: Progress, out: Path) -> dict:
+def build_demo_task(_eng: None, out: Path, *, progress: Progress) -> dict:
     """Build the demo engagement in ``out`` (runs on the task runner's thread)."""
     from workbench.demo import build_demo
 

@@ -77,7 +77,7 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         )
         doc.table(
             ["Channel", "Meetings and calls", "Recorded"],
-            [[g.key or "unknown", f"{g.total:,}", pct(g.rate, 1)] for g in channels],
+            [[g.name or g.key or "unknown", f"{g.total:,}", pct(g.rate, 1)] for g in channels],
             widths=[2.5, 2.0, 2.0],
             numeric=[1, 2],
             caption="Channels seen in the imported logs",

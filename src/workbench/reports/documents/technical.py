@@ -195,11 +195,17 @@ def _apply_intake(ctx: ReportContext, rows: list[list[object]]) -> None:
 def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     crm = crm_name(ctx)
     cap = audit_sections.audit_result(ctx, "capture")
-    calls = {
-        str(c or "").strip().lower()
-        for (c,) in ctx.eng.conn.execute("SELECT DISTINCT channel FROM meetings WHERE kind = 'call'")
-    }
-    channels = [(g.key, g.total, g.recorded, g.rate) for g in cap.by_channel]
+    # how the logs spell each channel (the audit groups them in lower case), and which are calls
+    spelt, calls = {}, set()
+    for channel, kind in ctx.eng.conn.execute("SELECT DISTINCT channel, kind FROM meetings"):
+        key = str(channel or "").strip().lower()
+        spelt.setdefault(key, str(channel or "").strip())
+        if kind == "call":
+            calls.add(key)
+    channels = [
+        (g.key, spelt.get(g.key, g.name or g.key), g.total, g.recorded, g.rate)
+        for g in cap.by_channel
+    ]
     imports = _imports(ctx)
     rows, flags = [], []
     evidence = (
@@ -219,8 +225,8 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             "ASSUMED",
         ]
     )
-    for channel, n, rec, rate in channels:
-        is_call = channel in calls
+    for key, channel, n, rec, rate in channels:
+        is_call = key in calls
         rows.append(
             [
                 channel or "unknown",

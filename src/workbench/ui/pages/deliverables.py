@@ -38,29 +38,6 @@ from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 
 
-def _export_task(
-    eng,
-    progress,
-    out: Path,
-    only: list[str] | None,
-    anonymize: bool,
-    template: Path | None,
-    zip_output: bool,
-    branding: dict,
-) -> PackageResult:
-    """Runs on the worker thread with its own connection."""
-    return build_package(
-        eng,
-        out,
-        only=only,
-        anonymize=anonymize,
-        template=template,
-        zip_output=zip_output,
-        branding=branding,
-        progress=progress,
-    )
-
-
 class Page(BasePage):
     title = "Deliverables"
     subtitle = (
@@ -246,13 +223,13 @@ class Page(BasePage):
         try:
             self.context.runner.run(
                 "Exporting the documentation package",
-                _export_task,
+                build_package,
                 out,
-                None if set(names) == set(all_names) else names,
-                self.anonymize.isChecked(),
-                template,
-                self.zip_output.isChecked(),
-                branding,
+                only=None if set(names) == set(all_names) else names,
+                anonymize=self.anonymize.isChecked(),
+                template=template,
+                zip_output=self.zip_output.isChecked(),
+                branding=branding,
                 writes=False,
                 on_success=self.show_result,
             )
