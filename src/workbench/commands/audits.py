@@ -18,6 +18,7 @@ from workbench.commandline import (
     opened,
     terminal_progress,
 )
+from workbench.errors import WorkbenchError
 from workbench.models.findings import STATUSES, finding_history, list_findings
 
 
@@ -38,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="AUDIT",
         type=_audit_name,
         help=f"which audits to run: {', '.join(AUDITS)} (default: all)",
+    )
+    p.add_argument(
+        "--latest",
+        action="store_true",
+        help="show the latest stored run of each audit instead of running it again",
     )
     add_json_argument(p)
     p.set_defaults(handler=cmd_audit)
@@ -94,6 +100,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from workbench.audits import AUDIT_TITLES
     from workbench.audits.operations import RunAudits, run_audits_op
 
+    if args.latest:
+        return _show_latest(args)
     with opened(args.file) as eng:
         run = run_audits_op(eng, RunAudits(args.audits), progress=terminal_progress())
     if args.json:
@@ -112,6 +120,33 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print(f"  {line}")
         for f in result.findings:
             print(f"  [{f.severity:<8}] {f.title}")
+    return 0
+
+
+def _show_latest(args: argparse.Namespace) -> int:
+    from workbench.audits import AUDIT_TITLES
+    from workbench.audits.operations import latest_audit
+
+    names = list(dict.fromkeys(args.audits)) or list(AUDIT_TITLES)
+    with opened(args.file, read_only=True) as eng:
+        found = {n: latest_audit(eng, n) for n in names}
+    missing = [n for n, hit in found.items() if hit is None]
+    if missing:
+        raise WorkbenchError(
+            f"No stored run of {', '.join(missing)} yet; run 'workbench audit FILE' first."
+        )
+    if args.json:
+        emit_json(
+            {
+                n: _json_result(n, result) | {"run": run.describe()}
+                for n, (result, run) in found.items()
+            }
+        )
+        return 0
+    for name, (result, run) in found.items():
+        print(f"== {AUDIT_TITLES[name]} ({run.label()})")
+        for line in _summary_lines(name, result):
+            print(f"  {line}")
     return 0
 
 

@@ -65,6 +65,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="store the scores for the quarterly recalibration check",
     )
+    p.add_argument(
+        "--latest",
+        action="store_true",
+        help="show the latest stored scoring run instead of scoring again",
+    )
     add_json_argument(p)
     p.set_defaults(handler=cmd_score)
 
@@ -179,11 +184,20 @@ def cmd_score(args: argparse.Namespace) -> int:
         else:
             _print_deal(deal, rule_set)
         return 0
-    with opened(args.file) as eng:
-        scored = score(
-            eng, ScoreRequest(args.version, record=args.record), progress=terminal_progress()
-        )
-    result, run = scored.scores, scored.run
+    if args.latest:
+        from workbench.scoring.operations import latest_scores
+
+        with opened(args.file, read_only=True) as eng:
+            found = latest_scores(eng)
+        if found is None:
+            raise WorkbenchError("No stored scoring run yet; run 'workbench score FILE' first.")
+        result, run = found
+    else:
+        with opened(args.file) as eng:
+            scored = score(
+                eng, ScoreRequest(args.version, record=args.record), progress=terminal_progress()
+            )
+        result, run = scored.scores, scored.run
     deals = result.deals[: args.top] if args.top else result.deals
     if args.json:
         emit_json(
