@@ -420,7 +420,7 @@ def test_confirmed_intake_answers_confirm_integration_rows(engagement, tmp_path:
     assert rows["Calendar"][-1] == "CONFIRMED" and rows["CRM"][-1] == "ASSUMED"
 
 
-def test_a_document_with_a_bug_is_skipped_with_the_reason_and_the_rest_is_built(
+def test_a_document_with_a_bug_stops_the_export_instead_of_going_missing(
     engagement, tmp_path: Path, monkeypatch
 ) -> None:
     from workbench.reports.documents import handoff
@@ -443,7 +443,9 @@ def test_a_document_with_a_bug_is_skipped_with_the_reason_and_the_rest_is_built(
             for s in catalog._REGISTRY
         ],
     )
-    result = build_package(engagement, tmp_path / "out", only=["faq", "admin-runbook"])
-    assert "unexpected value in the roster" in result.skipped["faq"]
-    assert {f.document for f in result.files} == {"index", "admin-runbook"}
-    assert "Not built" in docx_text(_file(result, "index", "docx"))
+    # A bug is not a missing input: it is reported, never turned into a skipped section.
+    with pytest.raises(ValueError, match="unexpected value in the roster"):
+        build_package(engagement, tmp_path / "out", only=["faq", "admin-runbook"])
+    assert not any(
+        p.name.startswith("~") or p.suffix == ".tmp" for p in (tmp_path / "out").iterdir()
+    )
