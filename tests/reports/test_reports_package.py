@@ -423,25 +423,18 @@ def test_confirmed_intake_answers_confirm_integration_rows(engagement, tmp_path:
 def test_a_document_with_a_bug_stops_the_export_instead_of_going_missing(
     engagement, tmp_path: Path, monkeypatch
 ) -> None:
-    from workbench.reports.documents import handoff
-
     def broken(ctx, out, spec):
         raise ValueError("unexpected value in the roster")
 
-    monkeypatch.setattr(handoff, "build_faq", broken)
-    from workbench.reports import catalog
+    from workbench.reports import documents
 
     monkeypatch.setattr(
-        catalog,
-        "_REGISTRY",
-        [
-            s
-            if s.name != "faq"
-            else catalog.DocumentSpec(
-                s.name, s.title, s.description, s.formats, broken, s.kinds, s.group
-            )
-            for s in catalog._REGISTRY
-        ],
+        documents,
+        "DOCUMENTS",
+        tuple(
+            s if s.name != "faq" else documents.replace(s, builder=broken)
+            for s in documents.DOCUMENTS
+        ),
     )
     # A bug is not a missing input: it is reported, never turned into a skipped section.
     with pytest.raises(ValueError, match="unexpected value in the roster"):

@@ -19,8 +19,9 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement
 from workbench.progress import Progress
-from workbench.reports.catalog import BuiltFile, DocumentSpec, documents_for
+from workbench.reports.catalog import BuiltFile, DocumentSpec
 from workbench.reports.context import ReportContext
+from workbench.reports.documents import documents_for
 from workbench.reports.documents.index import build_index
 from workbench.reports.files import atomic_path, remove_stale_parts, safe_filename
 from workbench.reports.sources import NotAvailable

@@ -23,8 +23,9 @@ from workbench.evaluation import (
 )
 from workbench.evaluation.operations import evaluation_summary
 from workbench.models.runs import Run
-from workbench.reports import playbook
+from workbench.reports import audit_sections, playbook, scoring_sections
 from workbench.reports.context import ReportContext
+from workbench.reports.files import atomic_path
 from workbench.reports.records import (  # noqa: F401 - the documents' shared records
     Capture,
     Missing,
@@ -226,7 +227,6 @@ def consent_sources() -> str:
 # --------------------------------------------------------------- open pipeline
 def open_pipeline_scores(ctx: ReportContext) -> list[list[str]] | None:
     """Highest-risk open deals as table rows, or None before scoring exists."""
-    from workbench.reports import scoring_sections
 
     return scoring_sections.open_pipeline_rows(ctx)
 
@@ -285,14 +285,12 @@ def definitions(ctx: ReportContext) -> tuple[list[Definition], Missing | None]:
 
 def capture(ctx: ReportContext) -> Capture | Missing:
     """Conversation capture by channel from the audits capability."""
-    from workbench.reports import audit_sections
 
     return audit_sections.capture(ctx)
 
 
 def baselines(ctx: ReportContext) -> SectionedResult | Missing:
     """Baseline metrics (forecast accuracy by rep/team/segment, win rate...) from audits."""
-    from workbench.reports import audit_sections
 
     return audit_sections.baselines(ctx)
 
@@ -319,7 +317,6 @@ def _with_unit(value: float | None, unit: str) -> str:
 
 def _audit_baseline(ctx: ReportContext, key: str) -> tuple[float, str] | None:
     """A KPI's baseline computed by the audits now (not yet recorded as a finding)."""
-    from workbench.reports import audit_sections
 
     if key == "recording_coverage":
         result = audit_sections._audit(ctx, "capture")
@@ -576,7 +573,6 @@ def export_evaluation_workbook(ctx: ReportContext, path: Path) -> Path | Missing
     summary = _evaluation_summary(ctx)
     if isinstance(summary, Missing):
         return summary
-    from workbench.reports.files import atomic_path
 
     with atomic_path(path) as tmp:
         export_workbook(summary.matrix, tmp, customer=ctx.customer)
@@ -585,14 +581,12 @@ def export_evaluation_workbook(ctx: ReportContext, path: Path) -> Path | Missing
 
 def scoring(ctx: ReportContext) -> SectionedResult | Missing:
     """The deal scoring rules document's sections from the scoring capability."""
-    from workbench.reports import scoring_sections
 
     return scoring_sections.scoring(ctx)
 
 
 def scoring_summary(ctx: ReportContext) -> str | Missing:
     """One paragraph on the active scoring rule set, or Missing."""
-    from workbench.reports import scoring_sections
 
     return scoring_sections.scoring_summary(ctx)
 

@@ -7,11 +7,14 @@ import datetime as dt
 from pathlib import Path
 
 from workbench.models.fiscal import fiscal_quarter
-from workbench.reports import audit_sections, playbook, sources
-from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
+from workbench.reports import audit_sections, playbook, scoring_sections, sources
+from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
 from workbench.reports.ics_base import CalendarEvent, write_calendar
 from workbench.reports.xlsx_base import Column, WorkbookBuilder
+
+# This module's documents; reports/documents/__init__.py puts them in package order.
+SPECS: list[DocumentSpec] = []
 
 WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4}
 
@@ -532,7 +535,6 @@ def _maintenance_events(
 # ---------------------------------------------------------------- quick starts
 def _start_facts(ctx: ReportContext, role: str) -> list[tuple[str, str]]:
     """A few of the engagement's own figures that matter to this role."""
-    from workbench.reports import scoring_sections
 
     facts: list[tuple[str, str]] = []
     capture = audit_sections.audit_result(ctx, "capture")
@@ -610,7 +612,7 @@ def build_quick_starts(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
     return files
 
 
-register(
+SPECS.append(
     DocumentSpec(
         "admin-runbook",
         "Admin Runbook",
@@ -620,7 +622,7 @@ register(
         group="Enablement",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "deal-review-playbook",
         "Deal Review Playbook",
@@ -630,7 +632,7 @@ register(
         group="Enablement",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "forecast-cadence",
         "Forecast Cadence Calendar",
@@ -640,7 +642,7 @@ register(
         group="Handoff",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "faq",
         "FAQ",
@@ -650,7 +652,7 @@ register(
         group="Enablement",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "maintenance-schedule",
         "Maintenance Schedule",
@@ -660,7 +662,7 @@ register(
         group="Handoff",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "quick-start",
         "Quick-Start Guide",

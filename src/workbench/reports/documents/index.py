@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
+from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext
+
+# This module's documents; reports/documents/__init__.py puts them in package order.
+SPECS: list[DocumentSpec] = []
 
 
 def build_index(
@@ -78,7 +81,7 @@ def _not_direct(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[Built
     raise RuntimeError("the package index is built by build_package")
 
 
-register(
+SPECS.append(
     DocumentSpec(
         "index",
         "Package Index",

@@ -10,9 +10,13 @@ from pathlib import Path
 from workbench.importers import ENTITIES
 from workbench.importers.operations import mapping_rows
 from workbench.reports import audit_sections, playbook, sources
-from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
+from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
+from workbench.reports.documents.common import render_sections
 from workbench.reports.xlsx_base import Column, WorkbookBuilder
+
+# This module's documents; reports/documents/__init__.py puts them in package order.
+SPECS: list[DocumentSpec] = []
 
 CORE_FIELDS: dict[str, list[tuple[str, str]]] = {
     "opportunities": [
@@ -582,14 +586,8 @@ def build_scoring_rules(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
     else:
         for m in result.missing:
             doc.missing(m.what, m.how)
-        _sections(doc, result.sections)
+        render_sections(doc, result.sections)
     return [save_doc(doc, ctx, out, spec)]
-
-
-def _sections(doc, sections: list[sources.Section]) -> None:
-    from workbench.reports.documents.strategy import _sections as render
-
-    render(doc, sections)
 
 
 # ------------------------------------------------------------- tracker design
@@ -902,7 +900,7 @@ def build_platform_config(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
     return [save_doc(doc, ctx, out, spec)]
 
 
-register(
+SPECS.append(
     DocumentSpec(
         "integration-map",
         "Integration Requirements Map",
@@ -912,7 +910,7 @@ register(
         group="Strategy",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "field-mapping",
         "CRM Field Mapping",
@@ -922,7 +920,7 @@ register(
         group="Technical",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "consent-plan",
         "Recording Consent Compliance Plan",
@@ -932,7 +930,7 @@ register(
         group="Strategy",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "scoring-rules",
         "Deal Scoring Rules",
@@ -942,7 +940,7 @@ register(
         group="Technical",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "tracker-design",
         "Tracker Design",
@@ -952,7 +950,7 @@ register(
         group="Technical",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "coaching-scorecard",
         "Coaching Scorecard Reference",
@@ -962,7 +960,7 @@ register(
         group="Technical",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "dashboard-specs",
         "Dashboard Specifications",
@@ -972,7 +970,7 @@ register(
         group="Technical",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "platform-config",
         "Platform Configuration",
