@@ -160,7 +160,7 @@ def test_the_cli_prints_the_operations_error_and_exits_1(demo_copy, capsys) -> N
 
 
 def test_a_finding_status_change_is_undone_and_redone_with_its_label(demo_eng) -> None:
-    from workbench.lifecycle.undo import stack_for
+    from workbench.models.undo import stack_for
 
     row = demo_eng.conn.execute(
         "SELECT id, status FROM findings WHERE status = 'ASSUMED' LIMIT 1"

@@ -29,6 +29,7 @@ from workbench.evaluation.summary import EvaluationSummary, recommendation, summ
 from workbench.evaluation.templates import TEMPLATE_NAMES
 from workbench.models import Engagement
 from workbench.models.runs import Run, from_jsonable, latest_run, save_run
+from workbench.models.undo import RowScope, SnapshotCommand, stack_for
 from workbench.progress import Progress
 
 MONTE_CARLO = "evaluation:monte-carlo"
@@ -256,42 +257,91 @@ def edit_evaluation(
     eng: Engagement, change: EvaluationEdit, *, progress: Progress | None = None
 ) -> object:
     """Apply one edit to the current evaluation and store its fresh Monte Carlo and
-    sensitivity runs, in one transaction. Returns what the edit returns (the
+    sensitivity runs, in one transaction and one undo step. Returns what the edit returns (the
     evaluator name of a score, the count of pilot scores or workbook changes)."""
     from workbench.evaluation.matrix import normalised_weights
     from workbench.evaluation.workbook_import import apply_changes, read_changes
 
-    with eng.atomic():
-        m = _matrix(eng)
+    _matrix(eng)  # a plain error when there is no evaluation
+
+    def apply(e: Engagement) -> object:
+        m = _matrix(e)
         match change:
             case SetWeight(criterion, pct):
-                result = edit.set_weights(eng, m, {criterion: pct})
+                result = edit.set_weights(e, m, {criterion: pct})
             case NormaliseWeights():
-                result = edit.set_weights(eng, m, normalised_weights(m))
+                result = edit.set_weights(e, m, normalised_weights(m))
             case SetScore(vendor, criterion, value, evaluator, evidence):
-                result = edit.set_score(eng, m, vendor, criterion, value, evaluator, evidence)
+                result = edit.set_score(e, m, vendor, criterion, value, evaluator, evidence)
             case SetTco(vendor, field_name, value):
-                result = edit.set_tco(eng, m, vendor, field_name, value)
+                result = edit.set_tco(e, m, vendor, field_name, value)
             case SetOptions(years, step, from_tco):
                 result = edit.set_evaluation_options(
-                    eng, m, tco_years=years, pricing_step_pct=step, pricing_from_tco=from_tco
+                    e, m, tco_years=years, pricing_step_pct=step, pricing_from_tco=from_tco
                 )
             case SetPilot(vendor, measure, rating, measured):
-                result = edit.set_pilot_result(eng, m, vendor, measure, rating, measured)
+                result = edit.set_pilot_result(e, m, vendor, measure, rating, measured)
             case ApplyPilot():
-                result = edit.apply_pilot(eng, m)
+                result = edit.apply_pilot(e, m)
             case AddCriterion(name, weight):
-                result = edit.add_criterion(eng, m, name, weight)
+                result = edit.add_criterion(e, m, name, weight)
             case AddVendor(name, option):
-                result = edit.add_vendor(eng, m, name, option)
+                result = edit.add_vendor(e, m, name, option)
             case SelectVendor(vendor, note):
-                result = edit.select_vendor(eng, m, vendor, note)
+                result = edit.select_vendor(e, m, vendor, note)
             case ApplyWorkbook(path):
-                result = apply_changes(eng, m, read_changes(path, m, customer=eng.meta().customer))
+                result = apply_changes(e, m, read_changes(path, m, customer=e.meta().customer))
             case _:
                 raise WorkbenchError(f"{type(change).__name__} is not an evaluation edit.")
-        _refresh_runs(eng)
-    return result
+        _refresh_runs(e)
+        return result
+
+    command = SnapshotCommand(_label(change), lambda _e: list(UNDO_SCOPES), apply)
+    return stack_for(eng).do(command, eng)
+
+
+# Every row an evaluation edit may touch (parents first), for undo and redo.
+UNDO_SCOPES = (
+    RowScope("evaluations", "1 = 1"),
+    RowScope("evaluation_criteria", "1 = 1"),
+    RowScope("evaluation_evaluators", "1 = 1"),
+    RowScope("evaluation_vendors", "1 = 1"),
+    RowScope("evaluation_pilot_metrics", "1 = 1"),
+    RowScope("evaluation_scale", "1 = 1", pk="rowid"),
+    RowScope("evaluation_scores", "1 = 1", pk="rowid"),
+    RowScope("evaluation_pilot_results", "1 = 1", pk="rowid"),
+    RowScope("evaluation_tco", "1 = 1", pk="vendor_id"),
+    RowScope("evaluation_tco_licences", "1 = 1", pk="rowid"),
+    RowScope("settings", "key LIKE 'evaluation.%'", pk="key"),
+)
+
+
+def _label(change: EvaluationEdit) -> str:
+    """How the Edit menu names an evaluation edit."""
+    match change:
+        case SetWeight(criterion, pct):
+            return f"Set the weight of {criterion} to {pct}%"
+        case NormaliseWeights():
+            return "Normalise the weights"
+        case SetScore(vendor, criterion, value, _evaluator, _evidence):
+            return f"Score {vendor} on {criterion}" + ("" if value is None else f" {value}")
+        case SetTco(vendor, field_name, _value):
+            return f"Set {field_name} for {vendor}"
+        case SetOptions():
+            return "Change the evaluation options"
+        case SetPilot(vendor, measure, _rating, _measured):
+            return f"Record the pilot {measure} for {vendor}"
+        case ApplyPilot():
+            return "Feed the pilot results into the scores"
+        case AddCriterion(name, _weight):
+            return f"Add the criterion {name}"
+        case AddVendor(name, _option):
+            return f"Add the vendor {name}"
+        case SelectVendor(vendor, _note):
+            return f"Select {vendor}" if vendor else "Clear the selected platform"
+        case ApplyWorkbook(_path):
+            return "Apply the edited workbook"
+    return "Edit the evaluation"
 
 
 def _refresh_runs(eng: Engagement) -> None:

@@ -14,9 +14,9 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.lifecycle import edits
-from workbench.lifecycle.undo import RowScope, SnapshotCommand, max_id, stack_for
 from workbench.models import Engagement
 from workbench.models.findings import get_finding, set_status
+from workbench.models.undo import RowScope, SnapshotCommand, max_id, stack_for
 from workbench.progress import Progress
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -143,16 +143,7 @@ class Page(BasePage):
         super().__init__(context)
         self.undo_button = self.add_action("Undo", self.undo, writes=True)
         self.redo_button = self.add_action("Redo", self.redo, writes=True)
-        self.undo_action = QAction("Undo", self)
-        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        self.redo_action = QAction("Redo", self)
-        self.redo_action.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
-        )
-        for action, slot in ((self.undo_action, self.undo), (self.redo_action, self.redo)):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
+        # Ctrl+Z / Ctrl+Shift+Z belong to the main window's Edit menu (every page's edits).
 
         self.tabs = QTabWidget()
         self.body.addWidget(self.tabs, 1)
@@ -217,8 +208,6 @@ class Page(BasePage):
         self.redo_button.setText(stack.redo_label)
         self.undo_button.setEnabled(writable and stack.can_undo)
         self.redo_button.setEnabled(writable and stack.can_redo)
-        self.undo_action.setText(stack.undo_label)
-        self.redo_action.setText(stack.redo_label)
         self._refresh_checklist(eng)
         self._refresh_intake(eng)
         self._refresh_definitions(eng)
