@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement
 from workbench.models.runs import Run, from_jsonable, latest_run, save_run
+from workbench.models.undo import RowScope, SnapshotCommand, max_id, stack_for
 from workbench.progress import Progress
 from workbench.scoring.calibration import CalibrationReport, calibrate
 from workbench.scoring.pipeline import PipelineScores, score_pipeline
@@ -188,7 +190,7 @@ def edit_rules(
             raise WorkbenchError(
                 f"Bands low below {low:g} and high from {high:g} do not fit 0-100 in order."
             )
-    with eng.atomic():
+    def apply(eng: Engagement) -> RuleSet:
         base = ensure_rule_set(eng)
         rules = [replace(r) for r in base.rules]
         for change in request.changes:
@@ -218,6 +220,20 @@ def edit_rules(
             calibration_run_id=None,
         )
         return save_rule_set(eng, edited, author=request.author, rationale=request.rationale)
+
+    return _undoable(eng, "Save a new rule version", _rule_scopes(eng), apply)
+
+
+def _rule_scopes(eng: Engagement) -> list[RowScope]:
+    return [
+        RowScope("scoring_rule_sets", "id > ?", (max_id(eng, "scoring_rule_sets"),)),
+        RowScope("scoring_rules", "id > ?", (max_id(eng, "scoring_rules"),)),
+    ]
+
+
+def _undoable(eng: Engagement, label: str, scopes: list[RowScope], apply) -> Any:
+    """Run ``apply(eng)`` as one transaction and one step of the engagement's undo stack."""
+    return stack_for(eng).do(SnapshotCommand(label, lambda _e: scopes, apply), eng)
 
 
 def _rule_set(eng: Engagement, version: int | None) -> RuleSet:
@@ -263,11 +279,13 @@ class SaveRules:
 def save_rules(eng: Engagement, request: SaveRules, *, progress: Progress | None = None) -> RuleSet:
     if not request.author.strip() or not request.rationale.strip():
         raise WorkbenchError("A new rule version needs the author's name and a rationale.")
-    with eng.atomic():
+    def apply(eng: Engagement) -> RuleSet:
         ensure_rule_set(eng)  # the hand-set default stays version 1 of the history
         return save_rule_set(
             eng, request.rule_set, author=request.author, rationale=request.rationale
         )
+
+    return _undoable(eng, "Save the edited rules as a new version", _rule_scopes(eng), apply)
 
 
 @dataclass
@@ -289,10 +307,14 @@ def adopt_recommendation(
         raise WorkbenchError("Calibrate first: there is no recommendation to save yet.")
     report, run = found
     report.run_id = run.parameters.get("calibration_run_id") or report.run_id
-    with eng.atomic():
-        return save_recommended_version(
-            eng, report, author=request.author, rationale=request.rationale
-        )
+    return _undoable(
+        eng,
+        "Save the calibration's recommendation as a new version",
+        _rule_scopes(eng),
+        lambda e: save_recommended_version(
+            e, report, author=request.author, rationale=request.rationale
+        ),
+    )
 
 
 @dataclass
@@ -309,8 +331,12 @@ def pick_sample(eng: Engagement, request: PickSample, *, progress: Progress | No
         raise WorkbenchError(f"A sample of {request.size} deals is not usable; pick 5 to 50.")
     if request.pool not in ("open", "closed", "both"):
         raise WorkbenchError(f"Pick the sample from open, closed or both, not {request.pool!r}.")
-    with eng.atomic():
-        return len(select_sample(eng, size=request.size, pool=request.pool))
+    return _undoable(
+        eng,
+        f"Pick a validation sample of {request.size} deals",
+        [RowScope("scoring_validation", "1 = 1")],
+        lambda e: len(select_sample(e, size=request.size, pool=request.pool)),
+    )
 
 
 @dataclass
@@ -327,10 +353,17 @@ def record_expectations(
 
     if not request.reviewer.strip():
         raise WorkbenchError("Name the reviewer from sales leadership.")
-    with eng.atomic():
+    def apply(e: Engagement) -> int:
         for crm_id, band in request.expectations.items():
-            record_expectation(eng, crm_id, band, reviewer=request.reviewer)
-    return len(request.expectations)
+            record_expectation(e, crm_id, band, reviewer=request.reviewer)
+        return len(request.expectations)
+
+    return _undoable(
+        eng,
+        f"Record {len(request.expectations)} expected bands from {request.reviewer}",
+        [RowScope("scoring_validation", "1 = 1")],
+        apply,
+    )
 
 
 def explain(eng: Engagement, crm_id: str, *, progress: Progress | None = None):
