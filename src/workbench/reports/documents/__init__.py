@@ -9,7 +9,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 from workbench.reports.catalog import DocumentSpec
-from workbench.reports.documents import handoff, index, strategy, technical
+from workbench.reports.documents import (
+    coaching_scorecard,
+    consent_plan,
+    dashboard_specs,
+    field_mapping,
+    handoff,
+    index,
+    integration_map,
+    platform_config,
+    scoring_rules,
+    strategy,
+    tracker_design,
+)
 
 ORDER = (
     "index",
@@ -35,7 +47,20 @@ ORDER = (
     "quick-start",
 )
 
-_BY_NAME = {s.name: s for m in (index, strategy, technical, handoff) for s in m.SPECS}
+_MODULES = (
+    index,
+    strategy,
+    integration_map,
+    consent_plan,
+    field_mapping,
+    scoring_rules,
+    tracker_design,
+    coaching_scorecard,
+    dashboard_specs,
+    platform_config,
+    handoff,
+)
+_BY_NAME = {s.name: s for m in _MODULES for s in m.SPECS}
 assert set(_BY_NAME) == set(ORDER), "every document is listed once in ORDER"
 
 DOCUMENTS: tuple[DocumentSpec, ...] = tuple(
