@@ -72,6 +72,11 @@ def test_every_stored_run_is_current_after_the_demo(demo) -> None:
     for key in ("capture", "baselines", "maintenance", "scores", "calibration"):
         assert not truth[key][1].stale, key
     assert not truth["monte_carlo"].stale
+    index = _docs["Package Index"]
+    capture_run = truth["capture"][1]
+    row = f"Capture gap analysis | #{capture_run.id} | {capture_run.created_at[:10]} | "
+    assert row + f"{capture_run.as_of} | current" in index
+    assert f"Evaluation robustness (Monte Carlo) | #{truth['monte_carlo'].id} |" in index
 
 
 def test_capture_rate_and_conversations_are_the_same_everywhere(demo, capsys) -> None:
