@@ -157,13 +157,7 @@ def evaluation_summary(
         )
         summary.recommendation = recommendation(summary)
         return summary, mc
-    request = Analyse()
-    if same and mc is not None:
-        request = Analyse(
-            int(mc.parameters.get("draws", DEFAULT_DRAWS)),
-            int(mc.parameters.get("seed", DEFAULT_SEED)),
-            float(mc.parameters.get("concentration", DEFAULT_CONCENTRATION)),
-        )
+    request = _same_parameters(mc if same else None)
     if not store or eng.read_only:
         summary = summarise(
             matrix, draws=request.draws, seed=request.seed, concentration=request.concentration
@@ -347,15 +341,18 @@ def _label(change: EvaluationEdit) -> str:
 def _refresh_runs(eng: Engagement) -> None:
     """Store the evaluation's Monte Carlo and sensitivity again with the latest
     run's parameters, so every face shows the edited evaluation's figures."""
-    mc = latest_run(eng, MONTE_CARLO)
-    request = Analyse()
-    if mc is not None:
-        request = Analyse(
-            int(mc.parameters.get("draws", DEFAULT_DRAWS)),
-            int(mc.parameters.get("seed", DEFAULT_SEED)),
-            float(mc.parameters.get("concentration", DEFAULT_CONCENTRATION)),
-        )
-    analyse(eng, request)
+    analyse(eng, _same_parameters(latest_run(eng, MONTE_CARLO)))
+
+
+def _same_parameters(mc: Run | None) -> Analyse:
+    """The draws, seed and concentration of a stored Monte Carlo run (default: 10,000, 0)."""
+    if mc is None:
+        return Analyse()
+    return Analyse(
+        int(mc.parameters.get("draws", DEFAULT_DRAWS)),
+        int(mc.parameters.get("seed", DEFAULT_SEED)),
+        float(mc.parameters.get("concentration", DEFAULT_CONCENTRATION)),
+    )
 
 
 def _matrix(eng: Engagement) -> Matrix:
