@@ -3,6 +3,8 @@ edits of every page (a finding's status, an evaluation score, a checklist item).
 
 from __future__ import annotations
 
+from PySide6.QtGui import QKeySequence
+
 from workbench.evaluation import operations as evaluation
 from workbench.lifecycle import operations as lifecycle
 
@@ -24,6 +26,10 @@ def test_the_edit_menu_undoes_and_redoes_edits_of_every_page(qtbot, window, demo
         "SELECT id, status, title FROM findings WHERE status = 'ASSUMED' LIMIT 1"
     ).fetchone()
     assert not window.undo_action.isEnabled() and window.undo_action.text() == "Undo"
+    assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert QKeySequence("Ctrl+Shift+Z") in window.redo_action.shortcuts()
+    edit_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    assert window.undo_action in edit_menu.actions()
 
     _run(qtbot, window, lifecycle.change, lifecycle.FindingStatus(finding[0], "CONFIRMED", "ok"))
     assert window.undo_action.text().startswith("Undo Confirmed finding: ")
