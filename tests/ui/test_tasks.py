@@ -91,8 +91,8 @@ def _add_user(eng: Engagement, crm_id: str, *, progress: Progress) -> int:
 def test_writes_wait_in_order_behind_the_running_one(runner, qtbot):
     started = threading.Event()
     counts = []
-    first = runner.run("Adding a user", _add_user, "U1", writes=True, on_success=counts.append)
-    second = runner.run("Adding another", _add_user, "U2", writes=True, on_success=counts.append)
+    first = runner.run("Adding a user", _add_user, "A1", writes=True, on_success=counts.append)
+    second = runner.run("Adding another", _add_user, "A2", writes=True, on_success=counts.append)
     assert runner.writing_task() is first and not second.isRunning()
     qtbot.waitUntil(lambda: len(counts) == 2, timeout=10000)
     assert counts == [1, 2]  # the second saw the first's change
@@ -100,7 +100,7 @@ def test_writes_wait_in_order_behind_the_running_one(runner, qtbot):
     long = runner.run(
         "Adding users", _insert_until_cancelled, started, writes=True, on_failure=lambda o: None
     )
-    runner.run("Adding a third", _add_user, "U3", writes=True, on_success=counts.append)
+    runner.run("Adding a third", _add_user, "A3", writes=True, on_success=counts.append)
     assert started.wait(10)
     with qtbot.waitSignal(runner.finished, timeout=10000):
         long.cancel()
