@@ -21,8 +21,8 @@ from workbench.evaluation import (
     matrix_from_pairs,
     summary_dict,
 )
+from workbench.evaluation import operations as ops
 from workbench.evaluation.ahp import rounded_percentages
-from workbench.evaluation.matrix import normalised_weights
 from workbench.evaluation.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 from workbench.evaluation.store import resolve
 from workbench.evaluation.summary import EvaluationSummary
@@ -183,13 +183,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     _check_companions(args)
     acting = any(getattr(args, a) for a in ACTIONS)
-    with opened(args.file) as eng:
+    new_parameters = (args.draws, args.seed) != (DEFAULT_DRAWS, DEFAULT_SEED)
+    # Reading needs no write access: a current stored run is shown as it is, a stale
+    # one is recomputed (and stored when the file is writable).
+    with opened(args.file, read_only=not (acting or new_parameters)) as eng:
         notes: list[str] = []
         extra: dict[str, Any] = {}
         if acting:
             with eng.atomic():
                 _apply_actions(eng, args, notes, extra)
-        if (args.draws, args.seed) != (DEFAULT_DRAWS, DEFAULT_SEED):
+        if new_parameters:
             done = analyse(eng, Analyse(args.draws, args.seed))
             summary, run = done.summary, done.monte_carlo_run
         else:
@@ -226,14 +229,14 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
     matrix = load_matrix(eng)
     for item in args.add_vendor:
         name, _, option = item.partition("=")
-        edit.add_vendor(eng, matrix, name, option)
+        ops.edit_evaluation(eng, ops.AddVendor(name, option))
         matrix = load_matrix(eng)
     for name in args.remove_vendor:
         edit.remove_vendor(eng, matrix, name)
         matrix = load_matrix(eng)
     for item in args.add_criterion:
         name, _, pct = _split(item, "--add-criterion", "NAME=PCT")
-        edit.add_criterion(eng, matrix, name, pct)
+        ops.edit_evaluation(eng, ops.AddCriterion(name, pct))
         matrix = load_matrix(eng)
     for name in args.remove_criterion:
         edit.remove_criterion(eng, matrix, name)
@@ -251,24 +254,25 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         edit.set_weights(eng, matrix, weights)
         matrix = load_matrix(eng)
     if args.normalise:
-        edit.set_weights(eng, matrix, normalised_weights(matrix))
+        ops.edit_evaluation(eng, ops.NormaliseWeights())
         notes.append("Weights normalised to sum to 100%.")
         matrix = load_matrix(eng)
     for item in args.score:
         vendor, criterion, value = _split(item, "--score", "VENDOR:CRITERION=N")
-        vendor, criterion, who = edit.set_score(
+        vendor, criterion, who = ops.edit_evaluation(
             eng,
-            matrix,
-            vendor,
-            criterion,
-            None if value.casefold() == "clear" else value,
-            args.evaluator,
-            args.evidence,
+            ops.SetScore(
+                vendor,
+                criterion,
+                None if value.casefold() == "clear" else value,
+                args.evaluator,
+                args.evidence,
+            ),
         )
         notes.append(f"Scored {vendor} / {criterion} = {value} (by {who}).")
     for item in args.tco:
         vendor, fld, value = _split(item, "--tco", "VENDOR:FIELD=VALUE")
-        edit.set_tco(eng, matrix, vendor, fld, value)
+        ops.edit_evaluation(eng, ops.SetTco(vendor, fld, value))
         matrix = load_matrix(eng)
     if args.tco_years is not None or args.pricing_step or args.pricing_from_tco:
         step = (
@@ -276,21 +280,22 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
             if args.pricing_step
             else None
         )
-        edit.set_evaluation_options(
+        ops.edit_evaluation(
             eng,
-            matrix,
-            tco_years=args.tco_years,
-            pricing_step_pct=step,
-            pricing_from_tco=None if not args.pricing_from_tco else args.pricing_from_tco == "yes",
+            ops.SetOptions(
+                args.tco_years,
+                step,
+                None if not args.pricing_from_tco else args.pricing_from_tco == "yes",
+            ),
         )
         matrix = load_matrix(eng)
     for item in args.pilot:
         vendor, measure, value = _split(item, "--pilot", "VENDOR:MEASURE=RATING")
         rating, _, measured = value.partition("@")
-        edit.set_pilot_result(eng, matrix, vendor, measure, rating, measured)
+        ops.edit_evaluation(eng, ops.SetPilot(vendor, measure, rating, measured))
         matrix = load_matrix(eng)
     if args.apply_pilot:
-        count = edit.apply_pilot(eng, matrix)
+        count = ops.edit_evaluation(eng, ops.ApplyPilot())
         notes.append(f"Pilot results fed {count} score(s) as the evaluator 'Pilot'.")
         matrix = load_matrix(eng)
     if args.ahp:
@@ -317,7 +322,7 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         matrix = load_matrix(eng)
     if args.select:
         vendor = None if args.select.casefold() == "none" else args.select
-        edit.select_vendor(eng, matrix, vendor, args.note)
+        ops.edit_evaluation(eng, ops.SelectVendor(vendor, args.note))
         notes.append(f"Selected platform: {vendor}." if vendor else "Selection cleared.")
 
 

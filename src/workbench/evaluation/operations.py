@@ -218,7 +218,7 @@ class ApplyPilot:
 @dataclass
 class AddCriterion:
     name: str
-    weight: float = 0.0
+    weight: float | str = 0.0
 
 
 @dataclass
