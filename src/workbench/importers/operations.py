@@ -51,6 +51,22 @@ def import_data(
 
 
 @dataclass
+class SaveMapping:
+    """Save a named mapping ({Workbench field: CRM column}) for reuse."""
+
+    name: str
+    entity: str
+    mapping: dict[str, str]
+
+
+def save_mapping(eng: Engagement, request: SaveMapping, *, progress: Progress | None = None) -> str:
+    """Save the mapping in the engagement and the user's library; returns its name."""
+    from workbench.importers.library import save_mapping as save
+
+    return save(eng, request.name, request.entity, request.mapping).name
+
+
+@dataclass
 class MappingRow:
     """One mapped column of one recorded import: CRM column -> Workbench field."""
 
@@ -99,4 +115,12 @@ def mapping_rows(eng: Engagement) -> ImportMappings:
     return ImportMappings(out)
 
 
-__all__ = ["ImportMappings", "ImportRequest", "MappingRow", "import_data", "mapping_rows"]
+__all__ = [
+    "ImportMappings",
+    "ImportRequest",
+    "MappingRow",
+    "SaveMapping",
+    "import_data",
+    "mapping_rows",
+    "save_mapping",
+]

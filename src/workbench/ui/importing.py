@@ -150,13 +150,6 @@ def import_task(
     return import_data(eng, ImportRequest(path, entity, profile, mapping, sheet), progress=progress)
 
 
-def save_mapping_task(
-    eng: Engagement, name: str, entity: str, mapping: dict[str, str], *, progress: Progress
-) -> str:
-    api().save_mapping(eng, name, entity, mapping)
-    return name
-
-
 def saved_mappings(eng: Engagement, entity: str | None = None) -> dict[str, dict[str, str]]:
     """Saved named mappings (engagement and user library; for ``entity`` if given)."""
     return {
