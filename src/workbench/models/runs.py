@@ -76,6 +76,19 @@ REFRESH = {
 }
 
 
+# How pages and documents name each kind of run.
+RUN_TITLES = {
+    "audit:crm-hygiene": "CRM hygiene audit",
+    "audit:capture": "Capture gap analysis",
+    "audit:baselines": "Baselines",
+    "audit:maintenance": "Maintenance checks",
+    "calibration": "Deal scoring calibration",
+    "scoring": "Open pipeline risk scores",
+    "evaluation:monte-carlo": "Evaluation robustness (Monte Carlo)",
+    "evaluation:sensitivity": "Evaluation sensitivity",
+}
+
+
 def family(kind: str) -> str:
     """``audit:capture`` -> ``audit``."""
     return kind.split(":", 1)[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.models.runs import list_runs
+from workbench.models.runs import RUN_TITLES, list_runs
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext
 
@@ -77,18 +77,6 @@ def build_index(
                 rows.append([title, n])
         doc.table(["Document", "Not yet available"], rows, widths=[1.8, 4.7])
     return [save_doc(doc, ctx, out, spec)]
-
-
-RUN_TITLES = {
-    "audit:crm-hygiene": "CRM hygiene audit",
-    "audit:capture": "Capture gap analysis",
-    "audit:baselines": "Baselines",
-    "audit:maintenance": "Maintenance checks",
-    "calibration": "Deal scoring calibration",
-    "scoring": "Open pipeline risk scores",
-    "evaluation:monte-carlo": "Evaluation robustness (Monte Carlo)",
-    "evaluation:sensitivity": "Evaluation sensitivity",
-}
 
 
 def _runs_table(doc, ctx: ReportContext) -> None:
