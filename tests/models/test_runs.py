@@ -61,3 +61,24 @@ def test_save_read_latest_and_stale(new_engagement):
         fresh = runs.save_run(eng, "audit:capture", {"rate": 0.7})
         eng.set_setting("as_of_date", "2020-01-01")
     assert runs.latest_run(eng, "audit:capture", fresh.id).stale
+
+
+def test_large_results_are_compressed_and_old_runs_pruned(new_engagement):
+    eng = new_engagement
+    big = {"deals": [{"id": f"D{i}", "score": i / 7} for i in range(20_000)]}
+    with eng.atomic():
+        first = runs.save_run(eng, "scoring", big)
+        for i in range(runs.KEEP):
+            runs.save_run(eng, "scoring", {"n": i})
+    stored = eng.conn.execute("SELECT typeof(result) FROM runs ORDER BY id LIMIT 1").fetchone()
+    assert stored == ("text",)  # the first big one was pruned; only KEEP remain
+    assert eng.conn.execute("SELECT count(*) FROM runs").fetchone()[0] == runs.KEEP
+    with pytest.raises(WorkbenchError, match=f"no stored scoring run number {first.id}"):
+        runs.latest_run(eng, "scoring", first.id)
+    with eng.atomic():
+        again = runs.save_run(eng, "scoring", big)
+    kind, size = eng.conn.execute(
+        "SELECT typeof(result), length(result) FROM runs WHERE id = ?", (again.id,)
+    ).fetchone()
+    assert kind == "blob" and size < len(str(big)) / 4
+    assert runs.latest_run(eng, "scoring").result == big

@@ -21,6 +21,7 @@ import json
 import math
 import types
 import typing
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,9 @@ EVALUATION_TABLES = (
     "evaluation_tco",
     "evaluation_tco_licences",
 )
+
+# Runs kept per kind (older ones are deleted when a new one is stored).
+KEEP = 20
 
 # Run kind -> (tables counted, tables hashed in full, settings key prefixes ignored).
 _INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -188,12 +192,28 @@ def save_run(
             run.as_of,
             run.fingerprint,
             json.dumps(run.parameters, sort_keys=True),
-            json.dumps(run.result, allow_nan=False),
+            _pack(run.result),
             run.status,
         ),
     )
     run.id = int(cur.lastrowid)
+    # keep the file small: the latest KEEP runs of each kind stay readable by number
+    eng.conn.execute(
+        "DELETE FROM runs WHERE kind = ? AND id NOT IN "
+        "(SELECT id FROM runs WHERE kind = ? ORDER BY id DESC LIMIT ?)",
+        (kind, kind, KEEP),
+    )
     return run
+
+
+def _pack(result: Any) -> str | bytes:
+    """The result as JSON text, zlib-compressed when large (a scored pipeline)."""
+    text = json.dumps(result, allow_nan=False)
+    return zlib.compress(text.encode(), 6) if len(text) > 64_000 else text
+
+
+def _unpack(value: str | bytes) -> Any:
+    return json.loads(zlib.decompress(value) if isinstance(value, bytes) else value)
 
 
 def latest_run(eng: Engagement, kind: str, run_id: int | None = None) -> Run | None:
@@ -207,9 +227,7 @@ def latest_run(eng: Engagement, kind: str, run_id: int | None = None) -> Run | N
         row = eng.conn.execute(sql + "WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,)).fetchone()
     if row is None:
         return None
-    run = Run(
-        row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), json.loads(row[6]), row[7]
-    )
+    run = Run(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), _unpack(row[6]), row[7])
     run.stale = is_stale(eng, run)
     return run
 
