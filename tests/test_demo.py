@@ -593,7 +593,11 @@ def test_documentation_package_is_built_beside_the_demo_when_reports_exist(
     assert result["counts"]["findings"] > 10
     conn = sqlite3.connect(result["engagement"])
     try:
-        assert conn.execute("SELECT count(*) FROM scoring_calibration_runs").fetchone()[0] == 1
+        # calibrated once, and again after the story's intake named the competitors the
+        # conversation trackers count (the first run's inputs changed)
+        assert conn.execute("SELECT count(*) FROM scoring_calibration_runs").fetchone()[0] == 2
+        kinds = [k for (k,) in conn.execute("SELECT kind FROM runs ORDER BY id")]
+        assert kinds.count("calibration") == 2 and kinds[-1] == "audit:maintenance"
     finally:
         conn.close()
 

@@ -22,7 +22,6 @@ from workbench.demodata.org import build_org, write_users
 from workbench.demodata.story import tell_story
 from workbench.demodata.transcripts import build_transcripts
 from workbench.demodata.vocab import COMPETITORS
-from workbench.errors import Cancelled
 from workbench.models import Engagement, EngagementMeta
 from workbench.models.fiscal import last_quarters
 from workbench.progress import Progress
@@ -96,6 +95,7 @@ def build_demo(
             audits = _analyse(eng, progress.span(0.5, 0.72), notes)
             if with_story:
                 tell_story(eng, audits, progress.span(0.72, 0.8), notes)
+                _refresh(eng, progress.span(0.72, 0.8))
         if with_package:
             package = _package(eng, out, progress.span(0.8, 1.0), notes)
         counts = eng.counts()
@@ -167,46 +167,33 @@ def _fill(eng: Engagement, seed: int, scale: float, progress: Progress) -> None:
         progress.update(1.0, "Demo data written")
 
 
-def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> object | None:
-    """Run the audits, the calibration and the pipeline scoring, where installed.
+def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> object:
+    """Calibrate and score the pipeline, then run the audits, as a consultant would
+    before exporting; every result is stored as a run the documents read.
 
-    Returns the audits' ``AuditRun`` (None when they did not run).
-
-    Each step is optional: a missing capability or a step that fails becomes a note
-    (the demo data is still complete) instead of stopping the demo.
+    Scoring comes first because the maintenance checks read the calibration run.
+    Returns the audits' ``AuditsRun``.
     """
-    audits = None
-    try:
-        from workbench.audits import run_audits  # noqa: PLC0415
+    from workbench.audits.operations import run_audits_op  # noqa: PLC0415
+    from workbench.scoring.operations import ScoreRequest, calibrate_rules, score  # noqa: PLC0415
 
-        audits = run_audits(eng, progress=progress.span(0.0, 0.5))
-    except ImportError:
-        notes.append("The audits were not run: the audits capability is not in this build.")
-    except Cancelled:
-        raise
-    except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
-        notes.append(f"The audits could not run on the demo data ({exc}).")
-    try:
-        from workbench.scoring import (  # noqa: PLC0415
-            calibrate,
-            ensure_rule_set,
-            save_calibration_run,
-            score_pipeline,
-        )
+    calibrate_rules(eng, progress=progress.span(0.0, 0.35))
+    score(eng, ScoreRequest(record=True), progress=progress.span(0.35, 0.5))
+    return run_audits_op(eng, progress=progress.span(0.5, 1.0))
 
-        save_calibration_run(eng, calibrate(eng, progress=progress.span(0.5, 0.85)))
-        score_pipeline(
-            eng, rule_set=ensure_rule_set(eng), progress=progress.span(0.85, 1.0), record=True
-        )
-    except ImportError:
-        notes.append(
-            "Deal scoring was not calibrated: the scoring capability is not in this build."
-        )
-    except Cancelled:
-        raise
-    except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
-        notes.append(f"Deal scoring could not be calibrated on the demo data ({exc}).")
-    return audits
+
+def _refresh(eng: Engagement, progress: Progress) -> None:
+    """Score again what the story's intake answers changed (the competitors the
+    trackers count), and the maintenance checks that read the calibration."""
+    from workbench.audits.operations import RunAudits, run_audits_op  # noqa: PLC0415
+    from workbench.models.runs import latest_run  # noqa: PLC0415
+    from workbench.scoring.operations import ScoreRequest, calibrate_rules, score  # noqa: PLC0415
+
+    calibration = latest_run(eng, "calibration")
+    if calibration is not None and calibration.stale:
+        calibrate_rules(eng, progress=progress.span(0.0, 0.6))
+        score(eng, ScoreRequest(record=True), progress=progress.span(0.6, 0.8))
+        run_audits_op(eng, RunAudits(["maintenance"]), progress=progress.span(0.8, 1.0))
 
 
 def _package(eng: Engagement, out: Path, progress: Progress, notes: list[str]) -> str | None:

@@ -76,7 +76,7 @@ def test_confirm_refuses_a_correction_without_note_and_an_unknown_finding(acme_f
     with pytest.raises(SystemExit) as exc:
         main(["confirm", str(acme_file), "1", "--status", "CORRECTED"])
     assert exc.value.code == 1
-    assert "needs --note" in capsys.readouterr().err
+    assert "needs a note" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["confirm", str(acme_file), "999"])
     assert "no finding number 999" in capsys.readouterr().err

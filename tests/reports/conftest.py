@@ -83,7 +83,7 @@ def populate(eng: Engagement) -> None:
                 "opportunities",
                 "=cmd|' /C calc'!A0.csv",
                 "salesforce",
-                json.dumps({"Id": "crm_id", "StageName": "stage", INJECTION: "name"}),
+                json.dumps({"crm_id": "Id", "stage": "StageName", "name": INJECTION}),
                 6,
                 6,
                 "2026-11-01T10:00:00",

@@ -381,8 +381,8 @@ def test_integration_map_lists_the_channels_seen_in_the_logs_with_their_volume(p
     ws = openpyxl.load_workbook(_file(package, "integration-map", "xlsx"))["Integration map"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
     assert rows["Salesforce"][1] == "CRM"
-    assert rows["Zoom"][1] == "Video conferencing" and "7 meetings" in rows["Zoom"][2]
-    assert rows["Aircall"][1] == "Dialer / phone" and "3 calls" in rows["Aircall"][2]
+    assert rows["Zoom"][1] == "Video conferencing" and "7 external meetings" in rows["Zoom"][2]
+    assert rows["Aircall"][1] == "Dialer / phone" and "3 external calls" in rows["Aircall"][2]
     assert all(r[-1] == "ASSUMED" for r in rows.values())
 
 
@@ -420,30 +420,25 @@ def test_confirmed_intake_answers_confirm_integration_rows(engagement, tmp_path:
     assert rows["Calendar"][-1] == "CONFIRMED" and rows["CRM"][-1] == "ASSUMED"
 
 
-def test_a_document_with_a_bug_is_skipped_with_the_reason_and_the_rest_is_built(
+def test_a_document_with_a_bug_stops_the_export_instead_of_going_missing(
     engagement, tmp_path: Path, monkeypatch
 ) -> None:
-    from workbench.reports.documents import handoff
-
     def broken(ctx, out, spec):
         raise ValueError("unexpected value in the roster")
 
-    monkeypatch.setattr(handoff, "build_faq", broken)
-    from workbench.reports import catalog
+    from workbench.reports import documents
 
     monkeypatch.setattr(
-        catalog,
-        "_REGISTRY",
-        [
-            s
-            if s.name != "faq"
-            else catalog.DocumentSpec(
-                s.name, s.title, s.description, s.formats, broken, s.kinds, s.group
-            )
-            for s in catalog._REGISTRY
-        ],
+        documents,
+        "DOCUMENTS",
+        tuple(
+            s if s.name != "faq" else documents.replace(s, builder=broken)
+            for s in documents.DOCUMENTS
+        ),
     )
-    result = build_package(engagement, tmp_path / "out", only=["faq", "admin-runbook"])
-    assert "unexpected value in the roster" in result.skipped["faq"]
-    assert {f.document for f in result.files} == {"index", "admin-runbook"}
-    assert "Not built" in docx_text(_file(result, "index", "docx"))
+    # A bug is not a missing input: it is reported, never turned into a skipped section.
+    with pytest.raises(ValueError, match="unexpected value in the roster"):
+        build_package(engagement, tmp_path / "out", only=["faq", "admin-runbook"])
+    assert not any(
+        p.name.startswith("~") or p.suffix == ".tmp" for p in (tmp_path / "out").iterdir()
+    )

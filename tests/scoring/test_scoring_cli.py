@@ -53,7 +53,7 @@ def test_calibrate_json_has_the_contract_keys(file, capsys, tmp_path):
 
 def test_calibrate_can_save_the_recommendation_as_a_version(file, capsys):
     code, _, err = run(capsys, "calibrate", file, "--save-as-version")
-    assert code == 1 and "--author" in err
+    assert code == 1 and "needs the author's name and a rationale" in err
     code, out, _ = run(
         capsys,
         "calibrate",
@@ -109,7 +109,7 @@ def test_rules_edit_saves_a_new_version_and_refuses_bad_input(file, capsys):
     code, _, err = run(
         capsys, "rules", file, "--set", "nope", ">", "1", "1", "--author", "D", "--rationale", "R"
     )
-    assert code == 1 and err.startswith("error: ") and "no such signal" in err
+    assert code == 1 and err.startswith("error: ") and "no risk signal called 'nope'" in err
 
 
 def test_validate_sample_pick_expect_and_report(file, capsys):

@@ -72,14 +72,29 @@ def test_confirming_a_finding_keeps_note_meeting_and_history(qtbot, demo_context
     assert any("CORRECTED" in page.history.item(i).text() for i in range(page.history.count()))
 
 
-def test_charts_can_be_measured_without_touching_findings(qtbot, page_context):
+def test_the_page_shows_the_latest_stored_runs_and_says_which(qtbot, demo_context):
+    from workbench.audits.operations import RunAudits, run_audits_op
+
+    done = run_audits_op(demo_context.engagement, RunAudits(["capture"]))
+    page = Page(demo_context)
+    qtbot.addWidget(page)
+    page.show()
+    with qtbot.waitSignal(demo_context.runner.finished, timeout=60000) as finished:
+        page.measure()
+    assert finished.args[0].ok, finished.args[0].details
+    run = done.outcomes["capture"].run
+    assert f"Capture gap analysis: run #{run.id} of" in page.chart_note.text()
+    assert page.results["capture"].rate == done.outcomes["capture"].result.rate
+    page.chart_combo.setCurrentIndex(page.chart_combo.findData("capture_by_channel"))
+    assert page.chart.figure is not None
+
+
+def test_an_engagement_never_audited_says_to_run_the_audits(qtbot, page_context):
     page = Page(page_context)
     qtbot.addWidget(page)
     page.show()
-    assert page.table.rowCount() == 0
-    assert "No findings yet" in page.summary.text()
     with qtbot.waitSignal(page_context.runner.finished, timeout=60000) as done:
         page.measure()
     assert done.args[0].ok
-    assert page.chart.figure is not None
+    assert "No audit has run" in page.chart_note.text()
     assert list_findings(page_context.engagement) == []

@@ -105,9 +105,9 @@ def test_the_values_that_will_not_parse_follow_the_edited_mapping(wizard, qtbot,
 def test_cancelling_an_import_commits_nothing(wizard, qtbot, page_context, monkeypatch):
     wizard.next()
 
-    def cancelled_at_start(eng, progress, *args):
+    def cancelled_at_start(eng, *args, progress):
         progress.token.cancel()  # as if Cancel was pressed before the first row
-        return original(eng, progress, *args)
+        return original(eng, *args, progress=progress)
 
     original = importing.import_task
     monkeypatch.setattr(importing, "import_task", cancelled_at_start)

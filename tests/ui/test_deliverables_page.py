@@ -105,3 +105,22 @@ def test_exporting_on_the_demo_lists_each_file_with_its_status(
         "08 Recording Consent Compliance Plan.docx": "FINAL",
     }
     assert "2 files written" in page.summary.text()
+
+
+def test_the_page_says_which_stored_figures_the_package_shows(qtbot, page_context) -> None:
+    from workbench.models.runs import save_run
+    from workbench.ui.pages.deliverables import Page
+
+    eng = page_context.engagement
+    page = Page(page_context)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.runs_note.text().startswith("No figures are stored yet")
+    with eng.atomic():
+        run = save_run(eng, "audit:capture", {"rate": 0.5})
+    page.refresh()
+    assert page.runs_note.text() == "The package shows 1 stored result, all current."
+    with eng.atomic() as conn:
+        conn.execute("INSERT INTO meetings (crm_id, channel) VALUES ('m1', 'Zoom')")
+    page.refresh()
+    assert f"Capture gap analysis, run #{run.id} (run the audits again" in page.runs_note.text()

@@ -156,7 +156,7 @@ def test_scores_typed_faster_than_they_are_written_are_all_saved_in_order(qtbot,
         page.table.item(row, 2).setText(value)
     page.table.item(0, 2).setText("1")  # a correction of the first one, typed last
     assert float(page.table.item(7, 2).text()) == round(0.25 * 1 + 0.2 * 4 + 0.15 * 3 + 0.15 * 2, 2)
-    qtbot.waitUntil(lambda: not page._queue and not page._in_flight, timeout=60000)
+    qtbot.waitUntil(lambda: not page._pending, timeout=60000)
     saved = _file_matrix(page_context)
     it = next(e for e in saved.evaluators if e.name == "IT/security")
     gong = saved.vendors[0].id

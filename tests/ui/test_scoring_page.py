@@ -27,7 +27,8 @@ def _wait(qtbot, page, action, timeout=60000):
 
 
 def test_scoring_the_pipeline_lists_open_deals_with_reasons(qtbot, page):
-    result = _wait(qtbot, page, page.score)
+    done = _wait(qtbot, page, page.score)
+    result = done.scores
     assert page.pipeline_table.rowCount() == 40 == len(result.deals)
     first = result.deals[0]
     assert page.pipeline_table.item(0, 2).text() == first.opportunity_crm_id
@@ -35,6 +36,7 @@ def test_scoring_the_pipeline_lists_open_deals_with_reasons(qtbot, page):
     assert first.opportunity_crm_id in page.deal_view.toPlainText()
     assert "Why" in page.deal_view.toPlainText()
     assert "40 open deals" in page.pipeline_summary.text()
+    assert f"Scoring run #{done.run.id} of" in page.pipeline_summary.text()
 
 
 def test_inspecting_a_closed_deal_shows_its_score_before_close(qtbot, page):
@@ -49,7 +51,7 @@ def test_inspecting_a_closed_deal_shows_its_score_before_close(qtbot, page):
 
 
 def test_calibration_shows_metrics_weights_lift_and_the_reliability_diagram(qtbot, page, messages):
-    report = _wait(qtbot, page, page.run_calibration)
+    report = _wait(qtbot, page, page.run_calibration).report
     assert f"AUC {report.auc:.2f}" in page.metrics_label.text()
     assert page.weights_table.rowCount() == len(report.weights)
     assert page.lift_table.rowCount() == 10
@@ -113,15 +115,17 @@ def test_recalibration_check_reports_a_verdict(qtbot, page):
 
 
 def test_the_last_stored_calibration_is_shown_when_the_page_opens(qtbot, page_context):
-    from workbench.scoring import calibrate, save_calibration_run
+    from workbench.scoring.operations import calibrate_rules
 
     fill_synthetic_history(page_context.engagement, n_closed=600, n_open=40, seed=5)
-    report = calibrate(page_context.engagement)
-    save_calibration_run(page_context.engagement, report)
+    done = calibrate_rules(page_context.engagement)
+    report = done.report
     page = Page(page_context)
     qtbot.addWidget(page)
     page.show()
     assert page.report is not None and page.report.run_id == report.run_id
+    assert page.calibration_run.id == done.run.id
+    assert f"run #{done.run.id}" in page.metrics_label.text()
     assert f"AUC {report.auc:.2f}" in page.metrics_label.text()
     assert page.weights_table.rowCount() == len(report.weights)
     assert page.chart.figure is not None

@@ -140,7 +140,7 @@ def test_every_registered_page_opens_or_shows_its_placeholder(window, tmp_path, 
 def test_open_demo_builds_it_in_the_background_and_opens_it(window, qtbot, monkeypatch):
     from workbench.demo import build_demo
 
-    def small_demo(_eng, progress, out):  # the same generator at a twentieth of the size
+    def small_demo(_eng, out, *, progress):  # the same generator at a twentieth of the size
         return build_demo(out, scale=0.05, with_package=False, progress=progress)
 
     monkeypatch.setattr("workbench.ui.main_window.build_demo_task", small_demo)

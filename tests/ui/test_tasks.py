@@ -12,7 +12,9 @@ from workbench.progress import Progress
 from workbench.ui.tasks import TaskRunner
 
 
-def _insert_until_cancelled(eng: Engagement, progress: Progress, started: threading.Event) -> int:
+def _insert_until_cancelled(
+    eng: Engagement, started: threading.Event, *, progress: Progress
+) -> int:
     """A long core write: inserts users forever, reporting progress, in one transaction."""
     n = 0
     with eng.atomic() as conn:
@@ -24,7 +26,7 @@ def _insert_until_cancelled(eng: Engagement, progress: Progress, started: thread
             progress.update((n % 1000) / 1000, f"{n} users")
 
 
-def _count_users(eng: Engagement, progress: Progress) -> tuple[int, str]:
+def _count_users(eng: Engagement, *, progress: Progress) -> tuple[int, str]:
     progress.update(0.5, "counting")
     return (
         eng.conn.execute("SELECT count(*) FROM users").fetchone()[0],
@@ -80,23 +82,37 @@ def test_the_cancel_button_in_the_status_bar_stops_the_task(
     assert window.engagement.counts()["users"] == 0
 
 
-def test_only_one_writing_task_runs_at_a_time(runner, qtbot):
+def _add_user(eng: Engagement, crm_id: str, *, progress: Progress) -> int:
+    with eng.atomic() as conn:
+        conn.execute("INSERT INTO users (crm_id, name) VALUES (?, ?)", (crm_id, crm_id))
+    return int(eng.conn.execute("SELECT count(*) FROM users").fetchone()[0])
+
+
+def test_writes_wait_in_order_behind_the_running_one(runner, qtbot):
     started = threading.Event()
-    first = runner.run(
+    counts = []
+    first = runner.run("Adding a user", _add_user, "A1", writes=True, on_success=counts.append)
+    second = runner.run("Adding another", _add_user, "A2", writes=True, on_success=counts.append)
+    assert runner.writing_task() is first and not second.isRunning()
+    qtbot.waitUntil(lambda: len(counts) == 2, timeout=10000)
+    assert counts == [1, 2]  # the second saw the first's change
+    # a write that fails or is cancelled drops the ones queued behind it
+    long = runner.run(
         "Adding users", _insert_until_cancelled, started, writes=True, on_failure=lambda o: None
     )
-    with pytest.raises(WorkbenchError, match="Adding users is still running"):
-        runner.run("Another change", _count_users, writes=True)
+    runner.run("Adding a third", _add_user, "A3", writes=True, on_success=counts.append)
     assert started.wait(10)
     with qtbot.waitSignal(runner.finished, timeout=10000):
-        first.cancel()
+        long.cancel()
+    assert not runner.is_busy() and counts == [1, 2]
+    assert runner.engagement.counts()["users"] == 2
 
 
-def _fail_plainly(eng, progress):
+def _fail_plainly(eng, *, progress):
     raise WorkbenchError("Row 7, column Amount: 'abc' is not a number.")
 
 
-def _crash(eng, progress):
+def _crash(eng, *, progress):
     raise KeyError("boom")
 
 

@@ -72,7 +72,12 @@ def run_audits(
         start = time.perf_counter()
         if name == "maintenance":
             results[name] = run_maintenance(
-                eng, part, data=data, baselines=results.get("baselines"), record=record
+                eng,
+                part,
+                data=data,
+                baselines=results.get("baselines"),
+                capture=results.get("capture"),
+                record=record,
             )
         else:
             results[name] = AUDITS[name](eng, part, data=data, record=record)

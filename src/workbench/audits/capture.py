@@ -362,20 +362,18 @@ def _findings(result: CaptureResult, frame: pd.DataFrame, host: pd.Series) -> li
                 )
             )
     weeks = [g for g in result.by_week if g.rate is not None]
-    run, longest = 0, 0
-    for g in weeks:
-        run = run + 1 if g.rate < opts.weekly_trigger else 0
-        longest = max(longest, run)
-    if longest >= 2:
-        low = [g.key for g in weeks if g.rate < opts.weekly_trigger]
+    streak = longest_run_below(weeks, opts.weekly_trigger)
+    if len(streak) >= 2:
         out.append(
             f(
                 "weekly_trigger",
                 "high",
-                f"Capture under {fmt_pct(opts.weekly_trigger)} for {longest} weeks in a row",
-                "Refinement trigger: recording coverage below 85% for 2+ consecutive weeks "
-                f"(weeks {', '.join(low[:12])}). Audit integration health and recording setup.",
-                count=longest,
+                f"Capture under {fmt_pct(opts.weekly_trigger)} for {len(streak)} weeks in a row",
+                f"Refinement trigger: recording coverage below {fmt_pct(opts.weekly_trigger)} "
+                f"for 2 or more consecutive weeks (weeks {streak[0].key} to {streak[-1].key}: "
+                f"{', '.join(f'{g.key} {fmt_pct(g.rate)}' for g in streak)}). Audit "
+                "integration health and recording setup.",
+                count=len(streak),
             )
         )
     if result.reasons:
@@ -410,3 +408,16 @@ def _findings(result: CaptureResult, frame: pd.DataFrame, host: pd.Series) -> li
             )
         )
     return out
+
+
+def longest_run_below(weeks: list[GroupRate], limit: float) -> list[GroupRate]:
+    """The longest run of consecutive weeks whose capture rate is below ``limit``
+    (the latest such run on a tie); the capture finding and the maintenance check
+    both count it this way."""
+    best: list[GroupRate] = []
+    current: list[GroupRate] = []
+    for g in weeks:
+        current = [*current, g] if g.rate is not None and g.rate < limit else []
+        if len(current) >= len(best):
+            best = current
+    return best

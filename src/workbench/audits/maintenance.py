@@ -21,8 +21,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from workbench.audits.capture import capture_options, conversations
-from workbench.audits.common import AuditData, Window, finding, fmt_pct, lookup, pct, setting
+from workbench.audits.common import AuditData, Window, finding, fmt_pct, pct, setting
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
 from workbench.progress import Progress
@@ -194,93 +193,70 @@ def _user_key(usage: pd.DataFrame, users: pd.DataFrame) -> pd.Series:
 class _Checks:
     """The measurements, one method per check name in maintenance.json."""
 
-    def __init__(self, data: AuditData, baselines=None) -> None:
+    def __init__(self, data: AuditData, baselines=None, capture=None) -> None:
         self.data = data
         self.baselines = baselines
+        self.capture = capture
+
+    def _capture(self):
+        """The capture audit's result (the same run the Gap Analysis shows)."""
+        if self.capture is None:
+            from workbench.audits.capture import run_capture
+
+            self.capture = run_capture(self.data.eng, data=self.data, record=False)
+        return self.capture
 
     def recording_coverage(self) -> Measurement:
-        opts = capture_options(self.data.eng)
-        window = Window.trailing(self.data.as_of, MONTH_DAYS)
-        frame = conversations(self.data, opts, window)
-        if frame.empty:
+        cap = self._capture()
+        if not cap.total:
             return _not_measurable(
-                "No meeting or call logs in the last 30 days; import the "
+                "No meeting or call logs in the capture window; import the "
                 "video platform and dialer logs."
             )
-        rate = pct(frame["recorded"].sum(), len(frame))
         return Measurement(
-            rate,
-            fmt_pct(rate),
-            len(frame),
-            f"{int(frame['recorded'].sum()):,} of {len(frame):,} external "
-            f"conversations recorded ({window.label()})",
-            affected=frame.loc[frame["recorded"].eq(0), "crm_id"].astype(str).tolist(),
-            affected_entity="meetings",
+            cap.rate,
+            fmt_pct(cap.rate),
+            cap.total,
+            f"{cap.recorded:,} of {cap.total:,} external "
+            f"conversations recorded ({cap.window.label()})",
         )
 
     def recording_weekly(self) -> Measurement:
-        opts = capture_options(self.data.eng)
-        window = Window.trailing(self.data.as_of, 56)
-        frame = conversations(self.data, opts, window)
-        if frame.empty:
-            return _not_measurable("No meeting or call logs in the last 8 weeks.")
-        week = frame["moment"].dt.to_period("W-SUN")
-        rates = frame.groupby(week)["recorded"].mean().sort_index()
-        limit = float(self._threshold("recording_weekly", 0.85))
-        run = longest = 0
-        for value in rates:
-            run = run + 1 if value < limit else 0
-            longest = max(longest, run)
+        from workbench.audits.capture import longest_run_below
+
+        cap = self._capture()
+        weeks = [g for g in cap.by_week if g.rate is not None]
+        if not weeks:
+            return _not_measurable("No meeting or call logs in the capture window.")
+        limit = float(self._threshold("recording_weekly", cap.options.weekly_trigger))
+        streak = longest_run_below(weeks, limit)
         return Measurement(
-            float(longest),
-            f"{longest} consecutive weeks below {fmt_pct(limit)}",
-            len(rates),
-            "weekly capture: "
-            + ", ".join(
-                f"{p.start_time.date().isoformat()} {fmt_pct(v)}" for p, v in rates.items()
-            ),
+            float(len(streak)),
+            f"{len(streak)} consecutive weeks below {fmt_pct(limit)}",
+            len(weeks),
+            "weekly capture: " + ", ".join(f"{g.key} {fmt_pct(g.rate)}" for g in weeks),
         )
 
     def scoring_spot_check(self) -> Measurement:
-        tables = {
-            r[0]
-            for r in self.data.eng.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        score_tables = sorted(t for t in tables if "score" in t.lower())
-        for table in score_tables:
-            cols = {r[1] for r in self.data.eng.conn.execute(f"PRAGMA table_info({table})")}
-            band = next((c for c in ("risk_band", "band", "risk_level", "risk") if c in cols), None)
-            if "opportunity_crm_id" not in cols or band is None:
-                continue
-            # The latest score of each deal (a deal is scored again at every run).
-            latest = ", max(as_of)" if "as_of" in cols else ""
-            scored = pd.read_sql_query(
-                f"SELECT opportunity_crm_id, {band} AS band{latest} FROM {table} "
-                "GROUP BY opportunity_crm_id",
-                self.data.eng.conn,
+        """Low-risk deals lost or slipped, as the latest calibration run measured it."""
+        from workbench.models.runs import latest_run
+
+        run = latest_run(self.data.eng, "calibration")
+        report = run.result if run is not None else None
+        share = report.get("low_risk_lost_share") if report else None
+        if share is None:
+            return _not_measurable(
+                "No calibration has measured the low-risk deals yet: calibrate the deal "
+                "scoring (Scoring page or workbench calibrate FILE), then run this check."
             )
-            low = scored[scored["band"].astype(str).str.lower().str.startswith("low")]
-            if low.empty:
-                continue
-            opps = self.data.table("opportunities").set_index("crm_id")
-            ids = low["opportunity_crm_id"].astype(str)
-            close = lookup(ids, opps["close_day"])
-            closed = lookup(ids, opps["is_closed"]).fillna(0).astype(bool)
-            won = lookup(ids, opps["is_won"]).fillna(0).astype(bool)
-            slipped = (~closed & (close < pd.Timestamp(self.data.as_of))) | (closed & ~won)
-            rate = pct(slipped.sum(), len(low))
-            return Measurement(
-                rate,
-                fmt_pct(rate),
-                len(low),
-                f"{int(slipped.sum())} of {len(low)} deals scored low risk in "
-                f"{table} were lost or are past their close date",
-                affected=low.loc[slipped, "opportunity_crm_id"].astype(str).tolist(),
-                affected_entity="opportunities",
-            )
-        return _not_measurable(
-            "No deal scores in this engagement yet: run the scoring "
-            "calibration first; then low-risk deals are set against outcomes."
+        hand = report.get("hand_set") or {}
+        n = int(hand.get("low_risk_count") or 0)
+        return Measurement(
+            float(share),
+            fmt_pct(share),
+            n,
+            f"share of the {n:,} closed test deals the current rules called low risk that "
+            f"were lost or slipped (calibration run #{run.id}, as of {run.as_of})",
         )
 
     def manager_dashboard_usage(self) -> Measurement:
@@ -552,6 +528,7 @@ def run_maintenance(
     data: AuditData | None = None,
     record: bool = True,
     baselines=None,
+    capture=None,
 ) -> MaintenanceResult:
     """Evaluate every maintenance task the data can answer against its red flag."""
     progress = progress or Progress.none()
@@ -560,7 +537,7 @@ def run_maintenance(
     library = maintenance_tasks(meta.project_kind, meta.engagement_type)
     thresholds = setting(eng, "maintenance_thresholds", {})
     thresholds = thresholds if isinstance(thresholds, dict) else {}
-    checks = _Checks(data, baselines)
+    checks = _Checks(data, baselines, capture)
     month = Window.trailing(data.as_of, MONTH_DAYS).label()
     tasks = library.monthly + library.quarterly
     results: list[MaintenanceCheck] = []
@@ -591,6 +568,8 @@ def run_maintenance(
         threshold = None if threshold is None else float(threshold)
         status = _evaluate(m, threshold, task.direction)
         period = month if task.cadence == "monthly" else "last four quarters"
+        if task.check in ("recording_coverage", "recording_weekly"):
+            period = checks._capture().window.label()  # the capture audit's window
         results.append(
             MaintenanceCheck(
                 task.id,

@@ -19,7 +19,7 @@ from workbench.commandline import (
     terminal_progress,
 )
 from workbench.errors import WorkbenchError
-from workbench.models.findings import STATUSES, finding_history, list_findings, set_status
+from workbench.models.findings import STATUSES, finding_history, list_findings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="AUDIT",
         type=_audit_name,
         help=f"which audits to run: {', '.join(AUDITS)} (default: all)",
+    )
+    p.add_argument(
+        "--latest",
+        action="store_true",
+        help="show the latest stored run of each audit instead of running it again",
     )
     add_json_argument(p)
     p.set_defaults(handler=cmd_audit)
@@ -92,23 +97,56 @@ def _audit_name(value: str) -> str:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from workbench.audits import AUDIT_TITLES, run_audits
+    from workbench.audits import AUDIT_TITLES
+    from workbench.audits.operations import RunAudits, run_audits_op
 
-    names = list(dict.fromkeys(args.audits)) or None
+    if args.latest:
+        return _show_latest(args)
     with opened(args.file) as eng:
-        run = run_audits(eng, names, progress=terminal_progress())
+        run = run_audits_op(eng, RunAudits(args.audits), progress=terminal_progress())
     if args.json:
         emit_json(
-            {name: _json_result(name, result) for name, result in run.results.items()}
+            {
+                name: _json_result(name, o.result) | {"run": o.run.describe()}
+                for name, o in run.outcomes.items()
+            }
             | {"seconds": run.seconds}
         )
         return 0
     for name, result in run.results.items():
-        print(f"== {AUDIT_TITLES[name]} ({run.seconds[name]:.1f} s)")
+        o = run.outcomes[name]
+        print(f"== {AUDIT_TITLES[name]} ({run.seconds[name]:.1f} s; stored as {o.run.label()})")
         for line in _summary_lines(name, result):
             print(f"  {line}")
         for f in result.findings:
             print(f"  [{f.severity:<8}] {f.title}")
+    return 0
+
+
+def _show_latest(args: argparse.Namespace) -> int:
+    from workbench.audits import AUDIT_TITLES
+    from workbench.audits.operations import latest_audit
+
+    names = list(dict.fromkeys(args.audits)) or list(AUDIT_TITLES)
+    with opened(args.file, read_only=True) as eng:
+        found = {n: latest_audit(eng, n) for n in names}
+    missing = [n for n, hit in found.items() if hit is None]
+    if missing:
+        raise WorkbenchError(
+            f"No stored run of {', '.join(missing)} yet; run 'workbench audit FILE' first."
+        )
+    if args.json:
+        emit_json(
+            {
+                n: _json_result(n, result) | {"run": run.describe()}
+                for n, (result, run) in found.items()
+            }
+        )
+        return 0
+    for name, (result, run) in found.items():
+        print(f"== {AUDIT_TITLES[name]} ({run.label()})")
+        for line in _summary_lines(name, result):
+            print(f"  {line}")
     return 0
 
 
@@ -184,10 +222,12 @@ def cmd_findings(args: argparse.Namespace) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
-    if args.status == "CORRECTED" and not args.note.strip():
-        raise WorkbenchError("A correction needs --note saying what the right figure or fact is.")
+    from workbench.audits.operations import SetFindingStatus, set_finding_status
+
     with opened(args.file) as eng:
-        stored = set_status(eng, args.finding_id, args.status, args.note, args.meeting)
+        stored = set_finding_status(
+            eng, SetFindingStatus(args.finding_id, args.status, args.note, args.meeting)
+        )
     if args.json:
         emit_json(stored)
     else:

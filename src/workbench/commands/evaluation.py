@@ -16,16 +16,14 @@ from workbench.errors import WorkbenchError
 from workbench.evaluation import (
     TEMPLATE_NAMES,
     ahp_weights,
-    create_evaluation,
-    current_evaluation_id,
     edit,
     load_matrix,
     matrix_from_pairs,
-    summarise,
     summary_dict,
 )
+from workbench.evaluation import operations as ops
 from workbench.evaluation.ahp import rounded_percentages
-from workbench.evaluation.matrix import normalised_weights
+from workbench.evaluation.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 from workbench.evaluation.store import resolve
 from workbench.evaluation.summary import EvaluationSummary
 
@@ -146,7 +144,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="show what an edited workbook changes; with --apply apply it",
     )
     p.add_argument("--apply", action="store_true", help="apply --import changes or --ahp weights")
-    p.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10000)")
+    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help="Monte Carlo draws (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.set_defaults(handler=cmd_evaluate)
@@ -181,16 +179,25 @@ def _check_companions(args: argparse.Namespace) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from workbench.evaluation.operations import Analyse, analyse, evaluation_summary
+
     _check_companions(args)
     acting = any(getattr(args, a) for a in ACTIONS)
-    with opened(args.file, read_only=not acting) as eng:
+    new_parameters = (args.draws, args.seed) != (DEFAULT_DRAWS, DEFAULT_SEED)
+    # Reading needs no write access: a current stored run is shown as it is, a stale
+    # one is recomputed (and stored when the file is writable).
+    with opened(args.file, read_only=not (acting or new_parameters)) as eng:
         notes: list[str] = []
         extra: dict[str, Any] = {}
         if acting:
             with eng.atomic():
                 _apply_actions(eng, args, notes, extra)
-        matrix = load_matrix(eng)
-        summary = summarise(matrix, draws=args.draws, seed=args.seed)
+        if new_parameters:
+            done = analyse(eng, Analyse(args.draws, args.seed))
+            summary, run = done.summary, done.monte_carlo_run
+        else:
+            summary, run = evaluation_summary(eng)
+        matrix = summary.matrix
         if args.export:
             from workbench.evaluation.workbook import export_workbook
 
@@ -203,36 +210,33 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             notes.append(f"Exported {path}")
             extra["exported"] = str(path)
     if args.json:
-        emit_json({**summary_dict(summary), **extra})
+        emit_json({**summary_dict(summary), **extra, "run": run.describe() if run else None})
     else:
         for line in notes:
             print(line)
         print_summary(summary)
+        if run is not None:
+            print(f"Monte Carlo and sensitivity: {run.label()}.")
     return 0
 
 
 def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict) -> None:
     if args.template:
-        if current_evaluation_id(eng) is not None and not args.new:
-            raise WorkbenchError(
-                "This engagement already has a platform evaluation; add --new "
-                "to start another one (the current one is kept)."
-            )
-        create_evaluation(eng, args.template)
+        from workbench.evaluation.operations import StartEvaluation, start_evaluation
+
+        start_evaluation(eng, StartEvaluation(args.template, new=args.new))
         notes.append(f"Started a {args.template} evaluation.")
     matrix = load_matrix(eng)
     for item in args.add_vendor:
         name, _, option = item.partition("=")
-        if option and option not in ("single", "dual", "crm-native"):
-            raise WorkbenchError(f"Platform option {option!r} is not single, dual or crm-native.")
-        edit.add_vendor(eng, matrix, name, option)
+        ops.edit_evaluation(eng, ops.AddVendor(name, option))
         matrix = load_matrix(eng)
     for name in args.remove_vendor:
         edit.remove_vendor(eng, matrix, name)
         matrix = load_matrix(eng)
     for item in args.add_criterion:
         name, _, pct = _split(item, "--add-criterion", "NAME=PCT")
-        edit.add_criterion(eng, matrix, name, pct)
+        ops.edit_evaluation(eng, ops.AddCriterion(name, pct))
         matrix = load_matrix(eng)
     for name in args.remove_criterion:
         edit.remove_criterion(eng, matrix, name)
@@ -250,24 +254,25 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         edit.set_weights(eng, matrix, weights)
         matrix = load_matrix(eng)
     if args.normalise:
-        edit.set_weights(eng, matrix, normalised_weights(matrix))
+        ops.edit_evaluation(eng, ops.NormaliseWeights())
         notes.append("Weights normalised to sum to 100%.")
         matrix = load_matrix(eng)
     for item in args.score:
         vendor, criterion, value = _split(item, "--score", "VENDOR:CRITERION=N")
-        vendor, criterion, who = edit.set_score(
+        vendor, criterion, who = ops.edit_evaluation(
             eng,
-            matrix,
-            vendor,
-            criterion,
-            None if value.casefold() == "clear" else value,
-            args.evaluator,
-            args.evidence,
+            ops.SetScore(
+                vendor,
+                criterion,
+                None if value.casefold() == "clear" else value,
+                args.evaluator,
+                args.evidence,
+            ),
         )
         notes.append(f"Scored {vendor} / {criterion} = {value} (by {who}).")
     for item in args.tco:
         vendor, fld, value = _split(item, "--tco", "VENDOR:FIELD=VALUE")
-        edit.set_tco(eng, matrix, vendor, fld, value)
+        ops.edit_evaluation(eng, ops.SetTco(vendor, fld, value))
         matrix = load_matrix(eng)
     if args.tco_years is not None or args.pricing_step or args.pricing_from_tco:
         step = (
@@ -275,21 +280,22 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
             if args.pricing_step
             else None
         )
-        edit.set_evaluation_options(
+        ops.edit_evaluation(
             eng,
-            matrix,
-            tco_years=args.tco_years,
-            pricing_step_pct=step,
-            pricing_from_tco=None if not args.pricing_from_tco else args.pricing_from_tco == "yes",
+            ops.SetOptions(
+                args.tco_years,
+                step,
+                None if not args.pricing_from_tco else args.pricing_from_tco == "yes",
+            ),
         )
         matrix = load_matrix(eng)
     for item in args.pilot:
         vendor, measure, value = _split(item, "--pilot", "VENDOR:MEASURE=RATING")
         rating, _, measured = value.partition("@")
-        edit.set_pilot_result(eng, matrix, vendor, measure, rating, measured)
+        ops.edit_evaluation(eng, ops.SetPilot(vendor, measure, rating, measured))
         matrix = load_matrix(eng)
     if args.apply_pilot:
-        count = edit.apply_pilot(eng, matrix)
+        count = ops.edit_evaluation(eng, ops.ApplyPilot())
         notes.append(f"Pilot results fed {count} score(s) as the evaluator 'Pilot'.")
         matrix = load_matrix(eng)
     if args.ahp:
@@ -316,7 +322,7 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         matrix = load_matrix(eng)
     if args.select:
         vendor = None if args.select.casefold() == "none" else args.select
-        edit.select_vendor(eng, matrix, vendor, args.note)
+        ops.edit_evaluation(eng, ops.SelectVendor(vendor, args.note))
         notes.append(f"Selected platform: {vendor}." if vendor else "Selection cleared.")
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from workbench import lifecycle as lc
 from workbench.commandline import add_file_argument, add_json_argument, emit_json, opened
 from workbench.errors import WorkbenchError
+from workbench.lifecycle import operations as ops
 from workbench.lifecycle import records
 from workbench.lifecycle.store import CHECKLIST_STATUSES, INPUT_STATUSES
 
@@ -223,7 +224,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not kw:
         raise WorkbenchError("Say what to change: --status, --owner, --due, --done-date or --note.")
     with opened(args.file) as eng:
-        item = lc.set_checklist_item(eng, args.key, **kw)
+        item = ops.change(eng, ops.ChecklistChange(args.key, kw))
     if args.json:
         emit_json(item)
     else:
@@ -249,15 +250,19 @@ def _split_correction(text: str) -> tuple[str, str]:
 def cmd_meeting(args: argparse.Namespace) -> int:
     corrections = [_split_correction(c) for c in args.correct]
     with opened(args.file) as eng:
-        meeting = lc.record_meeting(
+        meeting = ops.change(
             eng,
-            args.kind,
-            args.date,
-            title=args.title,
-            attendees=args.attendee,
-            notes=args.notes,
-            confirms=args.confirm,
-            corrections=corrections,
+            ops.RecordMeeting(
+                args.kind,
+                args.date,
+                {
+                    "title": args.title,
+                    "attendees": args.attendee,
+                    "notes": args.notes,
+                    "confirms": args.confirm,
+                    "corrections": corrections,
+                },
+            ),
         )
     if args.json:
         emit_json(meeting)
@@ -284,7 +289,9 @@ def cmd_intake(args: argparse.Namespace) -> int:
             with eng.atomic():  # all or nothing
                 for key, value in pairs:
                     kw = {"status": args.status, "source": args.source}
-                    lc.set_intake(eng, key, value, **{k: v for k, v in kw.items() if v})
+                    ops.change(
+                        eng, ops.IntakeChange(key, value, {k: v for k, v in kw.items() if v})
+                    )
         items = lc.intake(eng)
     if args.json:
         emit_json(items)
@@ -331,7 +338,7 @@ def cmd_define(args: argparse.Namespace) -> int:
                 kw["definition"] = args.text
             if args.note is not None:
                 kw["note"] = args.note
-            lc.set_definition(eng, args.term, **kw)
+            ops.change(eng, ops.DefinitionChange(args.term, kw))
         defs = lc.definitions(eng)
     if args.term:
         wanted = args.term.lower()
@@ -370,7 +377,7 @@ def cmd_criteria(args: argparse.Namespace) -> int:
                 if args.kpi:
                     lc.add_criterion(eng, args.key, args.kpi, args.unit, args.direction)
                 if fields:
-                    lc.set_criterion(eng, args.key, **fields)
+                    ops.change(eng, ops.CriterionChange(args.key, fields))
         items = lc.criteria(eng)
     if args.key:
         items = [c for c in items if c.key == args.key] or items
@@ -475,9 +482,9 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
                 if record is not None:
                     applied = records.apply_record(eng, record)
                 if args.go_live:
-                    lc.set_go_live(eng, args.go_live)
+                    ops.change(eng, ops.SetGoLive(args.go_live))
                 if args.checkin:
-                    lc.set_checkin(eng, args.checkin)
+                    ops.change(eng, ops.SetCheckin(args.checkin))
                 if args.phase:
                     lc.set_phase_override(eng, phase)
         data = {

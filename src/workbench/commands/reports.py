@@ -70,6 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from workbench.models.runs import list_runs
     from workbench.reports.files import safe_filename
     from workbench.reports.package import available_documents, build_package
 
@@ -118,9 +119,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             branding={k: v for k, v in branding.items() if v},
             progress=terminal_progress(),
         )
+        latest: dict = {}
+        for run in list_runs(eng):
+            latest.setdefault(run.kind, run)
     if args.json:
-        emit_json(result.as_dict())
+        emit_json(result.as_dict() | {"runs": [r.describe() for r in latest.values()]})
         return 0
+    for run in latest.values():
+        if run.stale:
+            print(f"note: the stored {run.kind} run #{run.id} is stale; {run.refresh}.")
     print(f"Wrote {len(result.files)} files to {result.out_dir}")
     for f in result.files:
         print(f"  {f.status:<6} {f.path.name}")

@@ -14,7 +14,7 @@ workbench recalibration FILE [--json]
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 from workbench.commandline import (
@@ -27,10 +27,7 @@ from workbench.commandline import (
 from workbench.errors import WorkbenchError
 from workbench.scoring import (
     SIGNALS,
-    Rule,
-    calibrate,
     diff_rule_sets,
-    ensure_rule_set,
     explain_deal,
     export_sample_csv,
     get_rule_set,
@@ -38,10 +35,6 @@ from workbench.scoring import (
     list_rule_sets,
     recalibration_report,
     record_expectation,
-    save_calibration_run,
-    save_recommended_version,
-    save_rule_set,
-    score_pipeline,
     select_sample,
     validation_report,
 )
@@ -71,6 +64,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--record",
         action="store_true",
         help="store the scores for the quarterly recalibration check",
+    )
+    p.add_argument(
+        "--latest",
+        action="store_true",
+        help="show the latest stored scoring run instead of scoring again",
     )
     add_json_argument(p)
     p.set_defaults(handler=cmd_score)
@@ -175,18 +173,31 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # ---------------------------------------------------------------------- score
 def cmd_score(args: argparse.Namespace) -> int:
-    with opened(args.file, read_only=not args.record) as eng:
-        rule_set = ensure_rule_set(eng) if args.version is None else get_rule_set(eng, args.version)
-        if args.deal:
+    from workbench.scoring.operations import ScoreRequest, score
+
+    if args.deal:
+        with opened(args.file, read_only=True) as eng:
+            rule_set = get_rule_set(eng, args.version)
             deal = explain_deal(eng, args.deal, rule_set=rule_set)
-            if args.json:
-                emit_json(deal)
-            else:
-                _print_deal(deal, rule_set)
-            return 0
-        result = score_pipeline(
-            eng, rule_set=rule_set, progress=terminal_progress(), record=args.record
-        )
+        if args.json:
+            emit_json(deal)
+        else:
+            _print_deal(deal, rule_set)
+        return 0
+    if args.latest:
+        from workbench.scoring.operations import latest_scores
+
+        with opened(args.file, read_only=True) as eng:
+            found = latest_scores(eng)
+        if found is None:
+            raise WorkbenchError("No stored scoring run yet; run 'workbench score FILE' first.")
+        result, run = found
+    else:
+        with opened(args.file) as eng:
+            scored = score(
+                eng, ScoreRequest(args.version, record=args.record), progress=terminal_progress()
+            )
+        result, run = scored.scores, scored.run
     deals = result.deals[: args.top] if args.top else result.deals
     if args.json:
         emit_json(
@@ -199,6 +210,7 @@ def cmd_score(args: argparse.Namespace) -> int:
                 "counts": result.band_counts(),
                 "amounts": result.band_amounts(),
                 "deals": [_deal_json(d) for d in deals],
+                "run": run.describe(),
             }
         )
         return 0
@@ -206,7 +218,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     print(
         f"Open pipeline as of {result.as_of}, rule version {result.rule_set_version or 'default'}"
         f": {len(result.deals):,} deals; high {counts['high']}, medium {counts['medium']}, "
-        f"low {counts['low']}."
+        f"low {counts['low']}; stored as {run.label()}."
     )
     for d in deals[: args.top or 25]:
         why = "; ".join(f"{r.rule} (+{r.points:.0f})" for r in d.top_reasons(args.reasons))
@@ -245,27 +257,25 @@ def _print_deal(deal, rule_set) -> None:
 
 # ------------------------------------------------------------------ calibrate
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    if args.save_as_version and (not args.author.strip() or not args.rationale.strip()):
-        raise WorkbenchError("--save-as-version needs --author NAME and --rationale TEXT.")
+    from workbench.scoring.operations import CalibrateRequest, calibrate_rules
+
+    request = CalibrateRequest(
+        horizon_days=args.horizon,
+        trusted=tuple(args.trust or ()),
+        save_as_version=args.save_as_version,
+        author=args.author,
+        rationale=args.rationale,
+    )
     with opened(args.file) as eng:
-        report = calibrate(
-            eng,
-            horizon_days=args.horizon,
-            progress=terminal_progress(),
-            trusted=tuple(args.trust) if args.trust else None,
-        )
-        save_calibration_run(eng, report)
-        saved = None
-        if args.save_as_version:
-            saved = save_recommended_version(
-                eng, report, author=args.author, rationale=args.rationale
-            )
+        done = calibrate_rules(eng, request, progress=terminal_progress())
+    report, saved = done.report, done.saved
     if args.figure:
         report.reliability_figure().savefig(args.figure, dpi=120)
     if args.json:
         data = report.to_dict()
         data["summary"] = report.summary()
         data["saved_version"] = saved.version if saved else None
+        data["run"] = done.run.describe()
         emit_json(data)
         return 0
     print(report.summary())
@@ -297,40 +307,28 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------- rules
 def cmd_rules(args: argparse.Namespace) -> int:
+    from workbench.scoring.operations import EditRules, RuleChange, edit_rules
+
     editing = bool(args.set or args.disable or args.bands)
     with opened(args.file, read_only=not editing) as eng:
         if editing:
-            base = ensure_rule_set(eng)
-            rules = [replace(r) for r in base.rules]
+            changes = []
             for signal, op, threshold, points in args.set:
                 try:
-                    new = Rule(signal, op, float(threshold), float(points))
+                    changes.append(RuleChange(signal, op, float(threshold), float(points)))
                 except ValueError:
                     raise WorkbenchError(
                         f"--set {signal} {op} {threshold} {points}: threshold and points must "
                         "be numbers."
                     ) from None
-                old = next((r for r in rules if r.signal == signal), None)
-                if old:
-                    rules[rules.index(old)] = replace(new, note=old.note)
-                else:
-                    rules.append(new)
-            for signal in args.disable:
-                old = next((r for r in rules if r.signal == signal), None)
-                if old is None:
-                    raise WorkbenchError(f"--disable {signal}: there is no rule on that signal.")
-                rules[rules.index(old)] = replace(old, enabled=False)
-            low, high = args.bands if args.bands else (base.low_max, base.high_min)
-            edited = replace(
-                base,
-                rules=rules,
-                low_max=low,
-                high_min=high,
-                source="manual",
-                version=None,
-                calibration_run_id=None,
+            request = EditRules(
+                args.author,
+                args.rationale,
+                changes,
+                disable=list(args.disable),
+                bands=tuple(args.bands) if args.bands else None,
             )
-            saved = save_rule_set(eng, edited, author=args.author, rationale=args.rationale)
+            saved = edit_rules(eng, request)
             if not args.json:
                 print(f"Saved rule version {saved.version}.")
         versions = list_rule_sets(eng) or [get_rule_set(eng)]

@@ -225,7 +225,7 @@ def _baseline_figures(audits: Any | None) -> dict[str, tuple[float, str]]:
     if capture is not None and capture.rate is not None:
         out["recording_coverage"] = (
             round(float(capture.rate) * 100, 1),
-            "capture audit, external meetings and calls of the last 13 weeks",
+            f"capture audit, external meetings and calls {capture.window.label()}",
         )
     return out
 

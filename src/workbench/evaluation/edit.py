@@ -22,6 +22,10 @@ TCO_FIELDS_HELP = (
 PILOT_EVALUATOR = "Pilot"
 
 
+# How a vendor would be deployed: one platform, two platforms, or the CRM's own tool.
+PLATFORM_OPTIONS = ("single", "dual", "crm-native")
+
+
 def parse_score(text: str | int | float, where: str = "") -> int:
     """A whole-number score 1-5 from user text, or a plain error naming the value."""
     try:
@@ -243,6 +247,11 @@ def add_vendor(eng: Engagement, matrix: Matrix, name: str, platform_option: str 
         raise WorkbenchError("A vendor needs a name.")
     if any(v.name.casefold() == name.casefold() for v in matrix.vendors):
         raise WorkbenchError(f"{name} is already a vendor in this evaluation.")
+    if platform_option and platform_option not in PLATFORM_OPTIONS:
+        raise WorkbenchError(
+            f"Platform option {platform_option!r} is not {', '.join(PLATFORM_OPTIONS[:-1])} "
+            f"or {PLATFORM_OPTIONS[-1]}."
+        )
     roles = list(dict.fromkeys(lic.role for t in matrix.tco.values() for lic in t.licences))
     with eng.atomic() as conn:
         cur = conn.execute(

@@ -44,7 +44,7 @@ from workbench.lifecycle.store import (
     item_history,
     meetings,
 )
-from workbench.lifecycle.undo import CommandStack, stack_for
+from workbench.models.undo import CommandStack, stack_for
 
 __all__ = [
     "MEETING_KINDS",

@@ -16,9 +16,9 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.lifecycle import store
-from workbench.lifecycle.undo import RowScope, SnapshotCommand, max_id, stack_for
 from workbench.models import Engagement, now_iso
 from workbench.models import findings as findings_model
+from workbench.models.undo import RowScope, SnapshotCommand, max_id, stack_for
 
 MEETING_KINDS = (
     "kickoff",

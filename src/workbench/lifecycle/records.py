@@ -14,8 +14,8 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.lifecycle import edits
-from workbench.lifecycle.undo import stack_for
 from workbench.models import Engagement
+from workbench.models.undo import stack_for
 
 SECTIONS = ("checklist", "intake", "definitions", "criteria", "meetings", "go_live", "checkin")
 

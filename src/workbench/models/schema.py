@@ -19,6 +19,7 @@ from workbench.models import (
     schema_importers,
     schema_lifecycle,
     schema_reports,
+    schema_runs,
     schema_scoring,
 )
 
@@ -33,6 +34,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (5, "m0005_evaluation", schema_evaluation.migrate),
     (6, "m0006_scoring", schema_scoring.migrate),
     (7, "m0007_reports", schema_reports.migrate),
+    (8, "m0008_runs", schema_runs.migrate),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,55 +1,55 @@
 """The audits' figures as document sections: capture by channel, baselines, hygiene.
 
-The audits are computed here with ``record=False`` (a pure read: the export never
-changes the engagement), on one shared ``AuditData`` per export, so the figures in
-the documents are the audits' own.
+Every figure comes from the audits' stored runs (``audits.operations``): the export
+reads the latest run of each audit, so the documents, the Audits page and
+``workbench audit --json`` show the same numbers. An audit that never ran on this
+engagement is run (and stored) once; a run whose inputs changed since is shown as
+it is, with a note saying how to refresh it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from workbench.audits.operations import ensure_audits
+from workbench.models.runs import Run
 from workbench.reports import charts
 from workbench.reports.context import ReportContext, num, pct
-from workbench.reports.sources import (
-    Capture,
-    Missing,
-    Section,
-    SectionedResult,
-    optional_attr,
-)
+from workbench.reports.records import Capture, Missing, Section, SectionedResult
+
+AUDIT_NAMES = ("crm-hygiene", "capture", "baselines", "maintenance")
 
 
-def _audit(ctx: ReportContext, name: str) -> Any | Missing:
-    """Run one audit without recording (cached per export)."""
-    key = f"audit:{name}"
-    if key in ctx.cache:
-        return ctx.cache[key]
-    runner = optional_attr("workbench.audits", f"run_{name}")
-    data_cls = optional_attr("workbench.audits", "AuditData")
-    if runner is None or data_cls is None:
-        result: Any = Missing(
-            f"The {name.replace('_', ' ')} audit", "This build has no audits capability."
-        )
-    else:
-        try:
-            if "audit:data" not in ctx.cache:
-                ctx.cache["audit:data"] = data_cls(ctx.eng)
-            kwargs: dict[str, Any] = {"data": ctx.cache["audit:data"], "record": False}
-            result = runner(ctx.eng, None, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - missing tables or columns must not stop the export
-            result = Missing(
-                f"The {name.replace('_', ' ')} audit",
-                f"It could not run on this engagement's data ({exc}).",
-            )
-    ctx.cache[key] = result
-    return result
+def _load(ctx: ReportContext) -> None:
+    if "audit:runs" not in ctx.cache:
+        ctx.cache["audit:runs"] = ensure_audits(ctx.eng, AUDIT_NAMES)
+
+
+def audit_result(ctx: ReportContext, name: str) -> Any:
+    """The latest stored result of one audit (``capture``, ``baselines``...)."""
+    _load(ctx)
+    return ctx.cache["audit:runs"][name.replace("_", "-")][0]
+
+
+def audit_run(ctx: ReportContext, name: str) -> Run:
+    """The stored run an audit's figures come from."""
+    _load(ctx)
+    return ctx.cache["audit:runs"][name.replace("_", "-")][1]
+
+
+def run_note(ctx: ReportContext, *names: str) -> str:
+    """One sentence naming the audit run(s) a document's figures come from."""
+    runs = [audit_run(ctx, n) for n in names]
+    parts = [f"{n.replace('-', ' ')} audit {r.label()}" for n, r in zip(names, runs, strict=True)]
+    return "Figures from the stored " + "; ".join(parts) + "."
+
+
+def _audit(ctx: ReportContext, name: str) -> Any:
+    return audit_result(ctx, name)
 
 
 def capture(ctx: ReportContext) -> Capture | Missing:
     result = _audit(ctx, "capture")
-    if isinstance(result, Missing):
-        return result
     if not result.total:
         return Missing(
             "Capture rates by channel",
@@ -60,7 +60,8 @@ def capture(ctx: ReportContext) -> Capture | Missing:
         f"In the {o.window_days} days to {result.as_of:%d %B %Y}, {result.recorded:,} of "
         f"{result.total:,} {'external ' if o.external_only else ''}customer conversations were "
         f"recorded: a capture rate of {pct(result.rate, 1)} against a target of "
-        f"{pct(o.target)} (red flag below {pct(o.flag_below)}). Status: {result.status}."
+        f"{pct(o.target)} (red flag below {pct(o.flag_below)}). Status: {result.status}. "
+        + run_note(ctx, "capture")
     )
     rows, names, rates, totals = [], [], [], []
     for g in sorted(result.by_channel, key=lambda g: -(g.total or 0)):
@@ -87,7 +88,7 @@ def capture(ctx: ReportContext) -> Capture | Missing:
 def capture_details(ctx: ReportContext) -> list[Section]:
     """Teams, the lowest-capture reps, reasons and the CRM-logged gap."""
     result = _audit(ctx, "capture")
-    if isinstance(result, Missing) or not result.total:
+    if not result.total:
         return []
     out = []
     if result.by_team:
@@ -172,8 +173,6 @@ def _fmt(value: float | None, kind: str, ctx: ReportContext) -> str:
 
 def baselines(ctx: ReportContext) -> SectionedResult | Missing:
     result = _audit(ctx, "baselines")
-    if isinstance(result, Missing):
-        return result
     total = result.row("ALL")
     if total is None or (total.won + total.lost) == 0:
         return Missing(
@@ -190,7 +189,8 @@ def baselines(ctx: ReportContext) -> SectionedResult | Missing:
             1,
             text=(
                 f"The four complete fiscal quarters before {result.as_of:%d %B %Y}: {ranges}. "
-                f"{total.won:,} deals won and {total.lost:,} lost."
+                f"{total.won:,} deals won and {total.lost:,} lost. "
+                + run_note(ctx, "baselines")
             ),
             headers=["Metric", *qs, "Four quarters"],
             rows=_metric_rows(result, qs, ctx),
@@ -301,8 +301,6 @@ def _metric_rows(result: Any, qs: list[str], ctx: ReportContext) -> list[list[ob
 
 def hygiene_summary(ctx: ReportContext) -> Section | None:
     result = _audit(ctx, "crm_hygiene")
-    if isinstance(result, Missing):
-        return None
     rows = [
         ["Accounts", f"{result.accounts:,}"],
         ["Contacts", f"{result.contacts:,}"],
@@ -325,22 +323,11 @@ def hygiene_summary(ctx: ReportContext) -> Section | None:
     )
 
 
-AUDIT_RUNNERS = {
-    "capture": "capture",
-    "crm-hygiene": "crm_hygiene",
-    "baselines": "baselines",
-    "maintenance": "maintenance",
-}
-
-
 def computed_findings(ctx: ReportContext, audit: str) -> list:
-    """The findings an audit finds now (not recorded), most severe first."""
-    name = AUDIT_RUNNERS.get(audit)
-    if name is None:
+    """The findings of an audit's stored run, most severe first."""
+    if audit not in AUDIT_NAMES:
         return []
-    result = _audit(ctx, name)
-    if isinstance(result, Missing):
-        return []
+    result = _audit(ctx, audit)
     order = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
     return sorted(
         getattr(result, "findings", []) or [],

@@ -2,8 +2,8 @@
 
 Each builder takes the ``ReportContext`` and the output folder and returns the
 files it wrote (``BuiltFile``), each with its status (FINAL/DRAFT) and the notes
-of what was not yet available. The order here is the package's reading order and
-gives the files their number prefix.
+of what was not yet available. The package's documents, in reading order, are listed
+in ``workbench.reports.documents.DOCUMENTS``.
 """
 
 from __future__ import annotations
@@ -62,54 +62,3 @@ def save_doc(
     return BuiltFile(
         spec.name, title or spec.title, path, "docx", doc.status, list(doc.missing_notes)
     )
-
-
-_REGISTRY: list[DocumentSpec] = []
-
-# Reading order of the package (file number prefixes follow it).
-ORDER = (
-    "index",
-    "gap-analysis",
-    "baseline-metrics",
-    "definition-alignment",
-    "success-criteria",
-    "evaluation-matrix",
-    "evaluation-summary",
-    "integration-map",
-    "consent-plan",
-    "field-mapping",
-    "scoring-rules",
-    "tracker-design",
-    "coaching-scorecard",
-    "dashboard-specs",
-    "platform-config",
-    "admin-runbook",
-    "deal-review-playbook",
-    "forecast-cadence",
-    "faq",
-    "maintenance-schedule",
-    "quick-start",
-)
-
-
-def register(spec: DocumentSpec) -> None:
-    _REGISTRY.append(spec)
-
-
-def all_documents() -> list[DocumentSpec]:
-    """Every deliverable in reading order, numbered."""
-    from workbench.reports import documents  # noqa: F401  (registers the builders)
-
-    rank = {name: i for i, name in enumerate(ORDER)}
-    ordered = sorted(_REGISTRY, key=lambda s: rank.get(s.name, len(ORDER)))
-    return [_number(i, s) for i, s in enumerate(ordered, start=0)]
-
-
-def _number(i: int, spec: DocumentSpec) -> DocumentSpec:
-    from dataclasses import replace
-
-    return replace(spec, number=i)
-
-
-def documents_for(kind: str) -> list[DocumentSpec]:
-    return [s for s in all_documents() if kind in s.kinds]

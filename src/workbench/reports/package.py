@@ -16,11 +16,12 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.errors import Cancelled, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.models import Engagement
 from workbench.progress import Progress
-from workbench.reports.catalog import BuiltFile, DocumentSpec, documents_for
+from workbench.reports.catalog import BuiltFile, DocumentSpec
 from workbench.reports.context import ReportContext
+from workbench.reports.documents import documents_for
 from workbench.reports.documents.index import build_index
 from workbench.reports.files import atomic_path, remove_stale_parts, safe_filename
 from workbench.reports.sources import NotAvailable
@@ -108,14 +109,6 @@ def build_package(
             result.files.extend(spec.builder(ctx, out_dir, spec))
         except NotAvailable as exc:
             result.skipped[spec.name] = str(exc)
-        except (Cancelled, OSError, WorkbenchError):
-            raise  # cancel, disk full, unwritable folder: the whole export stops
-        except Exception as exc:  # noqa: BLE001 - one faulty document must not sink the package
-            log.exception("document %s failed", spec.name)
-            result.skipped[spec.name] = (
-                f"could not be built ({type(exc).__name__}: {exc}); the other documents are "
-                "complete. Please report this with the engagement's version."
-            )
     progress.update(len(chosen) / total, "Writing the package index")
     index_spec = next(s for s in specs if s.name == "index")
     result.files[:0] = build_index(

@@ -1,144 +1,50 @@
-"""The deal scoring rules document's data: rule set, calibration, reliability, pipeline."""
+"""The deal scoring rules document's data: rule set, calibration, reliability, pipeline.
+
+The calibration and the open pipeline's scores come from the scoring capability's
+stored runs (``scoring.operations``), the same runs the Scoring page and
+``workbench score --json`` show.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import Any
-
+from workbench.models.runs import Run
 from workbench.reports.context import ReportContext, pct
-from workbench.reports.sources import Missing, Section, SectionedResult, optional_attr
+from workbench.reports.records import Missing, Section, SectionedResult
+from workbench.scoring import SIGNALS, ReliabilityBin, RuleSet, get_rule_set, reliability_figure
+from workbench.scoring.operations import ScoreRequest, latest_calibration, latest_scores, score
+from workbench.scoring.pipeline import PipelineScores
 
 
-def _rule_set(ctx: ReportContext) -> Any | Missing:
-    get = optional_attr("workbench.scoring", "get_rule_set")
-    if get is None:
-        return Missing("Deal scoring rules", "This build has no scoring capability.")
-    try:
-        return get(ctx.eng)
-    except Exception as exc:  # noqa: BLE001
-        return Missing("Deal scoring rules", f"The rule set could not be read ({exc}).")
+def _rule_set(ctx: ReportContext) -> RuleSet:
+    return get_rule_set(ctx.eng)
 
 
-def _latest_report(ctx: ReportContext, version: int | None) -> dict | None:
-    try:
-        rows = ctx.eng.conn.execute(
-            "SELECT rule_set_version, run_at, report FROM scoring_calibration_runs ORDER BY id DESC"
-        ).fetchall()
-    except Exception:  # noqa: BLE001 - table absent before the scoring migration
+def _latest_report(ctx: ReportContext) -> dict | None:
+    """The latest stored calibration report (``to_dict`` shape) with its run."""
+    found = latest_calibration(ctx.eng)
+    if found is None:
         return None
-    # The newest run: it calibrated either this version or the one it replaced.
-    for run_version, run_at, report in rows:
-        if True:
-            try:
-                data = json.loads(report)
-            except (TypeError, ValueError):
-                continue
-            data["_run_at"] = run_at
-            data["_version"] = run_version
-            return data
-    return None
+    report, run = found
+    data = report.to_dict()
+    data["_run"] = run
+    return data
 
 
-@dataclass
-class _StoredReason:
-    signal: str
-    label: str
-    value: float
-    points: float
+def pipeline_run(ctx: ReportContext) -> tuple[PipelineScores, Run] | None:
+    """The latest stored scores of the open pipeline (scored and stored once when
+    never scored and the file is writable); None without open deals."""
+    if "scores" not in ctx.cache:
+        found = latest_scores(ctx.eng)
+        if found is None and ctx.count("opportunities") and not ctx.eng.read_only:
+            done = score(ctx.eng, ScoreRequest())
+            found = (done.scores, done.run)
+        ctx.cache["scores"] = found
+    return ctx.cache["scores"]
 
 
-@dataclass
-class _StoredDeal:
-    opportunity_crm_id: str
-    name: str | None
-    owner_crm_id: str | None
-    amount: float | None
-    score: float
-    band: str
-    reasons: list[_StoredReason]
-
-    def top_reasons(self, n: int = 3) -> list[_StoredReason]:
-        return self.reasons[:n]
-
-
-@dataclass
-class _StoredScores:
-    as_of: str
-    rule_set_version: int | None
-    deals: list[_StoredDeal]
-
-    def band_counts(self) -> dict[str, int]:
-        counts = {"low": 0, "medium": 0, "high": 0}
-        for d in self.deals:
-            counts[d.band] += 1
-        return counts
-
-    def band_amounts(self) -> dict[str, float]:
-        sums = {"low": 0.0, "medium": 0.0, "high": 0.0}
-        for d in self.deals:
-            sums[d.band] += d.amount or 0.0
-        return sums
-
-
-def _stored_scores(ctx: ReportContext) -> _StoredScores | None:
-    """Scores the scoring capability recorded for today's as-of day and the current version.
-
-    Reading them is instant, where re-scoring the pipeline takes seconds; they are the
-    same numbers (``score_pipeline(record=True)`` wrote them).
-    """
-    rs = _rule_set(ctx)
-    version = getattr(rs, "version", None)
-    if version is None:
-        return None
-    try:
-        rows = ctx.eng.conn.execute(
-            "SELECT s.opportunity_crm_id, o.name, o.owner_crm_id, o.amount, s.score, s.band, "
-            "s.reasons FROM scoring_scores s JOIN opportunities o ON o.crm_id = s.opportunity_crm_id "
-            "WHERE s.rule_set_version = ? AND s.as_of = ? AND coalesce(o.is_closed, 0) = 0 "
-            "ORDER BY s.score DESC, o.amount DESC",
-            (version, ctx.as_of.isoformat()),
-        ).fetchall()
-    except Exception:  # noqa: BLE001 - table absent before the scoring migration
-        return None
-    if not rows:
-        return None
-    signals = optional_attr("workbench.scoring", "SIGNALS") or {}
-    deals = []
-    for crm_id, name, owner, amount, score, band, reasons in rows:
-        try:
-            parsed = json.loads(reasons or "[]")
-        except ValueError:
-            parsed = []
-        items = [
-            _StoredReason(
-                str(r[0]), getattr(signals.get(r[0]), "label", str(r[0])), float(r[1]), float(r[2])
-            )
-            for r in parsed
-            if len(r) >= 3
-        ]
-        items.sort(key=lambda r: -r.points)
-        deals.append(_StoredDeal(crm_id, name, owner, amount, float(score), band, items))
-    return _StoredScores(ctx.as_of.isoformat(), version, deals)
-
-
-def pipeline_scores(ctx: ReportContext) -> Any | None:
-    """Every open deal scored by the current rules (cached per export), or None."""
-    if "scores" in ctx.cache:
-        return ctx.cache["scores"]
-    stored = _stored_scores(ctx)
-    if stored is not None:
-        ctx.cache["scores"] = stored
-        return stored
-    score = optional_attr("workbench.scoring", "score_pipeline")
-    result = None
-    if score is not None and ctx.count("opportunities"):
-        try:
-            result = score(ctx.eng)
-        except Exception:  # noqa: BLE001 - scoring needs data that may not be imported yet
-            result = None
-    ctx.cache["scores"] = result
-    return result
+def pipeline_scores(ctx: ReportContext) -> PipelineScores | None:
+    found = pipeline_run(ctx)
+    return None if found is None else found[0]
 
 
 def open_pipeline_rows(ctx: ReportContext, n: int = 12) -> list[list[str]] | None:
@@ -162,9 +68,7 @@ def open_pipeline_rows(ctx: ReportContext, n: int = 12) -> list[list[str]] | Non
 
 def scoring(ctx: ReportContext) -> SectionedResult | Missing:
     rs = _rule_set(ctx)
-    if isinstance(rs, Missing):
-        return rs
-    signals = optional_attr("workbench.scoring", "SIGNALS") or {}
+    signals = SIGNALS
     sections: list[Section] = []
     missing: list[Missing] = []
     if rs.version is None:
@@ -230,7 +134,7 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
     sections.append(
         Section("Risk bands", 2, headers=["Band", "Rule"], rows=bands, widths=[1.5, 5.0])
     )
-    report = _latest_report(ctx, rs.version)
+    report = _latest_report(ctx)
     if report is None:
         missing.append(
             Missing(
@@ -242,8 +146,9 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
         )
     else:
         sections.extend(_calibration_sections(ctx, report))
-    scores = pipeline_scores(ctx)
-    if scores is not None and scores.deals:
+    found = pipeline_run(ctx)
+    if found is not None and found[0].deals:
+        scores, run = found
         counts, amounts = scores.band_counts(), scores.band_amounts()
         total = sum(counts.values())
         sections.append(
@@ -251,7 +156,7 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
                 "The open pipeline today",
                 1,
                 text=f"{total:,} open deals scored as of {scores.as_of[:10]} with rule version "
-                f"{scores.rule_set_version or 'default'}.",
+                f"{scores.rule_set_version or 'default'} (scoring {run.label()}).",
                 headers=["Band", "Deals", "Share", "Amount"],
                 rows=[
                     [
@@ -278,7 +183,7 @@ def _calibration_sections(ctx: ReportContext, report: dict) -> list[Section]:
     head = [
         [
             "Calibrated on",
-            f"{str(report.get('_run_at', ''))[:10]} (as of {report.get('as_of', '')[:10]})",
+            f"{report['_run'].label()}",
         ],
         [
             "Closed deals",
@@ -364,25 +269,20 @@ def _calibration_sections(ctx: ReportContext, report: dict) -> list[Section]:
         if kept:
             out.append(Section("Why some weights were not fitted or changed", 3, bullets=kept))
     bins_data = report.get("reliability") or []
-    figure_fn = optional_attr("workbench.scoring", "reliability_figure")
-    bin_cls = optional_attr("workbench.scoring", "ReliabilityBin")
-    if bins_data and figure_fn is not None and bin_cls is not None:
-        try:
-            bins = [bin_cls(**b) for b in bins_data]
-            out.append(
-                Section(
-                    "Reliability diagram",
-                    2,
-                    figure=figure_fn(bins),
-                    figure_width=4.3,
-                    text="Predicted against observed share of lost-or-slipped deals: "
-                    "points on the diagonal mean the probabilities can be taken "
-                    "at face value.",
-                    caption="Reliability of the predicted risk (test deals)",
-                )
+    if bins_data:
+        bins = [ReliabilityBin(**b) for b in bins_data]
+        out.append(
+            Section(
+                "Reliability diagram",
+                2,
+                figure=reliability_figure(bins),
+                figure_width=4.3,
+                text="Predicted against observed share of lost-or-slipped deals: "
+                "points on the diagonal mean the probabilities can be taken "
+                "at face value.",
+                caption="Reliability of the predicted risk (test deals)",
             )
-        except Exception:  # noqa: BLE001
-            pass
+        )
     lift = report.get("lift") or []
     if lift:
         out.append(
@@ -420,8 +320,6 @@ def _calibration_sections(ctx: ReportContext, report: dict) -> list[Section]:
 
 def scoring_summary(ctx: ReportContext) -> str | Missing:
     rs = _rule_set(ctx)
-    if isinstance(rs, Missing):
-        return rs
     active = [r for r in rs.rules if r.enabled]
     text = (
         f"{'Version ' + str(rs.version) if rs.version else 'Default (uncalibrated) rule set'}: "

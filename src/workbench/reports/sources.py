@@ -9,40 +9,30 @@ the package must build for an engagement that has only just been created.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.reports import playbook
+from workbench import lifecycle
+from workbench.audits import maintenance_tasks
+from workbench.evaluation import (
+    current_evaluation_id,
+    export_workbook,
+    totals_figure,
+    win_probability_figure,
+)
+from workbench.evaluation.operations import evaluation_summary
+from workbench.models.runs import Run
+from workbench.reports import audit_sections, playbook, scoring_sections
 from workbench.reports.context import ReportContext
-
-
-@dataclass
-class Missing:
-    """Why a section cannot be filled yet and what the consultant does about it."""
-
-    what: str
-    how: str
-
-
-def optional_attr(module: str, name: str) -> Any | None:
-    """``module.name`` if that capability API exists in this build, else None."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    return getattr(mod, name, None)
-
-
-def field_of(obj: Any, *names: str, default: Any = None) -> Any:
-    """The first present attribute or key among ``names`` (capability records vary)."""
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
+from workbench.reports.files import atomic_path
+from workbench.reports.records import (  # noqa: F401 - the documents' shared records
+    Capture,
+    Missing,
+    NotAvailable,
+    Section,
+    SectionedResult,
+)
 
 
 # ------------------------------------------------------------------ maintenance
@@ -73,39 +63,33 @@ def maintenance(ctx: ReportContext) -> Maintenance:
     owner_info = data["owner"][ctx.meta.engagement_type]
     tasks: list[MaintenanceTask] = []
     source = "Workbench maintenance framework (playbook section 4a)"
-    api = optional_attr("workbench.audits", "maintenance_tasks")
     triggers = kind["triggers"]
     periodic = kind["periodic"]
-    if api is not None:
-        try:
-            lib = api(ctx.kind, ctx.meta.engagement_type)
-        except Exception:  # noqa: BLE001 - an API still changing must not break the package
-            lib = None
-        if lib is not None:
-            for t in list(getattr(lib, "monthly", [])) + list(getattr(lib, "quarterly", [])):
-                tasks.append(
-                    MaintenanceTask(
-                        cadence=str(t.cadence),
-                        task=str(t.task),
-                        check=str(t.what),
-                        red_flag=str(t.red_flag or ""),
-                        action=str(t.action or ""),
-                        owner=str(t.owner or ""),
-                    )
-                )
-            if getattr(lib, "refinement_triggers", None):
-                triggers = [
-                    {"trigger": t.trigger, "threshold": t.threshold, "response": t.response}
-                    for t in lib.refinement_triggers
-                ]
-            periodic = list(getattr(lib, "every_6_12_months", None) or periodic)
-            if getattr(lib, "owner", ""):
-                owner_info = {
-                    "owner": lib.owner,
-                    "handed_off_at": lib.handed_off_at or owner_info["handed_off_at"],
-                }
-            if tasks:
-                source = "Workbench maintenance library (audits capability)"
+    lib = maintenance_tasks(ctx.kind, ctx.meta.engagement_type)
+    for t in list(lib.monthly) + list(lib.quarterly):
+        tasks.append(
+            MaintenanceTask(
+                cadence=str(t.cadence),
+                task=str(t.task),
+                check=str(t.what),
+                red_flag=str(t.red_flag or ""),
+                action=str(t.action or ""),
+                owner=str(t.owner or ""),
+            )
+        )
+    if lib.refinement_triggers:
+        triggers = [
+            {"trigger": t.trigger, "threshold": t.threshold, "response": t.response}
+            for t in lib.refinement_triggers
+        ]
+    periodic = list(lib.every_6_12_months or periodic)
+    if lib.owner:
+        owner_info = {
+            "owner": lib.owner,
+            "handed_off_at": lib.handed_off_at or owner_info["handed_off_at"],
+        }
+    if tasks:
+        source = "Workbench maintenance library (audits capability)"
     if not tasks:
         for cadence in ("monthly", "quarterly"):
             for item in kind[cadence]:
@@ -147,35 +131,25 @@ def reminders(ctx: ReportContext) -> list[Reminder]:
     """Follow-up dates: the refinement check-in and its preparation reminder (dedicated)
     or the 30- and 90-day follow-ups (single project), from the lifecycle capability;
     counted from the export date and marked ASSUMED when no go-live is recorded."""
-    api = optional_attr("workbench.lifecycle", "reminders")
     found: list[Reminder] = []
-    if api is not None:
-        try:
-            items = list(api(ctx.eng))
-        except Exception:  # noqa: BLE001
-            items = []
-        for item in items:
-            title = str(field_of(item, "title", default=""))
-            if not any(w in title.lower() for w in FOLLOW_UP_WORDS):
-                continue
-            day = field_of(item, "date", "day")
-            if isinstance(day, str):
-                day = dt.date.fromisoformat(day[:10])
-            if not isinstance(day, dt.date):
-                continue
-            low = title.lower()
-            key = (
-                "refinement-prep"
-                if low.startswith("prepare")
-                else "refinement-check-in"
-                if "check-in" in low
-                else "hypercare-end"
-                if "hypercare" in low
-                else "follow-up-" + "".join(ch for ch in title.split("-day")[0] if ch.isdigit())
-            )
-            found.append(
-                Reminder(key, title, day, str(field_of(item, "description", default="") or ""))
-            )
+    for item in lifecycle.reminders(ctx.eng):
+        title = item.title
+        if not any(w in title.lower() for w in FOLLOW_UP_WORDS):
+            continue
+        day = item.date
+        if isinstance(day, str):
+            day = dt.date.fromisoformat(day[:10])
+        low = title.lower()
+        key = (
+            "refinement-prep"
+            if low.startswith("prepare")
+            else "refinement-check-in"
+            if "check-in" in low
+            else "hypercare-end"
+            if "hypercare" in low
+            else "follow-up-" + "".join(ch for ch in title.split("-day")[0] if ch.isdigit())
+        )
+        found.append(Reminder(key, title, day, item.description or ""))
     has_check_in = any(r.key == "refinement-check-in" for r in found)
     if found and (has_check_in or ctx.meta.engagement_type != "dedicated"):
         return found
@@ -253,7 +227,6 @@ def consent_sources() -> str:
 # --------------------------------------------------------------- open pipeline
 def open_pipeline_scores(ctx: ReportContext) -> list[list[str]] | None:
     """Highest-risk open deals as table rows, or None before scoring exists."""
-    from workbench.reports import scoring_sections
 
     return scoring_sections.open_pipeline_rows(ctx)
 
@@ -276,30 +249,21 @@ def definitions(ctx: ReportContext) -> tuple[list[Definition], Missing | None]:
     Without the lifecycle capability, the playbook's recommended terms for this
     project kind are returned, undecided, with a note.
     """
-    api = optional_attr("workbench.lifecycle", "definitions")
-    items: list[Any] = []
-    if api is not None:
-        try:
-            items = list(api(ctx.eng))
-        except Exception:  # noqa: BLE001 - an API still changing must not break the package
-            items = []
+    items = list(lifecycle.definitions(ctx.eng))
     if items:
-        result = []
-        for item in items:
-            approved = bool(field_of(item, "approved", default=False))
-            status = str(field_of(item, "status", default="ASSUMED") or "ASSUMED")
-            result.append(
-                Definition(
-                    term=str(field_of(item, "term", default="")),
-                    definition=str(field_of(item, "definition", default="")),
-                    # Workbench records approvals; "not approved" means still undecided.
-                    approved=True if approved else None,
-                    approver=str(field_of(item, "approver", default="") or ""),
-                    decided_on=str(field_of(item, "approved_on", default="") or "")[:10],
-                    note=str(field_of(item, "note", default="") or ""),
-                    status=status,
-                )
+        result = [
+            Definition(
+                term=item.term,
+                definition=item.definition,
+                # Workbench records approvals; "not approved" means still undecided.
+                approved=True if item.approved else None,
+                approver=item.approver or "",
+                decided_on=(item.approved_on or "")[:10],
+                note=item.note or "",
+                status=item.status or "ASSUMED",
             )
+            for item in items
+        ]
         pending = sum(1 for d in result if not d.approved)
         note = None
         if pending:
@@ -319,54 +283,14 @@ def definitions(ctx: ReportContext) -> tuple[list[Definition], Missing | None]:
     )
 
 
-class NotAvailable(Exception):  # noqa: N818 - reads as the state of a document
-    """A whole file cannot be produced yet (e.g. the evaluation has not been run)."""
-
-
-@dataclass
-class Section:
-    """A titled block of a data-driven document: text, a table and/or a chart."""
-
-    title: str
-    level: int = 1
-    text: str = ""
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[object]] = field(default_factory=list)
-    numeric: list[int] | None = None
-    widths: list[float] | None = None
-    caption: str = ""
-    figure: Any = None
-    assumed: list[bool] | None = None
-    bullets: list[str] = field(default_factory=list)
-    figure_width: float = 6.2
-
-
-@dataclass
-class Capture:
-    summary: str
-    headers: list[str]
-    rows: list[list[object]]
-    numeric: list[int] | None = None
-    widths: list[float] | None = None
-    figure: Any = None
-
-
-@dataclass
-class SectionedResult:
-    sections: list[Section]
-    missing: list[Missing] = field(default_factory=list)
-
-
 def capture(ctx: ReportContext) -> Capture | Missing:
     """Conversation capture by channel from the audits capability."""
-    from workbench.reports import audit_sections
 
     return audit_sections.capture(ctx)
 
 
 def baselines(ctx: ReportContext) -> SectionedResult | Missing:
     """Baseline metrics (forecast accuracy by rep/team/segment, win rate...) from audits."""
-    from workbench.reports import audit_sections
 
     return audit_sections.baselines(ctx)
 
@@ -393,7 +317,6 @@ def _with_unit(value: float | None, unit: str) -> str:
 
 def _audit_baseline(ctx: ReportContext, key: str) -> tuple[float, str] | None:
     """A KPI's baseline computed by the audits now (not yet recorded as a finding)."""
-    from workbench.reports import audit_sections
 
     if key == "recording_coverage":
         result = audit_sections._audit(ctx, "capture")
@@ -418,22 +341,16 @@ def _audit_baseline(ctx: ReportContext, key: str) -> tuple[float, str] | None:
 
 def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | None]:
     """Success KPIs from the lifecycle capability, else the playbook defaults."""
-    api = optional_attr("workbench.lifecycle", "criteria")
-    items: list[Any] = []
-    if api is not None:
-        try:
-            items = [c for c in api(ctx.eng) if field_of(c, "included", default=True)]
-        except Exception:  # noqa: BLE001
-            items = []
+    items = [c for c in lifecycle.criteria(ctx.eng) if c.included]
     if items:
         rows = []
         for c in items:
-            unit = str(field_of(c, "unit", default="") or "")
-            baseline = field_of(c, "baseline")
-            source = str(field_of(c, "baseline_source", default="") or "")
-            target = field_of(c, "target")
-            suggested = field_of(c, "suggested_target")
-            note = str(field_of(c, "target_note", default="") or "")
+            unit = c.unit or ""
+            baseline = c.baseline
+            source = c.baseline_source or ""
+            target = c.target
+            suggested = c.suggested_target
+            note = c.target_note or ""
             if target is not None:
                 target_text = _with_unit(target, unit)
             elif suggested is not None:
@@ -443,17 +360,17 @@ def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | Non
             if note and target is not None:
                 target_text += f"\n{note}"
             if baseline is None:
-                computed = _audit_baseline(ctx, str(field_of(c, "key", default="")))
+                computed = _audit_baseline(ctx, c.key)
                 if computed is not None:
                     baseline, source = computed
                     if target is None and suggested is None:
                         target_text = note or "to agree"
-            current = field_of(c, "current")
-            on = field_of(c, "current_on")
-            status = str(field_of(c, "status", default="ASSUMED") or "ASSUMED")
+            current = c.current
+            on = c.current_on
+            status = c.status or "ASSUMED"
             rows.append(
                 Criterion(
-                    kpi=str(field_of(c, "kpi", default="")),
+                    kpi=c.kpi,
                     baseline=_with_unit(baseline, unit)
                     + (f"\n({source})" if source and baseline is not None else ""),
                     target=target_text,
@@ -490,19 +407,19 @@ def _evaluation_summary(ctx: ReportContext) -> Any | Missing:
         f"{ctx.kind}, then --score ...) to produce the recommendation, matrix, "
         "sensitivity and TCO."
     )
-    load = optional_attr("workbench.evaluation", "load_matrix")
-    summarise = optional_attr("workbench.evaluation", "summarise")
-    current = optional_attr("workbench.evaluation", "current_evaluation_id")
-    if load is None or summarise is None or current is None:
+    if current_evaluation_id(ctx.eng) is None:
         return Missing("Platform evaluation results", how)
-    try:
-        if current(ctx.eng) is None:
-            return Missing("Platform evaluation results", how)
-        return summarise(load(ctx.eng))
-    except Exception as exc:  # noqa: BLE001 - a half-entered evaluation must not stop the package
-        return Missing(
-            "Platform evaluation results", f"The evaluation could not be summarised ({exc})."
-        )
+    if "evaluation" not in ctx.cache:
+        ctx.cache["evaluation"] = evaluation_summary(ctx.eng)
+    return ctx.cache["evaluation"][0]
+
+
+def evaluation_run(ctx: ReportContext) -> Run | None:
+    """The stored Monte Carlo and sensitivity run the evaluation documents show."""
+    if current_evaluation_id(ctx.eng) is None:
+        return None
+    _evaluation_summary(ctx)
+    return ctx.cache["evaluation"][1]
 
 
 def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
@@ -550,19 +467,14 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
             ),
         )
     )
-    figure = optional_attr("workbench.evaluation", "totals_figure")
-    if figure is not None:
-        try:
-            sections.append(
-                Section(
-                    "Contribution by criterion",
-                    level=2,
-                    figure=figure(r),
-                    caption="Weighted total per platform, by criterion",
-                )
-            )
-        except Exception:  # noqa: BLE001
-            pass
+    sections.append(
+        Section(
+            "Contribution by criterion",
+            level=2,
+            figure=totals_figure(r),
+            caption="Weighted total per platform, by criterion",
+        )
+    )
     if summary.sensitivity:
         srows = []
         for sc in summary.sensitivity:
@@ -589,16 +501,17 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
         )
     if summary.monte_carlo is not None:
         mc = summary.monte_carlo
-        wp = optional_attr("workbench.evaluation", "win_probability_figure")
+        run = evaluation_run(ctx)
         sections.append(
             Section(
                 "Robustness",
                 level=2,
                 text=(
                     f"With the weights perturbed at random ({mc.draws:,} draws), {mc.leader} ranks "
-                    f"first in {mc.leader_holds * 100:.0f}% of them."
+                    f"first in {mc.leader_holds * 100:.0f}% of them (seed {mc.seed}; "
+                    f"{run.label() if run else 'not stored'})."
                 ),
-                figure=wp(mc) if wp is not None else None,
+                figure=win_probability_figure(mc),
                 caption="Probability of ranking first",
             )
         )
@@ -660,26 +573,20 @@ def export_evaluation_workbook(ctx: ReportContext, path: Path) -> Path | Missing
     summary = _evaluation_summary(ctx)
     if isinstance(summary, Missing):
         return summary
-    export = optional_attr("workbench.evaluation", "export_workbook")
-    if export is None:
-        return Missing("Platform evaluation matrix", "This build has no evaluation exporter.")
-    from workbench.reports.files import atomic_path
 
     with atomic_path(path) as tmp:
-        export(summary.matrix, tmp, customer=ctx.customer)
+        export_workbook(summary.matrix, tmp, customer=ctx.customer)
     return path
 
 
 def scoring(ctx: ReportContext) -> SectionedResult | Missing:
     """The deal scoring rules document's sections from the scoring capability."""
-    from workbench.reports import scoring_sections
 
     return scoring_sections.scoring(ctx)
 
 
 def scoring_summary(ctx: ReportContext) -> str | Missing:
     """One paragraph on the active scoring rule set, or Missing."""
-    from workbench.reports import scoring_sections
 
     return scoring_sections.scoring_summary(ctx)
 
@@ -688,19 +595,10 @@ def intake(ctx: ReportContext) -> dict[str, tuple[Any, str]]:
     """The intake form's answers by key: (value, status), empty answers left out."""
     if "intake" in ctx.cache:
         return ctx.cache["intake"]
-    api = optional_attr("workbench.lifecycle", "intake")
     answers: dict[str, tuple[Any, str]] = {}
-    if api is not None:
-        try:
-            for item in api(ctx.eng):
-                value = field_of(item, "value")
-                if value not in (None, "", [], {}):
-                    answers[str(field_of(item, "key"))] = (
-                        value,
-                        str(field_of(item, "status", default="ASSUMED")),
-                    )
-        except Exception:  # noqa: BLE001
-            answers = {}
+    for item in lifecycle.intake(ctx.eng):
+        if item.value not in (None, "", [], {}):
+            answers[item.key] = (item.value, item.status or "ASSUMED")
     ctx.cache["intake"] = answers
     return answers
 

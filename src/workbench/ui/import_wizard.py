@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
+from workbench.importers import operations as import_ops
 from workbench.ui import importing
 from workbench.ui.context import PageContext
 from workbench.ui.dialogs import show_error
@@ -519,10 +520,8 @@ class ImportWizard(QDialog):
         try:
             self.context.runner.run(
                 f"Saving mapping {name}",
-                importing.save_mapping_task,
-                name,
-                self.entity,
-                self.chosen_mapping(),
+                import_ops.save_mapping,
+                import_ops.SaveMapping(name, self.entity, self.chosen_mapping()),
                 writes=True,
                 on_success=self._mapping_saved,
                 on_failure=lambda o: show_error(self, o.error, o.details, title=o.title),

@@ -6,12 +6,12 @@ their records (Detection, ImportResult, EntitySpec) is read in one place.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from workbench import importers
 from workbench.errors import WorkbenchError
 from workbench.models import ENTITY_TABLES, Engagement
 from workbench.progress import Progress
@@ -21,13 +21,8 @@ NOT_MAPPED = "(not imported)"
 
 
 def api() -> ModuleType:
-    """``workbench.importers``, or a plain error when this build has none yet."""
-    module = importlib.import_module("workbench.importers")
-    if not hasattr(module, "import_file"):
-        raise WorkbenchError(
-            "Importing files is not available in this build of Workbench yet (issue 3)."
-        )
-    return module
+    """``workbench.importers``, the capability every import goes through."""
+    return importers
 
 
 def importers_available() -> bool:
@@ -122,12 +117,13 @@ def problems(detection: Any) -> list[str]:
 # ------------------------------------------------------------ background tasks
 def detect_task(
     eng: Engagement | None,
-    progress: Progress,
     path: Path,
     entity: str | None,
     sheet: str | None,
     profile: str = "auto",
     mapping: dict[str, str] | None = None,
+    *,
+    progress: Progress,
 ) -> Any:
     """Read the head of ``path`` and say how it would be imported (entity, mapping...).
 
@@ -140,24 +136,18 @@ def detect_task(
 
 def import_task(
     eng: Engagement,
-    progress: Progress,
     path: Path,
     entity: str | None,
     profile: str,
     mapping: dict[str, str] | None,
     sheet: str | None,
+    *,
+    progress: Progress,
 ) -> Any:
     """Import ``path`` into the engagement (one transaction; Cancel rolls it back)."""
-    return api().import_file(
-        eng, path, entity=entity, profile=profile, mapping=mapping, sheet=sheet, progress=progress
-    )
+    from workbench.importers.operations import ImportRequest, import_data
 
-
-def save_mapping_task(
-    eng: Engagement, _progress: Progress, name: str, entity: str, mapping: dict[str, str]
-) -> str:
-    api().save_mapping(eng, name, entity, mapping)
-    return name
+    return import_data(eng, ImportRequest(path, entity, profile, mapping, sheet), progress=progress)
 
 
 def saved_mappings(eng: Engagement, entity: str | None = None) -> dict[str, dict[str, str]]:

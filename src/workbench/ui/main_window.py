@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import EngagementLocked, WorkbenchError
+from workbench.lifecycle import operations as lifecycle_ops
 from workbench.models import LATEST_VERSION, Engagement
 from workbench.models.engagement import APPLICATION_ID, SUFFIX, read_header
+from workbench.models.undo import stack_for
 from workbench.progress import Progress
 from workbench.ui import pages as registry
 from workbench.ui.context import PageContext
@@ -32,7 +34,7 @@ from workbench.ui.tasks import TaskBar, TaskOutcome, TaskRunner
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 
 
-def build_demo_task(_eng: None, progress: Progress, out: Path) -> dict:
+def build_demo_task(_eng: None, out: Path, *, progress: Progress) -> dict:
     """Build the demo engagement in ``out`` (runs on the task runner's thread)."""
     from workbench.demo import build_demo
 
@@ -174,6 +176,13 @@ class MainWindow(QMainWindow):
         )
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = self._add(edit_menu, "Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._add(edit_menu, "Redo", self.redo)
+        self.redo_action.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
+        self.runner.finished.connect(lambda _outcome: self._update_edit_menu())
         go_menu = self.menuBar().addMenu("&Go")
         self.page_actions: list[QAction] = []
         for number, item in enumerate(registry.PAGES, start=1):
@@ -195,6 +204,40 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
+    # -------------------------------------------------------------- undo/redo
+    def _update_edit_menu(self) -> None:
+        """Undo/Redo name the step they would undo or redo ("Undo Score Gong on ...")."""
+        eng = self.engagement
+        stack = stack_for(eng) if eng is not None else None
+        writable = eng is not None and not eng.read_only
+        self.undo_action.setText(stack.undo_label if stack else "Undo")
+        self.redo_action.setText(stack.redo_label if stack else "Redo")
+        self.undo_action.setEnabled(bool(writable and stack and stack.can_undo))
+        self.redo_action.setEnabled(bool(writable and stack and stack.can_redo))
+
+    def undo(self) -> None:
+        self._undo_or_redo(lifecycle_ops.undo, "can_undo", "undo_label")
+
+    def redo(self) -> None:
+        self._undo_or_redo(lifecycle_ops.redo, "can_redo", "redo_label")
+
+    def _undo_or_redo(self, op, can: str, label: str) -> None:
+        if self.engagement is None or self.engagement.read_only:
+            return
+        stack = stack_for(self.engagement)
+        if not getattr(stack, can):
+            return
+        context = self.context
+        try:
+            self.runner.run(
+                getattr(stack, label),
+                op,
+                writes=True,
+                on_success=lambda _label: context.data_changed.emit("") if context else None,
+            )
+        except WorkbenchError as exc:
+            show_error(self, exc)
+
     def _update_status(self) -> None:
         eng = self.engagement
         open_ = eng is not None
@@ -205,6 +248,7 @@ class MainWindow(QMainWindow):
         for action in self.page_actions:
             action.setEnabled(open_)
         self.setWindowTitle(f"{eng.meta().customer} \u2014 Workbench" if open_ else "Workbench")
+        self._update_edit_menu()
 
     # ---------------------------------------------------------------- opening
     def open_file(self, path: str | Path, *, read_only: bool = False) -> bool:

@@ -7,10 +7,12 @@ A page never calls a long core function on the GUI thread. It asks the runner::
 
 The runner starts a ``TaskThread``. Inside that thread it opens the task's own
 connection with ``eng.worker()`` (a sqlite3 connection is created, used and closed
-in one thread) and calls ``fn(worker_engagement, progress, *args)``. Progress and
+in one thread) and calls ``fn(worker_engagement, *args, progress=progress)``, the
+shape of every capability operation. Progress and
 the outcome come back to the GUI thread by queued signals. ``WorkbenchError`` and
 ``Cancelled`` are shown plainly; anything else is shown with a short message and the
-details collapsed. Only one writing task runs at a time (one writer, as SQLite wants).
+details collapsed. Only one writing task runs at a time (one writer, as SQLite wants); later
+writes wait in order behind it.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ class TaskThread(QThread):
             if self._engagement is not None:
                 # Created here so the connection belongs to this thread.
                 worker = self._engagement.worker()
-            result = self._fn(worker, progress, *self._args, **self._kwargs)
+            result = self._fn(worker, *self._args, progress=progress, **self._kwargs)
             outcome = TaskOutcome(self.title, True, self.writes, result=result)
         except (WorkbenchError, Cancelled) as exc:
             outcome = TaskOutcome(self.title, False, self.writes, error=exc)
@@ -134,6 +136,7 @@ class TaskRunner(QObject):
         self.engagement: Engagement | None = None
         self.error_handler: Callable[[TaskOutcome], None] | None = None
         self._threads: list[TaskThread] = []
+        self._waiting: list[TaskThread] = []  # writes queued behind the running one
 
     # ----------------------------------------------------------------- running
     def run(
@@ -147,23 +150,21 @@ class TaskRunner(QObject):
         on_failure: Callable[[TaskOutcome], None] | None = None,
         **kwargs: Any,
     ) -> TaskThread:
-        """Run ``fn(worker_engagement, progress, *args, **kwargs)`` in the background.
+        """Run ``fn(worker_engagement, *args, progress=progress, **kwargs)`` in the background.
 
-        ``writes=True`` marks a task that changes the file: only one runs at a time,
-        and a second one is refused with a plain message. ``needs_engagement=False``
+        ``fn`` is a capability operation (``op(engagement, request, *, progress)``) or
+        any core function with that shape; no per-page wrapper is needed.
+
+        ``writes=True`` marks a task that changes the file: only one runs at a time;
+        the next ones wait in order (and are dropped if the one before fails or is
+        cancelled, since they were made on top of it). ``needs_engagement=False``
         runs without an open engagement (``fn`` then receives ``None``), e.g. building
         the demo. ``on_success(result)`` runs on the GUI thread when it succeeds;
         failures go to ``on_failure`` if given, else to the runner's error handler.
         """
         if needs_engagement and self.engagement is None:
             raise WorkbenchError("Open an engagement first.")
-        if writes:
-            busy = self.writing_task()
-            if busy is not None:
-                raise WorkbenchError(
-                    f"{busy.title} is still running; wait for it to finish or cancel it "
-                    "before starting another change."
-                )
+        busy = self.writing_task() if writes else None
         thread = TaskThread(
             title,
             fn,
@@ -178,11 +179,19 @@ class TaskRunner(QObject):
             lambda outcome, t=thread: self._on_done(t, outcome, on_success, on_failure),
             Qt.ConnectionType.QueuedConnection,
         )
-        self._threads.append(thread)
-        self.started.emit(title)
-        self.message.emit(f"{title}...")
-        thread.start()
+        if busy is not None:
+            # One writer at a time: this change waits for the ones before it, in order.
+            self._waiting.append(thread)
+            self.message.emit(f"{title}: waiting for {busy.title}...")
+            return thread
+        self._start(thread)
         return thread
+
+    def _start(self, thread: TaskThread) -> None:
+        self._threads.append(thread)
+        self.started.emit(thread.title)
+        self.message.emit(f"{thread.title}...")
+        thread.start()
 
     def _on_done(
         self,
@@ -196,6 +205,16 @@ class TaskRunner(QObject):
             self._threads.remove(thread)
         _LIVE_THREADS.discard(thread)
         thread.deleteLater()
+        if thread.writes and self._waiting:
+            if outcome.ok and not thread.abandoned:
+                self._start(self._waiting.pop(0))
+            else:  # later changes were made on top of this one: drop them
+                dropped = self._drop_waiting()
+                self.message.emit(
+                    f"{outcome.title} did not complete, so {dropped} waiting change"
+                    f"{'' if dropped == 1 else 's'} after it "
+                    f"{'was' if dropped == 1 else 'were'} not made."
+                )
         if outcome.ok:
             self.message.emit(f"{outcome.title}: done.")
         elif outcome.cancelled:
@@ -219,17 +238,28 @@ class TaskRunner(QObject):
         return list(self._threads)
 
     def writing_task(self) -> TaskThread | None:
-        return next((t for t in self._threads if t.writes), None)
+        """The writing task running (or, if none runs, the next one waiting)."""
+        return next((t for t in [*self._threads, *self._waiting] if t.writes), None)
 
     def is_busy(self) -> bool:
-        return bool(self._threads)
+        return bool(self._threads or self._waiting)
+
+    def _drop_waiting(self) -> int:
+        dropped = len(self._waiting)
+        for thread in self._waiting:
+            _LIVE_THREADS.discard(thread)
+            thread.deleteLater()
+        self._waiting.clear()
+        return dropped
 
     def cancel_all(self) -> None:
+        self._drop_waiting()
         for thread in self._threads:
             thread.cancel()
 
     def shutdown(self, timeout_ms: int = 30000) -> None:
         """Cancel every task and wait for the threads (before closing the engagement)."""
+        self._drop_waiting()
         for thread in self._threads:
             thread.abandoned = True
             thread.cancel()

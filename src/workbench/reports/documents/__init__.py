@@ -1,8 +1,73 @@
-"""Document builders; importing this package registers them in reading order."""
+"""The package's documents in reading order (the order gives the files their number).
 
-from workbench.reports.documents import (  # noqa: F401  (order = package order)
+Each document module lists its own ``SPECS``; this list names every document once,
+in the order the package is read, so nothing depends on import side effects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from workbench.reports.catalog import DocumentSpec
+from workbench.reports.documents import (
+    coaching_scorecard,
+    consent_plan,
+    dashboard_specs,
+    field_mapping,
     handoff,
     index,
+    integration_map,
+    platform_config,
+    scoring_rules,
     strategy,
-    technical,
+    tracker_design,
 )
+
+ORDER = (
+    "index",
+    "gap-analysis",
+    "baseline-metrics",
+    "definition-alignment",
+    "success-criteria",
+    "evaluation-matrix",
+    "evaluation-summary",
+    "integration-map",
+    "consent-plan",
+    "field-mapping",
+    "scoring-rules",
+    "tracker-design",
+    "coaching-scorecard",
+    "dashboard-specs",
+    "platform-config",
+    "admin-runbook",
+    "deal-review-playbook",
+    "forecast-cadence",
+    "faq",
+    "maintenance-schedule",
+    "quick-start",
+)
+
+_MODULES = (
+    index,
+    strategy,
+    integration_map,
+    consent_plan,
+    field_mapping,
+    scoring_rules,
+    tracker_design,
+    coaching_scorecard,
+    dashboard_specs,
+    platform_config,
+    handoff,
+)
+_BY_NAME = {s.name: s for m in _MODULES for s in m.SPECS}
+assert set(_BY_NAME) == set(ORDER), "every document is listed once in ORDER"
+
+DOCUMENTS: tuple[DocumentSpec, ...] = tuple(
+    replace(_BY_NAME[name], number=i) for i, name in enumerate(ORDER)
+)
+
+
+def documents_for(kind: str) -> list[DocumentSpec]:
+    """The deliverables of a project kind, in package order."""
+    return [s for s in DOCUMENTS if kind in s.kinds]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from workbench.models.findings import list_findings
+from workbench.reports.audit_sections import computed_findings
 from workbench.reports.context import ReportContext
 from workbench.reports.docx_base import DocBuilder
-from workbench.reports.sources import Missing
+from workbench.reports.records import Missing, Section
 
 SEVERITY_LABEL = {
     "critical": "Critical",
@@ -23,9 +24,7 @@ def findings_table(
     found = [f for a in audits for f in list_findings(ctx.eng, a)]
     found = [f for f in found if f.status != "DISMISSED"]
     if not found:
-        # Findings not recorded yet: show what the audits find now, all still ASSUMED.
-        from workbench.reports.audit_sections import computed_findings
-
+        # Findings not recorded yet: show the stored audit run's findings, all ASSUMED.
         found = [_as_stored(f) for a in audits for f in computed_findings(ctx, a)]
     if not found:
         doc.missing(empty.what, empty.how)
@@ -76,3 +75,27 @@ def _as_stored(f):
         list(f.affected_ids),
         f.metric,
     )
+
+
+def render_sections(doc: DocBuilder, sections: list[Section]) -> None:
+    """Write data-driven sections (heading, text, bullets, table, figure) in order."""
+    for section in sections:
+        doc.heading(section.title, section.level)
+        if section.text:
+            p = doc.para(section.text)
+            p.paragraph_format.keep_with_next = section.figure is not None or bool(section.rows)
+        if section.bullets:
+            doc.bullets(section.bullets)
+        if section.rows:
+            doc.table(
+                section.headers,
+                section.rows,
+                numeric=section.numeric,
+                caption=section.caption,
+                widths=section.widths,
+                assumed=section.assumed,
+            )
+        if section.figure is not None:
+            doc.figure(
+                section.figure, section.caption or section.title, width_in=section.figure_width
+            )

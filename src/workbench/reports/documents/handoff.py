@@ -7,11 +7,14 @@ import datetime as dt
 from pathlib import Path
 
 from workbench.models.fiscal import fiscal_quarter
-from workbench.reports import playbook, sources
-from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
+from workbench.reports import audit_sections, playbook, scoring_sections, sources
+from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
 from workbench.reports.ics_base import CalendarEvent, write_calendar
 from workbench.reports.xlsx_base import Column, WorkbookBuilder
+
+# This module's documents; reports/documents/__init__.py puts them in package order.
+SPECS: list[DocumentSpec] = []
 
 WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4}
 
@@ -68,14 +71,16 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         widths=[1.6, 1.5, 3.4],
         caption="Integration checks",
     )
-    channels = ctx.eng.conn.execute(
-        "SELECT channel, count(*), sum(is_recorded) FROM meetings GROUP BY channel ORDER BY 2 DESC"
-    ).fetchall()
+    cap = audit_sections.audit_result(ctx, "capture")
+    channels = sorted(cap.by_channel, key=lambda g: -g.total)
     if channels:
-        doc.para("Connectors in use, from the meeting and dialer logs Workbench holds:")
+        doc.para(
+            "Connectors in use: external meetings and calls "
+            f"{cap.window.label()}. " + audit_sections.run_note(ctx, "capture")
+        )
         doc.table(
             ["Channel", "Meetings and calls", "Recorded"],
-            [[c or "unknown", f"{n:,}", pct((r or 0) / n if n else None)] for c, n, r in channels],
+            [[g.name or g.key or "unknown", f"{g.total:,}", pct(g.rate, 1)] for g in channels],
             widths=[2.5, 2.0, 2.0],
             numeric=[1, 2],
             caption="Channels seen in the imported logs",
@@ -530,16 +535,15 @@ def _maintenance_events(
 # ---------------------------------------------------------------- quick starts
 def _start_facts(ctx: ReportContext, role: str) -> list[tuple[str, str]]:
     """A few of the engagement's own figures that matter to this role."""
-    from workbench.reports import audit_sections, scoring_sections
 
     facts: list[tuple[str, str]] = []
-    capture = audit_sections._audit(ctx, "capture")
-    base = audit_sections._audit(ctx, "baselines")
-    total = base.row("ALL") if hasattr(base, "row") else None
-    if getattr(capture, "rate", None) is not None and role in ("Rep", "Manager", "Admin"):
+    capture = audit_sections.audit_result(ctx, "capture")
+    base = audit_sections.audit_result(ctx, "baselines")
+    total = base.row("ALL")
+    if capture.rate is not None and role in ("Rep", "Manager", "Admin"):
         facts.append(
             (
-                "External conversations recorded (90 days)",
+                f"External conversations recorded ({capture.options.window_days} days)",
                 f"{pct(capture.rate, 1)} (target {pct(capture.options.target)})",
             )
         )
@@ -608,7 +612,7 @@ def build_quick_starts(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
     return files
 
 
-register(
+SPECS.append(
     DocumentSpec(
         "admin-runbook",
         "Admin Runbook",
@@ -618,7 +622,7 @@ register(
         group="Enablement",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "deal-review-playbook",
         "Deal Review Playbook",
@@ -628,7 +632,7 @@ register(
         group="Enablement",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "forecast-cadence",
         "Forecast Cadence Calendar",
@@ -638,7 +642,7 @@ register(
         group="Handoff",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "faq",
         "FAQ",
@@ -648,7 +652,7 @@ register(
         group="Enablement",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "maintenance-schedule",
         "Maintenance Schedule",
@@ -658,7 +662,7 @@ register(
         group="Handoff",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "quick-start",
         "Quick-Start Guide",

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
+from workbench.models.runs import RUN_TITLES, list_runs
+from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext
+
+# This module's documents; reports/documents/__init__.py puts them in package order.
+SPECS: list[DocumentSpec] = []
 
 
 def build_index(
@@ -58,6 +62,7 @@ def build_index(
             widths=[1.4, 2.4, 1.9, 0.8],
             bold_first_column=True,
         )
+    _runs_table(doc, ctx)
     notes = [(f.title, n) for f in built for n in f.missing]
     titles = {s.name: s.title for s in specs}
     notes += [(titles.get(name, name), f"Not built: {reason}") for name, reason in skipped.items()]
@@ -74,11 +79,39 @@ def build_index(
     return [save_doc(doc, ctx, out, spec)]
 
 
+def _runs_table(doc, ctx: ReportContext) -> None:
+    """Which stored run each set of figures comes from; a stale one says how to refresh."""
+    latest = {}
+    for run in list_runs(ctx.eng):
+        latest.setdefault(run.kind, run)
+    rows, flags = [], []
+    for kind, title in RUN_TITLES.items():
+        run = latest.get(kind)
+        if run is None:
+            continue
+        state = f"the data changed since: {run.refresh}" if run.stale else "current"
+        rows.append([title, f"#{run.id}", run.created_at[:10], run.as_of, state])
+        flags.append(run.stale)
+    if not rows:
+        return
+    doc.heading("Where the figures come from", 1)
+    doc.para(
+        "Every figure is computed once and stored; every document, the Workbench pages and "
+        "its command line show the same stored result, listed here."
+    )
+    doc.table(
+        ["Figures", "Run", "Computed on", "As of", "State"],
+        rows,
+        widths=[2.0, 0.6, 1.0, 1.0, 1.9],
+        assumed=flags,
+    )
+
+
 def _not_direct(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     raise RuntimeError("the package index is built by build_package")
 
 
-register(
+SPECS.append(
     DocumentSpec(
         "index",
         "Package Index",

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.reports import playbook, sources
-from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
+from workbench.reports import audit_sections, playbook, sources
+from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext
-from workbench.reports.documents.common import findings_table
+from workbench.reports.documents.common import findings_table, render_sections
 from workbench.reports.docx_base import checkbox_pair
 from workbench.reports.sources import Missing
+
+# This module's documents; reports/documents/__init__.py puts them in package order.
+SPECS: list[DocumentSpec] = []
 
 
 # ------------------------------------------------------------------ gap analysis
 def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
-    from workbench.reports import audit_sections
-
     doc = ctx.document(spec.title, "Conversation capture by channel and blind spots")
     doc.heading("Summary", 1)
     capture = sources.capture(ctx)
@@ -37,7 +38,7 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         )
         if capture.figure is not None:
             doc.figure(capture.figure, "Capture rate by channel against the target")
-        _sections(doc, audit_sections.capture_details(ctx))
+        render_sections(doc, audit_sections.capture_details(ctx))
     doc.heading("Blind spots", 1)
     doc.para(
         "What the capture audit found. Each finding is ASSUMED until the kickoff validates it."
@@ -55,7 +56,7 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
     doc.heading("CRM data quality", 1)
     hygiene = audit_sections.hygiene_summary(ctx)
     if hygiene is not None:
-        _sections(doc, [hygiene])
+        render_sections(doc, [hygiene])
     findings_table(
         doc,
         ctx,
@@ -74,29 +75,6 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
     return [save_doc(doc, ctx, out, spec)]
 
 
-def _sections(doc, sections: list[sources.Section]) -> None:
-    for section in sections:
-        doc.heading(section.title, section.level)
-        if section.text:
-            p = doc.para(section.text)
-            p.paragraph_format.keep_with_next = section.figure is not None or bool(section.rows)
-        if section.bullets:
-            doc.bullets(section.bullets)
-        if section.rows:
-            doc.table(
-                section.headers,
-                section.rows,
-                numeric=section.numeric,
-                caption=section.caption,
-                widths=section.widths,
-                assumed=section.assumed,
-            )
-        if section.figure is not None:
-            doc.figure(
-                section.figure, section.caption or section.title, width_in=section.figure_width
-            )
-
-
 # --------------------------------------------------------------- baseline metrics
 def build_baselines(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     doc = ctx.document(
@@ -112,7 +90,7 @@ def build_baselines(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
     if isinstance(base, Missing):
         doc.missing(base.what, base.how)
     else:
-        _sections(doc, base.sections)
+        render_sections(doc, base.sections)
     doc.heading("Baseline findings", 1)
     findings_table(
         doc,
@@ -266,11 +244,11 @@ def build_evaluation_summary(ctx: ReportContext, out: Path, spec: DocumentSpec) 
         )
         doc.missing(ev.what, ev.how)
         return [save_doc(doc, ctx, out, spec)]
-    _sections(doc, ev.sections)
+    render_sections(doc, ev.sections)
     return [save_doc(doc, ctx, out, spec)]
 
 
-register(
+SPECS.append(
     DocumentSpec(
         "gap-analysis",
         "Gap Analysis",
@@ -280,7 +258,7 @@ register(
         group="Strategy",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "baseline-metrics",
         "Baseline Metrics",
@@ -290,7 +268,7 @@ register(
         group="Strategy",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "definition-alignment",
         "Definition Alignment Document",
@@ -300,7 +278,7 @@ register(
         group="Strategy",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "success-criteria",
         "Success Criteria",
@@ -310,7 +288,7 @@ register(
         group="Strategy",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "evaluation-matrix",
         "Platform Evaluation Matrix",
@@ -320,7 +298,7 @@ register(
         group="Strategy",
     )
 )
-register(
+SPECS.append(
     DocumentSpec(
         "evaluation-summary",
         "Platform Evaluation Summary",

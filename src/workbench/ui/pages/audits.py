@@ -29,18 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.audits import AUDIT_TITLES, AUDITS, run_audits
+from workbench.audits import AUDIT_TITLES, AUDITS
+from workbench.audits import operations as ops
 from workbench.audits.charts import CHARTS
 from workbench.errors import WorkbenchError
+from workbench.lifecycle import operations as lifecycle_ops
 from workbench.models.findings import (
     SEVERITIES,
     STATUSES,
     StoredFinding,
     finding_history,
     list_findings,
-    set_status,
     status_counts,
 )
+from workbench.models.runs import Run
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
 from workbench.ui.models.sql_table import SqlTableModel
@@ -61,21 +63,6 @@ SEVERITY_COLOURS = {"critical": "#8e0000", "high": "#c62828", "medium": "#ef6c00
                     "low": "#607d8b", "info": "#2e7d32"}  # fmt: skip
 
 
-def _run_task(eng, progress, names):
-    """Worker-thread task: run and record the audits (None = all)."""
-    return run_audits(eng, names, progress)
-
-
-def _measure_task(eng, progress):
-    """Worker-thread task: measure every audit without touching the findings."""
-    return run_audits(eng, None, progress, record=False)
-
-
-def _status_task(eng, progress, finding_id, status, note, meeting_id):
-    progress.update(0.5, "Saving the finding's status")
-    return set_status(eng, finding_id, status, note, meeting_id)
-
-
 class Page(BasePage):
     title = "Audits"
     subtitle = (
@@ -86,6 +73,7 @@ class Page(BasePage):
     def __init__(self, context) -> None:
         super().__init__(context)
         self.results: dict[str, object] = {}
+        self.runs: dict[str, Run] = {}
         self.findings: list[StoredFinding] = []
         self.current: StoredFinding | None = None
 
@@ -197,8 +185,8 @@ class Page(BasePage):
         for key, title in CHART_TITLES.items():
             self.chart_combo.addItem(title, key)
         self.chart_combo.currentIndexChanged.connect(self._draw_chart)
-        self.measure_button = QPushButton("Measure now")
-        self.measure_button.setToolTip("Compute the audit figures without changing findings")
+        self.measure_button = QPushButton("Show latest runs")
+        self.measure_button.setToolTip("Show the figures of the latest stored audit runs")
         self.measure_button.clicked.connect(self.measure)
         self.chart_note = QLabel("Run the audits (or Measure now) to draw the charts.")
         self.chart_note.setObjectName("muted")
@@ -329,24 +317,29 @@ class Page(BasePage):
         try:
             self.context.runner.run(
                 f"Running {'the audits' if name is None else AUDIT_TITLES[name]}",
-                _run_task, [name] if name else None, writes=True, on_success=self._ran,
+                ops.run_audits_op, ops.RunAudits([name] if name else ()), writes=True,
+                on_success=self._ran,
             )  # fmt: skip
         except WorkbenchError as exc:
             show_error(self, exc)
 
-    def _ran(self, run) -> None:
-        self.results.update(run.results)
-        seconds = ", ".join(f"{AUDIT_TITLES[n]} {s:.1f} s" for n, s in run.seconds.items())
-        self.chart_note.setText(f"From the run just made ({seconds}).")
-        self._draw_chart()
+    def _ran(self, done) -> None:
+        self._show_runs({n: (o.result, o.run) for n, o in done.outcomes.items()})
 
     def measure(self) -> None:
-        self.context.runner.run("Measuring the audits", _measure_task,
-                                on_success=self._measured)  # fmt: skip
+        """Show the latest stored run of every audit (the figures every document shows)."""
+        self.context.runner.run("Reading the latest audit runs", ops.latest_audits,
+                                on_success=self._show_runs)  # fmt: skip
 
-    def _measured(self, run) -> None:
-        self.results.update(run.results)
-        self.chart_note.setText("Measured just now (findings unchanged).")
+    def _show_runs(self, found: dict) -> None:
+        self.results.update({n: result for n, (result, _run) in found.items()})
+        self.runs.update({n: run for n, (_result, run) in found.items()})
+        if not self.runs:
+            self.chart_note.setText("No audit has run on this engagement yet: press Run.")
+        else:
+            self.chart_note.setText("; ".join(
+                f"{AUDIT_TITLES[n]}: {r.label()}" for n, r in self.runs.items()
+            ))  # fmt: skip
         self._draw_chart()
 
     def _draw_chart(self) -> None:
@@ -367,8 +360,8 @@ class Page(BasePage):
         meeting = self.meeting_spin.value() or None
         try:
             self.context.runner.run(
-                "Saving the finding", _status_task, self.current.id, status, note, meeting,
-                writes=True,
+                "Saving the finding", lifecycle_ops.change,
+                lifecycle_ops.FindingStatus(self.current.id, status, note, meeting), writes=True,
             )  # fmt: skip
         except WorkbenchError as exc:
             show_error(self, exc)
@@ -379,9 +372,9 @@ class Page(BasePage):
     def prepare_screenshot(self) -> None:
         """For the screenshot: the audits run (recorded unless read-only), first finding shown."""
         eng = self.context.engagement
-        record = not self.context.read_only and not list_findings(eng)
-        self.results.update(run_audits(eng, None, record=record).results)
-        self._draw_chart()
+        if not self.context.read_only and not list_findings(eng):
+            ops.run_audits_op(eng)
+        self._show_runs(ops.latest_audits(eng))
         self.refresh()
         if self.findings:
             self.table.selectRow(0)

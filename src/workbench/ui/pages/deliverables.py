@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
+from workbench.models.runs import RUN_TITLES, list_runs
 from workbench.reports.files import safe_filename
 from workbench.reports.package import PackageResult, available_documents, build_package
 from workbench.reports.preferences import (
@@ -36,29 +37,6 @@ from workbench.reports.preferences import (
 from workbench.ui.dialogs import show_error
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
-
-
-def _export_task(
-    eng,
-    progress,
-    out: Path,
-    only: list[str] | None,
-    anonymize: bool,
-    template: Path | None,
-    zip_output: bool,
-    branding: dict,
-) -> PackageResult:
-    """Runs on the worker thread with its own connection."""
-    return build_package(
-        eng,
-        out,
-        only=only,
-        anonymize=anonymize,
-        template=template,
-        zip_output=zip_output,
-        branding=branding,
-        progress=progress,
-    )
 
 
 class Page(BasePage):
@@ -132,6 +110,9 @@ class Page(BasePage):
             "Output folder", self._with_browse(self.out_dir, "Choose the output folder", None)
         )
         rv.addLayout(form)
+        self.runs_note = QLabel()
+        self.runs_note.setWordWrap(True)
+        rv.addWidget(self.runs_note)
         heading = QLabel("Last export")
         heading.setObjectName("sectionTitle")
         rv.addWidget(heading)
@@ -180,6 +161,7 @@ class Page(BasePage):
     def refresh(self) -> None:
         eng = self.context.engagement
         meta = eng.meta()
+        self.runs_note.setText(runs_note(eng))
         selected = set(self.selected_documents()) if self.doc_list.count() else None
         self.doc_list.clear()
         for spec in available_documents(meta.project_kind):
@@ -246,13 +228,13 @@ class Page(BasePage):
         try:
             self.context.runner.run(
                 "Exporting the documentation package",
-                _export_task,
+                build_package,
                 out,
-                None if set(names) == set(all_names) else names,
-                self.anonymize.isChecked(),
-                template,
-                self.zip_output.isChecked(),
-                branding,
+                only=None if set(names) == set(all_names) else names,
+                anonymize=self.anonymize.isChecked(),
+                template=template,
+                zip_output=self.zip_output.isChecked(),
+                branding=branding,
                 writes=False,
                 on_success=self.show_result,
             )
@@ -289,6 +271,24 @@ class Page(BasePage):
     def open_folder(self) -> None:
         folder = self.last_result.out_dir if self.last_result else Path(self.out_dir.text())
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def runs_note(eng) -> str:
+    """What the package will show: the stored runs, and which are stale and how to refresh."""
+    latest: dict = {}
+    for run in list_runs(eng):
+        latest.setdefault(run.kind, run)
+    if not latest:
+        return "No figures are stored yet: the export runs the audits once and stores them."
+    stale = [r for r in latest.values() if r.stale]
+    if not stale:
+        n = len(latest)
+        return f"The package shows {n} stored result{'' if n == 1 else 's'}, all current."
+    return (
+        "Some stored figures are older than the data: "
+        + "; ".join(f"{RUN_TITLES.get(r.kind, r.kind)}, run #{r.id} ({r.refresh})" for r in stale)
+        + ". The package shows them as they are."
+    )
 
 
 def preview() -> int:

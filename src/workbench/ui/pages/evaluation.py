@@ -10,8 +10,6 @@ changes to confirm) are header actions.
 from __future__ import annotations
 
 import copy
-from collections import deque
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -36,92 +34,29 @@ from workbench.errors import WorkbenchError
 from workbench.evaluation import (
     TEMPLATE_NAMES,
     EvaluationSummary,
-    apply_changes,
-    create_evaluation,
     current_evaluation_id,
     edit,
-    export_workbook,
     load_matrix,
-    read_changes,
     summarise,
     totals_figure,
     win_probability_figure,
 )
+from workbench.evaluation import operations as ops
 from workbench.evaluation.model import Matrix, Score
+from workbench.evaluation.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 from workbench.evaluation.workbook import licence_roles
 from workbench.evaluation.workbook_import import ImportDiff
+from workbench.models.runs import Run
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error, show_info
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 
 CONSENSUS = "Consensus (mean of evaluators)"
-LIVE_DRAWS = 2000  # Monte Carlo draws while editing: quick enough to redo on every change
 DISAGREE = QColor("#fde2c8")
 FROM_TCO = QColor("#e3eef9")
 TOTALS = QColor("#f4f6f8")
 TCO_FIELDS = ("discount", "implementation", "integration", "training")
-
-
-# ----------------------------------------------------------------- background tasks
-def _task_create(eng, progress, template: str) -> int:
-    return create_evaluation(eng, template)
-
-
-def _task_weight(eng, progress, criterion: str, pct: float) -> None:
-    edit.set_weights(eng, load_matrix(eng), {criterion: pct})
-
-
-def _task_normalise(eng, progress) -> None:
-    from workbench.evaluation.matrix import normalised_weights
-
-    m = load_matrix(eng)
-    edit.set_weights(eng, m, normalised_weights(m))
-
-
-def _task_score(eng, progress, vendor, criterion, value, evaluator, evidence) -> None:
-    edit.set_score(eng, load_matrix(eng), vendor, criterion, value, evaluator, evidence)
-
-
-def _task_tco(eng, progress, vendor: str, field: str, value: str) -> None:
-    edit.set_tco(eng, load_matrix(eng), vendor, field, value)
-
-
-def _task_options(eng, progress, **options) -> None:
-    edit.set_evaluation_options(eng, load_matrix(eng), **options)
-
-
-def _task_pilot(eng, progress, vendor: str, measure: str, rating: int) -> None:
-    edit.set_pilot_result(eng, load_matrix(eng), vendor, measure, rating)
-
-
-def _task_apply_pilot(eng, progress) -> int:
-    return edit.apply_pilot(eng, load_matrix(eng))
-
-
-def _task_add_vendor(eng, progress, name: str) -> None:
-    edit.add_vendor(eng, load_matrix(eng), name)
-
-
-def _task_add_criterion(eng, progress, name: str) -> None:
-    edit.add_criterion(eng, load_matrix(eng), name, 0)
-
-
-def _task_select(eng, progress, vendor: str | None, note: str) -> None:
-    edit.select_vendor(eng, load_matrix(eng), vendor, note)
-
-
-def _task_export(eng, progress, path: str) -> Path:
-    return export_workbook(load_matrix(eng), path, customer=eng.meta().customer, progress=progress)
-
-
-def _task_read_import(eng, progress, path: str) -> ImportDiff:
-    return read_changes(path, load_matrix(eng), customer=eng.meta().customer)
-
-
-def _task_apply_import(eng, progress, path: str) -> int:
-    m = load_matrix(eng)
-    return apply_changes(eng, m, read_changes(path, m, customer=eng.meta().customer))
 
 
 def _number(value: float) -> str:
@@ -153,10 +88,9 @@ class Page(BasePage):
         self.matrix: Matrix | None = None
         self.summary: EvaluationSummary | None = None
         self._filling = False
-        self._queue: deque = deque()
-        self._in_flight = False
+        self.run: Run | None = None
+        self._pending = 0  # edits sent to the runner and not yet written
         self._refresh_wanted = False
-        context.runner.finished.connect(self._drain)
         self.add_action("Start from template...", self.start_from_template, writes=True)
         # actions that need an evaluation: disabled while there is none
         self.needs_evaluation = [
@@ -288,13 +222,14 @@ class Page(BasePage):
 
     # ------------------------------------------------------------------ reading
     def refresh(self) -> None:
-        if self._in_flight or self._queue:
+        if self._pending:
             self._refresh_wanted = True  # re-read once the queued edits are written
             return
         self._refresh_wanted = False
         eng = self.context.engagement
         has = current_evaluation_id(eng) is not None
         self.matrix = load_matrix(eng) if has else None
+        self.run = ops.evaluation_summary(eng, store=False)[1] if has else None
         self.tabs.setVisible(has)
         self.bar.setVisible(has)
         self.empty_box.setVisible(not has)
@@ -317,7 +252,12 @@ class Page(BasePage):
     def _recompute(self) -> None:
         """Recalculate everything from the in-memory matrix and redraw (no file access)."""
         assert self.matrix is not None
-        self.summary = summarise(self.matrix, draws=LIVE_DRAWS)
+        params = self.run.parameters if self.run is not None else {}
+        self.summary = summarise(
+            self.matrix,
+            draws=int(params.get("draws", DEFAULT_DRAWS)),
+            seed=int(params.get("seed", DEFAULT_SEED)),
+        )
         check = self.summary.results.weight_check
         self.weights_label.setText("Weights sum to 100%." if check.ok else check.message)
         self.weights_label.setStyleSheet("" if check.ok else "color: #b3261e; font-weight: 600;")
@@ -326,6 +266,11 @@ class Page(BasePage):
             + (
                 f"  Selected platform: {self.matrix.selected_vendor}."
                 if self.matrix.selected_vendor
+                else ""
+            )
+            + (
+                f"  Robustness and sensitivity: {self.run.label()}."
+                if self.run is not None and not self._pending
                 else ""
             )
         )
@@ -519,49 +464,31 @@ class Page(BasePage):
         self._filling = False
 
     # ------------------------------------------------------------------ editing
-    def _write(self, title: str, fn, *args, **kwargs) -> None:
-        """Queue a background write; writes run one after another in the order typed.
-
-        A consultant types scores faster than each write's round trip, and the runner
-        refuses a second writing task while one runs, so edits wait in a queue and the
-        page re-reads the file only once the queue is empty (no flicker back to old
-        values in between).
-        """
-        self._queue.append((title, fn, args, kwargs))
-        self._drain()
-
-    def _drain(self, *_: object) -> None:
-        if self._in_flight or not self._queue:
-            return
-        if self.context.runner.writing_task() is not None:
-            return  # another page is writing; its finished signal calls us again
-        title, fn, args, kwargs = self._queue.popleft()
-        self._in_flight = True
+    def _write(self, title: str, change: ops.EvaluationEdit) -> None:
+        """Send one edit to the runner (writes run one after another in the order
+        typed); the page re-reads the file only once every sent edit is written."""
         try:
             self.context.runner.run(
                 title,
-                fn,
-                *args,
+                ops.edit_evaluation,
+                change,
                 writes=True,
                 on_success=self._write_done,
                 on_failure=self._write_failed,
-                **kwargs,
             )
         except WorkbenchError as exc:
-            self._in_flight = False
-            self._queue.clear()
             show_error(self, exc)
             self.refresh()
+            return
+        self._pending += 1
 
     def _write_done(self, _result: object) -> None:
-        self._in_flight = False
-        self._drain()
-        if not self._in_flight and self._refresh_wanted:
+        self._pending = max(self._pending - 1, 0)
+        if not self._pending and self._refresh_wanted:
             self.refresh()
 
     def _write_failed(self, outcome) -> None:
-        self._in_flight = False
-        self._queue.clear()  # later edits were typed on top of the refused one
+        self._pending = 0  # the runner dropped the edits typed on top of the refused one
         show_error(self, outcome.error, outcome.details)
         self.refresh()
 
@@ -579,7 +506,7 @@ class Page(BasePage):
                 criterion.weight = pct
                 self._recompute()
                 self._write(
-                    f"Setting the weight of {criterion.name}", _task_weight, criterion.name, pct
+                    f"Setting the weight of {criterion.name}", ops.SetWeight(criterion.name, pct)
                 )
             elif col >= 2 and self.evaluator():
                 vendor = self.matrix.vendors[col - 2]
@@ -590,12 +517,7 @@ class Page(BasePage):
                 self._recompute()
                 self._write(
                     f"Scoring {vendor.name} on {criterion.name}",
-                    _task_score,
-                    vendor.name,
-                    criterion.name,
-                    value,
-                    self.evaluator(),
-                    None,
+                    ops.SetScore(vendor.name, criterion.name, value, self.evaluator(), None),
                 )
         except WorkbenchError as exc:
             show_error(self, exc)
@@ -638,12 +560,7 @@ class Page(BasePage):
         own.evidence = self.evidence.text()
         self._write(
             f"Saving evidence for {vendor.name}",
-            _task_score,
-            vendor.name,
-            criterion.name,
-            own.score,
-            who,
-            own.evidence,
+            ops.SetScore(vendor.name, criterion.name, own.score, who, own.evidence),
         )
 
     def _tco_edited(self, item: QTableWidgetItem) -> None:
@@ -662,7 +579,7 @@ class Page(BasePage):
             self._apply_tco_in_memory(updated, vendor.id, field, float(text))
             self.matrix = updated
             self._recompute()
-            self._write(f"Setting {field} for {vendor.name}", _task_tco, vendor.name, field, text)
+            self._write(f"Setting {field} for {vendor.name}", ops.SetTco(vendor.name, field, text))
         except WorkbenchError as exc:
             show_error(self, exc)
             self._fill_tco()
@@ -679,24 +596,25 @@ class Page(BasePage):
             self._fill_pilot()
             return
         self._write(
-            f"Recording the pilot for {vendor.name}", _task_pilot, vendor.name, measure.name, rating
+            f"Recording the pilot for {vendor.name}",
+            ops.SetPilot(vendor.name, measure.name, rating),
         )
 
     def feed_pilot(self) -> None:
         """Write the pilot ratings into the scores as the evaluator 'Pilot'."""
-        self._write("Feeding the pilot results into the scores", _task_apply_pilot)
+        self._write("Feeding the pilot results into the scores", ops.ApplyPilot())
 
     def add_vendor(self) -> None:
         name, ok = QInputDialog.getText(self, "Add a vendor", "Vendor or platform combination:")
         if ok and name.strip():
-            self._write(f"Adding {name.strip()}", _task_add_vendor, name.strip())
+            self._write(f"Adding {name.strip()}", ops.AddVendor(name.strip()))
 
     def add_criterion(self) -> None:
         name, ok = QInputDialog.getText(
             self, "Add a criterion", "Criterion (starts at 0%; then rebalance the weights):"
         )
         if ok and name.strip():
-            self._write(f"Adding {name.strip()}", _task_add_criterion, name.strip())
+            self._write(f"Adding {name.strip()}", ops.AddCriterion(name.strip()))
 
     @staticmethod
     def _apply_tco_in_memory(m: Matrix, vendor_id: int, field: str, value: float) -> None:
@@ -729,11 +647,20 @@ class Page(BasePage):
             return
         self.matrix.tco_years = years
         self._recompute()
-        self._write("Changing the TCO term", _task_options, tco_years=years)
+        self._write("Changing the TCO term", ops.SetOptions(tco_years=years))
 
     # ------------------------------------------------------------------ actions
     def start(self, template: str) -> None:
-        self._write(f"Starting a {template} evaluation", _task_create, template)
+        try:
+            self.context.runner.run(
+                f"Starting a {template} evaluation",
+                ops.start_evaluation,
+                ops.StartEvaluation(template),
+                writes=True,
+                on_success=lambda _id: self.refresh(),
+            )
+        except WorkbenchError as exc:
+            show_error(self, exc)
 
     def start_from_template(self) -> None:
         name, ok = QInputDialog.getItem(
@@ -744,7 +671,7 @@ class Page(BasePage):
 
     def normalise(self) -> None:
         if self.matrix is not None:
-            self._write("Normalising the weights", _task_normalise)
+            self._write("Normalising the weights", ops.NormaliseWeights())
 
     def select_platform(self) -> None:
         if self.matrix is None:
@@ -762,7 +689,7 @@ class Page(BasePage):
             return
         note, ok = QInputDialog.getText(self, "Decision note", "Why this platform:")
         if ok:
-            self._write(f"Selecting {vendor}", _task_select, vendor, note)
+            self._write(f"Selecting {vendor}", ops.SelectVendor(vendor, note))
 
     def export_clicked(self) -> None:
         if self.matrix is None:
@@ -777,7 +704,7 @@ class Page(BasePage):
         """Write the workbook in the background and say where it went."""
         self.context.runner.run(
             "Exporting the evaluation to Excel",
-            _task_export,
+            ops.export_evaluation,
             str(path),
             on_success=lambda p: show_info(self, f"Exported {p}."),
         )
@@ -793,7 +720,7 @@ class Page(BasePage):
         """Read what the workbook changes, ask, then apply it."""
         self.context.runner.run(
             "Reading the edited workbook",
-            _task_read_import,
+            ops.read_workbook_changes,
             str(path),
             on_success=lambda diff: self._confirm_import(path, diff),
         )
@@ -807,7 +734,7 @@ class Page(BasePage):
             )
             return
         if self.confirm_import(diff):
-            self._write("Applying the workbook's changes", _task_apply_import, str(path))
+            self._write("Applying the workbook's changes", ops.ApplyWorkbook(str(path)))
 
     def confirm_import(self, diff: ImportDiff) -> bool:
         """Show every change (old -> new) and ask before applying (tests patch this)."""

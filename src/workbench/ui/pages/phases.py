@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from workbench import lifecycle as lc
 from workbench.errors import WorkbenchError
+from workbench.lifecycle import operations as ops
 from workbench.lifecycle.adoption import fmt_value
 from workbench.lifecycle.store import CHECKLIST_STATUSES, INPUT_STATUSES
 from workbench.ui.dialogs import show_error
@@ -44,20 +45,6 @@ from workbench.ui.preview import preview_page
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 GOOD, BAD = QColor("#2e7d4f"), QColor("#b3261e")
-
-
-# ------------------------------------------------------------------ tasks
-def _call(eng, progress, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
-    """Run one lifecycle edit on the task's own connection."""
-    return fn(eng, *args, **kwargs)
-
-
-def _undo(eng, progress) -> str | None:
-    return lc.stack_for(eng).undo(eng)
-
-
-def _redo(eng, progress) -> str | None:
-    return lc.stack_for(eng).redo(eng)
 
 
 # ------------------------------------------------------------------ widgets
@@ -156,16 +143,7 @@ class Page(BasePage):
         super().__init__(context)
         self.undo_button = self.add_action("Undo", self.undo, writes=True)
         self.redo_button = self.add_action("Redo", self.redo, writes=True)
-        self.undo_action = QAction("Undo", self)
-        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        self.redo_action = QAction("Redo", self)
-        self.redo_action.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
-        )
-        for action, slot in ((self.undo_action, self.undo), (self.redo_action, self.redo)):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
+        # Ctrl+Z / Ctrl+Shift+Z belong to the main window's Edit menu (every page's edits).
 
         self.tabs = QTabWidget()
         self.body.addWidget(self.tabs, 1)
@@ -189,11 +167,11 @@ class Page(BasePage):
         button.clicked.connect(slot)
         return button
 
-    def write(self, task_title: str, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
+    def write(self, task_title: str, request: ops.LifecycleChange) -> None:
         """Run a lifecycle edit as a writing task; errors are shown in plain words."""
         try:
             self.context.runner.run(
-                task_title, _call, fn, args, kwargs, writes=True, on_failure=self._failed
+                task_title, ops.change, request, writes=True, on_failure=self._failed
             )
         except WorkbenchError as exc:
             show_error(self, exc)
@@ -206,7 +184,7 @@ class Page(BasePage):
         if stack.can_undo and not self.context.read_only:
             try:
                 self.context.runner.run(
-                    stack.undo_label, _undo, writes=True, on_failure=self._failed
+                    stack.undo_label, ops.undo, writes=True, on_failure=self._failed
                 )
             except WorkbenchError as exc:
                 show_error(self, exc)
@@ -216,7 +194,7 @@ class Page(BasePage):
         if stack.can_redo and not self.context.read_only:
             try:
                 self.context.runner.run(
-                    stack.redo_label, _redo, writes=True, on_failure=self._failed
+                    stack.redo_label, ops.redo, writes=True, on_failure=self._failed
                 )
             except WorkbenchError as exc:
                 show_error(self, exc)
@@ -230,8 +208,6 @@ class Page(BasePage):
         self.redo_button.setText(stack.redo_label)
         self.undo_button.setEnabled(writable and stack.can_undo)
         self.redo_button.setEnabled(writable and stack.can_redo)
-        self.undo_action.setText(stack.undo_label)
-        self.redo_action.setText(stack.redo_label)
         self._refresh_checklist(eng)
         self._refresh_intake(eng)
         self._refresh_definitions(eng)
@@ -338,18 +314,21 @@ class Page(BasePage):
             return
         self.write(
             f"Saving {key}",
-            lc.set_checklist_item,
-            key,
-            status=self.check_status.currentText(),
-            owner=self.check_owner.text(),
-            due_date=self.check_due.text().strip() or None,
-            note=self.check_note.text(),
+            ops.ChecklistChange(
+                key,
+                {
+                    "status": self.check_status.currentText(),
+                    "owner": self.check_owner.text(),
+                    "due_date": self.check_due.text().strip() or None,
+                    "note": self.check_note.text(),
+                },
+            ),
         )
 
     def mark_done(self) -> None:
         key = self._checklist_key()
         if key:
-            self.write(f"Marking {key} done", lc.set_checklist_item, key, status="done")
+            self.write(f"Marking {key} done", ops.ChecklistChange(key, {"status": "done"}))
 
     # -------------------------------------------------------------- intake
     def _build_intake(self) -> None:
@@ -417,11 +396,14 @@ class Page(BasePage):
         if key:
             self.write(
                 f"Saving intake {key}",
-                lc.set_intake,
-                key,
-                self.intake_value.text(),
-                status=self.intake_status.currentText(),
-                source=self.intake_source.text(),
+                ops.IntakeChange(
+                    key,
+                    self.intake_value.text(),
+                    {
+                        "status": self.intake_status.currentText(),
+                        "source": self.intake_source.text(),
+                    },
+                ),
             )
 
     # --------------------------------------------------------- definitions
@@ -490,7 +472,7 @@ class Page(BasePage):
         }
         if text != d.definition:
             kwargs["definition"] = text
-        self.write(f"Saving definition {d.term}", lc.set_definition, key, **kwargs)
+        self.write(f"Saving definition {d.term}", ops.DefinitionChange(key, kwargs))
 
     # ------------------------------------------------------------ criteria
     def _build_criteria(self) -> None:
@@ -583,7 +565,7 @@ class Page(BasePage):
             kwargs["baseline_source"] = self.crit_source.text().strip() or "entered"
         if kwargs["current"] is None and c.current is None:
             del kwargs["current"]  # do not stamp an empty current value
-        self.write(f"Saving criterion {c.kpi}", lc.set_criterion, key, **kwargs)
+        self.write(f"Saving criterion {c.kpi}", ops.CriterionChange(key, kwargs))
 
     # ------------------------------------------------------------ meetings
     def _build_meetings(self) -> None:
@@ -660,14 +642,17 @@ class Page(BasePage):
         attendees = [a.strip() for a in self.meet_attendees.text().split(",") if a.strip()]
         self.write(
             "Recording the meeting",
-            lc.record_meeting,
-            self.meet_kind.currentText(),
-            self.meet_date.text().strip(),
-            title=self.meet_title.text(),
-            attendees=attendees,
-            notes=self.meet_notes.toPlainText(),
-            confirms=confirms,
-            corrections=corrections,
+            ops.RecordMeeting(
+                self.meet_kind.currentText(),
+                self.meet_date.text().strip(),
+                {
+                    "title": self.meet_title.text(),
+                    "attendees": attendees,
+                    "notes": self.meet_notes.toPlainText(),
+                    "confirms": confirms,
+                    "corrections": corrections,
+                },
+            ),
         )
 
     # ----------------------------------------------------------- hypercare
@@ -786,11 +771,11 @@ class Page(BasePage):
             self.checkin.setText(eng.setting(lc.edits.CHECKIN) or "")
 
     def save_go_live(self) -> None:
-        self.write("Setting the go-live date", lc.set_go_live, self.go_live.text().strip() or None)
+        self.write("Setting the go-live date", ops.SetGoLive(self.go_live.text().strip() or None))
 
     def save_checkin(self) -> None:
         self.write(
-            "Setting the refinement check-in", lc.set_checkin, self.checkin.text().strip() or None
+            "Setting the refinement check-in", ops.SetCheckin(self.checkin.text().strip() or None)
         )
 
     def prepare_screenshot(self) -> None:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
+from workbench.models.runs import Run
 from workbench.scoring import (
     BANDS,
     SIGNALS,
@@ -43,22 +44,11 @@ from workbench.scoring import (
     DealScore,
     PipelineScores,
     RuleSet,
-    calibrate,
     diff_rule_sets,
-    ensure_rule_set,
-    explain_deal,
-    get_rule_set,
     list_rule_sets,
-    load_calibration_report,
-    recalibration_report,
-    record_expectation,
-    save_calibration_run,
-    save_recommended_version,
-    save_rule_set,
-    score_pipeline,
-    select_sample,
     validation_report,
 )
+from workbench.scoring import operations as ops
 from workbench.scoring.rules import OPERATORS, default_rule_set
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error, show_info
@@ -66,48 +56,6 @@ from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 
 PIPELINE_ROWS_SHOWN = 500
-
-
-# ------------------------------------------------------------ task functions
-def _score_task(eng, progress, version: int | None) -> PipelineScores:
-    rule_set = get_rule_set(eng, version) if version else get_rule_set(eng)
-    return score_pipeline(eng, rule_set=rule_set, progress=progress)
-
-
-def _calibrate_task(eng, progress) -> CalibrationReport:
-    report = calibrate(eng, progress=progress)
-    save_calibration_run(eng, report)
-    return report
-
-
-def _explain_task(eng, progress, crm_id: str) -> DealScore:
-    progress.update(0.1, f"Scoring {crm_id}")
-    return explain_deal(eng, crm_id)
-
-
-def _save_rules_task(eng, progress, rule_set: RuleSet, author: str, rationale: str) -> RuleSet:
-    with eng.atomic():
-        ensure_rule_set(eng)  # the hand-set default stays version 1 of the history
-        return save_rule_set(eng, rule_set, author=author, rationale=rationale)
-
-
-def _save_recommended_task(eng, progress, report, author: str, rationale: str) -> RuleSet:
-    return save_recommended_version(eng, report, author=author, rationale=rationale)
-
-
-def _pick_task(eng, progress, size: int, pool: str) -> int:
-    return len(select_sample(eng, size=size, pool=pool))
-
-
-def _expect_task(eng, progress, expectations: dict[str, str], reviewer: str) -> int:
-    for crm_id, band in expectations.items():
-        record_expectation(eng, crm_id, band, reviewer=reviewer)
-    return len(expectations)
-
-
-def _recalibration_task(eng, progress):
-    progress.update(0.1, "Comparing scores with outcomes")
-    return recalibration_report(eng)
 
 
 # ------------------------------------------------------------------- helpers
@@ -159,8 +107,9 @@ class Page(BasePage):
         super().__init__(context)
         self.pipeline: PipelineScores | None = None
         self.report: CalibrationReport | None = None
+        self.calibration_run: Run | None = None
         self.versions: list[RuleSet] = []
-        self.add_action("Score pipeline", self.score, primary=True)
+        self.add_action("Score pipeline", self.score, primary=True, writes=True)
         self.calibrate_button = self.add_action(
             "Run calibration",
             self.run_calibration,
@@ -204,9 +153,15 @@ class Page(BasePage):
 
     def score(self) -> None:
         version = self.version_combo.currentData() if self.version_combo.count() else None
-        self._run("Scoring the open pipeline", _score_task, version, on_success=self.show_pipeline)
+        self._run(
+            "Scoring the open pipeline",
+            ops.score,
+            ops.ScoreRequest(version),
+            writes=True,
+            on_success=lambda done: self.show_pipeline(done.scores, done.run),
+        )
 
-    def show_pipeline(self, result: PipelineScores) -> None:
+    def show_pipeline(self, result: PipelineScores, run: Run | None = None) -> None:
         self.pipeline = result
         counts = result.band_counts()
         amounts = result.band_amounts()
@@ -216,6 +171,7 @@ class Page(BasePage):
             f"({amounts['high']:,.0f}), medium {counts['medium']} ({amounts['medium']:,.0f}), "
             f"low {counts['low']} ({amounts['low']:,.0f}). Low below {result.low_max:g}, "
             f"high from {result.high_min:g}."
+            + (f" Scoring {run.label()}." if run is not None else "")
         )
         if result.skipped_closed_stage:
             self.pipeline_summary.setText(
@@ -264,7 +220,7 @@ class Page(BasePage):
     def inspect_deal(self) -> None:
         crm_id = self.deal_id.text().strip()
         if crm_id:
-            self._run(f"Scoring {crm_id}", _explain_task, crm_id, on_success=self.show_deal)
+            self._run(f"Scoring {crm_id}", ops.explain, crm_id, on_success=self.show_deal)
 
     def show_deal(self, deal: DealScore) -> None:
         lines = [
@@ -369,9 +325,13 @@ class Page(BasePage):
         self._show_version()
         self._show_validation()
         if self.report is None:
-            stored = load_calibration_report(eng)
+            stored = ops.latest_calibration(eng)
             if stored is not None:
-                self.show_calibration(stored, switch=False)
+                self.show_calibration(stored[0], switch=False, run=stored[1])
+        if self.pipeline is None:
+            scored = ops.latest_scores(eng)
+            if scored is not None:
+                self.show_pipeline(*scored)
 
     def _selected_version(self) -> RuleSet:
         version = self.version_combo.currentData()
@@ -466,10 +426,8 @@ class Page(BasePage):
             return
         self._run(
             "Saving the rule version",
-            _save_rules_task,
-            edited,
-            self.author_edit.text(),
-            self.rationale_edit.toPlainText(),
+            ops.save_rules,
+            ops.SaveRules(edited, self.author_edit.text(), self.rationale_edit.toPlainText()),
             writes=True,
             on_success=lambda rs: show_info(self, f"Saved rule version {rs.version}."),
         )
@@ -524,18 +482,23 @@ class Page(BasePage):
     def run_calibration(self) -> None:
         self._run(
             "Calibrating on won/lost history",
-            _calibrate_task,
+            ops.calibrate_rules,
+            ops.CalibrateRequest(),
             writes=True,
-            on_success=self.show_calibration,
+            on_success=lambda done: self.show_calibration(done.report, run=done.run),
         )
 
-    def show_calibration(self, report: CalibrationReport, switch: bool = True) -> None:
+    def show_calibration(
+        self, report: CalibrationReport, switch: bool = True, run: Run | None = None
+    ) -> None:
         self.report = report
+        self.calibration_run = run
         if switch:
             self.tabs.setCurrentIndex(2)
         gate_colour = "#2e7d32" if report.gate.passed else "#b26a00"
         parts = [
             f"<p>{escape(report.summary())}</p>",
+            f"<p style='color:#5f6b7a'>Calibration {escape(run.label())}.</p>" if run else "",
             f"<p style='color:{gate_colour}'>{escape(report.gate.message)}</p>",
         ]
         if report.auc is not None:
@@ -596,10 +559,12 @@ class Page(BasePage):
             return
         self._run(
             "Saving the recommended version",
-            _save_recommended_task,
-            self.report,
-            self.rec_author.text(),
-            self.rec_rationale.text(),
+            ops.adopt_recommendation,
+            ops.AdoptRecommendation(
+                self.rec_author.text(),
+                self.rec_rationale.text(),
+                self.calibration_run.id if self.calibration_run else None,
+            ),
             writes=True,
             on_success=lambda rs: show_info(self, f"Saved rule version {rs.version}."),
         )
@@ -644,9 +609,8 @@ class Page(BasePage):
     def pick_sample(self) -> None:
         self._run(
             "Picking the validation sample",
-            _pick_task,
-            self.sample_size.value(),
-            self.sample_pool.currentText(),
+            ops.pick_sample,
+            ops.PickSample(self.sample_size.value(), self.sample_pool.currentText()),
             writes=True,
         )
 
@@ -701,9 +665,8 @@ class Page(BasePage):
             return
         self._run(
             "Recording leadership's expectations",
-            _expect_task,
-            expectations,
-            self.reviewer_edit.text(),
+            ops.record_expectations,
+            ops.RecordExpectations(expectations, self.reviewer_edit.text()),
             writes=True,
         )
 
@@ -721,7 +684,7 @@ class Page(BasePage):
     def run_recalibration(self) -> None:
         self._run(
             "Checking the rule version against outcomes",
-            _recalibration_task,
+            ops.recalibration_check,
             on_success=self.show_recalibration,
         )
 
@@ -757,8 +720,12 @@ class Page(BasePage):
     def prepare_screenshot(self) -> None:
         """Score and calibrate on the GUI connection so the screenshot shows results."""
         eng = self.context.engagement
-        self.show_pipeline(score_pipeline(eng, rule_set=self._selected_version()))
-        self.show_calibration(calibrate(eng, rule_set=self._selected_version()))
+        scored = ops.latest_scores(eng)
+        calibrated = ops.latest_calibration(eng)
+        if scored is not None:
+            self.show_pipeline(*scored)
+        if calibrated is not None:
+            self.show_calibration(calibrated[0], run=calibrated[1])
 
 
 def preview() -> int:

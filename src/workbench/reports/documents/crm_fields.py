@@ -1,0 +1,86 @@
+"""What several technical documents share: the recorded imports, the customer's CRM
+and the core fields with their CRM names and completeness."""
+
+from __future__ import annotations
+
+from workbench.importers import ENTITIES
+from workbench.reports.context import ReportContext
+
+
+def recorded_imports(ctx: ReportContext) -> list[dict]:
+    rows = ctx.eng.conn.execute(
+        "SELECT id, entity, source_name, source_kind, profile, mapping, rows_imported, rows_rejected, "
+        "finished_at FROM imports ORDER BY id"
+    ).fetchall()
+    keys = (
+        "id",
+        "entity",
+        "source_name",
+        "source_kind",
+        "profile",
+        "mapping",
+        "rows_imported",
+        "rows_rejected",
+        "finished_at",
+    )
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def crm_name(ctx: ReportContext) -> str:
+    """The customer's CRM: from the import profiles, else recognised from the record ids."""
+    profiles = {i["profile"].lower() for i in recorded_imports(ctx)}
+    if any("hubspot" in p for p in profiles):
+        return "HubSpot"
+    if any("salesforce" in p for p in profiles):
+        return "Salesforce"
+    row = ctx.eng.conn.execute("SELECT crm_id FROM opportunities LIMIT 1").fetchone()
+    if row and isinstance(row[0], str):
+        crm_id = row[0]
+        if len(crm_id) in (15, 18) and crm_id.startswith("006"):
+            return "Salesforce"
+        if crm_id.isdigit():
+            return "HubSpot"
+    return "CRM (not yet identified)"
+
+
+def field_presence(
+    ctx: ReportContext, table: str, columns: list[str]
+) -> tuple[int, dict[str, int]]:
+    """Rows in ``table`` and, per column, how many have a value (one scan)."""
+    have = {r[1] for r in ctx.eng.conn.execute(f"PRAGMA table_info({table})")}
+    cols = [c for c in columns if c in have]
+    if not cols:
+        return 0, {}
+    parts = ", ".join(f"count(nullif(trim(CAST({c} AS TEXT)), ''))" for c in cols)
+    row = ctx.eng.conn.execute(f"SELECT count(*), {parts} FROM {table}").fetchone()
+    return int(row[0]), dict(zip(cols, (int(v) for v in row[1:]), strict=True))
+
+
+def core_field_rows(ctx: ReportContext, mapped: dict[str, set[str]]) -> list[list[object]]:
+    """Every field Workbench and the platform use, with its CRM names and how complete it is."""
+    rows: list[list[object]] = []
+    for name, spec in ENTITIES.items():
+        total, present = field_presence(ctx, spec.table, [f.name for f in spec.fields])
+        for f in spec.fields:
+            n = present.get(f.name)
+            if f.name in mapped.get(name, set()):
+                status = "Mapped in an import"
+            elif not total:
+                status = "Not imported yet"
+            elif n:
+                status = "Present in the data"
+            else:
+                status = "Missing: no values"
+            rows.append(
+                [
+                    spec.label,
+                    f.name,
+                    f.description,
+                    "Yes" if f.required else "",
+                    f.api[0] if f.api else "",
+                    f.hubspot[0] if f.hubspot else "",
+                    (n / total) if total and n is not None else None,
+                    status,
+                ]
+            )
+    return rows

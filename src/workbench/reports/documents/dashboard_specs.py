@@ -1,0 +1,72 @@
+"""The Dashboard Specifications."""
+
+from __future__ import annotations
+
+import calendar
+from pathlib import Path
+
+from workbench.reports import playbook
+from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
+from workbench.reports.context import ReportContext
+
+SPECS: list[DocumentSpec] = []
+
+
+def build_dashboards(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
+    doc = ctx.document(spec.title, "Rep, manager and executive views")
+    teams = [
+        r[0]
+        for r in ctx.eng.conn.execute(
+            "SELECT DISTINCT team FROM users WHERE team IS NOT NULL AND team != '' ORDER BY 1"
+        )
+    ]
+    segments = [
+        r[0]
+        for r in ctx.eng.conn.execute(
+            "SELECT DISTINCT segment FROM accounts WHERE segment IS NOT NULL AND segment != '' ORDER BY 1"
+        )
+    ]
+    cats = ctx.eng.conn.execute(
+        "SELECT forecast_category, count(*) FROM opportunities WHERE coalesce(is_closed,0)=0 "
+        "AND forecast_category IS NOT NULL GROUP BY 1 ORDER BY 2 DESC"
+    ).fetchall()
+    doc.heading("Organisation the dashboards follow", 1)
+    doc.key_values(
+        [
+            ("Teams", ", ".join(teams) or "not yet imported (users export)"),
+            ("Segments", ", ".join(segments) or "not yet imported (accounts export)"),
+            (
+                "Forecast categories in use",
+                ", ".join(f"{c} ({n:,})" for c, n in cats) or "not yet imported",
+            ),
+            ("Fiscal year starts", calendar.month_name[ctx.meta.fiscal_year_start_month]),
+            ("Currency", ctx.meta.currency),
+        ]
+    )
+    for view, d in playbook.DASHBOARDS.items():
+        doc.heading(f"{view} view", 1)
+        doc.para(d["purpose"], bold_prefix=f"For {d['audience']}. ")
+        doc.table(
+            ["Element", "Specification"],
+            [
+                ["Metrics", "\n".join(d["metrics"])],
+                ["Filters", ", ".join(d["filters"])],
+                ["Drill-down path", d["drill"]],
+                ["Delivery", d["delivery"]],
+            ],
+            widths=[1.5, 5.0],
+            bold_first_column=True,
+        )
+    return [save_doc(doc, ctx, out, spec)]
+
+
+SPECS.append(
+    DocumentSpec(
+        "dashboard-specs",
+        "Dashboard Specifications",
+        "Rep, manager and executive views: metrics, filters, drill-downs, delivery.",
+        ("docx",),
+        build_dashboards,
+        group="Technical",
+    )
+)
