@@ -185,6 +185,7 @@ def _run_transaction(
         new = after - before
         updated = counts.written - new
         notes.extend(_count_notes(plan, counts))
+        notes.extend(getattr(src, "notes", []))
         if getattr(src, "footer_rows", 0):
             notes.append(
                 f"{src.footer_rows} footer row(s) after the data (totals, copyright, "

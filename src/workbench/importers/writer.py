@@ -201,8 +201,11 @@ class Writer:
         def flag(i: int, column: str | None, value: str | None, reason: str) -> None:
             bad.setdefault(i, []).append((column, value, reason))
 
-        for i, reason in block.problems.items():
-            flag(i, None, None, reason)
+        for i, problem in block.problems.items():
+            if isinstance(problem, tuple):  # (column, value, reason)
+                flag(i, *problem)
+            else:
+                flag(i, None, None, problem)
         currencies: dict[int, str] = {}
         for name, pos in plan.index.items():
             f = spec.field(name)
