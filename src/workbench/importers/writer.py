@@ -22,6 +22,7 @@ from workbench.importers.derive import (
     minutes_between,
     relabel_stages,
     stage_lookup,
+    stage_meaning,
 )
 from workbench.importers.entities import ACTIVITY_KINDS
 from workbench.importers.plan import Plan
@@ -69,6 +70,8 @@ class Counts:
     over_100: int = 0
     translated: int = 0
     relabelled: int = 0
+    # stage -> (how closed/won were read: 'stage list' | 'stage name' | 'unknown', closed, won)
+    stage_readings: dict[str, tuple[str, int | None, int | None]] = field(default_factory=dict)
 
 
 class Writer:
@@ -94,6 +97,7 @@ class Writer:
             stage_lookup(conn) if spec.name in ("opportunities", "opportunity_history") else {}
         )
         self.translated = 0
+        self.readings: dict[str, tuple[str, int | None, int | None]] = {}
         stored = [f.name for f in spec.stored_fields]
         derived = self._derived_fields()
         self.insert_fields = [
@@ -110,6 +114,9 @@ class Writer:
                 continue
             if name in plan.mapping:
                 updates.append(f"{name} = excluded.{name}")
+            elif name in ("is_closed", "is_won") and "stage" in plan.mapping:
+                # Read from the stage: a deal whose stage moved takes the new reading.
+                updates.append(f"{name} = coalesce(excluded.{name}, {spec.table}.{name})")
             else:
                 updates.append(f"{name} = coalesce({spec.table}.{name}, excluded.{name})")
         if spec.has_extra:
@@ -131,8 +138,10 @@ class Writer:
         out = set()
         if name == "opportunities":
             out.add("currency")
-            if self.stages and "stage" in mapping:
+            if "stage" in mapping and not ("is_closed" in mapping and "is_won" in mapping):
                 out.update({"is_closed", "is_won"})
+        if name == "pipeline_stages" and "is_won" not in mapping and "probability" in mapping:
+            out.add("is_won")  # HubSpot stage metadata: closed with probability 1 is won
         if name == "users" and ("_first_name" in mapping or "_last_name" in mapping):
             out.add("name")
         if name in ("activities", "meetings"):
@@ -176,6 +185,7 @@ class Writer:
                 upcoming.cancel()
                 wait([upcoming])
         self.counts.translated = self.translated
+        self.counts.stage_readings = dict(self.readings)
         if self.plan.spec.name == "pipeline_stages":
             self.counts.relabelled = relabel_stages(self.conn)
         return self.counts
@@ -330,7 +340,14 @@ class Writer:
                 if cur[i] is None:
                     cur[i] = code
             values["currency"] = [c or self.currency for c in cur]
-        if self.stages and values.get("stage"):
+        if spec.name == "pipeline_stages" and "is_won" in self.insert_fields:
+            if "is_won" not in plan.mapping:
+                closed = values.get("is_closed") or [None] * n
+                values["is_won"] = [
+                    None if c is None or p is None else int(bool(c) and p in (1, 100))
+                    for c, p in zip(closed, values["probability"], strict=True)
+                ]
+        if values.get("stage") and (self.stages or spec.name == "opportunities"):
             self._translate_stages(values, n)
         if plan.profile == "hubspot" and values.get("probability"):
             # HubSpot writes deal probability as a fraction (0.2); Workbench keeps percent.
@@ -388,23 +405,38 @@ class Writer:
         return skip
 
     def _translate_stages(self, values: dict[str, list], n: int) -> None:
-        """Stage ids (HubSpot) become their labels; closed/won follow the stage."""
+        """Stage ids (HubSpot) become their labels; closed/won not in the file follow
+        the stage: the imported stage list, else the stage name's usual meaning."""
         stages = values["stage"]
-        closed = values.get("is_closed") if "is_closed" in self.plan.mapping else None
-        won = values.get("is_won") if "is_won" in self.plan.mapping else None
-        derive = "is_closed" in self.insert_fields and closed is None
-        new_closed = [None] * n
-        new_won = [None] * n
+        mapped = self.plan.mapping
+        derive = self.plan.spec.name == "opportunities" and "is_closed" in self.insert_fields
+        closed = values.get("is_closed") if "is_closed" in mapped else [None] * n
+        won = values.get("is_won") if "is_won" in mapped else [None] * n
+        new_closed, new_won = list(closed), list(won)
         for i, stage in enumerate(stages):
             found = self.stages.get(stage) if stage else None
-            if found is None:
+            if found is not None:
+                if found[0] and found[0] != stage:
+                    stages[i] = found[0]
+                    self.translated += 1
+                how, reading = "stage list", (found[1], found[2])
+            else:
+                how, reading = "stage name", stage_meaning(stage)
+            if not derive or not stage:
                 continue
-            stages[i] = found[0] or stage
-            new_closed[i], new_won[i] = found[1], found[2]
-            self.translated += 1
-        if derive and self.plan.spec.name == "opportunities":
-            values["is_closed"] = new_closed
-            values["is_won"] = won if won is not None else new_won
+            if reading is None or reading[0] is None:
+                how, reading = "unknown", (None, None)
+            if closed[i] is None:
+                new_closed[i] = reading[0]
+            if won[i] is None:
+                # An export's "won" without "closed" still says the deal is closed.
+                new_won[i] = reading[1] if closed[i] is None else (reading[1] if closed[i] else 0)
+            if closed[i] is None and won[i] == 1:
+                new_closed[i] = 1
+            if closed[i] is None or won[i] is None:
+                self.readings.setdefault(stages[i], (how, new_closed[i], new_won[i]))
+        if derive:
+            values["is_closed"], values["is_won"] = new_closed, new_won
 
     def _defaultactivity_kind(self) -> str:
         words = self.plan.mapping.get("kind", "") + " " + " ".join(self.columns)
