@@ -122,11 +122,18 @@ def test_scoring_spot_check_sets_the_latest_low_risk_scores_against_outcomes(acm
     insert_rows(acme, "scoring_scores", [
         score("o9", "2026-01-01", "high"),  # superseded by the later low score
         score("o9", "2026-03-01", "low"),  # open, closes in June: fine
-        score("o8", "2026-03-01", "low"),  # open and past its close date: slipped
+        score("o8", "2026-03-01", "low"),  # open, past its close date, quarter not over
         score("o2", "2025-02-01", "low"),  # lost
         score("o1", "2025-02-01", "low"),  # won
         score("o5", "2025-08-01", "high"),
     ])  # fmt: skip
     check = {c.task_id: c for c in run_maintenance(acme).checks}["scoring_spot_check"]
-    assert (check.value, check.n, check.status) == (0.5, 4, "red flag")
-    assert "2 of 4 deals scored low risk" in check.detail
+    # Decided: o2 lost, o1 won on time; o8 and o9 are open inside their quarter (Q1, Q2).
+    assert (check.value, check.n, check.status) == (0.5, 2, "red flag")
+    assert "1 of 2 deals scored low risk" in check.detail
+    assert "2 are still open inside their quarter" in check.detail
+    # After the quarter o8 was forecast to close in (FY2026-Q1), it has slipped.
+    acme.set_setting("as_of_date", "2026-04-15")
+    check = {c.task_id: c for c in run_maintenance(acme).checks}["scoring_spot_check"]
+    assert (check.value, check.n) == (2 / 3, 3)
+    assert "2 of 3 deals" in check.detail

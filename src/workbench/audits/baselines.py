@@ -16,15 +16,21 @@ Definitions (every figure carries the counts it comes from):
   bias = (forecast - actual) / actual (positive: over-forecast); APE = |actual -
   forecast| / actual; MAPE = mean APE over submitter-quarters. Team, segment and overall
   figures sum the forecasts and actuals of individual contributors (a manager's
-  roll-up is not added on top of their reps'). A quarter without any Commit submission
+  roll-up is not added on top of their reps'): that pooled accuracy can hide reps whose
+  errors cancel out, so team, segment and overall rows also carry the distribution of
+  their reps' own accuracies (mean, median, lowest, highest, count; over four quarters:
+  every rep-quarter). A quarter without any Commit submission
   falls back to the Commit snapshot from opportunity history: the amount of open deals
   in the Commit category at the quarter's start whose close date lay in the quarter.
 - Pipeline velocity = opportunities in play x win rate x average deal size / mean
   cycle days (money per day); in play = open at the quarter's start or created in it.
 - Slippage: a deal was forecast in a quarter when it was open at the quarter's start
   (or created during it) with its close date, as of then, inside the quarter. It
-  slipped when its close date as of the quarter's last day lies after the quarter.
-  Slippage rate = slipped / forecast in the quarter.
+  slipped when its close date moved out of the quarter (as of the quarter's last day
+  it lies after the quarter) or it was still open after the quarter (not closed by its
+  last day). Slippage rate = slipped / forecast in the quarter. Without opportunity
+  history a moved close date cannot be seen: slippage is then not measurable (no
+  rate), and the counts are kept.
 - Stage conversion: of the deals closed in the quarter, how many reached each open
   stage (history or current stage), how many of those were won, and how many moved
   on (reached a later stage of the agreed order, or were won).
@@ -48,6 +54,31 @@ from workbench.models.fiscal import FiscalQuarter, fiscal_quarter, last_quarters
 from workbench.progress import Progress
 
 AUDIT = "baselines"
+
+# The definitions a customer checks, word for word the same in the baseline document
+# and in docs/audits.md (a test keeps them equal).
+DEFINITIONS = {
+    "Slippage rate": (
+        "Of the deals forecast to close in a quarter (open at its start, or created during "
+        "it, with a close date inside it), the share that slipped: the close date moved "
+        "out of the quarter, or the deal was still open after the quarter ended. Without "
+        "opportunity history a moved close date cannot be seen, so slippage is not "
+        "measurable."
+    ),
+    "Forecast accuracy": (
+        "1 - |actual - forecast| / actual, floored at 0, where forecast is each rep's "
+        "latest Commit submission of the quarter and actual the closed-won amount. The "
+        "pooled figure sums the reps' forecasts and actuals before comparing them, so "
+        "errors in opposite directions cancel out; the mean, median and lowest of the "
+        "reps' own accuracies show what the pooled figure can hide."
+    ),
+    "Low-risk deals lost or slipped": (
+        "Of the deals scored low risk whose outcome is known, the share lost, won in a "
+        "later quarter than the close date they carried when scored, or still open after "
+        "that quarter. Deals still open inside that quarter are not counted yet. The "
+        "calibration and the monthly scoring check use this same definition."
+    ),
+}
 ALL = "ALL"
 SCOPES = ("overall", "owner", "team", "segment")
 
@@ -83,6 +114,23 @@ class BaselineRow:
     forecast_in_quarter: int = 0
     slipped: int = 0
     slippage_rate: float | None = None
+    # The distribution of the reps' own forecast accuracies under a team/segment/overall
+    # row (the pooled accuracy above can hide reps whose errors cancel out).
+    rep_accuracies: list[float] = field(default_factory=list, repr=False)
+    rep_accuracy_mean: float | None = None
+    rep_accuracy_median: float | None = None
+    rep_accuracy_min: float | None = None
+    rep_accuracy_max: float | None = None
+    rep_accuracy_n: int = 0
+
+    def set_rep_accuracies(self, values: list[float]) -> None:
+        self.rep_accuracies = list(values)
+        self.rep_accuracy_n = len(values)
+        if values:
+            self.rep_accuracy_mean = float(np.mean(values))
+            self.rep_accuracy_median = float(np.median(values))
+            self.rep_accuracy_min = float(min(values))
+            self.rep_accuracy_max = float(max(values))
 
 
 @dataclass
@@ -240,10 +288,11 @@ def run_baselines(
         history["changed"], positions, history["close_day"], deals["close_day"].to_numpy()
     )
     notes: list[str] = []
-    if history.empty and data.count("opportunity_history") == 0:
+    measurable = not (history.empty and data.count("opportunity_history") == 0)
+    if not measurable:
         notes.append(
-            "No opportunity history imported: slippage uses current close dates only "
-            "and cannot see moved dates; forecast snapshots are unavailable."
+            "No opportunity history imported: slippage is not measurable (a moved close "
+            "date cannot be seen) and forecast snapshots are unavailable."
         )
     for q in qs:
         start, end = pd.Timestamp(q.start), pd.Timestamp(q.end)
@@ -257,7 +306,9 @@ def run_baselines(
         inside = (planned >= np.datetime64(start)) & (planned <= np.datetime64(end))
         forecast_in = (open_at_start | created_in).to_numpy() & inside
         at_end = close_hist.as_of(end + pd.Timedelta(hours=23, minutes=59, seconds=59))
-        slipped = forecast_in & (at_end > np.datetime64(end))
+        # Slipped: moved out of the quarter, or still open after it.
+        closed_by_end = (deals["closed"] & (deals["close_day"] <= end)).to_numpy()
+        slipped = forecast_in & ((at_end > np.datetime64(end)) | ~closed_by_end)
         in_play = (open_at_start | created_in).to_numpy() & ~pd.isna(created)
         frame = deals.assign(_fc=forecast_in, _sl=slipped, _ip=in_play)
         for scope in SCOPES:
@@ -265,7 +316,9 @@ def run_baselines(
             for key, r in agg.iterrows():
                 row = get(scope, q.label, str(key))
                 row.forecast_in_quarter, row.slipped = int(r["_fc"]), int(r["_sl"])
-                row.slippage_rate = pct(row.slipped, row.forecast_in_quarter)
+                row.slippage_rate = (
+                    pct(row.slipped, row.forecast_in_quarter) if measurable else None
+                )
                 row.in_play = int(r["_ip"])
     progress.update(0.6, "Forecast accuracy")
     _forecast_accuracy(data, deals, qs, get, notes, close_hist)
@@ -279,7 +332,7 @@ def run_baselines(
             row.velocity_per_day = (
                 row.in_play * row.win_rate * row.avg_deal_size / max(row.cycle_mean_days, 1.0)
             )
-    _fill_all_quarters(rows, labels, get)
+    _fill_all_quarters(rows, labels, get, measurable)
     progress.update(0.8, "Stage conversion")
     conversion = _stage_conversion(data, deals, labels)
     ordered = sorted(
@@ -363,7 +416,9 @@ def _forecast_accuracy(data, deals, qs, get, notes, close_hist) -> None:
                     key = f"(no {scope})"
                 groups.setdefault(key, []).append((forecast, actual))
             for key, pairs in groups.items():
-                _set_accuracy(get(scope, q.label, key), pairs, source)
+                row = get(scope, q.label, key)
+                _set_accuracy(row, pairs, source)
+                row.set_rep_accuracies([_accuracy(f, a) for f, a in pairs if a > 0])
 
 
 def _set_accuracy(row: BaselineRow, pairs: list[tuple[float, float]], source: str) -> None:
@@ -372,11 +427,16 @@ def _set_accuracy(row: BaselineRow, pairs: list[tuple[float, float]], source: st
     row.forecast, row.forecast_actual = forecast, actual
     row.forecast_submitters, row.forecast_source = len(pairs), source
     if actual > 0:
-        row.forecast_accuracy = max(0.0, 1.0 - abs(actual - forecast) / actual)
+        row.forecast_accuracy = _accuracy(forecast, actual)
         row.forecast_bias = (forecast - actual) / actual
     apes = [abs(a - f) / a for f, a in pairs if a > 0]
     row.mape = float(np.mean(apes)) if apes else None
     row.mape_n = len(apes)
+
+
+def _accuracy(forecast: float, actual: float) -> float:
+    """Forecast accuracy: 1 - |actual - forecast| / actual, floored at 0 (actual > 0)."""
+    return max(0.0, 1.0 - abs(actual - forecast) / actual)
 
 
 def _is_commit(values: pd.Series) -> pd.Series:
@@ -435,7 +495,7 @@ def _commit_snapshot(
     return snap
 
 
-def _fill_all_quarters(rows, labels, get) -> None:
+def _fill_all_quarters(rows, labels, get, measurable: bool = True) -> None:
     """Four-quarter figures for slippage, forecast and in-play (sums of the quarters)."""
     groups: dict[tuple[str, str], list[BaselineRow]] = {}
     for (scope, quarter, key), row in list(rows.items()):
@@ -445,7 +505,8 @@ def _fill_all_quarters(rows, labels, get) -> None:
         total = get(scope, ALL, key)
         total.forecast_in_quarter = sum(p.forecast_in_quarter for p in parts)
         total.slipped = sum(p.slipped for p in parts)
-        total.slippage_rate = pct(total.slipped, total.forecast_in_quarter)
+        total.slippage_rate = pct(total.slipped, total.forecast_in_quarter) if measurable else None
+        total.set_rep_accuracies([a for p in parts for a in p.rep_accuracies])
         with_fc = [p for p in parts if p.forecast is not None]
         if with_fc:
             total.forecast = sum(p.forecast for p in with_fc)
@@ -554,6 +615,13 @@ def _figure(row: BaselineRow | None, kind: str) -> dict:
             "submitters": row.forecast_submitters,
             "n": row.mape_n,
             "source": row.forecast_source,
+            "reps": {
+                "mean": row.rep_accuracy_mean,
+                "median": row.rep_accuracy_median,
+                "lowest": row.rep_accuracy_min,
+                "highest": row.rep_accuracy_max,
+                "n": row.rep_accuracy_n,
+            },
         }
     if kind == "deal_size":
         return {"value": row.avg_deal_size, "won_amount": row.won_amount, "n": row.deal_size_n}
@@ -685,19 +753,26 @@ def _findings(result: BaselinesResult) -> list[Finding]:
             if (row.forecast_accuracy or 0) >= 0.7
             else "medium"
         )
+        spread = (
+            f" The reps' own accuracies: mean {fmt_pct(row.rep_accuracy_mean)}, median "
+            f"{fmt_pct(row.rep_accuracy_median)}, from {fmt_pct(row.rep_accuracy_min)} to "
+            f"{fmt_pct(row.rep_accuracy_max)} ({row.rep_accuracy_n} reps)."
+            if row.rep_accuracy_n > 1
+            else ""
+        )
         out.append(
             f(
                 f"forecast_accuracy.{q}",
                 severity,
-                f"{q}: forecast accuracy {fmt_pct(row.forecast_accuracy)}",
+                f"{q}: forecast accuracy {fmt_pct(row.forecast_accuracy)} pooled",
                 f"Forecast {row.forecast:,.0f} vs actual {row.forecast_actual or 0:,.0f} from "
                 f"{row.forecast_submitters} submitters ({row.forecast_source}){bias}; MAPE "
-                f"{fmt_pct(row.mape)} over {row.mape_n} reps.",
+                f"{fmt_pct(row.mape)} over {row.mape_n} reps.{spread}",
                 count=row.forecast_submitters,
                 metric=row.forecast_accuracy,
             )
         )
-        if row.forecast_in_quarter:
+        if row.forecast_in_quarter and row.slippage_rate is not None:
             severity = "medium" if (row.slippage_rate or 0) >= 0.3 else "info"
             out.append(
                 f(
@@ -705,7 +780,8 @@ def _findings(result: BaselinesResult) -> list[Finding]:
                     severity,
                     f"{q}: slippage {fmt_pct(row.slippage_rate)}",
                     f"{row.slipped:,} of {row.forecast_in_quarter:,} deals forecast to close "
-                    f"in {q} moved their close date past the quarter.",
+                    f"in {q} moved their close date past the quarter or were still open "
+                    "after it.",
                     entity="opportunities",
                     count=row.slipped,
                     metric=row.slippage_rate,

@@ -25,6 +25,7 @@ from workbench.audits.capture import capture_options, conversations
 from workbench.audits.common import AuditData, Window, finding, fmt_pct, lookup, pct, setting
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
+from workbench.models.outcomes import deal_outcomes
 from workbench.progress import Progress
 
 AUDIT = "maintenance"
@@ -253,7 +254,7 @@ class _Checks:
             if "opportunity_crm_id" not in cols or band is None:
                 continue
             # The latest score of each deal (a deal is scored again at every run).
-            latest = ", max(as_of)" if "as_of" in cols else ""
+            latest = ", max(as_of) AS scored_on" if "as_of" in cols else ""
             scored = pd.read_sql_query(
                 f"SELECT opportunity_crm_id, {band} AS band{latest} FROM {table} "
                 "GROUP BY opportunity_crm_id",
@@ -262,25 +263,45 @@ class _Checks:
             low = scored[scored["band"].astype(str).str.lower().str.startswith("low")]
             if low.empty:
                 continue
-            opps = self.data.table("opportunities").set_index("crm_id")
-            ids = low["opportunity_crm_id"].astype(str)
-            close = lookup(ids, opps["close_day"])
-            closed = lookup(ids, opps["is_closed"]).fillna(0).astype(bool)
-            won = lookup(ids, opps["is_won"]).fillna(0).astype(bool)
-            slipped = (~closed & (close < pd.Timestamp(self.data.as_of))) | (closed & ~won)
-            rate = pct(slipped.sum(), len(low))
-            return Measurement(
-                rate,
-                fmt_pct(rate),
-                len(low),
-                f"{int(slipped.sum())} of {len(low)} deals scored low risk in "
-                f"{table} were lost or are past their close date",
-                affected=low.loc[slipped, "opportunity_crm_id"].astype(str).tolist(),
-                affected_entity="opportunities",
-            )
+            return self._low_risk_outcomes(low, table)
         return _not_measurable(
             "No deal scores in this engagement yet: run the scoring "
             "calibration first; then low-risk deals are set against outcomes."
+        )
+
+    def _low_risk_outcomes(self, low: pd.DataFrame, table: str) -> Measurement:
+        """Share of low-risk deals lost or slipped (``models.outcomes``, as calibration)."""
+        opps = self.data.table("opportunities").set_index("crm_id")
+        ids = low["opportunity_crm_id"].astype(str)
+        as_of = pd.Timestamp(self.data.as_of)
+        scored_on = (
+            pd.to_datetime(low["scored_on"], errors="coerce")
+            if "scored_on" in low
+            else pd.Series(pd.NaT, index=low.index)
+        )
+        close = lookup(ids, opps["close_day"])
+        outcome = deal_outcomes(
+            lookup(ids, opps["is_closed"]).fillna(0).astype(bool),
+            lookup(ids, opps["is_won"]).fillna(0).astype(bool),
+            close,
+            _close_when_scored(self.data.eng, ids, scored_on, close),
+            as_of,
+            self.data.meta.fiscal_year_start_month,
+        )
+        decided = int(outcome["decided"].sum())
+        bad = int(outcome["bad"].sum())
+        rate = pct(bad, decided)
+        waiting = len(low) - decided
+        return Measurement(
+            rate,
+            fmt_pct(rate) if rate is not None else "no outcome yet",
+            decided,
+            f"{bad} of {decided} deals scored low risk in {table} with a known outcome were "
+            "lost or slipped (won in a later quarter than forecast when scored, or still "
+            "open after that quarter)"
+            + (f"; {waiting} are still open inside their quarter" if waiting else ""),
+            affected=low.loc[outcome["bad"].to_numpy(), "opportunity_crm_id"].astype(str).tolist(),
+            affected_entity="opportunities",
         )
 
     def manager_dashboard_usage(self) -> Measurement:
@@ -686,3 +707,31 @@ def _findings(result: MaintenanceResult, measured: dict[str, Measurement]) -> li
             )
         )
     return out
+
+
+def _close_when_scored(eng, ids: pd.Series, scored_on: pd.Series, close: pd.Series) -> pd.Series:
+    """The close date each deal carried on the day it was scored (opportunity history:
+    the last change at or before that day), else its current close date."""
+    history = pd.read_sql_query(
+        "SELECT opportunity_crm_id AS opp, changed_at, close_date FROM opportunity_history "
+        "WHERE close_date IS NOT NULL",
+        eng.conn,
+    )
+    if history.empty or scored_on.isna().all():
+        return close
+    history["at"] = pd.to_datetime(history["changed_at"], errors="coerce", format="mixed")
+    history["close_date"] = pd.to_datetime(history["close_date"], errors="coerce")
+    history = history.dropna(subset=["at"]).sort_values("at", kind="stable")
+    left = pd.DataFrame(
+        {
+            "opp": ids.to_numpy(),
+            "t": (scored_on + pd.Timedelta(days=1)).to_numpy(),
+            "i": range(len(ids)),
+        }
+    )
+    known = left.dropna(subset=["t"]).sort_values("t", kind="stable")
+    merged = pd.merge_asof(
+        known, history[["opp", "at", "close_date"]], left_on="t", right_on="at", by="opp"
+    )
+    found = merged.set_index("i")["close_date"].reindex(range(len(ids)))
+    return pd.Series(found.to_numpy(), index=close.index).fillna(close)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.audits.baselines import DEFINITIONS
 from workbench.reports import charts
 from workbench.reports.context import ReportContext, num, pct
 from workbench.reports.sources import (
@@ -271,6 +272,13 @@ def baselines(ctx: ReportContext) -> SectionedResult | Missing:
                 caption="Deals closed in the four quarters, by the furthest stage reached",
             )
         )
+    sections.append(
+        Section(
+            "How the figures are defined",
+            2,
+            bullets=[f"{name}: {text}" for name, text in DEFINITIONS.items()],
+        )
+    )
     if result.notes:
         sections.append(Section("Notes on the data", 2, bullets=list(result.notes)))
     return SectionedResult(sections)
@@ -285,6 +293,8 @@ def _metric_rows(result: Any, qs: list[str], ctx: ReportContext) -> list[list[ob
         ("Average deal size", "avg_deal_size", "money"),
         ("Pipeline velocity (per day)", "velocity_per_day", "money"),
         ("Forecast accuracy", "forecast_accuracy", "pct"),
+        ("Forecast accuracy, mean of reps", "rep_accuracy_mean", "pct"),
+        ("Forecast accuracy, lowest rep", "rep_accuracy_min", "pct"),
         ("Forecast bias", "forecast_bias", "pct"),
         ("Slippage rate", "slippage_rate", "pct"),
     ]
@@ -294,6 +304,9 @@ def _metric_rows(result: Any, qs: list[str], ctx: ReportContext) -> list[list[ob
         for q in [*qs, "ALL"]:
             row = result.row(q)
             v = getattr(row, attr, None) if row else None
+            if attr == "slippage_rate" and v is None and row and row.forecast_in_quarter:
+                values.append("not measurable")
+                continue
             values.append(f"{v:,}" if kind == "int" and v is not None else _fmt(v, kind, ctx))
         rows.append([label, *values])
     return rows
