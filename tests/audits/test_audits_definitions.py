@@ -89,3 +89,30 @@ def test_each_definition_is_written_once_the_same_in_docs_and_document():
         assert f"- **{name}**: {text}" in docs.replace("\n", " ").replace("  ", " ") or (
             f"- **{name}**: {text}" in docs
         ), name
+
+
+def test_gate_blocking_findings_are_critical_and_gates_1d_and_3d_list_them(acme):
+    from workbench.audits import run_audits
+    from workbench.lifecycle.gates import gates
+    from workbench.models.findings import list_findings
+
+    run_audits(acme, ["crm-hygiene"])
+    found = {f.key: f for f in list_findings(acme)}
+    # o12 sits in "Closed Won" (agreed as closed) without the closed flag: a stage
+    # definition conflict, critical by rule; a stage outside the list stays high.
+    conflict = found["crm-hygiene.stages.closed_not_flagged"]
+    assert conflict.severity == "critical"
+    assert found["crm-hygiene.stages.outside_list"].severity == "high"
+    by_sub = {g.subphase: g for g in gates(acme)}
+    for sub, key in (("1d", "1d-confirmed"), ("3d", "3d-no-critical")):
+        condition = next(c for c in by_sub[sub].conditions if c.key == key)
+        assert not condition.met
+        assert conflict.title in condition.reason, (sub, condition.reason)
+
+
+def test_missing_forecast_baseline_is_critical(new_engagement):
+    build(new_engagement)
+    new_engagement.conn.execute("DELETE FROM forecast_submissions")
+    result = run_baselines(new_engagement, record=False)
+    missing = next(f for f in result.findings if f.key == "baselines.forecast_accuracy.missing")
+    assert missing.severity == "critical"

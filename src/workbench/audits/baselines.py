@@ -787,6 +787,19 @@ def _findings(result: BaselinesResult) -> list[Finding]:
                     metric=row.slippage_rate,
                 )
             )
+    measured = [q for q in result.quarters if (r := result.row(q)) and r.forecast is not None]
+    if not measured:
+        out.append(
+            f(
+                "forecast_accuracy.missing",
+                "high",
+                "No forecast accuracy baseline",
+                f"No quarter from {span} has a Commit forecast to compare with the actual: "
+                "the forecast accuracy target cannot be set. Ask the customer for the last "
+                "four quarters of forecast submissions (or import opportunity history with "
+                "forecast categories).",
+            )
+        )
     for note in result.notes:
         if note.startswith("No opportunity history"):
             out.append(f("no_history", "medium", "No opportunity history", note))

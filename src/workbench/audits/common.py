@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.models import Engagement
-from workbench.models.findings import Finding
+from workbench.models.findings import Finding, severity_by_rule
 
 # How many record ids a finding keeps for drill-down; the count is always complete.
 MAX_AFFECTED_IDS = 10_000
@@ -109,7 +109,7 @@ def finding(
     return Finding(
         key=f"{audit}.{key}",
         audit=audit,
-        severity=severity,
+        severity=severity_by_rule(f"{audit}.{key}", severity),
         title=title,
         detail=detail,
         affected_count=int(count if count is not None else len(affected_ids)),
