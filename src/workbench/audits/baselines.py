@@ -288,6 +288,8 @@ def run_baselines(
         history["changed"], positions, history["close_day"], deals["close_day"].to_numpy()
     )
     notes: list[str] = []
+    if currency_note := data.currency_note():
+        notes.append(currency_note)
     measurable = not (history.empty and data.count("opportunity_history") == 0)
     if not measurable:
         notes.append(

@@ -674,6 +674,34 @@ STAGES = EntitySpec(
     has_extra=False,
 )
 
+RATES = EntitySpec(
+    'currency_rates', 'currency_rates', 'Currency conversion rates', 'Conversion Rate',
+    (
+        F('crm_id', 'ref', 'rate id (built when absent)', True,
+          api=('Id',),
+          label=('ID',)),
+        F('iso_code', 'text', 'ISO currency code', True,
+          api=('IsoCode',),
+          report=('Currency ISO Code', 'ISO Code'),
+          label=('Currency', 'Currency Code', 'ISO Code'), signature=True),
+        F('rate', 'number', 'units of the currency per unit of the corporate currency', True,
+          api=('ConversionRate',),
+          report=('Conversion Rate',),
+          label=('Rate', 'Conversion Rate', 'Exchange Rate'), signature=True),
+        F('start_date', 'date', 'first day the rate applies',
+          api=('StartDate',),
+          report=('Start Date',),
+          label=('From', 'Start Date', 'Valid From'), signature=True),
+        F('next_start_date', 'date', 'first day the next rate applies',
+          api=('NextStartDate',),
+          report=('Next Start Date',),
+          label=('To', 'Until', 'Next Start Date', 'Valid Until'), signature=True),
+    ),
+    natural_key=('iso_code', 'start_date'),
+    file_words=('conversionrate', 'currencytype', 'currency', 'rates', 'exchange'),
+    has_extra=False,
+)
+
 # fmt: on
 
 ENTITIES: dict[str, EntitySpec] = {
@@ -690,6 +718,7 @@ ENTITIES: dict[str, EntitySpec] = {
         FORECASTS,
         USAGE,
         STAGES,
+        RATES,
     )
 }
 

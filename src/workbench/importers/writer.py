@@ -340,6 +340,14 @@ class Writer:
                 if cur[i] is None:
                     cur[i] = code
             values["currency"] = [c or self.currency for c in cur]
+        if spec.name == "currency_rates":
+            codes = values.get("iso_code") or [None] * n
+            values["iso_code"] = [c.strip().upper() if c else c for c in codes]
+            for i, rate in enumerate(values.get("rate") or []):
+                if rate is not None and not rate > 0:
+                    flag(
+                        i, plan.mapping.get("rate"), str(rate), "a conversion rate must be above 0"
+                    )
         if spec.name == "pipeline_stages" and "is_won" in self.insert_fields:
             if "is_won" not in plan.mapping:
                 closed = values.get("is_closed") or [None] * n

@@ -1,0 +1,27 @@
+"""Schema of conversion rates (migration 9; see models/schema.py for the order)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Dated currency conversion rates (Salesforce DatedConversionRate / CurrencyType
+    exports, or a sheet the consultant fills). ``rate`` follows Salesforce: units of
+    ``iso_code`` that one unit of the corporate currency buys; a rate applies from
+    ``start_date`` (blank: always) up to the day before ``next_start_date`` (blank:
+    open-ended)."""
+    conn.execute(
+        """
+        CREATE TABLE currency_rates (
+            id INTEGER PRIMARY KEY,
+            crm_id TEXT NOT NULL UNIQUE,
+            iso_code TEXT NOT NULL,
+            rate REAL NOT NULL,
+            start_date TEXT,
+            next_start_date TEXT,
+            import_id INTEGER
+        )
+        """
+    )
+    conn.execute("CREATE INDEX currency_rates_code ON currency_rates(iso_code, start_date)")
