@@ -32,7 +32,7 @@ from workbench.models import ENGAGEMENT_TYPES, PROJECT_KINDS, Engagement, Engage
 # module: ``workbench info`` must not pay for scikit-learn. A test keeps the lists true.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "workbench.commands.importers": ("import", "import-fields", "imports", "rejects"),
-    "workbench.commands.audits": ("audit", "confirm", "findings"),
+    "workbench.commands.audits": ("audit", "baselines", "confirm", "findings"),
     "workbench.commands.scoring": (
         "calibrate",
         "recalibration",

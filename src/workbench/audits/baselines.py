@@ -48,6 +48,7 @@ import pandas as pd
 from workbench.audits.common import AuditData, blank, category_text, finding, fmt_pct, pct
 from workbench.audits.history import FieldHistory, history_positions
 from workbench.audits.stages import stage_definitions
+from workbench.errors import WorkbenchError
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
 from workbench.models.fiscal import FiscalQuarter, fiscal_quarter, last_quarters, quarter_by_label
@@ -81,6 +82,16 @@ DEFINITIONS = {
 }
 ALL = "ALL"
 SCOPES = ("overall", "owner", "team", "segment")
+# What a baseline can be filtered (``where``) and split (``by``) by: how the customer
+# runs the business (new business against renewals, one pipeline against another).
+SEGMENT_FIELDS = {
+    "type": "opportunity type",
+    "record_type": "record type",
+    "pipeline": "pipeline",
+    "team": "team",
+    "segment": "segment",
+    "owner": "rep",
+}
 
 
 @dataclass
@@ -166,6 +177,27 @@ class BaselinesResult:
         return None
 
 
+def _filtered(deals: pd.DataFrame, where: dict[str, str], notes: list[str]) -> pd.DataFrame:
+    """The deals of one segment; a note says which, and a value no deal has is named."""
+    mask = np.ones(len(deals), dtype=bool)
+    for name, value in where.items():
+        values = deals[name].astype(str)
+        hit = values.str.casefold().eq(str(value).casefold()).to_numpy()
+        if not hit.any():
+            known = sorted(set(values))
+            raise WorkbenchError(
+                f"No deal has {SEGMENT_FIELDS[name]} {value!r}; the values are: "
+                f"{', '.join(known[:20])}{' ...' if len(known) > 20 else ''}."
+            )
+        mask &= hit
+    notes.append(
+        "Only the deals with "
+        + " and ".join(f"{SEGMENT_FIELDS[k]} {v!r}" for k, v in where.items())
+        + f": {int(mask.sum()):,} of {len(deals):,}."
+    )
+    return deals[mask].reset_index(drop=True)
+
+
 def _period_label(period: object, start_month: int) -> str | None:
     """A forecast period (``FY2026-Q1``, ``2026-Q1``, ``2026 Q1`` or a date) as a label."""
     if not isinstance(period, str) or not period.strip():
@@ -203,7 +235,9 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
     segment = pd.Series(segment).where(
         ~blank(pd.Series(segment)), frame["owner"].map(owners["owner_segment"])
     )
-    frame["segment"] = segment.fillna("(no segment)").to_numpy()
+    frame["segment"] = segment.astype(object).fillna("(no segment)").to_numpy()
+    for name in ("type", "record_type", "pipeline"):
+        frame[name] = category_text(opps[name], missing=f"(no {SEGMENT_FIELDS[name]})").to_numpy()
     frame["overall"] = ALL
     frame["quarter"] = None
     for q in quarters:
@@ -260,19 +294,39 @@ def run_baselines(
     data: AuditData | None = None,
     record: bool = True,
     quarters: int = 4,
+    where: dict[str, str] | None = None,
+    by: str | None = None,
 ) -> BaselinesResult:
-    """Compute the four-quarter baselines for ``eng`` and record their findings."""
+    """Compute the four-quarter baselines for ``eng`` and record their findings.
+
+    ``where`` ({field: value}) keeps the deals of one segment (opportunity type, record
+    type, pipeline, team, segment, rep; see ``SEGMENT_FIELDS``) and ``by`` adds rows
+    split by one of those fields (scope = the field). A filtered view records no
+    findings, and forecast accuracy (per rep submission, not per deal) is left out of it.
+    """
     progress = progress or Progress.none()
     data = data or AuditData(eng)
+    where = dict(where or {})
+    for field_name in [*where, *([by] if by else [])]:
+        if field_name not in SEGMENT_FIELDS:
+            raise WorkbenchError(
+                f"Baselines cannot be filtered or split by {field_name!r}; use one of: "
+                f"{', '.join(SEGMENT_FIELDS)}."
+            )
+    scopes = SCOPES + ((by,) if by and by not in SCOPES else ())
+    record = record and not where
     start_month = data.meta.fiscal_year_start_month
     qs = last_quarters(data.as_of, quarters, start_month)
     labels = [q.label for q in qs]
     progress.update(0.0, "Loading opportunities")
     deals = _deal_frame(data, qs)
+    notes: list[str] = []
+    if where:
+        deals = _filtered(deals, where, notes)
     names = {**data.user_names(), ALL: "All"}
     progress.update(0.2, "Win rates, cycles and deal sizes")
     rows: dict[tuple[str, str, str], BaselineRow] = {}
-    for scope in SCOPES:
+    for scope in scopes:
         for (quarter, key), row in _outcome_rows(deals, scope, names).items():
             rows[(scope, quarter, key)] = row
 
@@ -287,7 +341,6 @@ def run_baselines(
     close_hist = FieldHistory(
         history["changed"], positions, history["close_day"], deals["close_day"].to_numpy()
     )
-    notes: list[str] = []
     if currency_note := data.currency_note():
         notes.append(currency_note)
     measurable = not (history.empty and data.count("opportunity_history") == 0)
@@ -313,7 +366,7 @@ def run_baselines(
         slipped = forecast_in & ((at_end > np.datetime64(end)) | ~closed_by_end)
         in_play = (open_at_start | created_in).to_numpy() & ~pd.isna(created)
         frame = deals.assign(_fc=forecast_in, _sl=slipped, _ip=in_play)
-        for scope in SCOPES:
+        for scope in scopes:
             agg = frame.groupby(scope)[["_fc", "_sl", "_ip"]].sum()
             for key, r in agg.iterrows():
                 row = get(scope, q.label, str(key))
@@ -323,7 +376,13 @@ def run_baselines(
                 )
                 row.in_play = int(r["_ip"])
     progress.update(0.6, "Forecast accuracy")
-    _forecast_accuracy(data, deals, qs, get, notes, close_hist)
+    if where:
+        notes.append(
+            "Forecast accuracy is measured on each rep's forecast submission, which covers "
+            "all their deals: it is not shown for a filtered view."
+        )
+    else:
+        _forecast_accuracy(data, deals, qs, get, notes, close_hist)
     for row in rows.values():
         if (
             row.quarter != ALL
@@ -340,7 +399,7 @@ def run_baselines(
     ordered = sorted(
         rows.values(),
         key=lambda r: (
-            SCOPES.index(r.scope),
+            scopes.index(r.scope),
             r.key,
             labels.index(r.quarter) if r.quarter in labels else 99,
         ),

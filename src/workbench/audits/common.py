@@ -200,7 +200,7 @@ class AuditData:
             "probability, forecast_category, "
             "(next_step IS NULL OR trim(next_step) = '') AS next_step_blank, "
             "julianday(last_activity_date) AS last_activity_jd, "
-            "is_closed, is_won, pipeline FROM opportunities"
+            "is_closed, is_won, pipeline, type, record_type FROM opportunities"
         ),
         "accounts": (
             "SELECT crm_id, name, website, domain, industry, country, segment, owner_crm_id "
@@ -281,7 +281,14 @@ class AuditData:
         "rejects": ("import_id", "row_number"),
     }
     _CATEGORICAL = {
-        "opportunities": ("owner_crm_id", "stage", "forecast_category", "pipeline"),
+        "opportunities": (
+            "owner_crm_id",
+            "stage",
+            "forecast_category",
+            "pipeline",
+            "type",
+            "record_type",
+        ),
         "history_forecast": ("forecast_category",),
     }
 

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from workbench.models import (
     schema_audits,
     schema_core,
-    schema_currency,
     schema_evaluation,
     schema_importers,
     schema_lifecycle,
+    schema_realdata,
     schema_reports,
     schema_scoring,
 )
@@ -34,7 +34,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (5, "m0005_evaluation", schema_evaluation.migrate),
     (6, "m0006_scoring", schema_scoring.migrate),
     (7, "m0007_reports", schema_reports.migrate),
-    (9, "m0009_currency_rates", schema_currency.migrate),
+    (9, "m0009_real_crm_data", schema_realdata.migrate),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

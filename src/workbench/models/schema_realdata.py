@@ -1,4 +1,5 @@
-"""Schema of conversion rates (migration 9; see models/schema.py for the order)."""
+"""Schema for real customer CRMs (migration 9; see models/schema.py for the order):
+conversion rates, quotas, and the opportunity record type."""
 
 from __future__ import annotations
 
@@ -25,3 +26,21 @@ def migrate(conn: sqlite3.Connection) -> None:
         """
     )
     conn.execute("CREATE INDEX currency_rates_code ON currency_rates(iso_code, start_date)")
+    # Quotas per rep and period (a fiscal quarter label such as FY2026-Q1, or a month
+    # 2026-01 that rolls up into its quarter), in ``currency`` (blank: the engagement's).
+    conn.execute(
+        """
+        CREATE TABLE quotas (
+            id INTEGER PRIMARY KEY,
+            crm_id TEXT NOT NULL UNIQUE,
+            owner_crm_id TEXT NOT NULL,
+            period TEXT NOT NULL,
+            amount REAL NOT NULL,
+            currency TEXT,
+            import_id INTEGER
+        )
+        """
+    )
+    conn.execute("CREATE INDEX quotas_owner ON quotas(owner_crm_id, period)")
+    # Record type (Salesforce RecordType: new business, renewal... processes).
+    conn.execute("ALTER TABLE opportunities ADD COLUMN record_type TEXT")
