@@ -51,7 +51,12 @@ from workbench.audits.stages import stage_definitions
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
-from workbench.models.fiscal import FiscalQuarter, fiscal_quarter, last_quarters, quarter_by_label
+from workbench.models.fiscal import (
+    FiscalQuarter,
+    fiscal_quarter,
+    last_quarters,
+    quarter_of_period,
+)
 from workbench.progress import Progress
 
 AUDIT = "baselines"
@@ -133,6 +138,13 @@ class BaselineRow:
     rep_accuracy_min: float | None = None
     rep_accuracy_max: float | None = None
     rep_accuracy_n: int = 0
+    # Quotas (when imported): quota of the quarter, closed-won amount / quota, and
+    # pipeline coverage = the pipeline forecast to close in the quarter as of its start
+    # (open deals with a close date inside it) / the quota.
+    quota: float | None = None
+    attainment: float | None = None
+    pipeline_in_quarter: float = 0.0
+    coverage: float | None = None
 
     def set_rep_accuracies(self, values: list[float]) -> None:
         self.rep_accuracies = list(values)
@@ -169,6 +181,10 @@ class BaselinesResult:
     slippage: dict
     notes: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Pipeline coverage of the quarter in progress: open pipeline with a close date in it
+    # / the quota not yet won (empty without quotas).
+    coverage_now: dict = field(default_factory=dict)
+    quota: dict = field(default_factory=dict)  # same shape as win_rate: overall, by_...
 
     def row(self, quarter: str, scope: str = "overall", key: str = ALL) -> BaselineRow | None:
         for r in self.rows:
@@ -199,18 +215,8 @@ def _filtered(deals: pd.DataFrame, where: dict[str, str], notes: list[str]) -> p
 
 
 def _period_label(period: object, start_month: int) -> str | None:
-    """A forecast period (``FY2026-Q1``, ``2026-Q1``, ``2026 Q1`` or a date) as a label."""
-    if not isinstance(period, str) or not period.strip():
-        return None
-    text = period.strip().upper().replace(" ", "-")
-    try:
-        return quarter_by_label(text if text.startswith("FY") else "FY" + text, start_month).label
-    except ValueError:
-        pass
-    try:
-        return fiscal_quarter(date.fromisoformat(text[:10]), start_month).label
-    except ValueError:
-        return None
+    """A forecast or quota period (``FY2026-Q1``, ``2026-Q1``, a month or a day) as a label."""
+    return quarter_of_period(period, start_month)
 
 
 def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
@@ -365,9 +371,10 @@ def run_baselines(
         closed_by_end = (deals["closed"] & (deals["close_day"] <= end)).to_numpy()
         slipped = forecast_in & ((at_end > np.datetime64(end)) | ~closed_by_end)
         in_play = (open_at_start | created_in).to_numpy() & ~pd.isna(created)
-        frame = deals.assign(_fc=forecast_in, _sl=slipped, _ip=in_play)
+        pipe = np.where(forecast_in, np.nan_to_num(deals["amount"].to_numpy(dtype=float)), 0.0)
+        frame = deals.assign(_fc=forecast_in, _sl=slipped, _ip=in_play, _pp=pipe)
         for scope in scopes:
-            agg = frame.groupby(scope)[["_fc", "_sl", "_ip"]].sum()
+            agg = frame.groupby(scope)[["_fc", "_sl", "_ip", "_pp"]].sum()
             for key, r in agg.iterrows():
                 row = get(scope, q.label, str(key))
                 row.forecast_in_quarter, row.slipped = int(r["_fc"]), int(r["_sl"])
@@ -375,6 +382,7 @@ def run_baselines(
                     pct(row.slipped, row.forecast_in_quarter) if measurable else None
                 )
                 row.in_play = int(r["_ip"])
+                row.pipeline_in_quarter = float(r["_pp"])
     progress.update(0.6, "Forecast accuracy")
     if where:
         notes.append(
@@ -393,6 +401,7 @@ def run_baselines(
             row.velocity_per_day = (
                 row.in_play * row.win_rate * row.avg_deal_size / max(row.cycle_mean_days, 1.0)
             )
+    coverage_now = {} if where else _quotas(data, deals, qs, rows, get, notes)
     _fill_all_quarters(rows, labels, get, measurable)
     progress.update(0.8, "Stage conversion")
     conversion = _stage_conversion(data, deals, labels)
@@ -413,6 +422,7 @@ def run_baselines(
         notes=notes,
         **_summaries(ordered, labels),
     )
+    result.coverage_now = coverage_now
     result.findings = _findings(result)
     if record:
         record_findings(eng, AUDIT, result.findings)
@@ -495,6 +505,63 @@ def _set_accuracy(row: BaselineRow, pairs: list[tuple[float, float]], source: st
     row.mape_n = len(apes)
 
 
+def _quotas(data, deals, qs, rows, get, notes) -> dict:
+    """Quota, attainment and coverage per rep, team, segment and overall, per quarter;
+    and the coverage of the quarter in progress."""
+    quotas = data.query(
+        "SELECT owner_crm_id, period, amount, upper(currency) AS currency FROM quotas",
+        numeric=("amount",),
+    )
+    if quotas.empty:
+        return {}
+    start_month = data.meta.fiscal_year_start_month
+    own = data.meta.currency.upper()
+    other = quotas["currency"].notna() & quotas["currency"].ne(own)
+    if other.any():
+        notes.append(
+            f"{int(other.sum()):,} quota rows are in another currency than {own} and were "
+            "left out of attainment and coverage."
+        )
+    quotas = quotas[~other].assign(
+        quarter=quotas["period"].map(lambda p: quarter_of_period(p, start_month))
+    )
+    owners = data.owner_attributes().set_index("owner_crm_id")
+    quotas["owner"] = quotas["owner_crm_id"].astype(str)
+    quotas["overall"] = ALL
+    quotas["team"] = quotas["owner"].map(owners["team"]).astype(object).fillna("(no team)")
+    quotas["segment"] = (
+        quotas["owner"].map(owners["owner_segment"]).astype(object).fillna("(no segment)")
+    )
+    for q in qs:
+        inside = quotas[quotas["quarter"].eq(q.label)]
+        for scope in SCOPES:
+            for key, amount in inside.groupby(scope)["amount"].sum().items():
+                row = get(scope, q.label, str(key))
+                row.quota = float(amount)
+                if amount > 0:
+                    row.attainment = row.won_amount / amount
+                    row.coverage = row.pipeline_in_quarter / amount
+    current = fiscal_quarter(data.as_of, start_month)
+    quota_now = float(quotas.loc[quotas["quarter"].eq(current.label), "amount"].sum())
+    if not quota_now:
+        return {}
+    in_quarter = (deals["close_day"] >= pd.Timestamp(current.start)) & (
+        deals["close_day"] <= pd.Timestamp(current.end)
+    )
+    amount = deals["amount"].fillna(0.0)
+    won = float(amount[in_quarter & deals["won"]].sum())
+    open_pipe = float(amount[in_quarter & ~deals["closed"]].sum())
+    remaining = max(quota_now - won, 0.0)
+    return {
+        "quarter": current.label,
+        "quota": quota_now,
+        "won": won,
+        "remaining_quota": remaining,
+        "open_pipeline": open_pipe,
+        "coverage": open_pipe / remaining if remaining else None,
+    }
+
+
 def _accuracy(forecast: float, actual: float) -> float:
     """Forecast accuracy: 1 - |actual - forecast| / actual, floored at 0 (actual > 0)."""
     return max(0.0, 1.0 - abs(actual - forecast) / actual)
@@ -566,6 +633,12 @@ def _fill_all_quarters(rows, labels, get, measurable: bool = True) -> None:
         total = get(scope, ALL, key)
         total.forecast_in_quarter = sum(p.forecast_in_quarter for p in parts)
         total.slipped = sum(p.slipped for p in parts)
+        with_quota = [p for p in parts if p.quota]
+        if with_quota:
+            total.quota = sum(p.quota for p in with_quota)
+            total.attainment = sum(p.won_amount for p in with_quota) / total.quota
+            total.pipeline_in_quarter = sum(p.pipeline_in_quarter for p in with_quota)
+            total.coverage = total.pipeline_in_quarter / total.quota
         total.slippage_rate = pct(total.slipped, total.forecast_in_quarter) if measurable else None
         total.set_rep_accuracies([a for p in parts for a in p.rep_accuracies])
         with_fc = [p for p in parts if p.forecast is not None]
@@ -684,6 +757,14 @@ def _figure(row: BaselineRow | None, kind: str) -> dict:
                 "n": row.rep_accuracy_n,
             },
         }
+    if kind == "quota":
+        return {
+            "quota": row.quota,
+            "attainment": row.attainment,
+            "won_amount": row.won_amount,
+            "pipeline": row.pipeline_in_quarter,
+            "coverage": row.coverage,
+        }
     if kind == "deal_size":
         return {"value": row.avg_deal_size, "won_amount": row.won_amount, "n": row.deal_size_n}
     if kind == "velocity":
@@ -738,6 +819,7 @@ def _summaries(rows: list[BaselineRow], labels: list[str]) -> dict:
         "deal_size": block("deal_size"),
         "velocity": block("velocity"),
         "slippage": block("slippage"),
+        "quota": block("quota"),
     }
 
 

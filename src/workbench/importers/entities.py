@@ -707,6 +707,35 @@ RATES = EntitySpec(
     has_extra=False,
 )
 
+QUOTAS = EntitySpec(
+    'quotas', 'quotas', 'Quotas per rep and period', 'Quota',
+    (
+        F('crm_id', 'ref', 'quota id (built when absent)', True,
+          api=('Id',),
+          label=('ID',)),
+        F('owner_crm_id', 'ref', 'rep: user id, e-mail or name', True,
+          api=('QuotaOwnerId', 'OwnerId'),
+          report=('Quota Owner', 'Owner'),
+          hubspot=('hubspot_owner_id', 'Owner'),
+          label=('Rep', 'Owner', 'User', 'Sales Rep', 'Email'), signature=True),
+        F('period', 'text', 'period: FY2026-Q1, 2026-Q1, a month 2026-01 or a start day', True,
+          api=('StartDate', 'PeriodId'),
+          report=('Period', 'Start Date'),
+          label=('Period', 'Quarter', 'Month', 'Fiscal Quarter'), signature=True),
+        F('amount', 'money', 'quota amount', True,
+          api=('QuotaAmount',),
+          report=('Quota Amount', 'Quota'),
+          hubspot=('Quota', 'hs_quota'),
+          label=('Quota', 'Quota Amount', 'Target'), signature=True),
+        F('currency', 'text', 'ISO currency code',
+          api=('CurrencyIsoCode',),
+          label=('Currency',)),
+    ),
+    natural_key=('owner_crm_id', 'period'),
+    file_words=('quota', 'target'),
+    has_extra=False,
+)
+
 # fmt: on
 
 ENTITIES: dict[str, EntitySpec] = {
@@ -724,6 +753,7 @@ ENTITIES: dict[str, EntitySpec] = {
         USAGE,
         STAGES,
         RATES,
+        QUOTAS,
     )
 }
 

@@ -34,6 +34,7 @@ from workbench.importers.sources import (
     is_decoration_row,
     is_junk_row,
 )
+from workbench.models.fiscal import quarter_of_period
 from workbench.progress import Progress
 
 REJECTS_RETURNED = 100
@@ -97,6 +98,15 @@ class Writer:
             stage_lookup(conn) if spec.name in ("opportunities", "opportunity_history") else {}
         )
         self.translated = 0
+        self.users: dict[str, str] = {}
+        self.start_month = 1
+        if spec.name == "quotas":
+            for crm_id, email, name in conn.execute("SELECT crm_id, email, name FROM users"):
+                for key in (name, email, crm_id):  # an id wins over a name that equals it
+                    if key:
+                        self.users[str(key).strip().casefold()] = crm_id
+            row = conn.execute("SELECT fiscal_year_start_month FROM engagement").fetchone()
+            self.start_month = int(row[0]) if row and row[0] else 1
         self.readings: dict[str, tuple[str, int | None, int | None]] = {}
         stored = [f.name for f in spec.stored_fields]
         derived = self._derived_fields()
@@ -340,6 +350,8 @@ class Writer:
                 if cur[i] is None:
                     cur[i] = code
             values["currency"] = [c or self.currency for c in cur]
+        if spec.name == "quotas":
+            self._check_quotas(values, n, flag)
         if spec.name == "currency_rates":
             codes = values.get("iso_code") or [None] * n
             values["iso_code"] = [c.strip().upper() if c else c for c in codes]
@@ -445,6 +457,36 @@ class Writer:
                 self.readings.setdefault(stages[i], (how, new_closed[i], new_won[i]))
         if derive:
             values["is_closed"], values["is_won"] = new_closed, new_won
+
+    def _check_quotas(self, values: dict[str, list], n: int, flag) -> None:
+        """A quota names a known rep (by CRM id, e-mail or name: stored as the id) and a
+        period Workbench can place in a fiscal quarter; other rows are rejected."""
+        mapped = self.plan.mapping
+        for i, period in enumerate(values.get("period") or [None] * n):
+            if period and quarter_of_period(period, self.start_month) is None:
+                flag(
+                    i,
+                    mapped.get("period"),
+                    period,
+                    f'"{period}" is not a period such as '
+                    "FY2026-Q1, 2026-Q1, 2026-01 or a start date",
+                )
+        owners = values.get("owner_crm_id") or [None] * n
+        for i, owner in enumerate(owners):
+            if not owner:
+                continue
+            found = self.users.get(owner.strip().casefold())
+            if found is None:
+                flag(
+                    i,
+                    mapped.get("owner_crm_id"),
+                    owner,
+                    f"no user {owner!r} in the engagement: "
+                    "import the user list first, or name the rep by CRM id, e-mail or name",
+                )
+            else:
+                owners[i] = found
+        values["owner_crm_id"] = owners
 
     def _defaultactivity_kind(self) -> str:
         words = self.plan.mapping.get("kind", "") + " " + " ".join(self.columns)

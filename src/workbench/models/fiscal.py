@@ -7,6 +7,7 @@ FY2026. With a January start the fiscal year equals the calendar year.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -72,3 +73,29 @@ def last_quarters(
         quarters.append(cursor)
     quarters = quarters[:count]
     return sorted(quarters)
+
+
+def quarter_of_period(period: object, start_month: int = 1) -> str | None:
+    """The fiscal quarter label a period names: ``FY2026-Q1``, ``2026-Q1``, ``2026 Q1``,
+    ``Q1 2026`` (fiscal year), a month ``2026-01`` or a day ``2026-01-01`` (the quarter
+    holding it); None when the text names no period."""
+    if not isinstance(period, str) or not period.strip():
+        return None
+    text = re.sub(r"\s+", "-", period.strip().upper())
+    swapped = re.fullmatch(r"Q([1-4])-(?:FY)?(\d{4})", text)
+    if swapped:
+        text = f"FY{swapped.group(2)}-Q{swapped.group(1)}"
+    try:
+        return quarter_by_label(text if text.startswith("FY") else "FY" + text, start_month).label
+    except ValueError:
+        pass
+    month = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    try:
+        day = (
+            date(int(month.group(1)), int(month.group(2)), 1)
+            if month
+            else date.fromisoformat(text[:10])
+        )
+    except ValueError:
+        return None
+    return fiscal_quarter(day, start_month).label

@@ -168,6 +168,8 @@ def _fmt(value: float | None, kind: str, ctx: ReportContext) -> str:
         return ctx.money(value)
     if kind == "days":
         return f"{value:,.0f}"
+    if kind == "ratio":
+        return f"{value:,.1f}x"
     return num(value)
 
 
@@ -298,6 +300,12 @@ def _metric_rows(result: Any, qs: list[str], ctx: ReportContext) -> list[list[ob
         ("Forecast bias", "forecast_bias", "pct"),
         ("Slippage rate", "slippage_rate", "pct"),
     ]
+    if any(r.quota for r in result.rows):
+        specs += [
+            ("Quota", "quota", "money"),
+            ("Quota attainment", "attainment", "pct"),
+            ("Pipeline coverage (times the quota)", "coverage", "ratio"),
+        ]
     rows = []
     for label, attr, kind in specs:
         values = []
