@@ -211,8 +211,8 @@ class AuditData:
             "owner_crm_id FROM contacts"
         ),
         "users": (
-            "SELECT crm_id, name, email, role, title, manager_crm_id, team, segment, is_active "
-            "FROM users"
+            "SELECT crm_id, name, email, role, title, manager_crm_id, team, segment, is_active, "
+            "time_zone FROM users"
         ),
         "roles": "SELECT opportunity_crm_id, contact_crm_id FROM opportunity_contact_roles",
         # History in the pieces the baselines need (three million rows at scale).
@@ -428,3 +428,28 @@ class AuditData:
                 "owner_segment": users["segment"].where(~blank(users["segment"]), None),
             }
         )
+
+
+def local_day(moments: pd.Series, zones: pd.Series, default: str = "UTC") -> pd.Series:
+    """The calendar day of UTC ``moments`` in each row's time zone (IANA name; blank or
+    unknown: ``default``), as day-precision timestamps without a zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    def usable(name: object) -> str:
+        if isinstance(name, str) and name.strip():
+            try:
+                ZoneInfo(name.strip())
+                return name.strip()
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+        return default
+
+    out = pd.Series(pd.NaT, index=moments.index, dtype="datetime64[ns]")
+    names = zones.map(usable) if len(zones) else zones
+    for zone in pd.unique(names):
+        rows = names.eq(zone).to_numpy() & moments.notna().to_numpy()
+        if not rows.any():
+            continue
+        local = moments[rows].dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)
+        out[rows] = local.dt.normalize().astype("datetime64[ns]").to_numpy()
+    return out

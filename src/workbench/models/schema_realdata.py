@@ -1,5 +1,5 @@
 """Schema for real customer CRMs (migration 9; see models/schema.py for the order):
-conversion rates, quotas, and the opportunity record type."""
+conversion rates, quotas, the opportunity record type and users' time zones."""
 
 from __future__ import annotations
 
@@ -44,3 +44,6 @@ def migrate(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX quotas_owner ON quotas(owner_crm_id, period)")
     # Record type (Salesforce RecordType: new business, renewal... processes).
     conn.execute("ALTER TABLE opportunities ADD COLUMN record_type TEXT")
+    # A user's time zone (IANA name, Salesforce TimeZoneSidKey): "the same day" of a
+    # meeting and a CRM activity is the owner's local day.
+    conn.execute("ALTER TABLE users ADD COLUMN time_zone TEXT")
