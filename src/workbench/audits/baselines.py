@@ -321,7 +321,7 @@ def run_baselines(
             )
     scopes = SCOPES + ((by,) if by and by not in SCOPES else ())
     record = record and not where
-    start_month = data.meta.fiscal_year_start_month
+    start_month = data.calendar
     qs = last_quarters(data.as_of, quarters, start_month)
     labels = [q.label for q in qs]
     progress.update(0.0, "Loading opportunities")
@@ -431,7 +431,7 @@ def run_baselines(
 
 
 def _forecast_accuracy(data, deals, qs, get, notes, close_hist) -> None:
-    start_month = data.meta.fiscal_year_start_month
+    start_month = data.calendar
     subs = data.table("submissions").copy()
     users = data.table("users")
     reports: dict[str, set[str]] = {}
@@ -514,7 +514,7 @@ def _quotas(data, deals, qs, rows, get, notes) -> dict:
     )
     if quotas.empty:
         return {}
-    start_month = data.meta.fiscal_year_start_month
+    start_month = data.calendar
     own = data.meta.currency.upper()
     other = quotas["currency"].notna() & quotas["currency"].ne(own)
     if other.any():

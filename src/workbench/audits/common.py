@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.models import Engagement
 from workbench.models.findings import Finding, severity_by_rule
+from workbench.models.fiscal import engagement_calendar
 
 # How many record ids a finding keeps for drill-down; the count is always complete.
 MAX_AFFECTED_IDS = 10_000
@@ -297,6 +298,7 @@ class AuditData:
         self._frames: dict[str, pd.DataFrame] = {}
         self.as_of: date = eng.as_of()
         self.meta = eng.meta()
+        self.calendar = engagement_calendar(eng)  # fiscal quarters: months or 4-4-5 weeks
 
     def table(self, name: str) -> pd.DataFrame:
         """The named table or aggregate as a DataFrame (loaded once; do not modify it)."""

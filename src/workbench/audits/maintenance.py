@@ -286,7 +286,7 @@ class _Checks:
             close,
             _close_when_scored(self.data.eng, ids, scored_on, close),
             as_of,
-            self.data.meta.fiscal_year_start_month,
+            self.data.calendar,
         )
         decided = int(outcome["decided"].sum())
         bad = int(outcome["bad"].sum())

@@ -34,7 +34,7 @@ from workbench.importers.sources import (
     is_decoration_row,
     is_junk_row,
 )
-from workbench.models.fiscal import quarter_of_period
+from workbench.models.fiscal import FiscalCalendar, calendar_from, quarter_of_period
 from workbench.progress import Progress
 
 REJECTS_RETURNED = 100
@@ -99,14 +99,19 @@ class Writer:
         )
         self.translated = 0
         self.users: dict[str, str] = {}
-        self.start_month = 1
+        self.start_month: int | FiscalCalendar = 1
         if spec.name == "quotas":
             for crm_id, email, name in conn.execute("SELECT crm_id, email, name FROM users"):
                 for key in (name, email, crm_id):  # an id wins over a name that equals it
                     if key:
                         self.users[str(key).strip().casefold()] = crm_id
             row = conn.execute("SELECT fiscal_year_start_month FROM engagement").fetchone()
-            self.start_month = int(row[0]) if row and row[0] else 1
+            pattern = conn.execute(
+                "SELECT value FROM settings WHERE key = 'fiscal_calendar'"
+            ).fetchone()
+            self.start_month = calendar_from(
+                int(row[0]) if row and row[0] else 1, json.loads(pattern[0]) if pattern else None
+            )
         self.readings: dict[str, tuple[str, int | None, int | None]] = {}
         stored = [f.name for f in spec.stored_fields]
         derived = self._derived_fields()

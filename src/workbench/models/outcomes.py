@@ -11,9 +11,24 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbench.models.fiscal import FiscalCalendar
 
-def quarter_number(days: pd.Series, start_month: int) -> pd.Series:
-    """A running number per fiscal quarter (equal for days in the same quarter)."""
+
+def quarter_number(days: pd.Series, start_month: int | FiscalCalendar) -> pd.Series:
+    """A running number per fiscal quarter (equal for days in the same quarter; for a
+    week calendar, fiscal year x 4 + quarter - 1)."""
+    if isinstance(start_month, FiscalCalendar) and start_month.weekly:
+        calendar = start_month
+        unique = pd.Series(pd.unique(days.dropna().dt.normalize()))
+        numbers = {
+            day: float(q.year * 4 + q.quarter - 1)
+            for day in unique
+            for q in [calendar.quarter(day.date())]
+        }
+        return days.dt.normalize().map(numbers).astype("float64")
+    start_month = (
+        start_month.start_month if isinstance(start_month, FiscalCalendar) else start_month
+    )
     months = days.dt.year * 12 + (days.dt.month - 1) - (start_month - 1)
     return (months // 3).astype("float64")
 

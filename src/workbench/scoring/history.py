@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from workbench.models.fiscal import FiscalCalendar
 from workbench.models.outcomes import deal_outcomes, quarter_number
 from workbench.scoring.data import DealData
 
@@ -26,8 +27,12 @@ def quarter_index(days: pd.Series, start_month: int) -> pd.Series:
     return quarter_number(days, start_month)
 
 
-def quarter_label(index: float, start_month: int) -> str:
+def quarter_label(index: float, start_month) -> str:
     """``FY2026-Q1`` for a ``quarter_index`` value."""
+    if isinstance(start_month, FiscalCalendar):
+        if start_month.weekly:
+            return f"FY{int(index) // 4}-Q{int(index) % 4 + 1}"
+        start_month = start_month.start_month
     months = int(index) * 3 + (start_month - 1)
     year, month0 = divmod(months, 12)
     # The fiscal year is named after the calendar year it ends in.
