@@ -92,3 +92,27 @@ def test_quota_sheet_names_reps_by_name_email_or_id_and_rejects_unknown_ones(tea
 def test_without_quotas_there_is_no_attainment(team):
     result = run_baselines(team, record=False)
     assert result.row(Q4).attainment is None and result.coverage_now == {}
+
+
+def test_dashboard_specifications_say_whether_quotas_and_which_calendar(team, tmp_path):
+    from docx import Document
+
+    from workbench.reports.package import build_package
+
+    def quotas_line(folder):
+        result = build_package(team, folder, only=["dashboard-specs"])
+        path = next(f.path for f in result.files if f.document == "dashboard-specs")
+        doc = Document(str(path))
+        cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        return cells[cells.index("Quotas") + 1], cells[cells.index("Fiscal calendar") + 1]
+
+    quotas, calendar = quotas_line(tmp_path / "before")
+    assert quotas.startswith("not yet imported: a quota sheet (Rep, Period, Quota)")
+    assert calendar == "calendar quarters, the fiscal year starting in January"
+    sheet = tmp_path / "quota.csv"
+    sheet.write_text("Rep,Period,Quota\nAnn Lee,FY2025-Q4,1000\nCy Park,FY2025-Q4,900\n", "utf-8")
+    import_file(team, sheet)
+    team.set_setting("fiscal_calendar", {"pattern": "4-4-5"})
+    quotas, calendar = quotas_line(tmp_path / "after")
+    assert quotas.startswith("2 quota rows for 2 reps imported")
+    assert calendar.startswith("4-4-5 weeks per quarter, the fiscal year starting on the Sunday")
