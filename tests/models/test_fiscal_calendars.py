@@ -130,3 +130,15 @@ def test_new_engagement_with_a_week_calendar_from_the_command_line(tmp_path):
     assert main(argv) == 0
     with Engagement.open(path, read_only=True) as eng:
         assert engagement_calendar(eng) == NRF
+
+
+def test_calibration_split_uses_the_week_calendar():
+    from workbench.scoring.calibration import _split
+    from workbench.scoring.history import ClosedDeals
+
+    closes = pd.to_datetime(["2023-04-15", "2023-05-10", "2023-11-20", "2024-02-03"])
+    frame = pd.DataFrame({"close": closes, "quarter": quarter_number(pd.Series(closes), NRF)})
+    train_until, label, train, test = _split(ClosedDeals(frame), NRF, pd.Timestamp("2024-03-01"))
+    # The latest complete quarter is FY2024-Q4 (29 Oct 2023 - 3 Feb 2024, 14 weeks).
+    assert (label, train_until) == ("FY2024-Q4", "2023-10-28")
+    assert (train, test) == ([0, 1], [2, 3])
