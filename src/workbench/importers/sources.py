@@ -570,20 +570,21 @@ class CsvSource:
                     if swallowed is not None:
                         # A stray quote: the row is rejected on its own line(s); the lines
                         # it swallowed are read again as the rows they are.
-                        record, problem = self._stray_quote(record, swallowed, taken, feed)
+                        record, problem, taken = self._stray_quote(record, swallowed, taken, feed)
                         problems[len(rows)] = problem
                         last = False
                     elif last:
                         self._check_end(record, taken, row)
-                    if not any(c.strip() for c in record):
+                    if swallowed is None and not any(c.strip() for c in record):
                         continue
                     flags = {f for _, f in taken if f}
                     if "bad" in flags:
-                        problems[len(rows)] = (
+                        problems.setdefault(
+                            len(rows),
                             "the row holds bytes that are not valid "
                             f"{'UTF-8 or Windows-1252' if self.encoding == 'utf-8' else self.encoding} "
                             "text; it was not imported so that no letter is stored altered "
-                            "(check the file's encoding)"
+                            "(check the file's encoding)",
                         )
                     elif "cp1252" in flags:
                         fallback_rows.append(row)
@@ -618,9 +619,9 @@ class CsvSource:
                 f"(row {shown}{more}): check the accented letters there."
             )
 
-    def _stray_quote(self, record, column: int, taken, feed) -> tuple[list[str], tuple]:
-        """The row a stray quote started, read from its own line(s), and the problem;
-        the lines after it go back to the reader."""
+    def _stray_quote(self, record, column: int, taken, feed) -> tuple[list[str], tuple, list]:
+        """The row a stray quote started, read from its own line(s), the problem and those
+        lines; the lines after them go back to the reader."""
         start = sum(v.count("\n") for v in record[:column])  # line the value starts on
         own, rest = taken[: start + 1], taken[start + 1 :]
         feed.push_back(rest)
@@ -637,11 +638,8 @@ class CsvSource:
             "as rows of their own: the quote is probably stray. The row was not imported; "
             "the lines after it were read as rows"
         )
-        return [c.replace("\r", "").replace("\n", " ") for c in cells], (
-            header,
-            first[:200],
-            reason,
-        )
+        cells = [c.replace("\r", "").replace("\n", " ") for c in cells]
+        return cells, (header, first[:200], reason), own
 
     def _check_end(self, record: list[str], taken, row: int) -> None:
         """Refuse a file that ends inside its last row (a download or copy cut short)."""
