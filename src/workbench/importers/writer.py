@@ -113,6 +113,7 @@ class Writer:
                 int(row[0]) if row and row[0] else 1, json.loads(pattern[0]) if pattern else None
             )
         self.readings: dict[str, tuple[str, int | None, int | None]] = {}
+        self._stage_cache: dict[str, tuple[str, str, int | None, int | None]] = {}
         stored = [f.name for f in spec.stored_fields]
         derived = self._derived_fields()
         self.insert_fields = [
@@ -438,30 +439,41 @@ class Writer:
         closed = values.get("is_closed") if "is_closed" in mapped else [None] * n
         won = values.get("is_won") if "is_won" in mapped else [None] * n
         new_closed, new_won = list(closed), list(won)
+        cache = self._stage_cache
         for i, stage in enumerate(stages):
-            found = self.stages.get(stage) if stage else None
-            if found is not None:
-                if found[0] and found[0] != stage:
-                    stages[i] = found[0]
-                    self.translated += 1
-                how, reading = "stage list", (found[1], found[2])
-            else:
-                how, reading = "stage name", stage_meaning(stage)
-            if not derive or not stage:
+            if not stage:
                 continue
-            if reading is None or reading[0] is None:
-                how, reading = "unknown", (None, None)
-            if closed[i] is None:
-                new_closed[i] = reading[0]
-            if won[i] is None:
-                # An export's "won" without "closed" still says the deal is closed.
-                new_won[i] = reading[1] if closed[i] is None else (reading[1] if closed[i] else 0)
-            if closed[i] is None and won[i] == 1:
-                new_closed[i] = 1
-            if closed[i] is None or won[i] is None:
-                self.readings.setdefault(stages[i], (how, new_closed[i], new_won[i]))
+            known = cache.get(stage)
+            if known is None:
+                known = cache[stage] = self._stage_reading(stage)
+            label, how, reading_closed, reading_won = known
+            if label != stage:
+                stages[i] = label
+                self.translated += 1
+            if not derive:
+                continue
+            c, w = closed[i], won[i]
+            if c is not None and w is not None:
+                continue
+            if c is None:
+                new_closed[i] = 1 if w == 1 else reading_closed
+            if w is None:
+                # An export's "closed" without "won" keeps the stage's reading of won.
+                new_won[i] = reading_won if c is None or c else 0
+            self.readings.setdefault(label, (how, new_closed[i], new_won[i]))
         if derive:
             values["is_closed"], values["is_won"] = new_closed, new_won
+
+    def _stage_reading(self, stage: str) -> tuple[str, str, int | None, int | None]:
+        """(label, how it was read, closed, won) of one stage value."""
+        found = self.stages.get(stage)
+        if found is not None:
+            label, reading, how = found[0] or stage, (found[1], found[2]), "stage list"
+        else:
+            label, reading, how = stage, stage_meaning(stage), "stage name"
+        if reading is None or reading[0] is None:
+            return label, "unknown", None, None
+        return label, how, reading[0], reading[1]
 
     def _check_quotas(self, values: dict[str, list], n: int, flag) -> None:
         """A quota names a known rep (by CRM id, e-mail or name: stored as the id) and a
