@@ -1,7 +1,8 @@
 """Test configuration shared by every test folder.
 
 Qt tests run offscreen (set here, before anything imports Qt). Core tests never
-import Qt. ``shared_data`` points at the real public exports in ../shared/data.
+import Qt. ``shared_data`` points at the real public exports copied into
+tests/data/real (with their sources and licences; see its README.md).
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from workbench.models import Engagement, EngagementMeta  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = REPO / "tests" / "data" / "real"
 
 
 @pytest.fixture
 def shared_data() -> Path:
-    """The folder of real public CRM exports and transcripts (../shared/data)."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"real public data not found at {SHARED_DATA}")
+    """The folder of real public CRM exports and transcripts (tests/data/real)."""
     return SHARED_DATA
 
 

@@ -32,7 +32,7 @@ from workbench.models import ENGAGEMENT_TYPES, PROJECT_KINDS, Engagement, Engage
 # module: ``workbench info`` must not pay for scikit-learn. A test keeps the lists true.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "workbench.commands.importers": ("import", "import-fields", "imports", "rejects"),
-    "workbench.commands.audits": ("audit", "confirm", "findings"),
+    "workbench.commands.audits": ("audit", "baselines", "confirm", "findings"),
     "workbench.commands.scoring": (
         "calibrate",
         "recalibration",
@@ -109,6 +109,25 @@ def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
         help="first month of the fiscal year, 1-12 (default 1)",
     )
     p.add_argument(
+        "--fiscal-calendar",
+        default="months",
+        choices=("months", "4-4-5", "4-5-4", "5-4-4"),
+        help="calendar months (default) or weeks per quarter (4-4-5, 4-5-4, 5-4-4)",
+    )
+    p.add_argument(
+        "--fiscal-week-start",
+        default="sunday",
+        choices=("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        help="a week calendar's first weekday (default sunday)",
+    )
+    p.add_argument(
+        "--fiscal-year-anchor",
+        default="nearest",
+        choices=("nearest", "last"),
+        help="a week calendar's year starts on that weekday nearest to, or last on or "
+        "before, the first of the start month (default nearest)",
+    )
+    p.add_argument(
         "--date-order",
         default="MDY",
         choices=("MDY", "DMY", "YMD"),
@@ -163,6 +182,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     )
     eng = Engagement.create(path, meta)
     try:
+        if args.fiscal_calendar != "months":
+            eng.set_setting(
+                "fiscal_calendar",
+                {
+                    "pattern": args.fiscal_calendar,
+                    "week_start": args.fiscal_week_start,
+                    "anchor": args.fiscal_year_anchor,
+                },
+            )
         if args.json:
             emit_json({"path": str(path), **_meta_dict(eng)})
         else:

@@ -154,3 +154,18 @@ def test_export_command_refuses_an_unknown_document_in_one_line(
     assert run.returncode == 1
     assert run.stderr.startswith("error: Unknown document(s): nonsense.")
     assert "Traceback" not in run.stderr
+
+
+def test_baseline_document_states_the_definitions_and_the_rep_spread(demo_package) -> None:
+    from workbench.audits.baselines import DEFINITIONS
+
+    result, baselines, _capture, _users = demo_package
+    doc = Document(str(_path(result, "baseline-metrics")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for name, definition in DEFINITIONS.items():
+        assert f"{name}: {definition}" in text
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Metric")
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    total = baselines.row("ALL")
+    assert rows["Forecast accuracy, mean of reps"][-1] == f"{total.rep_accuracy_mean * 100:.1f}%"
+    assert rows["Forecast accuracy, lowest rep"][-1] == f"{total.rep_accuracy_min * 100:.1f}%"

@@ -16,15 +16,21 @@ Definitions (every figure carries the counts it comes from):
   bias = (forecast - actual) / actual (positive: over-forecast); APE = |actual -
   forecast| / actual; MAPE = mean APE over submitter-quarters. Team, segment and overall
   figures sum the forecasts and actuals of individual contributors (a manager's
-  roll-up is not added on top of their reps'). A quarter without any Commit submission
+  roll-up is not added on top of their reps'): that pooled accuracy can hide reps whose
+  errors cancel out, so team, segment and overall rows also carry the distribution of
+  their reps' own accuracies (mean, median, lowest, highest, count; over four quarters:
+  every rep-quarter). A quarter without any Commit submission
   falls back to the Commit snapshot from opportunity history: the amount of open deals
   in the Commit category at the quarter's start whose close date lay in the quarter.
 - Pipeline velocity = opportunities in play x win rate x average deal size / mean
   cycle days (money per day); in play = open at the quarter's start or created in it.
 - Slippage: a deal was forecast in a quarter when it was open at the quarter's start
   (or created during it) with its close date, as of then, inside the quarter. It
-  slipped when its close date as of the quarter's last day lies after the quarter.
-  Slippage rate = slipped / forecast in the quarter.
+  slipped when its close date moved out of the quarter (as of the quarter's last day
+  it lies after the quarter) or it was still open after the quarter (not closed by its
+  last day). Slippage rate = slipped / forecast in the quarter. Without opportunity
+  history a moved close date cannot be seen: slippage is then not measurable (no
+  rate), and the counts are kept.
 - Stage conversion: of the deals closed in the quarter, how many reached each open
   stage (history or current stage), how many of those were won, and how many moved
   on (reached a later stage of the agreed order, or were won).
@@ -42,14 +48,55 @@ import pandas as pd
 from workbench.audits.common import AuditData, blank, category_text, finding, fmt_pct, pct
 from workbench.audits.history import FieldHistory, history_positions
 from workbench.audits.stages import stage_definitions
+from workbench.errors import WorkbenchError
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
-from workbench.models.fiscal import FiscalQuarter, fiscal_quarter, last_quarters, quarter_by_label
+from workbench.models.fiscal import (
+    FiscalQuarter,
+    fiscal_quarter,
+    last_quarters,
+    quarter_of_period,
+)
 from workbench.progress import Progress
 
 AUDIT = "baselines"
+
+# The definitions a customer checks, word for word the same in the baseline document
+# and in docs/audits.md (a test keeps them equal).
+DEFINITIONS = {
+    "Slippage rate": (
+        "Of the deals forecast to close in a quarter (open at its start, or created during "
+        "it, with a close date inside it), the share that slipped: the close date moved "
+        "out of the quarter, or the deal was still open after the quarter ended. Without "
+        "opportunity history a moved close date cannot be seen, so slippage is not "
+        "measurable."
+    ),
+    "Forecast accuracy": (
+        "1 - |actual - forecast| / actual, floored at 0, where forecast is each rep's "
+        "latest Commit submission of the quarter and actual the closed-won amount. The "
+        "pooled figure sums the reps' forecasts and actuals before comparing them, so "
+        "errors in opposite directions cancel out; the mean, median and lowest of the "
+        "reps' own accuracies show what the pooled figure can hide."
+    ),
+    "Low-risk deals lost or slipped": (
+        "Of the deals scored low risk whose outcome is known, the share lost, won in a "
+        "later quarter than the close date they carried when scored, or still open after "
+        "that quarter. Deals still open inside that quarter are not counted yet. The "
+        "calibration and the monthly scoring check use this same definition."
+    ),
+}
 ALL = "ALL"
 SCOPES = ("overall", "owner", "team", "segment")
+# What a baseline can be filtered (``where``) and split (``by``) by: how the customer
+# runs the business (new business against renewals, one pipeline against another).
+SEGMENT_FIELDS = {
+    "type": "opportunity type",
+    "record_type": "record type",
+    "pipeline": "pipeline",
+    "team": "team",
+    "segment": "segment",
+    "owner": "rep",
+}
 
 
 @dataclass
@@ -83,6 +130,30 @@ class BaselineRow:
     forecast_in_quarter: int = 0
     slipped: int = 0
     slippage_rate: float | None = None
+    # The distribution of the reps' own forecast accuracies under a team/segment/overall
+    # row (the pooled accuracy above can hide reps whose errors cancel out).
+    rep_accuracies: list[float] = field(default_factory=list, repr=False)
+    rep_accuracy_mean: float | None = None
+    rep_accuracy_median: float | None = None
+    rep_accuracy_min: float | None = None
+    rep_accuracy_max: float | None = None
+    rep_accuracy_n: int = 0
+    # Quotas (when imported): quota of the quarter, closed-won amount / quota, and
+    # pipeline coverage = the pipeline forecast to close in the quarter as of its start
+    # (open deals with a close date inside it) / the quota.
+    quota: float | None = None
+    attainment: float | None = None
+    pipeline_in_quarter: float = 0.0
+    coverage: float | None = None
+
+    def set_rep_accuracies(self, values: list[float]) -> None:
+        self.rep_accuracies = list(values)
+        self.rep_accuracy_n = len(values)
+        if values:
+            self.rep_accuracy_mean = float(np.mean(values))
+            self.rep_accuracy_median = float(np.median(values))
+            self.rep_accuracy_min = float(min(values))
+            self.rep_accuracy_max = float(max(values))
 
 
 @dataclass
@@ -110,6 +181,10 @@ class BaselinesResult:
     slippage: dict
     notes: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Pipeline coverage of the quarter in progress: open pipeline with a close date in it
+    # / the quota not yet won (empty without quotas).
+    coverage_now: dict = field(default_factory=dict)
+    quota: dict = field(default_factory=dict)  # same shape as win_rate: overall, by_...
 
     def row(self, quarter: str, scope: str = "overall", key: str = ALL) -> BaselineRow | None:
         for r in self.rows:
@@ -118,19 +193,30 @@ class BaselinesResult:
         return None
 
 
+def _filtered(deals: pd.DataFrame, where: dict[str, str], notes: list[str]) -> pd.DataFrame:
+    """The deals of one segment; a note says which, and a value no deal has is named."""
+    mask = np.ones(len(deals), dtype=bool)
+    for name, value in where.items():
+        values = deals[name].astype(str)
+        hit = values.str.casefold().eq(str(value).casefold()).to_numpy()
+        if not hit.any():
+            known = sorted(set(values))
+            raise WorkbenchError(
+                f"No deal has {SEGMENT_FIELDS[name]} {value!r}; the values are: "
+                f"{', '.join(known[:20])}{' ...' if len(known) > 20 else ''}."
+            )
+        mask &= hit
+    notes.append(
+        "Only the deals with "
+        + " and ".join(f"{SEGMENT_FIELDS[k]} {v!r}" for k, v in where.items())
+        + f": {int(mask.sum()):,} of {len(deals):,}."
+    )
+    return deals[mask].reset_index(drop=True)
+
+
 def _period_label(period: object, start_month: int) -> str | None:
-    """A forecast period (``FY2026-Q1``, ``2026-Q1``, ``2026 Q1`` or a date) as a label."""
-    if not isinstance(period, str) or not period.strip():
-        return None
-    text = period.strip().upper().replace(" ", "-")
-    try:
-        return quarter_by_label(text if text.startswith("FY") else "FY" + text, start_month).label
-    except ValueError:
-        pass
-    try:
-        return fiscal_quarter(date.fromisoformat(text[:10]), start_month).label
-    except ValueError:
-        return None
+    """A forecast or quota period (``FY2026-Q1``, ``2026-Q1``, a month or a day) as a label."""
+    return quarter_of_period(period, start_month)
 
 
 def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
@@ -155,7 +241,9 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
     segment = pd.Series(segment).where(
         ~blank(pd.Series(segment)), frame["owner"].map(owners["owner_segment"])
     )
-    frame["segment"] = segment.fillna("(no segment)").to_numpy()
+    frame["segment"] = segment.astype(object).fillna("(no segment)").to_numpy()
+    for name in ("type", "record_type", "pipeline"):
+        frame[name] = category_text(opps[name], missing=f"(no {SEGMENT_FIELDS[name]})").to_numpy()
     frame["overall"] = ALL
     frame["quarter"] = None
     for q in quarters:
@@ -212,19 +300,39 @@ def run_baselines(
     data: AuditData | None = None,
     record: bool = True,
     quarters: int = 4,
+    where: dict[str, str] | None = None,
+    by: str | None = None,
 ) -> BaselinesResult:
-    """Compute the four-quarter baselines for ``eng`` and record their findings."""
+    """Compute the four-quarter baselines for ``eng`` and record their findings.
+
+    ``where`` ({field: value}) keeps the deals of one segment (opportunity type, record
+    type, pipeline, team, segment, rep; see ``SEGMENT_FIELDS``) and ``by`` adds rows
+    split by one of those fields (scope = the field). A filtered view records no
+    findings, and forecast accuracy (per rep submission, not per deal) is left out of it.
+    """
     progress = progress or Progress.none()
     data = data or AuditData(eng)
-    start_month = data.meta.fiscal_year_start_month
+    where = dict(where or {})
+    for field_name in [*where, *([by] if by else [])]:
+        if field_name not in SEGMENT_FIELDS:
+            raise WorkbenchError(
+                f"Baselines cannot be filtered or split by {field_name!r}; use one of: "
+                f"{', '.join(SEGMENT_FIELDS)}."
+            )
+    scopes = SCOPES + ((by,) if by and by not in SCOPES else ())
+    record = record and not where
+    start_month = data.calendar
     qs = last_quarters(data.as_of, quarters, start_month)
     labels = [q.label for q in qs]
     progress.update(0.0, "Loading opportunities")
     deals = _deal_frame(data, qs)
+    notes: list[str] = []
+    if where:
+        deals = _filtered(deals, where, notes)
     names = {**data.user_names(), ALL: "All"}
     progress.update(0.2, "Win rates, cycles and deal sizes")
     rows: dict[tuple[str, str, str], BaselineRow] = {}
-    for scope in SCOPES:
+    for scope in scopes:
         for (quarter, key), row in _outcome_rows(deals, scope, names).items():
             rows[(scope, quarter, key)] = row
 
@@ -239,11 +347,13 @@ def run_baselines(
     close_hist = FieldHistory(
         history["changed"], positions, history["close_day"], deals["close_day"].to_numpy()
     )
-    notes: list[str] = []
-    if history.empty and data.count("opportunity_history") == 0:
+    if currency_note := data.currency_note():
+        notes.append(currency_note)
+    measurable = not (history.empty and data.count("opportunity_history") == 0)
+    if not measurable:
         notes.append(
-            "No opportunity history imported: slippage uses current close dates only "
-            "and cannot see moved dates; forecast snapshots are unavailable."
+            "No opportunity history imported: slippage is not measurable (a moved close "
+            "date cannot be seen) and forecast snapshots are unavailable."
         )
     for q in qs:
         start, end = pd.Timestamp(q.start), pd.Timestamp(q.end)
@@ -257,18 +367,30 @@ def run_baselines(
         inside = (planned >= np.datetime64(start)) & (planned <= np.datetime64(end))
         forecast_in = (open_at_start | created_in).to_numpy() & inside
         at_end = close_hist.as_of(end + pd.Timedelta(hours=23, minutes=59, seconds=59))
-        slipped = forecast_in & (at_end > np.datetime64(end))
+        # Slipped: moved out of the quarter, or still open after it.
+        closed_by_end = (deals["closed"] & (deals["close_day"] <= end)).to_numpy()
+        slipped = forecast_in & ((at_end > np.datetime64(end)) | ~closed_by_end)
         in_play = (open_at_start | created_in).to_numpy() & ~pd.isna(created)
-        frame = deals.assign(_fc=forecast_in, _sl=slipped, _ip=in_play)
-        for scope in SCOPES:
-            agg = frame.groupby(scope)[["_fc", "_sl", "_ip"]].sum()
+        pipe = np.where(forecast_in, np.nan_to_num(deals["amount"].to_numpy(dtype=float)), 0.0)
+        frame = deals.assign(_fc=forecast_in, _sl=slipped, _ip=in_play, _pp=pipe)
+        for scope in scopes:
+            agg = frame.groupby(scope)[["_fc", "_sl", "_ip", "_pp"]].sum()
             for key, r in agg.iterrows():
                 row = get(scope, q.label, str(key))
                 row.forecast_in_quarter, row.slipped = int(r["_fc"]), int(r["_sl"])
-                row.slippage_rate = pct(row.slipped, row.forecast_in_quarter)
+                row.slippage_rate = (
+                    pct(row.slipped, row.forecast_in_quarter) if measurable else None
+                )
                 row.in_play = int(r["_ip"])
+                row.pipeline_in_quarter = float(r["_pp"])
     progress.update(0.6, "Forecast accuracy")
-    _forecast_accuracy(data, deals, qs, get, notes, close_hist)
+    if where:
+        notes.append(
+            "Forecast accuracy is measured on each rep's forecast submission, which covers "
+            "all their deals: it is not shown for a filtered view."
+        )
+    else:
+        _forecast_accuracy(data, deals, qs, get, notes, close_hist)
     for row in rows.values():
         if (
             row.quarter != ALL
@@ -279,13 +401,14 @@ def run_baselines(
             row.velocity_per_day = (
                 row.in_play * row.win_rate * row.avg_deal_size / max(row.cycle_mean_days, 1.0)
             )
-    _fill_all_quarters(rows, labels, get)
+    coverage_now = {} if where else _quotas(data, deals, qs, rows, get, notes)
+    _fill_all_quarters(rows, labels, get, measurable)
     progress.update(0.8, "Stage conversion")
     conversion = _stage_conversion(data, deals, labels)
     ordered = sorted(
         rows.values(),
         key=lambda r: (
-            SCOPES.index(r.scope),
+            scopes.index(r.scope),
             r.key,
             labels.index(r.quarter) if r.quarter in labels else 99,
         ),
@@ -299,6 +422,7 @@ def run_baselines(
         notes=notes,
         **_summaries(ordered, labels),
     )
+    result.coverage_now = coverage_now
     result.findings = _findings(result)
     if record:
         record_findings(eng, AUDIT, result.findings)
@@ -307,7 +431,7 @@ def run_baselines(
 
 
 def _forecast_accuracy(data, deals, qs, get, notes, close_hist) -> None:
-    start_month = data.meta.fiscal_year_start_month
+    start_month = data.calendar
     subs = data.table("submissions").copy()
     users = data.table("users")
     reports: dict[str, set[str]] = {}
@@ -363,7 +487,9 @@ def _forecast_accuracy(data, deals, qs, get, notes, close_hist) -> None:
                     key = f"(no {scope})"
                 groups.setdefault(key, []).append((forecast, actual))
             for key, pairs in groups.items():
-                _set_accuracy(get(scope, q.label, key), pairs, source)
+                row = get(scope, q.label, key)
+                _set_accuracy(row, pairs, source)
+                row.set_rep_accuracies([_accuracy(f, a) for f, a in pairs if a > 0])
 
 
 def _set_accuracy(row: BaselineRow, pairs: list[tuple[float, float]], source: str) -> None:
@@ -372,11 +498,73 @@ def _set_accuracy(row: BaselineRow, pairs: list[tuple[float, float]], source: st
     row.forecast, row.forecast_actual = forecast, actual
     row.forecast_submitters, row.forecast_source = len(pairs), source
     if actual > 0:
-        row.forecast_accuracy = max(0.0, 1.0 - abs(actual - forecast) / actual)
+        row.forecast_accuracy = _accuracy(forecast, actual)
         row.forecast_bias = (forecast - actual) / actual
     apes = [abs(a - f) / a for f, a in pairs if a > 0]
     row.mape = float(np.mean(apes)) if apes else None
     row.mape_n = len(apes)
+
+
+def _quotas(data, deals, qs, rows, get, notes) -> dict:
+    """Quota, attainment and coverage per rep, team, segment and overall, per quarter;
+    and the coverage of the quarter in progress."""
+    quotas = data.query(
+        "SELECT owner_crm_id, period, amount, upper(currency) AS currency FROM quotas",
+        numeric=("amount",),
+    )
+    if quotas.empty:
+        return {}
+    start_month = data.calendar
+    own = data.meta.currency.upper()
+    other = quotas["currency"].notna() & quotas["currency"].ne(own)
+    if other.any():
+        notes.append(
+            f"{int(other.sum()):,} quota rows are in another currency than {own} and were "
+            "left out of attainment and coverage."
+        )
+    quotas = quotas[~other].assign(
+        quarter=quotas["period"].map(lambda p: quarter_of_period(p, start_month))
+    )
+    owners = data.owner_attributes().set_index("owner_crm_id")
+    quotas["owner"] = quotas["owner_crm_id"].astype(str)
+    quotas["overall"] = ALL
+    quotas["team"] = quotas["owner"].map(owners["team"]).astype(object).fillna("(no team)")
+    quotas["segment"] = (
+        quotas["owner"].map(owners["owner_segment"]).astype(object).fillna("(no segment)")
+    )
+    for q in qs:
+        inside = quotas[quotas["quarter"].eq(q.label)]
+        for scope in SCOPES:
+            for key, amount in inside.groupby(scope)["amount"].sum().items():
+                row = get(scope, q.label, str(key))
+                row.quota = float(amount)
+                if amount > 0:
+                    row.attainment = row.won_amount / amount
+                    row.coverage = row.pipeline_in_quarter / amount
+    current = fiscal_quarter(data.as_of, start_month)
+    quota_now = float(quotas.loc[quotas["quarter"].eq(current.label), "amount"].sum())
+    if not quota_now:
+        return {}
+    in_quarter = (deals["close_day"] >= pd.Timestamp(current.start)) & (
+        deals["close_day"] <= pd.Timestamp(current.end)
+    )
+    amount = deals["amount"].fillna(0.0)
+    won = float(amount[in_quarter & deals["won"]].sum())
+    open_pipe = float(amount[in_quarter & ~deals["closed"]].sum())
+    remaining = max(quota_now - won, 0.0)
+    return {
+        "quarter": current.label,
+        "quota": quota_now,
+        "won": won,
+        "remaining_quota": remaining,
+        "open_pipeline": open_pipe,
+        "coverage": open_pipe / remaining if remaining else None,
+    }
+
+
+def _accuracy(forecast: float, actual: float) -> float:
+    """Forecast accuracy: 1 - |actual - forecast| / actual, floored at 0 (actual > 0)."""
+    return max(0.0, 1.0 - abs(actual - forecast) / actual)
 
 
 def _is_commit(values: pd.Series) -> pd.Series:
@@ -435,7 +623,7 @@ def _commit_snapshot(
     return snap
 
 
-def _fill_all_quarters(rows, labels, get) -> None:
+def _fill_all_quarters(rows, labels, get, measurable: bool = True) -> None:
     """Four-quarter figures for slippage, forecast and in-play (sums of the quarters)."""
     groups: dict[tuple[str, str], list[BaselineRow]] = {}
     for (scope, quarter, key), row in list(rows.items()):
@@ -445,7 +633,14 @@ def _fill_all_quarters(rows, labels, get) -> None:
         total = get(scope, ALL, key)
         total.forecast_in_quarter = sum(p.forecast_in_quarter for p in parts)
         total.slipped = sum(p.slipped for p in parts)
-        total.slippage_rate = pct(total.slipped, total.forecast_in_quarter)
+        with_quota = [p for p in parts if p.quota]
+        if with_quota:
+            total.quota = sum(p.quota for p in with_quota)
+            total.attainment = sum(p.won_amount for p in with_quota) / total.quota
+            total.pipeline_in_quarter = sum(p.pipeline_in_quarter for p in with_quota)
+            total.coverage = total.pipeline_in_quarter / total.quota
+        total.slippage_rate = pct(total.slipped, total.forecast_in_quarter) if measurable else None
+        total.set_rep_accuracies([a for p in parts for a in p.rep_accuracies])
         with_fc = [p for p in parts if p.forecast is not None]
         if with_fc:
             total.forecast = sum(p.forecast for p in with_fc)
@@ -554,6 +749,21 @@ def _figure(row: BaselineRow | None, kind: str) -> dict:
             "submitters": row.forecast_submitters,
             "n": row.mape_n,
             "source": row.forecast_source,
+            "reps": {
+                "mean": row.rep_accuracy_mean,
+                "median": row.rep_accuracy_median,
+                "lowest": row.rep_accuracy_min,
+                "highest": row.rep_accuracy_max,
+                "n": row.rep_accuracy_n,
+            },
+        }
+    if kind == "quota":
+        return {
+            "quota": row.quota,
+            "attainment": row.attainment,
+            "won_amount": row.won_amount,
+            "pipeline": row.pipeline_in_quarter,
+            "coverage": row.coverage,
         }
     if kind == "deal_size":
         return {"value": row.avg_deal_size, "won_amount": row.won_amount, "n": row.deal_size_n}
@@ -609,6 +819,7 @@ def _summaries(rows: list[BaselineRow], labels: list[str]) -> dict:
         "deal_size": block("deal_size"),
         "velocity": block("velocity"),
         "slippage": block("slippage"),
+        "quota": block("quota"),
     }
 
 
@@ -685,19 +896,26 @@ def _findings(result: BaselinesResult) -> list[Finding]:
             if (row.forecast_accuracy or 0) >= 0.7
             else "medium"
         )
+        spread = (
+            f" The reps' own accuracies: mean {fmt_pct(row.rep_accuracy_mean)}, median "
+            f"{fmt_pct(row.rep_accuracy_median)}, from {fmt_pct(row.rep_accuracy_min)} to "
+            f"{fmt_pct(row.rep_accuracy_max)} ({row.rep_accuracy_n} reps)."
+            if row.rep_accuracy_n > 1
+            else ""
+        )
         out.append(
             f(
                 f"forecast_accuracy.{q}",
                 severity,
-                f"{q}: forecast accuracy {fmt_pct(row.forecast_accuracy)}",
+                f"{q}: forecast accuracy {fmt_pct(row.forecast_accuracy)} pooled",
                 f"Forecast {row.forecast:,.0f} vs actual {row.forecast_actual or 0:,.0f} from "
                 f"{row.forecast_submitters} submitters ({row.forecast_source}){bias}; MAPE "
-                f"{fmt_pct(row.mape)} over {row.mape_n} reps.",
+                f"{fmt_pct(row.mape)} over {row.mape_n} reps.{spread}",
                 count=row.forecast_submitters,
                 metric=row.forecast_accuracy,
             )
         )
-        if row.forecast_in_quarter:
+        if row.forecast_in_quarter and row.slippage_rate is not None:
             severity = "medium" if (row.slippage_rate or 0) >= 0.3 else "info"
             out.append(
                 f(
@@ -705,12 +923,26 @@ def _findings(result: BaselinesResult) -> list[Finding]:
                     severity,
                     f"{q}: slippage {fmt_pct(row.slippage_rate)}",
                     f"{row.slipped:,} of {row.forecast_in_quarter:,} deals forecast to close "
-                    f"in {q} moved their close date past the quarter.",
+                    f"in {q} moved their close date past the quarter or were still open "
+                    "after it.",
                     entity="opportunities",
                     count=row.slipped,
                     metric=row.slippage_rate,
                 )
             )
+    measured = [q for q in result.quarters if (r := result.row(q)) and r.forecast is not None]
+    if not measured:
+        out.append(
+            f(
+                "forecast_accuracy.missing",
+                "high",
+                "No forecast accuracy baseline",
+                f"No quarter from {span} has a Commit forecast to compare with the actual: "
+                "the forecast accuracy target cannot be set. Ask the customer for the last "
+                "four quarters of forecast submissions (or import opportunity history with "
+                "forecast categories).",
+            )
+        )
     for note in result.notes:
         if note.startswith("No opportunity history"):
             out.append(f("no_history", "medium", "No opportunity history", note))

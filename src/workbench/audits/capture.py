@@ -11,7 +11,10 @@ hypercare). Unrecorded conversations are counted by the reason the log gives.
 What no vendor shows: meetings and calls the CRM has (activities of kind event, call
 or meeting, tied to an account, opportunity or contact) that match no recording. An
 activity matches a platform meeting when they share the opportunity or the account,
-fall on the same UTC day, and, when the activity has a start time, start within
+fall on the same local day (the activity owner's and the meeting host's time zone
+from the user records, else the engagement's ``audits.time_zone``, else UTC; a CRM
+activity without a time keeps the date as written), and, when the activity has a
+start time, start within
 ``match_minutes`` (60) of each other. The person alone (activity owner = meeting
 host) is too weak: a rep has several meetings a day, and any of them would match.
 """
@@ -29,6 +32,7 @@ from workbench.audits.common import (
     blank,
     finding,
     fmt_pct,
+    local_day,
     pct,
     setting,
 )
@@ -227,7 +231,7 @@ def run_capture(
 
 def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLoggedGap:
     rule = (
-        f"same opportunity or account, same UTC day, and starts within "
+        f"same opportunity or account, same local day (the rep's time zone), and starts within "
         f"{opts.match_minutes} minutes when the activity has a time"
     )
     acts = data.activities_between(window.start, window.end, CRM_CONVERSATION_KINDS)
@@ -243,6 +247,7 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
         return CrmLoggedGap(rule, 0, 0, 0, 0, {})
     meetings = data.table("meetings")
     meetings = meetings[meetings["day"].between(start - timedelta(days=1), end + timedelta(days=1))]
+    acts, meetings = _local_days(data, acts, meetings)
     status = pd.Series(0, index=acts.index)  # 0 no trace, 1 matched unrecorded, 2 recorded
     limit = pd.Timedelta(minutes=opts.match_minutes)
     left = acts[
@@ -283,6 +288,30 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
         by_kind={str(k): int(v) for k, v in by_kind.items()},
         unrecorded_ids=sorted(unrecorded.tolist())[:10_000],
     )
+
+
+def _local_days(data: AuditData, acts: pd.DataFrame, meetings: pd.DataFrame):
+    """Activities and meetings with ``day`` = their local day: timed activities in the
+    owner's time zone, meetings in the host's (by id, else e-mail)."""
+    default = str(setting(data.eng, "time_zone", "UTC") or "UTC")
+    users = data.table("users")
+    if "time_zone" not in users or not (users["time_zone"].notna().any() or default != "UTC"):
+        return acts, meetings
+    by_id = pd.Series(users["time_zone"].to_numpy(), index=users["crm_id"].astype(str))
+    by_id = by_id[~by_id.index.duplicated()]
+    emails = users["email"].astype(object).where(users["email"].notna(), "").str.lower()
+    by_email = pd.Series(users["time_zone"].to_numpy(), index=emails)
+    by_email = by_email[~by_email.index.duplicated()]
+    acts = acts.copy()
+    timed = acts["has_time"].to_numpy()
+    zones = acts["owner_crm_id"].astype(str).map(by_id)
+    local = local_day(acts.loc[timed, "moment"], zones[timed], default)
+    acts.loc[timed, "day"] = local
+    meetings = meetings.copy()
+    host = meetings["host_crm_id"].astype(str).map(by_id)
+    host = host.fillna(meetings["host_email"].astype(object).fillna("").str.lower().map(by_email))
+    meetings["day"] = local_day(meetings["moment"], host, default)
+    return acts, meetings
 
 
 def _findings(result: CaptureResult, frame: pd.DataFrame, host: pd.Series) -> list[Finding]:

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from workbench.models import Engagement
-from workbench.models.findings import Finding
+from workbench.models.findings import Finding, severity_by_rule
+from workbench.models.fiscal import engagement_calendar
 
 # How many record ids a finding keeps for drill-down; the count is always complete.
 MAX_AFFECTED_IDS = 10_000
@@ -109,7 +110,7 @@ def finding(
     return Finding(
         key=f"{audit}.{key}",
         audit=audit,
-        severity=severity,
+        severity=severity_by_rule(f"{audit}.{key}", severity),
         title=title,
         detail=detail,
         affected_count=int(count if count is not None else len(affected_ids)),
@@ -153,6 +154,26 @@ class Window:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
 
+# An amount in the engagement's currency (parameters: engagement currency, as-of day).
+# Rates follow Salesforce (units of a currency per unit of the corporate currency), so
+# amount x rate(engagement currency) / rate(deal currency), both as of the deal's close
+# date (the as-of day when it has none); a currency without a rate gives NULL.
+_RATE = (
+    "(SELECT r.rate FROM currency_rates AS r WHERE r.iso_code = {code} "
+    "AND (r.start_date IS NULL OR r.start_date <= coalesce(close_date, ?2)) "
+    "AND (r.next_start_date IS NULL OR coalesce(close_date, ?2) < r.next_start_date) "
+    "ORDER BY r.start_date DESC LIMIT 1)"
+)
+_AMOUNT_SQL = (
+    "CASE WHEN amount IS NULL OR currency IS NULL OR upper(currency) = ?1 THEN amount "
+    "ELSE amount * coalesce("
+    + _RATE.format(code="?1")
+    + ", 1.0) / "
+    + _RATE.format(code="upper(opportunities.currency)")
+    + " END"
+)
+
+
 def _jd_to_day(values: pd.Series) -> pd.Series:
     """SQLite julian day numbers to timestamps (NULL or unreadable text -> NaT)."""
     return pd.to_datetime(
@@ -170,13 +191,17 @@ class AuditData:
     """
 
     _QUERIES = {
+        # Amounts in the engagement's currency: converted as of the close date with the
+        # imported conversion rates (see ``_amount_sql``); NULL when there is no rate
+        # (``amount_given`` keeps the amount as written, for the count of those left out).
         "opportunities": (
-            "SELECT crm_id, account_crm_id, owner_crm_id, stage, amount, "
+            "SELECT crm_id, account_crm_id, owner_crm_id, stage, {amount} AS amount, "
+            "amount AS amount_given, upper(currency) AS currency, "
             "julianday(close_date) AS close_jd, julianday(created_date) AS created_jd, "
             "probability, forecast_category, "
             "(next_step IS NULL OR trim(next_step) = '') AS next_step_blank, "
             "julianday(last_activity_date) AS last_activity_jd, "
-            "is_closed, is_won, pipeline FROM opportunities"
+            "is_closed, is_won, pipeline, type, record_type FROM opportunities"
         ),
         "accounts": (
             "SELECT crm_id, name, website, domain, industry, country, segment, owner_crm_id "
@@ -187,8 +212,8 @@ class AuditData:
             "owner_crm_id FROM contacts"
         ),
         "users": (
-            "SELECT crm_id, name, email, role, title, manager_crm_id, team, segment, is_active "
-            "FROM users"
+            "SELECT crm_id, name, email, role, title, manager_crm_id, team, segment, is_active, "
+            "time_zone FROM users"
         ),
         "roles": "SELECT opportunity_crm_id, contact_crm_id FROM opportunity_contact_roles",
         # History in the pieces the baselines need (three million rows at scale).
@@ -237,6 +262,7 @@ class AuditData:
     _NUMERIC = {
         "opportunities": (
             "amount",
+            "amount_given",
             "probability",
             "is_closed",
             "is_won",
@@ -256,7 +282,14 @@ class AuditData:
         "rejects": ("import_id", "row_number"),
     }
     _CATEGORICAL = {
-        "opportunities": ("owner_crm_id", "stage", "forecast_category", "pipeline"),
+        "opportunities": (
+            "owner_crm_id",
+            "stage",
+            "forecast_category",
+            "pipeline",
+            "type",
+            "record_type",
+        ),
         "history_forecast": ("forecast_category",),
     }
 
@@ -265,11 +298,15 @@ class AuditData:
         self._frames: dict[str, pd.DataFrame] = {}
         self.as_of: date = eng.as_of()
         self.meta = eng.meta()
+        self.calendar = engagement_calendar(eng)  # fiscal quarters: months or 4-4-5 weeks
 
     def table(self, name: str) -> pd.DataFrame:
         """The named table or aggregate as a DataFrame (loaded once; do not modify it)."""
         if name not in self._frames:
-            frame = self.query(self._QUERIES[name], numeric=self._NUMERIC.get(name, ()))
+            sql, params = self._QUERIES[name], ()
+            if name == "opportunities":
+                sql, params = sql.format(amount=_AMOUNT_SQL), self._currency_params()
+            frame = self.query(sql, params, numeric=self._NUMERIC.get(name, ()))
             self._frames[name] = self._prepare(name, frame)
         return self._frames[name]
 
@@ -306,6 +343,35 @@ class AuditData:
         frame["has_time"] = started.notna()
         frame["day"] = frame["moment"].dt.normalize()
         return frame
+
+    def _currency_params(self) -> tuple:
+        return (self.meta.currency.upper(), self.as_of.isoformat())
+
+    def unconverted_amounts(self) -> dict[str, int]:
+        """Deals with an amount in a currency that has no conversion rate to the
+        engagement's currency (left out of money figures): currency -> count."""
+        opps = self.table("opportunities")
+        missing = opps["amount_given"].notna() & opps["amount"].isna()
+        if not missing.any():
+            return {}
+        codes = opps.loc[missing, "currency"].astype(object).fillna("?")
+        return {str(k): int(v) for k, v in codes.value_counts().sort_index().items()}
+
+    def currency_note(self) -> str | None:
+        """A sentence on the amounts left out for want of a conversion rate, if any."""
+        missing = self.unconverted_amounts()
+        if not missing:
+            return None
+        total = sum(missing.values())
+        parts = ", ".join(f"{code} {n:,}" for code, n in missing.items())
+        return (
+            f"{total:,} {'deal has' if total == 1 else 'deals have'} an amount in a currency "
+            f"without a conversion rate to {self.meta.currency} ({parts}): "
+            f"{'it is' if total == 1 else 'they are'} left out of every money figure (deal "
+            "size, won amount, velocity, forecast actuals), never added as if converted. "
+            "Import the conversion rates (Salesforce DatedConversionRate or CurrencyType "
+            "export, or a sheet with Currency, Rate, From, Until)."
+        )
 
     def count(self, table: str) -> int:
         """Rows in a core table without loading it."""
@@ -364,3 +430,28 @@ class AuditData:
                 "owner_segment": users["segment"].where(~blank(users["segment"]), None),
             }
         )
+
+
+def local_day(moments: pd.Series, zones: pd.Series, default: str = "UTC") -> pd.Series:
+    """The calendar day of UTC ``moments`` in each row's time zone (IANA name; blank or
+    unknown: ``default``), as day-precision timestamps without a zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    def usable(name: object) -> str:
+        if isinstance(name, str) and name.strip():
+            try:
+                ZoneInfo(name.strip())
+                return name.strip()
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+        return default
+
+    out = pd.Series(pd.NaT, index=moments.index, dtype="datetime64[ns]")
+    names = zones.map(usable) if len(zones) else zones
+    for zone in pd.unique(names):
+        rows = names.eq(zone).to_numpy() & moments.notna().to_numpy()
+        if not rows.any():
+            continue
+        local = moments[rows].dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)
+        out[rows] = local.dt.normalize().astype("datetime64[ns]").to_numpy()
+    return out

@@ -96,6 +96,48 @@ def run_audits_op(
     return AuditsRun(outcomes, done.seconds)
 
 
+@dataclass
+class SegmentBaselines:
+    """The baselines of one segment (``where``: {field: value}) and/or split by one
+    field (``by``). Without either this is the whole-pipeline baselines audit."""
+
+    where: dict[str, str] = field(default_factory=dict)
+    by: str | None = None
+
+
+@dataclass
+class SegmentOutcome:
+    result: BaselinesResult
+    run: Run
+
+
+def segment_baselines(
+    eng: Engagement, request: SegmentBaselines, *, progress: Progress | None = None
+) -> SegmentOutcome:
+    """Compute segmented baselines once and store them as a run every face reads.
+
+    The whole pipeline is the baselines audit (findings recorded, ``audit:baselines``);
+    a segment or a split is stored as ``audit:baselines-segment`` with its request as the
+    run's parameters, and records no findings (they describe the whole pipeline).
+    """
+    if not request.where and not request.by:
+        done = run_audits_op(eng, RunAudits(["baselines"]), progress=progress)
+        o = done.outcomes["baselines"]
+        return SegmentOutcome(o.result, o.run)  # type: ignore[arg-type]
+    from workbench.audits.baselines import run_baselines
+
+    with eng.atomic():
+        result = run_baselines(eng, progress, where=request.where, by=request.by, record=False)
+        run = save_run(
+            eng,
+            run_kind("baselines-segment"),
+            result,
+            parameters={"where": request.where, "by": request.by},
+            as_of=getattr(result, "as_of", None),
+        )
+    return SegmentOutcome(result, run)
+
+
 def latest_audit(
     eng: Engagement, name: str, run_id: int | None = None
 ) -> tuple[object, Run] | None:

@@ -48,6 +48,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_argument(p)
     p.set_defaults(handler=cmd_audit)
 
+    p = sub.add_parser(
+        "baselines",
+        help="the four-quarter baselines of one segment, or split by a field",
+        description="Compute the baselines (win rate, cycle, deal size, velocity, slippage, "
+        "forecast accuracy) for the deals of one segment (--where) or split by a field "
+        "(--by): type (opportunity type), record_type, pipeline, team, segment, owner. "
+        "A filtered view records no findings.",
+    )
+    add_file_argument(p)
+    p.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="keep only the deals whose FIELD is VALUE (repeatable), e.g. type='New Business'",
+    )
+    p.add_argument("--by", metavar="FIELD", help="add rows split by FIELD")
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_baselines)
+
     p = sub.add_parser("findings", help="list the engagement's findings and their status")
     add_file_argument(p)
     p.add_argument("--audit", choices=list(AUDITS), help="only this audit's findings")
@@ -147,6 +167,40 @@ def _show_latest(args: argparse.Namespace) -> int:
         print(f"== {AUDIT_TITLES[name]} ({run.label()})")
         for line in _summary_lines(name, result):
             print(f"  {line}")
+    return 0
+
+
+def cmd_baselines(args: argparse.Namespace) -> int:
+    from workbench.audits.common import fmt_pct
+    from workbench.audits.operations import SegmentBaselines, segment_baselines
+
+    where = {}
+    for item in args.where:
+        field, sep, value = item.partition("=")
+        if not sep or not field.strip():
+            raise WorkbenchError(f"--where {item!r} is not FIELD=VALUE (e.g. type=Renewal).")
+        where[field.strip()] = value.strip()
+    with opened(args.file) as eng:
+        done = segment_baselines(
+            eng, SegmentBaselines(where, args.by), progress=terminal_progress()
+        )
+    result = done.result
+    if args.json:
+        emit_json(_json_result("baselines", result) | {"run": done.run.describe()})
+        return 0
+    print(f"({done.run.label()})")
+    for line in _summary_lines("baselines", result):
+        print(line)
+    if args.by:
+        print(f"by {args.by}:")
+        for r in result.rows:
+            if r.scope == args.by and r.quarter == "ALL":
+                print(
+                    f"  {r.name:<24} win rate {fmt_pct(r.win_rate)} ({r.won}/{r.won + r.lost}); "
+                    f"slippage {fmt_pct(r.slippage_rate)} ({r.slipped}/{r.forecast_in_quarter})"
+                )
+    for note in result.notes:
+        print(f"note: {note}")
     return 0
 
 

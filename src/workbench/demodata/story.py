@@ -351,10 +351,19 @@ def _meetings(eng: Engagement, lc: Any, who: People) -> None:
         notes=(
             "Salesforce admin and Zoom/Teams admin access granted and tested; legal approved "
             "recording with an announcement at the start of every call and all-party consent "
-            "where required (US-CA, DE). RevOps corrected the off-list stages finding."
+            "where required (US-CA, DE). RevOps corrected the off-list stages finding and "
+            "confirmed the deals in a closed stage without the closed flag (fixed in "
+            "Salesforce before go-live)."
         ),
         confirms=[
-            *_refs(ids, ["crm-hygiene.owners.inactive_with_open_deals"]),
+            *_refs(
+                ids,
+                [
+                    "crm-hygiene.owners.inactive_with_open_deals",
+                    "crm-hygiene.stages.closed_not_flagged",
+                    "crm-hygiene.stages.open_stage_flagged_closed",
+                ],
+            ),
         ],
         corrections=[
             ("intake:crm_admin_access", "tested"),

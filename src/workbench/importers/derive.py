@@ -3,21 +3,51 @@ pipeline-stage labels."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 
 def stage_lookup(conn) -> dict[str, tuple[str | None, int | None, int | None]]:
-    """Imported pipeline stages: stage id -> (label, closed, won)."""
-    return {
-        crm_id: (label, closed, won)
-        for crm_id, label, closed, won in conn.execute(
-            "SELECT crm_id, label, is_closed, is_won FROM pipeline_stages"
-        )
-    }
+    """Imported pipeline stages: stage id -> (label, closed, won); each label also finds
+    its stage (Salesforce deals name their stage by label)."""
+    rows = conn.execute(
+        "SELECT crm_id, label, is_closed, is_won FROM pipeline_stages ORDER BY id"
+    ).fetchall()
+    out = {label: (label, closed, won) for _, label, closed, won in rows if label}
+    out.update({crm_id: (label, closed, won) for crm_id, label, closed, won in rows})
+    return out
+
+
+# The usual meanings of stage names when an export carries no closed/won flags and no
+# stage list was imported: Salesforce's standard "Closed Won"/"Closed Lost", HubSpot's
+# internal "closedwon"/"closedlost", and the common variants.
+WON_NAME = re.compile(r"\bwon\b|closed\W*won|^won|\bsigned\b|\bbooked\b", re.IGNORECASE)
+LOST_NAME = re.compile(
+    r"\blost\b|closed\W*lost|^lost|\bdead\b|disqualified|no\W*decision|closed\W*(no|not)\b|"
+    r"\bcancell?ed\b|\bdropped\b",
+    re.IGNORECASE,
+)
+CLOSED_NAME = re.compile(r"\bclosed?\b", re.IGNORECASE)
+
+
+def stage_meaning(stage: str | None) -> tuple[int, int] | None:
+    """(closed, won) a stage name usually means; None when the name is ambiguous
+    ("Closed" alone does not say whether the deal was won)."""
+    if not stage or not stage.strip():
+        return None
+    if WON_NAME.search(stage) and not LOST_NAME.search(stage):
+        return 1, 1
+    if LOST_NAME.search(stage):
+        return 1, 0
+    if CLOSED_NAME.search(stage):
+        return None
+    return 0, 0
 
 
 def relabel_stages(conn) -> int:
-    """Give already imported deals and history rows the labels of their stage ids."""
+    """Give already imported deals and history rows the labels of their stage ids, and
+    deals the closed/won flags of their stage (the imported stage list is the org's own
+    reading of its stages, or the consultant's correction: it wins)."""
     changed = 0
     for table in ("opportunities", "opportunity_history"):
         cur = conn.execute(
@@ -26,8 +56,8 @@ def relabel_stages(conn) -> int:
         )
         changed += cur.rowcount
     conn.execute(
-        "UPDATE opportunities SET is_closed = coalesce(opportunities.is_closed, s.is_closed), "
-        "is_won = coalesce(opportunities.is_won, s.is_won) FROM pipeline_stages AS s "
+        "UPDATE opportunities SET is_closed = coalesce(s.is_closed, opportunities.is_closed), "
+        "is_won = coalesce(s.is_won, opportunities.is_won) FROM pipeline_stages AS s "
         "WHERE opportunities.stage = s.label"
     )
     return changed

@@ -185,6 +185,7 @@ def _run_transaction(
         new = after - before
         updated = counts.written - new
         notes.extend(_count_notes(plan, counts))
+        notes.extend(getattr(src, "notes", []))
         if getattr(src, "footer_rows", 0):
             notes.append(
                 f"{src.footer_rows} footer row(s) after the data (totals, copyright, "
@@ -246,6 +247,8 @@ def _count_notes(plan: Plan, counts: Counts) -> list[str]:
             f"{counts.relabelled} deal(s) and history row(s) already imported now show stage "
             "labels instead of stage ids."
         )
+    if counts.stage_readings:
+        notes.append(stage_reading_note(counts.stage_readings))
     if counts.over_100:
         notes.append(
             f"{counts.over_100} row(s) have a probability above 100 (kept as given; check the "
@@ -262,3 +265,30 @@ def _count_notes(plan: Plan, counts: Counts) -> list[str]:
             "used labels); import the pipeline stages to translate them."
         )
     return notes
+
+
+def stage_reading_note(readings: dict[str, tuple[str, int | None, int | None]]) -> str:
+    """Which stages were read as open, won or lost, and from what."""
+
+    def word(closed, won) -> str:
+        return "open" if not closed else ("won" if won else "lost")
+
+    parts = []
+    for how, said in (
+        ("stage list", "from the imported stage list"),
+        ("stage name", "from the stage name"),
+    ):
+        named = sorted((s, r) for s, r in readings.items() if r[0] == how)
+        if named:
+            parts.append(f"{said}: " + ", ".join(f"{s} ({word(r[1], r[2])})" for s, r in named))
+    unknown = sorted(s for s, r in readings.items() if r[0] == "unknown")
+    if unknown:
+        parts.append(
+            "not readable, left blank: " + ", ".join(unknown) + " (import a stage sheet with "
+            "the columns Stage, Closed and Won as pipeline stages to say what they mean)"
+        )
+    return (
+        "The file does not say which deals are closed or won; it was read from the stage, "
+        + "; ".join(parts)
+        + ". To correct a reading, import a stage sheet (Stage, Closed, Won) as pipeline stages."
+    )

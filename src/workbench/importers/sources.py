@@ -71,6 +71,9 @@ JUNK = re.compile(
     r"powered\s+by|created\s+by\s+.*salesforce)",
     re.IGNORECASE,
 )
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 JUNK_ANYWHERE = re.compile(r"all rights reserved|salesforce\.com,\s*inc", re.IGNORECASE)
 
 
@@ -119,7 +122,8 @@ class Block:
 
     columns: list[pa.Array]
     rows: list[int] | pa.Array
-    problems: dict[int, str] = field(default_factory=dict)  # index in block -> reason
+    # index in block -> reason, or (column, value, reason) when one value is at fault
+    problems: dict[int, str | tuple[str, str, str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -167,6 +171,11 @@ def detect_encoding(raw: bytes, name: str) -> tuple[str, int]:
             if exc.start < len(cut) - 3:
                 break
             cut = cut[:-1]
+    if UTF8_SEQUENCE.search(raw):
+        # Real UTF-8 letters next to bytes that are not UTF-8: a file pasted together from
+        # two sources (or edited in a Windows tool). Read as UTF-8; the lines that are not
+        # UTF-8 are read as Windows-1252 one by one and named in the import's notes.
+        return "utf-8", 0
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw[:200_000]).best()
@@ -176,11 +185,11 @@ def detect_encoding(raw: bytes, name: str) -> tuple[str, int]:
     # Western exports that are not UTF-8 come from Excel on Windows (Windows-1252).
     # On short samples the detector often names a sibling code page (cp775, cp850)
     # that turns "é" or "€" into other letters, so Windows-1252 wins when it fits.
-    try:
-        raw.decode("cp1252")
+    # A few bytes Windows-1252 leaves undefined do not make it another code page: they
+    # reject their rows when the file is read.
+    undefined = sum(raw.count(b) for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))
+    if undefined <= max(3, len(raw) // 1000):
         return "cp1252", 0
-    except UnicodeDecodeError:
-        pass
     if not encoding:
         raise SourceError(
             f"{name} is not a text file Workbench can read (its encoding cannot be told). "
@@ -189,20 +198,54 @@ def detect_encoding(raw: bytes, name: str) -> tuple[str, int]:
     return encoding, 0
 
 
-def transcode(path: Path, encoding: str, folder: Path, *, cr_lines: bool = False) -> Path:
-    """Copy ``path`` to a UTF-8 file in ``folder`` (streaming; bad bytes become U+FFFD).
+@dataclass
+class Transcoded:
+    """A UTF-8 copy of a text file and what decoding it met."""
+
+    path: Path
+    replaced: int  # bytes that did not decode (each became U+FFFD)
+    cut_char: bool  # the file ends inside a character
+
+
+def transcode(path: Path, encoding: str, folder: Path, *, cr_lines: bool = False) -> Transcoded:
+    """Copy ``path`` to a UTF-8 file in ``folder`` (streaming; bad bytes become U+FFFD,
+    counted, so that the rows holding them are rejected rather than stored altered).
 
     ``cr_lines``: the file ends its lines with a bare CR (Excel's "CSV (Macintosh)");
     they become LF.
     """
     target = folder / (path.stem + ".utf8.csv")
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    replaced = 0
     with path.open("rb") as src, target.open("wb") as dst:
         while chunk := src.read(BLOCK_BYTES):
             text = decoder.decode(chunk)
+            replaced += text.count("\ufffd")
             dst.write((text.replace("\r", "\n") if cr_lines else text).encode("utf-8"))
-        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
-    return target
+        cut_char = bool(decoder.getstate()[0])
+        text = decoder.decode(b"", final=True)
+        replaced += text.count("\ufffd")
+        dst.write(text.encode("utf-8"))
+    return Transcoded(target, replaced, cut_char)
+
+
+def cut_utf8(tail: bytes) -> bool:
+    """Whether UTF-8 bytes end inside a multi-byte character."""
+    for k in range(1, min(4, len(tail)) + 1):
+        byte = tail[-k]
+        if byte & 0xC0 == 0x80:
+            continue  # a continuation byte: look further back for the lead byte
+        need = (
+            2
+            if byte >> 5 == 0b110
+            else 3
+            if byte >> 4 == 0b1110
+            else 4
+            if byte >> 3 == 0b11110
+            else 1
+        )
+        return need > k
+    return False
 
 
 def _bare_cr_lines(raw: bytes) -> bool:
@@ -329,13 +372,18 @@ class CsvSource:
             raise SourceError(f"{path.name} is a zip or Excel file, not CSV text.")
         self.encoding, bom = detect_encoding(raw, path.name)
         cr_lines = self.encoding != "utf-16" and _bare_cr_lines(raw)
+        self.replaced, self.notes = 0, []
         if self.encoding not in ("utf-8",) or cr_lines:
-            self.text_path = transcode(path, self.encoding, workdir, cr_lines=cr_lines)
+            copy = transcode(path, self.encoding, workdir, cr_lines=cr_lines)
+            self.text_path, self.replaced, self.cut_char = copy.path, copy.replaced, copy.cut_char
             with self.text_path.open("rb") as fh:
                 raw = fh.read(BLOCK_BYTES)
             bom = 3 if raw.startswith(codecs.BOM_UTF8) else 0
         else:
             self.text_path = path
+            with path.open("rb") as fh:
+                fh.seek(max(0, os.path.getsize(path) - 4))
+                self.cut_char = cut_utf8(fh.read())
         self.size = self.text_path.stat().st_size
         head_lines = _split_lines(raw[bom:])
         if len(raw) >= BLOCK_BYTES and head_lines and not head_lines[-1].endswith(b"\n"):
@@ -366,6 +414,14 @@ class CsvSource:
         sample_bytes = sum(len(ln) for ln in head_lines[consumed : ends[-1]])
         self.row_bytes = max(1.0, sample_bytes / sampled) if sampled > 0 else 100.0
         self.footer_start, self.footer_rows = self._find_footer()
+        if self.footer_rows:
+            self.cut_char = False  # a footer line cut short leaves the data whole
+        with self.text_path.open("rb") as fh:
+            fh.seek(max(0, self.footer_start - 1))
+            self.open_end = fh.read(1) not in (b"\n", b"")
+        # The csv module reads what pyarrow would take silently (a file cut short, bytes
+        # that did not decode), so those files go straight to it.
+        self.careful = self.cut_char or self.open_end or self.replaced > 0
 
     def layout(self) -> Layout:
         return Layout(
@@ -423,7 +479,7 @@ class CsvSource:
     # ------------------------------------------------------------------ blocks
     def blocks(self, *, fast: bool = True) -> Iterator[tuple[Block, float]]:
         """Yield (block, fraction of the file read)."""
-        if fast:
+        if fast and not self.careful:
             yield from self._fast_blocks()
         else:
             yield from self._slow_blocks()
@@ -453,49 +509,97 @@ class CsvSource:
             )
             # A row of another width, a blank line or bad UTF-8 raises ArrowInvalid: the
             # csv module then reads the file, padding, flagging and replacing as needed.
+            # So does a value holding line breaks that looks like a stray quote, or in the
+            # file's last row (pyarrow takes a quote still open at the end silently).
+            held = None
             for batch in reader:
                 n = batch.num_rows
                 if n == 0:
                     continue
                 cols = [batch.column(i) for i in range(width)]
+                if self._multiline_suspect(cols):
+                    raise NeedsSlowPath()
+                if held is not None:
+                    yield held
                 # pyarrow reads ahead, so the read position overstates progress: count rows.
                 done = min(0.99, (row - self.header_row - 2 + n) * self.row_bytes / span)
-                yield Block(cols, list(range(row, row + n))), done
+                held = Block(cols, list(range(row, row + n))), done
                 row += n
+            if held is not None:
+                last = [c[len(held[0]) - 1].as_py() or "" for c in held[0].columns]
+                if any("\n" in v or "\r" in v for v in last):
+                    raise NeedsSlowPath()
+                yield held
         except pa.ArrowInvalid:
             raise NeedsSlowPath() from None
         finally:
             window.close()
 
+    def _multiline_suspect(self, cols: list[pa.Array]) -> bool:
+        """Whether a value with line breaks in these columns may have swallowed rows."""
+        import pyarrow.compute as pc
+
+        width = len(cols)
+        for col in cols:
+            if not pc.any(pc.match_substring(col, "\n")).as_py():
+                continue
+            found = pc.indices_nonzero(pc.fill_null(pc.match_substring(col, "\n"), False))
+            for i in found.to_pylist():
+                if _row_like_lines(col[i].as_py(), self.delimiter, width):
+                    return True
+        return False
+
     def _slow_blocks(self) -> Iterator[tuple[Block, float]]:
         width = len(self.columns)
         window = _Range(self.text_path, self.data_start, self.footer_start)
         span = max(1, self.footer_start - self.data_start)
-        text = io.TextIOWrapper(
-            io.BufferedReader(window), encoding="utf-8", errors="replace", newline=""
-        )
-        reader = csv.reader(text, delimiter=self.delimiter)
+        feed = _LineFeed(io.BufferedReader(window), replaced=self.replaced > 0)
+        reader = csv.reader(feed, delimiter=self.delimiter)
         row = self.header_row + 1
+        fallback_rows: list[int] = []
         try:
             while True:
                 rows: list[list[str]] = []
                 numbers: list[int] = []
-                problems: dict[int, str] = {}
+                problems: dict[int, str | tuple[str, str, str]] = {}
                 for record in reader:
                     row += 1
-                    if not any(c.strip() for c in record):
+                    taken = feed.take()
+                    last = feed.at_end()
+                    swallowed = _swallowing_column(record, self.delimiter, width, last, taken)
+                    if swallowed is not None:
+                        # A stray quote: the row is rejected on its own line(s); the lines
+                        # it swallowed are read again as the rows they are.
+                        record, problem, taken = self._stray_quote(record, swallowed, taken, feed)
+                        problems[len(rows)] = problem
+                        last = False
+                    elif last:
+                        self._check_end(record, taken, row)
+                    if swallowed is None and not any(c.strip() for c in record):
                         continue
+                    flags = {f for _, f in taken if f}
+                    if "bad" in flags:
+                        problems.setdefault(
+                            len(rows),
+                            "the row holds bytes that are not valid "
+                            f"{'UTF-8 or Windows-1252' if self.encoding == 'utf-8' else self.encoding} "
+                            "text; it was not imported so that no letter is stored altered "
+                            "(check the file's encoding)",
+                        )
+                    elif "cp1252" in flags:
+                        fallback_rows.append(row)
                     if len(record) > width and any(c.strip() for c in record[width:]):
-                        problems[len(rows)] = (
+                        problems.setdefault(
+                            len(rows),
                             f"the row has {len(record)} values but the header has {width} "
-                            "columns (a delimiter or quote inside a value?)"
+                            "columns (a delimiter or quote inside a value?)",
                         )
                     rows.append(_fit(record, width))
                     numbers.append(row)
                     if len(rows) >= SLOW_BLOCK_ROWS:
                         break
                 if not rows:
-                    return
+                    break
                 cols = [pa.array([r[i] for r in rows], pa.string()) for i in range(width)]
                 yield Block(cols, numbers, problems), (window.pos - self.data_start) / span
         except csv.Error as exc:
@@ -504,7 +608,173 @@ class CsvSource:
                 f"({exc}). Check for an unclosed quote."
             ) from None
         finally:
-            text.close()
+            feed.close()
+        if fallback_rows:
+            shown = ", ".join(str(r) for r in fallback_rows[:10])
+            more = f" and {len(fallback_rows) - 10} more" if len(fallback_rows) > 10 else ""
+            self.notes.append(
+                f"{_rows_word(len(fallback_rows))} {'was' if len(fallback_rows) == 1 else 'were'} "
+                f"not UTF-8 text like the rest of the file and "
+                f"{'was' if len(fallback_rows) == 1 else 'were'} read as Windows-1252 "
+                f"(row {shown}{more}): check the accented letters there."
+            )
+
+    def _stray_quote(self, record, column: int, taken, feed) -> tuple[list[str], tuple, list]:
+        """The row a stray quote started, read from its own line(s), the problem and those
+        lines; the lines after them go back to the reader."""
+        start = sum(v.count("\n") for v in record[:column])  # line the value starts on
+        own, rest = taken[: start + 1], taken[start + 1 :]
+        feed.push_back(rest)
+        try:
+            cells = next(csv.reader(["".join(t for t, _ in own)], delimiter=self.delimiter), [])
+        except csv.Error:
+            cells = []
+        value = record[column]
+        header = self.columns[column] if column < len(self.columns) else f"Column {column + 1}"
+        first = value.splitlines()[0] if value else ""
+        reason = (
+            f"a quote opens this value and it runs on over {len(rest)} more "
+            f"{'line' if len(rest) == 1 else 'lines'} ({len(value):,} characters) that read "
+            "as rows of their own: the quote is probably stray. The row was not imported; "
+            "the lines after it were read as rows"
+        )
+        cells = [c.replace("\r", "").replace("\n", " ") for c in cells]
+        return cells, (header, first[:200], reason), own
+
+    def _check_end(self, record: list[str], taken, row: int) -> None:
+        """Refuse a file that ends inside its last row (a download or copy cut short)."""
+        text = "".join(t for t, _ in taken)
+        why = None
+        if self.cut_char:
+            why = "in the middle of a character"
+        elif _open_quote(text, self.delimiter):
+            why = "inside a quoted value that is never closed"
+        elif self.open_end and len(record) < len(self.columns) and any(c.strip() for c in record):
+            why = f"after {len(record)} of its {len(self.columns)} values"
+        if why is None:
+            if self.open_end and any(c.strip() for c in record):
+                self.notes.append(
+                    f"The file does not end with a line break: if it was cut short, its last "
+                    f"row (row {row}) may be incomplete. Compare it with the CRM."
+                )
+            return
+        previous = row - 1
+        complete = "the header" if previous <= self.header_row + 1 else f"row {previous}"
+        raise SourceError(
+            f"{self.path.name} is cut off: it ends {why} in row {row}; the last complete "
+            f"row is {complete}. Nothing was imported: export or download the file again "
+            "(a transfer that stopped early does this)."
+        )
+
+
+class _LineFeed:
+    """The physical lines of a byte stream, decoded one by one for the csv module, with
+    what each line met (read as Windows-1252, or bytes that did not decode) and a way to
+    hand lines back to be read again."""
+
+    def __init__(self, stream, *, replaced: bool) -> None:
+        self.stream = stream
+        self.replaced = replaced  # the text is a transcoded copy in which U+FFFD marks bad bytes
+        self.pending: list[tuple[str, str | None]] = []
+        self.taken: list[tuple[str, str | None]] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        item = self.pending.pop() if self.pending else self._read()
+        if item is None:
+            raise StopIteration
+        self.taken.append(item)
+        return item[0]
+
+    def _read(self) -> tuple[str, str | None] | None:
+        data = self.stream.readline()
+        if not data:
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                return data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                return data.decode("utf-8", errors="replace"), "bad"
+        if self.replaced and "\ufffd" in text:
+            return text, "bad"
+        return text, None
+
+    def take(self) -> list[tuple[str, str | None]]:
+        taken, self.taken = self.taken, []
+        return taken
+
+    def at_end(self) -> bool:
+        if self.pending:
+            return False
+        item = self._read()
+        if item is None:
+            return True
+        self.pending.append(item)
+        return False
+
+    def push_back(self, lines: list[tuple[str, str | None]]) -> None:
+        self.pending.extend(reversed(lines))
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def _rows_word(n: int) -> str:
+    return "1 row" if n == 1 else f"{n:,} rows"
+
+
+def _parse_line(line: str, delimiter: str) -> list[str] | None:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return None
+
+
+def _row_like_lines(value: str, delimiter: str, width: int) -> int:
+    """How many lines of a multi-line value (after its first) read as a whole row."""
+    if width < 3:
+        return 0
+    count = 0
+    for line in value.splitlines()[1:]:
+        cells = _parse_line(line, delimiter)
+        if cells is not None and len(cells) == width:
+            count += 1
+    return count
+
+
+def _open_quote(text: str, delimiter: str) -> bool:
+    """Whether CSV text ends inside a quoted value."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _swallowing_column(record, delimiter: str, width: int, last: bool, taken) -> int | None:
+    """The column whose value swallowed following rows (a stray quote), if any.
+
+    A value with line breaks is suspect when some of its lines read as whole rows and
+    either the row's number of values is off, two or more of its lines read as rows,
+    or the quote is still open at the end of the file.
+    """
+    if len(taken) < 2:
+        return None
+    for j, value in enumerate(record):
+        if "\n" not in value:
+            continue
+        rows = _row_like_lines(value, delimiter, width)
+        if not rows:
+            continue
+        at_end_open = last and _open_quote("".join(t for t, _ in taken), delimiter)
+        if len(record) != width or rows >= 2 or at_end_open:
+            return j
+    return None
 
 
 def _fit(record: list[str], width: int) -> list[str]:

@@ -22,6 +22,7 @@ from workbench.importers.derive import (
     minutes_between,
     relabel_stages,
     stage_lookup,
+    stage_meaning,
 )
 from workbench.importers.entities import ACTIVITY_KINDS
 from workbench.importers.plan import Plan
@@ -33,6 +34,7 @@ from workbench.importers.sources import (
     is_decoration_row,
     is_junk_row,
 )
+from workbench.models.fiscal import FiscalCalendar, calendar_from, quarter_of_period
 from workbench.progress import Progress
 
 REJECTS_RETURNED = 100
@@ -69,6 +71,8 @@ class Counts:
     over_100: int = 0
     translated: int = 0
     relabelled: int = 0
+    # stage -> (how closed/won were read: 'stage list' | 'stage name' | 'unknown', closed, won)
+    stage_readings: dict[str, tuple[str, int | None, int | None]] = field(default_factory=dict)
 
 
 class Writer:
@@ -94,6 +98,22 @@ class Writer:
             stage_lookup(conn) if spec.name in ("opportunities", "opportunity_history") else {}
         )
         self.translated = 0
+        self.users: dict[str, str] = {}
+        self.start_month: int | FiscalCalendar = 1
+        if spec.name == "quotas":
+            for crm_id, email, name in conn.execute("SELECT crm_id, email, name FROM users"):
+                for key in (name, email, crm_id):  # an id wins over a name that equals it
+                    if key:
+                        self.users[str(key).strip().casefold()] = crm_id
+            row = conn.execute("SELECT fiscal_year_start_month FROM engagement").fetchone()
+            pattern = conn.execute(
+                "SELECT value FROM settings WHERE key = 'fiscal_calendar'"
+            ).fetchone()
+            self.start_month = calendar_from(
+                int(row[0]) if row and row[0] else 1, json.loads(pattern[0]) if pattern else None
+            )
+        self.readings: dict[str, tuple[str, int | None, int | None]] = {}
+        self._stage_cache: dict[str, tuple[str, str, int | None, int | None]] = {}
         stored = [f.name for f in spec.stored_fields]
         derived = self._derived_fields()
         self.insert_fields = [
@@ -110,6 +130,9 @@ class Writer:
                 continue
             if name in plan.mapping:
                 updates.append(f"{name} = excluded.{name}")
+            elif name in ("is_closed", "is_won") and "stage" in plan.mapping:
+                # Read from the stage: a deal whose stage moved takes the new reading.
+                updates.append(f"{name} = coalesce(excluded.{name}, {spec.table}.{name})")
             else:
                 updates.append(f"{name} = coalesce({spec.table}.{name}, excluded.{name})")
         if spec.has_extra:
@@ -131,8 +154,10 @@ class Writer:
         out = set()
         if name == "opportunities":
             out.add("currency")
-            if self.stages and "stage" in mapping:
+            if "stage" in mapping and not ("is_closed" in mapping and "is_won" in mapping):
                 out.update({"is_closed", "is_won"})
+        if name == "pipeline_stages" and "is_won" not in mapping and "probability" in mapping:
+            out.add("is_won")  # HubSpot stage metadata: closed with probability 1 is won
         if name == "users" and ("_first_name" in mapping or "_last_name" in mapping):
             out.add("name")
         if name in ("activities", "meetings"):
@@ -176,6 +201,7 @@ class Writer:
                 upcoming.cancel()
                 wait([upcoming])
         self.counts.translated = self.translated
+        self.counts.stage_readings = dict(self.readings)
         if self.plan.spec.name == "pipeline_stages":
             self.counts.relabelled = relabel_stages(self.conn)
         return self.counts
@@ -201,8 +227,11 @@ class Writer:
         def flag(i: int, column: str | None, value: str | None, reason: str) -> None:
             bad.setdefault(i, []).append((column, value, reason))
 
-        for i, reason in block.problems.items():
-            flag(i, None, None, reason)
+        for i, problem in block.problems.items():
+            if isinstance(problem, tuple):  # (column, value, reason)
+                flag(i, *problem)
+            else:
+                flag(i, None, None, problem)
         currencies: dict[int, str] = {}
         for name, pos in plan.index.items():
             f = spec.field(name)
@@ -327,7 +356,24 @@ class Writer:
                 if cur[i] is None:
                     cur[i] = code
             values["currency"] = [c or self.currency for c in cur]
-        if self.stages and values.get("stage"):
+        if spec.name == "quotas":
+            self._check_quotas(values, n, flag)
+        if spec.name == "currency_rates":
+            codes = values.get("iso_code") or [None] * n
+            values["iso_code"] = [c.strip().upper() if c else c for c in codes]
+            for i, rate in enumerate(values.get("rate") or []):
+                if rate is not None and not rate > 0:
+                    flag(
+                        i, plan.mapping.get("rate"), str(rate), "a conversion rate must be above 0"
+                    )
+        if spec.name == "pipeline_stages" and "is_won" in self.insert_fields:
+            if "is_won" not in plan.mapping:
+                closed = values.get("is_closed") or [None] * n
+                values["is_won"] = [
+                    None if c is None or p is None else int(bool(c) and p in (1, 100))
+                    for c, p in zip(closed, values["probability"], strict=True)
+                ]
+        if values.get("stage") and (self.stages or spec.name == "opportunities"):
             self._translate_stages(values, n)
         if plan.profile == "hubspot" and values.get("probability"):
             # HubSpot writes deal probability as a fraction (0.2); Workbench keeps percent.
@@ -385,23 +431,79 @@ class Writer:
         return skip
 
     def _translate_stages(self, values: dict[str, list], n: int) -> None:
-        """Stage ids (HubSpot) become their labels; closed/won follow the stage."""
+        """Stage ids (HubSpot) become their labels; closed/won not in the file follow
+        the stage: the imported stage list, else the stage name's usual meaning."""
         stages = values["stage"]
-        closed = values.get("is_closed") if "is_closed" in self.plan.mapping else None
-        won = values.get("is_won") if "is_won" in self.plan.mapping else None
-        derive = "is_closed" in self.insert_fields and closed is None
-        new_closed = [None] * n
-        new_won = [None] * n
+        mapped = self.plan.mapping
+        derive = self.plan.spec.name == "opportunities" and "is_closed" in self.insert_fields
+        closed = values.get("is_closed") if "is_closed" in mapped else [None] * n
+        won = values.get("is_won") if "is_won" in mapped else [None] * n
+        new_closed, new_won = list(closed), list(won)
+        cache = self._stage_cache
         for i, stage in enumerate(stages):
-            found = self.stages.get(stage) if stage else None
-            if found is None:
+            if not stage:
                 continue
-            stages[i] = found[0] or stage
-            new_closed[i], new_won[i] = found[1], found[2]
-            self.translated += 1
-        if derive and self.plan.spec.name == "opportunities":
-            values["is_closed"] = new_closed
-            values["is_won"] = won if won is not None else new_won
+            known = cache.get(stage)
+            if known is None:
+                known = cache[stage] = self._stage_reading(stage)
+            label, how, reading_closed, reading_won = known
+            if label != stage:
+                stages[i] = label
+                self.translated += 1
+            if not derive:
+                continue
+            c, w = closed[i], won[i]
+            if c is not None and w is not None:
+                continue
+            if c is None:
+                new_closed[i] = 1 if w == 1 else reading_closed
+            if w is None:
+                # An export's "closed" without "won" keeps the stage's reading of won.
+                new_won[i] = reading_won if c is None or c else 0
+            self.readings.setdefault(label, (how, new_closed[i], new_won[i]))
+        if derive:
+            values["is_closed"], values["is_won"] = new_closed, new_won
+
+    def _stage_reading(self, stage: str) -> tuple[str, str, int | None, int | None]:
+        """(label, how it was read, closed, won) of one stage value."""
+        found = self.stages.get(stage)
+        if found is not None:
+            label, reading, how = found[0] or stage, (found[1], found[2]), "stage list"
+        else:
+            label, reading, how = stage, stage_meaning(stage), "stage name"
+        if reading is None or reading[0] is None:
+            return label, "unknown", None, None
+        return label, how, reading[0], reading[1]
+
+    def _check_quotas(self, values: dict[str, list], n: int, flag) -> None:
+        """A quota names a known rep (by CRM id, e-mail or name: stored as the id) and a
+        period Workbench can place in a fiscal quarter; other rows are rejected."""
+        mapped = self.plan.mapping
+        for i, period in enumerate(values.get("period") or [None] * n):
+            if period and quarter_of_period(period, self.start_month) is None:
+                flag(
+                    i,
+                    mapped.get("period"),
+                    period,
+                    f'"{period}" is not a period such as '
+                    "FY2026-Q1, 2026-Q1, 2026-01 or a start date",
+                )
+        owners = values.get("owner_crm_id") or [None] * n
+        for i, owner in enumerate(owners):
+            if not owner:
+                continue
+            found = self.users.get(owner.strip().casefold())
+            if found is None:
+                flag(
+                    i,
+                    mapped.get("owner_crm_id"),
+                    owner,
+                    f"no user {owner!r} in the engagement: "
+                    "import the user list first, or name the rep by CRM id, e-mail or name",
+                )
+            else:
+                owners[i] = found
+        values["owner_crm_id"] = owners
 
     def _defaultactivity_kind(self) -> str:
         words = self.plan.mapping.get("kind", "") + " " + " ".join(self.columns)

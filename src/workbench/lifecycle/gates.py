@@ -185,7 +185,7 @@ def critical_inputs_confirmed(ctx: _Context) -> tuple[bool, str]:
         return True, "no critical finding or intake item left ASSUMED or empty"
     parts = []
     if findings:
-        parts.append(f"{len(findings)} critical findings ASSUMED ({_names(findings, 2)})")
+        parts.append(f"{len(findings)} critical findings ASSUMED ({_names(findings, 6)})")
     if intake:
         parts.append(f"{len(intake)} critical intake items ASSUMED or empty ({_names(intake)})")
     return False, "; ".join(parts)
@@ -243,7 +243,7 @@ def no_open_critical_issues(ctx: _Context) -> tuple[bool, str]:
         )
     ]
     if rows:
-        return False, f"{len(rows)} critical findings open: {_names(rows, 2)}"
+        return False, f"{len(rows)} critical findings open: {_names(rows, 6)}"
     return True, "no critical finding open"
 
 

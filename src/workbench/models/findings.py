@@ -18,6 +18,28 @@ from workbench.models.engagement import Engagement, now_iso
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 STATUSES = ("ASSUMED", "CONFIRMED", "CORRECTED", "RESOLVED", "DISMISSED")
 
+# Critical by rule: the findings that must hold a phase gate back (1d "no critical input
+# still ASSUMED", 3d "no critical issues outstanding"), whatever severity the audit that
+# found them would give. Key -> why it blocks (said in docs/audits.md).
+CRITICAL_RULES: dict[str, str] = {
+    "crm-hygiene.stages.closed_not_flagged": (
+        "stage definition conflict: deals in a stage agreed as closed are not flagged "
+        "closed, so win rates and baselines count them wrong"
+    ),
+    "crm-hygiene.stages.open_stage_flagged_closed": (
+        "stage definition conflict: deals in a stage agreed as open are flagged closed"
+    ),
+    "baselines.no_closed_deals": "missing baseline: nothing closed in the last four quarters",
+    "baselines.forecast_accuracy.missing": (
+        "missing baseline: no quarter has a forecast accuracy to set a target against"
+    ),
+}
+
+
+def severity_by_rule(key: str, severity: str) -> str:
+    """``critical`` for the findings that block a gate (``CRITICAL_RULES``), else as given."""
+    return "critical" if key in CRITICAL_RULES else severity
+
 
 @dataclass
 class Finding:

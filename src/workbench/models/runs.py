@@ -85,6 +85,7 @@ RUN_TITLES = {
     "audit:crm-hygiene": "CRM hygiene audit",
     "audit:capture": "Capture gap analysis",
     "audit:baselines": "Baselines",
+    "audit:baselines-segment": "Baselines of one segment",
     "audit:maintenance": "Maintenance checks",
     "calibration": "Deal scoring calibration",
     "scoring": "Open pipeline risk scores",

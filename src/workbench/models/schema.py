@@ -18,6 +18,7 @@ from workbench.models import (
     schema_evaluation,
     schema_importers,
     schema_lifecycle,
+    schema_realdata,
     schema_reports,
     schema_runs,
     schema_scoring,
@@ -35,6 +36,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (6, "m0006_scoring", schema_scoring.migrate),
     (7, "m0007_reports", schema_reports.migrate),
     (8, "m0008_runs", schema_runs.migrate),
+    (9, "m0009_real_crm_data", schema_realdata.migrate),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.audits.baselines import DEFINITIONS
 from workbench.audits.operations import ensure_audits
 from workbench.models.runs import Run
 from workbench.reports import charts
@@ -168,6 +169,8 @@ def _fmt(value: float | None, kind: str, ctx: ReportContext) -> str:
         return ctx.money(value)
     if kind == "days":
         return f"{value:,.0f}"
+    if kind == "ratio":
+        return f"{value:,.1f}x"
     return num(value)
 
 
@@ -271,6 +274,13 @@ def baselines(ctx: ReportContext) -> SectionedResult | Missing:
                 caption="Deals closed in the four quarters, by the furthest stage reached",
             )
         )
+    sections.append(
+        Section(
+            "How the figures are defined",
+            2,
+            bullets=[f"{name}: {text}" for name, text in DEFINITIONS.items()],
+        )
+    )
     if result.notes:
         sections.append(Section("Notes on the data", 2, bullets=list(result.notes)))
     return SectionedResult(sections)
@@ -285,15 +295,26 @@ def _metric_rows(result: Any, qs: list[str], ctx: ReportContext) -> list[list[ob
         ("Average deal size", "avg_deal_size", "money"),
         ("Pipeline velocity (per day)", "velocity_per_day", "money"),
         ("Forecast accuracy", "forecast_accuracy", "pct"),
+        ("Forecast accuracy, mean of reps", "rep_accuracy_mean", "pct"),
+        ("Forecast accuracy, lowest rep", "rep_accuracy_min", "pct"),
         ("Forecast bias", "forecast_bias", "pct"),
         ("Slippage rate", "slippage_rate", "pct"),
     ]
+    if any(r.quota for r in result.rows):
+        specs += [
+            ("Quota", "quota", "money"),
+            ("Quota attainment", "attainment", "pct"),
+            ("Pipeline coverage (times the quota)", "coverage", "ratio"),
+        ]
     rows = []
     for label, attr, kind in specs:
         values = []
         for q in [*qs, "ALL"]:
             row = result.row(q)
             v = getattr(row, attr, None) if row else None
+            if attr == "slippage_rate" and v is None and row and row.forecast_in_quarter:
+                values.append("not measurable")
+                continue
             values.append(f"{v:,}" if kind == "int" and v is not None else _fmt(v, kind, ctx))
         rows.append([label, *values])
     return rows

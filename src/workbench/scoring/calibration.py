@@ -13,6 +13,7 @@ Below the minimum-data gate it says so and shows bootstrap intervals instead.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement
+from workbench.models.fiscal import FiscalCalendar, quarter_by_label
 from workbench.progress import Progress
 from workbench.scoring import metrics
 from workbench.scoring.data import DealData, load_deal_data
@@ -612,7 +614,7 @@ def _bootstrap(
 
 
 def _split(
-    deals: ClosedDeals, start_month: int, as_of: pd.Timestamp
+    deals: ClosedDeals, start_month: int | FiscalCalendar, as_of: pd.Timestamp
 ) -> tuple[str | None, str | None, list[int], list[int]]:
     """Time-ordered split: test on the latest complete fiscal quarter with closed deals,
     train on every earlier quarter. Deals closed in the quarter still in progress are
@@ -633,7 +635,7 @@ def _split(
         latest = float(np.nanmax(quarters))
     test = np.flatnonzero(quarters == latest).tolist()
     train = np.flatnonzero(quarters < latest).tolist()
-    months = int(latest) * 3 + (start_month - 1)
-    q_start = pd.Timestamp(year=months // 12, month=months % 12 + 1, day=1)
-    train_until = (q_start - pd.Timedelta(days=1)).date().isoformat()
-    return train_until, quarter_label(latest, start_month), train, test
+    label = quarter_label(latest, start_month)
+    q_start = quarter_by_label(label, start_month).start  # months or a week calendar
+    train_until = (q_start - timedelta(days=1)).isoformat()
+    return train_until, label, train, test

@@ -17,6 +17,7 @@ import pandas as pd
 
 from workbench.coaching.trackers import count_hits, trackers_for
 from workbench.models import Engagement
+from workbench.models.fiscal import FiscalCalendar, engagement_calendar
 from workbench.progress import Progress
 
 # Keys in activities.extra that say whether the customer or the seller started it
@@ -50,7 +51,7 @@ class DealData:
     conversations: pd.DataFrame  # per transcribed meeting: opp, at, tracker counts, speakers
     contact_roles: pd.Series  # opp -> distinct contacts with a role (current value)
     internal_emails: set[str]
-    fiscal_start_month: int
+    fiscal_start_month: FiscalCalendar  # the engagement's calendar (months or weeks)
 
 
 def load_deal_data(eng: Engagement, progress: Progress | None = None) -> DealData:
@@ -122,7 +123,7 @@ def load_deal_data(eng: Engagement, progress: Progress | None = None) -> DealDat
         conversations=conversations,
         contact_roles=contact_roles,
         internal_emails=internal,
-        fiscal_start_month=eng.meta().fiscal_year_start_month,
+        fiscal_start_month=engagement_calendar(eng),
     )
 
 

@@ -5,16 +5,18 @@ outcome: ``horizon_days`` (default 30) before the close date, or halfway through
 deal when it lived less than twice that. Every signal of the example is computed as
 of that day. The outcome to predict is the seeds' Deal Risk Score definition: the
 deal was lost, or it slipped (won, but in a later fiscal quarter than the close date
-it carried on the snapshot day).
+it carried on the snapshot day): ``models.outcomes``, the definition the maintenance
+spot-check uses too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
+from workbench.models.fiscal import FiscalCalendar
+from workbench.models.outcomes import deal_outcomes, quarter_number
 from workbench.scoring.data import DealData
 
 DEFAULT_HORIZON_DAYS = 30
@@ -22,12 +24,15 @@ DEFAULT_HORIZON_DAYS = 30
 
 def quarter_index(days: pd.Series, start_month: int) -> pd.Series:
     """A running number per fiscal quarter (equal for days in the same quarter)."""
-    months = days.dt.year * 12 + (days.dt.month - 1) - (start_month - 1)
-    return (months // 3).astype("float64")
+    return quarter_number(days, start_month)
 
 
-def quarter_label(index: float, start_month: int) -> str:
+def quarter_label(index: float, start_month) -> str:
     """``FY2026-Q1`` for a ``quarter_index`` value."""
+    if isinstance(start_month, FiscalCalendar):
+        if start_month.weekly:
+            return f"FY{int(index) // 4}-Q{int(index) % 4 + 1}"
+        start_month = start_month.start_month
     months = int(index) * 3 + (start_month - 1)
     year, month0 = divmod(months, 12)
     # The fiscal year is named after the calendar year it ends in.
@@ -84,16 +89,17 @@ def closed_deals(
     start = data.fiscal_start_month
     frame["quarter"] = quarter_index(frame["close"], start)
     expected = _expected_close(data, frame["snapshot"])
-    slipped = (
-        (frame["won"] == 1)
-        & expected.notna()
-        & (
-            quarter_index(frame["close"], start)
-            > quarter_index(expected.fillna(frame["close"]), start)
-        )
+    # Lost or slipped: the one definition shared with the maintenance spot-check.
+    outcome = deal_outcomes(
+        pd.Series(True, index=frame.index),
+        frame["won"].eq(1),
+        frame["close"],
+        expected,
+        as_of,
+        start,
     )
-    frame["slipped"] = slipped.astype("int64")
-    frame["bad"] = np.maximum(frame["lost"], frame["slipped"]).astype("int64")
+    frame["slipped"] = outcome["slipped"].astype("int64")
+    frame["bad"] = outcome["bad"].astype("int64")
     return ClosedDeals(frame, left_out)
 
 

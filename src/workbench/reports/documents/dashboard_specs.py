@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from pathlib import Path
 
+from workbench.models.fiscal import engagement_calendar
 from workbench.reports import playbook
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext
@@ -40,7 +41,9 @@ def build_dashboards(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[
                 ", ".join(f"{c} ({n:,})" for c, n in cats) or "not yet imported",
             ),
             ("Fiscal year starts", calendar.month_name[ctx.meta.fiscal_year_start_month]),
+            ("Fiscal calendar", engagement_calendar(ctx.eng).describe()),
             ("Currency", ctx.meta.currency),
+            ("Quotas", _quota_state(ctx)),
         ]
     )
     for view, d in playbook.DASHBOARDS.items():
@@ -70,3 +73,19 @@ SPECS.append(
         group="Technical",
     )
 )
+
+
+def _quota_state(ctx: ReportContext) -> str:
+    """Whether the quota and coverage metrics of the views have their data."""
+    reps, rows = ctx.eng.conn.execute(
+        "SELECT count(DISTINCT owner_crm_id), count(*) FROM quotas"
+    ).fetchone()
+    if not rows:
+        return (
+            "not yet imported: a quota sheet (Rep, Period, Quota) gives attainment and "
+            "pipeline coverage (open pipeline in the period / remaining quota)"
+        )
+    return (
+        f"{rows:,} quota rows for {reps:,} reps imported; attainment and pipeline coverage "
+        "(open pipeline in the period / remaining quota) are in the baseline document"
+    )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from pathlib import Path
 
-from workbench.models.fiscal import fiscal_quarter
+from workbench.models.fiscal import engagement_calendar, fiscal_quarter
 from workbench.reports import audit_sections, playbook, scoring_sections, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
@@ -189,7 +188,7 @@ def _first_weekday_on_or_after(day: dt.date, weekday: int) -> dt.date:
 def cadence_events(ctx: ReportContext) -> list[tuple[dict, CalendarEvent]]:
     """The forecast cadence as recurring events aligned to the fiscal calendar."""
     start = ctx.as_of + dt.timedelta(days=1)
-    fq = fiscal_quarter(ctx.as_of, ctx.meta.fiscal_year_start_month)
+    fq = fiscal_quarter(ctx.as_of, engagement_calendar(ctx.eng))
     next_q = fq.end + dt.timedelta(days=1)
     events = []
     for item in playbook.FORECAST_CADENCE:
@@ -225,7 +224,7 @@ def cadence_events(ctx: ReportContext) -> list[tuple[dict, CalendarEvent]]:
 
 def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     events = cadence_events(ctx)
-    fq = fiscal_quarter(ctx.as_of, ctx.meta.fiscal_year_start_month)
+    fq = fiscal_quarter(ctx.as_of, engagement_calendar(ctx.eng))
     wb = WorkbookBuilder(title=spec.title, customer=ctx.customer)
     ws = wb.sheet("Cadence")
     rows = []
@@ -257,14 +256,14 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
         ],
         rows,
         heading=f"{ctx.customer}: forecast cadence",
-        note=f"Fiscal year starts in {calendar.month_name[ctx.meta.fiscal_year_start_month]}; current quarter {fq.label} "
+        note=f"Fiscal calendar: {engagement_calendar(ctx.eng).describe()}; current quarter {fq.label} "
         f"({fq.start:%Y-%m-%d} to {fq.end:%Y-%m-%d}). Import the .ics file into the team calendar.",
     )
     ws2 = wb.sheet("Next 12 months")
     dates = []
     for item, ev in events:
         for when in _occurrences(ev, ctx.as_of + dt.timedelta(days=365)):
-            q = fiscal_quarter(when.date(), ctx.meta.fiscal_year_start_month)
+            q = fiscal_quarter(when.date(), engagement_calendar(ctx.eng))
             dates.append([when, q.label, item["name"], item["attendees"]])
     dates.sort(key=lambda r: r[0])
     wb.add_table(
@@ -487,7 +486,7 @@ def _maintenance_events(
         (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1) if start.day > 1 else start
     )
     monthly_day = _first_weekday_on_or_after(first_month, 1)  # first Tuesday
-    fq = fiscal_quarter(ctx.as_of, ctx.meta.fiscal_year_start_month)
+    fq = fiscal_quarter(ctx.as_of, engagement_calendar(ctx.eng))
     quarterly_day = _first_weekday_on_or_after(fq.end + dt.timedelta(days=1), 2)  # first Wednesday
 
     def lines(cadence: str) -> str:
