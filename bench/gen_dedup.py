@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))
 
-ONSETS = ("b c d f g h k l m n p r s t v w z br cl dr fl gr kr pl pr st tr v" ).split()
+ONSETS = ("b c d f g h k l m n p r s t v w z br cl dr fl gr kr pl pr st tr v").split()
 VOWELS = ("a e i o u a e o ia ou ea").split()
 CODAS = ("", "", "n", "r", "l", "s", "m", "x", "nt", "rn", "ll", "st")
 ENDINGS = ("vista", "net", "well", "ora", "ix", "ant", "on", "ex", "is", "ium", "ico", "ara",
@@ -169,8 +169,13 @@ class _Generator:
         country = country or str(rng.choice(COUNTRY_NAMES, p=COUNTRY_P))
         legal = str(rng.choice(LEGAL))
         words = [stem] + ([core] if core else [])
-        return self._record(words, legal, country, CORES.get(core) or str(rng.choice(
-            sorted(set(CORES.values())))), f"{_slug(stem)}{'' if rng.random() < 0.6 else _slug(core)}")
+        return self._record(
+            words,
+            legal,
+            country,
+            CORES.get(core) or str(rng.choice(sorted(set(CORES.values())))),
+            f"{_slug(stem)}{'' if rng.random() < 0.6 else _slug(core)}",
+        )
 
     def _record(self, words: list[str], legal: str, country: str, industry: str, slug: str,
                 parent: int | None = None) -> dict:  # fmt: skip

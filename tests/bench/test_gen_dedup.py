@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from bench.gen_dedup import make_crm_accounts
+
 from workbench.audits.dedup import normalise_domain, normalise_name
 
 
@@ -32,8 +32,16 @@ def test_hard_negatives_look_alike_but_differ_where_it_counts(planted) -> None:
             assert normalise_domain(ra["Website"]) == normalise_domain(rb["Website"])
             assert normalise_name(ra["Name"]) != normalise_name(rb["Name"])
         elif kind == "group":  # same words once group words go; another country
-            core_a = set(normalise_name(ra["Name"]).split()) - {"group", "holdings", "international"}
-            core_b = set(normalise_name(rb["Name"]).split()) - {"group", "holdings", "international"}
+            core_a = set(normalise_name(ra["Name"]).split()) - {
+                "group",
+                "holdings",
+                "international",
+            }
+            core_b = set(normalise_name(rb["Name"]).split()) - {
+                "group",
+                "holdings",
+                "international",
+            }
             assert core_a == core_b and ra["BillingCountry"] != rb["BillingCountry"]
         else:  # near-name: one letter apart, another country and industry
             first_a, first_b = ra["Name"].split()[0], rb["Name"].split()[0]

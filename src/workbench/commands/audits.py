@@ -119,6 +119,7 @@ def _json_result(name: str, result: object) -> dict:
             {"crm_ids": c["ids"], "names": c["names"], "pairs": c["pairs"]}
             for c in data.pop("duplicate_accounts")
         ]
+        data["possible_duplicate_account_pairs"] = data.pop("possible_duplicate_accounts")
         data["health_score"] = data["health"]["score"]
     return data
 

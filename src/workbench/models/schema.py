@@ -15,6 +15,7 @@ from collections.abc import Callable
 from workbench.models import (
     schema_audits,
     schema_core,
+    schema_dedup,
     schema_evaluation,
     schema_importers,
     schema_lifecycle,
@@ -33,6 +34,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (5, "m0005_evaluation", schema_evaluation.migrate),
     (6, "m0006_scoring", schema_scoring.migrate),
     (7, "m0007_reports", schema_reports.migrate),
+    (10, "m0010_duplicate_decisions", schema_dedup.migrate),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
