@@ -188,7 +188,14 @@ def _level_weights(model: dict) -> dict[str, list[tuple[str, float]]]:
     return levels
 
 
-def _count_exhaustive_levels(model: dict, predictions: pd.DataFrame, n: int) -> bool:
+def _pairs_sharing(values: pd.Series) -> int:
+    sizes = values[values != ""].value_counts()
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def _count_exhaustive_levels(
+    model: dict, predictions: pd.DataFrame, features: pd.DataFrame
+) -> bool:
     """Set u of the name levels every pair of which is a candidate to their exact share.
 
     Random sampling rarely sees two different companies with the same name, so its u
@@ -197,6 +204,7 @@ def _count_exhaustive_levels(model: dict, predictions: pd.DataFrame, n: int) -> 
     candidates gives their share of all n(n-1)/2 pairs (true duplicates included: an
     upper bound, which errs towards weaker evidence).
     """
+    n = len(features)
     total = n * (n - 1) / 2
     if not total or predictions.empty:
         return False
@@ -209,6 +217,15 @@ def _count_exhaustive_levels(model: dict, predictions: pd.DataFrame, n: int) -> 
         for weight in predictions[f"mw_{field}"]:
             label = level_label(all_weights[field], float(weight))
             counts[label] = counts.get(label, 0) + 1
+        # Equal values are counted from their groups (a large group is only chained).
+        if field == "name":
+            norm = _pairs_sharing(features["name_norm"])
+            counts["name identical after normalising"] = norm
+            counts["name identical once group words are dropped"] = max(
+                0, _pairs_sharing(features["name_core"]) - norm
+            )
+        elif field in ("domain", "phone"):
+            counts[EXHAUSTIVE_LEVELS[field][0]] = _pairs_sharing(features[field])
         for level in comparison["comparison_levels"]:
             if level["label_for_charts"] in EXHAUSTIVE_LEVELS[field]:
                 level["u_probability"] = max(counts.get(level["label_for_charts"], 0), 1) / total
@@ -285,7 +302,7 @@ def score_pairs(
         predictions = linker.inference.predict(warning_mode="never").as_pandas_dataframe()
         model = linker.misc.save_model_to_json()
         # The rare name levels are counted over all pairs (blocking finds every one).
-        counted = train and _count_exhaustive_levels(model, predictions, len(features))
+        counted = train and _count_exhaustive_levels(model, predictions, features)
         if counted:
             linker = Linker(table, model, log_level=None)
             linker.table_management.register_blocked_pairs_for_predict(registered)

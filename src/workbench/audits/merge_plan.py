@@ -4,7 +4,7 @@ For every asserted cluster of duplicate accounts (and every cluster of duplicate
 contacts) the surviving record is chosen by these rules, in order, the first that
 separates the records deciding:
 
-1. the most open opportunities (contacts: the most opportunity roles);
+1. the most open opportunities (contacts: roles on open opportunities);
 2. the most complete (the most of the compared fields filled in);
 3. the most recent activity (the latest activity date of its opportunities);
 4. the oldest (earliest created);
@@ -211,8 +211,9 @@ def build_merge_plan(eng: Engagement, progress: Progress | None = None) -> Merge
     contacts = pd.read_sql_query(
         "SELECT c.crm_id, c.account_crm_id, c.first_name, c.last_name, c.email, c.title, c.phone, "
         "c.owner_crm_id, c.created_at AS created, "
-        "(SELECT count(*) FROM opportunity_contact_roles r WHERE r.contact_crm_id = c.crm_id) "
-        "AS open_opportunities, NULL AS last_activity FROM contacts c",
+        "(SELECT count(*) FROM opportunity_contact_roles r JOIN opportunities o "
+        "ON o.crm_id = r.opportunity_crm_id WHERE r.contact_crm_id = c.crm_id "
+        "AND coalesce(o.is_closed, 0) = 0) AS open_opportunities, NULL AS last_activity FROM contacts c",
         eng.conn,
     )
     contacts["display"] = (
