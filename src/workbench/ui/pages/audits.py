@@ -45,6 +45,7 @@ from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
 from workbench.ui.models.sql_table import SqlTableModel
 from workbench.ui.pages.base import BasePage
+from workbench.ui.pages.duplicates_tab import DuplicatesTab
 from workbench.ui.preview import preview_page
 from workbench.ui.tables import LazyTable
 
@@ -105,6 +106,8 @@ class Page(BasePage):
         self.body.addWidget(self.tabs, 1)
         self.tabs.addTab(self._build_findings_tab(), "Findings")
         self.tabs.addTab(self._build_charts_tab(), "Charts")
+        self.duplicates = DuplicatesTab(context)
+        self.tabs.addTab(self.duplicates, "Duplicates")
 
     # ---------------------------------------------------------------- building
     def _build_findings_tab(self) -> QWidget:
@@ -336,6 +339,8 @@ class Page(BasePage):
 
     def _ran(self, run) -> None:
         self.results.update(run.results)
+        if "crm-hygiene" in run.results:
+            self.duplicates.show_result(run.results["crm-hygiene"])
         seconds = ", ".join(f"{AUDIT_TITLES[n]} {s:.1f} s" for n, s in run.seconds.items())
         self.chart_note.setText(f"From the run just made ({seconds}).")
         self._draw_chart()
@@ -346,6 +351,7 @@ class Page(BasePage):
 
     def _measured(self, run) -> None:
         self.results.update(run.results)
+        self.duplicates.show_result(run.results["crm-hygiene"])
         self.chart_note.setText("Measured just now (findings unchanged).")
         self._draw_chart()
 
@@ -381,6 +387,7 @@ class Page(BasePage):
         eng = self.context.engagement
         record = not self.context.read_only and not list_findings(eng)
         self.results.update(run_audits(eng, None, record=record).results)
+        self.duplicates.show_result(self.results["crm-hygiene"])
         self._draw_chart()
         self.refresh()
         if self.findings:
