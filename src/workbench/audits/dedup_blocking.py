@@ -27,10 +27,12 @@ import pandas as pd
 _DIGITS = re.compile(r"\d")
 
 
-def blocking_keys(features: pd.DataFrame) -> pd.DataFrame:
-    """Every (key, position) an account is filed under."""
-    keys: list[str] = []
+def blocking_keys(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Every (key, position) an account is filed under; keys hashed to 64-bit integers
+    (a rare hash collision only adds a candidate pair, which the model then judges)."""
+    keys: list[int] = []
     positions: list[int] = []
+    add_key, add_pos = keys.append, positions.append
     columns = zip(
         features["name_core"],
         features["domain"],
@@ -41,35 +43,42 @@ def blocking_keys(features: pd.DataFrame) -> pd.DataFrame:
     for pos, (core, domain, label, phone) in enumerate(columns):
         for prefix, value in (("d|", domain), ("l|", label), ("p|", phone)):
             if value:
-                keys.append(prefix + value)
-                positions.append(pos)
+                add_key(hash(prefix + value))
+                add_pos(pos)
         if not core:
             continue
         tokens = core.split()[:8]
-        keys += ["s|" + " ".join(sorted(tokens)), "c|" + core.replace(" ", "")]
-        positions += [pos, pos]
+        add_key(hash("s|" + " ".join(sorted(tokens))))
+        add_key(hash("c|" + core.replace(" ", "")))
+        add_pos(pos)
+        add_pos(pos)
         for i, token in enumerate(tokens):
             if len(token) < 3 or len(token) > 30 or _DIGITS.search(token):
                 continue
-            masked = " ".join(tokens[:i]) + "|" + " ".join(tokens[i + 1 :])
+            masked = "t|" + " ".join(tokens[:i]) + "|" + " ".join(tokens[i + 1 :]) + "|"
             for variant in {token} | {token[:k] + token[k + 1 :] for k in range(1, len(token))}:
-                keys.append(f"t|{masked}|{variant}")
-                positions.append(pos)
-    return pd.DataFrame({"key": keys, "pos": np.array(positions, dtype=np.int64)})
+                add_key(hash(masked + variant))
+                add_pos(pos)
+    return np.array(keys, dtype=np.int64), np.array(positions, dtype=np.int64)
 
 
 def candidate_pairs(features: pd.DataFrame, max_block: int = 200) -> pd.DataFrame:
     """Distinct pairs (unique_id_l < unique_id_r) of accounts sharing a key."""
-    frame = blocking_keys(features).drop_duplicates()
-    frame["key"] = frame["key"].astype("category")
-    sizes = frame.groupby("key", observed=True)["pos"].transform("size")
-    frame, sizes = frame[sizes > 1], sizes[sizes > 1]
-    small = frame[sizes <= max_block]
-    joined = small.merge(small, on="key")
-    joined = joined.loc[joined["pos_x"] < joined["pos_y"], ["pos_x", "pos_y"]]
-    parts = [joined.to_numpy()]
-    for _, group in frame[sizes > max_block].groupby("key", observed=True)["pos"]:
-        ordered = np.sort(group.to_numpy())
-        parts.append(np.column_stack([ordered[:-1], ordered[1:]]))
-    pairs = np.unique(np.concatenate(parts), axis=0) if parts else np.empty((0, 2), np.int64)
+    keys, positions = blocking_keys(features)
+    order = np.lexsort((positions, keys))
+    keys, positions = keys[order], positions[order]
+    fresh = np.ones(len(keys), dtype=bool)
+    fresh[1:] = (keys[1:] != keys[:-1]) | (positions[1:] != positions[:-1])
+    keys, positions = keys[fresh], positions[fresh]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], int)
+    sizes = np.diff(np.r_[starts, len(keys)])
+    parts = [np.empty((0, 2), dtype=np.int64)]
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        members = positions[start : start + size]
+        if size <= max_block:
+            left, right = np.triu_indices(size, k=1)
+            parts.append(np.column_stack([members[left], members[right]]))
+        else:  # a key held by very many accounts: a chain of neighbours
+            parts.append(np.column_stack([members[:-1], members[1:]]))
+    pairs = np.unique(np.concatenate(parts), axis=0)
     return pd.DataFrame({"unique_id_l": pairs[:, 0], "unique_id_r": pairs[:, 1]})

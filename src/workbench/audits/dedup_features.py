@@ -139,26 +139,30 @@ class AccountFeatures:
     long_names: int  # names cut to MAX_NAME characters
 
 
-def _extra_values(accounts: pd.DataFrame, field: str) -> pd.Series:
+def _extra_values(accounts: pd.DataFrame, field: str, parsed: list[dict] | None) -> pd.Series:
     if field in accounts:
         return accounts[field]
-    if "extra" not in accounts:
+    if parsed is None:
         return pd.Series([None] * len(accounts), index=accounts.index)
     keys = EXTRA_KEYS[field]
+    values = [next((str(d[k]) for k in keys if d.get(k)), None) for d in parsed]
+    return pd.Series(values, index=accounts.index, dtype=object)
 
-    def pick(raw: object) -> str | None:
-        if not isinstance(raw, str) or not raw:
-            return None
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            return None
-        for key in keys:
-            if isinstance(data, dict) and data.get(key):
-                return str(data[key])
+
+def _parse_extra(accounts: pd.DataFrame) -> list[dict] | None:
+    """The importer's JSON of unmapped columns, parsed once per account."""
+    if "extra" not in accounts:
         return None
-
-    return accounts["extra"].map(pick)
+    out = []
+    for raw in accounts["extra"]:
+        data = {}
+        if isinstance(raw, str) and raw.startswith("{"):
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                data = {}
+        out.append(data if isinstance(data, dict) else {})
+    return out
 
 
 def account_features(accounts: pd.DataFrame) -> AccountFeatures:
@@ -176,6 +180,7 @@ def account_features(accounts: pd.DataFrame) -> AccountFeatures:
     domain_col = accounts["domain"] if "domain" in accounts else blank
     domains = [domain_of(d) or domain_of(w) for d, w in zip(domain_col, website, strict=True)]
     crm_ids = accounts["crm_id"].astype(str).to_numpy()
+    parsed = _parse_extra(accounts)
     frame = pd.DataFrame(
         {
             "unique_id": np.arange(n, dtype=np.int64),
@@ -188,10 +193,10 @@ def account_features(accounts: pd.DataFrame) -> AccountFeatures:
             "domain": domains,
             "domain_label": [domain_label(d) for d in domains],
             "country": (accounts["country"] if "country" in accounts else blank).map(country_key),
-            "city": _extra_values(accounts, "city").map(plain),
+            "city": _extra_values(accounts, "city", parsed).map(plain),
             "industry": (accounts["industry"] if "industry" in accounts else blank).map(plain),
-            "phone": _extra_values(accounts, "phone").map(phone_key),
-            "parent": _extra_values(accounts, "parent").map(
+            "phone": _extra_values(accounts, "phone", parsed).map(phone_key),
+            "parent": _extra_values(accounts, "parent", parsed).map(
                 lambda v: v.strip() if isinstance(v, str) else ""
             ),
         }

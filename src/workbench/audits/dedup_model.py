@@ -291,7 +291,9 @@ def score_pairs(
         )
         linker = Linker(table, settings, log_level=None)
         if train:
-            linker.training.estimate_u_using_random_sampling(max_pairs=3e5, seed=seed)
+            linker.training.estimate_u_using_random_sampling(
+                max_pairs=1e5, seed=seed, num_chunks=1, min_count_per_level=None
+            )
         linker = _feed_labels(linker, table, db_api, labels, notes)
         blocked = candidates.rename(
             columns={"unique_id_l": "join_key_l", "unique_id_r": "join_key_r"}
