@@ -131,7 +131,14 @@ def _summary_lines(name: str, result) -> list[str]:
         return [
             f"health score {result.health.score}/100; {result.accounts:,} accounts, "
             f"{result.opportunities:,} opportunities ({result.open_opportunities:,} open); "
-            f"{len(result.duplicate_accounts):,} duplicate account clusters"
+            f"{len(result.duplicate_accounts):,} duplicate account clusters",
+            f"{len(result.possible_duplicate_accounts):,} possible duplicate account pairs to "
+            "review (workbench decide)"
+            + (
+                f"; not in the data: {', '.join(result.duplicate_evidence['missing'])}"
+                if result.duplicate_evidence.get("missing")
+                else ""
+            ),
         ]
     if name == "capture":
         lines = [
