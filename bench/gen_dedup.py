@@ -205,6 +205,12 @@ class _Generator:
         changes = rng.choice(6, size=int(rng.choice([1, 2, 3], p=[0.4, 0.4, 0.2])), replace=False)
         case = None
         for change in changes:
+            # A split or an abbreviation that does not apply changes the legal suffix instead
+            # (one typing slip at most per record).
+            if (change == 3 and len(words[0]) < 8) or (
+                change == 4 and (len(words) < 2 or words[-1] not in ABBREVIATIONS)
+            ):
+                change = 0
             if change == 0:  # legal suffix added, changed or dropped
                 legal = str(rng.choice([s for s in LEGAL if s != legal]))
             elif change == 1:  # capitals
@@ -212,10 +218,10 @@ class _Generator:
             elif change == 2:  # punctuation
                 words = [words[0] + str(rng.choice([",", "."]))] + words[1:] if len(
                     words) > 1 else [words[0] + ","]  # fmt: skip
-            elif change == 3 and len(words[0]) >= 8:  # a word split in two
+            elif change == 3:  # a word split in two
                 cut = len(words[0]) // 2
                 words = [words[0][:cut], words[0][cut:].capitalize(), *words[1:]]
-            elif change == 4 and len(words) > 1 and words[-1] in ABBREVIATIONS:
+            elif change == 4:
                 words[-1] = ABBREVIATIONS[words[-1]] + str(rng.choice(["", "."]))
             else:  # a typing slip in the company word
                 words[0] = _typo(rng, words[0])

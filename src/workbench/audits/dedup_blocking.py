@@ -4,7 +4,8 @@ Comparing every pair of 100,000 accounts (5 billion pairs) is out of the questio
 each account is filed under keys and only accounts sharing a key are compared:
 
 - ``s|`` the core name's words sorted (identical and reordered names);
-- ``c|`` the core name's letters without spaces (split and joined words);
+- ``c|`` the core name's letters without spaces (split and joined words), and ``q|``
+  those letters less one (a split word and a slip at once);
 - ``d|`` the website domain and ``l|`` its label (acme.com, acme.net, acme.co.uk);
 - ``p|`` the phone's last nine digits;
 - ``t|`` for each word of three letters or more, the rest of the name with that word
@@ -49,9 +50,14 @@ def blocking_keys(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             continue
         tokens = core.split()[:8]
         add_key(hash("s|" + " ".join(sorted(tokens))))
-        add_key(hash("c|" + core.replace(" ", "")))
+        squash = core.replace(" ", "")
+        add_key(hash("c|" + squash))
         add_pos(pos)
         add_pos(pos)
+        if " " in core and len(squash) <= 24:  # a split word and a slip: letters less one
+            for variant in {squash} | {squash[:k] + squash[k + 1 :] for k in range(1, len(squash))}:
+                add_key(hash("q|" + variant))
+                add_pos(pos)
         for i, token in enumerate(tokens):
             if len(token) < 3 or len(token) > 30 or _DIGITS.search(token):
                 continue

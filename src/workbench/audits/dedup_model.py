@@ -78,6 +78,9 @@ COMPARISONS = [
             _level("l.name_norm = r.name_norm", "name identical after normalising", 0.5, 1e-5),
             _level("l.name_core = r.name_core", "name identical once group words are dropped",
                    0.01, 5e-6),
+            _level(r"regexp_extract_all(l.name_core, '\d+') <> "
+                   r"regexp_extract_all(r.name_core, '\d+')",
+                   "the names carry different numbers", 0.0005, 0.01, fix_u=True),
             _level("l.name_squash = r.name_squash", "name the same letters spaced differently",
                    0.08, 1e-6),
             _level("l.words = r.words", "name the same words in another order", 0.04, 1e-6),
@@ -109,7 +112,7 @@ COMPARISONS = [
             ),
             _level(f"len({_ONLY_L}) = 0 OR len({_ONLY_R}) = 0",
                    "one name has an extra word", 0.03, 0.25, fix_u=True),
-            _level("ELSE", "the names have different words", 0.02, 0.3, fix_u=True),
+            _level("ELSE", "the names have different words", 0.005, 0.3, fix_u=True),
         ],
     },
     {
@@ -232,6 +235,29 @@ def _count_exhaustive_levels(
     return True
 
 
+def _refit_prior(predictions: pd.DataFrame, prior: float, n: int, rounds: int = 20) -> float:
+    """Re-estimate the prior as EM does with m and u held: the expected number of
+    duplicates (the sum of the candidates' probabilities) over all pairs; then rescore.
+
+    Pairs that are not candidates share no key and count as (almost) never duplicates.
+    """
+    total = n * (n - 1) / 2
+    if predictions.empty or not total:
+        return prior
+    logit = math.log2(prior / (1 - prior))
+    evidence = predictions["match_weight"].to_numpy() - logit  # the fields' weights alone
+    for _ in range(rounds):
+        probability = 1 / (1 + 2.0 ** -(evidence + logit))
+        new = min(max(float(probability.sum()) / total, 1e-12), 0.5)
+        done = abs(math.log2(new) - math.log2(prior)) < 1e-3
+        prior, logit = new, math.log2(new / (1 - new))
+        if done:
+            break
+    predictions["match_weight"] = evidence + logit
+    predictions["match_probability"] = 1 / (1 + 2.0 ** -(evidence + logit))
+    return prior
+
+
 def _with_nulls(features: pd.DataFrame) -> pd.DataFrame:
     """Blank fields as NULL: Splink's null levels and blocking skip them."""
     out = features.copy()
@@ -316,6 +342,8 @@ def score_pairs(
     keep += [f"mw_{f}" for f in FIELDS]
     predictions = predictions[keep].astype({"unique_id_l": "int64", "unique_id_r": "int64"})
     levels = _level_weights(model)
+    if train:
+        prior = _refit_prior(predictions, prior, len(features))
     return ScoredPairs(predictions, train, prior, notes, levels, model)
 
 
