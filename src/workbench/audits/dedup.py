@@ -115,7 +115,7 @@ def normalise_domain(value: object) -> str:
     if "@" in text:
         text = text.rsplit("@", 1)[1]
     text = _SCHEME.sub("", text)
-    text = re.split(r"[/?#]", text, maxsplit=1)[0]
+    text = re.split(r"[/?#\s]", text, maxsplit=1)[0]
     text = text.split(":", 1)[0].strip(".")
     text = re.sub(r"^www\d*\.", "", text)
     return text if "." in text else ""

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from workbench.audits.dedup import FREE_MAIL_DOMAINS, normalise_domain
+
 LEGAL_WORDS = frozenset(
     "inc incorporated llc lllp llp lp ltd limited gmbh mbh ag kg kgaa sa sas sarl srl spa "
     "corp corporation co company plc bv nv oy oyj ab as asa aps pty pte sl slu se kk "
@@ -44,11 +46,6 @@ COUNTRY_ALIASES = {
     "ca": "canada", "fr": "france", "au": "australia",
 }  # fmt: skip
 SECOND_LEVEL = frozenset("co com org net gov ac edu ne or".split())
-FREE_MAIL_DOMAINS = frozenset(
-    "gmail.com googlemail.com yahoo.com hotmail.com outlook.com live.com msn.com aol.com "
-    "icloud.com me.com mail.com gmx.com gmx.de web.de proton.me protonmail.com yandex.ru "
-    "qq.com 163.com".split()
-)
 # Extra columns (kept by the importer under their export header) read as evidence.
 EXTRA_KEYS = {
     "city": ("BillingCity", "Billing City", "City", "city", "ShippingCity", "Shipping City"),
@@ -62,7 +59,6 @@ EVIDENCE_LABELS = {
 MAX_NAME = 200  # characters of a name compared; longer names are cut (and reported)
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
 def _ascii_lower(text: str) -> str:
@@ -86,19 +82,9 @@ def name_tokens(name: object) -> list[str]:
 
 
 def domain_of(value: object) -> str:
-    """Website or e-mail reduced to its domain: ``https://www.Acme.com/x`` -> ``acme.com``."""
-    if not isinstance(value, str):
-        return ""
-    text = value.strip().lower()
-    if "@" in text:
-        text = text.rsplit("@", 1)[1]
-    text = _SCHEME.sub("", text)
-    text = re.split(r"[/?#\s]", text, maxsplit=1)[0]
-    text = text.split(":", 1)[0].strip(".")
-    text = re.sub(r"^www\d*\.", "", text)
-    if "." not in text or text in FREE_MAIL_DOMAINS:
-        return ""
-    return text
+    """The website's domain (``normalise_domain``), free-mail domains ignored."""
+    domain = normalise_domain(value)
+    return "" if domain in FREE_MAIL_DOMAINS else domain
 
 
 def domain_label(domain: str) -> str:
