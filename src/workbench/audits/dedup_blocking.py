@@ -29,9 +29,11 @@ _DIGITS = re.compile(r"\d")
 
 
 def blocking_keys(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Every (key, position) an account is filed under; keys hashed to 64-bit integers
-    (a rare hash collision only adds a candidate pair, which the model then judges)."""
-    keys: list[int] = []
+    """Every (key, position) an account is filed under; keys hashed to 64-bit integers,
+    the same in every run (a rare collision only adds a candidate pair, which the model
+    then judges). Hashed every 20,000 accounts, so the key texts never pile up."""
+    hashed: list[np.ndarray] = []
+    keys: list[str] = []
     positions: list[int] = []
     add_key, add_pos = keys.append, positions.append
     columns = zip(
@@ -42,30 +44,37 @@ def blocking_keys(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         strict=True,
     )
     for pos, (core, domain, label, phone) in enumerate(columns):
+        if pos % 20_000 == 0 and keys:
+            hashed.append(pd.util.hash_array(np.array(keys, dtype=object)).view(np.int64))
+            keys.clear()
+            add_key = keys.append
         for prefix, value in (("d|", domain), ("l|", label), ("p|", phone)):
             if value:
-                add_key(hash(prefix + value))
+                add_key(prefix + value)
                 add_pos(pos)
         if not core:
             continue
         tokens = core.split()[:8]
-        add_key(hash("s|" + " ".join(sorted(tokens))))
+        add_key("s|" + " ".join(sorted(tokens)))
         squash = core.replace(" ", "")
-        add_key(hash("c|" + squash))
+        add_key("c|" + squash)
         add_pos(pos)
         add_pos(pos)
         if " " in core and len(squash) <= 24:  # a split word and a slip: letters less one
             for variant in {squash} | {squash[:k] + squash[k + 1 :] for k in range(1, len(squash))}:
-                add_key(hash("q|" + variant))
+                add_key("q|" + variant)
                 add_pos(pos)
         for i, token in enumerate(tokens):
             if len(token) < 3 or len(token) > 30 or _DIGITS.search(token):
                 continue
             masked = "t|" + " ".join(tokens[:i]) + "|" + " ".join(tokens[i + 1 :]) + "|"
             for variant in {token} | {token[:k] + token[k + 1 :] for k in range(1, len(token))}:
-                add_key(hash(masked + variant))
+                add_key(masked + variant)
                 add_pos(pos)
-    return np.array(keys, dtype=np.int64), np.array(positions, dtype=np.int64)
+    if keys:
+        hashed.append(pd.util.hash_array(np.array(keys, dtype=object)).view(np.int64))
+    all_keys = np.concatenate(hashed) if hashed else np.empty(0, dtype=np.int64)
+    return all_keys, np.array(positions, dtype=np.int64)
 
 
 def candidate_pairs(features: pd.DataFrame, max_block: int = 200) -> pd.DataFrame:
