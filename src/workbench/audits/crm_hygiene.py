@@ -211,8 +211,10 @@ def run_crm_hygiene(
         orphans=orphans,
         possible_duplicate_accounts=matches.review,
         duplicate_evidence={
-            "missing": matches.missing_evidence, "sparse": matches.sparse_evidence,
-            "candidates": matches.candidates, "estimated_from_data": matches.trained,
+            "missing": matches.missing_evidence,
+            "sparse": matches.sparse_evidence,
+            "candidates": matches.candidates,
+            "estimated_from_data": matches.trained,
             "notes": matches.notes,
         },
     )
