@@ -50,7 +50,7 @@ class DedupOptions:
     assert_probability: float = 0.8
     review_probability: float = 0.1
     max_block: int = 200
-    train: bool | None = None  # estimate from the data (default: when enough accounts)
+    min_training_accounts: int = 2_000  # fewer: the stated defaults, nothing estimated
 
 
 @dataclass
@@ -226,7 +226,7 @@ def match_accounts(
     if not len(candidates):
         return matches
     progress.update(0.35, "Weighing the evidence of each pair")
-    scored = score_pairs(frame, candidates, labels, train=options.train)
+    scored = score_pairs(frame, candidates, labels, train=n >= options.min_training_accounts)
     matches.trained, matches.weights = scored.trained, scored.levels
     matches.notes += scored.notes
     progress.update(0.85, "Building clusters")
