@@ -281,6 +281,8 @@ def make_accounts(seed: int, count: int, users: pd.DataFrame) -> tuple[pd.DataFr
     revenue = np.round(employees * rng.uniform(1e5, 4e5, total), -4)
     industry = np.array(INDUSTRIES)[rng.integers(0, len(INDUSTRIES), total)].astype(object)
     industry[rng.random(total) < 0.05] = ""
+    # A duplicate is the same company typed again: it keeps the original's industry.
+    industry[position[n_base : n_base + n_dup]] = industry[position[dup_of]]
     created = AS_OF - rng.integers(200, 2_400, total)
     frame = pd.DataFrame({
         "Id": ids, "Name": src_names, "Website": website, "Industry": industry,

@@ -33,6 +33,7 @@ from workbench.models import ENGAGEMENT_TYPES, PROJECT_KINDS, Engagement, Engage
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "workbench.commands.importers": ("import", "import-fields", "imports", "rejects"),
     "workbench.commands.audits": ("audit", "baselines", "confirm", "findings"),
+    "workbench.commands.dedup": ("merge-plan", "decide"),
     "workbench.commands.scoring": (
         "calibrate",
         "recalibration",

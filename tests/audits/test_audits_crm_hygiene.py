@@ -16,7 +16,21 @@ def test_duplicate_accounts_are_clustered_and_look_alikes_left_apart(acme):
     result = run_crm_hygiene(acme)
     assert [c.ids for c in result.duplicate_accounts] == [["a1", "a2"], ["a3", "a4"]]
     (pair,) = result.duplicate_accounts[1].pairs
-    assert pair.matched == ["name with a typing slip: letter dropped ('globex' / 'globx')"]
+    # Default weights (too few accounts to estimate from): log2(m/u) of each level.
+    assert pair.matched == [
+        "name differs by one letter ('globex' / 'globx'): +7.9",  # log2(0.12 / 0.0005)
+        "industry identical (energy): +3.1",  # log2(0.85 / 0.1)
+        "the differing letters are a misspelling: +0.4",  # log2(0.2 / 0.15)
+    ]
+    # Hill / Hall Medical: one letter replaced; listed for review, not asserted.
+    assert [(p.a, p.b) for p in result.possible_duplicate_accounts] == [("a5", "a6")]
+    assert result.possible_duplicate_accounts[0].probability < 0.8
+    assert result.duplicate_evidence["missing"] == [
+        "billing country",
+        "billing city",
+        "phone",
+        "parent account",
+    ]
     assert _finding(result, "duplicate_accounts").affected_ids == ["a1", "a2", "a3", "a4"]
 
 

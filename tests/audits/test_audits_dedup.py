@@ -8,6 +8,7 @@ import pytest
 from workbench.audits.dedup import (
     find_duplicate_accounts,
     find_duplicate_contacts,
+    match_accounts,
     name_match,
     normalise_domain,
     normalise_email,
@@ -71,7 +72,7 @@ def test_name_match_explains_reordered_and_respaced_names():
     assert name_match("test 1", "test 2") is None
 
 
-def test_duplicate_accounts_cluster_with_explanations():
+def test_duplicate_accounts_two_tiers_with_each_fields_contribution():
     accounts = pd.DataFrame(
         {
             "crm_id": ["1", "2", "3", "4", "5", "6", "7", "8"],
@@ -82,14 +83,33 @@ def test_duplicate_accounts_cluster_with_explanations():
             "domain": [None] * 8,
         }
     )  # fmt: skip
-    clusters = find_duplicate_accounts(accounts)
-    assert [c.ids for c in clusters] == [["1", "2", "3"]]
-    reasons = {(p.a, p.b): p.matched for p in clusters[0].pairs}
-    assert any("website domain identical (acme.com)" in r for r in reasons[("1", "3")])
-    assert all(p.name_similarity == 100.0 for p in clusters[0].pairs)
+    result = match_accounts(accounts)
+    assert [c.ids for c in result.clusters] == [["1", "2", "3"]]
+    assert find_duplicate_accounts(accounts)[0].ids == ["1", "2", "3"]
+    pair = next(p for p in result.clusters[0].pairs if (p.a, p.b) == ("1", "3"))
+    # With defaults (8 accounts is too few to estimate from): m/u of each level.
+    assert pair.matched[:2] == [
+        "name identical after normalising ('acme'): +15.6",
+        "website domain identical (acme.com): +13.0",
+    ]
+    assert pair.probability > 0.99 and pair.name_similarity == 100.0
+    # A letter apart and nothing else: review, not asserted; a differing domain counts against.
+    review = {(p.a, p.b): p for p in result.review}
+    assert set(review) == {("4", "5")} and review[("4", "5")].probability < 0.8
+    assert review[("4", "5")].matched[0] == (
+        "name has one letter replaced ('hill medical' / 'hall medical'): +4.3"  # log2(.02/.001)
+    )
+    # Andersson / Anderson: a letter apart but two different websites: neither tier.
+    assert result.missing_evidence == [
+        "billing country",
+        "billing city",
+        "industry",
+        "phone",
+        "parent account",
+    ]
 
 
-def test_same_domain_with_the_domain_label_in_the_name_is_a_duplicate():
+def test_initials_and_a_shared_domain_make_a_duplicate():
     accounts = pd.DataFrame(
         {
             "crm_id": ["a", "b"],
@@ -99,7 +119,10 @@ def test_same_domain_with_the_domain_label_in_the_name_is_a_duplicate():
         }
     )
     (cluster,) = find_duplicate_accounts(accounts)
-    assert cluster.pairs[0].matched[-1] == "website domain identical (ibm.com)"
+    assert cluster.pairs[0].matched[0].startswith("website domain identical (ibm.com)")
+    assert any(
+        m.startswith("name is the other") or "initials" in m for m in cluster.pairs[0].matched
+    )
 
 
 def test_duplicate_contacts_by_email_and_by_name_at_one_account():

@@ -31,8 +31,9 @@ from workbench.audits.dedup import (
     ContactDuplicates,
     DedupOptions,
     DuplicateCluster,
-    find_duplicate_accounts,
+    DuplicatePair,
     find_duplicate_contacts,
+    match_engagement_accounts,
     normalise_domain,
 )
 from workbench.audits.stages import StageCheck, StageProfile, check_stages
@@ -123,6 +124,9 @@ class CrmHygieneResult:
     threading: ThreadingSummary
     orphans: OrphanSummary
     findings: list[Finding] = field(default_factory=list)
+    # the review tier and what the duplicate model lacked (see audits/dedup.py)
+    possible_duplicate_accounts: list[DuplicatePair] = field(default_factory=list)
+    duplicate_evidence: dict = field(default_factory=dict)
 
     def duplicate_account_clusters(self) -> list[DuplicateCluster]:
         """The duplicate account clusters (CRM ids sorted within each cluster)."""
@@ -158,7 +162,10 @@ def run_crm_hygiene(
     opps = data.table("opportunities")
     open_mask = opps["is_closed"].eq(0)
 
-    clusters = find_duplicate_accounts(accounts, _dedup_options(eng), progress.span(0.02, 0.5))
+    matches = match_engagement_accounts(
+        eng, accounts, _dedup_options(eng), progress.span(0.02, 0.5)
+    )
+    clusters = matches.clusters
     progress.update(0.5, "Duplicate contacts")
     contact_dups = find_duplicate_contacts(contacts)
     progress.update(0.55, "Field completion")
@@ -202,6 +209,14 @@ def run_crm_hygiene(
         missing_next_step=int(no_next.sum()),
         threading=threading,
         orphans=orphans,
+        possible_duplicate_accounts=matches.review,
+        duplicate_evidence={
+            "missing": matches.missing_evidence,
+            "sparse": matches.sparse_evidence,
+            "candidates": matches.candidates,
+            "estimated_from_data": matches.trained,
+            "notes": matches.notes,
+        },
     )
     result.findings = _findings(data, result, stale_ids, no_next, engaged, orphan_ids)
     if record:

@@ -1,27 +1,18 @@
-"""Duplicate accounts and contacts: normalise, block, compare, cluster, explain.
+"""Duplicate accounts and contacts.
 
-Accounts. Names are normalised (accents, case, punctuation, ``&`` -> ``and``, a
-leading "The", trailing legal suffixes such as Inc, LLC, Ltd, GmbH, SA, Corp, Co,
-PLC, BV, AG removed) and websites reduced to their domain (scheme, ``www.``, port,
-path and query dropped; free-mail domains ignored). Comparing every pair of 100,000
-accounts (5 billion pairs) is out of the question, so candidates come from blocking
-keys (``_blocking_keys``): the sorted words, the letters without spaces, the domain,
-and a symmetric-delete index of each word, which puts two names differing by a
-typing slip under a shared key. Each candidate pair goes to the judge, which scores
-the names with rapidfuzz (the ratio of the token-sorted names, i.e. token_sort_ratio)
-and applies these rules. A pair is a duplicate when
+Accounts are matched by a probabilistic model (``dedup_model``: Fellegi-Sunter weights
+with Splink on DuckDB) over every field the export has: the name after normalising
+and the words that differ, the website domain, billing country and city, industry,
+phone and parent account (``dedup_features``). Only pairs sharing a blocking key are
+scored (``dedup_blocking``). A pair whose match probability reaches
+``DedupOptions.assert_probability`` is asserted (it joins a duplicate cluster); one
+between ``review_probability`` and that is listed for review. Each pair keeps its
+explanation in words with each field's contribution in bits ("country differs:
+-4.6"). The consultant's decisions (``dedup_decisions``) override the model on their
+pairs and feed its estimates.
 
-- the normalised names are identical, or
-- the websites share a domain and the names are at least ``domain_name_threshold``
-  similar (or one name contains the domain's label, e.g. "IBM" for ibm.com), or
-- the names hold the same words in another order, the same letters spaced
-  differently, or differ in one word by a typing slip (two neighbouring letters
-  swapped, a letter dropped or doubled inside the word), carry the same numbers
-  ("Test 1" is not "Test 2"), and the records do not have two different websites.
-
-A fuzzy score alone never decides: "Hill Medical" and "Hall Medical" score 92 and
-are two companies. Duplicate pairs are joined into clusters (union-find); every pair
-says which fields matched and how closely.
+Contacts are duplicates when they share an e-mail (ignoring case and +tags) or a full
+name at one account.
 """
 
 from __future__ import annotations
@@ -54,20 +45,35 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 @dataclass
 class DedupOptions:
-    """Similarity thresholds (0-100) for account duplicates; see the module docstring."""
+    """Thresholds of the two tiers (match probability) and the blocking's block size."""
 
-    domain_name_threshold: float = 60.0
+    assert_probability: float = 0.8
+    review_probability: float = 0.1
     max_block: int = 200
+    min_training_accounts: int = 2_000  # fewer: the stated defaults, nothing estimated
+
+
+@dataclass
+class FieldEvidence:
+    """One field's say on a pair: its level in words and its weight in bits (+ for)."""
+
+    field: str
+    level: str
+    weight: float
 
 
 @dataclass
 class DuplicatePair:
-    """Two records judged the same, with what matched and how closely."""
+    """Two records judged (or possibly) the same, with each field's evidence."""
 
     a: str
     b: str
     name_similarity: float
     matched: list[str]
+    probability: float = 1.0
+    match_weight: float = 0.0
+    evidence: list[FieldEvidence] = field(default_factory=list)
+    decision: str = ""  # "same" / "different" when the consultant decided
 
 
 @dataclass
@@ -109,7 +115,7 @@ def normalise_domain(value: object) -> str:
     if "@" in text:
         text = text.rsplit("@", 1)[1]
     text = _SCHEME.sub("", text)
-    text = re.split(r"[/?#]", text, maxsplit=1)[0]
+    text = re.split(r"[/?#\s]", text, maxsplit=1)[0]
     text = text.split(":", 1)[0].strip(".")
     text = re.sub(r"^www\d*\.", "", text)
     return text if "." in text else ""
@@ -151,108 +157,167 @@ def _blocks(keys: pd.Series) -> list[np.ndarray]:
     return [group.to_numpy() for _, group in frame.groupby("key")["pos"]]
 
 
-def _blocking_keys(norm: np.ndarray, domains: np.ndarray) -> pd.DataFrame:
-    """Every key a record is filed under: a pair worth judging shares at least one.
+@dataclass
+class AccountMatches:
+    """The two tiers of duplicate accounts, and what the model had to work with."""
 
-    ``s|`` the words sorted (identical and reordered names), ``c|`` the letters without
-    spaces, ``d|`` the domain, and ``t|`` for each word of three letters or more, the
-    rest of the name with that word replaced by the word itself or by the word with one
-    letter (not the first) deleted. Two names differing in one word by a swap, a drop or
-    a doubled letter share such a key (a symmetric-delete index), so typing slips are
-    found without comparing every pair.
-    """
-    keys: list[str] = []
-    positions: list[int] = []
-    for pos, name in enumerate(norm):
-        if domains[pos]:
-            keys.append("d|" + domains[pos])
-            positions.append(pos)
-        if not name:
-            continue
-        tokens = name.split()
-        keys += ["s|" + " ".join(sorted(tokens)), "c|" + name.replace(" ", "")]
-        positions += [pos, pos]
-        for i, token in enumerate(tokens):
-            if len(token) < 3 or _DIGITS.search(token):
-                continue
-            masked = " ".join(tokens[:i]) + "|" + " ".join(tokens[i + 1 :])
-            variants = {token} | {token[:k] + token[k + 1 :] for k in range(1, len(token))}
-            for variant in variants:
-                keys.append(f"t|{masked}|{variant}")
-                positions.append(pos)
-    return pd.DataFrame({"key": keys, "pos": positions})
-
-
-def _candidate_pairs(norm: np.ndarray, domains: np.ndarray, max_block: int) -> set[tuple[int, int]]:
-    """Pairs of positions sharing a blocking key (very large blocks are chained)."""
-    frame = _blocking_keys(norm, domains).drop_duplicates()
-    sizes = frame.groupby("key")["pos"].transform("size")
-    frame = frame[sizes > 1]
-    sizes = sizes[sizes > 1]
-    small = frame[sizes <= max_block]
-    joined = small.merge(small, on="key")
-    joined = joined[joined["pos_x"] < joined["pos_y"]]
-    candidates = set(zip(joined["pos_x"].tolist(), joined["pos_y"].tolist(), strict=True))
-    # A key shared by thousands (a placeholder name, a parent domain): link the records
-    # in a chain; the judge still decides each link.
-    for _, group in frame[sizes > max_block].groupby("key")["pos"]:
-        ordered = sorted(group.tolist())
-        candidates.update(zip(ordered, ordered[1:], strict=False))
-    return candidates
+    clusters: list[DuplicateCluster]  # asserted (probability >= assert_probability or decided)
+    review: list[DuplicatePair]  # possible duplicates for the consultant to decide
+    candidates: int = 0
+    trained: bool = False
+    missing_evidence: list[str] = field(default_factory=list)
+    sparse_evidence: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    weights: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
 def find_duplicate_accounts(
     accounts: pd.DataFrame, options: DedupOptions | None = None, progress: Progress | None = None
 ) -> list[DuplicateCluster]:
-    """Clusters of duplicate accounts (``crm_id``, ``name``, ``website``/``domain`` columns)."""
+    """Asserted clusters of duplicate accounts (see ``match_accounts``)."""
+    return match_accounts(accounts, options, progress).clusters
+
+
+def match_accounts(
+    accounts: pd.DataFrame,
+    options: DedupOptions | None = None,
+    progress: Progress | None = None,
+    decisions: pd.DataFrame | None = None,
+) -> AccountMatches:
+    """Both tiers of duplicate accounts.
+
+    ``accounts`` has ``crm_id`` and ``name`` and any of ``website``, ``domain``,
+    ``country``, ``industry``, ``city``, ``phone``, ``parent`` and ``extra`` (the
+    importer's JSON of unmapped columns, where BillingCity, Phone and ParentId land).
+    ``decisions``: crm_id_a, crm_id_b, same (0/1) from ``dedup_decisions``.
+    """
+    from workbench.audits.dedup_blocking import candidate_pairs
+    from workbench.audits.dedup_features import account_features
+    from workbench.audits.dedup_model import level_label, score_pairs
+
     options = options or DedupOptions()
     progress = progress or Progress.none()
     n = len(accounts)
+    progress.update(0.0, "Reading account fields")
+    features = account_features(accounts) if n else None
+    matches = AccountMatches([], [])
+    if features is not None:
+        matches.missing_evidence = features.missing
+        matches.sparse_evidence = features.sparse
+        if features.long_names:
+            matches.notes.append(
+                f"{features.long_names:,} account names longer than 200 characters were "
+                "compared on their first 200"
+            )
     if n < 2:
-        return []
-    crm_ids = accounts["crm_id"].astype(str).to_numpy()
-    raw_names = accounts["name"].to_numpy()
-    norm = np.array([normalise_name(x) for x in raw_names], dtype=object)
-    token_lists = [x.split() for x in norm]
-    sorted_names = np.array([" ".join(sorted(t)) for t in token_lists], dtype=object)
-    digits = np.array([" ".join(_DIGITS.findall(x)) for x in norm], dtype=object)
-    website = accounts["website"] if "website" in accounts else pd.Series([None] * n)
-    domain_col = accounts["domain"] if "domain" in accounts else pd.Series([None] * n)
-    domains = np.array(
-        [
-            normalise_domain(d) or normalise_domain(w)
-            for d, w in zip(domain_col, website, strict=True)
-        ],
-        dtype=object,
-    )
-    domains = np.array([d if d not in FREE_MAIL_DOMAINS else "" for d in domains], dtype=object)
-    progress.update(0.1, "Comparing account names")
+        return matches
+    frame = features.frame
+    crm_ids = frame["crm_id"].to_numpy()
+    progress.update(0.15, "Finding candidate pairs")
+    candidates = candidate_pairs(frame, options.max_block)
+    labels = _decision_positions(decisions, crm_ids)
+    if len(labels):
+        candidates = (
+            pd.concat([candidates, labels[["unique_id_l", "unique_id_r"]]])
+            .drop_duplicates()
+            .reset_index(drop=True)
+        )
+    matches.candidates = len(candidates)
+    if not len(candidates):
+        return matches
+    progress.update(0.35, "Weighing the evidence of each pair")
+    scored = score_pairs(frame, candidates, labels, train=n >= options.min_training_accounts)
+    matches.trained, matches.weights = scored.trained, scored.levels
+    matches.notes += scored.notes
+    progress.update(0.85, "Building clusters")
+    pairs = scored.pairs.merge(labels, how="left", on=["unique_id_l", "unique_id_r"])
+    decided = pairs["same"].notna()
+    asserted = (pairs["match_probability"] >= options.assert_probability) & ~decided
+    asserted |= decided & pairs["same"].eq(1)
+    review = (pairs["match_probability"] >= options.review_probability) & ~asserted & ~decided
+    names = accounts["name"].to_numpy() if "name" in accounts else np.array([None] * n)
+    norm = frame["name_norm"].to_numpy()
 
-    candidates = _candidate_pairs(norm, domains, options.max_block)
-    progress.update(0.85, "Judging candidate pairs")
+    def make(row) -> DuplicatePair:
+        i, j = int(row.unique_id_l), int(row.unique_id_r)
+        evidence = []
+        for f, levels in scored.levels.items():
+            weight = float(getattr(row, f"mw_{f}"))
+            label = level_label(levels, weight)
+            if label != "missing":
+                evidence.append(FieldEvidence(f, label, round(weight, 1)))
+        evidence.sort(key=lambda e: -abs(e.weight))
+        words = [f"{e.level}{_values(frame, e.field, i, j)}: {e.weight:+.1f}" for e in evidence]
+        same = row.same
+        a, b = sorted((str(crm_ids[i]), str(crm_ids[j])))
+        return DuplicatePair(
+            a=a, b=b,
+            name_similarity=round(float(fuzz.token_sort_ratio(norm[i], norm[j])), 1),
+            matched=words, probability=round(float(row.match_probability), 4),
+            match_weight=round(float(row.match_weight), 2), evidence=evidence,
+            decision="" if pd.isna(same) else ("same" if same == 1 else "different"),
+        )  # fmt: skip
 
     uf = _UnionFind(n)
-    pairs: list[tuple[int, int, DuplicatePair]] = []
-    for i, j in sorted(candidates):
-        pair = _judge(i, j, crm_ids, norm, sorted_names, digits, domains, options)
-        if pair is not None:
-            uf.union(i, j)
-            pairs.append((i, j, pair))
-    progress.update(0.95, "Building clusters")
+    kept: list[tuple[int, DuplicatePair]] = []
+    for row in pairs[asserted].itertuples(index=False):
+        pair = make(row)
+        uf.union(int(row.unique_id_l), int(row.unique_id_r))
+        kept.append((int(row.unique_id_l), pair))
     members: dict[int, list[int]] = {}
-    for x in sorted({x for i, j, _ in pairs for x in (i, j)}):
+    for x in sorted({p for row in pairs[asserted].itertuples(index=False)
+                     for p in (int(row.unique_id_l), int(row.unique_id_r))}):  # fmt: skip
         members.setdefault(uf.find(x), []).append(x)
     clusters: dict[int, DuplicateCluster] = {}
     for root, positions in members.items():
         positions.sort(key=lambda p: crm_ids[p])
         clusters[root] = DuplicateCluster(
             ids=[str(crm_ids[p]) for p in positions],
-            names=[str(raw_names[p]) if raw_names[p] is not None else "" for p in positions],
+            names=[str(names[p]) if isinstance(names[p], str) else "" for p in positions],
         )
-    for i, _, pair in pairs:
+    for i, pair in kept:
         clusters[uf.find(i)].pairs.append(pair)
+    matches.clusters = sorted(clusters.values(), key=lambda c: (-c.size, c.ids[0]))
+    matches.review = sorted(
+        (make(row) for row in pairs[review].itertuples(index=False)),
+        key=lambda p: (-p.probability, p.a, p.b),
+    )
     progress.update(1.0, "Duplicate accounts found")
-    return sorted(clusters.values(), key=lambda c: (-c.size, c.ids[0]))
+    return matches
+
+
+_SHOWN = {"name": "name_norm", "domain": "domain", "country": "country", "city": "city",
+          "industry": "industry", "phone": "phone"}  # fmt: skip
+
+
+def _values(frame: pd.DataFrame, field_name: str, i: int, j: int) -> str:
+    """ " ('acme' / 'acme inc')" or " (acme.com)": the two values an explanation shows."""
+    column = _SHOWN.get(field_name)
+    if column is None:
+        return ""
+    a, b = frame[column].iat[i], frame[column].iat[j]
+    if not a or not b:
+        return ""
+    quote = "'" if field_name == "name" else ""
+    return f" ({quote}{a}{quote})" if a == b else f" ({quote}{a}{quote} / {quote}{b}{quote})"
+
+
+def _decision_positions(decisions: pd.DataFrame | None, crm_ids: np.ndarray) -> pd.DataFrame:
+    """Decisions on accounts present, as positions (unique_id_l < unique_id_r) and same."""
+    empty = pd.DataFrame({"unique_id_l": [], "unique_id_r": [], "same": []}).astype("int64")
+    if decisions is None or decisions.empty:
+        return empty
+    position = pd.Series(np.arange(len(crm_ids)), index=pd.Index(crm_ids)).groupby(level=0).first()
+    a = decisions["crm_id_a"].map(position)
+    b = decisions["crm_id_b"].map(position)
+    ok = a.notna() & b.notna()
+    if not ok.any():
+        return empty
+    a, b = a[ok].astype("int64"), b[ok].astype("int64")
+    return pd.DataFrame({
+        "unique_id_l": np.minimum(a, b), "unique_id_r": np.maximum(a, b),
+        "same": decisions.loc[ok, "same"].astype("int64").to_numpy(),
+    }).drop_duplicates(["unique_id_l", "unique_id_r"], keep="last")  # fmt: skip
 
 
 def typing_slip(a: str, b: str) -> str | None:
@@ -306,32 +371,6 @@ def name_match(name_a: str, name_b: str) -> str | None:
         if slip:
             return f"name with a typing slip: {slip}"
     return None
-
-
-def _judge(
-    i: int, j: int, crm_ids, norm, sorted_names, digits, domains, options: DedupOptions
-) -> DuplicatePair | None:
-    name_a, name_b = norm[i], norm[j]
-    if not name_a and not name_b and not domains[i]:
-        return None
-    score = float(fuzz.ratio(sorted_names[i], sorted_names[j])) if name_a and name_b else 0.0
-    same_domain = bool(domains[i]) and domains[i] == domains[j]
-    conflicting = bool(domains[i]) and bool(domains[j]) and not same_domain
-    matched: list[str] = []
-    why = name_match(name_a, name_b)
-    if why and (not conflicting or name_a == name_b) and digits[i] == digits[j]:
-        matched.append(why)
-    if same_domain:
-        label = domains[i].split(".")[0]
-        contains = label and (label in name_a.replace(" ", "") or label in name_b.replace(" ", ""))
-        if matched or score >= options.domain_name_threshold or contains:
-            if not matched:
-                matched.append(f"name {score:.0f}% similar ('{name_a}' / '{name_b}')")
-            matched.append(f"website domain identical ({domains[i]})")
-    if not matched:
-        return None
-    a, b = str(crm_ids[i]), str(crm_ids[j])
-    return DuplicatePair(a=min(a, b), b=max(a, b), name_similarity=round(score, 1), matched=matched)
 
 
 @dataclass
@@ -394,3 +433,17 @@ def find_duplicate_contacts(contacts: pd.DataFrame) -> ContactDuplicates:
         )
     ordered_clusters = sorted(clusters.values(), key=lambda c: (-c.size, sorted(c.ids)[0]))
     return ContactDuplicates(ordered_clusters, counts["email"], counts["name"])
+
+
+def match_engagement_accounts(
+    eng, accounts: pd.DataFrame, options: DedupOptions | None = None,
+    progress: Progress | None = None,
+) -> AccountMatches:  # fmt: skip
+    """``match_accounts`` on an engagement's accounts, with their extra export columns
+    (city, phone, parent) and the consultant's stored decisions."""
+    from workbench.audits.dedup_decisions import account_extra, load_decisions
+
+    if "extra" not in accounts and len(accounts):
+        extra = account_extra(eng).drop_duplicates("crm_id")
+        accounts = accounts.merge(extra, on="crm_id", how="left")
+    return match_accounts(accounts, options, progress, load_decisions(eng))

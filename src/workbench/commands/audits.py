@@ -211,6 +211,7 @@ def _json_result(name: str, result: object) -> dict:
             {"crm_ids": c["ids"], "names": c["names"], "pairs": c["pairs"]}
             for c in data.pop("duplicate_accounts")
         ]
+        data["possible_duplicate_account_pairs"] = data.pop("possible_duplicate_accounts")
         data["health_score"] = data["health"]["score"]
     return data
 
@@ -222,7 +223,14 @@ def _summary_lines(name: str, result) -> list[str]:
         return [
             f"health score {result.health.score}/100; {result.accounts:,} accounts, "
             f"{result.opportunities:,} opportunities ({result.open_opportunities:,} open); "
-            f"{len(result.duplicate_accounts):,} duplicate account clusters"
+            f"{len(result.duplicate_accounts):,} duplicate account clusters",
+            f"{len(result.possible_duplicate_accounts):,} possible duplicate account pairs to "
+            "review (workbench decide)"
+            + (
+                f"; not in the data: {', '.join(result.duplicate_evidence['missing'])}"
+                if result.duplicate_evidence.get("missing")
+                else ""
+            ),
         ]
     if name == "capture":
         lines = [

@@ -65,7 +65,9 @@ KEEP = 20
 
 # Run kind -> (tables counted, tables hashed in full, settings key prefixes ignored).
 _INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "audit": (DATA_TABLES, ()),
+    # the consultant's same/different decisions on duplicate pairs change the hygiene
+    # audit's clusters (a decision is edited in place, so it is hashed in full)
+    "audit": (DATA_TABLES + ("quotas", "currency_rates"), ("duplicate_decisions",)),
     "calibration": (DATA_TABLES, SCORING_TABLES),
     "scoring": (DATA_TABLES, SCORING_TABLES),
     "evaluation": ((), EVALUATION_TABLES),

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from workbench.models import (
     schema_audits,
     schema_core,
+    schema_dedup,
     schema_evaluation,
     schema_importers,
     schema_lifecycle,
@@ -37,6 +38,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (7, "m0007_reports", schema_reports.migrate),
     (8, "m0008_runs", schema_runs.migrate),
     (9, "m0009_real_crm_data", schema_realdata.migrate),
+    (10, "m0010_duplicate_decisions", schema_dedup.migrate),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -47,6 +47,7 @@ from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
 from workbench.ui.models.sql_table import SqlTableModel
 from workbench.ui.pages.base import BasePage
+from workbench.ui.pages.duplicates_tab import DuplicatesTab
 from workbench.ui.preview import preview_page
 from workbench.ui.tables import LazyTable
 
@@ -93,6 +94,8 @@ class Page(BasePage):
         self.body.addWidget(self.tabs, 1)
         self.tabs.addTab(self._build_findings_tab(), "Findings")
         self.tabs.addTab(self._build_charts_tab(), "Charts")
+        self.duplicates = DuplicatesTab(context)
+        self.tabs.addTab(self.duplicates, "Duplicates")
 
     # ---------------------------------------------------------------- building
     def _build_findings_tab(self) -> QWidget:
@@ -334,6 +337,8 @@ class Page(BasePage):
     def _show_runs(self, found: dict) -> None:
         self.results.update({n: result for n, (result, _run) in found.items()})
         self.runs.update({n: run for n, (_result, run) in found.items()})
+        if "crm-hygiene" in self.results:
+            self.duplicates.show_result(self.results["crm-hygiene"])
         if not self.runs:
             self.chart_note.setText("No audit has run on this engagement yet: press Run.")
         else:

@@ -1,0 +1,99 @@
+"""Candidate pairs for the duplicate model: only pairs sharing a blocking key are scored.
+
+Comparing every pair of 100,000 accounts (5 billion pairs) is out of the question, so
+each account is filed under keys and only accounts sharing a key are compared:
+
+- ``s|`` the core name's words sorted (identical and reordered names);
+- ``c|`` the core name's letters without spaces (split and joined words), and ``q|``
+  those letters less one (a split word and a slip at once);
+- ``d|`` the website domain and ``l|`` its label (acme.com, acme.net, acme.co.uk);
+- ``p|`` the phone's last nine digits;
+- ``t|`` for each word of three letters or more, the rest of the name with that word
+  replaced by itself or by itself with one letter (not the first) deleted: two names
+  differing in one word by a swap, drop, doubled or replaced letter share such a key
+  (a symmetric-delete index).
+
+A key held by more than ``max_block`` accounts (a placeholder name, a shared parent
+domain) links its accounts in a chain instead of all pairs; the model still judges
+each link.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+_DIGITS = re.compile(r"\d")
+
+
+def blocking_keys(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Every (key, position) an account is filed under; keys hashed to 64-bit integers,
+    the same in every run (a rare collision only adds a candidate pair, which the model
+    then judges). Hashed every 20,000 accounts, so the key texts never pile up."""
+    hashed: list[np.ndarray] = []
+    keys: list[str] = []
+    positions: list[int] = []
+    add_key, add_pos = keys.append, positions.append
+    columns = zip(
+        features["name_core"],
+        features["domain"],
+        features["domain_label"],
+        features["phone"],
+        strict=True,
+    )
+    for pos, (core, domain, label, phone) in enumerate(columns):
+        if pos % 20_000 == 0 and keys:
+            hashed.append(pd.util.hash_array(np.array(keys, dtype=object)).view(np.int64))
+            keys.clear()
+            add_key = keys.append
+        for prefix, value in (("d|", domain), ("l|", label), ("p|", phone)):
+            if value:
+                add_key(prefix + value)
+                add_pos(pos)
+        if not core:
+            continue
+        tokens = core.split()[:8]
+        add_key("s|" + " ".join(sorted(tokens)))
+        squash = core.replace(" ", "")
+        add_key("c|" + squash)
+        add_pos(pos)
+        add_pos(pos)
+        if " " in core and len(squash) <= 24:  # a split word and a slip: letters less one
+            for variant in {squash} | {squash[:k] + squash[k + 1 :] for k in range(1, len(squash))}:
+                add_key("q|" + variant)
+                add_pos(pos)
+        for i, token in enumerate(tokens):
+            if len(token) < 3 or len(token) > 30 or _DIGITS.search(token):
+                continue
+            masked = "t|" + " ".join(tokens[:i]) + "|" + " ".join(tokens[i + 1 :]) + "|"
+            for variant in {token} | {token[:k] + token[k + 1 :] for k in range(1, len(token))}:
+                add_key(masked + variant)
+                add_pos(pos)
+    if keys:
+        hashed.append(pd.util.hash_array(np.array(keys, dtype=object)).view(np.int64))
+    all_keys = np.concatenate(hashed) if hashed else np.empty(0, dtype=np.int64)
+    return all_keys, np.array(positions, dtype=np.int64)
+
+
+def candidate_pairs(features: pd.DataFrame, max_block: int = 200) -> pd.DataFrame:
+    """Distinct pairs (unique_id_l < unique_id_r) of accounts sharing a key."""
+    keys, positions = blocking_keys(features)
+    order = np.lexsort((positions, keys))
+    keys, positions = keys[order], positions[order]
+    fresh = np.ones(len(keys), dtype=bool)
+    fresh[1:] = (keys[1:] != keys[:-1]) | (positions[1:] != positions[:-1])
+    keys, positions = keys[fresh], positions[fresh]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], int)
+    sizes = np.diff(np.r_[starts, len(keys)])
+    parts = [np.empty((0, 2), dtype=np.int64)]
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        members = positions[start : start + size]
+        if size <= max_block:
+            left, right = np.triu_indices(size, k=1)
+            parts.append(np.column_stack([members[left], members[right]]))
+        else:  # a key held by very many accounts: a chain of neighbours
+            parts.append(np.column_stack([members[:-1], members[1:]]))
+    pairs = np.unique(np.concatenate(parts), axis=0)
+    return pd.DataFrame({"unique_id_l": pairs[:, 0], "unique_id_r": pairs[:, 1]})
