@@ -689,4 +689,6 @@ def open_source(path: Path, workdir: Path, known: set[str], sheet: str | None = 
 
 
 def make_workdir() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix="workbench-import-")
+    from workbench.importers.workdir import make_workdir as private_workdir
+
+    return private_workdir()
