@@ -197,6 +197,9 @@ class Engagement:
                 leftover.unlink(missing_ok=True)
             if isinstance(exc, OSError):
                 raise write_failure(path, exc) from None
+            plain = storage_failure(path, exc)
+            if plain is not None:
+                raise plain from None
             raise EngagementError(
                 f"Could not create {path} ({exc}). Check that the disk has free space and "
                 "the folder is writable; nothing was created."
@@ -486,7 +489,32 @@ def _check_readable(conn: sqlite3.Connection, path: Path, *, full: bool = False)
         raise _damaged(path, exc) from None
 
 
-def _damaged(path: Path, exc: Exception) -> DamagedEngagement:
+def storage_failure(path: Path, exc: sqlite3.Error) -> EngagementError | None:
+    """A plain message when SQLite failed for want of disk space or permission (not damage)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return EngagementError(
+            f"Could not write {path}: the disk is full. Free some space and try again; "
+            "every change saved before is kept."
+        )
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return EngagementError(
+            f"Could not write {path}: the disk reported an error (it may be full, removed or "
+            "failing). Free some space or check the drive and try again; every change saved "
+            "before is kept."
+        )
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or "readonly" in text:
+        return EngagementError(
+            f"Could not write {path}: the file or its folder is read-only. Open it read-only "
+            "(--read-only), or copy it to a folder you can write to."
+        )
+    return None
+
+
+def _damaged(path: Path, exc: Exception) -> EngagementError:
+    if isinstance(exc, sqlite3.Error) and (plain := storage_failure(path, exc)) is not None:
+        return plain
     return DamagedEngagement(
         f"{path.name} is damaged and cannot be read ({exc}). Restore it from a backup "
         f"(files named {path.stem}.*.backup{SUFFIX} beside it)."

@@ -122,13 +122,17 @@ def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
     """Refuse ``path`` if its schema is not exactly what Workbench made for ``version``."""
     found = schema_of(conn)
     expected = expected_schema(version)
-    for key in sorted(set(found) - set(expected)):
-        kind, name = key
-        if key[0] in ("trigger", "view"):
+    # Code first (triggers, views), then anything else that differs.
+    extra = sorted(set(found) - set(expected), key=lambda k: (k[0] not in ("trigger", "view"), k))
+    for kind, name in extra:
+        article = "an" if kind[0] in "aeiou" else "a"
+        if kind in ("trigger", "view"):
             raise _foreign(
-                path, f"it contains a {kind} named {name!r} that Workbench did not create"
+                path, f"it contains {article} {kind} named {name!r} that Workbench did not create"
             )
-        raise _foreign(path, f"it contains a {kind} named {name!r} that Workbench does not use")
+        raise _foreign(
+            path, f"it contains {article} {kind} named {name!r} that Workbench does not use"
+        )
     for key in sorted(set(expected) - set(found)):
         raise _foreign(path, f"its {key[0]} {key[1]!r} is missing")
     for key in sorted(expected):

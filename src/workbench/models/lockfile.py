@@ -9,6 +9,7 @@ so a stale lock file never blocks anyone.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import json
 import os
@@ -94,7 +95,8 @@ class WriterLock:
         try:
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, data)
+            if os.write(fd, data) != len(data):  # a file-size limit cuts the write short
+                raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
         except OSError as exc:  # a full disk: no empty lock file stays behind
             self._fd = fd
             self.release()

@@ -19,6 +19,7 @@ import contextlib
 import errno
 import gc
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -89,9 +90,30 @@ def atomic_file(target: Path, suffix: str = ".writing") -> Iterator[BinaryIO]:
         _drop_half_written(exc)
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if isinstance(exc, OSError):
-            raise write_failure(target, exc) from None
+        cause = os_error_in(exc)
+        if cause is not None:
+            raise write_failure(target, cause) from None
         raise
+
+
+def os_error_in(exc: BaseException) -> OSError | None:
+    """The operating-system error behind ``exc``, if any (full disk, permission).
+
+    Writers wrap them: lxml (used by openpyxl and python-docx) raises
+    ``SerialisationError('IO_ENOSPC')``; others chain the ``OSError`` as the cause.
+    """
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return None
+        if isinstance(seen, OSError):
+            return seen
+        match = re.search(r"\bIO_(E[A-Z]+)\b", str(seen))
+        if match and hasattr(errno, match.group(1)):
+            code = getattr(errno, match.group(1))
+            return OSError(code, os.strerror(code))
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _drop_half_written(exc: BaseException) -> None:
@@ -100,10 +122,15 @@ def _drop_half_written(exc: BaseException) -> None:
     Their ``__del__`` would otherwise try to finish the file later and print a traceback
     on stderr after the plain message.
     """
-    traceback.clear_frames(exc.__traceback__)
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _unraisable: None
     try:
+        seen: BaseException | None = exc
+        for _ in range(10):
+            if seen is None:
+                break
+            traceback.clear_frames(seen.__traceback__)
+            seen = seen.__cause__ or seen.__context__
         gc.collect()
     finally:
         sys.unraisablehook = hook
