@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.reports.files import atomic_path
-from workbench.reports.text import xml_text
+from workbench.reports.text import one_line, xml_text
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NAVY = "1F3864"
@@ -106,15 +106,15 @@ class WorkbookBuilder:
     def __init__(self, *, title: str, customer: str, subtitle: str = "") -> None:
         self.wb = Workbook()
         self._first = True
-        self.title = title
-        self.customer = customer
-        self.subtitle = subtitle
-        self.wb.properties.title = f"{title} - {customer}"
+        self.title = one_line(title)
+        self.customer = one_line(customer)
+        self.subtitle = xml_text(subtitle)
+        self.wb.properties.title = f"{self.title} - {self.customer}"
         self.wb.properties.creator = "Workbench"
 
     def sheet(self, name: str) -> Worksheet:
         """A new worksheet named ``name`` (trimmed to Excel's 31 characters, no []:*?/\\)."""
-        clean = "".join("-" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "Sheet"
+        clean = "".join("-" if ch in "[]:*?/\\" else ch for ch in one_line(name))[:31] or "Sheet"
         if self._first:
             ws = self.wb.active
             ws.title = clean
