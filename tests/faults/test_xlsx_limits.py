@@ -9,8 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbench.importers import import_file
-from workbench.importers import xlsx_limits
+from workbench.importers import import_file, xlsx_limits
 from workbench.models import Engagement, EngagementMeta
 
 from .conftest import plain_failure, run_cli
