@@ -11,6 +11,7 @@ loss. Every change happens inside ``Engagement.atomic()``; saving is implicit.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -244,7 +245,7 @@ class Engagement:
         try:
             try:
                 conn = _connect(path, read_only=read_only)
-            except sqlite3.DatabaseError as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
                 raise _damaged(path, exc) from None
             wal = False
             try:
@@ -261,7 +262,8 @@ class Engagement:
                     _check_readable(conn, path, full=True)
             except BaseException as exc:
                 _close_after_failure(conn, wal=wal)
-                if isinstance(exc, sqlite3.DatabaseError):
+                # A damaged schema can make SQLite's own message undecodable text.
+                if isinstance(exc, (sqlite3.DatabaseError, UnicodeDecodeError)):
                     raise _damaged(path, exc) from None
                 if isinstance(exc, OSError):
                     raise write_failure(path, exc) from None
@@ -450,12 +452,18 @@ class Engagement:
             old.unlink(missing_ok=True)
 
 
+_TEXT = functools.partial(str, encoding="utf-8", errors="replace")
+
+
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     if read_only:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
     else:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    # Text in a damaged page may not be UTF-8: show it with replacement characters
+    # rather than fail with a decoding error deep inside a command.
+    conn.text_factory = _TEXT
     conn.execute("PRAGMA busy_timeout = 5000")
     harden(conn)
     conn.execute("PRAGMA foreign_keys = ON")
@@ -485,7 +493,7 @@ def _check_readable(conn: sqlite3.Connection, path: Path, *, full: bool = False)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if full:
             conn.execute("SELECT customer FROM engagement WHERE id = 1").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise _damaged(path, exc) from None
 
 
