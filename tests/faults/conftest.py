@@ -64,3 +64,13 @@ def plain_failure(result: subprocess.CompletedProcess) -> str:
 
 def json_of(result: subprocess.CompletedProcess) -> object:
     return json.loads(result.stdout)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The larger fault runs (marked ``slow``) run only when asked for with ``-m slow``."""
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="larger fault run; select it with -m slow")
+    for item in items:
+        if "slow" in item.keywords and "tests/faults" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(skip)
