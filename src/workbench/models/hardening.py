@@ -30,6 +30,7 @@ from workbench.errors import DamagedEngagement
 SQLITE_DBCONFIG_DEFENSIVE = 1010
 # Tables SQLite itself may add (ANALYZE statistics, AUTOINCREMENT counters).
 SQLITE_INTERNAL = re.compile(r"^sqlite_(stat\d|sequence)$")
+MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
 def harden(conn: sqlite3.Connection) -> bool:
@@ -98,21 +99,33 @@ def _normalise(sql: str | None) -> str:
 
 
 def schema_of(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
-    """Every object of the main schema: (type, name) -> its normalised SQL."""
-    rows = conn.execute("SELECT type, name, sql FROM main.sqlite_master").fetchall()
+    """Every object of the main schema: (type, name) -> its normalised SQL.
+
+    The bookkeeping table of sqlite-utils (which migrations ran) and its index are
+    left out: their SQL belongs to that library's version, and they hold no code. A
+    trigger or view on them is still an object of its own, and still refused.
+    """
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM main.sqlite_master").fetchall()
     return {
-        (kind, name): _normalise(sql) for kind, name, sql in rows if not SQLITE_INTERNAL.match(name)
+        (kind, name): _normalise(sql)
+        for kind, name, table, sql in rows
+        if not SQLITE_INTERNAL.match(name)
+        and not (kind in ("table", "index") and table == MIGRATIONS_TABLE)
     }
 
 
 @cache
 def expected_schema(version: int) -> dict[tuple[str, str], str]:
-    """What Workbench's own migrations create up to ``version``."""
-    from workbench.models.schema import migrate
+    """What Workbench's own migrations create up to ``version`` (run on an empty
+    in-memory database, without loading sqlite-utils: opening stays fast)."""
+    from workbench.models.schema import MIGRATIONS
 
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        migrate(conn, upto=version)
+        for number, _name, step in MIGRATIONS:
+            if number > version:
+                break
+            step(conn)
         return schema_of(conn)
     finally:
         conn.close()
