@@ -90,18 +90,25 @@ def integrity(path: Path) -> str:
         conn.close()
 
 
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def table_digests(path: Path) -> dict[str, str]:
     """Each table's rows, hashed in key order (a fingerprint of every committed change)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = _read_only(path)
     try:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
         out = {}
-        for name in names:
+        for name in _tables(conn):
             digest = hashlib.sha256()
             for row in conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid'):
                 digest.update(repr(row).encode())
@@ -112,14 +119,8 @@ def table_digests(path: Path) -> dict[str, str]:
 
 
 def table_counts(path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = _read_only(path)
     try:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in _tables(conn)}
     finally:
         conn.close()
