@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import platform
 import re
 import sqlite3
 import sys
@@ -28,6 +29,7 @@ from pathlib import Path
 from workbench.errors import DamagedEngagement
 
 SQLITE_DBCONFIG_DEFENSIVE = 1010
+X86_64 = ("x86_64", "amd64")
 # Tables SQLite itself may add (ANALYZE statistics, AUTOINCREMENT counters).
 SQLITE_INTERNAL = re.compile(r"^sqlite_(stat\d|sequence)$")
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -70,8 +72,12 @@ def _defensive_via_library(conn: sqlite3.Connection) -> bool:
     file name it reports matches), and the setting is read back; on any doubt the
     connection is left as it is and the schema check alone guards the file.
     """
+    # Variadic C calls through ctypes are only sound where variadic arguments travel
+    # like fixed ones (x86-64); elsewhere (Apple silicon) rely on the schema check.
+    if sys.implementation.name != "cpython" or platform.machine().lower() not in X86_64:
+        return False
     lib = _library()
-    if lib is None or sys.implementation.name != "cpython":
+    if lib is None:
         return False
     handle = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
     if not handle:
