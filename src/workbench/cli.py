@@ -26,6 +26,8 @@ from workbench.commandline import (
 )
 from workbench.errors import Cancelled, WorkbenchError
 from workbench.models import ENGAGEMENT_TYPES, PROJECT_KINDS, Engagement, EngagementMeta
+from workbench.models.engagement import storage_failure
+from workbench.models.safeio import NO_SPACE, write_failure
 
 # Modules that add subcommands (each has ``register(subparsers)``) and the commands
 # each registers. The names are listed here so that a command imports only its own
@@ -302,6 +304,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _fail("Interrupted; nothing half-done was saved.", code=130)
     except sqlite3.DatabaseError as exc:
+        file = Path(getattr(args, "file", None) or "")
+        plain = storage_failure(file, exc) if file.name else None
+        if plain is not None:
+            _fail(str(plain))
         _fail(
             f"The engagement file could not be read or written ({exc}). It may be damaged "
             "or on a full disk; restore it from its latest backup if this persists."
@@ -309,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         _fail("Not enough memory for this task; close other programs and try again.")
     except OSError as exc:
+        if exc.errno in NO_SPACE:  # a full disk: say so, naming the file
+            _fail(str(write_failure(Path(exc.filename or getattr(args, "file", "") or "."), exc)))
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         _fail(f"Could not access{name}: {exc.strerror or exc}.")
     except Exception as exc:  # a bug: say so plainly, keep the details in a log

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,19 +49,20 @@ def _default(obj: Any) -> Any:
     if isinstance(obj, set):
         return sorted(obj)
     if hasattr(obj, "item"):  # numpy scalars
-        return obj.item()
+        return _clean(obj.item())
     if hasattr(obj, "tolist"):
         return obj.tolist()
     raise TypeError(f"cannot write {type(obj).__name__} as JSON")
 
 
 def to_json(obj: Any) -> str:
-    """JSON text for ``obj`` (dataclasses, dates, numpy values allowed); NaN becomes null."""
+    """JSON text for ``obj`` (dataclasses, dates, numpy values allowed); NaN and Infinity
+    become null."""
     return json.dumps(_clean(obj), default=_default, indent=2, ensure_ascii=False)
 
 
 def _clean(obj: Any) -> Any:
-    if isinstance(obj, float) and obj != obj:  # NaN is not JSON
+    if isinstance(obj, float) and not math.isfinite(obj):  # NaN and Infinity are not JSON
         return None
     if isinstance(obj, dict):
         return {str(k): _clean(v) for k, v in obj.items()}

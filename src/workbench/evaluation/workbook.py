@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from workbench.evaluation.matrix import compute_results
 from workbench.evaluation.model import Matrix
 from workbench.models import now_iso
+from workbench.models.safeio import atomic_file
 from workbench.progress import Progress
 
 MATRIX_SHEET = "Matrix"
@@ -175,9 +176,10 @@ def export_workbook(
     _write_meta(meta_ws, matrix, sheets, customer)
     wb.active = 1
     progress.update(0.9, "Saving the workbook")
-    tmp = path.with_name(path.name + ".writing")
-    wb.save(tmp)
-    tmp.replace(path)
+    # Saved to <name>.writing, created exclusively (never through a planted link) and
+    # moved over the name only when complete; a full disk leaves no truncated file.
+    with atomic_file(path) as fh:
+        wb.save(fh)
     progress.update(1.0, "Workbook written")
     return path
 

@@ -44,10 +44,18 @@ def _needs_python(arr: pa.Array, fast: pa.Array) -> pa.Array:
 _ISO_DAY = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 
 
+def _in_years(text: pa.Array) -> pa.Array:
+    return pc.and_(
+        pc.greater_equal(text, f"{V.FIRST_YEAR:04d}"), pc.less(text, f"{V.LAST_YEAR + 1:04d}")
+    )
+
+
 def _valid_iso_date(iso: pa.Array) -> pa.Array:
     """``iso`` ('YYYY-MM-DD' text, month and day in range) where it is a real calendar day
     before the placeholder years, else null. Only days 29-31 need the calendar check."""
-    ok = pc.and_(pc.less(iso, "2900-01-01"), pc.invert(pc.is_in(iso, pa.array(_PLACEHOLDER_ISO))))
+    # Only dates inside the accepted years take the fast path; the careful parser
+    # rejects (or blanks, for placeholders) the others with their reason.
+    ok = pc.and_(_in_years(iso), pc.invert(pc.is_in(iso, pa.array(_PLACEHOLDER_ISO))))
     out = pc.if_else(pc.fill_null(ok, False), iso, pa.scalar(None, pa.string()))
     late = pc.fill_null(pc.greater(pc.utf8_slice_codeunits(out, 8, 10), "28"), False)
     if pc.any(late).as_py():
@@ -100,7 +108,7 @@ def _fast_moment(arr: pa.Array) -> pa.Array:
     )
     parsed = pc.strptime(text, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
     back = pc.strftime(parsed, format="%Y-%m-%dT%H:%M:%S")
-    ok = pc.and_(pc.equal(back, text), pc.less(text, "2900"))
+    ok = pc.and_(pc.equal(back, text), _in_years(text))
     ok = pc.and_(ok, pc.invert(pc.starts_with(text, "1900-01-01")))
     return pc.if_else(pc.fill_null(ok, False), text, pa.scalar(None, pa.string()))
 
@@ -108,7 +116,10 @@ def _fast_moment(arr: pa.Array) -> pa.Array:
 def _fast_number(arr: pa.Array) -> pa.Array:
     plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_NUMBER), False)
     text = pc.if_else(plain, arr, pa.scalar(None, pa.string()))
-    return pc.cast(text, pa.float64())
+    number = pc.cast(text, pa.float64())
+    # Huge values go to the careful parser, which rejects them with their reason.
+    sane = pc.fill_null(pc.less_equal(pc.abs(number), V.MAX_AMOUNT), False)
+    return pc.if_else(sane, number, pa.scalar(None, pa.float64()))
 
 
 def _fast_bool(arr: pa.Array) -> pa.Array:

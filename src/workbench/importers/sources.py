@@ -31,6 +31,11 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from workbench.errors import WorkbenchError
+from workbench.importers.xlsx_limits import (
+    bounded_rows,
+    check_shared_strings,
+    declared_rows,
+)
 
 BLOCK_BYTES = 1 << 20
 SLOW_BLOCK_ROWS = 20_000
@@ -814,6 +819,7 @@ class XlsxSource:
         self.path = path
         self.encoding = "xlsx"
         self.delimiter = ""
+        check_shared_strings(path)
         try:
             self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -860,8 +866,10 @@ class XlsxSource:
 
     def _rows(self, name: str) -> Iterator[list[str]]:
         try:
-            for values in self.book[name].iter_rows(values_only=True):
+            for values in bounded_rows(self.book[name], self.path, name):
                 yield [cell_text(v) for v in values]
+        except WorkbenchError:
+            raise
         except Exception as exc:
             raise SourceError(f"{self.path.name}, sheet {name}: cannot be read ({exc}).") from None
 
@@ -890,7 +898,7 @@ class XlsxSource:
         """Yield blocks of data rows; a trailing run of decoration rows is the footer."""
         width = len(self.columns)
         ws = self.book[self.sheet]
-        total = max(1, (ws.max_row or 1) - self.header_row - 1)
+        total = max(1, (declared_rows(ws) or 1) - self.header_row - 1)
         rows: list[list[str]] = []
         numbers: list[int] = []
         pending: list[tuple[int, list[str], bool]] = []  # (row, cells, junk?)
@@ -959,4 +967,6 @@ def open_source(path: Path, workdir: Path, known: set[str], sheet: str | None = 
 
 
 def make_workdir() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix="workbench-import-")
+    from workbench.importers.workdir import make_workdir as private_workdir
+
+    return private_workdir()

@@ -19,6 +19,11 @@ FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "unchecked", "off", "fals
 # Salesforce, sync tools and Excel use "end of time" / "epoch" dates for "not set".
 PLACEHOLDER_DAYS = frozenset({(1900, 1, 1), (1899, 12, 30), (1899, 12, 31), (1, 1, 1)})
 PLACEHOLDER_FROM_YEAR = 2900
+# Values outside reason are rejected with their reason rather than stored: a close date
+# in 2500 or 1677 breaks every date computation later, an amount of 1e308 every total.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+MAX_AMOUNT = 1e13  # ten trillion in any currency: above any real deal, even in IDR or KRW
+MAX_NUMBER = 1e15
 
 MONTHS = {
     m: i + 1
@@ -87,6 +92,8 @@ def _make_date(y: int, m: int, d: int, raw: str) -> date:
         raise BadValue(f'"{raw}" is not a date') from None
     if y >= PLACEHOLDER_FROM_YEAR or (y, m, d) in PLACEHOLDER_DAYS:
         raise Placeholder(raw)
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise BadValue(f'"{raw}" is outside the years {FIRST_YEAR}-{LAST_YEAR}')
     return value
 
 
@@ -186,6 +193,8 @@ def parse_money(raw: str) -> tuple[float, str | None]:
     if s.endswith("-"):
         negative, s = not negative, s[:-1]
     number = _plain_number(s, raw)
+    if number > MAX_AMOUNT:
+        raise BadValue(f'"{raw}" is larger than any deal amount (over {MAX_AMOUNT:,.0f})')
     return (-number if negative else number), currency
 
 
@@ -212,9 +221,12 @@ def _plain_number(s: str, raw: str) -> float:
             raise BadValue(f'"{raw}" is not a number')
         s = s.replace(".", "")
     try:
-        return float(s)
+        value = float(s)
     except ValueError:
         raise BadValue(f'"{raw}" is not a number') from None
+    if not value <= MAX_NUMBER:  # also catches the infinity of "1e999"
+        raise BadValue(f'"{raw}" is too large a number')
+    return value
 
 
 def parse_number(raw: str) -> float:

@@ -11,7 +11,9 @@ loss. Every change happens inside ``Engagement.atomic()``; saving is implicit.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import os
 import sqlite3
 import struct
 from collections.abc import Iterator
@@ -27,7 +29,9 @@ from workbench.errors import (
     NotAnEngagement,
     ReadOnlyEngagement,
 )
+from workbench.models.hardening import check_schema, harden
 from workbench.models.lockfile import WriterLock
+from workbench.models.safeio import create_exclusive, write_failure
 from workbench.models.schema import LATEST_VERSION, migrate
 
 if TYPE_CHECKING:
@@ -160,30 +164,47 @@ class Engagement:
         if not path.parent.exists():
             raise EngagementError(f"The folder {path.parent} does not exist.")
         tmp = path.with_name(path.name + ".creating")
-        tmp.unlink(missing_ok=True)
         # Build in a temporary file and move it into place, so a crash never leaves a
-        # half-made engagement under the real name.
-        conn = _connect(tmp, read_only=False)
+        # half-made engagement under the real name. The file is made exclusively (a
+        # link planted under that name is removed, never written through).
         try:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrate(conn)
-            stamp = now_iso()
-            meta.customer = meta.customer.strip()
-            meta.currency = meta.currency.upper()
-            meta.created_at = meta.created_at or stamp
-            meta.updated_at = stamp
-            from sqlite_utils import Database
+            os.close(create_exclusive(tmp))
+        except OSError as exc:
+            raise write_failure(tmp, exc) from None
+        try:
+            conn = _connect(tmp, read_only=False)
+            try:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                migrate(conn)
+                stamp = now_iso()
+                meta.customer = meta.customer.strip()
+                meta.currency = meta.currency.upper()
+                meta.created_at = meta.created_at or stamp
+                meta.updated_at = stamp
+                from sqlite_utils import Database
 
-            with Database(conn).atomic():
-                columns = ", ".join(META_COLUMNS)
-                marks = ", ".join("?" for _ in META_COLUMNS)
-                conn.execute(
-                    f"INSERT INTO engagement (id, {columns}) VALUES (1, {marks})",
-                    _meta_values(meta, META_COLUMNS),
-                )
-            conn.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            conn.close()
+                with Database(conn).atomic():
+                    columns = ", ".join(META_COLUMNS)
+                    marks = ", ".join("?" for _ in META_COLUMNS)
+                    conn.execute(
+                        f"INSERT INTO engagement (id, {columns}) VALUES (1, {marks})",
+                        _meta_values(meta, META_COLUMNS),
+                    )
+                conn.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                conn.close()
+        except (OSError, sqlite3.Error) as exc:
+            for leftover in (tmp, *_sidecars(tmp)):
+                leftover.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise write_failure(path, exc) from None
+            plain = storage_failure(path, exc)
+            if plain is not None:
+                raise plain from None
+            raise EngagementError(
+                f"Could not create {path} ({exc}). Check that the disk has free space and "
+                "the folder is writable; nothing was created."
+            ) from None
         tmp.replace(path)
         return cls.open(path)
 
@@ -211,6 +232,12 @@ class Engagement:
                 f"{path.name} was written by an older Workbench (file version {version}); "
                 "open it once for writing so it can be upgraded (a backup is made first)."
             )
+        if not read_only and not os.access(path, os.W_OK):
+            raise ReadOnlyEngagement(
+                f"{path.name} is a read-only file (its permissions, or the drive, do not "
+                "allow changes). Open it read-only (--read-only) to look at it, or make the "
+                "file writable (or copy it to a writable folder) to change it."
+            )
         lock = None
         if not read_only:
             lock = WriterLock(path)
@@ -218,22 +245,28 @@ class Engagement:
         try:
             try:
                 conn = _connect(path, read_only=read_only)
-            except sqlite3.DatabaseError as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
                 raise _damaged(path, exc) from None
+            wal = False
             try:
                 _check_readable(conn, path)
+                check_schema(conn, path, version)
+                _check_readable(conn, path, full=True)
                 eng = cls(path, conn, read_only=read_only, lock=lock)
                 if not read_only:
                     conn.execute("PRAGMA journal_mode = WAL")
+                    wal = True
                     if version < LATEST_VERSION:
                         eng.backup_path = eng._backup(f"before-upgrade-v{version}")
                         migrate(conn)
                     _check_readable(conn, path, full=True)
-            except sqlite3.DatabaseError as exc:
-                conn.close()
-                raise _damaged(path, exc) from None
-            except BaseException:
-                conn.close()
+            except BaseException as exc:
+                _close_after_failure(conn, wal=wal)
+                # A damaged schema can make SQLite's own message undecodable text.
+                if isinstance(exc, (sqlite3.DatabaseError, UnicodeDecodeError)):
+                    raise _damaged(path, exc) from None
+                if isinstance(exc, OSError):
+                    raise write_failure(path, exc) from None
                 raise
         except BaseException:
             if lock is not None:
@@ -323,7 +356,7 @@ class Engagement:
         if row is None:
             raise DamagedEngagement(f"{self.path.name} has no engagement record; it is damaged.")
         values = dict(zip(META_COLUMNS, row, strict=True))
-        values["jurisdictions"] = json.loads(values["jurisdictions"] or "[]")
+        values["jurisdictions"] = self._json(values["jurisdictions"] or "[]", "jurisdictions")
         return EngagementMeta(**values)
 
     def update_meta(self, **changes: object) -> EngagementMeta:
@@ -351,7 +384,12 @@ class Engagement:
         drift; a consultant may pin it to the export date), otherwise today.
         """
         value = self.setting("as_of_date")
-        return date.fromisoformat(value) if value else date.today()
+        if not value:
+            return date.today()
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise self._bad_value("as_of_date") from None
 
     def touch(self) -> None:
         """Stamp ``updated_at`` (call inside the transaction that changed something)."""
@@ -370,7 +408,20 @@ class Engagement:
     def setting(self, key: str, default: object = None) -> object:
         """A per-engagement setting (JSON value) or ``default``."""
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return default if row is None else json.loads(row[0])
+        return default if row is None else self._json(row[0], key)
+
+    def _json(self, text: str, name: str) -> object:
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError):
+            raise self._bad_value(name) from None
+
+    def _bad_value(self, name: str) -> DamagedEngagement:
+        return DamagedEngagement(
+            f"{self.path.name} is damaged: its stored setting {name.replace('_', ' ')!r} is not "
+            "readable (the file was changed outside Workbench). Restore it from a backup "
+            f"(files named {self.path.stem}.*.backup{SUFFIX} beside it)."
+        )
 
     def set_setting(self, key: str, value: object) -> None:
         """Store a per-engagement setting (JSON-serialisable)."""
@@ -386,6 +437,7 @@ class Engagement:
         """Copy the file with SQLite's backup API to a timestamped file beside it."""
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{self.path.stem}.{stamp}.{reason}.backup{SUFFIX}")
+        os.close(create_exclusive(target))  # never through a link planted under that name
         dest = sqlite3.connect(target)
         try:
             self.conn.backup(dest)
@@ -400,17 +452,39 @@ class Engagement:
             old.unlink(missing_ok=True)
 
 
+_TEXT = functools.partial(str, encoding="utf-8", errors="replace")
+
+
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     if read_only:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
     else:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    # Text in a damaged page may not be UTF-8: show it with replacement characters
+    # rather than fail with a decoding error deep inside a command.
+    conn.text_factory = _TEXT
     conn.execute("PRAGMA busy_timeout = 5000")
+    harden(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     if not read_only:
         conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+def _sidecars(path: Path) -> tuple[Path, ...]:
+    return tuple(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))
+
+
+def _close_after_failure(conn: sqlite3.Connection, *, wal: bool) -> None:
+    """Close a file refused on open as it was found: back in rollback-journal mode, no
+    ``-wal``/``-shm`` files left beside it."""
+    with contextlib.suppress(sqlite3.Error):
+        if conn.in_transaction:
+            conn.rollback()
+        if wal:
+            conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
 
 
 def _check_readable(conn: sqlite3.Connection, path: Path, *, full: bool = False) -> None:
@@ -419,11 +493,36 @@ def _check_readable(conn: sqlite3.Connection, path: Path, *, full: bool = False)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if full:
             conn.execute("SELECT customer FROM engagement WHERE id = 1").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise _damaged(path, exc) from None
 
 
-def _damaged(path: Path, exc: Exception) -> DamagedEngagement:
+def storage_failure(path: Path, exc: sqlite3.Error) -> EngagementError | None:
+    """A plain message when SQLite failed for want of disk space or permission (not damage)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return EngagementError(
+            f"Could not write {path}: the disk is full. Free some space and try again; "
+            "every change saved before is kept."
+        )
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return EngagementError(
+            f"Could not write {path}: the disk reported an error (it may be full, removed or "
+            "failing). Free some space or check the drive and try again; every change saved "
+            "before is kept."
+        )
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or "readonly" in text:
+        return EngagementError(
+            f"Could not write {path}: the file or its folder is read-only. Open it read-only "
+            "(--read-only), or copy it to a folder you can write to."
+        )
+    return None
+
+
+def _damaged(path: Path, exc: Exception) -> EngagementError:
+    if isinstance(exc, sqlite3.Error) and (plain := storage_failure(path, exc)) is not None:
+        return plain
     return DamagedEngagement(
         f"{path.name} is damaged and cannot be read ({exc}). Restore it from a backup "
         f"(files named {path.stem}.*.backup{SUFFIX} beside it)."

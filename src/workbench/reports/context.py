@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,7 +178,7 @@ class ReportContext:
         return self.names.contact(crm_id, real_name)
 
     def money(self, value: float | None) -> str:
-        if value is None:
+        if value is None or not math.isfinite(value):
             return "-"
         symbol = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}.get(self.meta.currency, "")
         text = f"{abs(value):,.0f}"
@@ -195,13 +196,13 @@ class ReportContext:
 
 
 def pct(value: float | None, digits: int = 0) -> str:
-    """0.734 -> '73%'; None -> '-'."""
-    if value is None:
+    """0.734 -> '73%'; None (or a value that is not a number) -> '-'."""
+    if value is None or not math.isfinite(value):
         return "-"
     return f"{value * 100:.{digits}f}%"
 
 
 def num(value: float | None, digits: int = 0) -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):
         return "-"
     return f"{value:,.{digits}f}"

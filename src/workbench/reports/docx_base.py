@@ -14,6 +14,7 @@ tagged visibly; either makes the status DRAFT unless the caller fixed it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from matplotlib.figure import Figure
 
 from workbench.reports.files import atomic_path
 from workbench.reports.template import TABLE_STYLE, add_ppr_child, load_template
+from workbench.reports.text import one_line, xml_text
 
 CHART_DPI = 200
 BOX_CHECKED = "\u2612"
@@ -99,9 +101,18 @@ class DocBuilder:
         branding: Branding | None = None,
         scrub=None,
     ) -> None:
-        self.info = info
+        # CRM text may hold control characters XML cannot store: cleaned once here
+        # (cover texts) and in ``scrub``, which every body text passes through.
+        self.info = dataclasses.replace(
+            info,
+            title=one_line(info.title),
+            customer=one_line(info.customer),
+            subtitle=xml_text(info.subtitle),
+            prepared_by=one_line(info.prepared_by),
+        )
         # Applied to every body text (anonymisation of names inside free text).
-        self.scrub = scrub or (lambda text: text)
+        anonymise = scrub or (lambda text: text)
+        self.scrub = lambda text: xml_text(anonymise(text))
         self.branding = branding or Branding()
         self.doc = load_template(template)
         self.accent = _accent_hex(self.doc)
@@ -168,7 +179,7 @@ class DocBuilder:
             p.add_run().add_picture(str(self.branding.logo), height=Inches(0.7))
         consultancy = self.branding.consultancy or self.info.prepared_by
         p = doc.add_paragraph(style="Workbench Cover Meta")
-        r = p.add_run((consultancy or "").upper())
+        r = p.add_run(one_line(consultancy or "").upper())
         r.bold = True
         r.font.size = Pt(10)
         r.font.color.rgb = RGBColor.from_string(self.accent)
@@ -203,7 +214,7 @@ class DocBuilder:
                 self._status_run = p.add_run("DRAFT")
                 self._status_run.bold = True
             else:
-                p.add_run(value)
+                p.add_run(one_line(value))
         p = doc.add_paragraph(self.branding.confidentiality, style="Workbench Cover Meta")
         p.paragraph_format.space_before = Pt(36)
         p.runs[0].font.size = Pt(8)
@@ -218,6 +229,7 @@ class DocBuilder:
 
     # -------------------------------------------------------------------- text
     def heading(self, text: str, level: int = 1) -> Paragraph:
+        text = one_line(self.scrub(text))
         self._headings.append((level, text))
         return self.doc.add_heading(text, level=level)
 
@@ -293,7 +305,7 @@ class DocBuilder:
         self._tables += 1
         if caption:
             # Caption above the table, kept with it, so it never strands on another page.
-            cap = doc.add_paragraph(f"Table {self._tables}: {caption}", style="Caption")
+            cap = doc.add_paragraph(f"Table {self._tables}: {self.scrub(caption)}", style="Caption")
             cap.paragraph_format.keep_with_next = True
             cap.paragraph_format.space_before = Pt(6)
             cap.paragraph_format.space_after = Pt(3)
@@ -318,7 +330,7 @@ class DocBuilder:
             cell.width = Inches(widths[i])
             _shade(cell, self.accent)
             p = cell.paragraphs[0]
-            r = p.add_run(str(text))
+            r = p.add_run(xml_text(str(text)))
             r.bold = True
             r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
             r.font.size = Pt(8.5)
@@ -376,7 +388,7 @@ class DocBuilder:
         self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.doc.paragraphs[-1].paragraph_format.keep_with_next = True  # caption stays with it
         self._figures += 1
-        self.doc.add_paragraph(f"Figure {self._figures}: {caption}", style="Caption")
+        self.doc.add_paragraph(f"Figure {self._figures}: {self.scrub(caption)}", style="Caption")
 
     def landscape(self) -> None:
         """Start a new landscape section (for wide tables)."""

@@ -12,10 +12,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+
+from workbench.models.safeio import os_error_in, write_failure
 
 _RESERVED = {
     "CON",
@@ -64,10 +67,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
     On any exception the temporary file is removed and ``target`` is untouched.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=".~wb-", suffix=target.suffix + ".part", dir=target.parent
-    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=".~wb-", suffix=target.suffix + ".part", dir=target.parent
+        )
+    except OSError as exc:
+        raise write_failure(target, exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -75,9 +81,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
         # mkstemp makes a private (0600) file; a deliverable gets the usual permissions.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        cause = os_error_in(exc)  # a full disk or a read-only folder: say so, name the file
+        if cause is not None:
+            raise write_failure(target, cause) from None
         raise
 
 
@@ -100,3 +109,6 @@ def remove_stale_parts(folder: Path) -> None:
         for stale in folder.glob(".~wb-*.part"):
             with contextlib.suppress(OSError):
                 stale.unlink()
+        for stage in folder.glob(".~wb-export-*"):  # a killed export's unfinished package
+            if stage.is_dir() and not stage.is_symlink():
+                shutil.rmtree(stage, ignore_errors=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from icalendar import Alarm, Calendar, Event, vRecur
 
 from workbench.reports.files import write_bytes_atomic
+from workbench.reports.text import one_line, xml_text
 
 
 @dataclass
@@ -40,13 +41,13 @@ def build_calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     for item in events:
         ev = Event()
         digest = hashlib.sha1(f"{uid_namespace}|{item.key}".encode()).hexdigest()[:24]
         ev.add("uid", f"{digest}@workbench")
         ev.add("dtstamp", stamp)
-        ev.add("summary", item.summary)
+        ev.add("summary", one_line(item.summary))
         if isinstance(item.start, dt.datetime):
             ev.add("dtstart", item.start)
             ev.add("dtend", item.start + dt.timedelta(minutes=item.duration_min or 60))
@@ -55,15 +56,15 @@ def build_calendar(
             ev.add("dtend", item.start + dt.timedelta(days=1))
             ev.add("transp", "TRANSPARENT")
         if item.description:
-            ev.add("description", item.description)
+            ev.add("description", xml_text(item.description))
         if item.categories:
-            ev.add("categories", item.categories)
+            ev.add("categories", [one_line(c) for c in item.categories])
         if item.rrule:
             ev.add("rrule", vRecur(item.rrule))
         if item.alarm_days_before is not None:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Reminder: {item.summary}")
+            alarm.add("description", f"Reminder: {one_line(item.summary)}")
             alarm.add("trigger", -dt.timedelta(days=item.alarm_days_before))
             ev.add_component(alarm)
         cal.add_component(ev)

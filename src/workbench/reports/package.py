@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ from workbench.reports.files import atomic_path, remove_stale_parts, safe_filena
 from workbench.reports.sources import NotAvailable
 
 log = logging.getLogger(__name__)
+STAGE_PREFIX = ".~wb-export-"
 
 
 @dataclass
@@ -102,18 +105,16 @@ def build_package(
             )
     chosen = [s for s in specs if s.name != "index" and (not only or s.name in only)]
     result = PackageResult(out_dir)
+    # Every document is built in a private folder inside ``out_dir`` and moved into
+    # place only when all are written: a failure midway leaves the previous export as
+    # it was, never new documents mixed with old ones.
     total = len(chosen) + 1 + (1 if zip_output else 0)
-    for i, spec in enumerate(chosen):
-        progress.update(i / total, f"Writing {spec.title}")
-        try:
-            result.files.extend(spec.builder(ctx, out_dir, spec))
-        except NotAvailable as exc:
-            result.skipped[spec.name] = str(exc)
-    progress.update(len(chosen) / total, "Writing the package index")
-    index_spec = next(s for s in specs if s.name == "index")
-    result.files[:0] = build_index(
-        ctx, out_dir, index_spec, specs=specs, built=result.files, skipped=result.skipped
-    )
+    stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out_dir))
+    try:
+        _build_documents(ctx, stage, chosen, specs, result, progress, total)
+        _publish(stage, out_dir, result.files)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     for f in result.files:
         for note in f.missing:
             line = f"{f.title}: {note}"
@@ -124,6 +125,37 @@ def build_package(
         result.zip_path = _zip(result, ctx)
     progress.update(1.0, "Documentation package written")
     return result
+
+
+def _build_documents(
+    ctx: ReportContext,
+    stage: Path,
+    chosen: list[DocumentSpec],
+    specs: list[DocumentSpec],
+    result: PackageResult,
+    progress: Progress,
+    total: int,
+) -> None:
+    for i, spec in enumerate(chosen):
+        progress.update(i / total, f"Writing {spec.title}")
+        try:
+            result.files.extend(spec.builder(ctx, stage, spec))
+        except NotAvailable as exc:
+            result.skipped[spec.name] = str(exc)
+    progress.update(len(chosen) / total, "Writing the package index")
+    index_spec = next(s for s in specs if s.name == "index")
+    result.files[:0] = build_index(
+        ctx, stage, index_spec, specs=specs, built=result.files, skipped=result.skipped
+    )
+
+
+def _publish(stage: Path, out_dir: Path, files: list[BuiltFile]) -> None:
+    """Move the finished documents from ``stage`` over their names in ``out_dir``."""
+    for f in files:
+        final = out_dir / Path(f.path).relative_to(stage)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(f.path, final)
+        f.path = final
 
 
 def _zip(result: PackageResult, ctx: ReportContext) -> Path:

@@ -11,6 +11,7 @@ are written as formulas.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.reports.files import atomic_path
+from workbench.reports.text import one_line, xml_text
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NAVY = "1F3864"
@@ -65,7 +67,7 @@ class Column:
 
 def safe_text(value: str) -> str:
     """Text as it may be stored; the cell is additionally typed as a string by ``set_cell``."""
-    return value.replace("\x00", "")
+    return xml_text(value)
 
 
 def set_cell(cell: Cell, value: object, kind: str = "text") -> None:
@@ -79,6 +81,9 @@ def set_cell(cell: Cell, value: object, kind: str = "text") -> None:
         return
     if isinstance(value, bool):
         cell.value = "Yes" if value else "No"
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        cell.value = None  # Excel has no Infinity or NaN: an empty cell, never "inf"
         return
     if isinstance(value, (int, float)) and kind != "text":
         cell.value = value
@@ -101,15 +106,15 @@ class WorkbookBuilder:
     def __init__(self, *, title: str, customer: str, subtitle: str = "") -> None:
         self.wb = Workbook()
         self._first = True
-        self.title = title
-        self.customer = customer
-        self.subtitle = subtitle
-        self.wb.properties.title = f"{title} - {customer}"
+        self.title = one_line(title)
+        self.customer = one_line(customer)
+        self.subtitle = xml_text(subtitle)
+        self.wb.properties.title = f"{self.title} - {self.customer}"
         self.wb.properties.creator = "Workbench"
 
     def sheet(self, name: str) -> Worksheet:
         """A new worksheet named ``name`` (trimmed to Excel's 31 characters, no []:*?/\\)."""
-        clean = "".join("-" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "Sheet"
+        clean = "".join("-" if ch in "[]:*?/\\" else ch for ch in one_line(name))[:31] or "Sheet"
         if self._first:
             ws = self.wb.active
             ws.title = clean
