@@ -44,6 +44,7 @@ def install_excepthook(parent: Any) -> None:
         previous(exc_type, exc, tb)
         if showing or not issubclass(exc_type, Exception):
             return
+        importlib.import_module("workbench.crashlog").write_crash_log((exc_type, exc, tb), "gui")
         showing = True
         try:
             details = "".join(traceback.format_exception(exc_type, exc, tb))
@@ -54,12 +55,27 @@ def install_excepthook(parent: Any) -> None:
     sys.excepthook = hook
 
 
-def run_app(file: str | None, read_only: bool = False) -> int:
-    """Open the main window (on ``file`` if given) and run until it is closed."""
+def run_app(file: str | None, read_only: bool = False, smoke_exit: bool = False) -> int:
+    """Open the main window (on ``file`` if given) and run until it is closed.
+
+    ``smoke_exit`` (the installers' smoke test, ``workbench gui --smoke-exit``): once
+    the event loop has shown the window, print its title and close it.
+    """
     app = application()
     window = importlib.import_module("workbench.ui.main_window").MainWindow()
     install_excepthook(window)
     window.show()
     if file:
         window.open_file(file, read_only=read_only)
+    if smoke_exit:
+        QTimer = importlib.import_module("PySide6.QtCore").QTimer  # noqa: N806
+
+        def report_and_close() -> None:
+            line = f"smoke: window shown: {window.windowTitle()}"
+            encoding = sys.stdout.encoding or "utf-8"
+            print(line.encode(encoding, "replace").decode(encoding), flush=True)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(0, report_and_close)
     return int(app.exec())
