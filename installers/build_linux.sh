@@ -39,9 +39,14 @@ if [ "$build" = 1 ]; then
            "$BUNDLE/share/icons/hicolor/256x256/apps" "$BUNDLE/share/icons/hicolor/scalable/apps"
   cp installers/linux/workbench.desktop "$BUNDLE/share/applications/"
   cp installers/linux/workbench-mime.xml "$BUNDLE/share/mime/packages/workbench.xml"
-  cp installers/icons/workbench.png "$BUNDLE/share/icons/hicolor/256x256/apps/"
+  cp src/workbench/resources/icons/workbench.png "$BUNDLE/share/icons/hicolor/256x256/apps/"
   cp installers/icons/workbench.svg "$BUNDLE/share/icons/hicolor/scalable/apps/"
   cp installers/linux/install.sh "$BUNDLE/install.sh"
+  # libpython carries its debug symbols (23 MB -> 6 MB without). Only libpython: the
+  # wheels' repaired libraries (OpenBLAS) no longer load once stripped.
+  if command -v strip >/dev/null; then
+    strip --strip-debug "$BUNDLE"/_internal/libpython3*.so*
+  fi
   echo "build time: $(( ($(now_ms) - t0) / 1000 )) s"
 fi
 test -x "$EXE" || fail "$EXE is missing (build first)"

@@ -30,6 +30,7 @@ RESOURCE_FILES = [
     ("templates", "content", "consent_jurisdictions.json"),
     ("templates", "content", "maintenance.json"),
     ("templates", "workbench.docx"),
+    ("icons", "workbench.png"),
 ]
 
 

@@ -14,6 +14,8 @@ import sys
 import traceback
 from typing import Any
 
+from workbench.locations import resources_root
+
 os.environ.setdefault("QT_API", "pyside6")
 
 
@@ -25,6 +27,8 @@ def application() -> Any:
         app = widgets.QApplication(sys.argv[:1])
         app.setApplicationName("Workbench")
         app.setOrganizationName("Workbench")
+        icon = resources_root() / "icons" / "workbench.png"
+        app.setWindowIcon(importlib.import_module("PySide6.QtGui").QIcon(str(icon)))
         importlib.import_module("workbench.ui.theme").apply_theme(app)
     return app
 
@@ -55,6 +59,27 @@ def install_excepthook(parent: Any) -> None:
     sys.excepthook = hook
 
 
+def install_file_open_handler(app: Any, window: Any) -> Any:
+    """Open the documents the operating system hands over while the app runs.
+
+    On macOS, double-clicking an ``.engagement`` in Finder (or dropping it on the Dock
+    icon) reaches Qt as a ``QFileOpenEvent``, not as a command-line argument.
+    """
+    core = importlib.import_module("PySide6.QtCore")
+
+    class FileOpenFilter(core.QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == core.QEvent.Type.FileOpen and event.file():
+                window.open_file(event.file())
+                return True
+            return False
+
+    handler = FileOpenFilter(app)
+    app.installEventFilter(handler)
+    window.file_open_handler = handler  # keep the Python object alive with the window
+    return handler
+
+
 def run_app(file: str | None, read_only: bool = False, smoke_exit: bool = False) -> int:
     """Open the main window (on ``file`` if given) and run until it is closed.
 
@@ -64,6 +89,7 @@ def run_app(file: str | None, read_only: bool = False, smoke_exit: bool = False)
     app = application()
     window = importlib.import_module("workbench.ui.main_window").MainWindow()
     install_excepthook(window)
+    install_file_open_handler(app, window)
     window.show()
     if file:
         window.open_file(file, read_only=read_only)
