@@ -163,9 +163,7 @@ def test_the_command_line_prints_one_plain_line_and_writes_the_log(logs, capsys,
     assert "whatever.engagement" not in text  # arguments may name customer files
 
 
-def test_with_no_writable_folder_the_command_line_still_prints_one_line(
-    logs, capsys, monkeypatch
-):
+def test_with_no_writable_folder_the_command_line_still_prints_one_line(logs, capsys, monkeypatch):
     logs.write_text("not a folder")
     monkeypatch.setattr(tempfile, "tempdir", str(logs / "sub"))
     monkeypatch.setattr(cli, "cmd_info", _broken_info)

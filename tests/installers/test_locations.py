@@ -147,3 +147,14 @@ def test_every_user_file_goes_through_the_same_folders():
 
     assert library.data_dir is locations.data_dir
     assert preferences.config_dir is locations.config_dir
+
+
+def test_no_module_finds_files_relative_to_its_own_location():
+    # workbench.locations is the one place that knows where files are; a path built
+    # from __file__ would point inside the bundle (read-only, or an .app's signature).
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in (REPO / "src" / "workbench").rglob("*.py")
+        if "__file__" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
