@@ -121,6 +121,16 @@ if command -v update-mime-database >/dev/null; then
   grep -qa "application/x-workbench-engagement" "$smoke/mime/magic" || fail "MIME magic missing"
   echo "MIME type application/x-workbench-engagement: glob and magic compiled"
 fi
+# 8. The per-user install and uninstall (into the private folders).
+WORKBENCH_PREFIX=$smoke/prefix "$BUNDLE/install.sh" >/dev/null
+[ "$("$smoke/prefix/bin/workbench" --version)" = "workbench $version" ] || fail "installed command"
+grep -q "^Exec=\"$smoke/prefix/lib/workbench/workbench\" %f$" \
+  "$XDG_DATA_HOME/applications/workbench.desktop" || fail "installed menu entry"
+test -f "$XDG_DATA_HOME/mime/packages/workbench.xml" || fail "installed MIME type"
+WORKBENCH_PREFIX=$smoke/prefix "$smoke/prefix/lib/workbench/install.sh" --uninstall >/dev/null
+[ ! -e "$smoke/prefix/lib/workbench" ] && [ ! -e "$smoke/prefix/bin/workbench" ] \
+  && [ ! -e "$XDG_DATA_HOME/applications/workbench.desktop" ] || fail "uninstall left files"
+echo "install.sh: installed for the user, ran, uninstalled"
 if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate "$BUNDLE/share/applications/workbench.desktop"
 fi
