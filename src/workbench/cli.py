@@ -12,7 +12,6 @@ import importlib
 import os
 import sqlite3
 import sys
-import traceback
 from dataclasses import asdict
 from pathlib import Path
 
@@ -62,7 +61,7 @@ CORE_COMMANDS = ("new", "info", "demo", "gui")
 def _modules_for(argv: list[str]) -> list[str]:
     """The command modules needed to parse ``argv`` (all of them for --help or a typo)."""
     first = argv[0] if argv else ""
-    if first in CORE_COMMANDS:
+    if first in CORE_COMMANDS or first == "--version":
         return []
     for module, names in COMMAND_MODULES.items():
         if first in names:
@@ -161,6 +160,8 @@ def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="open the GUI (same as 'workbench [FILE]')")
     p.add_argument("file", nargs="?", metavar="FILE")
     p.add_argument("--read-only", action="store_true")
+    # Installers' smoke test: open the window (offscreen works), report, quit.
+    p.add_argument("--smoke-exit", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_gui)
 
     for name in COMMAND_MODULES if modules is None else modules:
@@ -263,20 +264,24 @@ def has_display() -> bool:
     return True
 
 
-def launch_gui(file: str | Path | None, *, read_only: bool = False) -> int:
+def launch_gui(
+    file: str | Path | None, *, read_only: bool = False, smoke_exit: bool = False
+) -> int:
     try:
         from workbench.ui.app import run_app
     except ImportError as exc:  # Qt missing or its system libraries absent
         raise WorkbenchError(
             f"The GUI cannot start here ({exc}). The command-line commands still work."
         ) from None
-    return run_app(str(file) if file else None, read_only=read_only)
+    return run_app(str(file) if file else None, read_only=read_only, smoke_exit=smoke_exit)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
     if args.file:
         # Refuse a bad or locked file with the plain message before any window opens.
         Engagement.open(args.file, read_only=args.read_only).close()
+    if args.smoke_exit:
+        return launch_gui(args.file, read_only=args.read_only, smoke_exit=True)
     if not has_display():
         raise WorkbenchError(
             "There is no display to open the GUI on. The command-line commands work "
@@ -320,29 +325,21 @@ def main(argv: list[str] | None = None) -> int:
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         _fail(f"Could not access{name}: {exc.strerror or exc}.")
     except Exception as exc:  # a bug: say so plainly, keep the details in a log
-        log = _write_crash_log()
-        _fail(
-            f"Workbench hit an internal error ({type(exc).__name__}: {exc}). "
-            f"Details were written to {log}; please send that file to support.",
-            code=3,
+        from workbench.crashlog import write_crash_log
+
+        log = write_crash_log(command=getattr(args, "command", None))
+        where = (
+            f"Details were written to {log}; please send that file to support."
+            if log
+            else "The details could not be saved (no writable log folder); please report it."
         )
+        _fail(f"Workbench hit an internal error ({type(exc).__name__}: {exc}). {where}", code=3)
     return 1
 
 
 def _fail(message: str, code: int = 1) -> None:
     sys.stderr.write(f"error: {message}\n")
     raise SystemExit(code)
-
-
-def _write_crash_log() -> Path:
-    from platformdirs import user_log_dir
-
-    folder = Path(user_log_dir("workbench", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "crash.log"
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(traceback.format_exc() + "\n")
-    return path
 
 
 if __name__ == "__main__":  # pragma: no cover

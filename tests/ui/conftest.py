@@ -18,6 +18,7 @@ from workbench.ui import tasks
 def _private_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
     monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("WORKBENCH_LOG_DIR", str(tmp_path_factory.mktemp("logs")))
 
 
 @pytest.fixture(autouse=True)

@@ -16,12 +16,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from workbench.audits.common import AuditData, Window, finding, fmt_pct, pct, setting
+from workbench.locations import read_resource_text
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
 from workbench.progress import Progress
@@ -72,7 +72,7 @@ class MaintenanceLibrary:
 
 @cache
 def _library_data() -> dict:
-    text = (resources.files("workbench") / "resources" / "maintenance.json").read_text("utf-8")
+    text = read_resource_text("maintenance.json")
     return json.loads(text)
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from workbench.errors import WorkbenchError
+from workbench.locations import read_resource_text
 
 TEMPLATE_NAMES = ("conversation-intelligence", "revenue-intelligence")
 
@@ -40,9 +40,7 @@ def load_template(name: str) -> Template:
         raise WorkbenchError(
             f"Unknown evaluation template {name!r}; use one of: {', '.join(TEMPLATE_NAMES)}."
         )
-    text = (resources.files("workbench") / "resources" / "evaluation" / f"{name}.json").read_text(
-        encoding="utf-8"
-    )
+    text = read_resource_text("evaluation", f"{name}.json")
     data = json.loads(text)
     return Template(
         name=data["name"],

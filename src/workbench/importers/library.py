@@ -9,24 +9,14 @@ use), so the same mapping can be picked in the next customer's engagement.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.importers.entities import ENTITIES
 from workbench.importers.records import ImportRecord, Reject, SavedMapping
+from workbench.locations import data_dir
 from workbench.models import Engagement, now_iso
-
-
-def data_dir() -> Path:
-    """The user's Workbench data folder (``WORKBENCH_DATA_DIR`` overrides it)."""
-    override = os.environ.get("WORKBENCH_DATA_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("workbench", appauthor=False))
 
 
 def library_dir(folder: Path | None = None) -> Path:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from workbench.locations import read_resource_text
 
 PROJECT_KINDS = ("revenue-intelligence", "conversation-intelligence")
 
@@ -169,7 +170,7 @@ class Playbook:
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = resources.files("workbench").joinpath("resources", "lifecycle", name).read_text("utf-8")
+    text = read_resource_text("lifecycle", name)
     return json.loads(text)
 
 

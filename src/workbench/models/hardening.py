@@ -50,7 +50,9 @@ def _library() -> ctypes.CDLL | None:
     """The SQLite library the ``sqlite3`` module uses, when it is a shared library."""
     import _sqlite3
 
-    for candidate in (_sqlite3.__file__, ctypes.util.find_library("sqlite3")):
+    # the extension module itself (where SQLite is linked in), then the system library
+    origin = _sqlite3.__spec__.origin if _sqlite3.__spec__ else None
+    for candidate in (origin, ctypes.util.find_library("sqlite3")):
         if not candidate:
             continue
         with contextlib.suppress(OSError, AttributeError):

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+
+from workbench.locations import read_resource_text
 
 RI = "revenue-intelligence"
 CI = "conversation-intelligence"
@@ -20,8 +21,7 @@ CI = "conversation-intelligence"
 @cache
 def content(name: str) -> dict:
     """A JSON content file from resources/templates/content."""
-    path = resources.files("workbench") / "resources" / "templates" / "content" / name
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(read_resource_text("templates", "content", name))
 
 
 # Recommended definition-alignment terms (pre-filled before the kickoff).

@@ -9,10 +9,10 @@ export --remember`` save them; later exports use them unless told otherwise.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from workbench.locations import config_dir
 from workbench.reports.files import write_bytes_atomic
 
 
@@ -27,15 +27,6 @@ class BrandingPreferences:
 
     def usable_template(self) -> Path | None:
         return Path(self.template) if self.template and Path(self.template).is_file() else None
-
-
-def config_dir() -> Path:
-    override = os.environ.get("WORKBENCH_CONFIG_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("workbench", appauthor=False))
 
 
 def load_preferences() -> BrandingPreferences:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
-from importlib import resources
 from pathlib import Path
 
 from docx import Document
@@ -26,6 +25,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt, RGBColor
 
 from workbench.errors import WorkbenchError
+from workbench.locations import resources_root
 
 FONT = "Arial"
 NAVY = RGBColor(0x1F, 0x38, 0x64)
@@ -138,7 +138,7 @@ def add_ppr_child(ppr, element) -> None:
 
 def default_template_path() -> Path:
     """Where the generated base template lives inside the package."""
-    return Path(str(resources.files("workbench") / "resources" / "templates" / "workbench.docx"))
+    return resources_root() / "templates" / "workbench.docx"
 
 
 def _font(

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from workbench.locations import config_dir, data_dir
 
 MAX_RECENT = 10
 
 
-def config_dir() -> Path:
-    """Where Workbench keeps its own settings; ``WORKBENCH_CONFIG_DIR`` overrides it."""
-    override = os.environ.get("WORKBENCH_CONFIG_DIR")
-    return Path(override) if override else Path(user_config_dir("workbench"))
-
-
-def data_dir() -> Path:
-    """Where Workbench keeps its own files (the demo); ``WORKBENCH_DATA_DIR`` overrides."""
-    override = os.environ.get("WORKBENCH_DATA_DIR")
-    return Path(override) if override else Path(user_data_dir("workbench"))
+__all__ = ["MAX_RECENT", "add_recent", "config_dir", "data_dir", "recent_files"]
 
 
 def _recent_file() -> Path:
