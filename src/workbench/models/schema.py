@@ -18,6 +18,7 @@ from workbench.models import (
     schema_evaluation,
     schema_importers,
     schema_lifecycle,
+    schema_pulls,
     schema_reports,
     schema_scoring,
 )
@@ -33,6 +34,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (5, "m0005_evaluation", schema_evaluation.migrate),
     (6, "m0006_scoring", schema_scoring.migrate),
     (7, "m0007_reports", schema_reports.migrate),
+    (12, "m0012_pulls", schema_pulls.migrate),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
