@@ -7,7 +7,6 @@ import pytest
 import trustme
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
-
 from tests.pulls.fake_hubspot import FakeHubSpot
 from tests.pulls.fake_salesforce import FakeSalesforce
 from tests.pulls.tls import FakeServer, trusting_session

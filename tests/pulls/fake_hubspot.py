@@ -22,15 +22,20 @@ def _deal(i: int) -> dict:
     return {
         "id": str(9000 + i),
         "properties": {
-            "hs_object_id": str(9000 + i), "dealname": f"HS Deal {i}",
-            "amount": str(500 * i), "dealstage": "closedwon" if i % 3 == 0 else "appointmentscheduled",
-            "pipeline": "default", "closedate": f"2024-04-{i:02d}T00:00:00Z",
-            "createdate": "2024-01-02T09:30:00.000Z", "hubspot_owner_id": "77",
+            "hs_object_id": str(9000 + i),
+            "dealname": f"HS Deal {i}",
+            "amount": str(500 * i),
+            "dealstage": "closedwon" if i % 3 == 0 else "appointmentscheduled",
+            "pipeline": "default",
+            "closedate": f"2024-04-{i:02d}T00:00:00Z",
+            "createdate": "2024-01-02T09:30:00.000Z",
+            "hubspot_owner_id": "77",
             "hs_deal_stage_probability": "1" if i % 3 == 0 else "0.2",
             "hs_lastmodifieddate": "2024-02-01T00:00:00.000Z",
             "meddic_champion": f"Chris {i}",
         },
-        "createdAt": "2024-01-02T09:30:00.000Z", "updatedAt": "2024-02-01T00:00:00.000Z",
+        "createdAt": "2024-01-02T09:30:00.000Z",
+        "updatedAt": "2024-02-01T00:00:00.000Z",
         "archived": False,
     }
 
@@ -40,15 +45,31 @@ class FakeHubSpot:
         self.lock = threading.Lock()
         self.deals = [_deal(i) for i in range(1, deals + 1)]
         self.companies = [
-            {"id": str(500 + i), "properties": {"hs_object_id": str(500 + i),
-             "name": f"Company {i}", "domain": f"c{i}.example", "industry": "SOFTWARE",
-             "createdate": "2023-12-01T00:00:00Z"}, "archived": False}
+            {
+                "id": str(500 + i),
+                "properties": {
+                    "hs_object_id": str(500 + i),
+                    "name": f"Company {i}",
+                    "domain": f"c{i}.example",
+                    "industry": "SOFTWARE",
+                    "createdate": "2023-12-01T00:00:00Z",
+                },
+                "archived": False,
+            }
             for i in range(1, 4)
         ]
         self.contacts = [
-            {"id": str(300 + i), "properties": {"hs_object_id": str(300 + i),
-             "firstname": f"Sam{i}", "lastname": "Kim", "email": f"sam{i}@c.example",
-             "createdate": "2023-12-05T00:00:00Z"}, "archived": False}
+            {
+                "id": str(300 + i),
+                "properties": {
+                    "hs_object_id": str(300 + i),
+                    "firstname": f"Sam{i}",
+                    "lastname": "Kim",
+                    "email": f"sam{i}@c.example",
+                    "createdate": "2023-12-05T00:00:00Z",
+                },
+                "archived": False,
+            }
             for i in range(1, 4)
         ]
         self.page_size = 3
@@ -65,57 +86,142 @@ class FakeHubSpot:
         with self.lock:
             self.calls.append(f"{method} {path}?{query.get('after', '')}")
             if headers.get("Authorization") != f"Bearer {self.token}":
-                return Reply(401, {"status": "error", "message": "Authentication credentials "
-                                   "not found.", "category": "INVALID_AUTHENTICATION",
-                                   "correlationId": "0b1d"})
+                return Reply(
+                    401,
+                    {
+                        "status": "error",
+                        "message": "Authentication credentials not found.",
+                        "category": "INVALID_AUTHENTICATION",
+                        "correlationId": "0b1d",
+                    },
+                )
             for prefix, replies in self.queued.items():
                 if path.startswith(prefix) and replies:
                     return replies.pop(0)
             if path == "/crm/v3/owners" or path == "/crm/v3/owners/":
                 return self._owners(query)
             if path == "/crm/v3/pipelines/deals":
-                return Reply(200, {"results": [{
-                    "id": "default", "label": "Sales Pipeline", "displayOrder": 0,
-                    "archived": False, "stages": [
-                        {"id": "appointmentscheduled", "label": "Appointment Scheduled",
-                         "displayOrder": 0, "archived": False,
-                         "metadata": {"isClosed": "false", "probability": "0.2"}},
-                        {"id": "closedwon", "label": "Closed Won", "displayOrder": 1,
-                         "archived": False, "metadata": {"isClosed": "true", "probability": "1.0"}},
-                        {"id": "closedlost", "label": "Closed Lost", "displayOrder": 2,
-                         "archived": False, "metadata": {"isClosed": "true", "probability": "0.0"}},
-                    ]}]})
+                return Reply(
+                    200,
+                    {
+                        "results": [
+                            {
+                                "id": "default",
+                                "label": "Sales Pipeline",
+                                "displayOrder": 0,
+                                "archived": False,
+                                "stages": [
+                                    {
+                                        "id": "appointmentscheduled",
+                                        "label": "Appointment Scheduled",
+                                        "displayOrder": 0,
+                                        "archived": False,
+                                        "metadata": {"isClosed": "false", "probability": "0.2"},
+                                    },
+                                    {
+                                        "id": "closedwon",
+                                        "label": "Closed Won",
+                                        "displayOrder": 1,
+                                        "archived": False,
+                                        "metadata": {"isClosed": "true", "probability": "1.0"},
+                                    },
+                                    {
+                                        "id": "closedlost",
+                                        "label": "Closed Lost",
+                                        "displayOrder": 2,
+                                        "archived": False,
+                                        "metadata": {"isClosed": "true", "probability": "0.0"},
+                                    },
+                                ],
+                            }
+                        ]
+                    },
+                )
             m = re.fullmatch(r"/crm/v3/properties/(\w+)", path)
             if m:
-                custom = [{"name": "meddic_champion", "label": "MEDDIC Champion",
-                           "type": "string", "hubspotDefined": False}] if m.group(1) == "deals" else []
-                return Reply(200, {"results": [
-                    {"name": "dealname", "label": "Deal Name", "type": "string",
-                     "hubspotDefined": True}, *custom]})
+                custom = (
+                    [
+                        {
+                            "name": "meddic_champion",
+                            "label": "MEDDIC Champion",
+                            "type": "string",
+                            "hubspotDefined": False,
+                        }
+                    ]
+                    if m.group(1) == "deals"
+                    else []
+                )
+                return Reply(
+                    200,
+                    {
+                        "results": [
+                            {
+                                "name": "dealname",
+                                "label": "Deal Name",
+                                "type": "string",
+                                "hubspotDefined": True,
+                            },
+                            *custom,
+                        ]
+                    },
+                )
             m = re.fullmatch(r"/crm/v3/objects/(\w+)/search", path)
             if m:
                 items = getattr(self, m.group(1))
-                return Reply(200, {"total": len(items) + self.search_total_delta,
-                                   "results": items[:1], "paging": {"next": {"after": "1"}}})
+                return Reply(
+                    200,
+                    {
+                        "total": len(items) + self.search_total_delta,
+                        "results": items[:1],
+                        "paging": {"next": {"after": "1"}},
+                    },
+                )
             m = re.fullmatch(r"/crm/v3/objects/(\w+)", path)
             if m:
                 return self._list(m.group(1), query)
             m = re.fullmatch(r"/crm/v4/objects/deals/(\d+)/associations/contacts", path)
             if m:
-                return Reply(200, {"results": [
-                    {"toObjectId": 303, "associationTypes": [
-                        {"category": "HUBSPOT_DEFINED", "typeId": 3, "label": None}]}]})
+                return Reply(
+                    200,
+                    {
+                        "results": [
+                            {
+                                "toObjectId": 303,
+                                "associationTypes": [
+                                    {"category": "HUBSPOT_DEFINED", "typeId": 3, "label": None}
+                                ],
+                            }
+                        ]
+                    },
+                )
             return Reply(404, {"status": "error", "message": f"no route {path}"})
 
     def _owners(self, query):
         if query.get("archived") == "true":
-            people = [{"id": "78", "email": "gone@acme.example", "firstName": "Old",
-                       "lastName": "Rep", "userId": 2, "archived": True}]
+            people = [
+                {
+                    "id": "78",
+                    "email": "gone@acme.example",
+                    "firstName": "Old",
+                    "lastName": "Rep",
+                    "userId": 2,
+                    "archived": True,
+                }
+            ]
         else:
-            people = [{"id": "77", "email": "rep@acme.example", "firstName": "Ana",
-                       "lastName": "Diaz", "userId": 1, "archived": False,
-                       "createdAt": "2023-01-01T00:00:00Z", "updatedAt": "2023-01-01T00:00:00Z",
-                       "teams": [{"id": "1", "name": "West", "primary": True}]}]
+            people = [
+                {
+                    "id": "77",
+                    "email": "rep@acme.example",
+                    "firstName": "Ana",
+                    "lastName": "Diaz",
+                    "userId": 1,
+                    "archived": False,
+                    "createdAt": "2023-01-01T00:00:00Z",
+                    "updatedAt": "2023-01-01T00:00:00Z",
+                    "teams": [{"id": "1", "name": "West", "primary": True}],
+                }
+            ]
         return Reply(200, {"results": people})
 
     def _list(self, kind: str, query):
@@ -126,31 +232,40 @@ class FakeHubSpot:
             self.on_page(kind, page_no)
         wanted = set(query.get("properties", "").split(","))
         out = []
-        for item in items[start:start + self.page_size]:
+        for item in items[start : start + self.page_size]:
             rec = json.loads(json.dumps(item))
-            rec["properties"] = {k: v for k, v in rec["properties"].items()
-                                 if k in wanted or k == "hs_object_id"}
+            rec["properties"] = {
+                k: v for k, v in rec["properties"].items() if k in wanted or k == "hs_object_id"
+            }
             assoc = query.get("associations", "")
             if kind == "deals" and assoc:
                 n = int(rec["id"]) - 9000
                 rec["associations"] = {
-                    "companies": {"results": [{"id": str(500 + 1 + n % 3),
-                                               "type": "deal_to_company"}]},
-                    "contacts": {"results": [{"id": str(300 + 1 + n % 2),
-                                              "type": "deal_to_contact"}]},
+                    "companies": {
+                        "results": [{"id": str(500 + 1 + n % 3), "type": "deal_to_company"}]
+                    },
+                    "contacts": {
+                        "results": [{"id": str(300 + 1 + n % 2), "type": "deal_to_contact"}]
+                    },
                 }
                 if n == 1:  # more contacts than fit inline: the rest on the v4 endpoint
                     rec["associations"]["contacts"]["paging"] = {
-                        "next": {"after": "MQ==", "link": "..."}}
+                        "next": {"after": "MQ==", "link": "..."}
+                    }
             if kind == "contacts" and assoc:
-                rec["associations"] = {"companies": {"results": [
-                    {"id": "501", "type": "contact_to_company"}]}}
+                rec["associations"] = {
+                    "companies": {"results": [{"id": "501", "type": "contact_to_company"}]}
+                }
             out.append(rec)
         body = {"results": out}
         if start + self.page_size < len(items):
             nxt = str(start + self.page_size)
-            body["paging"] = {"next": {"after": nxt,
-                                       "link": f"https://api.hubapi.com/crm/v3/objects/{kind}?after={nxt}"}}
+            body["paging"] = {
+                "next": {
+                    "after": nxt,
+                    "link": f"https://api.hubapi.com/crm/v3/objects/{kind}?after={nxt}",
+                }
+            }
         reply = Reply(200, body)
         if self.malformed_page == page_no and kind == "deals":
             reply.body = reply.body[:-7]

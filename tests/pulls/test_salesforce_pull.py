@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from tests.pulls.fake_salesforce import PASSWORD, TOKEN, USERNAME
+
 from workbench.importers.pulls import credentials as C
 from workbench.importers.pulls.fetched import PullError
 from workbench.importers.pulls.operations import (
@@ -18,8 +18,7 @@ from workbench.importers.pulls.operations import (
 
 
 def _connect(eng, name="salesforce"):
-    conn = C.save_connection(eng, name, "salesforce", "password", username=USERNAME,
-                             domain="login")
+    conn = C.save_connection(eng, name, "salesforce", "password", username=USERNAME, domain="login")
     C.set_secrets(conn, {"password": PASSWORD, "security_token": TOKEN})
     return conn
 
@@ -30,11 +29,30 @@ def test_password_pull_lands_like_an_import(new_engagement, salesforce, memory_k
     result = pull_salesforce(eng, SalesforcePullRequest(), session=salesforce.session)
     by = {o.object: o for o in result.objects}
     # every object the fake org has, each with rows pulled == rows the org reported
-    assert set(by) == {"User", "OpportunityStage", "RecordType", "Account", "Contact",
-                       "Opportunity", "OpportunityContactRole", "OpportunityHistory",
-                       "OpportunityFieldHistory", "Task", "Event", "ForecastingItem"}
-    for name, n in {"Opportunity": 5, "Account": 3, "Contact": 4, "User": 2, "Task": 3,
-                    "Event": 1, "OpportunityFieldHistory": 4, "OpportunityHistory": 2}.items():
+    assert set(by) == {
+        "User",
+        "OpportunityStage",
+        "RecordType",
+        "Account",
+        "Contact",
+        "Opportunity",
+        "OpportunityContactRole",
+        "OpportunityHistory",
+        "OpportunityFieldHistory",
+        "Task",
+        "Event",
+        "ForecastingItem",
+    }
+    for name, n in {
+        "Opportunity": 5,
+        "Account": 3,
+        "Contact": 4,
+        "User": 2,
+        "Task": 3,
+        "Event": 1,
+        "OpportunityFieldHistory": 4,
+        "OpportunityHistory": 2,
+    }.items():
         assert (by[name].rows_pulled, by[name].rows_reported) == (n, n), name
     assert by["Opportunity"].method == "rest"
     assert result.mode == "full"
@@ -47,12 +65,16 @@ def test_password_pull_lands_like_an_import(new_engagement, salesforce, memory_k
     assert json.loads(row[7])["Champion__c"] == "Champion 4"
     # custom fields found by describe are offered for mapping, with their labels
     custom = {f["name"]: f["label"] for f in by["Opportunity"].custom_fields}
-    assert custom == {"Champion__c": "Champion", "Economic_Buyer__c": "Economic Buyer",
-                      "Metrics__c": "Metrics"}
+    assert custom == {
+        "Champion__c": "Champion",
+        "Economic_Buyer__c": "Economic Buyer",
+        "Metrics__c": "Metrics",
+    }
     # same records table, same import record as a file import, marked as a pull
     imp = c.execute(
         "SELECT source_kind, source_name, profile, rows_read, rows_imported FROM imports "
-        "WHERE id = ?", (by["Opportunity"].import_id,)
+        "WHERE id = ?",
+        (by["Opportunity"].import_id,),
     ).fetchone()
     assert imp == ("pull", "salesforce (salesforce): Opportunity", "salesforce-api", 5, 5)
     assert c.execute("SELECT count(*) FROM users").fetchone()[0] == 2
@@ -63,12 +85,15 @@ def test_password_pull_lands_like_an_import(new_engagement, salesforce, memory_k
     assert c.execute(
         "SELECT kind, duration_min, opportunity_crm_id FROM activities WHERE crm_id = '00TA1'"
     ).fetchone() == ("call", 10.0, "006A1")
-    assert c.execute(
-        "SELECT period, category, amount FROM forecast_submissions"
-    ).fetchall() == [("0260000001", "Commit", 5000.0)]
-    assert json.loads(c.execute(
-        "SELECT data FROM crm_objects WHERE object = 'RecordType'").fetchone()[0]
-    )["Name"] == "New Business"
+    assert c.execute("SELECT period, category, amount FROM forecast_submissions").fetchall() == [
+        ("0260000001", "Commit", 5000.0)
+    ]
+    assert (
+        json.loads(
+            c.execute("SELECT data FROM crm_objects WHERE object = 'RecordType'").fetchone()[0]
+        )["Name"]
+        == "New Business"
+    )
     # provenance per object: pulled vs reported
     po = c.execute(
         "SELECT rows_pulled, rows_reported, method FROM pull_objects WHERE object = 'Contact'"
@@ -83,8 +108,11 @@ def test_field_history_gives_meddic_and_next_step_as_of_a_date(
 ):
     eng = new_engagement
     _connect(eng)
-    pull_salesforce(eng, SalesforcePullRequest(objects=("Opportunity", "OpportunityFieldHistory")),
-                    session=salesforce.session)
+    pull_salesforce(
+        eng,
+        SalesforcePullRequest(objects=("Opportunity", "OpportunityFieldHistory")),
+        session=salesforce.session,
+    )
     assert eng.conn.execute("SELECT count(*) FROM field_history").fetchone()[0] == 4
     # next step of Deal 1: blank until Jan 6, 'Demo' until Jan 20, then 'Call 1'
     assert field_value_as_of(eng, "006A1", "NextStep", "2024-01-05T00:00:00") is None
@@ -99,49 +127,61 @@ def test_incremental_pull_asks_only_for_changes_since_the_last(
 ):
     eng = new_engagement
     _connect(eng)
-    first = pull_salesforce(eng, SalesforcePullRequest(objects=("Opportunity",)),
-                            session=salesforce.session)
+    first = pull_salesforce(
+        eng, SalesforcePullRequest(objects=("Opportunity",)), session=salesforce.session
+    )
     assert first.objects[0].watermark == "2024-01-15T10:00:00.000+0000"  # Deal 5's stamp
     salesforce.records["Opportunity"][0]["Amount"] = 777.0
     salesforce.records["Opportunity"][0]["SystemModstamp"] = "2024-01-30T10:00:00.000+0000"
-    second = pull_salesforce(eng, SalesforcePullRequest(objects=("Opportunity",)),
-                             session=salesforce.session)
+    second = pull_salesforce(
+        eng, SalesforcePullRequest(objects=("Opportunity",)), session=salesforce.session
+    )
     o = second.objects[0]
     assert second.mode == "incremental"
     assert o.since == "2024-01-15T10:00:00.000+0000"
     # >= the mark: Deal 5 again (same second) and the changed Deal 1
     assert (o.rows_pulled, o.rows_reported, o.rows_imported, o.rows_updated) == (2, 2, 0, 2)
     assert o.watermark == "2024-01-30T10:00:00.000+0000"
-    assert eng.conn.execute(
-        "SELECT amount FROM opportunities WHERE crm_id = '006A1'").fetchone()[0] == 777.0
+    assert (
+        eng.conn.execute("SELECT amount FROM opportunities WHERE crm_id = '006A1'").fetchone()[0]
+        == 777.0
+    )
     (last,) = last_pulls(eng)
     assert (last.object, last.watermark, last.rows_pulled) == (
-        "Opportunity", "2024-01-30T10:00:00.000+0000", 2)
+        "Opportunity",
+        "2024-01-30T10:00:00.000+0000",
+        2,
+    )
 
 
-def test_bulk_api_for_large_objects_and_the_count_check(
-    new_engagement, salesforce, memory_keyring
-):
+def test_bulk_api_for_large_objects_and_the_count_check(new_engagement, salesforce, memory_keyring):
     eng = new_engagement
     _connect(eng)
     result = pull_salesforce(
-        eng, SalesforcePullRequest(objects=("Opportunity",), bulk_threshold=3),
+        eng,
+        SalesforcePullRequest(objects=("Opportunity",), bulk_threshold=3),
         session=salesforce.session,
     )
     o = result.objects[0]
     assert (o.method, o.rows_pulled, o.rows_reported, o.rows_imported) == ("bulk", 5, 5, 5)
     assert any(x.startswith("POST /services/data/v59.0/jobs/query") for x in salesforce.calls)
     assert eng.conn.execute(
-        "SELECT amount, is_won FROM opportunities WHERE crm_id = '006A2'").fetchone() == (2000.5, 1)
+        "SELECT amount, is_won FROM opportunities WHERE crm_id = '006A2'"
+    ).fetchone() == (2000.5, 1)
 
 
 def test_bulk_results_that_stop_early_are_refused(new_engagement, salesforce, memory_keyring):
     eng = new_engagement
     _connect(eng)
     salesforce.bulk_stops_early = True
-    with pytest.raises(PullError, match="reported 5 Opportunity record.* but sent 4 through the Bulk API"):
-        pull_salesforce(eng, SalesforcePullRequest(objects=("Opportunity",), bulk_threshold=3),
-                        session=salesforce.session)
+    with pytest.raises(
+        PullError, match="reported 5 Opportunity record.* but sent 4 through the Bulk API"
+    ):
+        pull_salesforce(
+            eng,
+            SalesforcePullRequest(objects=("Opportunity",), bulk_threshold=3),
+            session=salesforce.session,
+        )
     assert eng.conn.execute("SELECT count(*) FROM opportunities").fetchone()[0] == 0
     assert eng.conn.execute("SELECT count(*) FROM pulls").fetchone()[0] == 0
 
@@ -152,15 +192,24 @@ def test_jwt_bearer_sign_in(new_engagement, salesforce, memory_keyring, tmp_path
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     key_file = tmp_path / "server.key"
-    key_file.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     salesforce.jwt_public_key = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     result = pull_salesforce(
         new_engagement,
-        SalesforcePullRequest(username=USERNAME, consumer_key=salesforce.consumer_key,
-                              key_file=str(key_file), objects=("Account",)),
+        SalesforcePullRequest(
+            username=USERNAME,
+            consumer_key=salesforce.consumer_key,
+            key_file=str(key_file),
+            objects=("Account",),
+        ),
         session=salesforce.session,
     )
     assert result.objects[0].rows_pulled == 3
@@ -174,7 +223,8 @@ def test_session_id_sign_in(new_engagement, salesforce, memory_keyring):
     sid = salesforce._new_session()
     conn = C.save_connection(eng, "cli", "salesforce", "session", instance_url=salesforce.url)
     C.set_secrets(conn, {"session_id": sid})
-    result = pull_salesforce(eng, SalesforcePullRequest(connection="cli", objects=("User",)),
-                             session=salesforce.session)
+    result = pull_salesforce(
+        eng, SalesforcePullRequest(connection="cli", objects=("User",)), session=salesforce.session
+    )
     assert result.objects[0].rows_pulled == 2
     assert not any("Soap" in x for x in salesforce.calls)  # no sign-in: the session was used

@@ -118,9 +118,7 @@ def _user(conn: Connection, secret: str) -> str:
 
 
 def get_secret(conn: Connection, secret: str, *, allow_insecure: bool = False) -> str | None:
-    return keyring_backend(allow_insecure=allow_insecure).get_password(
-        SERVICE, _user(conn, secret)
-    )
+    return keyring_backend(allow_insecure=allow_insecure).get_password(SERVICE, _user(conn, secret))
 
 
 def require_secret(conn: Connection, secret: str, *, allow_insecure: bool = False) -> str:
@@ -134,9 +132,7 @@ def require_secret(conn: Connection, secret: str, *, allow_insecure: bool = Fals
     return value
 
 
-def set_secrets(
-    conn: Connection, values: dict[str, str], *, allow_insecure: bool = False
-) -> None:
+def set_secrets(conn: Connection, values: dict[str, str], *, allow_insecure: bool = False) -> None:
     backend = keyring_backend(allow_insecure=allow_insecure)
     for name, value in values.items():
         if name not in conn.secret_names:
@@ -233,13 +229,9 @@ def delete_connection(eng: Engagement, name: str, *, allow_insecure: bool = Fals
     return removed
 
 
-def connection_statuses(
-    eng: Engagement, *, allow_insecure: bool = False
-) -> list[ConnectionStatus]:
+def connection_statuses(eng: Engagement, *, allow_insecure: bool = False) -> list[ConnectionStatus]:
     out = []
     for c in list_connections(eng):
-        present = {
-            s: bool(get_secret(c, s, allow_insecure=allow_insecure)) for s in c.secret_names
-        }
+        present = {s: bool(get_secret(c, s, allow_insecure=allow_insecure)) for s in c.secret_names}
         out.append(ConnectionStatus(c.name, c.crm, c.auth, c.username, present))
     return out

@@ -39,18 +39,45 @@ RETRIES = 5
 MAX_WAIT = 60.0
 
 DEAL_PROPERTIES = (
-    "dealname", "amount", "deal_currency_code", "dealstage", "pipeline", "closedate",
-    "createdate", "hubspot_owner_id", "hs_is_closed", "hs_is_closed_won",
-    "hs_deal_stage_probability", "hs_forecast_category", "hs_manual_forecast_category",
-    "hs_next_step", "notes_last_updated", "dealtype", "hs_analytics_source",
+    "dealname",
+    "amount",
+    "deal_currency_code",
+    "dealstage",
+    "pipeline",
+    "closedate",
+    "createdate",
+    "hubspot_owner_id",
+    "hs_is_closed",
+    "hs_is_closed_won",
+    "hs_deal_stage_probability",
+    "hs_forecast_category",
+    "hs_manual_forecast_category",
+    "hs_next_step",
+    "notes_last_updated",
+    "dealtype",
+    "hs_analytics_source",
     "hs_lastmodifieddate",
 )
 COMPANY_PROPERTIES = (
-    "name", "domain", "website", "industry", "country", "hubspot_owner_id",
-    "numberofemployees", "annualrevenue", "createdate", "hs_lastmodifieddate",
+    "name",
+    "domain",
+    "website",
+    "industry",
+    "country",
+    "hubspot_owner_id",
+    "numberofemployees",
+    "annualrevenue",
+    "createdate",
+    "hs_lastmodifieddate",
 )
 CONTACT_PROPERTIES = (
-    "firstname", "lastname", "email", "jobtitle", "phone", "hubspot_owner_id", "createdate",
+    "firstname",
+    "lastname",
+    "email",
+    "jobtitle",
+    "phone",
+    "hubspot_owner_id",
+    "createdate",
     "lastmodifieddate",
 )
 OBJECTS = ("owners", "pipelines", "companies", "contacts", "deals", "associations")
@@ -243,8 +270,15 @@ class HubSpotPuller:
         return self._done("owners", "users", sink, None)
 
     def _pipelines(self, progress: Progress) -> FetchedObject:
-        cols = ["stage_id", "label", "pipeline_id", "probability", "is_closed", "closed_won",
-                "display_order"]
+        cols = [
+            "stage_id",
+            "label",
+            "pipeline_id",
+            "probability",
+            "is_closed",
+            "closed_won",
+            "display_order",
+        ]
         sink = self._sink("pipelines", cols)
         body = self.client.request("GET", "/crm/v3/pipelines/deals", "reading deal pipelines")
         for pipeline in body.get("results", []):

@@ -250,8 +250,14 @@ def _land(
             part = progress.span(i / max(len(fetched), 1), (i + 1) / max(len(fetched), 1))
             part.update(0.0, f"Storing {obj.object}")
             result = PulledObject(
-                obj.object, obj.entity, obj.method, obj.rows, obj.reported,
-                since=obj.since, watermark=obj.watermark, custom_fields=obj.custom_fields,
+                obj.object,
+                obj.entity,
+                obj.method,
+                obj.rows,
+                obj.reported,
+                since=obj.since,
+                watermark=obj.watermark,
+                custom_fields=obj.custom_fields,
                 notes=list(obj.notes),
             )
             if obj.entity in ENTITIES:
@@ -264,9 +270,18 @@ def _land(
                 "INSERT INTO pull_objects (pull_id, object, entity, import_id, method, "
                 "rows_pulled, rows_reported, since, watermark, custom_fields) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (pull_id, obj.object, obj.entity, result.import_id, obj.method, obj.rows,
-                 obj.reported, obj.since, obj.watermark,
-                 json.dumps(obj.custom_fields, ensure_ascii=False)),
+                (
+                    pull_id,
+                    obj.object,
+                    obj.entity,
+                    result.import_id,
+                    obj.method,
+                    obj.rows,
+                    obj.reported,
+                    obj.since,
+                    obj.watermark,
+                    json.dumps(obj.custom_fields, ensure_ascii=False),
+                ),
             )
             db.execute(
                 "INSERT INTO pull_state (connection_id, object, watermark, last_pull_id, "
@@ -334,9 +349,16 @@ def _land_field_history(db, obj: FetchedObject) -> tuple[int, int]:
         if not row.get("Id") or not row.get("CreatedDate"):
             continue
         batch.append(
-            (row["Id"], "Opportunity", row.get("OpportunityId") or "", row.get("Field") or "",
-             row.get("OldValue") or None, row.get("NewValue") or None,
-             parse_moment(row["CreatedDate"], order), row.get("CreatedById") or None)
+            (
+                row["Id"],
+                "Opportunity",
+                row.get("OpportunityId") or "",
+                row.get("Field") or "",
+                row.get("OldValue") or None,
+                row.get("NewValue") or None,
+                parse_moment(row["CreatedDate"], order),
+                row.get("CreatedById") or None,
+            )
         )
     db.executemany(
         "INSERT INTO field_history (crm_id, object, record_crm_id, field, old_value, "

@@ -72,7 +72,13 @@ OBJECT_NAMES = tuple(o.name for o in OBJECTS)
 SKIPPED_TYPES = {"address", "location", "base64", "anyType", "complexvalue"}
 ALWAYS = {"Id", "SystemModstamp", "CreatedDate", "LastModifiedDate", "RecordTypeId", "IsDeleted"}
 FIELD_HISTORY_FIELDS = (
-    "Id", "OpportunityId", "Field", "OldValue", "NewValue", "CreatedDate", "CreatedById",
+    "Id",
+    "OpportunityId",
+    "Field",
+    "OldValue",
+    "NewValue",
+    "CreatedDate",
+    "CreatedById",
     "DataType",
 )
 
@@ -236,7 +242,9 @@ def _message(login: SalesforceLogin, exc: Exception, doing: str) -> str:
             "again; nothing was changed."
         )
     if isinstance(exc, KeyError):
-        return f"Salesforce sent a reply without the expected {exc} field{where}. Nothing was changed."
+        return (
+            f"Salesforce sent a reply without the expected {exc} field{where}. Nothing was changed."
+        )
     return f"The pull from Salesforce failed{where} ({type(exc).__name__}). Nothing was changed."
 
 
@@ -348,7 +356,8 @@ class SalesforcePuller:
             spec = ENTITIES[obj.entity]
             known = {a for f in spec.fields for a in f.api}
             chosen = [
-                f["name"] for f in fields
+                f["name"]
+                for f in fields
                 if f["name"] in known or f["name"] in ALWAYS or f.get("custom")
             ]
         else:
@@ -470,5 +479,7 @@ def _max_column(path: Path, column: str) -> str | None:
 
 def describe_custom_fields(sf, login: SalesforceLogin, objects: tuple[str, ...]) -> dict:
     """Custom fields of each object (for the mapping dialog and ``--list-fields``)."""
-    puller = SalesforcePuller(sf, login, SalesforcePlan(objects=objects), Path("."), Progress.none())
+    puller = SalesforcePuller(
+        sf, login, SalesforcePlan(objects=objects), Path("."), Progress.none()
+    )
     return {o.name: puller.describe(o)[1] for o in OBJECTS if o.name in objects}
