@@ -32,6 +32,8 @@ def _deal(i: int) -> dict:
             "hubspot_owner_id": "77",
             "hs_deal_stage_probability": "1" if i % 3 == 0 else "0.2",
             "hs_lastmodifieddate": "2024-02-01T00:00:00.000Z",
+            "hs_is_closed": "true" if i % 3 == 0 else "false",
+            "hs_is_closed_won": "true" if i % 3 == 0 else "false",
             "meddic_champion": f"Chris {i}",
         },
         "createdAt": "2024-01-02T09:30:00.000Z",
