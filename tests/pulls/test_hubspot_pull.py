@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from tests.pulls.fake_hubspot import TOKEN
 from tests.pulls.tls import Reply
+
 from workbench.importers.pulls import credentials as C
 from workbench.importers.pulls import hubspot as H
 from workbench.importers.pulls.fetched import PullError
@@ -42,7 +42,13 @@ def test_pull_lands_deals_companies_contacts_owners_stages_associations(
     result = pull_hubspot(eng, HubSpotPullRequest(), session=hubspot.session)
     by = {o.object: o for o in result.objects}
     assert [o.object for o in result.objects] == [
-        "owners", "pipelines", "companies", "contacts", "deals", "associations"]
+        "owners",
+        "pipelines",
+        "companies",
+        "contacts",
+        "deals",
+        "associations",
+    ]
     assert (by["deals"].rows_pulled, by["deals"].rows_reported) == (7, 7)
     assert (by["companies"].rows_pulled, by["contacts"].rows_pulled) == (3, 3)
     # after-cursor paging: 7 deals in pages of 3 = 3 list calls
@@ -53,19 +59,26 @@ def test_pull_lands_deals_companies_contacts_owners_stages_associations(
         "SELECT name, stage, is_closed, is_won, amount, close_date, account_crm_id, "
         "owner_crm_id, probability FROM opportunities WHERE crm_id = '9003'"
     ).fetchone() == ("HS Deal 3", "Closed Won", 1, 1, 1500.0, "2024-04-03", "501", "77", 100.0)
-    assert json.loads(c.execute(
-        "SELECT extra FROM opportunities WHERE crm_id = '9001'").fetchone()[0]
-    )["meddic_champion"] == "Chris 1"
+    assert (
+        json.loads(
+            c.execute("SELECT extra FROM opportunities WHERE crm_id = '9001'").fetchone()[0]
+        )["meddic_champion"]
+        == "Chris 1"
+    )
     assert by["deals"].custom_fields == [
-        {"name": "meddic_champion", "label": "MEDDIC Champion", "type": "string"}]
+        {"name": "meddic_champion", "label": "MEDDIC Champion", "type": "string"}
+    ]
     assert c.execute("SELECT crm_id, name, is_active FROM users ORDER BY crm_id").fetchall() == [
-        ("77", "Ana Diaz", 1), ("78", "Old Rep", 0)]
+        ("77", "Ana Diaz", 1),
+        ("78", "Old Rep", 0),
+    ]
     assert c.execute("SELECT account_crm_id FROM contacts WHERE crm_id = '301'").fetchone() == (
-        "501",)
+        "501",
+    )
     # deal 9001 has one contact inline and one more on the v4 associations endpoint
     roles = c.execute(
-        "SELECT opportunity_crm_id, contact_crm_id FROM opportunity_contact_roles "
-        "ORDER BY 1, 2").fetchall()
+        "SELECT opportunity_crm_id, contact_crm_id FROM opportunity_contact_roles ORDER BY 1, 2"
+    ).fetchall()
     assert ("9001", "302") in roles and ("9001", "303") in roles
     assert len(roles) == 8
     assert c.execute(
@@ -79,13 +92,22 @@ def test_429_and_5xx_are_retried_honouring_retry_after(
 ):
     _connect(new_engagement)
     hubspot.queued["/crm/v3/objects/deals"] = [
-        Reply(429, {"status": "error", "message": "You have reached your secondly limit.",
-                    "errorType": "RATE_LIMIT", "policyName": "SECONDLY"}, {"Retry-After": "7"}),
+        Reply(
+            429,
+            {
+                "status": "error",
+                "message": "You have reached your secondly limit.",
+                "errorType": "RATE_LIMIT",
+                "policyName": "SECONDLY",
+            },
+            {"Retry-After": "7"},
+        ),
         Reply(502, b"<html>Bad gateway</html>", {"Content-Type": "text/html"}),
         Reply(503, {"status": "error", "message": "busy"}),
     ]
-    result = pull_hubspot(new_engagement, HubSpotPullRequest(objects=("deals",)),
-                          session=hubspot.session)
+    result = pull_hubspot(
+        new_engagement, HubSpotPullRequest(objects=("deals",)), session=hubspot.session
+    )
     assert result.objects[0].rows_pulled == 7
     assert waits == [7.0, 2.0, 4.0]  # Retry-After, then exponential back-off (attempts 1, 2)
 
@@ -95,12 +117,12 @@ def test_rate_limit_that_never_ends_is_a_plain_error(
 ):
     _connect(new_engagement)
     hubspot.queued["/crm/v3/objects/deals"] = [
-        Reply(429, {"status": "error", "message": "limit"}, {"Retry-After": "1"})
-        for _ in range(10)
+        Reply(429, {"status": "error", "message": "limit"}, {"Retry-After": "1"}) for _ in range(10)
     ]
     with pytest.raises(PullError, match="rate limit while counting deals, after 5 retries"):
-        pull_hubspot(new_engagement, HubSpotPullRequest(objects=("deals",)),
-                     session=hubspot.session)
+        pull_hubspot(
+            new_engagement, HubSpotPullRequest(objects=("deals",)), session=hubspot.session
+        )
     assert len(waits) == 5
     assert new_engagement.conn.execute("SELECT count(*) FROM opportunities").fetchone()[0] == 0
 
@@ -109,15 +131,17 @@ def test_count_mismatch_is_refused(new_engagement, hubspot, memory_keyring, wait
     _connect(new_engagement)
     hubspot.search_total_delta = 12_000  # e.g. records above a cap a client did not read
     with pytest.raises(PullError, match="reported 12,007 deals but sent 7"):
-        pull_hubspot(new_engagement, HubSpotPullRequest(objects=("deals",)),
-                     session=hubspot.session)
+        pull_hubspot(
+            new_engagement, HubSpotPullRequest(objects=("deals",)), session=hubspot.session
+        )
 
 
 def test_base_url_for_another_data_centre(new_engagement, hubspot, memory_keyring, waits):
     # the EU data centre host; the test session routes it to the fake like any hubapi.com host
     result = None
     _connect(new_engagement, base_url="https://api-eu1.hubapi.com")
-    result = pull_hubspot(new_engagement, HubSpotPullRequest(objects=("owners",)),
-                          session=hubspot.session)
+    result = pull_hubspot(
+        new_engagement, HubSpotPullRequest(objects=("owners",)), session=hubspot.session
+    )
     assert result.objects[0].rows_pulled == 2
     assert C.get_connection(new_engagement, "hubspot").base_url == "https://api-eu1.hubapi.com"

@@ -127,14 +127,14 @@ class HubSpotClient:
                 return reply.json()
             except (WorkbenchError, Cancelled):
                 raise
-            except requests.RequestException as exc:
-                raise PullError(
-                    scrub(network_message("HubSpot", self.host, exc), [self.token])
-                ) from None
-            except ValueError:
+            except ValueError:  # requests' JSONDecodeError is a RequestException too
                 raise PullError(
                     f"HubSpot sent a reply Workbench could not read (not valid JSON) while "
                     f"{doing}. Try again; nothing was changed."
+                ) from None
+            except requests.RequestException as exc:
+                raise PullError(
+                    scrub(network_message("HubSpot", self.host, exc), [self.token])
                 ) from None
         raise AssertionError("unreachable")
 

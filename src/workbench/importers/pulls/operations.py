@@ -107,7 +107,7 @@ def pull_salesforce(
     from workbench.importers.pulls import salesforce as S
 
     progress = progress or Progress.none()
-    conn = _salesforce_connection(eng, request)
+    conn = salesforce_connection(eng, request)
     login = S.SalesforceLogin(
         auth=conn.auth,
         username=conn.username,
@@ -150,7 +150,7 @@ def pull_salesforce(
         )
 
 
-def _salesforce_connection(eng: Engagement, request: SalesforcePullRequest) -> C.Connection:
+def salesforce_connection(eng: Engagement, request: SalesforcePullRequest) -> C.Connection:
     existing = C.get_connection(eng, request.connection)
     auth = request.auth
     if auth is None:
@@ -443,4 +443,5 @@ __all__ = [
     "last_pulls",
     "pull_hubspot",
     "pull_salesforce",
+    "salesforce_connection",
 ]

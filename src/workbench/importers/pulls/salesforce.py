@@ -104,7 +104,7 @@ class SalesforceLogin:
     @property
     def host(self) -> str:
         if self.auth == "session" and self.instance_url:
-            return urlparse(self.instance_url).hostname or self.instance_url
+            return urlparse(self.instance_url).netloc or self.instance_url
         return f"{self.domain}.salesforce.com"
 
 
@@ -198,6 +198,11 @@ def _message(login: SalesforceLogin, exc: Exception, doing: str) -> str:
     from simple_salesforce import exceptions as E
 
     where = f" while {doing}" if doing else ""
+    if isinstance(exc, ValueError):  # JSONDecodeError (also a RequestException) and CSV
+        return (
+            f"Salesforce sent a reply Workbench could not read (not valid JSON){where}. Try "
+            "again; nothing was changed."
+        )
     if isinstance(exc, requests.RequestException):
         return network_message("Salesforce", login.host, exc)
     if isinstance(exc, E.SalesforceAuthenticationFailed):
@@ -236,11 +241,6 @@ def _message(login: SalesforceLogin, exc: Exception, doing: str) -> str:
         if isinstance(content, list) and content and isinstance(content[0], dict):
             detail = f": {content[0].get('errorCode', '')} {content[0].get('message', '')}"
         return f"Salesforce answered with an error (HTTP {status}){where}{detail}. Nothing was changed."
-    if isinstance(exc, ValueError):  # JSONDecodeError and CSV problems
-        return (
-            f"Salesforce sent a reply Workbench could not read (not valid JSON){where}. Try "
-            "again; nothing was changed."
-        )
     if isinstance(exc, KeyError):
         return (
             f"Salesforce sent a reply without the expected {exc} field{where}. Nothing was changed."
