@@ -247,3 +247,44 @@ def test_hubspot_cancel_during_back_off(new_engagement, hubspot, memory_keyring)
     finally:
         H.HubSpotClient.__init__ = original
     assert _counts(new_engagement)["pulls"] == 0
+
+
+def _pull_and_die(path: str, session) -> None:
+    import os
+    import signal
+
+    from workbench.models import Engagement
+
+    eng = Engagement.open(path)
+
+    def listener(fraction: float, status: str) -> None:
+        if status.startswith("Storing Opportunity"):  # users, accounts... already written
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    pull_salesforce(eng, SalesforcePullRequest(), progress=Progress(listener), session=session)
+
+
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="SIGKILL is POSIX")
+def test_kill_mid_pull_leaves_the_file_as_it_was(tmp_path, salesforce, memory_keyring):
+    import multiprocessing as mp
+    import signal
+
+    from workbench.models import Engagement, EngagementMeta
+
+    path = tmp_path / "Kill.engagement"
+    eng = Engagement.create(path, EngagementMeta(customer="Kill Test"))
+    _sf(eng)
+    before = _counts(eng)
+    eng.close()
+    child = mp.get_context("fork").Process(
+        target=_pull_and_die, args=(str(path), salesforce.session)
+    )
+    child.start()
+    child.join(120)
+    assert child.exitcode == -signal.SIGKILL
+    with Engagement.open(path) as eng:
+        _unchanged(eng, before)
+        # the next pull starts cleanly
+        result = pull_salesforce(eng, SalesforcePullRequest(), session=salesforce.session)
+        assert result.mode == "full"
+        assert _counts(eng)["opportunities"] == 5
