@@ -303,6 +303,7 @@ class FakeSalesforce:
         self.sessions: set[str] = set()
         self.logins = 0
         self.page_size = 2
+        self.bulk_page_size = 0  # 0: same as page_size
         self.api_used = 100
         self.api_max = 15000
         self.calls: list[str] = []
@@ -597,7 +598,7 @@ class FakeSalesforce:
             )
         # results
         size = int(query.get("maxRecords", 50000))
-        size = min(size, self.page_size)
+        size = min(size, self.bulk_page_size or self.page_size)
         start = int(query.get("locator") or 0)
         chunk = job["rows"][start : start + size]
         buf = io.StringIO()

@@ -376,8 +376,11 @@ class SalesforcePuller:
         self._watch_usage()
         soql = f"SELECT {', '.join(columns)} FROM {obj.name}{where}"
         path = self.folder / f"{obj.name}.csv"
-        sink = CsvSink(path, columns)
         use_bulk = obj.bulk and reported > self.plan.bulk_threshold
+        if self.usage is not None:  # the calls this object will take, before taking them
+            calls = 3 + -(-reported // BULK_PAGE) if use_bulk else -(-reported // REST_PAGE)
+            self._stop_if_over(self.usage.used + calls, self.usage.allowance, calls)
+        sink = CsvSink(path, columns)
         try:
             if use_bulk:
                 self._bulk(obj, soql, sink, reported, progress)
