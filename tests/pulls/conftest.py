@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import keyring
 import pytest
 import trustme
@@ -65,23 +67,26 @@ def trust_test_ca(ca, monkeypatch):
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
 
 
-@pytest.fixture
-def salesforce(ca):
-    fake = FakeSalesforce()
+@contextmanager
+def served(fake, ca):
+    """``fake`` served over HTTPS, with ``fake.url`` and a ``fake.session`` routed to it."""
     server = FakeServer(fake, ca[0])
     fake.url = server.url
     fake.session = trusting_session(ca[1], server.url)
-    yield fake
-    fake.session.close()
-    server.close()
+    try:
+        yield fake
+    finally:
+        fake.session.close()
+        server.close()
+
+
+@pytest.fixture
+def salesforce(ca):
+    with served(FakeSalesforce(), ca) as fake:
+        yield fake
 
 
 @pytest.fixture
 def hubspot(ca):
-    fake = FakeHubSpot()
-    server = FakeServer(fake, ca[0])
-    fake.url = server.url
-    fake.session = trusting_session(ca[1], server.url)
-    yield fake
-    fake.session.close()
-    server.close()
+    with served(FakeHubSpot(), ca) as fake:
+        yield fake

@@ -26,6 +26,10 @@ def routed(salesforce, monkeypatch):
     return salesforce
 
 
+def _pull_sf(eng, *args: str) -> int:
+    return main(["pull", "salesforce", str(eng), "--connection", "acme-prod", *args])
+
+
 def _stdin(monkeypatch, *lines):
     monkeypatch.setattr("sys.stdin", io.StringIO("".join(f"{x}\n" for x in lines)))
 
@@ -98,21 +102,7 @@ def test_cli_set_list_pull_delete_and_no_secret_leaks(
             "secrets": {"password": True, "security_token": True},
         }
     ]
-    assert (
-        main(
-            [
-                "pull",
-                "salesforce",
-                str(eng),
-                "--connection",
-                "acme-prod",
-                "--objects",
-                "Opportunity,OpportunityFieldHistory",
-                "--json",
-            ]
-        )
-        == 0
-    )
+    assert _pull_sf(eng, "--objects", "Opportunity,OpportunityFieldHistory", "--json") == 0
     out = json.loads(capsys.readouterr().out)
     opp = out["objects"][0]
     assert (opp["object"], opp["rows_pulled"], opp["rows_reported"], opp["rows_imported"]) == (
@@ -125,20 +115,7 @@ def test_cli_set_list_pull_delete_and_no_secret_leaks(
     assert out["api_allowance"] == 15000
     # text output, incremental, with a custom field mapped to next step
     assert (
-        main(
-            [
-                "pull",
-                "salesforce",
-                str(eng),
-                "--connection",
-                "acme-prod",
-                "--objects",
-                "Opportunity",
-                "--map",
-                "Opportunity.next_step=Champion__c",
-            ]
-        )
-        == 0
+        _pull_sf(eng, "--objects", "Opportunity", "--map", "Opportunity.next_step=Champion__c") == 0
     )
     text = capsys.readouterr().out
     assert "from acme-prod (salesforce, incremental)" in text
@@ -150,7 +127,7 @@ def test_cli_set_list_pull_delete_and_no_secret_leaks(
         for k, v in memory_keyring.store.items()
     }
     with pytest.raises(SystemExit) as exit_:
-        main(["pull", "salesforce", str(eng), "--connection", "acme-prod", "--full"])
+        _pull_sf(eng, "--full")
     assert exit_.value.code == 1
     err = capsys.readouterr().err
     assert err.startswith("error: Salesforce refused the sign-in")
