@@ -121,6 +121,13 @@ def test_cli_set_list_pull_delete_and_no_secret_leaks(
     assert "from acme-prod (salesforce, incremental)" in text
     assert "Opportunity" in text and "1 pulled of 1 reported (rest)" in text
     assert "custom fields of Opportunity: Champion__c (Champion)" in text
+    assert main(["pulls", str(eng), "--json"]) == 0
+    last = {p["object"]: p for p in json.loads(capsys.readouterr().out)}
+    assert (last["Opportunity"]["rows_pulled"], last["Opportunity"]["watermark"]) == (
+        1,
+        "2024-01-15T10:00:00.000+0000",
+    )
+    assert last["OpportunityFieldHistory"]["watermark"] == "2024-01-20T10:00:00.000+0000"
     # a failing pull: wrong password stored, plain error, exit 1
     memory_keyring.store = {
         k: ("bad-" + PASSWORD if k[1].endswith("/password") else v)

@@ -77,6 +77,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(h)
     h.set_defaults(handler=cmd_pull_hubspot)
 
+    ls = sub.add_parser("pulls", help="when each object of each connection was last pulled")
+    add_file_argument(ls)
+    add_json_argument(ls)
+    ls.set_defaults(handler=cmd_pulls)
+
     c = sub.add_parser("credentials", help="list, store or delete CRM sign-ins (OS keyring)")
     action = c.add_subparsers(dest="action", metavar="ACTION", required=True)
     lst = action.add_parser("list", help="the connections and which secrets the keyring holds")
@@ -314,4 +319,22 @@ def cmd_credentials_delete(args: argparse.Namespace) -> int:
     with opened(args.file) as eng:
         removed = C.delete_connection(eng, args.name, allow_insecure=args.allow_insecure_keyring)
     print(f"Removed {removed} secret(s) of {args.name} from the keyring.")
+    return 0
+
+
+def cmd_pulls(args: argparse.Namespace) -> int:
+    from workbench.importers.pulls.operations import last_pulls
+
+    with opened(args.file, read_only=True) as eng:
+        rows = last_pulls(eng)
+    if args.json:
+        emit_json(rows)
+        return 0
+    if not rows:
+        print("Nothing pulled yet: 'workbench pull salesforce|hubspot FILE'.")
+    for p in rows:
+        print(
+            f"{p.connection} ({p.crm}) {p.object}: last pulled {p.last_pulled_at} UTC, "
+            f"{p.rows_pulled:,} rows" + (f", changes up to {p.watermark}" if p.watermark else "")
+        )
     return 0
