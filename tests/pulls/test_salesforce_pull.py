@@ -228,3 +228,29 @@ def test_session_id_sign_in(new_engagement, salesforce, memory_keyring):
     )
     assert result.objects[0].rows_pulled == 2
     assert not any("Soap" in x for x in salesforce.calls)  # no sign-in: the session was used
+
+
+def test_too_many_custom_fields_for_a_rest_url_are_left_out_and_said(
+    new_engagement, salesforce, memory_keyring, monkeypatch
+):
+    from workbench.importers.pulls import salesforce as S
+
+    eng = new_engagement
+    _connect(eng)
+    monkeypatch.setattr(S, "MAX_SOQL", 230)  # as if the org had hundreds of custom fields
+    result = pull_salesforce(
+        eng,
+        SalesforcePullRequest(
+            objects=("Opportunity",), mapping={"Opportunity": {"next_step": "Champion__c"}}
+        ),
+        session=salesforce.session,
+    )
+    (o,) = result.objects
+    assert o.notes[0].startswith(
+        "2 custom field(s) of Opportunity were left out because the query would not fit in a "
+        "URL: Economic_Buyer__c, Metrics__c."
+    )
+    # the mapped custom field was kept
+    assert eng.conn.execute(
+        "SELECT next_step FROM opportunities WHERE crm_id = '006A3'"
+    ).fetchone() == ("Champion 3",)

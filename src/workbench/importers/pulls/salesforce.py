@@ -37,6 +37,9 @@ from workbench.progress import Progress
 API_VERSION = "59.0"
 REST_PAGE = 2000  # records per REST query page (Salesforce's default batch size)
 BULK_PAGE = 50_000
+# Salesforce refuses request URLs over 16,384 bytes; leave room for the rest of the URL
+# and for the percent-encoding of commas and spaces.
+MAX_SOQL = 9_000
 
 
 @dataclass(frozen=True)
@@ -374,9 +377,19 @@ class SalesforcePuller:
         with _translated(self.login, f"counting {obj.name}"):
             reported = int(self.sf.query(f"SELECT COUNT() FROM {obj.name}{where}")["totalSize"])
         self._watch_usage()
+        use_bulk = obj.bulk and reported > self.plan.bulk_threshold
+        notes: list[str] = []
+        if not use_bulk:  # a REST query travels in the URL, which Salesforce caps
+            columns, left_out = self._fit_url(obj, columns, where)
+            if left_out:
+                notes.append(
+                    f"{len(left_out)} custom field(s) of {obj.name} were left out because the "
+                    f"query would not fit in a URL: {', '.join(left_out)}. Map the ones you "
+                    "need with --map, or lower --bulk-threshold (Bulk API queries have no "
+                    "such limit)."
+                )
         soql = f"SELECT {', '.join(columns)} FROM {obj.name}{where}"
         path = self.folder / f"{obj.name}.csv"
-        use_bulk = obj.bulk and reported > self.plan.bulk_threshold
         if self.usage is not None:  # the calls this object will take, before taking them
             calls = 3 + -(-reported // BULK_PAGE) if use_bulk else -(-reported // REST_PAGE)
             self._stop_if_over(self.usage.used + calls, self.usage.allowance, calls)
@@ -408,9 +421,26 @@ class SalesforcePuller:
             watermark=watermark or since,
             custom_fields=custom,
             mapping=dict(self.plan.mapping.get(obj.name, {})),
+            notes=notes,
         )
         progress.update(1.0, f"Read {sink.rows:,} {obj.name} record(s)")
         return fetched
+
+    def _fit_url(self, obj: SfObject, columns: list[str], where: str):
+        """The columns whose REST query fits ``MAX_SOQL`` characters (custom fields not
+        mapped by the user are left out last to first), and those left out."""
+        keep = set(self.plan.mapping.get(obj.name, {}).values())
+        columns = list(columns)
+        left_out: list[str] = []
+        while len(f"SELECT {', '.join(columns)} FROM {obj.name}{where}") > MAX_SOQL:
+            victim = next(
+                (c for c in reversed(columns) if c.endswith("__c") and c not in keep), None
+            )
+            if victim is None:
+                break
+            columns.remove(victim)
+            left_out.append(victim)
+        return columns, sorted(left_out)
 
     def _rest(self, obj, soql, sink: CsvSink, reported: int, progress: Progress) -> None:
         with _translated(self.login, f"reading {obj.name}"):
