@@ -254,6 +254,43 @@ class FakeHubSpot:
                     rec["associations"]["contacts"]["paging"] = {
                         "next": {"after": "MQ==", "link": "..."}
                     }
+            tracked = set(query.get("propertiesWithHistory", "").split(",")) - {""}
+            if kind == "deals" and tracked:
+                won = item["properties"]["dealstage"] == "closedwon"
+                stages = (
+                    [  # newest first, as HubSpot lists them
+                        {
+                            "value": "closedwon",
+                            "timestamp": "2024-01-20T12:00:00.000Z",
+                            "sourceType": "CRM_UI",
+                            "sourceId": "userId:1",
+                            "updatedByUserId": 1,
+                        },
+                    ]
+                    if won
+                    else []
+                )
+                stages.append(
+                    {
+                        "value": "appointmentscheduled",
+                        "timestamp": "2024-01-02T09:30:00.000Z",
+                        "sourceType": "CRM_UI",
+                        "sourceId": "userId:1",
+                        "updatedByUserId": 1,
+                    }
+                )
+                history = {
+                    "dealstage": stages,
+                    "meddic_champion": [
+                        {
+                            "value": item["properties"]["meddic_champion"],
+                            "timestamp": "2024-01-10T00:00:00.000Z",
+                            "sourceType": "CRM_UI",
+                            "updatedByUserId": 1,
+                        }
+                    ],
+                }
+                rec["propertiesWithHistory"] = {k: v for k, v in history.items() if k in tracked}
             if kind == "contacts" and assoc:
                 rec["associations"] = {
                     "companies": {"results": [{"id": "501", "type": "contact_to_company"}]}

@@ -186,6 +186,7 @@ def test_cli_hubspot_with_base_url_and_session_id_from_stdin(
         ("owners", 2),
         ("pipelines", 3),
         ("deals", 7),
+        ("deal_history", 16),
     ]
     # a session id piped in (as from 'sf org display'), used against the instance URL
     sid = salesforce._new_session()

@@ -11,7 +11,11 @@ from tests.pulls.tls import Reply
 from workbench.importers.pulls import credentials as C
 from workbench.importers.pulls import hubspot as H
 from workbench.importers.pulls.fetched import PullError
-from workbench.importers.pulls.operations import HubSpotPullRequest, pull_hubspot
+from workbench.importers.pulls.operations import (
+    HubSpotPullRequest,
+    field_value_as_of,
+    pull_hubspot,
+)
 
 
 @pytest.fixture
@@ -47,6 +51,7 @@ def test_pull_lands_deals_companies_contacts_owners_stages_associations(
         "companies",
         "contacts",
         "deals",
+        "deal_history",
         "associations",
     ]
     assert (by["deals"].rows_pulled, by["deals"].rows_reported) == (7, 7)
@@ -84,6 +89,28 @@ def test_pull_lands_deals_companies_contacts_owners_stages_associations(
     assert c.execute(
         "SELECT source_kind, source_name FROM imports WHERE id = ?", (by["deals"].import_id,)
     ).fetchone() == ("pull", "hubspot (hubspot): deals")
+    # deal property history: stage changes into the opportunity history (as labels), every
+    # property into the dated field history
+    assert c.execute(
+        "SELECT changed_at, stage FROM opportunity_history WHERE opportunity_crm_id = '9003' "
+        "ORDER BY changed_at"
+    ).fetchall() == [
+        ("2024-01-02T09:30:00", "Appointment Scheduled"),
+        ("2024-01-20T12:00:00", "Closed Won"),
+    ]
+    assert c.execute("SELECT count(*) FROM opportunity_history").fetchone() == (9,)  # 7 + 2 won
+    assert (by["deal_history"].rows_pulled, by["deal_history"].rows_imported) == (16, 9)
+    assert c.execute("SELECT count(*) FROM field_history").fetchone() == (16,)
+    assert field_value_as_of(eng, "9003", "dealstage", "2024-01-15T00:00:00") == (
+        "appointmentscheduled"
+    )
+    assert field_value_as_of(eng, "9003", "dealstage", "2024-01-21T00:00:00") == "closedwon"
+    assert field_value_as_of(eng, "9005", "meddic_champion", "2024-01-09T00:00:00") is None
+    assert field_value_as_of(eng, "9005", "meddic_champion", "2024-01-11T00:00:00") == "Chris 5"
+    assert c.execute(
+        "SELECT old_value FROM field_history WHERE record_crm_id = '9003' AND field = "
+        "'dealstage' AND new_value = 'closedwon'"
+    ).fetchone() == ("appointmentscheduled",)
     assert waits == []
 
 

@@ -44,15 +44,23 @@ def test_pull_from_the_dialog(qtbot, context, hubspot, memory_keyring):
     dialog.pull_button.click()
     assert dialog.inputs["token"].text() == ""  # not kept on screen
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=60000)
-    assert [o.rows_pulled for o in dialog.result.objects] == [2, 3, 3, 3, 7, 8]
-    assert "Pulled 26 records in 6 objects from hubspot" in dialog.status.text()
+    assert [o.rows_pulled for o in dialog.result.objects] == [2, 3, 3, 3, 7, 16, 8]
+    assert "Pulled 42 records in 7 objects from hubspot" in dialog.status.text()
     assert seen and seen == sorted(seen)
     # the secret went to the keyring, the connection (without it) to the engagement
     conn = C.get_connection(context.engagement, "hubspot")
     assert (conn.base_url, C.get_secret(conn, "token")) == (hubspot.url, TOKEN)
     table = dialog.last
     objects = sorted(table.item(r, 1).text() for r in range(table.rowCount()))
-    assert objects == ["associations", "companies", "contacts", "deals", "owners", "pipelines"]
+    assert objects == [
+        "associations",
+        "companies",
+        "contacts",
+        "deal_history",
+        "deals",
+        "owners",
+        "pipelines",
+    ]
     deals = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "deals")
     assert table.item(deals, 3).text() == "7"
     assert context.engagement.conn.execute("SELECT count(*) FROM opportunities").fetchone() == (7,)

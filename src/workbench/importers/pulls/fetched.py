@@ -37,6 +37,7 @@ class FetchedObject:
     custom_fields: list[dict] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # field -> column overrides
     notes: list[str] = field(default_factory=list)
+    also_field_history: bool = False  # a history download that also fills the field history
 
 
 def cell(value: object) -> str:

@@ -81,6 +81,19 @@ CONTACT_PROPERTIES = (
     "lastmodifieddate",
 )
 OBJECTS = ("owners", "pipelines", "companies", "contacts", "deals", "associations")
+HISTORY_PAGE = 50  # HubSpot's page limit when property history is requested
+# Deal properties whose history is read (with every custom property): stage, amount and
+# close date feed the opportunity history; all of them the dated field history.
+HISTORY_PROPERTIES = (
+    "dealstage",
+    "amount",
+    "closedate",
+    "hs_deal_stage_probability",
+    "hs_forecast_category",
+    "hs_manual_forecast_category",
+    "hs_next_step",
+)
+HISTORY_COLUMNS = ["deal_id", "name", "value", "old_value", "timestamp", "source_id"]
 
 
 @dataclass
@@ -208,6 +221,7 @@ class HubSpotPuller:
         self.plan = plan
         self.folder = folder
         self.deal_contacts: list[tuple[str, str]] = []
+        self.history: FetchedObject | None = None
 
     def pull(self, progress: Progress) -> list[FetchedObject]:
         unknown = set(self.plan.objects) - set(OBJECTS)
@@ -228,6 +242,11 @@ class HubSpotPuller:
             if name == "deals" and "deals" not in self.plan.objects:
                 continue
             out.append(fetched)
+            if name == "deals" and self.history is not None:
+                # stage, amount and close date through the importer into the opportunity
+                # history; every property (MEDDIC ones too) into the dated field history
+                self.history.also_field_history = True
+                out.append(self.history)
         return out
 
     def _sink(self, name: str, columns: list[str]) -> CsvSink:
@@ -328,6 +347,11 @@ class HubSpotPuller:
         params = {"limit": PAGE, "properties": ",".join(properties), "archived": "false"}
         if associations:
             params["associations"] = ",".join(associations)
+        history = None
+        if object_type == "deals":
+            tracked = list(HISTORY_PROPERTIES) + [p["name"] for p in custom]
+            params.update(limit=HISTORY_PAGE, propertiesWithHistory=",".join(tracked))
+            history = self._sink("deal_history", HISTORY_COLUMNS)
         for record in self.client.pages(
             f"/crm/v3/objects/{object_type}", params, f"reading {object_type}"
         ):
@@ -341,8 +365,12 @@ class HubSpotPuller:
                 for contact in _linked(self.client, object_type, record["id"], links, "contacts"):
                     self.deal_contacts.append((record["id"], contact))
             sink.write(row)
+            if history is not None:
+                _write_history(history, record)
             if sink.rows % PAGE == 0:
                 progress.update(sink.rows / max(reported, 1))
+        if history is not None:
+            self.history = self._done("deal_history", "opportunity_history", history, None)
         return self._done(object_type, entity, sink, reported, custom)
 
     def _companies(self, progress):
@@ -379,3 +407,21 @@ def _linked(client: HubSpotClient, object_type: str, record_id: str, links: dict
     for i in ids:
         seen.setdefault(i, None)
     return list(seen)
+
+
+def _write_history(sink: CsvSink, record: dict) -> None:
+    """One row per change of each property of a deal, oldest first, with the old value."""
+    for name, changes in (record.get("propertiesWithHistory") or {}).items():
+        previous = None
+        for change in sorted(changes, key=lambda c: c.get("timestamp") or ""):
+            sink.write(
+                {
+                    "deal_id": record["id"],
+                    "name": name,
+                    "value": change.get("value"),
+                    "old_value": previous,
+                    "timestamp": change.get("timestamp"),
+                    "source_id": change.get("updatedByUserId") or change.get("sourceId"),
+                }
+            )
+            previous = change.get("value")

@@ -262,6 +262,8 @@ def _land(
             )
             if obj.entity in ENTITIES:
                 _land_entity(eng, conn, obj, profile, result, part)
+                if obj.also_field_history:
+                    _land_field_history(db, obj)
             elif obj.entity == "field_history":
                 result.rows_imported, result.rows_updated = _land_field_history(db, obj)
             elif obj.entity == "crm_objects":
@@ -340,24 +342,51 @@ def _rows(path: Path):
         yield from csv.DictReader(fh)
 
 
+# Columns of a field-history download: Salesforce OpportunityFieldHistory, and the
+# property history of HubSpot deals.
+FIELD_HISTORY_LAYOUTS = {
+    "OpportunityFieldHistory": (
+        "Opportunity",
+        "OpportunityId",
+        "Field",
+        "OldValue",
+        "NewValue",
+        "CreatedDate",
+        "CreatedById",
+    ),
+    "deal_history": (
+        "deal",
+        "deal_id",
+        "name",
+        "old_value",
+        "value",
+        "timestamp",
+        "source_id",
+    ),
+}
+
+
 def _land_field_history(db, obj: FetchedObject) -> tuple[int, int]:
-    """Salesforce OpportunityFieldHistory into the dated field-history table (any field)."""
+    """A field-history download into the dated field-history table (any field)."""
     order = DateOrder("MDY")
+    kind, record, field_, old, new, when, who = FIELD_HISTORY_LAYOUTS[obj.object]
     before = db.execute("SELECT count(*) FROM field_history").fetchone()[0]
     batch = []
     for row in _rows(obj.path):
-        if not row.get("Id") or not row.get("CreatedDate"):
+        if not row.get(record) or not row.get(when):
             continue
+        changed_at = parse_moment(row[when], order)
+        crm_id = row.get("Id") or f"{row[record]}@{changed_at}#{row.get(field_)}"
         batch.append(
             (
-                row["Id"],
-                "Opportunity",
-                row.get("OpportunityId") or "",
-                row.get("Field") or "",
-                row.get("OldValue") or None,
-                row.get("NewValue") or None,
-                parse_moment(row["CreatedDate"], order),
-                row.get("CreatedById") or None,
+                crm_id,
+                kind,
+                row[record],
+                row.get(field_) or "",
+                row.get(old) or None,
+                row.get(new) or None,
+                changed_at,
+                row.get(who) or None,
             )
         )
     db.executemany(
