@@ -288,3 +288,44 @@ def test_kill_mid_pull_leaves_the_file_as_it_was(tmp_path, salesforce, memory_ke
         result = pull_salesforce(eng, SalesforcePullRequest(), session=salesforce.session)
         assert result.mode == "full"
         assert _counts(eng)["opportunities"] == 5
+
+
+def test_an_untrusted_certificate_is_refused_with_a_plain_message(sf_eng, salesforce, monkeypatch):
+    # without REQUESTS_CA_BUNDLE pointing at the test CA, the fake's certificate is unknown
+    import certifi
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())
+    with pytest.raises(PullError, match="could not be verified .*REQUESTS_CA_BUNDLE"):
+        pull_salesforce(sf_eng, SalesforcePullRequest(), session=salesforce.session)
+    assert _counts(sf_eng)["pulls"] == 0
+
+
+def test_jwt_refused(new_engagement, salesforce, memory_keyring, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    def key():
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    signing, registered = key(), key()  # the app knows another certificate
+    key_file = tmp_path / "server.key"
+    key_file.write_bytes(
+        signing.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    salesforce.jwt_public_key = registered.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    request = SalesforcePullRequest(
+        username=USERNAME, consumer_key=salesforce.consumer_key, key_file=str(key_file)
+    )
+    with pytest.raises(PullError, match="refused the JWT sign-in .*invalid_grant"):
+        pull_salesforce(new_engagement, request, session=salesforce.session)
+    missing = SalesforcePullRequest(
+        username=USERNAME, consumer_key="k", key_file=str(tmp_path / "nope.key")
+    )
+    with pytest.raises(PullError, match="nope.key does not exist"):
+        pull_salesforce(new_engagement, missing, session=salesforce.session)
