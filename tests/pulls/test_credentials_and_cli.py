@@ -121,6 +121,10 @@ def test_cli_set_list_pull_delete_and_no_secret_leaks(
     assert "from acme-prod (salesforce, incremental)" in text
     assert "Opportunity" in text and "1 pulled of 1 reported (rest)" in text
     assert "custom fields of Opportunity: Champion__c (Champion)" in text
+    # the mapping is kept with the connection: the next pull maps the same way
+    assert _pull_sf(eng, "--objects", "Opportunity") == 0
+    capsys.readouterr()
+    assert _opp_next_step(eng) == "Champion 5"
     assert main(["pulls", str(eng), "--json"]) == 0
     last = {p["object"]: p for p in json.loads(capsys.readouterr().out)}
     assert (last["Opportunity"]["rows_pulled"], last["Opportunity"]["watermark"]) == (
@@ -221,3 +225,17 @@ def test_map_option_errors_are_plain(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["pull", "hubspot", str(eng), "--map", "deals-next_step"])
     assert "is not OBJECT.FIELD=COLUMN" in capsys.readouterr().err
+
+
+def test_mappings_are_kept_per_connection_and_removed_with_an_empty_column(new_engagement):
+    from workbench.importers.pulls.operations import merged_mapping
+
+    conn = C.save_connection(new_engagement, "sf", "salesforce", "password", username="u")
+    conn.mapping_json = json.dumps({"Opportunity": {"next_step": "Next__c", "type": "Kind__c"}})
+    assert merged_mapping(
+        conn, {"Opportunity": {"type": ""}, "Account": {"segment": "Tier__c"}}
+    ) == {
+        "Opportunity": {"next_step": "Next__c"},
+        "Account": {"segment": "Tier__c"},
+    }
+    assert merged_mapping(conn, {"Opportunity": {"next_step": "", "type": ""}}) == {}

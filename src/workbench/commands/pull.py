@@ -123,7 +123,8 @@ def _common(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="OBJECT.FIELD=COLUMN",
-        help="map a CRM field to a Workbench field, e.g. Opportunity.next_step=Next_Steps__c",
+        help="map a CRM field to a Workbench field, e.g. Opportunity.next_step=Next_Steps__c "
+        "(kept for later pulls of the connection; OBJECT.FIELD= removes it)",
     )
     _insecure(p)
     add_json_argument(p)
@@ -138,7 +139,7 @@ def _mapping(pairs: list[str]) -> dict[str, dict[str, str]]:
     for pair in pairs:
         left, eq, column = pair.partition("=")
         obj, dot, target = left.partition(".")
-        if not (eq and dot and obj and target and column):
+        if not (eq and dot and obj and target):
             raise WorkbenchError(
                 f"--map {pair!r} is not OBJECT.FIELD=COLUMN (e.g. Opportunity.next_step="
                 "Next_Steps__c)."

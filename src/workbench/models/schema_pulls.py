@@ -22,6 +22,7 @@ CREATE TABLE connections (
     consumer_key TEXT,
     key_file TEXT,
     keyring_key TEXT NOT NULL UNIQUE,
+    mapping TEXT NOT NULL DEFAULT '{}',  -- per object: {Workbench field: CRM field}
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );

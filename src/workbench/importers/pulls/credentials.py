@@ -10,6 +10,7 @@ explicitly.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -59,10 +60,16 @@ class Connection:
     consumer_key: str | None = None
     key_file: str | None = None
     keyring_key: str = ""
+    mapping_json: str = "{}"
 
     @property
     def secret_names(self) -> tuple[str, ...]:
         return SECRETS[self.auth]
+
+    @property
+    def mapping(self) -> dict[str, dict[str, str]]:
+        """Field mappings chosen for this connection, per object (kept for later pulls)."""
+        return json.loads(self.mapping_json or "{}")
 
 
 @dataclass
@@ -78,7 +85,7 @@ class ConnectionStatus:
 
 CONN_COLUMNS = (
     "id, name, crm, auth, username, domain, instance_url, base_url, consumer_key, "
-    "key_file, keyring_key"
+    "key_file, keyring_key, mapping"
 )
 
 

@@ -124,12 +124,13 @@ def pull_salesforce(
         login.session_id = C.require_secret(conn, "session_id", allow_insecure=allow)
     objects = request.objects or S.OBJECT_NAMES
     since = {} if request.full else _marks(eng, conn)
+    mapping = merged_mapping(conn, request.mapping)
     plan = S.SalesforcePlan(
         objects=tuple(objects),
         since=since,
         bulk_threshold=request.bulk_threshold,
         max_api_share=request.max_api_share,
-        mapping=request.mapping,
+        mapping=mapping,
     )
     fetch = progress.span(0.0, FETCH_SHARE)
     fetch.update(0.0, f"Signing in to Salesforce ({login.host})")
@@ -147,6 +148,7 @@ def pull_salesforce(
             "incremental" if since else "full",
             progress.span(FETCH_SHARE, 1.0),
             api=(usage.used, usage.allowance) if usage else (None, None),
+            mapping=mapping,
         )
 
 
@@ -212,10 +214,37 @@ def pull_hubspot(
     token = C.require_secret(conn, "token", allow_insecure=request.allow_insecure_keyring)
     fetch = progress.span(0.0, FETCH_SHARE)
     client = H.HubSpotClient(session or _session(), token, conn.base_url or H.DEFAULT_BASE_URL)
-    plan = H.HubSpotPlan(objects=tuple(request.objects or H.OBJECTS), mapping=request.mapping)
+    mapping = merged_mapping(conn, request.mapping)
+    plan = H.HubSpotPlan(objects=tuple(request.objects or H.OBJECTS), mapping=mapping)
     with tempfile.TemporaryDirectory(prefix="workbench-pull-") as folder:
         fetched = H.HubSpotPuller(client, plan, Path(folder)).pull(fetch)
-        return _land(eng, conn, fetched, "hubspot", "full", progress.span(FETCH_SHARE, 1.0))
+        return _land(
+            eng,
+            conn,
+            fetched,
+            "hubspot",
+            "full",
+            progress.span(FETCH_SHARE, 1.0),
+            mapping=mapping,
+        )
+
+
+def merged_mapping(
+    conn: C.Connection, changes: dict[str, dict[str, str]]
+) -> dict[str, dict[str, str]]:
+    """The connection's kept mappings with this pull's changes (an empty column removes
+    a mapping)."""
+    merged = conn.mapping
+    for obj, fields in changes.items():
+        current = merged.setdefault(obj, {})
+        for target, column in fields.items():
+            if column:
+                current[target] = column
+            else:
+                current.pop(target, None)
+        if not current:
+            del merged[obj]
+    return merged
 
 
 def _session():
@@ -235,6 +264,7 @@ def _land(
     progress: Progress,
     *,
     api: tuple[int | None, int | None] = (None, None),
+    mapping: dict[str, dict[str, str]] | None = None,
 ) -> PullResult:
     started = now_iso()
     results: list[PulledObject] = []
@@ -294,6 +324,11 @@ def _land(
             )
             results.append(result)
         db.execute("UPDATE pulls SET finished_at = ? WHERE id = ?", (now_iso(), pull_id))
+        if mapping is not None:  # mappings chosen for this pull stay for the next ones
+            db.execute(
+                "UPDATE connections SET mapping = ? WHERE id = ?",
+                (json.dumps(mapping, ensure_ascii=False, sort_keys=True), conn.id),
+            )
         eng.touch()
         progress.update(1.0, "Pull stored")
     return PullResult(pull_id, conn.name, conn.crm, mode, results, *api)
