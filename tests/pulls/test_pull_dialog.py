@@ -84,3 +84,33 @@ def test_cancel_from_the_dialog_changes_nothing(qtbot, context, hubspot, memory_
     assert eng.conn.execute("SELECT count(*) FROM pulls").fetchone() == (0,)
     assert eng.conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
     assert dialog.last.rowCount() == 0
+
+
+def test_the_dialog_fills_in_a_known_connection(qtbot, context, memory_keyring):
+    from workbench.ui.pull_dialog import PullDialog
+
+    conn = C.save_connection(
+        context.engagement,
+        "salesforce",
+        "salesforce",
+        "password",
+        username="ops@acme.example",
+        domain="test",
+    )
+    C.set_secrets(conn, {"password": "x"})
+    dialog = PullDialog(context)
+    qtbot.addWidget(dialog)
+    assert (dialog.inputs["username"].text(), dialog.inputs["domain"].text()) == (
+        "ops@acme.example",
+        "test",
+    )
+    assert dialog.inputs["password"].text() == ""  # never read back from the keychain
+    assert dialog.inputs["password"].placeholderText() == "kept in the keychain; type to replace"
+    crm, name, auth, settings, secrets = dialog.values()
+    assert (crm, name, auth, settings["domain"], secrets) == (
+        "salesforce",
+        "salesforce",
+        "password",
+        "test",
+        {"password": "", "security_token": ""},
+    )

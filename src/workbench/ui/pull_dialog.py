@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -136,7 +137,9 @@ class PullDialog(QDialog):
         self.last = QTableWidget(0, 4)
         self.last.setHorizontalHeaderLabels(["Connection", "Object", "Pulled (UTC)", "Rows"])
         self.last.verticalHeader().setVisible(False)
-        self.last.horizontalHeader().setStretchLastSection(True)
+        header = self.last.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         layout.addWidget(self.last, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -153,7 +156,9 @@ class PullDialog(QDialog):
         layout.addLayout(buttons)
         self.crm.currentIndexChanged.connect(self._crm_changed)
         self.sign_in.currentIndexChanged.connect(self._sign_in_changed)
+        self.name.editingFinished.connect(self.load_connection)
         self._crm_changed()
+        self.load_connection()
         self.show_last_pulls()
 
     # ----------------------------------------------------------------- inputs
@@ -172,6 +177,26 @@ class PullDialog(QDialog):
         shown = FIELDS[self.sign_in.currentData() or "password"]
         for key, row in self.rows.items():
             self.form.setRowVisible(row, key in shown)
+
+    def load_connection(self) -> None:
+        """Fill the inputs from the engagement's connection of this name (not its secrets:
+        empty secret fields mean "use what the keychain holds")."""
+        from workbench.importers.pulls import credentials as C
+
+        try:
+            conn = C.get_connection(self.context.engagement, self.name.text().strip())
+        except Exception:  # an engagement from before the pulls existed has none
+            conn = None
+        if conn is None:
+            return
+        self.crm.setCurrentIndex(self.crm.findData(conn.crm))
+        self.sign_in.setCurrentIndex(self.sign_in.findData(conn.auth))
+        for key in ("username", "domain", "instance_url", "base_url", "consumer_key", "key_file"):
+            self.inputs[key].setText(getattr(conn, key) or "")
+        for key in SECRET_FIELDS:
+            self.inputs[key].setPlaceholderText(
+                "kept in the keychain; type to replace" if key in conn.secret_names else ""
+            )
 
     def _browse_key(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Private key", str(Path.home()))
