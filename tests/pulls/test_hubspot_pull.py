@@ -172,3 +172,67 @@ def test_base_url_for_another_data_centre(new_engagement, hubspot, memory_keyrin
     )
     assert result.objects[0].rows_pulled == 2
     assert C.get_connection(new_engagement, "hubspot").base_url == "https://api-eu1.hubapi.com"
+
+
+def test_incremental_pull_splits_search_windows_under_the_cap(
+    new_engagement, hubspot, memory_keyring, waits, monkeypatch
+):
+    eng = new_engagement
+    _connect(eng)
+    first = pull_hubspot(eng, HubSpotPullRequest(objects=("deals",)), session=hubspot.session)
+    (deals, _) = first.objects
+    assert (first.mode, deals.method, deals.watermark) == (
+        "full",
+        "list",
+        "2024-02-07T00:00:00.000Z",
+    )
+    # two deals change after the mark; the search cap is scaled down to 1 result so that
+    # every window holding more than one change must be split
+    monkeypatch.setattr(H, "SEARCH_CAP", 1)
+    hubspot.search_cap = 1
+    for deal, day, amount in (
+        (hubspot.deals[1], "03-01", "4242"),
+        (hubspot.deals[2], "03-02", "99"),
+    ):
+        deal["properties"].update(hs_lastmodifieddate=f"2024-{day}T08:00:00.000Z", amount=amount)
+    second = pull_hubspot(eng, HubSpotPullRequest(objects=("deals",)), session=hubspot.session)
+    (deals, history) = second.objects
+    assert (second.mode, deals.method, deals.since) == (
+        "incremental",
+        "search",
+        "2024-02-07T00:00:00.000Z",
+    )
+    # deal 7 (at the mark itself) and the two changed deals; nothing else
+    assert (deals.rows_pulled, deals.rows_reported, deals.rows_updated) == (3, 3, 3)
+    assert deals.watermark == "2024-03-02T08:00:00.000Z"
+    windows = [w for w in hubspot.searches if w[2] <= 1]
+    assert sum(n for _, _, n in windows) >= 3 and any(n > 1 for _, _, n in hubspot.searches)
+    c = eng.conn
+    assert c.execute(
+        "SELECT crm_id, amount FROM opportunities WHERE crm_id IN ('9002', '9003') ORDER BY crm_id"
+    ).fetchall() == [("9002", 4242.0), ("9003", 99.0)]
+    assert c.execute(
+        "SELECT account_crm_id FROM opportunities WHERE crm_id = '9003'"
+    ).fetchone() == ("501",)  # associations of changed deals come from the v4 batch endpoint
+    assert c.execute("SELECT count(*) FROM opportunities").fetchone() == (7,)
+    # --full ignores the marks
+    third = pull_hubspot(
+        eng, HubSpotPullRequest(objects=("deals",), full=True), session=hubspot.session
+    )
+    assert (third.mode, third.objects[0].rows_pulled) == ("full", 7)
+
+
+def test_more_changes_in_one_millisecond_than_the_cap_is_a_plain_error(
+    new_engagement, hubspot, memory_keyring, waits, monkeypatch
+):
+    eng = new_engagement
+    _connect(eng)
+    pull_hubspot(eng, HubSpotPullRequest(objects=("deals",)), session=hubspot.session)
+    monkeypatch.setattr(H, "SEARCH_CAP", 1)
+    hubspot.search_cap = 1
+    for deal in hubspot.deals[:2]:
+        deal["properties"]["hs_lastmodifieddate"] = "2024-03-01T08:00:00.000Z"
+    with pytest.raises(
+        PullError, match="More than 1 HubSpot deals changed in the same millisecond"
+    ):
+        pull_hubspot(eng, HubSpotPullRequest(objects=("deals",)), session=hubspot.session)

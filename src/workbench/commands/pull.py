@@ -74,6 +74,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="comma-separated: owners, pipelines, companies, contacts, "
         "deals, associations (default all)",
     )
+    h.add_argument("--full", action="store_true", help="pull everything, not only changes")
     _common(h)
     h.set_defaults(handler=cmd_pull_hubspot)
 
@@ -211,6 +212,7 @@ def cmd_pull_hubspot(args: argparse.Namespace) -> int:
         connection=args.connection,
         base_url=args.base_url,
         objects=_objects(args.objects),
+        full=args.full,
         mapping=_mapping(args.map),
         allow_insecure_keyring=args.allow_insecure_keyring,
     )

@@ -93,6 +93,15 @@ HISTORY_PROPERTIES = (
     "hs_manual_forecast_category",
     "hs_next_step",
 )
+# The property that says when a record last changed (incremental pulls start there).
+STAMPS = {
+    "deals": "hs_lastmodifieddate",
+    "companies": "hs_lastmodifieddate",
+    "contacts": "lastmodifieddate",
+}
+SEARCH_CAP = 10_000  # HubSpot's search endpoints return at most this many results
+SEARCH_PAGE = 200
+BATCH = 50  # ids per batch read (the limit when property history is asked for)
 HISTORY_COLUMNS = ["deal_id", "name", "value", "old_value", "timestamp", "source_id"]
 
 
@@ -100,6 +109,7 @@ HISTORY_COLUMNS = ["deal_id", "name", "value", "old_value", "timestamp", "source
 class HubSpotPlan:
     objects: tuple[str, ...] = OBJECTS
     mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+    since: dict[str, str] = field(default_factory=dict)  # object -> last modification seen
 
 
 class HubSpotClient:
@@ -343,18 +353,27 @@ class HubSpotPuller:
         if "companies" in associations:
             cols.append("associatedcompanyid")
         sink = self._sink(object_type, cols)
-        reported = self.client.total(object_type)
-        params = {"limit": PAGE, "properties": ",".join(properties), "archived": "false"}
-        if associations:
-            params["associations"] = ",".join(associations)
+        tracked: list[str] = []
         history = None
         if object_type == "deals":
             tracked = list(HISTORY_PROPERTIES) + [p["name"] for p in custom]
-            params.update(limit=HISTORY_PAGE, propertiesWithHistory=",".join(tracked))
             history = self._sink("deal_history", HISTORY_COLUMNS)
-        for record in self.client.pages(
-            f"/crm/v3/objects/{object_type}", params, f"reading {object_type}"
-        ):
+        since = self.plan.since.get(object_type)
+        if since:
+            reported, records = self._changed(object_type, since, properties, tracked, associations)
+        else:
+            reported = self.client.total(object_type)
+            params = {"limit": PAGE, "properties": ",".join(properties), "archived": "false"}
+            if associations:
+                params["associations"] = ",".join(associations)
+            if tracked:
+                params.update(limit=HISTORY_PAGE, propertiesWithHistory=",".join(tracked))
+            records = self.client.pages(
+                f"/crm/v3/objects/{object_type}", params, f"reading {object_type}"
+            )
+        stamp = STAMPS[object_type]
+        latest: tuple[int, str] | None = None
+        for record in records:
             row = dict(record.get("properties") or {})
             row["hs_object_id"] = record["id"]
             links = record.get("associations") or {}
@@ -365,13 +384,120 @@ class HubSpotPuller:
                 for contact in _linked(self.client, object_type, record["id"], links, "contacts"):
                     self.deal_contacts.append((record["id"], contact))
             sink.write(row)
+            if row.get(stamp):
+                key = _ms(row[stamp])
+                if latest is None or key > latest[0]:
+                    latest = (key, row[stamp])
             if history is not None:
                 _write_history(history, record)
             if sink.rows % PAGE == 0:
                 progress.update(sink.rows / max(reported, 1))
         if history is not None:
             self.history = self._done("deal_history", "opportunity_history", history, None)
-        return self._done(object_type, entity, sink, reported, custom)
+        fetched = self._done(object_type, entity, sink, reported, custom)
+        fetched.since = since
+        fetched.watermark = latest[1] if latest else since
+        fetched.method = "search" if since else "list"
+        return fetched
+
+    # ------------------------------------------------------------ incremental
+    def _changed(self, object_type, since, properties, tracked, associations):
+        """The records changed since ``since``: their ids from the search endpoint, split
+        into time windows of at most ``SEARCH_CAP`` results each (so HubSpot's 10,000-result
+        cap cannot cut the list short), then read in batches with their associations."""
+        stamp = STAMPS[object_type]
+        until = int(time.time() * 1000) + 1
+        windows = list(self._windows(object_type, stamp, _ms(since), until))
+        reported = sum(total for _, _, total in windows)
+        ids: dict[str, None] = {}
+        for lo, hi, total in windows:
+            if total:
+                for found in self._search_ids(object_type, stamp, lo, hi):
+                    ids.setdefault(found, None)
+
+        def records():
+            order = list(ids)
+            for start in range(0, len(order), BATCH):
+                chunk = order[start : start + BATCH]
+                body = {"inputs": [{"id": i} for i in chunk], "properties": properties}
+                if tracked:
+                    body["propertiesWithHistory"] = tracked
+                read = self.client.request(
+                    "POST",
+                    f"/crm/v3/objects/{object_type}/batch/read",
+                    f"reading changed {object_type}",
+                    json=body,
+                )
+                links = {to: self._batch_links(object_type, to, chunk) for to in associations}
+                for record in read.get("results", []):
+                    record["associations"] = {
+                        to: {"results": [{"id": i} for i in found.get(record["id"], [])]}
+                        for to, found in links.items()
+                    }
+                    yield record
+
+        return reported, records()
+
+    def _windows(self, object_type: str, stamp: str, lo: int, hi: int):
+        """(from, to, total) windows of last-modified time, each within the search cap."""
+        total = self._search(object_type, stamp, lo, hi, limit=1)["total"]
+        if total <= SEARCH_CAP:
+            yield lo, hi, int(total)
+            return
+        if hi - lo <= 1:
+            raise PullError(
+                f"More than {SEARCH_CAP:,} HubSpot {object_type} changed in the same "
+                "millisecond, which the search endpoint cannot list completely; pull with "
+                "--full instead. Nothing was changed."
+            )
+        mid = (lo + hi) // 2
+        yield from self._windows(object_type, stamp, lo, mid)
+        yield from self._windows(object_type, stamp, mid, hi)
+
+    def _search(self, object_type, stamp, lo, hi, *, limit, after=None) -> dict:
+        body = {
+            "filterGroups": [
+                {
+                    "filters": [
+                        {"propertyName": stamp, "operator": "GTE", "value": str(lo)},
+                        {"propertyName": stamp, "operator": "LT", "value": str(hi)},
+                    ]
+                }
+            ],
+            "sorts": [{"propertyName": stamp, "direction": "ASCENDING"}],
+            "properties": ["hs_object_id"],
+            "limit": limit,
+        }
+        if after:
+            body["after"] = after
+        return self.client.request(
+            "POST",
+            f"/crm/v3/objects/{object_type}/search",
+            f"finding changed {object_type}",
+            json=body,
+        )
+
+    def _search_ids(self, object_type, stamp, lo, hi):
+        after = None
+        while True:
+            body = self._search(object_type, stamp, lo, hi, limit=SEARCH_PAGE, after=after)
+            for r in body.get("results", []):
+                yield str(r["id"])
+            after = ((body.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return
+
+    def _batch_links(self, object_type: str, to: str, ids: list[str]) -> dict[str, list[str]]:
+        body = self.client.request(
+            "POST",
+            f"/crm/v4/associations/{object_type}/{to}/batch/read",
+            f"reading the {to} of changed {object_type}",
+            json={"inputs": [{"id": i} for i in ids]},
+        )
+        out: dict[str, list[str]] = {}
+        for r in body.get("results", []):
+            out[str(r["from"]["id"])] = [str(t["toObjectId"]) for t in r.get("to", [])]
+        return out
 
     def _companies(self, progress):
         return self._objects("companies", "accounts", COMPANY_PROPERTIES, (), progress)
@@ -425,3 +551,16 @@ def _write_history(sink: CsvSink, record: dict) -> None:
                 }
             )
             previous = change.get("value")
+
+
+def _ms(value: str) -> int:
+    """HubSpot's date-time text (or epoch milliseconds) as epoch milliseconds."""
+    from datetime import UTC, datetime
+
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)

@@ -53,6 +53,7 @@ class HubSpotPullRequest:
     connection: str = "hubspot"
     base_url: str | None = None
     objects: tuple[str, ...] | None = None
+    full: bool = False  # ignore the marks of earlier pulls
     mapping: dict[str, dict[str, str]] = field(default_factory=dict)
     allow_insecure_keyring: bool = False
 
@@ -215,7 +216,8 @@ def pull_hubspot(
     fetch = progress.span(0.0, FETCH_SHARE)
     client = H.HubSpotClient(session or _session(), token, conn.base_url or H.DEFAULT_BASE_URL)
     mapping = merged_mapping(conn, request.mapping)
-    plan = H.HubSpotPlan(objects=tuple(request.objects or H.OBJECTS), mapping=mapping)
+    since = {} if request.full else _marks(eng, conn)
+    plan = H.HubSpotPlan(objects=tuple(request.objects or H.OBJECTS), mapping=mapping, since=since)
     with tempfile.TemporaryDirectory(prefix="workbench-pull-") as folder:
         fetched = H.HubSpotPuller(client, plan, Path(folder)).pull(fetch)
         return _land(
@@ -223,7 +225,7 @@ def pull_hubspot(
             conn,
             fetched,
             "hubspot",
-            "full",
+            "incremental" if since else "full",
             progress.span(FETCH_SHARE, 1.0),
             mapping=mapping,
         )
