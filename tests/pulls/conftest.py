@@ -90,3 +90,21 @@ def salesforce(ca):
 def hubspot(ca):
     with served(FakeHubSpot(), ca) as fake:
         yield fake
+
+
+def write_rsa_key(path) -> bytes:
+    """Write a new RSA private key (PEM) to ``path``; return its public key (PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )

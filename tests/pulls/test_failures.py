@@ -301,24 +301,11 @@ def test_an_untrusted_certificate_is_refused_with_a_plain_message(sf_eng, salesf
 
 
 def test_jwt_refused(new_engagement, salesforce, memory_keyring, tmp_path):
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from tests.pulls.conftest import write_rsa_key
 
-    def key():
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-    signing, registered = key(), key()  # the app knows another certificate
     key_file = tmp_path / "server.key"
-    key_file.write_bytes(
-        signing.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    salesforce.jwt_public_key = registered.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    write_rsa_key(key_file)
+    salesforce.jwt_public_key = write_rsa_key(tmp_path / "other.key")  # the app knows another
     request = SalesforcePullRequest(
         username=USERNAME, consumer_key=salesforce.consumer_key, key_file=str(key_file)
     )

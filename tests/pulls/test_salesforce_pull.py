@@ -187,21 +187,10 @@ def test_bulk_results_that_stop_early_are_refused(new_engagement, salesforce, me
 
 
 def test_jwt_bearer_sign_in(new_engagement, salesforce, memory_keyring, tmp_path):
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from tests.pulls.conftest import write_rsa_key
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     key_file = tmp_path / "server.key"
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    salesforce.jwt_public_key = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    salesforce.jwt_public_key = write_rsa_key(key_file)
     result = pull_salesforce(
         new_engagement,
         SalesforcePullRequest(

@@ -23,6 +23,7 @@ from workbench.importers.engine import import_file
 from workbench.importers.entities import ENTITIES, PROFILES
 from workbench.importers.profiles import build_mapping
 from workbench.importers.pulls import credentials as C
+from workbench.importers.pulls import salesforce as S
 from workbench.importers.pulls.fetched import FetchedObject, PullError
 from workbench.importers.values import DateOrder, parse_moment
 from workbench.models import Engagement, now_iso
@@ -105,8 +106,6 @@ def pull_salesforce(
     session=None,
 ) -> PullResult:
     """Pull the org named by the request's connection into ``eng`` (all or nothing)."""
-    from workbench.importers.pulls import salesforce as S
-
     progress = progress or Progress.none()
     conn = salesforce_connection(eng, request)
     login = S.SalesforceLogin(
@@ -382,15 +381,7 @@ def _rows(path: Path):
 # Columns of a field-history download: Salesforce OpportunityFieldHistory, and the
 # property history of HubSpot deals.
 FIELD_HISTORY_LAYOUTS = {
-    "OpportunityFieldHistory": (
-        "Opportunity",
-        "OpportunityId",
-        "Field",
-        "OldValue",
-        "NewValue",
-        "CreatedDate",
-        "CreatedById",
-    ),
+    "OpportunityFieldHistory": ("Opportunity", *S.FIELD_HISTORY_FIELDS[1:7]),
     "deal_history": (
         "deal",
         "deal_id",
