@@ -239,3 +239,19 @@ def test_mappings_are_kept_per_connection_and_removed_with_an_empty_column(new_e
         "Account": {"segment": "Tier__c"},
     }
     assert merged_mapping(conn, {"Opportunity": {"next_step": "", "type": ""}}) == {}
+
+
+def test_a_locked_keychain_is_a_plain_error(new_engagement, memory_keyring, monkeypatch):
+    from keyring.errors import KeyringLocked
+
+    conn = C.save_connection(new_engagement, "hs", "hubspot", "token")
+
+    def locked(*args):
+        raise KeyringLocked("Failed to unlock the collection!")
+
+    monkeypatch.setattr(memory_keyring, "set_password", locked)
+    monkeypatch.setattr(memory_keyring, "get_password", locked)
+    with pytest.raises(C.CredentialError, match="keychain refused access"):
+        C.set_secrets(conn, {"token": HS_TOKEN})
+    with pytest.raises(C.CredentialError, match="keychain refused access"):
+        C.get_secret(conn, "token")

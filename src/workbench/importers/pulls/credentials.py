@@ -124,8 +124,27 @@ def _user(conn: Connection, secret: str) -> str:
     return f"{conn.keyring_key}/{secret}"
 
 
+class _keyring_errors:  # noqa: N801 - used as a statement: with _keyring_errors()
+    """Turns a keyring failure (locked, refused access) into a plain ``CredentialError``."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        from keyring.errors import KeyringError, PasswordDeleteError
+
+        if isinstance(exc, KeyringError) and not isinstance(exc, PasswordDeleteError):
+            raise CredentialError(
+                "The system keychain refused access (it may be locked, or access was "
+                "denied). Unlock it and try again."
+            ) from None
+        return False
+
+
 def get_secret(conn: Connection, secret: str, *, allow_insecure: bool = False) -> str | None:
-    return keyring_backend(allow_insecure=allow_insecure).get_password(SERVICE, _user(conn, secret))
+    backend = keyring_backend(allow_insecure=allow_insecure)
+    with _keyring_errors():
+        return backend.get_password(SERVICE, _user(conn, secret))
 
 
 def require_secret(conn: Connection, secret: str, *, allow_insecure: bool = False) -> str:
@@ -147,7 +166,8 @@ def set_secrets(conn: Connection, values: dict[str, str], *, allow_insecure: boo
                 f"A {conn.crm} connection signing in by {conn.auth} has no secret {name!r}."
             )
         if value:
-            backend.set_password(SERVICE, _user(conn, name), value)
+            with _keyring_errors():
+                backend.set_password(SERVICE, _user(conn, name), value)
 
 
 def delete_secrets(conn: Connection, *, allow_insecure: bool = False) -> int:
@@ -158,7 +178,8 @@ def delete_secrets(conn: Connection, *, allow_insecure: bool = False) -> int:
     removed = 0
     for name in SECRETS["password"] + SECRETS["session"] + SECRETS["token"]:
         try:
-            backend.delete_password(SERVICE, _user(conn, name))
+            with _keyring_errors():
+                backend.delete_password(SERVICE, _user(conn, name))
             removed += 1
         except PasswordDeleteError:
             pass
