@@ -226,7 +226,7 @@ def test_too_many_custom_fields_for_a_rest_url_are_left_out_and_said(
 
     eng = new_engagement
     _connect(eng)
-    monkeypatch.setattr(S, "MAX_SOQL", 230)  # as if the org had hundreds of custom fields
+    monkeypatch.setattr(S, "MAX_SOQL", 220)  # as if the org had hundreds of custom fields
     result = pull_salesforce(
         eng,
         SalesforcePullRequest(

@@ -73,7 +73,7 @@ OBJECTS: tuple[SfObject, ...] = (
 )
 OBJECT_NAMES = tuple(o.name for o in OBJECTS)
 SKIPPED_TYPES = {"address", "location", "base64", "anyType", "complexvalue"}
-ALWAYS = {"Id", "SystemModstamp", "CreatedDate", "LastModifiedDate", "RecordTypeId", "IsDeleted"}
+ALWAYS = {"Id", "SystemModstamp", "CreatedDate", "LastModifiedDate", "RecordTypeId"}
 # Record id, then the layout the field-history landing reads (operations), then the type.
 FIELD_HISTORY_FIELDS = (
     "Id",
