@@ -54,6 +54,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "status",
     ),
     "workbench.commands.reports": ("export",),
+    "workbench.commands.pull": ("pull", "pulls", "credentials"),
 }
 CORE_COMMANDS = ("new", "info", "demo", "gui")
 

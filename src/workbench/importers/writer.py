@@ -350,6 +350,9 @@ class Writer:
         spec, plan = self.plan.spec, self.plan
         n = len(block)
         skip: set[int] = set()
+        if spec.name == "opportunity_history" and "_new_value" in values:
+            # first, so that stage ids set by field-history rows get their labels too
+            skip |= self._pivot_history(block, values, flag)
         if spec.name == "opportunities":
             cur = values.get("currency") or [None] * n
             for i, code in currencies.items():
@@ -426,8 +429,6 @@ class Writer:
                         accounts[i] = what
                     opps[i] = None
             values["account_crm_id"] = accounts
-        if spec.name == "opportunity_history" and "_new_value" in values:
-            skip |= self._pivot_history(block, values, flag)
         return skip
 
     def _translate_stages(self, values: dict[str, list], n: int) -> None:

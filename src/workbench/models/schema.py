@@ -19,6 +19,7 @@ from workbench.models import (
     schema_evaluation,
     schema_importers,
     schema_lifecycle,
+    schema_pulls,
     schema_realdata,
     schema_reports,
     schema_runs,
@@ -39,6 +40,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (8, "m0008_runs", schema_runs.migrate),
     (9, "m0009_real_crm_data", schema_realdata.migrate),
     (10, "m0010_duplicate_decisions", schema_dedup.migrate),
+    (12, "m0012_pulls", schema_pulls.migrate),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -79,6 +79,12 @@ class Page(BasePage):
         if not importing.importers_available() and not context.read_only:
             self.import_button.setEnabled(False)
             self.import_button.setToolTip("Importing arrives with issue 3.")
+        self.pull_button = self.add_action(
+            "Pull from CRM...",
+            self.open_pull_dialog,
+            writes=True,
+            tooltip="Pull live from Salesforce or HubSpot (credentials stay in the keychain)",
+        )
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.body.addWidget(self.tabs, 1)
@@ -202,6 +208,13 @@ class Page(BasePage):
 
         self.wizard = ImportWizard(self.context, files, parent=self)
         self.wizard.exec()
+
+    def open_pull_dialog(self) -> None:
+        """The live-pull dialog (connection, pull with progress and Cancel, last pulls)."""
+        from workbench.ui.pull_dialog import PullDialog
+
+        self.pull_dialog = PullDialog(self.context, parent=self)
+        self.pull_dialog.exec()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and not self.context.read_only:
