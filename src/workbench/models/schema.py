@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from workbench.models import (
     schema_audits,
+    schema_coaching,
     schema_core,
     schema_evaluation,
     schema_importers,
@@ -33,6 +34,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (5, "m0005_evaluation", schema_evaluation.migrate),
     (6, "m0006_scoring", schema_scoring.migrate),
     (7, "m0007_reports", schema_reports.migrate),
+    (11, "m0011_coaching", schema_coaching.migrate),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,372 @@
+"""The coaching capability's user actions (DESIGN's seam): typed request in, result out.
+
+Each operation runs in one transaction and raises ``WorkbenchError`` with one plain
+sentence when the request cannot be done; the engagement is then unchanged. The
+CLI (``workbench import``/``speakers``/``coaching``/``trackers``/``scorecard``) and
+the GUI's Coaching page call only these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from workbench.coaching import analysis
+from workbench.coaching.importing import StoredCall, file_sha256, store_transcript
+from workbench.coaching.speakers import SpeakerDirectory, name_key
+from workbench.coaching.transcripts import read_transcripts, transcript_files
+from workbench.errors import WorkbenchError
+from workbench.models import Engagement, now_iso
+from workbench.progress import Progress
+
+ROLES = ("rep", "customer")
+
+
+# ------------------------------------------------------------------ import
+@dataclass
+class ImportTranscriptsRequest:
+    source: Path
+    call_id: str | None = None  # only for a single file whose name is not the call's id
+
+
+@dataclass
+class CueReject:
+    file: str
+    cue: int
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportTranscriptsResult:
+    import_id: int
+    source_name: str
+    files: int
+    calls: list[StoredCall]
+    rejected_files: list[tuple[str, str]]
+    rejected_cues: list[CueReject]
+    unknown_speakers: list[str]
+
+    @property
+    def utterances(self) -> int:
+        return sum(c.utterances for c in self.calls)
+
+
+def import_transcripts(
+    eng: Engagement, request: ImportTranscriptsRequest, *, progress: Progress | None = None
+) -> ImportTranscriptsResult:
+    """Import one transcript file or a folder of them (one transaction).
+
+    A single file that is not a usable transcript raises; in a folder such a file is
+    reported and left out, and the other files are stored.
+    """
+    progress = progress or Progress.none()
+    source = Path(request.source)
+    if not source.exists():
+        raise WorkbenchError(f"{source} does not exist.")
+    files = transcript_files(source)
+    if not files:
+        raise WorkbenchError(f"{source} holds no transcript files (.vtt, .srt, .json, .txt).")
+    single = source.is_file()
+    if request.call_id and not single:
+        raise WorkbenchError("A call id can only be given for a single transcript file.")
+    now = now_iso()
+    calls: list[StoredCall] = []
+    rejected_files: list[tuple[str, str]] = []
+    cue_rejects: list[CueReject] = []
+    with eng.atomic() as conn:
+        cur = conn.execute(
+            "INSERT INTO imports (entity, source_name, source_kind, sha256, profile, started_at) "
+            "VALUES ('transcripts', ?, ?, ?, 'transcript', ?)",
+            (
+                source.name,
+                "file" if single else "folder",
+                file_sha256(source) if single else None,
+                now,
+            ),
+        )
+        import_id = int(cur.lastrowid)
+        directory = SpeakerDirectory(conn, list(eng.setting("coaching.internal_domains", []) or []))
+        for i, path in enumerate(files):
+            if i % 50 == 0:
+                progress.update(
+                    i / len(files), f"Reading {path.name} ({i + 1:,} of {len(files):,})"
+                )
+            name = str(path.relative_to(source)) if not single else path.name
+            try:
+                parsed_calls = read_transcripts(path)
+            except WorkbenchError as exc:
+                if single:
+                    raise
+                rejected_files.append((name, str(exc)))
+                continue
+            digest = file_sha256(path)
+            for parsed in parsed_calls:
+                if request.call_id:
+                    parsed.call_id = request.call_id
+                sha = (
+                    digest
+                    if len(parsed_calls) == 1
+                    else hashlib.sha256(f"{digest}:{parsed.call_id}".encode()).hexdigest()
+                )
+                parsed.source_name = name
+                stored = store_transcript(
+                    conn, parsed, directory, sha256=sha, import_id=import_id, now=now
+                )
+                calls.append(stored)
+                if stored.unchanged:
+                    continue
+                cue_rejects += [
+                    CueReject(name, r.number, r.field, r.value, r.reason) for r in parsed.rejected
+                ]
+        if not calls:
+            raise WorkbenchError(
+                f"No file in {source.name} is a usable transcript; the first: "
+                f"{rejected_files[0][1] if rejected_files else 'none found'}"
+            )
+        conn.executemany(
+            "INSERT INTO import_rejects (import_id, row_number, column_name, value, reason) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(import_id, 0, "file", f, reason) for f, reason in rejected_files]
+            + [
+                (import_id, r.cue, r.field, r.value, f"{r.file}, cue {r.cue}: {r.reason}")
+                for r in cue_rejects
+            ],
+        )
+        utterances = sum(c.utterances for c in calls)
+        notes = sorted({f"{c.source_name}: {n}" for c in calls for n in c.notes})[:50]
+        conn.execute(
+            "UPDATE imports SET rows_read = ?, rows_imported = ?, rows_rejected = ?, rows_skipped = ?, "
+            "notes = ?, finished_at = ? WHERE id = ?",
+            (
+                utterances + len(cue_rejects),
+                utterances,
+                len(cue_rejects),
+                sum(1 for c in calls if c.unchanged),
+                json.dumps(notes),
+                now_iso(),
+                import_id,
+            ),
+        )
+        eng.touch()
+        unknown = sorted(
+            {
+                r[0]
+                for r in conn.execute(
+                    "SELECT label FROM transcript_speakers WHERE role = 'unknown'"
+                )
+            }
+        )
+    progress.update(1.0, "Transcripts imported")
+    return ImportTranscriptsResult(
+        import_id, source.name, len(files), calls, rejected_files, cue_rejects, unknown
+    )
+
+
+# ------------------------------------------------------------------ speakers
+@dataclass
+class SpeakerRow:
+    label: str
+    role: str
+    user_crm_id: str | None
+    basis: str
+    calls: int
+    seconds: float
+
+
+def list_speakers(eng: Engagement, *, unknown_only: bool = False) -> list[SpeakerRow]:
+    """Every speaker name across the calls with its side and how that was decided."""
+    where = "WHERE role = 'unknown'" if unknown_only else ""
+    rows = eng.conn.execute(
+        "SELECT label, role, user_crm_id, basis, count(*), sum(seconds) FROM transcript_speakers "
+        f"{where} GROUP BY label, role, user_crm_id, basis ORDER BY role = 'unknown' DESC, sum(seconds) DESC"
+    ).fetchall()
+    return [SpeakerRow(r[0], r[1], r[2], r[3], r[4], round(r[5] or 0, 1)) for r in rows]
+
+
+@dataclass
+class ResolveSpeakerRequest:
+    name: str
+    role: str  # rep or customer
+    user_crm_id: str | None = None
+
+
+@dataclass
+class ResolveSpeakerResult:
+    name: str
+    role: str
+    user_crm_id: str | None
+    calls: int
+    utterances: int
+
+
+def resolve_speaker(
+    eng: Engagement, request: ResolveSpeakerRequest, *, progress: Progress | None = None
+) -> ResolveSpeakerResult:
+    """Decide a speaker's side (and roster user) for every call they are in; kept for new imports."""
+    role = (request.role or "").strip().lower()
+    if role not in ROLES:
+        raise WorkbenchError(f"A speaker is 'rep' or 'customer', not {request.role!r}.")
+    key = name_key(request.name)
+    if not key:
+        raise WorkbenchError("Give the speaker's name as it appears in the transcripts.")
+    if request.user_crm_id:
+        if role != "rep":
+            raise WorkbenchError("Only a rep is linked to a roster user.")
+        if not eng.conn.execute(
+            "SELECT 1 FROM users WHERE crm_id = ?", (request.user_crm_id,)
+        ).fetchone():
+            raise WorkbenchError(f"There is no user {request.user_crm_id!r} in the roster.")
+    labels = [
+        label
+        for (label,) in eng.conn.execute("SELECT DISTINCT label FROM transcript_speakers")
+        if name_key(label) == key
+    ]
+    if not labels:
+        raise WorkbenchError(
+            f"No call has a speaker named {request.name!r}; 'workbench speakers FILE' lists them."
+        )
+    with eng.atomic() as conn:
+        conn.execute(
+            "INSERT INTO speaker_assignments (name_key, label, role, user_crm_id, decided_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(name_key) DO UPDATE SET label = excluded.label, "
+            "role = excluded.role, user_crm_id = excluded.user_crm_id, decided_at = excluded.decided_at",
+            (key, request.name, role, request.user_crm_id, now_iso()),
+        )
+        marks = ",".join("?" * len(labels))
+        calls = conn.execute(
+            f"UPDATE transcript_speakers SET role = ?, user_crm_id = ?, basis = 'consultant' "
+            f"WHERE label IN ({marks})",
+            (role, request.user_crm_id, *labels),
+        ).rowcount
+        turns = conn.execute(
+            f"UPDATE transcript_turns SET is_internal = ? WHERE speaker IN ({marks}) "
+            "AND meeting_crm_id IN (SELECT meeting_crm_id FROM transcripts)",
+            (1 if role == "rep" else 0, *labels),
+        ).rowcount
+        eng.touch()
+    return ResolveSpeakerResult(request.name, role, request.user_crm_id, calls, turns)
+
+
+# ------------------------------------------------------------------ coaching run
+@dataclass
+class CoachingRequest:
+    top_performers: list[str] | None = None  # rep ids or names; default: top quartile by win rate
+
+
+@dataclass
+class CoachingResult:
+    run_id: int
+    run_at: str
+    calls: list[analysis.CallResult]
+    reps: list[analysis.RepResult]
+    benchmark: analysis.Benchmark
+    unknown_speakers: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def run_coaching(
+    eng: Engagement, request: CoachingRequest | None = None, *, progress: Progress | None = None
+) -> CoachingResult:
+    """Measure every call and rep, benchmark against the top performers, store the run."""
+    request = request or CoachingRequest()
+    progress = progress or Progress.none()
+    conn = eng.conn
+    if not conn.execute("SELECT 1 FROM transcripts LIMIT 1").fetchone():
+        raise WorkbenchError(
+            f"{eng.path.name} has no transcripts yet; bring them in with "
+            "'workbench import FILE TRANSCRIPT_OR_FOLDER'."
+        )
+    chosen = request.top_performers
+    if chosen is None:
+        chosen = list(eng.setting("coaching.top_performers", []) or []) or None
+    calls = analysis.analyse_calls(conn, progress.span(0, 0.9))
+    reps = analysis.per_rep(calls)
+    bench = analysis.benchmark(conn, reps, chosen)
+    unknown = int(
+        conn.execute("SELECT count(*) FROM transcript_speakers WHERE role = 'unknown'").fetchone()[
+            0
+        ]
+    )
+    fingerprint = hashlib.sha256(
+        "|".join(
+            r[0] for r in conn.execute("SELECT sha256 FROM transcripts ORDER BY meeting_crm_id")
+        ).encode()
+    ).hexdigest()[:16]
+    run_at = now_iso()
+    progress.update(0.92, "Storing the coaching run")
+    with eng.atomic() as db:
+        run_id = int(
+            db.execute(
+                "INSERT INTO coaching_runs (run_at, as_of, fingerprint, parameters, calls, reps, benchmark) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_at,
+                    eng.as_of().isoformat(),
+                    fingerprint,
+                    json.dumps({"top_performers": chosen, "unknown_speakers": unknown}),
+                    len(calls),
+                    len(reps),
+                    json.dumps(asdict(bench)),
+                ),
+            ).lastrowid
+        )
+        db.executemany(
+            "INSERT INTO coaching_call_metrics VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    run_id,
+                    c.meeting_crm_id,
+                    c.rep_crm_id,
+                    c.rep_name,
+                    c.started_at,
+                    c.metrics.duration_s,
+                    c.metrics.speech_s,
+                    c.metrics.rep_s,
+                    c.metrics.talk_ratio,
+                    c.metrics.longest_monologue_s,
+                    c.metrics.longest_customer_story_s,
+                    c.metrics.questions,
+                    c.metrics.questions_per_hour,
+                    c.metrics.switches,
+                    c.metrics.interactivity,
+                    c.metrics.patience_s,
+                    c.unknown_speakers,
+                )
+                for c in calls
+            ),
+        )
+        db.executemany(
+            "INSERT INTO coaching_rep_metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    run_id,
+                    r.rep_crm_id,
+                    r.rep_name,
+                    r.calls,
+                    r.hours,
+                    r.talk_ratio,
+                    r.longest_monologue_s,
+                    r.questions_per_hour,
+                    r.interactivity,
+                    r.patience_s,
+                    r.win_rate,
+                    r.closed_deals,
+                    int(r.top_performer),
+                    json.dumps(r.flags),
+                )
+                for r in reps
+            ),
+        )
+    notes = []
+    if unknown:
+        notes.append(
+            f"{unknown} speaker appearances are not yet known as rep or customer; "
+            "decide them with 'workbench speakers FILE --set NAME=rep|customer'."
+        )
+    progress.update(1.0, "Coaching metrics ready")
+    return CoachingResult(run_id, run_at, calls, reps, bench, unknown, notes)

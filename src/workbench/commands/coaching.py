@@ -1,0 +1,195 @@
+"""Command-line commands of coaching: speakers, coaching (and the transcript import path)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from pathlib import Path
+
+from workbench.commandline import (
+    add_file_argument,
+    add_json_argument,
+    emit_json,
+    opened,
+    terminal_progress,
+)
+from workbench.errors import WorkbenchError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add this capability's subcommands to the ``workbench`` parser."""
+    p = sub.add_parser("speakers", help="list call speakers and decide the unknown ones")
+    add_file_argument(p)
+    p.add_argument("--unknown", action="store_true", help="only speakers not yet known")
+    p.add_argument(
+        "--set",
+        metavar="NAME=SIDE",
+        action="append",
+        default=[],
+        help="decide a speaker: 'Jane Doe=customer' or 'Sam Lee=rep' (repeatable)",
+    )
+    p.add_argument("--user", help="with one --set NAME=rep: the roster user id of that rep")
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_speakers)
+
+    p = sub.add_parser("coaching", help="talk metrics per call and per rep against the benchmark")
+    add_file_argument(p)
+    p.add_argument(
+        "--top",
+        metavar="REP",
+        action="append",
+        help="a top performer for the benchmark (rep id or name, repeatable; "
+        "default: top quartile by win rate)",
+    )
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_coaching)
+
+
+def import_transcripts_command(args: argparse.Namespace) -> int:
+    """``workbench import FILE TRANSCRIPT_OR_FOLDER``: the transcript path of the import command."""
+    from workbench.coaching.operations import ImportTranscriptsRequest, import_transcripts
+
+    with opened(args.file) as eng:
+        result = import_transcripts(
+            eng, ImportTranscriptsRequest(Path(args.source)), progress=terminal_progress()
+        )
+    if args.json:
+        emit_json(
+            {
+                "import_id": result.import_id,
+                "entity": "transcripts",
+                "source_name": result.source_name,
+                "files": result.files,
+                "calls": [
+                    {
+                        "call": c.meeting_crm_id,
+                        "file": c.source_name,
+                        "format": c.format,
+                        "utterances": c.utterances,
+                        "rejected_cues": len(c.rejected),
+                        "linked": c.linked,
+                        "unchanged": c.unchanged,
+                        "speakers": c.speakers,
+                    }
+                    for c in result.calls
+                ],
+                "rows_imported": result.utterances,
+                "rows_rejected": len(result.rejected_cues),
+                "rejected_files": [{"file": f, "reason": r} for f, r in result.rejected_files],
+                "rejected": [asdict(r) for r in result.rejected_cues],
+                "unknown_speakers": result.unknown_speakers,
+            }
+        )
+        return 0
+    changed = [c for c in result.calls if not c.unchanged]
+    print(
+        f"Import {result.import_id}: {result.source_name}, {result.files:,} transcript files: "
+        f"{len(changed):,} calls, {result.utterances:,} utterances, "
+        f"{len(result.rejected_cues):,} cues rejected, {len(result.calls) - len(changed):,} unchanged."
+    )
+    for c in changed[:10]:
+        sides = ", ".join(f"{k} ({v})" for k, v in c.speakers.items())
+        print(f"  {c.source_name}: call {c.meeting_crm_id} ({c.format}, {c.linked}); {sides}")
+    for f, reason in result.rejected_files[:10]:
+        print(f"  rejected file {f}: {reason}")
+    for r in result.rejected_cues[:10]:
+        print(f"  rejected {r.file} cue {r.cue} ({r.field}): {r.reason}")
+    if len(result.rejected_cues) > 10:
+        print(f"  ... all rejects: workbench rejects {args.file} {result.import_id}")
+    if result.unknown_speakers:
+        print(
+            f"  {len(result.unknown_speakers)} speakers are not in the roster or contacts: "
+            f"{', '.join(result.unknown_speakers[:8])}; decide them with "
+            f"'workbench speakers {args.file} --set NAME=rep|customer'."
+        )
+    return 0
+
+
+def cmd_speakers(args: argparse.Namespace) -> int:
+    from workbench.coaching.operations import ResolveSpeakerRequest, list_speakers, resolve_speaker
+
+    if args.user and len(args.set) != 1:
+        raise WorkbenchError("--user goes with exactly one --set NAME=rep.")
+    decided = []
+    with opened(args.file, read_only=not args.set) as eng:
+        for item in args.set:
+            name, sep, side = item.rpartition("=")
+            if not sep or not name.strip():
+                raise WorkbenchError(f"--set takes NAME=rep or NAME=customer, not {item!r}.")
+            decided.append(
+                resolve_speaker(eng, ResolveSpeakerRequest(name.strip(), side.strip(), args.user))
+            )
+        rows = list_speakers(eng, unknown_only=args.unknown)
+    if args.json:
+        emit_json({"decided": decided, "speakers": rows})
+        return 0
+    for d in decided:
+        print(f"{d.name}: {d.role} on {d.calls} calls ({d.utterances:,} utterances).")
+    if not rows:
+        print("No speakers." if not args.unknown else "Every speaker is known.")
+    for r in rows:
+        user = f" [{r.user_crm_id}]" if r.user_crm_id else ""
+        print(f"{r.role:<9} {r.label}{user}: {r.calls} calls, {r.seconds:,.0f} s ({r.basis})")
+    return 0
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _num(value: float | None, fmt: str = ".1f") -> str:
+    return "-" if value is None else format(value, fmt)
+
+
+def cmd_coaching(args: argparse.Namespace) -> int:
+    from workbench.coaching.operations import CoachingRequest, run_coaching
+
+    with opened(args.file) as eng:
+        result = run_coaching(eng, CoachingRequest(args.top), progress=terminal_progress())
+    if args.json:
+        emit_json(
+            {
+                "run_id": result.run_id,
+                "run_at": result.run_at,
+                "calls": [
+                    {
+                        "call": c.meeting_crm_id,
+                        "rep": c.rep_crm_id,
+                        "rep_name": c.rep_name,
+                        "started_at": c.started_at,
+                        "unknown_speakers": c.unknown_speakers,
+                        **asdict(c.metrics),
+                    }
+                    for c in result.calls
+                ],
+                "reps": result.reps,
+                "benchmark": result.benchmark,
+                "notes": result.notes,
+            }
+        )
+        return 0
+    b = result.benchmark
+    print(f"Coaching run {result.run_id}: {len(result.calls):,} calls, {len(result.reps)} reps.")
+    print(f"Benchmark: {b.basis}.")
+    if any(v is not None for v in b.values.values()):
+        v = b.values
+        print(
+            f"  top performers: talk ratio {_pct(v['talk_ratio'])}, longest monologue "
+            f"{_num(v['longest_monologue_s'])} s, {_num(v['questions_per_hour'])} questions/h, "
+            f"{_num(v['interactivity'], '.2f')} switches/min, patience {_num(v['patience_s'], '.2f')} s"
+        )
+    print(
+        f"{'rep':<24} {'calls':>5} {'talk':>5} {'mono s':>7} {'q/h':>6} {'sw/min':>6} {'pat s':>6} {'win':>5}"
+    )
+    for r in result.reps:
+        star = "*" if r.top_performer else " "
+        print(
+            f"{star}{r.rep_name[:23]:<23} {r.calls:>5} {_pct(r.talk_ratio):>5} "
+            f"{_num(r.longest_monologue_s):>7} {_num(r.questions_per_hour):>6} "
+            f"{_num(r.interactivity, '.2f'):>6} {_num(r.patience_s, '.2f'):>6} {_pct(r.win_rate):>5}"
+        )
+        for flag in r.flags:
+            print(f"    ! {flag}")
+    for note in result.notes:
+        print(f"note: {note}")
+    return 0
