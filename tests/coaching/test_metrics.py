@@ -83,7 +83,9 @@ def _grid_seconds(intervals, step=0.001):
 def test_real_zoom_call_metrics_match_an_independent_count():
     [t] = read_transcripts(ZOOM_VTT)
     utterances = [
-        Utterance(c.speaker, "rep" if c.speaker == "Conor Healy" else "customer", c.start, c.end, c.text)
+        Utterance(
+            c.speaker, "rep" if c.speaker == "Conor Healy" else "customer", c.start, c.end, c.text
+        )
         for c in t.cues
     ]
     m = call_metrics(utterances, "Conor Healy")
@@ -97,7 +99,11 @@ def test_real_zoom_call_metrics_match_an_independent_count():
     assert m.longest_monologue_s == 65.829
     assert max(c.end - c.start for c in t.cues) == pytest.approx(23.799)
     # The call's speaker changes counted by hand from the cue list: 24.
-    assert m.switches == sum(1 for a, b in zip(t.cues, t.cues[1:]) if a.speaker != b.speaker) == 24
+    assert (
+        m.switches
+        == sum(1 for a, b in zip(t.cues, t.cues[1:], strict=False) if a.speaker != b.speaker)
+        == 24
+    )
 
 
 def test_real_meeting_overlapping_turns_counted_once():
@@ -113,7 +119,10 @@ def test_real_meeting_overlapping_turns_counted_once():
     union = union_seconds(everyone)
     assert union == pytest.approx(_grid_seconds(everyone), abs=0.05)
     assert naive - union > 10  # the overlap the naive sum would count twice
-    utterances = [Utterance(s, "rep" if s == "FEE013" else "customer", a, b) for s, a, b in sorted(segments, key=lambda x: x[1])]
+    utterances = [
+        Utterance(s, "rep" if s == "FEE013" else "customer", a, b)
+        for s, a, b in sorted(segments, key=lambda x: x[1])
+    ]
     m = call_metrics(utterances, "FEE013")
     rep = [(a, b) for s, a, b in segments if s == "FEE013"]
     assert m.talk_ratio == pytest.approx(_grid_seconds(rep) / _grid_seconds(everyone), abs=1e-3)
@@ -165,8 +174,18 @@ def _call(call_id, rep, rep_s, customer_s, questions):
         "call": {"id": call_id, "started_at": "2024-06-03T15:00:00Z"},
         "utterances": [
             {"speaker": rep, "start": 0, "end": rep_s, "text": text},
-            {"speaker": "Bea Buyer", "start": rep_s + 0.5, "end": rep_s + 0.5 + customer_s, "text": "Sure."},
-            {"speaker": rep, "start": rep_s + customer_s + 1.5, "end": rep_s + customer_s + 2.5, "text": "Great."},
+            {
+                "speaker": "Bea Buyer",
+                "start": rep_s + 0.5,
+                "end": rep_s + 0.5 + customer_s,
+                "text": "Sure.",
+            },
+            {
+                "speaker": rep,
+                "start": rep_s + customer_s + 1.5,
+                "end": rep_s + customer_s + 2.5,
+                "text": "Great.",
+            },
         ],
     }
 
@@ -184,20 +203,25 @@ def team(tmp_path):
             "INSERT INTO users (crm_id, name, email) VALUES (?, ?, ?)",
             [(u, n, f"{n.split()[0].lower()}@seller.io") for u, n in reps],
         )
-        conn.execute("INSERT INTO contacts (crm_id, first_name, last_name) VALUES ('C1', 'Bea', 'Buyer')")
+        conn.execute(
+            "INSERT INTO contacts (crm_id, first_name, last_name) VALUES ('C1', 'Bea', 'Buyer')"
+        )
         rows = []
         for i, (user, _) in enumerate(reps):
             for k in range(5):
                 rows.append((f"O{user}{k}", user, 1, int(k < 4 - i)))
         conn.executemany(
-            "INSERT INTO opportunities (crm_id, owner_crm_id, is_closed, is_won) VALUES (?, ?, ?, ?)", rows
+            "INSERT INTO opportunities (crm_id, owner_crm_id, is_closed, is_won) VALUES (?, ?, ?, ?)",
+            rows,
         )
     folder = tmp_path / "calls"
     folder.mkdir()
     shapes = {"U1": (50, 47.5, 6), "U2": (55, 40, 4), "U3": (90, 10, 1), "U4": (40, 57.5, 0)}
     for user, name in reps:
         rep_s, customer_s, q = shapes[user]
-        (folder / f"{user}.json").write_text(json.dumps(_call(f"CALL-{user}", name, rep_s, customer_s, q)))
+        (folder / f"{user}.json").write_text(
+            json.dumps(_call(f"CALL-{user}", name, rep_s, customer_s, q))
+        )
     import_transcripts(eng, ImportTranscriptsRequest(folder))
     yield eng
     eng.close()
@@ -244,7 +268,12 @@ def test_coaching_command_json(team, capsys):
     assert main(["coaching", path, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     calls = {c["call"]: c for c in out["calls"]}
-    assert set(calls["CALL-U1"]) >= {"talk_ratio", "questions_per_hour", "longest_monologue_s", "patience_s"}
+    assert set(calls["CALL-U1"]) >= {
+        "talk_ratio",
+        "questions_per_hour",
+        "longest_monologue_s",
+        "patience_s",
+    }
     assert calls["CALL-U1"]["longest_monologue_s"] == 50.0
     assert calls["CALL-U1"]["patience_s"] == 1.0  # customer ends 98, Ann starts 99
     assert calls["CALL-U1"]["rep_name"] == "Ann Ace"

@@ -74,7 +74,7 @@ class Benchmark:
     talk_ratio_band: tuple[float, float] = TALK_RATIO_BAND
 
 
-def _call_reps(
+def call_reps(
     conn: sqlite3.Connection,
 ) -> dict[str, tuple[str | None, str | None, str | None, int]]:
     """meeting -> (rep label, rep user id, rep name, unknown speakers)."""
@@ -121,7 +121,7 @@ def iter_calls(
 
 def analyse_calls(conn: sqlite3.Connection, progress: Progress | None = None) -> list[CallResult]:
     progress = progress or Progress.none()
-    reps = _call_reps(conn)
+    reps = call_reps(conn)
     total = max(1, len(reps))
     results = []
     for i, (meeting, utterances, duration, started) in enumerate(iter_calls(conn)):

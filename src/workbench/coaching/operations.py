@@ -370,3 +370,257 @@ def run_coaching(
         )
     progress.update(1.0, "Coaching metrics ready")
     return CoachingResult(run_id, run_at, calls, reps, bench, unknown, notes)
+
+
+# ------------------------------------------------------------------ trackers
+@dataclass
+class TrackerSummary:
+    key: str
+    label: str
+    category: str
+    side: str
+    active: bool
+    phrases: list[str]
+    variants: list[str]
+    exclusions: list[str]
+    alert_to: list[str]
+    hits: int
+    calls: int
+    deals: int
+    by_rep: dict[str, int]
+    reviewed: int
+    noise: int
+    false_positive_rate: float | None
+    red_flag: bool
+
+
+@dataclass
+class TrackersResult:
+    trackers: list[TrackerSummary]
+    active: int
+    calls: int
+    warnings: list[str]
+    review_queue: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def _competitor_names(eng: Engagement) -> list[str]:
+    from workbench.coaching.trackers import DEFAULT_TRACKERS, trackers_for
+
+    base = next(t for t in DEFAULT_TRACKERS if t.key == "competitor")
+    extended = next(t for t in trackers_for(eng) if t.key == "competitor")
+    return list(extended.phrases[len(base.phrases) :])
+
+
+def _ensure_trackers(eng: Engagement, conn) -> None:
+    from workbench.coaching import tracking
+
+    if conn.execute("SELECT 1 FROM trackers LIMIT 1").fetchone():
+        return
+    now = now_iso()
+    for i, spec in enumerate(
+        tracking.default_trackers(eng.meta().methodology, _competitor_names(eng))
+    ):
+        tracking.save_tracker(conn, spec, now, position=i)
+
+
+@dataclass
+class TrackersRequest:
+    review: bool = False
+    sample_size: int = 10
+
+
+def run_trackers(
+    eng: Engagement, request: TrackersRequest | None = None, *, progress: Progress | None = None
+) -> TrackersResult:
+    """Find every active tracker's hits in the calls; summarise by call, deal and rep."""
+    from workbench.coaching import tracking
+
+    request = request or TrackersRequest()
+    progress = progress or Progress.none()
+    with eng.atomic() as conn:
+        _ensure_trackers(eng, conn)
+        specs = tracking.load_trackers(conn)
+        progress.update(0.1, "Finding tracker hits")
+        hits = tracking.compute_hits(conn, specs)
+        conn.execute("DELETE FROM tracker_hits")
+        conn.executemany(
+            "INSERT INTO tracker_hits (tracker_key, meeting_crm_id, turn_index, phrase) VALUES (?, ?, ?, ?)",
+            hits,
+        )
+    progress.update(0.8, "Summarising")
+    conn = eng.conn
+    reps = analysis.call_reps(conn)
+    deals = dict(
+        conn.execute(
+            "SELECT crm_id, opportunity_crm_id FROM meetings WHERE opportunity_crm_id IS NOT NULL"
+        )
+    )
+    reviewed = tracking.accuracy(conn)
+    by_key: dict[str, list[tuple]] = {}
+    for h in hits:
+        by_key.setdefault(h[0], []).append(h)
+    summaries = []
+    for spec in specs:
+        mine = by_key.get(spec.key, [])
+        rep_counts: dict[str, int] = {}
+        for _, meeting, _, _ in mine:
+            rep = reps.get(meeting, (None, None, None, 0))[2] or "no rep identified"
+            rep_counts[rep] = rep_counts.get(rep, 0) + 1
+        n, noise = reviewed.get(spec.key, (0, 0))
+        rate = noise / n if n else None
+        summaries.append(
+            TrackerSummary(
+                spec.key,
+                spec.label,
+                spec.category,
+                spec.side,
+                spec.is_active,
+                spec.phrases,
+                spec.variants,
+                spec.exclusions,
+                spec.alert_to,
+                len(mine),
+                len({m for _, m, _, _ in mine}),
+                len({deals[m] for _, m, _, _ in mine if m in deals}),
+                dict(sorted(rep_counts.items(), key=lambda kv: -kv[1])),
+                n,
+                int(noise or 0),
+                round(rate, 4) if rate is not None else None,
+                rate is not None and rate > tracking.FALSE_POSITIVE_FLAG,
+            )
+        )
+    active = sum(1 for s in specs if s.is_active)
+    warnings = []
+    if active > tracking.MAX_ACTIVE:
+        warnings.append(
+            f"{active} trackers are active; the playbook advises 10 to 15 high-value ones, "
+            "since more produce noise users stop reading."
+        )
+    for s in summaries:
+        if s.red_flag:
+            warnings.append(
+                f"{s.label}: {s.noise} of {s.reviewed} reviewed hits are noise "
+                f"({s.false_positive_rate:.0%}, above the 30% red flag); tighten its phrases or add exclusions."
+            )
+    queue = {}
+    if request.review:
+        for s in summaries:
+            if s.active:
+                queue[s.key] = [
+                    {"call": m, "utterance": i, "phrase": p, "speaker": sp, "text": t}
+                    for m, i, p, sp, t in tracking.review_sample(conn, s.key, request.sample_size)
+                ]
+    calls = int(conn.execute("SELECT count(*) FROM transcripts").fetchone()[0])
+    progress.update(1.0, "Trackers ready")
+    return TrackersResult(summaries, active, calls, warnings, queue)
+
+
+@dataclass
+class TrackerEditRequest:
+    key: str
+    label: str | None = None
+    category: str | None = None
+    add_phrases: list[str] = field(default_factory=list)
+    remove_phrases: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+    exclusions: list[str] = field(default_factory=list)
+    side: str | None = None
+    alert_to: list[str] | None = None
+    active: bool | None = None
+
+
+def edit_tracker(eng: Engagement, request: TrackerEditRequest, *, progress: Progress | None = None):
+    """Add a tracker or change one (phrases, variants, exclusions, side, alerts, on/off)."""
+    from workbench.coaching import tracking
+
+    key = (request.key or "").strip().lower().replace(" ", "_")
+    if not key:
+        raise WorkbenchError("A tracker needs a key (a short name such as 'security_review').")
+    if request.side is not None and request.side not in tracking.SIDES:
+        raise WorkbenchError(
+            f"A tracker listens to {', '.join(tracking.SIDES)}, not {request.side!r}."
+        )
+    with eng.atomic() as conn:
+        _ensure_trackers(eng, conn)
+        current = {s.key: s for s in tracking.load_trackers(conn)}
+        spec = current.get(key)
+        if spec is None:
+            if not request.add_phrases:
+                raise WorkbenchError(f"There is no tracker {key!r}; give phrases to add it.")
+            spec = tracking.TrackerSpec(
+                key,
+                request.label or key.replace("_", " ").capitalize(),
+                request.category or "Custom",
+                [],
+            )
+        if request.label:
+            spec.label = request.label
+        if request.category:
+            spec.category = request.category
+        missing = [p for p in request.remove_phrases if p not in spec.phrases]
+        if missing:
+            raise WorkbenchError(f"{spec.label} has no phrase {missing[0]!r}.")
+        spec.phrases = [p for p in spec.phrases if p not in request.remove_phrases]
+        spec.phrases += [
+            p.strip() for p in request.add_phrases if p.strip() and p.strip() not in spec.phrases
+        ]
+        spec.variants += [
+            v.strip() for v in request.variants if v.strip() and v.strip() not in spec.variants
+        ]
+        spec.exclusions += [
+            e.strip() for e in request.exclusions if e.strip() and e.strip() not in spec.exclusions
+        ]
+        if request.side:
+            spec.side = request.side
+        if request.alert_to is not None:
+            spec.alert_to = request.alert_to
+        if request.active is not None:
+            spec.is_active = request.active
+        if not spec.phrases and not spec.variants:
+            raise WorkbenchError(f"{spec.label} would have no phrase left; disable it instead.")
+        tracking.save_tracker(conn, spec, now_iso())
+        eng.touch()
+    return spec
+
+
+@dataclass
+class HitVerdict:
+    tracker: str
+    call: str
+    utterance: int
+    phrase: str
+    verdict: str  # relevant or noise
+
+
+@dataclass
+class ReviewRequest:
+    verdicts: list[HitVerdict]
+    reviewer: str = ""
+
+
+def review_hits(
+    eng: Engagement, request: ReviewRequest, *, progress: Progress | None = None
+) -> int:
+    """Record reviewed hits as relevant or noise (all or none); returns how many."""
+    with eng.atomic() as conn:
+        for v in request.verdicts:
+            if v.verdict not in ("relevant", "noise"):
+                raise WorkbenchError(f"A reviewed hit is 'relevant' or 'noise', not {v.verdict!r}.")
+            found = conn.execute(
+                "SELECT 1 FROM tracker_hits WHERE tracker_key = ? AND meeting_crm_id = ? AND "
+                "turn_index = ? AND phrase = ?",
+                (v.tracker, v.call, v.utterance, v.phrase),
+            ).fetchone()
+            if not found:
+                raise WorkbenchError(
+                    f"There is no {v.tracker} hit {v.phrase!r} in call {v.call}, utterance "
+                    f"{v.utterance}; 'workbench trackers FILE --review' lists the sample."
+                )
+            conn.execute(
+                "INSERT INTO tracker_reviews (tracker_key, meeting_crm_id, turn_index, phrase, verdict, "
+                "reviewer, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                "verdict = excluded.verdict, reviewer = excluded.reviewer, reviewed_at = excluded.reviewed_at",
+                (v.tracker, v.call, v.utterance, v.phrase, v.verdict, request.reviewer, now_iso()),
+            )
+        eng.touch()
+    return len(request.verdicts)

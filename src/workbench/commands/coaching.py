@@ -43,6 +43,113 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_json_argument(p)
     p.set_defaults(handler=cmd_coaching)
+    _register_trackers(sub)
+
+
+def _register_trackers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "trackers", help="tracker hits per call, deal and rep; edit and review trackers"
+    )
+    add_file_argument(p)
+    p.add_argument(
+        "--review", action="store_true", help="show a sample of unreviewed hits per tracker"
+    )
+    p.add_argument("--sample", type=int, default=10, help="hits per tracker in the review sample")
+    p.add_argument(
+        "--mark",
+        metavar="TRACKER|CALL|UTTERANCE|PHRASE=relevant|noise",
+        action="append",
+        default=[],
+        help="record a reviewed hit (repeatable; the --review listing prints these)",
+    )
+    p.add_argument("--reviewer", default="", help="who reviewed the marked hits")
+    p.add_argument("--edit", metavar="KEY", help="add or change the tracker KEY")
+    p.add_argument("--label", help="with --edit: the tracker's name")
+    p.add_argument("--phrase", action="append", default=[], help="with --edit: add a phrase")
+    p.add_argument(
+        "--remove-phrase", action="append", default=[], help="with --edit: drop a phrase"
+    )
+    p.add_argument("--variant", action="append", default=[], help="with --edit: add a variant")
+    p.add_argument("--exclude", action="append", default=[], help="with --edit: add an exclusion")
+    p.add_argument(
+        "--side", choices=("any", "rep", "customer"), help="with --edit: whose words count"
+    )
+    p.add_argument("--alert", action="append", help="with --edit: who is alerted (repeatable)")
+    p.add_argument("--disable", action="store_true", help="with --edit: switch the tracker off")
+    p.add_argument("--enable", action="store_true", help="with --edit: switch the tracker on")
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_trackers)
+
+
+def _verdict(item: str):
+    from workbench.coaching.operations import HitVerdict
+
+    hit, sep, verdict = item.rpartition("=")
+    parts = hit.split("|")
+    if not sep or len(parts) != 4 or not parts[2].strip().isdigit():
+        raise WorkbenchError(
+            f"--mark takes TRACKER|CALL|UTTERANCE|PHRASE=relevant or =noise, not {item!r}."
+        )
+    return HitVerdict(parts[0], parts[1], int(parts[2]), parts[3], verdict.strip().lower())
+
+
+def cmd_trackers(args: argparse.Namespace) -> int:
+    from workbench.coaching.operations import (
+        ReviewRequest,
+        TrackerEditRequest,
+        TrackersRequest,
+        edit_tracker,
+        review_hits,
+        run_trackers,
+    )
+
+    with opened(args.file) as eng:
+        if args.edit:
+            active = False if args.disable else True if args.enable else None
+            edit_tracker(
+                eng,
+                TrackerEditRequest(
+                    args.edit,
+                    args.label,
+                    None,
+                    args.phrase,
+                    args.remove_phrase,
+                    args.variant,
+                    args.exclude,
+                    args.side,
+                    args.alert,
+                    active,
+                ),
+            )
+        result = run_trackers(
+            eng, TrackersRequest(args.review, args.sample), progress=terminal_progress()
+        )
+        if args.mark:
+            review_hits(eng, ReviewRequest([_verdict(m) for m in args.mark], args.reviewer))
+            result = run_trackers(eng, TrackersRequest(args.review, args.sample))
+    if args.json:
+        emit_json(result)
+        return 0
+    print(f"{result.active} active trackers over {result.calls:,} calls.")
+    for t in result.trackers:
+        state = "" if t.active else " (off)"
+        rate = (
+            "not reviewed"
+            if t.false_positive_rate is None
+            else (f"{t.noise}/{t.reviewed} noise ({t.false_positive_rate:.0%})")
+        )
+        print(
+            f"  {t.label}{state}: {t.hits:,} hits in {t.calls:,} calls, {t.deals:,} deals; {rate}"
+        )
+    for w in result.warnings:
+        print(f"  ! {w}")
+    for key, sample in result.review_queue.items():
+        if sample:
+            print(f"Review sample, {key}:")
+        for h in sample:
+            print(f"  --mark '{key}|{h['call']}|{h['utterance']}|{h['phrase']}=relevant|noise'")
+            print(f"      {h['speaker']}: {h['text'][:160]}")
+    return 0
 
 
 def import_transcripts_command(args: argparse.Namespace) -> int:
