@@ -45,6 +45,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_coaching)
     _register_trackers(sub)
 
+    p = sub.add_parser(
+        "match-review", help="review calls' account and deal links for the matching accuracy"
+    )
+    add_file_argument(p)
+    p.add_argument(
+        "--mark",
+        metavar="CALL=correct|incorrect",
+        action="append",
+        default=[],
+        help="record whether a call is linked to the right account and deal (repeatable)",
+    )
+    p.add_argument("--note", default="", help="a note kept with the marked calls")
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_match_review)
+
 
 def _register_trackers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -299,4 +314,41 @@ def cmd_coaching(args: argparse.Namespace) -> int:
             print(f"    ! {flag}")
     for note in result.notes:
         print(f"note: {note}")
+    return 0
+
+
+def cmd_match_review(args: argparse.Namespace) -> int:
+    from workbench.audits.matching import record_match_reviews, run_matching
+
+    verdicts = {}
+    for item in args.mark:
+        call, sep, verdict = item.rpartition("=")
+        if not sep or not call:
+            raise WorkbenchError(f"--mark takes CALL=correct or CALL=incorrect, not {item!r}.")
+        verdicts[call] = verdict.strip().lower()
+    with opened(args.file, read_only=not verdicts) as eng:
+        if verdicts:
+            record_match_reviews(eng, verdicts, args.note)
+        result = run_matching(eng, record=bool(verdicts))
+    if args.json:
+        emit_json(
+            {
+                "accuracy": result.accuracy,
+                "reviewed": result.reviewed,
+                "correct": result.correct,
+                "target": result.target,
+                "sample": result.sample,
+            }
+        )
+        return 0
+    for line in result.summary_lines()[:2]:
+        print(line)
+    if result.sample:
+        print(f"Next calls to review ({len(result.sample)}):")
+    for m in result.sample:
+        print(
+            f"  {m.call} ({m.started_at or 'no date'}): linked to account {m.linked_account or '-'}, "
+            f"deal {m.linked_opportunity or '-'}; participants say {m.account or '-'}, "
+            f"{m.opportunity or '-'}"
+        )
     return 0
