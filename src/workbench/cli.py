@@ -52,7 +52,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "status",
     ),
     "workbench.commands.reports": ("export",),
-    "workbench.commands.coaching": ("coaching", "speakers", "trackers", "match-review"),
+    "workbench.commands.coaching": ("coaching", "speakers", "trackers", "match-review", "scorecard"),
 }
 CORE_COMMANDS = ("new", "info", "demo", "gui")
 

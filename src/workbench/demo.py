@@ -11,6 +11,7 @@ date, so the figures never drift.
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -130,7 +131,10 @@ def _fill(eng: Engagement, seed: int, scale: float, progress: Progress) -> None:
         meetings = build_meetings(conn, seed, AS_OF, reps, companies.accounts, deals)
         progress.update(0.88, "Writing transcripts")
         deals_by_id = {d.crm_id: d for d in deals.deals}
-        _, transcript_ids = build_transcripts(conn, seed, meetings.recorded, deals_by_id)
+        with tempfile.TemporaryDirectory(prefix="workbench-demo-calls-") as folder:
+            _, transcript_ids = build_transcripts(
+                eng, seed, meetings.recorded, deals_by_id, Path(folder)
+            )
         progress.update(0.92, "Writing forecasts and platform usage")
         build_forecasts(conn, seed, AS_OF, FISCAL_START_MONTH, reps, deals.deals)
         build_usage(conn, seed, AS_OF, reps)
@@ -206,6 +210,15 @@ def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> object | 
         raise
     except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
         notes.append(f"Deal scoring could not be calibrated on the demo data ({exc}).")
+    try:
+        from workbench.coaching.operations import run_coaching, run_trackers  # noqa: PLC0415
+
+        run_coaching(eng)
+        run_trackers(eng)
+    except Cancelled:
+        raise
+    except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
+        notes.append(f"The coaching metrics could not be measured on the demo calls ({exc}).")
     return audits
 
 

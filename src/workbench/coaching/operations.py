@@ -624,3 +624,155 @@ def review_hits(
             )
         eng.touch()
     return len(request.verdicts)
+
+
+# ------------------------------------------------------------------ scorecards
+@dataclass
+class RubricRequest:
+    name: str
+    methodology: str = "MEDDIC"
+    criteria: list[tuple[str, str, float]] | None = None  # key, label, weight; None: template
+    scale_min: int = 1
+    scale_max: int = 5
+
+
+def create_rubric(eng: Engagement, request: RubricRequest, *, progress: Progress | None = None):
+    """Add a scorecard rubric: a methodology's template or the consultant's own criteria."""
+    from workbench.coaching import scorecards
+
+    name = (request.name or "").strip()
+    method = (request.methodology or "").strip().upper()
+    if not name:
+        raise WorkbenchError("A scorecard needs a name.")
+    if request.criteria is None:
+        if method not in scorecards.TEMPLATES:
+            raise WorkbenchError(
+                f"There is no {request.methodology!r} template; use MEDDIC, BANT, SPICED or "
+                "CUSTOM, or give the criteria."
+            )
+        criteria = [scorecards.Criterion(*c) for c in scorecards.TEMPLATES[method]]
+    else:
+        criteria = [
+            scorecards.Criterion(k.strip(), label.strip(), float(w))
+            for k, label, w in request.criteria
+        ]
+    if not criteria:
+        raise WorkbenchError("A scorecard needs at least one criterion.")
+    bad = [c for c in criteria if not c.key or c.weight <= 0]
+    if bad:
+        raise WorkbenchError(
+            f"Criterion {bad[0].label or bad[0].key!r} needs a key and a weight above 0."
+        )
+    if len({c.key for c in criteria}) != len(criteria):
+        raise WorkbenchError("Two criteria share a key; give each its own.")
+    if request.scale_max <= request.scale_min:
+        raise WorkbenchError(
+            f"The scale {request.scale_min}-{request.scale_max} runs the wrong way."
+        )
+    with eng.atomic() as conn:
+        if conn.execute("SELECT 1 FROM scorecard_rubrics WHERE name = ?", (name,)).fetchone():
+            raise WorkbenchError(f"There is already a scorecard named {name!r}.")
+        rid = conn.execute(
+            "INSERT INTO scorecard_rubrics (name, methodology, scale_min, scale_max, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (name, method or "CUSTOM", request.scale_min, request.scale_max, now_iso()),
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO scorecard_criteria (rubric_id, key, label, weight, guidance, position) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(rid, c.key, c.label, c.weight, c.guidance, i) for i, c in enumerate(criteria)],
+        )
+        eng.touch()
+    return scorecards.load_rubric(eng.conn, name)
+
+
+def _rubric(eng: Engagement, name: str | None):
+    """The named rubric, or the engagement's methodology's (created on first use)."""
+    from workbench.coaching import scorecards
+
+    method = eng.meta().methodology.upper()
+    name = name or method
+    rubric = scorecards.load_rubric(eng.conn, name)
+    if rubric is None and name == method:
+        rubric = create_rubric(
+            eng, RubricRequest(name, method if method in scorecards.TEMPLATES else "CUSTOM")
+        )
+    if rubric is None:
+        raise WorkbenchError(f"There is no scorecard named {name!r}.")
+    return rubric
+
+
+@dataclass
+class ScoreCallRequest:
+    call: str
+    manager: str
+    scores: dict[str, float]
+    rubric: str | None = None
+    note: str = ""
+
+
+def score_call(eng: Engagement, request: ScoreCallRequest, *, progress: Progress | None = None):
+    """Record a manager's scores of one call (replacing that manager's earlier ones)."""
+    from workbench.coaching import scorecards
+
+    rubric = _rubric(eng, request.rubric)
+    manager = (request.manager or "").strip()
+    if not manager:
+        raise WorkbenchError("Say which manager scored the call.")
+    if not eng.conn.execute("SELECT 1 FROM meetings WHERE crm_id = ?", (request.call,)).fetchone():
+        raise WorkbenchError(f"There is no call {request.call!r} in {eng.path.name}.")
+    keys = {c.key for c in rubric.criteria}
+    if not request.scores:
+        raise WorkbenchError("Give at least one criterion's score.")
+    for key, value in request.scores.items():
+        if key not in keys:
+            raise WorkbenchError(
+                f"{rubric.name} has no criterion {key!r}; it has {', '.join(sorted(keys))}."
+            )
+        if not rubric.scale_min <= value <= rubric.scale_max:
+            raise WorkbenchError(
+                f"{key} = {value:g} is outside the scale {rubric.scale_min}-{rubric.scale_max}."
+            )
+    with eng.atomic() as conn:
+        conn.execute(
+            "DELETE FROM call_scores WHERE rubric_id = ? AND meeting_crm_id = ? AND manager = ?",
+            (rubric.id, request.call, manager),
+        )
+        now = now_iso()
+        conn.executemany(
+            "INSERT INTO call_scores (rubric_id, meeting_crm_id, manager, criterion_key, score, note, "
+            "scored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (rubric.id, request.call, manager, k, float(v), request.note, now)
+                for k, v in request.scores.items()
+            ],
+        )
+        eng.touch()
+    return next(
+        s
+        for s in scorecards.call_scores(eng.conn, rubric)
+        if s.call == request.call and s.manager == manager
+    )
+
+
+@dataclass
+class ScorecardReport:
+    rubric: object
+    calls: list
+    reps: list
+    calibration: list
+
+
+def scorecard_report(eng: Engagement, rubric: str | None = None) -> ScorecardReport:
+    """Every scored call, the per-rep summary and the calibration between managers."""
+    from workbench.coaching import scorecards
+
+    r = _rubric(eng, rubric)
+    scores = scorecards.call_scores(eng.conn, r)
+    reps = {
+        m: (name or user or label)
+        for m, (label, user, name, _) in analysis.call_reps(eng.conn).items()
+    }
+    return ScorecardReport(
+        r, scores, scorecards.rep_summaries(scores, reps, r), scorecards.calibration(scores)
+    )

@@ -45,6 +45,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_coaching)
     _register_trackers(sub)
 
+    p = sub.add_parser("scorecard", help="coaching scorecards: rubrics, call scores, calibration")
+    add_file_argument(p)
+    p.add_argument("--rubric", help="the scorecard's name (default: the engagement's methodology)")
+    p.add_argument(
+        "--create",
+        metavar="NAME",
+        help="create a scorecard NAME from --methodology's template or --criterion lines",
+    )
+    p.add_argument("--methodology", default=None, help="MEDDIC, BANT, SPICED or CUSTOM")
+    p.add_argument(
+        "--criterion",
+        action="append",
+        metavar="KEY:LABEL:WEIGHT",
+        help="with --create: one criterion of a custom scorecard (repeatable)",
+    )
+    p.add_argument("--scale", default="1-5", help="with --create: the scale, e.g. 1-5 or 0-10")
+    p.add_argument("--score", metavar="CALL", help="score the call CALL (with --manager and --set)")
+    p.add_argument("--manager", help="with --score: who scored the call")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=N",
+        help="with --score: a criterion's score",
+    )
+    p.add_argument("--note", default="", help="with --score: a note for the rep")
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_scorecard)
+
     p = sub.add_parser(
         "match-review", help="review calls' account and deal links for the matching accuracy"
     )
@@ -351,4 +380,73 @@ def cmd_match_review(args: argparse.Namespace) -> int:
             f"deal {m.linked_opportunity or '-'}; participants say {m.account or '-'}, "
             f"{m.opportunity or '-'}"
         )
+    return 0
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    from workbench.coaching.operations import (
+        RubricRequest,
+        ScoreCallRequest,
+        create_rubric,
+        score_call,
+        scorecard_report,
+    )
+
+    rubric_name = args.create or args.rubric
+    with opened(args.file) as eng:
+        if args.create:
+            criteria = None
+            if args.criterion:
+                criteria = []
+                for item in args.criterion:
+                    parts = item.split(":")
+                    try:
+                        criteria.append((parts[0], parts[1], float(parts[2])))
+                    except (IndexError, ValueError):
+                        raise WorkbenchError(
+                            f"--criterion takes KEY:LABEL:WEIGHT, not {item!r}."
+                        ) from None
+            low, sep, high = args.scale.partition("-")
+            if not sep or not low.strip().isdigit() or not high.strip().isdigit():
+                raise WorkbenchError(f"--scale takes LOW-HIGH such as 1-5, not {args.scale!r}.")
+            create_rubric(
+                eng,
+                RubricRequest(
+                    args.create,
+                    args.methodology or ("CUSTOM" if criteria else eng.meta().methodology),
+                    criteria,
+                    int(low),
+                    int(high),
+                ),
+            )
+        if args.score:
+            scores = {}
+            for item in args.set:
+                key, sep, value = item.partition("=")
+                try:
+                    scores[key.strip()] = float(value)
+                except ValueError:
+                    raise WorkbenchError(f"--set takes KEY=N, not {item!r}.") from None
+                if not sep:
+                    raise WorkbenchError(f"--set takes KEY=N, not {item!r}.")
+            score_call(
+                eng,
+                ScoreCallRequest(args.score, args.manager or "", scores, rubric_name, args.note),
+            )
+        report = scorecard_report(eng, rubric_name)
+    if args.json:
+        emit_json(report)
+        return 0
+    r = report.rubric
+    print(f"Scorecard {r.name} ({r.methodology}, scale {r.scale_min}-{r.scale_max}):")
+    for c in r.criteria:
+        print(f"  {c.label:<22} weight {c.weight:g}")
+    print(f"{len(report.calls)} call scores by {len({c.manager for c in report.calls})} managers.")
+    for rep in report.reps:
+        weakest = f"; weakest: {rep.weakest}" if rep.weakest else ""
+        print(f"  {rep.rep:<24} {rep.calls} calls, mean {_pct(rep.mean)}{weakest}")
+    for cal in report.calibration:
+        mark = "  ! managers disagree" if cal.flagged else ""
+        scores = ", ".join(f"{m} {v:.0%}" for m, v in cal.managers.items())
+        print(f"  call {cal.call}: {scores}; spread {cal.spread:.0%}{mark}")
     return 0
