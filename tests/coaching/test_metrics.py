@@ -241,7 +241,7 @@ def test_per_rep_metrics_benchmark_and_flags(team):
     # Ann: 6 questions in 100 s of call.
     assert result.benchmark.values["questions_per_hour"] == round(6 / (100 / 3600), 2) == 216
     assert reps["U1"].flags == []
-    assert reps["U3"].flags[0] == "talk ratio 90% is outside the 40%-60% band"
+    assert reps["U3"].flags[0] == "talk ratio 90.1% is outside the 40%-60% band"
     assert any(f.startswith("longest monologue 90 is above") for f in reps["U3"].flags)
     assert any(f.startswith("questions per hour 0 is below") for f in reps["U4"].flags)
     # Stored: the run and its rows read back the same figures.

@@ -239,7 +239,7 @@ def rep_flags(rep: RepResult, bench: Benchmark) -> list[str]:
     flags = []
     low, high = bench.talk_ratio_band
     if rep.talk_ratio is not None and not low <= rep.talk_ratio <= high:
-        flags.append(f"talk ratio {rep.talk_ratio:.0%} is outside the {low:.0%}-{high:.0%} band")
+        flags.append(f"talk ratio {rep.talk_ratio:.1%} is outside the {low:.0%}-{high:.0%} band")
     for key, (direction, label) in REP_METRICS.items():
         value, target = getattr(rep, key), bench.values.get(key)
         if direction == "band" or value is None or not target:

@@ -448,7 +448,21 @@ def run_trackers(
             hits,
         )
     progress.update(0.8, "Summarising")
+    result = tracker_summary(eng, request)
+    progress.update(1.0, "Trackers ready")
+    return result
+
+
+def tracker_summary(eng: Engagement, request: TrackersRequest | None = None) -> TrackersResult:
+    """The trackers with their stored hits and review figures (reads only)."""
+    from workbench.coaching import tracking
+
+    request = request or TrackersRequest()
     conn = eng.conn
+    specs = tracking.load_trackers(conn)
+    hits = conn.execute(
+        "SELECT tracker_key, meeting_crm_id, turn_index, phrase FROM tracker_hits"
+    ).fetchall()
     reps = analysis.call_reps(conn)
     deals = dict(
         conn.execute(
@@ -511,7 +525,6 @@ def run_trackers(
                     for m, i, p, sp, t in tracking.review_sample(conn, s.key, request.sample_size)
                 ]
     calls = int(conn.execute("SELECT count(*) FROM transcripts").fetchone()[0])
-    progress.update(1.0, "Trackers ready")
     return TrackersResult(summaries, active, calls, warnings, queue)
 
 

@@ -226,7 +226,8 @@ def _write_export(folder: Path, kind: int, meeting: RecordedMeeting, rows: list[
                     "metaData": {
                         "id": meeting.crm_id,
                         "started": meeting.started_at + "Z",
-                        "duration": round(meeting.duration_min * 60),
+                        # The recorded part of the meeting: its transcript's length.
+                        "duration": round(rows[-1][6] + 2),
                     },
                     "parties": parties,
                 }
