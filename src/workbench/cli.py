@@ -52,7 +52,13 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "status",
     ),
     "workbench.commands.reports": ("export",),
-    "workbench.commands.coaching": ("coaching", "speakers", "trackers", "match-review", "scorecard"),
+    "workbench.commands.coaching": (
+        "coaching",
+        "speakers",
+        "trackers",
+        "match-review",
+        "scorecard",
+    ),
 }
 CORE_COMMANDS = ("new", "info", "demo", "gui")
 

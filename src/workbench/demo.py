@@ -97,6 +97,7 @@ def build_demo(
             audits = _analyse(eng, progress.span(0.5, 0.72), notes)
             if with_story:
                 tell_story(eng, audits, progress.span(0.72, 0.8), notes)
+            _coach(eng, notes)
         if with_package:
             package = _package(eng, out, progress.span(0.8, 1.0), notes)
         counts = eng.counts()
@@ -210,6 +211,11 @@ def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> object | 
         raise
     except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
         notes.append(f"Deal scoring could not be calibrated on the demo data ({exc}).")
+    return audits
+
+
+def _coach(eng: Engagement, notes: list[str]) -> None:
+    """Measure the demo calls and find the tracker hits (after the intake names competitors)."""
     try:
         from workbench.coaching.operations import run_coaching, run_trackers  # noqa: PLC0415
 
@@ -219,7 +225,6 @@ def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> object | 
         raise
     except Exception as exc:  # noqa: BLE001 - optional step; report, do not stop the demo
         notes.append(f"The coaching metrics could not be measured on the demo calls ({exc}).")
-    return audits
 
 
 def _package(eng: Engagement, out: Path, progress: Progress, notes: list[str]) -> str | None:

@@ -456,7 +456,9 @@ class _Checks:
             worst[1],
             f"{worst[1]:.0%} ({worst[0]})",
             sum(r[2] for r in rates),
-            "; ".join(f"{label}: {noise} of {n} reviewed hits are noise" for label, _, n, noise in rates),
+            "; ".join(
+                f"{label}: {noise} of {n} reviewed hits are noise" for label, _, n, noise in rates
+            ),
             affected=[label for label, rate, _, _ in rates if rate > 0.30],
             affected_entity="trackers",
         )

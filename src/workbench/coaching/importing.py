@@ -160,6 +160,12 @@ def store_transcript(
         for label in seconds
     ]
     started = parsed.started_at.isoformat() if parsed.started_at else None
+    if started is None and linked != "new call":
+        # The file has no start; the call record has one (its time zone unknown).
+        row = conn.execute(
+            "SELECT started_at FROM meetings WHERE crm_id = ?", (meeting,)
+        ).fetchone()
+        started = row[0] if row else None
     conn.execute(
         "INSERT INTO transcripts (meeting_crm_id, source_name, format, sha256, title, started_at, "
         "timezone, duration_s, participants, utterances, rejected, notes, import_id, imported_at) "

@@ -789,3 +789,32 @@ def scorecard_report(eng: Engagement, rubric: str | None = None) -> ScorecardRep
     return ScorecardReport(
         r, scores, scorecards.rep_summaries(scores, reps, r), scorecards.calibration(scores)
     )
+
+
+def load_coaching_run(eng: Engagement, run_id: int | None = None) -> dict | None:
+    """A stored coaching run (the latest by default) as plain rows, or None before any run."""
+    conn = eng.conn
+    row = conn.execute(
+        "SELECT id, run_at, as_of, benchmark, calls, reps FROM coaching_runs "
+        + ("WHERE id = ?" if run_id else "ORDER BY id DESC LIMIT 1"),
+        (run_id,) if run_id else (),
+    ).fetchone()
+    if row is None:
+        return None
+
+    def rows(table: str, order: str) -> list[dict]:
+        cur = conn.execute(f"SELECT * FROM {table} WHERE run_id = ? ORDER BY {order}", (row[0],))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]
+
+    reps = rows("coaching_rep_metrics", "rep_name")
+    for r in reps:
+        r["flags"] = json.loads(r["flags"])
+    return {
+        "run_id": row[0],
+        "run_at": row[1],
+        "as_of": row[2],
+        "benchmark": json.loads(row[3]),
+        "calls": rows("coaching_call_metrics", "started_at, meeting_crm_id"),
+        "reps": reps,
+    }

@@ -74,7 +74,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from workbench.importers import detect, import_file, load_mapping_file, save_mapping
 
     # Call transcripts (WebVTT, SRT, timed lines, JSON, or a folder of them) go to coaching.
-    if args.entity == "transcripts" or (args.entity is None and looks_like_transcript(Path(args.source))):
+    if args.entity == "transcripts" or (
+        args.entity is None and looks_like_transcript(Path(args.source))
+    ):
         from workbench.commands.coaching import import_transcripts_command
 
         return import_transcripts_command(args)

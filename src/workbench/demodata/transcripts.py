@@ -239,7 +239,11 @@ def _write_export(folder: Path, kind: int, meeting: RecordedMeeting, rows: list[
                         {
                             "speakerId": ids[row[2]],
                             "sentences": [
-                                {"start": round(row[5] * 1000), "end": round(row[6] * 1000), "text": row[7]}
+                                {
+                                    "start": round(row[5] * 1000),
+                                    "end": round(row[6] * 1000),
+                                    "text": row[7],
+                                }
                             ],
                         }
                         for row in rows
