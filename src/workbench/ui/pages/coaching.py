@@ -143,9 +143,7 @@ class Page(BasePage):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         split = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
+        left = QSplitter(Qt.Orientation.Vertical)
         self.calls_table = _table(
             [
                 "Call",
@@ -158,8 +156,14 @@ class Page(BasePage):
                 "Patience s",
             ]
         )
+        header = self.calls_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 150)
         self.calls_table.itemSelectionChanged.connect(self._show_transcript)
-        left_layout.addWidget(self.calls_table, 3)
+        left.addWidget(self.calls_table)
+        speakers = QWidget()
+        left_layout = QVBoxLayout(speakers)
+        left_layout.setContentsMargins(0, 0, 0, 0)
         heading = QLabel("Speakers not yet placed")
         heading.setObjectName("sectionTitle")
         left_layout.addWidget(heading)
@@ -175,6 +179,8 @@ class Page(BasePage):
             buttons.addWidget(b)
         buttons.addStretch(1)
         left_layout.addLayout(buttons)
+        left.addWidget(speakers)
+        left.setSizes([380, 160])
         split.addWidget(left)
         self.transcript = QTextBrowser()
         self.transcript.setOpenLinks(False)
@@ -285,8 +291,19 @@ class Page(BasePage):
                 "False positives",
             ]
         )
+        header = self.trackers_table.horizontalHeader()
+        for column, width in ((1, 330), (2, 160)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.trackers_table.itemSelectionChanged.connect(self._tracker_selected)
-        layout.addWidget(self.trackers_table, 2)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.trackers_table)
+        layout.addWidget(split, 1)
+        lower = QWidget()
+        layout = QVBoxLayout(lower)  # the rest of the tab goes under the splitter's handle
+        layout.setContentsMargins(0, 0, 0, 0)
+        split.addWidget(lower)
+        split.setSizes([250, 270])
         form = QHBoxLayout()
         self.tracker_phrase = QLineEdit()
         self.tracker_phrase.setPlaceholderText("phrase to add")
@@ -306,7 +323,7 @@ class Page(BasePage):
         heading.setObjectName("sectionTitle")
         layout.addWidget(heading)
         self.review_table = _table(["Call", "Utterance", "Phrase", "Speaker", "Words"])
-        layout.addWidget(self.review_table, 2)
+        layout.addWidget(self.review_table, 1)
         row = QHBoxLayout()
         self.mark_relevant = QPushButton("Relevant")
         self.mark_noise = QPushButton("Noise")
