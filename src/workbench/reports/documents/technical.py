@@ -10,6 +10,7 @@ from pathlib import Path
 from workbench.reports import playbook, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, register, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
+from workbench.reports.documents import conversation
 from workbench.reports.xlsx_base import Column, WorkbookBuilder
 
 CORE_FIELDS: dict[str, list[tuple[str, str]]] = {
@@ -666,8 +667,9 @@ def build_tracker_design(ctx: ReportContext, out: Path, spec: DocumentSpec) -> l
     if not turns:
         doc.missing(
             "Hit rates on the customer's calls",
-            "Import transcripts (workbench import FILE transcripts --entity transcript_turns) to test each tracker's phrases against real calls before launch.",
+            "Import transcripts (workbench import FILE FOLDER) to test each tracker's phrases against real calls before launch.",
         )
+    conversation.tracker_accuracy_section(ctx, doc)
     doc.heading("Alert rules", 1)
     doc.table(
         ["Trigger", "Notify", "Escalation"],
@@ -722,7 +724,7 @@ def build_scorecard(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
             "Record the customer's own qualification criteria in the engagement to build this rubric.",
         )
     doc.heading("Benchmarks from this team's calls", 1)
-    bench = _talk_metrics(ctx)
+    bench = None if conversation.team_benchmark_table(ctx, doc) else _talk_metrics(ctx)
     if bench:
         doc.para(
             "Measured from the imported transcripts (rep speaking time over total speaking time; questions are rep turns ending in a question mark)."
@@ -734,7 +736,7 @@ def build_scorecard(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
             numeric=[1, 2, 3, 4],
             caption="Talk metrics by rep",
         )
-    else:
+    elif bench is not None:
         doc.missing(
             "Team benchmarks",
             "Import call transcripts; benchmarks come from the top performers' first two weeks of recordings.",
