@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from tests.reports.conftest import docx_text
+
 from workbench.coaching.operations import (
     HitVerdict,
     ImportTranscriptsRequest,
