@@ -90,20 +90,17 @@ def import_transcripts(
         )
         import_id = int(cur.lastrowid)
         directory = SpeakerDirectory(conn, list(eng.setting("coaching.internal_domains", []) or []))
-        for i, path in enumerate(files):
+        for i, (path, parsed_calls, digest) in enumerate(_parsed(files)):
             if i % 50 == 0:
                 progress.update(
                     i / len(files), f"Reading {path.name} ({i + 1:,} of {len(files):,})"
                 )
             name = str(path.relative_to(source)) if not single else path.name
-            try:
-                parsed_calls = read_transcripts(path)
-            except WorkbenchError as exc:
+            if isinstance(parsed_calls, str):
                 if single:
-                    raise
-                rejected_files.append((name, str(exc)))
+                    raise WorkbenchError(parsed_calls)
+                rejected_files.append((name, parsed_calls))
                 continue
-            digest = file_sha256(path)
             for parsed in parsed_calls:
                 if request.call_id:
                     parsed.call_id = request.call_id
@@ -164,6 +161,48 @@ def import_transcripts(
     return ImportTranscriptsResult(
         import_id, source.name, len(files), calls, rejected_files, cue_rejects, unknown
     )
+
+
+# Folders of at least this many files are parsed by worker processes (the parsers are
+# pure Python); the results come back in file order, a bounded number in flight.
+PARALLEL_FILES = 200
+IN_FLIGHT = 64
+
+
+def _parse_one(path: Path) -> tuple[Path, list | str, str]:
+    """(path, parsed calls or the reason the file is rejected, sha256)."""
+    try:
+        return path, read_transcripts(path), file_sha256(path)
+    except WorkbenchError as exc:
+        return path, str(exc), ""
+
+
+def _parsed(files: list[Path]):
+    """Each file parsed, in order; in worker processes for a large folder."""
+    import os
+
+    workers = min(4, os.cpu_count() or 1)
+    if len(files) < PARALLEL_FILES or workers < 2:
+        yield from map(_parse_one, files)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: never fork a process that may run Qt threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque = deque()
+        try:
+            for path in files:
+                pending.append(pool.submit(_parse_one, path))
+                if len(pending) >= IN_FLIGHT:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 # ------------------------------------------------------------------ speakers

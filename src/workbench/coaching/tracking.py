@@ -254,8 +254,22 @@ def compute_hits(
         "SELECT t.meeting_crm_id, t.turn_index, t.is_internal, t.text FROM transcript_turns t "
         "JOIN transcripts x ON x.meeting_crm_id = t.meeting_crm_id"
     )
+    # One pass with every phrase of every tracker first: most utterances hold none.
+    words = sorted(
+        {w.strip().lower() for s in active for w in s.phrases + s.variants if w.strip()},
+        key=len,
+        reverse=True,
+    )
+    anything = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+        + r")(?![\w-])",
+        re.IGNORECASE,
+    )
     hits = set()
     for meeting, index, internal, text in rows:
+        if not anything.search(text):
+            continue
         lowered = text.lower()
         for spec, pattern, exclusion in patterns:
             if spec.side == "rep" and internal != 1:
