@@ -162,7 +162,11 @@ def run(folder: str, engagement: str) -> dict:
         start = time.perf_counter()
         trackers = run_trackers(eng)
         times["trackers"] = time.perf_counter() - start
+        import resource
+
         return {
+            # The parsing workers' own peak (the largest of them), beside the main process's.
+            "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "times": times,
             "calls": len(imported.calls),
             "utterances": imported.utterances,
@@ -209,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
                 "reps": value["reps"],
                 "tracker hits": value["hits"],
                 "MB of files": round(size / 1e6),
+                "parsing worker peak MB": round(value["worker_peak_mb"]),
             },
         )
     )

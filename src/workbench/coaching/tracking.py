@@ -42,22 +42,19 @@ class TrackerSpec:
     is_active: bool = True
 
     def pattern(self) -> re.Pattern[str] | None:
-        words = sorted(
-            {p.strip().lower() for p in self.phrases + self.variants if p.strip()},
-            key=len,
-            reverse=True,
-        )
-        if not words:
-            return None
-        alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+        return phrase_pattern(self.phrases + self.variants)
 
     def exclusion_pattern(self) -> re.Pattern[str] | None:
-        words = [e.strip() for e in self.exclusions if e.strip()]
-        if not words:
-            return None
-        alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+        return phrase_pattern(self.exclusions)
+
+
+def phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """Any of ``phrases`` as whole words, case and spacing ignored (None for no phrase)."""
+    words = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
 METHODOLOGY_TERMS = {
@@ -255,17 +252,7 @@ def compute_hits(
         "JOIN transcripts x ON x.meeting_crm_id = t.meeting_crm_id"
     )
     # One pass with every phrase of every tracker first: most utterances hold none.
-    words = sorted(
-        {w.strip().lower() for s in active for w in s.phrases + s.variants if w.strip()},
-        key=len,
-        reverse=True,
-    )
-    anything = re.compile(
-        r"(?<![\w-])(?:"
-        + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-        + r")(?![\w-])",
-        re.IGNORECASE,
-    )
+    anything = phrase_pattern([w for spec in active for w in spec.phrases + spec.variants])
     hits = set()
     for meeting, index, internal, text in rows:
         if not anything.search(text):

@@ -16,7 +16,6 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -41,6 +40,7 @@ from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
+from workbench.ui.tables import make_table_widget
 
 SIDE_COLOURS = {"rep": "#1565c0", "customer": "#2e7d32", "unknown": "#8d6e63"}
 
@@ -68,19 +68,6 @@ def _review_task(eng, progress, verdict: ops.HitVerdict):
 
 def _score_task(eng, progress, request: ops.ScoreCallRequest):
     return ops.score_call(eng, request)
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[list[object]]) -> None:
@@ -144,7 +131,7 @@ class Page(BasePage):
         layout = QVBoxLayout(tab)
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QSplitter(Qt.Orientation.Vertical)
-        self.calls_table = _table(
+        self.calls_table = make_table_widget(
             [
                 "Call",
                 "Rep",
@@ -167,7 +154,7 @@ class Page(BasePage):
         heading = QLabel("Speakers not yet placed")
         heading.setObjectName("sectionTitle")
         left_layout.addWidget(heading)
-        self.unknown_table = _table(["Speaker", "Calls", "Seconds"])
+        self.unknown_table = make_table_widget(["Speaker", "Calls", "Seconds"])
         left_layout.addWidget(self.unknown_table, 1)
         buttons = QHBoxLayout()
         self.as_rep = QPushButton("Seller's side")
@@ -249,7 +236,7 @@ class Page(BasePage):
         self.benchmark_label.setWordWrap(True)
         layout.addWidget(self.benchmark_label)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.reps_table = _table(
+        self.reps_table = make_table_widget(
             [
                 "Rep",
                 "Calls",
@@ -277,7 +264,7 @@ class Page(BasePage):
         self.tracker_warning = QLabel()
         self.tracker_warning.setWordWrap(True)
         layout.addWidget(self.tracker_warning)
-        self.trackers_table = _table(
+        self.trackers_table = make_table_widget(
             [
                 "Tracker",
                 "Phrases",
@@ -322,7 +309,7 @@ class Page(BasePage):
         heading = QLabel("Review queue: is each hit what the tracker means?")
         heading.setObjectName("sectionTitle")
         layout.addWidget(heading)
-        self.review_table = _table(["Call", "Utterance", "Phrase", "Speaker", "Words"])
+        self.review_table = make_table_widget(["Call", "Utterance", "Phrase", "Speaker", "Words"])
         layout.addWidget(self.review_table, 1)
         row = QHBoxLayout()
         self.mark_relevant = QPushButton("Relevant")
@@ -423,12 +410,14 @@ class Page(BasePage):
         self.scorecard_label = QLabel()
         self.scorecard_label.setWordWrap(True)
         right.addWidget(self.scorecard_label)
-        self.rep_scores = _table(["Rep", "Calls scored", "Mean", "Weakest criterion"])
+        self.rep_scores = make_table_widget(["Rep", "Calls scored", "Mean", "Weakest criterion"])
         right.addWidget(self.rep_scores, 1)
         heading = QLabel("Calibration: calls scored by more than one manager")
         heading.setObjectName("sectionTitle")
         right.addWidget(heading)
-        self.calibration_table = _table(["Call", "Scores", "Spread", "Managers disagree"])
+        self.calibration_table = make_table_widget(
+            ["Call", "Scores", "Spread", "Managers disagree"]
+        )
         right.addWidget(self.calibration_table, 1)
         layout.addLayout(right, 3)
         self.tabs.addTab(tab, "Scorecards")
