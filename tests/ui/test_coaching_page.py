@@ -88,3 +88,12 @@ def test_speaker_review_and_scorecard_entry(qtbot, page):
     assert page.rep_scores.item(0, 0).text() == "Sam Seller"
     # (2 * 5 + 1 * 3) / 3 = 4.33 on 1-5: 83% of the scale.
     assert page.rep_scores.item(0, 2).text() == f"{((13 / 3) - 1) / 4:.0%}"
+
+
+def test_import_from_the_page(qtbot, page, tmp_path):
+    second = dict(CALL, call={"id": "C-2", "started_at": "2024-06-04T15:00:00Z"})
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "c2.json").write_text(json.dumps(second))
+    _wait(qtbot, page, lambda: page.import_transcripts(str(folder)))
+    assert page.calls_table.rowCount() == 2

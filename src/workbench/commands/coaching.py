@@ -200,6 +200,8 @@ def import_transcripts_command(args: argparse.Namespace) -> int:
     """``workbench import FILE TRANSCRIPT_OR_FOLDER``: the transcript path of the import command."""
     from workbench.coaching.operations import ImportTranscriptsRequest, import_transcripts
 
+    if getattr(args, "dry_run", False):
+        return _dry_run(args)
     with opened(args.file) as eng:
         result = import_transcripts(
             eng, ImportTranscriptsRequest(Path(args.source)), progress=terminal_progress()
@@ -236,7 +238,7 @@ def import_transcripts_command(args: argparse.Namespace) -> int:
     print(
         f"Import {result.import_id}: {result.source_name}, {result.files:,} transcript files: "
         f"{len(changed):,} calls, {result.utterances:,} utterances, "
-        f"{len(result.rejected_cues):,} cues rejected, {len(result.calls) - len(changed):,} unchanged."
+        f"{_n(len(result.rejected_cues), 'cue')} rejected, {len(result.calls) - len(changed):,} unchanged."
     )
     for c in changed[:10]:
         sides = ", ".join(f"{k} ({v})" for k, v in c.speakers.items())
@@ -253,6 +255,41 @@ def import_transcripts_command(args: argparse.Namespace) -> int:
             f"{', '.join(result.unknown_speakers[:8])}; decide them with "
             f"'workbench speakers {args.file} --set NAME=rep|customer'."
         )
+    return 0
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    """What the import would read, file by file, without storing anything."""
+    from workbench.coaching.transcripts import read_transcripts, transcript_files
+
+    source = Path(args.source)
+    rows = []
+    for path in transcript_files(source):
+        try:
+            for t in read_transcripts(path):
+                rows.append(
+                    {
+                        "file": path.name,
+                        "format": t.format,
+                        "call": t.call_id,
+                        "utterances": len(t.cues),
+                        "rejected_cues": len(t.rejected),
+                        "speakers": sorted({c.speaker for c in t.cues}),
+                    }
+                )
+        except WorkbenchError as exc:
+            rows.append({"file": path.name, "error": str(exc)})
+    if args.json:
+        emit_json(rows)
+        return 0
+    for r in rows:
+        if "error" in r:
+            print(f"{r['file']}: rejected: {r['error']}")
+        else:
+            print(
+                f"{r['file']}: {r['format']}, call {r['call']}, {r['utterances']:,} utterances, "
+                f"{_n(r['rejected_cues'], 'cue')} rejected; speakers {', '.join(r['speakers'])}"
+            )
     return 0
 
 
@@ -282,6 +319,10 @@ def cmd_speakers(args: argparse.Namespace) -> int:
         user = f" [{r.user_crm_id}]" if r.user_crm_id else ""
         print(f"{r.role:<9} {r.label}{user}: {r.calls} calls, {r.seconds:,.0f} s ({r.basis})")
     return 0
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _pct(value: float | None) -> str:

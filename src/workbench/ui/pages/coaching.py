@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -50,6 +51,10 @@ def _measure_task(eng, progress):
     trackers = ops.run_trackers(eng, progress=progress.span(0.0, 0.3))
     coaching = ops.run_coaching(eng, progress=progress.span(0.3, 1.0))
     return coaching, trackers
+
+
+def _import_task(eng, progress, path: str):
+    return ops.import_transcripts(eng, ops.ImportTranscriptsRequest(Path(path)), progress=progress)
 
 
 def _resolve_task(eng, progress, name: str, role: str):
@@ -113,6 +118,12 @@ class Page(BasePage):
             primary=True,
             writes=True,
             tooltip="Find tracker hits and measure every call and rep",
+        )
+        self.add_action(
+            "Import transcripts…",
+            self.import_transcripts,
+            writes=True,
+            tooltip="A transcript file or a folder of them (WebVTT, SRT, Gong or Zoom JSON)",
         )
         self.summary = QLabel()
         self.summary.setObjectName("muted")
@@ -607,6 +618,20 @@ class Page(BasePage):
         self._tracker_selected()
 
     # ------------------------------------------------------------------ tasks
+    def import_transcripts(self, path: str | None = None) -> None:
+        """Ask for a folder of transcripts (or take ``path``) and import it."""
+        if not path:
+            from PySide6.QtWidgets import QFileDialog
+
+            path = QFileDialog.getExistingDirectory(self, "Folder of call transcripts")
+        if path:
+            self._run(
+                "Importing transcripts",
+                _import_task,
+                path,
+                on_success=lambda _: self.refresh(),
+            )
+
     def measure(self) -> None:
         self._run("Measuring the calls", _measure_task, on_success=lambda _: self.refresh())
 
