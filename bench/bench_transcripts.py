@@ -85,7 +85,11 @@ def generate(folder: Path, calls: int, per_call: int, seed: int = 14) -> int:
             data = {
                 "calls": [
                     {
-                        "metaData": {"id": name, "started": "2026-10-05T15:00:00-07:00"},
+                        "metaData": {
+                            "id": name,
+                            "started": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T{8 + i % 9:02d}:"
+                            f"{i % 60:02d}:00-07:00",
+                        },
                         "parties": [
                             {
                                 "speakerId": "1",

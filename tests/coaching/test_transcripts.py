@@ -395,3 +395,31 @@ def test_import_command_detects_a_transcript_and_speakers_command(eng, tmp_path,
         main(["import", path, str(ZOOM_CC)])
     assert exit_.value.code == 1
     assert "closed captions carry no speakers" in capsys.readouterr().err
+
+
+def test_two_calls_at_the_same_time_with_the_same_rep_stay_two_calls(eng, tmp_path):
+    folder = tmp_path / "same-time"
+    folder.mkdir()
+    for n in (1, 2):
+        data = json.loads(json.dumps(GONG))
+        data["calls"][0]["metaData"]["id"] = f"G{n}"
+        data["callTranscripts"][0]["callId"] = f"G{n}"
+        (folder / f"g{n}.json").write_text(json.dumps(data))
+    result = import_transcripts(eng, ImportTranscriptsRequest(folder))
+    assert [(c.meeting_crm_id, c.linked) for c in result.calls] == [
+        ("G1", "new call"),
+        ("G2", "new call"),
+    ]
+    assert eng.conn.execute("SELECT count(*) FROM transcripts").fetchone()[0] == 2
+
+
+def test_a_platform_call_is_matched_to_the_crm_meeting_by_time_and_participant(eng, tmp_path):
+    with eng.atomic() as conn:
+        conn.execute(
+            "INSERT INTO meetings (crm_id, channel, started_at, participant_emails) "
+            "VALUES ('CRM-M1', 'zoom', '2024-03-05T18:02:00', 'pat@buyer.com')"
+        )
+    path = write(tmp_path, "gong.json", json.dumps(GONG))
+    [call] = import_transcripts(eng, ImportTranscriptsRequest(path)).calls
+    # Gong's 10:00 -08:00 is 18:00 UTC, two minutes from the CRM meeting, Pat in both.
+    assert (call.meeting_crm_id, call.linked) == ("CRM-M1", "matched by time and participant")

@@ -60,7 +60,9 @@ def _link(conn: sqlite3.Connection, parsed: ParsedTranscript, emails: set[str]) 
             lo = (base - MATCH_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
             hi = (base + MATCH_WINDOW).strftime("%Y-%m-%dT%H:%M:%S")
         for crm_id, listed in conn.execute(
-            "SELECT crm_id, participant_emails FROM meetings WHERE started_at BETWEEN ? AND ?",
+            # Only calls without a transcript: one that has one is another recording.
+            "SELECT crm_id, participant_emails FROM meetings WHERE started_at BETWEEN ? AND ? "
+            "AND crm_id NOT IN (SELECT meeting_crm_id FROM transcripts)",
             (lo, hi),
         ):
             if emails & _emails(listed):
