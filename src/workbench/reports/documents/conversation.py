@@ -136,7 +136,7 @@ def build_requirements(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
     run, trackers = _run(ctx), _trackers(ctx)
     doc.heading("Purpose", 1)
     doc.para(
-        f"This first version of {ctx.customer}'s requirements lists what the conversation "
+        f"This first version of the requirements of {ctx.customer} lists what the conversation "
         "intelligence platform must do for each team, ranks the use cases by how much the "
         "customer's own calls show the need, and names the trackers and metrics each one "
         "depends on. It is reviewed at the configuration plan review and signed off before build."
@@ -313,7 +313,7 @@ def build_coaching_playbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -
             ],
             widths=[1.3, 0.5, 0.7, 0.9, 0.9, 0.7, 2.0],
             numeric=[1, 2, 3, 4, 5],
-            caption=f"Coaching run of {run['run_at'][:10]} over {len(run['calls'])} calls",
+            caption=f"Measured on {run['as_of']} over {len(run['calls'])} calls",
         )
         from workbench.coaching.charts import rep_benchmark_figure
 
@@ -340,9 +340,8 @@ def _scorecard_section(ctx: ReportContext, doc) -> None:
     doc.heading("Scorecard and calibration", 1)
     if rubric is None:
         doc.para(
-            f"Managers score calls on the {ctx.meta.methodology} scorecard (workbench scorecard FILE). "
-            "Once two managers have scored the same calls, their spread shows whether they read the "
-            "criteria alike."
+            f"Managers score calls on the {ctx.meta.methodology} scorecard. Once two managers have "
+            "scored the same calls, their spread shows whether they read the criteria alike."
         )
         return
     scores = scorecards.call_scores(ctx.eng.conn, rubric)
@@ -685,7 +684,7 @@ def team_benchmark_table(ctx: ReportContext, doc) -> bool:
         return False
     bench = run["benchmark"]
     doc.para(
-        f"Measured on {len(run['calls'])} calls ({run['run_at'][:10]}); benchmark: "
+        f"Measured on {len(run['calls'])} calls (as of {run['as_of']}); benchmark: "
         f"{bench.get('basis', '')}. Definitions: talk ratio counts overlapping speech once; the "
         "longest monologue joins pauses under 1.5 s; questions are found with or without a "
         "question mark."
