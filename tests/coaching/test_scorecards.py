@@ -5,46 +5,34 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.coaching.conftest import ci_engagement
 
 from workbench.cli import main
 from workbench.coaching.operations import (
-    ImportTranscriptsRequest,
     RubricRequest,
     ScoreCallRequest,
     create_rubric,
-    import_transcripts,
     score_call,
     scorecard_report,
 )
 from workbench.errors import WorkbenchError
-from workbench.models import Engagement, EngagementMeta
 
 
 @pytest.fixture
 def eng(tmp_path):
-    e = Engagement.create(
-        tmp_path / "s.engagement",
-        EngagementMeta(
-            customer="Acme", project_kind="conversation-intelligence", methodology="BANT"
-        ),
+    calls = {
+        call: {
+            "call": {"id": call},
+            "utterances": [{"speaker": rep, "start": 0, "end": 5, "text": "Hello."}],
+        }
+        for call, rep in (("C1", "Ann Ace"), ("C2", "Bob Bell"), ("C3", "Ann Ace"))
+    }
+    e = ci_engagement(
+        tmp_path,
+        users=[("U1", "Ann Ace", "ann@seller.io"), ("U2", "Bob Bell", "bob@seller.io")],
+        calls=calls,
+        methodology="BANT",
     )
-    with e.atomic() as conn:
-        conn.executemany(
-            "INSERT INTO users (crm_id, name, email) VALUES (?, ?, ?)",
-            [("U1", "Ann Ace", "ann@seller.io"), ("U2", "Bob Bell", "bob@seller.io")],
-        )
-    folder = tmp_path / "calls"
-    folder.mkdir()
-    for call, rep in (("C1", "Ann Ace"), ("C2", "Bob Bell"), ("C3", "Ann Ace")):
-        (folder / f"{call}.json").write_text(
-            json.dumps(
-                {
-                    "call": {"id": call},
-                    "utterances": [{"speaker": rep, "start": 0, "end": 5, "text": "Hello."}],
-                }
-            )
-        )
-    import_transcripts(e, ImportTranscriptsRequest(folder))
     yield e
     e.close()
 

@@ -5,23 +5,21 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.coaching.conftest import ci_engagement
 
 from workbench.audits import run_maintenance
 from workbench.cli import main
 from workbench.coaching.operations import (
     HitVerdict,
-    ImportTranscriptsRequest,
     ReviewRequest,
     TrackerEditRequest,
     TrackersRequest,
     edit_tracker,
-    import_transcripts,
     review_hits,
     run_trackers,
 )
 from workbench.coaching.tracking import TrackerSpec, find_hits
 from workbench.errors import WorkbenchError
-from workbench.models import Engagement, EngagementMeta
 
 CALL_1 = {
     "call": {"id": "C-1", "started_at": "2024-06-03T15:00:00Z"},
@@ -57,27 +55,14 @@ CALL_2 = {
 
 @pytest.fixture
 def eng(tmp_path):
-    e = Engagement.create(
-        tmp_path / "t.engagement",
-        EngagementMeta(
-            customer="Acme", project_kind="conversation-intelligence", methodology="BANT"
-        ),
+    e = ci_engagement(
+        tmp_path,
+        users=[("U1", "Sam Seller", "sam@seller.io"), ("U2", "Rita Rep", "rita@seller.io")],
+        contacts=[("K1", "Bea", "Buyer", "bea@buyer.com"), ("K2", "Max", "Kunde", "max@kunde.de")],
+        calls={"c1": CALL_1, "c2": CALL_2},
+        methodology="BANT",
     )
-    with e.atomic() as conn:
-        conn.executemany(
-            "INSERT INTO users (crm_id, name, email) VALUES (?, ?, ?)",
-            [("U1", "Sam Seller", "sam@seller.io"), ("U2", "Rita Rep", "rita@seller.io")],
-        )
-        conn.executemany(
-            "INSERT INTO contacts (crm_id, first_name, last_name, email) VALUES (?, ?, ?, ?)",
-            [("K1", "Bea", "Buyer", "bea@buyer.com"), ("K2", "Max", "Kunde", "max@kunde.de")],
-        )
     e.set_setting("coaching.competitors", ["Gong", "Chorus"])
-    folder = tmp_path / "calls"
-    folder.mkdir()
-    (folder / "c1.json").write_text(json.dumps(CALL_1))
-    (folder / "c2.json").write_text(json.dumps(CALL_2))
-    import_transcripts(e, ImportTranscriptsRequest(folder))
     with e.atomic() as conn:
         conn.execute("UPDATE meetings SET opportunity_crm_id = 'OPP-9' WHERE crm_id = 'C-1'")
     yield e

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.coaching.conftest import ci_engagement
 from tests.reports.conftest import docx_text
 
 from workbench.coaching.operations import (
@@ -18,7 +19,6 @@ from workbench.coaching.operations import (
     run_trackers,
     score_call,
 )
-from workbench.models import Engagement, EngagementMeta
 from workbench.reports.catalog import documents_for
 from workbench.reports.package import build_package
 
@@ -44,43 +44,28 @@ def _call(call_id, rep, lines):
 
 @pytest.fixture
 def ci(tmp_path):
-    eng = Engagement.create(
-        tmp_path / "ci.engagement",
-        EngagementMeta(
-            customer="Acme", project_kind="conversation-intelligence", methodology="MEDDIC"
-        ),
-    )
-    with eng.atomic() as conn:
-        conn.executemany(
-            "INSERT INTO users (crm_id, name, email) VALUES (?, ?, ?)",
-            [("U1", "Ann Ace", "ann@seller.io"), ("U2", "Bob Bell", "bob@seller.io")],
-        )
-        conn.execute(
-            "INSERT INTO contacts (crm_id, first_name, last_name) VALUES ('K1', 'Bea', 'Buyer')"
-        )
-    eng.set_setting("coaching.competitors", ["Gong"])
-    folder = tmp_path / "calls"
-    folder.mkdir()
     calls = {
         "C1": _call(
             "C1",
             "Ann Ace",
-            [
-                ("R", "What does your team use today?"),
-                ("C", "We are evaluating Gong."),
-                ("R", "Let's agree next steps."),
-            ],
+            [("R", "What does your team use today?"), ("C", "We are evaluating Gong."),
+             ("R", "Let's agree next steps.")],
         ),
         "C2": _call(
             "C2",
             "Bob Bell",
-            [
-                ("R", "Here is our product."),
-                ("C", "It is too expensive."),
-                ("C", "We might cancel and look at alternatives."),
-            ],
+            [("R", "Here is our product."), ("C", "It is too expensive."),
+             ("C", "We might cancel and look at alternatives.")],
         ),
-    }
+    }  # fmt: skip
+    eng = ci_engagement(
+        tmp_path,
+        users=[("U1", "Ann Ace", "ann@seller.io"), ("U2", "Bob Bell", "bob@seller.io")],
+        contacts=[("K1", "Bea", "Buyer", None)],
+    )
+    eng.set_setting("coaching.competitors", ["Gong"])
+    folder = tmp_path / "more"
+    folder.mkdir()
     for name, data in calls.items():
         (folder / f"{name}.json").write_text(json.dumps(data))
     import_transcripts(eng, ImportTranscriptsRequest(folder))
