@@ -423,3 +423,42 @@ def test_a_platform_call_is_matched_to_the_crm_meeting_by_time_and_participant(e
     [call] = import_transcripts(eng, ImportTranscriptsRequest(path)).calls
     # Gong's 10:00 -08:00 is 18:00 UTC, two minutes from the CRM meeting, Pat in both.
     assert (call.meeting_crm_id, call.linked) == ("CRM-M1", "matched by time and participant")
+
+
+def _three_calls(tmp_path):
+    folder = tmp_path / "three"
+    folder.mkdir()
+    shutil.copy(ZOOM_VTT, folder)
+    write(folder, "gong.json", json.dumps(GONG))
+    write(folder, "odd.json", '{"meeting_transcripts": []}')
+    return folder
+
+
+def test_cancelled_import_stores_nothing(eng, tmp_path):
+    from workbench.errors import Cancelled
+    from workbench.progress import CancelToken, Progress
+
+    token = CancelToken()
+    token.cancel()
+    before = eng.counts()
+    with pytest.raises(Cancelled):
+        import_transcripts(
+            eng, ImportTranscriptsRequest(_three_calls(tmp_path)), progress=Progress(token=token)
+        )
+    assert eng.counts() == before
+    assert eng.conn.execute("SELECT count(*) FROM transcripts").fetchone()[0] == 0
+
+
+def test_worker_processes_give_the_same_import(eng, tmp_path, monkeypatch):
+    from workbench.coaching import operations
+
+    monkeypatch.setattr(operations, "PARALLEL_FILES", 2)
+    result = import_transcripts(eng, ImportTranscriptsRequest(_three_calls(tmp_path)))
+    assert [(c.source_name, c.utterances) for c in result.calls] == [
+        ("GMT20240124-202901_Recording.transcript.vtt", 101),
+        ("gong.json", 4),
+    ]
+    assert [f for f, _ in result.rejected_files] == ["odd.json"]
+    assert [(r.file, r.cue) for r in result.rejected_cues] == [
+        ("GMT20240124-202901_Recording.transcript.vtt", 48)
+    ]
