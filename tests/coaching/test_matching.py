@@ -141,3 +141,24 @@ def test_reviewed_sample_accuracy_against_95_percent(eng, capsys):
 def test_all_audits_include_matching(eng):
     run = run_audits(eng, ["matching"], record=False)
     assert run.results["matching"].calls == 5
+
+
+def test_a_call_added_by_the_import_becomes_external_when_its_customer_is_known(tmp_path):
+    from workbench.coaching.operations import ResolveSpeakerRequest, resolve_speaker
+
+    with Engagement.create(tmp_path / "z.engagement", EngagementMeta(customer="X")) as eng:
+        path = tmp_path / "call.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "call": {"id": "Z1"},
+                    "utterances": [{"speaker": "Pat", "start": 0, "end": 3, "text": "Hi."}],
+                }
+            )
+        )
+        import_transcripts(eng, ImportTranscriptsRequest(path))
+        external = "SELECT is_external FROM meetings WHERE crm_id = 'Z1'"
+        assert eng.conn.execute(external).fetchone() == (None,)  # not known yet
+        resolve_speaker(eng, ResolveSpeakerRequest("Pat", "customer"))
+        assert eng.conn.execute(external).fetchone() == (1,)
+        assert run_matching(eng, record=False).calls == 1

@@ -202,7 +202,8 @@ def store_transcript(
                 meeting,
                 _channel(parsed.format),
                 parsed.title,
-                int(any(r == "customer" for r in roles.values())),
+                # External when a customer speaks; unknown while speakers are undecided.
+                1 if "customer" in roles.values() else (None if "unknown" in roles.values() else 0),
                 _utc_text(parsed),
                 round(duration / 60, 2),
                 host,

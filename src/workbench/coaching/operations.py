@@ -286,6 +286,13 @@ def resolve_speaker(
             "AND meeting_crm_id IN (SELECT meeting_crm_id FROM transcripts)",
             (1 if role == "rep" else 0, *labels),
         ).rowcount
+        # A call the import added is external once a customer is known to speak on it.
+        conn.execute(
+            "UPDATE meetings SET is_external = 1 WHERE coalesce(is_external, 0) = 0 AND crm_id IN "
+            "(SELECT s.meeting_crm_id FROM transcript_speakers s JOIN transcripts t "
+            "ON t.meeting_crm_id = s.meeting_crm_id WHERE s.role = 'customer') AND import_id IN "
+            "(SELECT id FROM imports WHERE entity = 'transcripts')"
+        )
         eng.touch()
     return ResolveSpeakerResult(request.name, role, request.user_crm_id, calls, turns)
 

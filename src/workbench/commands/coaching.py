@@ -236,8 +236,8 @@ def import_transcripts_command(args: argparse.Namespace) -> int:
         return 0
     changed = [c for c in result.calls if not c.unchanged]
     print(
-        f"Import {result.import_id}: {result.source_name}, {result.files:,} transcript files: "
-        f"{len(changed):,} calls, {result.utterances:,} utterances, "
+        f"Import {result.import_id}: {result.source_name}, {_n(result.files, 'transcript file')}: "
+        f"{_n(len(changed), 'call')}, {_n(result.utterances, 'utterance')}, "
         f"{_n(len(result.rejected_cues), 'cue')} rejected, {len(result.calls) - len(changed):,} unchanged."
     )
     for c in changed[:10]:
@@ -312,7 +312,7 @@ def cmd_speakers(args: argparse.Namespace) -> int:
         emit_json({"decided": decided, "speakers": rows})
         return 0
     for d in decided:
-        print(f"{d.name}: {d.role} on {d.calls} calls ({d.utterances:,} utterances).")
+        print(f"{d.name}: {d.role} on {_n(d.calls, 'call')} ({_n(d.utterances, 'utterance')}).")
     if not rows:
         print("No speakers." if not args.unknown else "Every speaker is known.")
     for r in rows:
