@@ -55,6 +55,13 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     ),
     "workbench.commands.reports": ("export",),
     "workbench.commands.pull": ("pull", "pulls", "credentials"),
+    "workbench.commands.coaching": (
+        "coaching",
+        "speakers",
+        "trackers",
+        "match-review",
+        "scorecard",
+    ),
 }
 CORE_COMMANDS = ("new", "info", "demo", "gui")
 

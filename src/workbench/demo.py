@@ -11,6 +11,7 @@ date, so the figures never drift.
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -96,6 +97,7 @@ def build_demo(
             if with_story:
                 tell_story(eng, audits, progress.span(0.72, 0.8), notes)
                 _refresh(eng, progress.span(0.72, 0.8))
+            _coach(eng, progress.span(0.78, 0.8))
         if with_package:
             package = _package(eng, out, progress.span(0.8, 1.0), notes)
         counts = eng.counts()
@@ -130,7 +132,10 @@ def _fill(eng: Engagement, seed: int, scale: float, progress: Progress) -> None:
         meetings = build_meetings(conn, seed, AS_OF, reps, companies.accounts, deals)
         progress.update(0.88, "Writing transcripts")
         deals_by_id = {d.crm_id: d for d in deals.deals}
-        _, transcript_ids = build_transcripts(conn, seed, meetings.recorded, deals_by_id)
+        with tempfile.TemporaryDirectory(prefix="workbench-demo-calls-") as folder:
+            _, transcript_ids = build_transcripts(
+                eng, seed, meetings.recorded, deals_by_id, Path(folder)
+            )
         progress.update(0.92, "Writing forecasts and platform usage")
         build_forecasts(conn, seed, AS_OF, FISCAL_START_MONTH, reps, deals.deals)
         build_usage(conn, seed, AS_OF, reps)
@@ -194,6 +199,14 @@ def _refresh(eng: Engagement, progress: Progress) -> None:
         calibrate_rules(eng, progress=progress.span(0.0, 0.6))
         score(eng, ScoreRequest(record=True), progress=progress.span(0.6, 0.8))
         run_audits_op(eng, RunAudits(["maintenance"]), progress=progress.span(0.8, 1.0))
+
+
+def _coach(eng: Engagement, progress: Progress) -> None:
+    """Measure the demo calls and find the tracker hits (after the intake names competitors)."""
+    from workbench.coaching.operations import run_coaching, run_trackers  # noqa: PLC0415
+
+    run_coaching(eng, progress=progress.span(0.0, 0.7))
+    run_trackers(eng, progress=progress.span(0.7, 1.0))
 
 
 def _package(eng: Engagement, out: Path, progress: Progress, notes: list[str]) -> str | None:

@@ -80,7 +80,7 @@ def test_conversation_intelligence_checks_adoption_and_says_trackers_need_labels
     adoption = checks["adoption"]
     assert (adoption.value, adoption.n, adoption.status) == (pytest.approx(0.5), 3, "red flag")
     assert checks["tracker_accuracy"].status == "not measurable"
-    assert "labelled" in checks["tracker_accuracy"].detail
+    assert "marked relevant or noise" in checks["tracker_accuracy"].detail
     # Active CRM users never seen in the usage export: none (Carol is inactive).
     assert checks["user_provisioning"].value == 0.0
 

@@ -16,6 +16,7 @@ from workbench.audits.capture import CaptureResult, run_capture
 from workbench.audits.common import AuditData
 from workbench.audits.crm_hygiene import CrmHygieneResult, run_crm_hygiene
 from workbench.audits.maintenance import MaintenanceResult, maintenance_tasks, run_maintenance
+from workbench.audits.matching import MatchingResult, run_matching
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement
 from workbench.progress import Progress
@@ -26,6 +27,7 @@ AUDITS: dict[str, Callable[..., object]] = {
     "capture": run_capture,
     "baselines": run_baselines,
     "maintenance": run_maintenance,
+    "matching": run_matching,
 }
 
 AUDIT_TITLES = {
@@ -33,6 +35,7 @@ AUDIT_TITLES = {
     "capture": "Capture gap analysis",
     "baselines": "Baselines",
     "maintenance": "Maintenance checks",
+    "matching": "Call matching and consent",
 }
 
 
@@ -94,10 +97,12 @@ __all__ = [
     "CaptureResult",
     "CrmHygieneResult",
     "MaintenanceResult",
+    "MatchingResult",
     "maintenance_tasks",
     "run_audits",
     "run_baselines",
     "run_capture",
     "run_crm_hygiene",
     "run_maintenance",
+    "run_matching",
 ]

@@ -415,9 +415,28 @@ class _Checks:
         )
 
     def tracker_false_positives(self) -> Measurement:
-        return _not_measurable(
-            "Needs tracker hits labelled relevant or noise by a reviewer "
-            "(coaching data); Workbench has no such labels for this engagement."
+        # The reviewed sample of tracker hits (workbench trackers FILE --review / --mark).
+        rows = self.data.eng.conn.execute(
+            "SELECT r.tracker_key, coalesce(t.label, r.tracker_key), count(*), "
+            "sum(r.verdict = 'noise') FROM tracker_reviews r LEFT JOIN trackers t "
+            "ON t.key = r.tracker_key GROUP BY r.tracker_key ORDER BY r.tracker_key"
+        ).fetchall()
+        if not rows:
+            return _not_measurable(
+                "Needs a sample of tracker hits marked relevant or noise "
+                "(workbench trackers FILE --review, then --mark)."
+            )
+        rates = [(label, noise / n, n, noise) for _, label, n, noise in rows]
+        worst = max(rates, key=lambda r: r[1])
+        return Measurement(
+            worst[1],
+            f"{worst[1]:.0%} ({worst[0]})",
+            sum(r[2] for r in rates),
+            "; ".join(
+                f"{label}: {noise} of {n} reviewed hits are noise" for label, _, n, noise in rates
+            ),
+            affected=[label for label, rate, _, _ in rates if rate > 0.30],
+            affected_entity="trackers",
         )
 
     def manager_call_reviews(self) -> Measurement:

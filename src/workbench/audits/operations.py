@@ -2,7 +2,7 @@
 
 ``run_audits_op`` runs the named audits on one data cache, records their findings and
 stores each result as a run (``audit:capture``, ``audit:crm-hygiene``,
-``audit:baselines``, ``audit:maintenance``) in one transaction. ``latest_audit`` reads a
+``audit:baselines``, ``audit:maintenance``, ``audit:matching``) in one transaction. ``latest_audit`` reads a
 stored run back as the audit's own result dataclass; every face shows that run.
 ``set_finding_status`` confirms, corrects, resolves or dismisses a finding.
 """
@@ -17,6 +17,7 @@ from workbench.audits.baselines import BaselinesResult
 from workbench.audits.capture import CaptureResult
 from workbench.audits.crm_hygiene import CrmHygieneResult
 from workbench.audits.maintenance import MaintenanceResult
+from workbench.audits.matching import MatchingResult
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement, now_iso
 from workbench.models.findings import StoredFinding, set_status
@@ -28,6 +29,7 @@ RESULT_TYPES: dict[str, type] = {
     "capture": CaptureResult,
     "baselines": BaselinesResult,
     "maintenance": MaintenanceResult,
+    "matching": MatchingResult,
 }
 
 

@@ -257,6 +257,8 @@ def _summary_lines(name: str, result) -> list[str]:
         return lines
     if name == "maintenance":
         return [f"{c.cadence:<9} {c.task:<36} {c.status:<15} {c.display}" for c in result.checks]
+    if hasattr(result, "summary_lines"):
+        return result.summary_lines()
     return []
 
 

@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="what the file holds: opportunities, accounts, contacts, "
         "opportunity_contact_roles, opportunity_history, activities, users, "
-        "meetings, forecast_submissions, platform_usage (default: detected)",
+        "meetings, forecast_submissions, platform_usage, transcripts (default: detected)",
     )
     p.add_argument(
         "--profile",
@@ -70,7 +70,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from workbench.coaching.transcripts import looks_like_transcript
     from workbench.importers import detect, import_file, load_mapping_file, save_mapping
+
+    # Call transcripts (WebVTT, SRT, timed lines, JSON, or a folder of them) go to coaching.
+    if args.entity == "transcripts" or (
+        args.entity is None and looks_like_transcript(Path(args.source))
+    ):
+        from workbench.commands.coaching import import_transcripts_command
+
+        return import_transcripts_command(args)
 
     entity, mapping = args.entity, None
     if args.mapping:

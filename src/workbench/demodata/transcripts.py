@@ -10,10 +10,11 @@ next steps, questions, talk ratio) have something real to find.
 
 from __future__ import annotations
 
+import json
 import random
-import sqlite3
+from pathlib import Path
 
-from workbench.demodata.common import insert, stream
+from workbench.demodata.common import stream
 from workbench.demodata.deals import Deal
 from workbench.demodata.meetings import RecordedMeeting
 from workbench.demodata.org import EMAIL_DOMAIN
@@ -160,21 +161,104 @@ CLOSING = (("C1", "Thanks everyone, talk soon."), ("R", "Thanks, have a good res
 
 
 def build_transcripts(
-    conn: sqlite3.Connection,
+    eng,
     seed: int,
     recorded: list[RecordedMeeting],
     deals_by_id: dict[str, Deal],
+    folder: Path,
 ) -> tuple[int, list[str]]:
-    """Write transcripts for up to 30 recorded meetings; return (turns, meeting ids)."""
+    """Transcripts for up to 30 recorded meetings, through the import a consultant uses.
+
+    The calls are written as the platforms export them (Zoom WebVTT, Gong JSON, Teams
+    WebVTT in turn) into ``folder`` and imported with ``workbench import``'s
+    transcript path; the speakers the roster and contacts cannot place (solutions
+    engineers, a customer's colleague not in the CRM) are then decided as a
+    consultant would. Returns (utterances, meeting ids).
+    """
+    from workbench.coaching.operations import (  # noqa: PLC0415
+        ImportTranscriptsRequest,
+        ResolveSpeakerRequest,
+        import_transcripts,
+        resolve_speaker,
+    )
+
     rng = stream(seed, "transcripts")
     candidates = [m for m in recorded if m.opportunity_crm_id in deals_by_id]
     chosen = rng.sample(candidates, min(TRANSCRIPT_MEETINGS, len(candidates)))
     chosen.sort(key=lambda m: m.started_at)
-    rows: list[tuple] = []
-    for meeting in chosen:
+    internal: dict[str, int] = {}
+    for i, meeting in enumerate(chosen):
         deal = deals_by_id[meeting.opportunity_crm_id or ""]
-        rows.extend(_conversation(rng, meeting, deal))
-    return insert(conn, "transcript_turns", TURN_COLUMNS, rows), [m.crm_id for m in chosen]
+        rows = _conversation(rng, meeting, deal)
+        for row in rows:
+            internal[row[2]] = row[4]
+        _write_export(folder, i % 3, meeting, rows)
+    result = import_transcripts(eng, ImportTranscriptsRequest(folder))
+    for name in result.unknown_speakers:
+        role = "rep" if internal.get(name) == 1 else "customer"
+        resolve_speaker(eng, ResolveSpeakerRequest(name, role))
+    return result.utterances, [m.crm_id for m in chosen]
+
+
+def _vtt_time(seconds: float) -> str:
+    ms = int(round(seconds * 1000))
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def _write_export(folder: Path, kind: int, meeting: RecordedMeeting, rows: list[tuple]) -> None:
+    """One call as Zoom (0), Gong (1) or Teams (2) exports it."""
+    if kind == 1:
+        parties, ids = [], {}
+        for row in rows:
+            if row[2] not in ids:
+                ids[row[2]] = str(len(ids) + 1)
+                parties.append(
+                    {
+                        "speakerId": ids[row[2]],
+                        "name": row[2],
+                        "emailAddress": row[3],
+                        "affiliation": "Internal" if row[4] == 1 else "External",
+                    }
+                )
+        data = {
+            "calls": [
+                {
+                    "metaData": {
+                        "id": meeting.crm_id,
+                        "started": meeting.started_at + "Z",
+                        # The recorded part of the meeting: its transcript's length.
+                        "duration": round(rows[-1][6] + 2),
+                    },
+                    "parties": parties,
+                }
+            ],
+            "callTranscripts": [
+                {
+                    "callId": meeting.crm_id,
+                    "transcript": [
+                        {
+                            "speakerId": ids[row[2]],
+                            "sentences": [
+                                {
+                                    "start": round(row[5] * 1000),
+                                    "end": round(row[6] * 1000),
+                                    "text": row[7],
+                                }
+                            ],
+                        }
+                        for row in rows
+                    ],
+                }
+            ],
+        }
+        (folder / f"{meeting.crm_id}.json").write_text(json.dumps(data), encoding="utf-8")
+        return
+    lines = ["WEBVTT", ""]
+    for n, row in enumerate(rows, start=1):
+        words = f"<v {row[2]}>{row[7]}</v>" if kind == 2 else f"{row[2]}: {row[7]}"
+        cue_id = f"{n}" if kind == 0 else f"{meeting.crm_id}/{n}-0"
+        lines += [cue_id, f"{_vtt_time(row[5])} --> {_vtt_time(row[6])}", words, ""]
+    (folder / f"{meeting.crm_id}.vtt").write_text("\n".join(lines), encoding="utf-8")
 
 
 def _conversation(rng: random.Random, meeting: RecordedMeeting, deal: Deal) -> list[tuple]:

@@ -89,6 +89,7 @@ RUN_TITLES = {
     "audit:baselines": "Baselines",
     "audit:baselines-segment": "Baselines of one segment",
     "audit:maintenance": "Maintenance checks",
+    "audit:matching": "Call matching and consent",
     "calibration": "Deal scoring calibration",
     "scoring": "Open pipeline risk scores",
     "evaluation:monte-carlo": "Evaluation robustness (Monte Carlo)",

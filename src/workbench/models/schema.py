@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from workbench.models import (
     schema_audits,
+    schema_coaching,
     schema_core,
     schema_dedup,
     schema_evaluation,
@@ -40,9 +41,14 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (8, "m0008_runs", schema_runs.migrate),
     (9, "m0009_real_crm_data", schema_realdata.migrate),
     (10, "m0010_duplicate_decisions", schema_dedup.migrate),
+    (11, "m0011_coaching", schema_coaching.migrate),
     (12, "m0012_pulls", schema_pulls.migrate),
 ]
 
+# Branches merged side by side can append out of order; an upgrade would then stop
+# early (user_version is the last step applied), so refuse to start instead.
+if [n for n, _, _ in MIGRATIONS] != sorted({n for n, _, _ in MIGRATIONS}):
+    raise RuntimeError("MIGRATIONS must be listed once each, in increasing order of number")
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 

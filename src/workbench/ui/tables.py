@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QStackedWidget,
     QTableView,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -150,3 +151,17 @@ class LazyTable(QWidget):
         )
         self.empty_label.setText(self.empty_text)
         self.stack.setCurrentWidget(self.empty_label if show_empty else self.view)
+
+
+def make_table_widget(headers: list[str]) -> QTableWidget:
+    """A small read-only table of whole rows (select one row; columns fit their contents)."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

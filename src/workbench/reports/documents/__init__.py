@@ -12,6 +12,7 @@ from workbench.reports.catalog import DocumentSpec
 from workbench.reports.documents import (
     coaching_scorecard,
     consent_plan,
+    conversation,
     dashboard_specs,
     field_mapping,
     handoff,
@@ -29,6 +30,7 @@ ORDER = (
     "baseline-metrics",
     "definition-alignment",
     "success-criteria",
+    "ci-requirements",
     "evaluation-matrix",
     "evaluation-summary",
     "integration-map",
@@ -38,10 +40,15 @@ ORDER = (
     "tracker-design",
     "coaching-scorecard",
     "dashboard-specs",
+    "ci-dashboards",
     "platform-config",
     "admin-runbook",
     "deal-review-playbook",
     "forecast-cadence",
+    "tracker-guide",
+    "coaching-playbook",
+    "call-library",
+    "marketing-cs-guide",
     "faq",
     "maintenance-schedule",
     "quick-start",
@@ -59,6 +66,7 @@ _MODULES = (
     dashboard_specs,
     platform_config,
     handoff,
+    conversation,
 )
 _BY_NAME = {s.name: s for m in _MODULES for s in m.SPECS}
 assert set(_BY_NAME) == set(ORDER), "every document is listed once in ORDER"
@@ -69,5 +77,6 @@ DOCUMENTS: tuple[DocumentSpec, ...] = tuple(
 
 
 def documents_for(kind: str) -> list[DocumentSpec]:
-    """The deliverables of a project kind, in package order."""
-    return [s for s in DOCUMENTS if kind in s.kinds]
+    """The deliverables of a project kind, in package order, numbered within the kind
+    (a revenue-intelligence package has no gaps where the other kind's documents sit)."""
+    return [replace(s, number=i) for i, s in enumerate(s for s in DOCUMENTS if kind in s.kinds)]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from workbench.reports import playbook
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
-from workbench.reports.context import ReportContext, pct
+from workbench.reports.context import ReportContext
+from workbench.reports.documents import conversation
 
 SPECS: list[DocumentSpec] = []
 
@@ -45,22 +46,11 @@ def build_scorecard(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
             "Record the customer's own qualification criteria in the engagement to build this rubric.",
         )
     doc.heading("Benchmarks from this team's calls", 1)
-    bench = _talk_metrics(ctx)
-    if bench:
-        doc.para(
-            "Measured from the imported transcripts (rep speaking time over total speaking time; questions are rep turns ending in a question mark)."
-        )
-        doc.table(
-            ["Rep", "Calls", "Talk share", "Questions per call", "Longest monologue (s)"],
-            bench[:25],
-            widths=[1.9, 0.8, 1.1, 1.3, 1.4],
-            numeric=[1, 2, 3, 4],
-            caption="Talk metrics by rep",
-        )
-    else:
+    if not conversation.team_benchmark_table(ctx, doc):
         doc.missing(
             "Team benchmarks",
-            "Import call transcripts; benchmarks come from the top performers' first two weeks of recordings.",
+            "Import the call transcripts and measure them (workbench coaching FILE); the "
+            "benchmarks come from the top performers' calls.",
         )
     doc.heading("How managers use it", 1)
     doc.bullets(
@@ -71,34 +61,6 @@ def build_scorecard(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
         ]
     )
     return [save_doc(doc, ctx, out, spec)]
-
-
-def _talk_metrics(ctx: ReportContext) -> list[list[str]]:
-    rows = ctx.eng.conn.execute(
-        """
-        SELECT m.host_crm_id, t.meeting_crm_id,
-               sum(CASE WHEN t.is_internal = 1 THEN t.end_s - t.start_s ELSE 0 END),
-               sum(t.end_s - t.start_s),
-               sum(CASE WHEN t.is_internal = 1 AND rtrim(t.text) LIKE '%?' THEN 1 ELSE 0 END),
-               max(CASE WHEN t.is_internal = 1 THEN t.end_s - t.start_s ELSE 0 END)
-        FROM transcript_turns t JOIN meetings m ON m.crm_id = t.meeting_crm_id
-        WHERE t.start_s IS NOT NULL AND t.end_s IS NOT NULL
-        GROUP BY m.host_crm_id, t.meeting_crm_id
-        """
-    ).fetchall()
-    per: dict[str, list] = {}
-    for host, _m, rep_s, total_s, questions, mono in rows:
-        if not host or not total_s:
-            continue
-        acc = per.setdefault(host, [0, 0.0, 0, 0.0])
-        acc[0] += 1
-        acc[1] += (rep_s or 0) / total_s
-        acc[2] += questions or 0
-        acc[3] = max(acc[3], mono or 0)
-    out = []
-    for host, (n, share, q, mono) in sorted(per.items(), key=lambda kv: -kv[1][0]):
-        out.append([ctx.rep(host), str(n), pct(share / n), f"{q / n:.1f}", f"{mono:,.0f}"])
-    return out
 
 
 SPECS.append(

@@ -7,6 +7,7 @@ from pathlib import Path
 from workbench.reports import playbook, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext, pct
+from workbench.reports.documents import conversation
 
 SPECS: list[DocumentSpec] = []
 
@@ -68,8 +69,9 @@ def build_tracker_design(ctx: ReportContext, out: Path, spec: DocumentSpec) -> l
     if not turns:
         doc.missing(
             "Hit rates on the customer's calls",
-            "Import transcripts (workbench import FILE transcripts --entity transcript_turns) to test each tracker's phrases against real calls before launch.",
+            "Import transcripts (workbench import FILE FOLDER) to test each tracker's phrases against real calls before launch.",
         )
+    conversation.tracker_accuracy_section(ctx, doc)
     doc.heading("Alert rules", 1)
     doc.table(
         ["Trigger", "Notify", "Escalation"],

@@ -64,6 +64,13 @@ PAGES: tuple[PageEntry, ...] = (
         "Deal risk signals calibrated on the customer's won and lost deals.",
     ),
     PageEntry(
+        "coaching",
+        "Coaching",
+        "coaching",
+        14,
+        "Call transcripts, talk metrics per rep, trackers and scorecards.",
+    ),
+    PageEntry(
         "evaluation",
         "Evaluation",
         "evaluation",
