@@ -84,7 +84,9 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-package-"))
     try:
-        demo = build_demo(work / "demo", with_package=False)
+        # As a consultant exports it: the audits, calibration and scoring have run and
+        # their runs are stored (with_story); the package only reads them.
+        demo = build_demo(work / "demo", with_package=False, with_story=True)
         seconds, peak_mb, counts = run_in_child(_package, demo["engagement"], str(work / "pkg"))
         _, _, recomputed = run_in_child(_recomputed, demo["engagement"], str(work / "pkg2"))
         counts["recomputed"] = ", ".join(recomputed) or "none"
