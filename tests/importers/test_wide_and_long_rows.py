@@ -15,10 +15,19 @@ from workbench.models import Engagement, EngagementMeta
 KNOWN = ["Id", "Name", "AccountId", "StageName", "Amount", "CloseDate", "NextStep"]
 
 
-def engagement(tmp_path: Path) -> Path:
+def imported(tmp_path: Path, header: list[str], rows: list[list[str]]) -> tuple[Path, object]:
+    """Write the CSV, import it into a new engagement; return the file and the result."""
+    source = tmp_path / "export.csv"
+    source.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
     path = tmp_path / "wide.engagement"
     Engagement.create(path, EngagementMeta(customer="Wide")).close()
-    return path
+    with Engagement.open(path) as eng:
+        return path, import_file(eng, source)
+
+
+def one(path: Path, sql: str) -> tuple:
+    with Engagement.open(path, read_only=True) as eng:
+        return eng.conn.execute(sql).fetchone()
 
 
 def row(i: int, next_step: str = "Call back") -> list[str]:
@@ -28,17 +37,12 @@ def row(i: int, next_step: str = "Call back") -> list[str]:
 
 def test_a_file_with_500_columns_keeps_every_column(tmp_path: Path) -> None:
     custom = [f"Custom_{j}__c" for j in range(500 - len(KNOWN))]
-    lines = [",".join(KNOWN + custom)]
-    lines += [",".join(row(i) + [f"v{i}_{j}" for j in range(len(custom))]) for i in range(300)]
-    source = tmp_path / "wide.csv"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = engagement(tmp_path)
-    with Engagement.open(path) as eng:
-        result = import_file(eng, source)
-        assert (result.rows_imported, result.rows_rejected) == (300, 0)
-        name, amount, extra = eng.conn.execute(
-            "SELECT name, amount, extra FROM opportunities WHERE crm_id = '006000000000123AAA'"
-        ).fetchone()
+    rows = [row(i) + [f"v{i}_{j}" for j in range(len(custom))] for i in range(300)]
+    path, result = imported(tmp_path, KNOWN + custom, rows)
+    assert (result.rows_imported, result.rows_rejected) == (300, 0)
+    name, amount, extra = one(
+        path, "SELECT name, amount, extra FROM opportunities WHERE crm_id = '006000000000123AAA'"
+    )
     assert (name, amount) == ("Deal 123", 1123.0)
     kept = json.loads(extra)
     assert len(kept) == 493
@@ -48,19 +52,11 @@ def test_a_file_with_500_columns_keeps_every_column(tmp_path: Path) -> None:
 
 def test_a_row_of_one_megabyte_is_stored_whole(tmp_path: Path) -> None:
     long_text = "Call notes " + "x" * (1 << 20)
-    lines = [",".join(KNOWN)]
-    lines += [",".join(row(i, long_text if i == 10 else "Call back")) for i in range(50)]
-    source = tmp_path / "long.csv"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    path = engagement(tmp_path)
-    with Engagement.open(path) as eng:
-        result = import_file(eng, source)
-        assert (result.rows_imported, result.rows_rejected) == (50, 0)
-        stored = eng.conn.execute(
-            "SELECT next_step FROM opportunities WHERE crm_id = '006000000000010AAA'"
-        ).fetchone()[0]
-        short = eng.conn.execute(
-            "SELECT next_step FROM opportunities WHERE crm_id = '006000000000011AAA'"
-        ).fetchone()[0]
+    rows = [row(i, long_text if i == 10 else "Call back") for i in range(50)]
+    path, result = imported(tmp_path, KNOWN, rows)
+    assert (result.rows_imported, result.rows_rejected) == (50, 0)
+    sql = "SELECT next_step FROM opportunities WHERE crm_id = '{}'"
+    (stored,) = one(path, sql.format("006000000000010AAA"))
+    (short,) = one(path, sql.format("006000000000011AAA"))
     assert stored == long_text
     assert short == "Call back"
