@@ -81,3 +81,13 @@ def test_light_help_is_the_full_help_word_for_word() -> None:
     full = cli.build_parser().format_help()
     light = cli.build_parser(summaries_only=True).format_help()
     assert light == full
+
+
+def test_without_readable_sources_help_imports_the_modules(monkeypatch) -> None:
+    # A frozen bundle may ship compiled modules only: --help then registers the
+    # commands the ordinary way (slower, same text).
+    monkeypatch.setattr(cli.Path, "read_text", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    assert cli.command_summaries("workbench.commands.reports") is None
+    light = cli.build_parser(summaries_only=True).format_help()
+    monkeypatch.undo()
+    assert light == cli.build_parser().format_help()

@@ -79,20 +79,22 @@ def _modules_for(argv: list[str]) -> list[str]:
     return list(COMMAND_MODULES)
 
 
-def command_summaries(module: str) -> list[tuple[str, str]]:
+def command_summaries(module: str) -> list[tuple[str, str]] | None:
     """The (command, help) pairs ``module`` registers, read from its source.
 
     ``workbench --help`` lists every command with its one-line help; importing every
     command module for that would load pandas, scikit-learn and matplotlib (seconds).
     The help strings are literals in each ``register`` function, so they are read
     from the source instead. A test checks the result equals what ``register`` adds.
+    None when the source cannot be read (a bundle may ship compiled modules only).
     """
     spec = importlib.util.find_spec(module)
-    if spec is None or not spec.origin:
-        return []
-    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    try:
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    except (AttributeError, TypeError, OSError, SyntaxError, ValueError):
+        return None  # no readable source (a frozen bundle): import the module instead
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    return _summaries_in(functions, "register", set()) if "register" in functions else []
+    return _summaries_in(functions, "register", set()) if "register" in functions else None
 
 
 def _summaries_in(
@@ -241,11 +243,12 @@ def build_parser(
     p.set_defaults(handler=cmd_gui)
 
     for name in COMMAND_MODULES if modules is None else modules:
-        if summaries_only:
-            for command, text in command_summaries(name):
-                sub.add_parser(command, help=text)
-        else:
+        summaries = command_summaries(name) if summaries_only else None
+        if summaries is None:
             importlib.import_module(name).register(sub)
+        else:
+            for command, text in summaries:
+                sub.add_parser(command, help=text)
     return parser
 
 
