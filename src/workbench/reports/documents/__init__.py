@@ -17,6 +17,7 @@ from workbench.reports.documents import (
     field_mapping,
     handoff,
     index,
+    intake_pack,
     integration_map,
     platform_config,
     scoring_rules,
@@ -26,6 +27,7 @@ from workbench.reports.documents import (
 
 ORDER = (
     "index",
+    "intake-pack",
     "gap-analysis",
     "baseline-metrics",
     "definition-alignment",
@@ -67,6 +69,7 @@ _MODULES = (
     platform_config,
     handoff,
     conversation,
+    intake_pack,
 )
 _BY_NAME = {s.name: s for m in _MODULES for s in m.SPECS}
 assert set(_BY_NAME) == set(ORDER), "every document is listed once in ORDER"
