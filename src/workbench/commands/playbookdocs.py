@@ -34,6 +34,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_argument(p)
     p.set_defaults(handler=cmd_intake_import)
 
+    p = sub.add_parser(
+        "tech-spec",
+        help="the technical specification's approval: version, approver, what changed",
+        description="Show the technical specification's approved version and the inputs "
+        "changed since; with --approve, approve it as it reads now (a new version).",
+    )
+    add_file_argument(p)
+    p.add_argument("--approve", action="store_true", help="approve the specification as it is")
+    p.add_argument("--by", default="", help="who approves (with --approve)")
+    p.add_argument("--on", default=None, metavar="YYYY-MM-DD", help="approval date (today)")
+    p.add_argument("--note", default="", help="a note kept with the approval")
+    add_json_argument(p)
+    p.set_defaults(handler=cmd_tech_spec)
+
 
 def cmd_intake_import(args: argparse.Namespace) -> int:
     from workbench.lifecycle.intake_roundtrip import IntakeImport, import_intake
@@ -57,4 +71,28 @@ def cmd_intake_import(args: argparse.Namespace) -> int:
           f" ({result.unchanged} unchanged).")  # fmt: skip
     if not result.applied:
         print("Run again with --apply to record them.")
+    return 0
+
+
+def cmd_tech_spec(args: argparse.Namespace) -> int:
+    from workbench.lifecycle.tech_spec import ApproveSpec, approve_spec, spec_state
+
+    with opened(args.file, read_only=not args.approve) as eng:
+        if args.approve:
+            state = approve_spec(eng, ApproveSpec(args.by, args.on, args.note))
+        else:
+            state = spec_state(eng)
+    if args.json:
+        emit_json(
+            {
+                "approval": None if state.approval is None else asdict(state.approval),
+                "stale": state.stale,
+                "changed": state.changed,
+                "next_version": state.next_version,
+            }
+        )
+        return 0
+    print(f"Technical specification: {state.describe()}.")
+    if state.stale:
+        print("Approve it again after the review: workbench tech-spec FILE --approve --by NAME")
     return 0

@@ -22,6 +22,7 @@ from workbench.reports.documents import (
     platform_config,
     scoring_rules,
     strategy,
+    technical_spec,
     tracker_design,
 )
 
@@ -43,6 +44,7 @@ ORDER = (
     "coaching-scorecard",
     "dashboard-specs",
     "ci-dashboards",
+    "technical-spec",
     "platform-config",
     "admin-runbook",
     "deal-review-playbook",
@@ -70,6 +72,7 @@ _MODULES = (
     handoff,
     conversation,
     intake_pack,
+    technical_spec,
 )
 _BY_NAME = {s.name: s for m in _MODULES for s in m.SPECS}
 assert set(_BY_NAME) == set(ORDER), "every document is listed once in ORDER"
