@@ -24,6 +24,7 @@ from workbench.reports.documents import (
     strategy,
     technical_spec,
     tracker_design,
+    training,
 )
 
 ORDER = (
@@ -48,6 +49,7 @@ ORDER = (
     "platform-config",
     "admin-runbook",
     "deal-review-playbook",
+    "training-package",
     "forecast-cadence",
     "tracker-guide",
     "coaching-playbook",
@@ -73,6 +75,7 @@ _MODULES = (
     conversation,
     intake_pack,
     technical_spec,
+    training,
 )
 _BY_NAME = {s.name: s for m in _MODULES for s in m.SPECS}
 assert set(_BY_NAME) == set(ORDER), "every document is listed once in ORDER"
