@@ -177,10 +177,9 @@ def access_checklist(eng: Engagement) -> list[AccessItem]:
                 False,
             )
         )
-    cal = items.get("calendar")
     rows.append(
         AccessItem(
-            text(cal.value) if cal and cal.is_filled else "Calendar",
+            "Calendar",
             "Tenant-wide consent for calendar read access",
             "Finding the meetings to record and matching them to deals",
             "IT (identity and e-mail admin)",

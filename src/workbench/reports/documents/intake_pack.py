@@ -182,10 +182,11 @@ def _compliance(doc, ctx: ReportContext) -> None:
 
 def _access(doc, ctx: ReportContext) -> None:
     doc.heading("Access checklist", 1)
-    doc.para(
+    intro = doc.para(
         "Admin access the build needs. The blockers stop the build in phase 2 if they are "
         "not granted and tested by the end of the alignment meetings."
     )
+    intro.paragraph_format.keep_with_next = True
     rows = pack.access_checklist(ctx.eng)
     doc.table(
         ["System", "Access needed", "Why", "Who grants it", "Status"],
@@ -201,11 +202,12 @@ def _questions(doc, ctx: ReportContext) -> None:
     doc.heading("Questions list", 1)
     qs = pack.questions(ctx.eng)
     open_qs = [q for q in qs if not q.answer]
-    doc.para(
+    intro = doc.para(
         f"{len(qs)} questions for {ctx.customer}, {len(open_qs)} still open: compliance, "
         "stakeholder availability, data access and every critical intake answer not yet "
         "confirmed."
     )
+    intro.paragraph_format.keep_with_next = True
     doc.table(
         ["Topic", "Question", "Who answers", "Answer"],
         [[q.topic, q.question, q.who, q.answer + (f" ({q.answered_by})" if q.answered_by else "")
