@@ -60,3 +60,15 @@ def test_export_list_shows_the_same(new_engagement, capsys) -> None:
     out = capsys.readouterr().out
     assert "phase 3a Training prep, 3b Sessions; built from rule set" in out
     assert "waiting for data: the opportunity export (from RevOps)" in out
+
+
+def test_revenue_intelligence_package_has_the_call_library(new_engagement, tmp_path) -> None:
+    from workbench.reports.documents import documents_for
+
+    ri = [d.name for d in documents_for("revenue-intelligence")]
+    ci = [d.name for d in documents_for("conversation-intelligence")]
+    assert "sales-call-library" in ri and "call-library" not in ri
+    assert "call-library" in ci and "sales-call-library" not in ci
+    result = build_package(new_engagement, tmp_path / "out", only=["sales-call-library"])
+    built = next(f for f in result.files if f.document == "sales-call-library")
+    assert built.status == "DRAFT" and built.missing[0].startswith("Playlists: Import the call")

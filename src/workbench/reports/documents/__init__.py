@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from workbench.reports.catalog import DocumentSpec
 from workbench.reports.documents import (
+    call_library,
     coaching_scorecard,
     consent_plan,
     conversation,
@@ -54,6 +55,7 @@ ORDER = (
     "tracker-guide",
     "coaching-playbook",
     "call-library",
+    "sales-call-library",
     "marketing-cs-guide",
     "faq",
     "maintenance-schedule",
@@ -76,6 +78,7 @@ _MODULES = (
     intake_pack,
     technical_spec,
     training,
+    call_library,
 )
 _BY_NAME = {s.name: s for m in _MODULES for s in m.SPECS}
 assert set(_BY_NAME) == set(ORDER), "every document is listed once in ORDER"

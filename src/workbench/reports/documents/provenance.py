@@ -37,6 +37,7 @@ PROVENANCE: dict[str, tuple[str, str]] = {
     "tracker-guide": ("4c Handoff", "trackers and their reviewed accuracy"),
     "coaching-playbook": ("3a Training prep", "measured calls and top performers"),
     "call-library": ("2c Build", "call transcripts, trackers and coaching scores"),
+    "sales-call-library": ("2c Build", "call transcripts, trackers and coaching scores"),
     "marketing-cs-guide": ("4c Handoff", "tracker hits on the calls"),
     "faq": ("3a Training prep", "jurisdictions and the platform settings"),
     "maintenance-schedule": ("4a Maintenance", "maintenance library, check-in and go-live dates"),
@@ -62,6 +63,7 @@ NEEDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "ci-requirements": (("transcripts", "the call transcripts", "Sales Ops"),),
     "coaching-playbook": (("transcripts", "the call transcripts", "Sales Ops"),),
     "call-library": (("transcripts", "the call transcripts", "Sales Ops"),),
+    "sales-call-library": (("transcripts", "the call transcripts", "Sales Ops"),),
     "tracker-guide": (("trackers", "the trackers", "the consultant"),),
     "marketing-cs-guide": (("transcripts", "the call transcripts", "Sales Ops"),),
 }
