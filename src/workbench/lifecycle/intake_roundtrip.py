@@ -12,6 +12,7 @@ file, sheet, row, column and value, and nothing is written.
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -240,7 +241,7 @@ def import_intake(
         eng.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, json(?)) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (QUESTIONS_SETTING, _json(answered)),
+            (QUESTIONS_SETTING, json.dumps(answered)),
         )
 
     with eng.atomic():
@@ -257,9 +258,3 @@ def import_intake(
     result.applied = True
     progress.update(1.0, "Intake answers imported")
     return result
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value)

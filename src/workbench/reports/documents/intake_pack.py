@@ -13,6 +13,13 @@ from pathlib import Path
 
 from workbench.lifecycle import intake as intake_items
 from workbench.lifecycle import intake_pack as pack
+from workbench.lifecycle.intake_roundtrip import (
+    ANSWER,
+    ANSWERED_BY,
+    FORM_SHEET,
+    QUESTIONS_SHEET,
+    REFERENCE,
+)
 from workbench.reports import sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext
@@ -20,11 +27,6 @@ from workbench.reports.xlsx_base import Column, WorkbookBuilder
 
 SPECS: list[DocumentSpec] = []
 
-FORM_SHEET = "Intake form"
-QUESTIONS_SHEET = "Questions"
-ANSWER = "Your answer"
-ANSWERED_BY = "Answered by"
-REFERENCE = "Reference"
 STATUS_WORD = {"ASSUMED": "To confirm", "CONFIRMED": "Confirmed", "CORRECTED": "Corrected"}
 ROLE_LABEL = {
     "reps": "Reps",
