@@ -103,6 +103,8 @@ def test_workbook_round_trip_confirms_with_source(engagement, tmp_path) -> None:
     sizes = store.intake_item(engagement, "team_sizes")
     assert sizes.value == {"reps": 5, "managers": 1} and sizes.status == "CONFIRMED"
     assert intake_pack.stored_answers(engagement)["compliance:retention"]["answer"] == "24 months"
+    ticked = next(c for c in lifecycle.checklist(engagement) if c.key == "1a-intake-form")
+    assert ticked.status == "done" and ticked.note == "returned as filled.xlsx"
     again = import_intake(engagement, IntakeImport(filled))
     assert again.answers == [] and again.unchanged == 3
     # one undo step takes the whole import back
@@ -110,6 +112,10 @@ def test_workbook_round_trip_confirms_with_source(engagement, tmp_path) -> None:
     assert store.intake_item(engagement, "crm").status == "ASSUMED"
     assert store.intake_item(engagement, "team_sizes").value is None
     assert intake_pack.stored_answers(engagement) == {}
+    assert (
+        next(c for c in lifecycle.checklist(engagement) if c.key == "1a-intake-form").status
+        == "todo"
+    )
 
 
 def test_bad_answer_names_file_row_column_value_and_writes_nothing(engagement, tmp_path) -> None:

@@ -6,7 +6,8 @@ answer the customer gave, what the engagement held before and the status it move
 to. With ``apply=True`` the whole diff is written in one transaction (one undo
 step): every answered intake item becomes CONFIRMED with the workbook (and who
 answered) as its source, and the previous value in its note; answers to the other
-questions are kept with the same source. A bad value stops the import with the
+questions are kept with the same source, and the checklist's "intake form
+returned" task is ticked. A bad value stops the import with the
 file, sheet, row, column and value, and nothing is written.
 """
 
@@ -33,6 +34,7 @@ QUESTIONS_SHEET = "Questions"
 ANSWER = "Your answer"
 ANSWERED_BY = "Answered by"
 REFERENCE = "Reference"
+INTAKE_CHECKLIST_ITEM = "1a-intake-form"
 _COUNT_PAIR = re.compile(r"([A-Za-z][\w ]*?)\s*[=:]?\s*(\d+)")
 
 
@@ -228,6 +230,7 @@ def import_intake(
         raise WorkbenchError("The engagement is open read-only; close other windows and try again.")
     items = {i.key: i for i in store.intake(eng)}
     answered = dict(stored_answers(eng))
+    stamp = now_iso()
 
     def apply(eng: Engagement) -> None:
         for a in result.answers:
@@ -238,6 +241,12 @@ def import_intake(
                 edits._write_intake(eng, key, value, "CONFIRMED", a.source, note, None, "imported")
             else:
                 answered[a.reference] = {"answer": a.after, "source": a.source}
+        # the returned workbook is the intake form coming back: tick it on the checklist
+        eng.conn.execute(
+            "UPDATE lc_checklist_items SET status = 'done', done_date = ?, note = ?, "
+            "updated_at = ? WHERE key = ? AND status NOT IN ('done', 'n-a')",
+            (stamp[:10], f"returned as {result.file}", stamp, INTAKE_CHECKLIST_ITEM),
+        )
         eng.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, json(?)) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -252,6 +261,7 @@ def import_intake(
             [
                 RowScope("lc_intake_items", "1 = 1"),
                 RowScope("settings", "key = ?", (QUESTIONS_SETTING,), pk="key"),
+                RowScope("lc_checklist_items", "key = ?", (INTAKE_CHECKLIST_ITEM,)),
             ],
             apply,
         )
