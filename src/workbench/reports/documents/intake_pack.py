@@ -235,7 +235,10 @@ def write_intake_workbook(ctx: ReportContext, path: Path) -> Path:
             Column(ANSWERED_BY, width=18),
             Column(REFERENCE, width=4),
         ],
-        [[i.section, i.label, pack.text(i.value), _status(i), None, None, i.key] for i in items],
+        [
+            [i.section, i.label, ctx.scrub(pack.text(i.value)), _status(i), None, None, i.key]
+            for i in items
+        ],  # fmt: skip
         heading=f"Intake form for {ctx.customer}",
         note=f"Write only in \u201c{ANSWER}\u201d (leave it empty when what we have is right "
         f"and you have nothing to add) and \u201c{ANSWERED_BY}\u201d. Lists: separate items "
@@ -255,7 +258,17 @@ def write_intake_workbook(ctx: ReportContext, path: Path) -> Path:
             Column(ANSWERED_BY, width=18),
             Column(REFERENCE, width=4),
         ],
-        [[q.topic, q.question, q.who, q.answer or None, q.answered_by or None, q.key] for q in qs],
+        [
+            [
+                q.topic,
+                ctx.scrub(q.question),
+                q.who,
+                ctx.scrub(q.answer) or None,
+                ctx.scrub(q.answered_by) or None,
+                q.key,
+            ]
+            for q in qs
+        ],  # fmt: skip
         heading=f"Questions for {ctx.customer}",
         highlight=[not q.answer for q in qs],
     )
