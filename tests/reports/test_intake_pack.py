@@ -65,6 +65,16 @@ def test_pack_is_prefilled_from_the_engagement(engagement, tmp_path) -> None:
         assert word not in text
 
 
+def test_multiple_choice_answers_have_a_drop_down(engagement, tmp_path) -> None:
+    result = build_package(engagement, tmp_path / "out", only=["intake-pack"])
+    ws = load_workbook(_built(result, "xlsx"))["Intake form"]
+    row = {ws.cell(r, 7).value: r for r in range(1, ws.max_row + 1)}
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists[f"E{row['methodology']}"] == '"MEDDIC,MEDDPICC,BANT,SPICED,custom"'
+    assert lists[f"E{row['consent_review']}"] == '"not started,in review,approved,rejected"'
+    assert f"E{row['competitors']}" not in lists  # a free list, no drop-down
+
+
 def test_empty_engagement_still_builds_and_says_who_provides(new_engagement, tmp_path) -> None:
     result = build_package(new_engagement, tmp_path / "out", only=["intake-pack"])
     text = docx_text(_built(result, "docx"))

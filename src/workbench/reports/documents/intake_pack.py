@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from workbench.lifecycle import intake as intake_items
 from workbench.lifecycle import intake_pack as pack
 from workbench.lifecycle.intake_roundtrip import (
@@ -224,7 +226,7 @@ def write_intake_workbook(ctx: ReportContext, path: Path) -> Path:
     wb = WorkbookBuilder(title="Intake Workbook", customer=ctx.customer)
     items = intake_items(ctx.eng)
     ws = wb.sheet(FORM_SHEET)
-    wb.add_table(
+    end = wb.add_table(
         ws,
         [
             Column("Section", width=18),
@@ -246,6 +248,7 @@ def write_intake_workbook(ctx: ReportContext, path: Path) -> Path:
         highlight=[i.status not in pack.CONFIRMED for i in items],
     )
     ws.column_dimensions["G"].hidden = True
+    _choice_lists(ws, items, first_row=end - len(items), column="E")
     qs = pack.questions(ctx.eng)
     ws = wb.sheet(QUESTIONS_SHEET)
     wb.add_table(
@@ -291,6 +294,22 @@ def write_intake_workbook(ctx: ReportContext, path: Path) -> Path:
         heading="Access the build needs",
     )
     return wb.save(path)
+
+
+def _choice_lists(ws, items, *, first_row: int, column: str) -> None:
+    """A drop-down of the allowed answers on each multiple-choice question."""
+    for row, item in enumerate(items, start=first_row):
+        if item.type == "choice" and item.choices:
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(item.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Choose from the list",
+                error="Pick one of: " + ", ".join(item.choices),
+            )
+            ws.add_data_validation(dv)
+            dv.add(f"{column}{row}")
 
 
 SPECS.append(
