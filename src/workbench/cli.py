@@ -62,6 +62,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "match-review",
         "scorecard",
     ),
+    "workbench.commands.playbookdocs": ("intake-import", "tech-spec"),
 }
 CORE_COMMANDS = ("new", "info", "demo", "gui")
 
