@@ -62,6 +62,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "match-review",
         "scorecard",
     ),
+    "workbench.commands.runs": ("runs",),
 }
 CORE_COMMANDS = ("new", "info", "demo", "gui")
 
