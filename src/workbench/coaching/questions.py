@@ -73,16 +73,19 @@ def sentences(text: str) -> list[str]:
 def is_question(sentence: str) -> bool:
     """True when ``sentence`` asks something (see the module's rules)."""
     text = sentence.strip()
-    words = _WORD.findall(text.lower().replace("\u2019", "'"))
+    lowered = text.lower().replace("\u2019", "'")
+    words = _WORD.findall(lowered)
     if not words:
         return False
     if text.endswith("?"):
         return not (len(words) == 1 and words[0] in _SHORT_NOT_QUESTIONS)
-    if _TAG.search(text.replace("\u2019", "'")):
+    if _TAG.search(lowered):  # (case is ignored by the pattern)
         return True
     # Rules 2, 3 and 5 on each clause: "Yes or no: did the agency...", "Chair, can the..."
     # (a later clause starting "which is", "who will" is a relative clause, not a question).
-    clauses = _CLAUSE.split(text.lower().replace("\u2019", "'"))
+    if not _CLAUSE.search(lowered):
+        return _asks(words)
+    clauses = _CLAUSE.split(lowered)
     return any(_asks(_WORD.findall(c), first=i == 0) for i, c in enumerate(clauses))
 
 
