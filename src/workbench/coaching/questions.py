@@ -58,6 +58,7 @@ _REQUESTS = (
     "anything else",
     "any thoughts",
 )
+_REQUEST_WORDS = max(len(r.split()) for r in _REQUESTS)
 _CLAUSE = re.compile(r"[,:;]")
 _NOISE = re.compile(r"\{[a-z_]+\}")
 _SENTENCE = re.compile(r"[^.?!]+(?:[.?!]+|$)")
@@ -66,7 +67,7 @@ _WORD = re.compile(r"[a-z']+")
 
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` (split after ., ? and !)."""
-    text = _NOISE.sub(" ", text or "")
+    text = _NOISE.sub(" ", text) if text and "{" in text else (text or "")
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip(" .?!,")]
 
 
@@ -106,7 +107,7 @@ def _asks(words: list[str], *, first: bool = True) -> bool:
         return True
     if word in _AUX and second in _SUBJECTS and len(rest) >= 3:
         return True
-    joined = " ".join(rest)
+    joined = " ".join(rest[:_REQUEST_WORDS])  # (no request is longer)
     return any(joined.startswith(r) for r in _REQUESTS)
 
 
