@@ -63,6 +63,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "scorecard",
     ),
     "workbench.commands.playbookdocs": ("intake-import", "tech-spec"),
+    "workbench.commands.runs": ("runs",),
 }
 CORE_COMMANDS = ("new", "info", "demo", "gui")
 
