@@ -208,3 +208,102 @@ def test_field_mapping_workbook_shows_crm_column_then_workbench_field(
     assert status[(opp, "stage")] == "Mapped in an import"
     # a field no import mapped is not claimed to be mapped
     assert status[(opp, "next_step")] != "Mapped in an import"
+
+
+def _cli_json(capsys, *argv: str) -> dict:
+    import json
+
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_an_older_stored_run_is_shown_by_its_number(demo_copy, capsys) -> None:
+    """Capture runs before and after the Google Meet calls are removed: `--run N`
+    shows the first run's figures (now stale), the latest shows the second's."""
+    file = str(demo_copy)
+    first = _cli_json(capsys, "audit", file, "capture", "--json")["capture"]
+    meet = next(g for g in first["by_channel"] if g["key"] == "meet")
+    with Engagement.open(demo_copy) as eng, eng.atomic() as conn:
+        conn.execute("DELETE FROM meetings WHERE channel = 'meet'")
+    second = _cli_json(capsys, "audit", file, "capture", "--json")["capture"]
+    assert second["total"] == first["total"] - meet["total"]
+    assert second["recorded"] == first["recorded"] - meet["recorded"]
+    old_id, new_id = first["run"]["id"], second["run"]["id"]
+    shown = _cli_json(capsys, "audit", file, "--run", str(old_id), "--json")
+    assert list(shown) == ["capture"]  # the run's own audit, found from its number
+    old = shown["capture"]
+    assert (old["total"], old["recorded"], old["rate"]) == (
+        first["total"], first["recorded"], first["rate"]
+    )  # fmt: skip
+    assert old["run"]["id"] == old_id and old["run"]["stale"] is True
+    latest = _cli_json(capsys, "audit", file, "capture", "--latest", "--json")["capture"]
+    assert latest["total"] == second["total"] and latest["run"]["stale"] is False
+    # The text output names the run shown.
+    assert main(["audit", file, "capture", "--run", str(old_id)]) == 0
+    out = capsys.readouterr().out
+    assert f"run #{old_id} of " in out and "the data changed since" in out
+    assert f"of {first['total']:,} conversations" in out
+    # `workbench runs` lists both, newest first, the older one stale.
+    runs = _cli_json(capsys, "runs", file, "--kind", "capture", "--json")["runs"]
+    assert [r["id"] for r in runs][:2] == [new_id, old_id]
+    assert [r["stale"] for r in runs][:2] == [False, True]
+    assert {r["title"] for r in runs} == {"Capture gap analysis"}
+    with Engagement.open(demo_copy) as eng:
+        stored = [
+            r[0]
+            for r in eng.conn.execute(
+                "SELECT id FROM runs WHERE kind = 'audit:capture' ORDER BY id DESC"
+            )
+        ]
+    assert [r["id"] for r in runs] == stored
+    assert main(["runs", file]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:3] == ["run", "kind", "title"]
+    row = next(line for line in table if line.strip().startswith(f"#{old_id} "))
+    assert "audit:capture" in row and "Capture gap analysis" in row and "stale:" in row
+
+
+def test_score_and_calibrate_show_a_stored_run_by_number(demo_copy, capsys) -> None:
+    file = str(demo_copy)
+    scored = _cli_json(capsys, "score", file, "--json")
+    shown = _cli_json(capsys, "score", file, "--run", str(scored["run"]["id"]), "--json")
+    assert shown["counts"] == scored["counts"] and shown["amounts"] == scored["amounts"]
+    assert shown["run"]["id"] == scored["run"]["id"] and shown["n_open"] == scored["n_open"]
+    calibrated = _cli_json(capsys, "calibrate", file, "--json")
+    again = _cli_json(capsys, "calibrate", file, "--run", str(calibrated["run"]["id"]), "--json")
+    assert again["summary"] == calibrated["summary"] and again["run"] == calibrated["run"]
+
+
+def test_a_run_number_that_is_not_stored_names_the_ones_that_are(demo_copy, capsys) -> None:
+    file = str(demo_copy)
+    capture = _cli_json(capsys, "audit", file, "capture", "--json")["capture"]["run"]["id"]
+    scoring = _cli_json(capsys, "score", file, "--json")["run"]["id"]
+    with Engagement.open(demo_copy) as eng:
+        captures = [
+            r[0]
+            for r in eng.conn.execute(
+                "SELECT id FROM runs WHERE kind = 'audit:capture' ORDER BY id DESC"
+            )
+        ]
+    assert captures[0] == capture
+    # A scoring run asked for as a capture run: what it is, and the capture runs stored.
+    with pytest.raises(SystemExit) as code:
+        main(["audit", file, "capture", "--run", str(scoring)])
+    assert code.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: There is no stored audit:capture run number {scoring} ")
+    assert f"(run #{scoring} is the Open pipeline risk scores, kind scoring)" in err
+    assert "the stored ones are " + ", ".join(f"#{i}" for i in captures) in err
+    # Without an audit named, the run's own kind must be an audit's.
+    with pytest.raises(SystemExit):
+        main(["audit", file, "--run", str(scoring)])
+    assert f"Run #{scoring} is the Open pipeline risk scores (kind scoring), not an audit's" in (
+        capsys.readouterr().err
+    )
+    with pytest.raises(SystemExit):
+        main(["score", file, "--run", "999999"])
+    err = capsys.readouterr().err
+    assert "no stored scoring run number 999999;" in err and f"#{scoring}" in err
+    with pytest.raises(SystemExit):
+        main(["runs", file, "--kind", "weather"])
+    assert "no kind of run called 'weather'" in capsys.readouterr().err

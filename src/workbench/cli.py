@@ -64,6 +64,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "match-review",
         "scorecard",
     ),
+    "workbench.commands.playbookdocs": ("intake-import", "tech-spec"),
+    "workbench.commands.runs": ("runs",),
 }
 CORE_COMMANDS = ("new", "info", "demo", "gui")
 

@@ -90,16 +90,22 @@ def test_duplicate_accounts_two_tiers_with_each_fields_contribution():
     # With defaults (8 accounts is too few to estimate from): m/u of each level.
     assert pair.matched[:2] == [
         "name identical after normalising ('acme'): +15.6",
-        "website domain identical (acme.com): +13.0",
+        "website domain identical (acme.com): +12.9",  # log2(.74/1e-4)
     ]
     assert pair.probability > 0.99 and pair.name_similarity == 100.0
     # A letter apart and nothing else: review, not asserted; a differing domain counts against.
     review = {(p.a, p.b): p for p in result.review}
-    assert set(review) == {("4", "5")} and review[("4", "5")].probability < 0.8
+    assert set(review) == {("4", "5"), ("6", "7")}
+    assert review[("4", "5")].probability < 0.8
     assert review[("4", "5")].matched[0] == (
         "name has one letter replaced ('hill medical' / 'hall medical'): +4.3"  # log2(.02/.001)
     )
-    # Andersson / Anderson: a letter apart but two different websites: neither tier.
+    # Andersson / Anderson: a letter apart, but two different websites count against
+    # (one duplicate in ten is on another site): review, not asserted.
+    assert review[("6", "7")].probability < 0.8
+    assert review[("6", "7")].matched[1] == (
+        "website domain differs (anderssoninsurance.com / andersoninsurance.com): -3.3"
+    )  # log2(.1/.9998)
     assert result.missing_evidence == [
         "billing country",
         "billing city",

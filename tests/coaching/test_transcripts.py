@@ -453,6 +453,7 @@ def test_worker_processes_give_the_same_import(eng, tmp_path, monkeypatch):
     from workbench.coaching import operations
 
     monkeypatch.setattr(operations, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(operations, "PARALLEL_MIN_CORES", 1)  # workers even on 2 cores
     result = import_transcripts(eng, ImportTranscriptsRequest(_three_calls(tmp_path)))
     assert [(c.source_name, c.utterances) for c in result.calls] == [
         ("GMT20240124-202901_Recording.transcript.vtt", 101),
@@ -462,3 +463,63 @@ def test_worker_processes_give_the_same_import(eng, tmp_path, monkeypatch):
     assert [(r.file, r.cue) for r in result.rejected_cues] == [
         ("GMT20240124-202901_Recording.transcript.vtt", 48)
     ]
+
+
+# The plain WebVTT shape read in one pass must give exactly what webvtt-py gives.
+_PLAIN_CASES = {
+    "zoom": "WEBVTT\n\n1\n00:00:00.050 --> 00:00:01.790\nSrijani Ghosh: Hi!\n\n"
+    "2\n00:00:02.070 --> 00:00:04.050\nConor Healy: Get this party started.\n\n"
+    "3\n01:02:03.004 --> 01:02:09.500\nConor Healy: two lines,\nthe second here.\n",
+    "teams": "\ufeffWEBVTT\n\n"
+    "a1/1\n00:00:05.000 --> 00:00:07.250\n<v Sam Seller>What does your team use today?</v>\n\n"
+    "a1/2\n00:00:01.000 --> 00:00:04.500\n<v Bea Buyer>Hello everyone.</v>\n\n"
+    "a1/3\n00:00:09.000 --> 00:00:08.000\n<v Bea Buyer>Backwards.</v>\n\n"
+    "a1/4\n00:00:10.000 --> 00:00:11.000\n<v Bea Buyer></v>\n",
+    "crlf, no numbers, no speaker": "WEBVTT - a title\r\n\r\n00:00:01.000 --> 00:00:02.000\r\n"
+    "Hello there.\r\n\r\n\r\n00:00:03.000 --> 00:00:04.000\r\nSam: Hi.\r\n",
+}
+# Anything else goes to webvtt-py: cue settings, a NOTE, other tags, entities, short times.
+_NOT_PLAIN = [
+    "WEBVTT\n\n00:00:01.000 --> 00:00:02.000 align:start\nSam: Hi.\n",
+    "WEBVTT\n\nNOTE exported by Zoom\n\n00:00:01.000 --> 00:00:02.000\nSam: Hi.\n",
+    "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Sam>Hi <b>there</b>.</v>\n",
+    "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nSam: Fish &amp; chips.\n",
+    "WEBVTT\n\n00:01.000 --> 00:02.000\nSam: Hi.\n",
+    "WEBVTT\nKind: captions\n\n00:00:01.000 --> 00:00:02.000\nSam: Hi.\n",
+]
+
+
+@pytest.mark.parametrize("case", sorted(_PLAIN_CASES))
+def test_plain_webvtt_read_in_one_pass_equals_webvtt_py(case):
+    from dataclasses import asdict
+
+    from workbench.coaching.transcripts import _read_plain_vtt, _read_vtt_webvtt
+
+    text = _PLAIN_CASES[case]
+    fast = _read_plain_vtt(text, "x.vtt")
+    assert fast is not None
+    assert asdict(fast) == asdict(_read_vtt_webvtt(text, "x.vtt"))
+    assert fast.cues  # and it read something
+
+
+def test_the_real_zoom_files_read_in_one_pass_equal_webvtt_py():
+    from dataclasses import asdict
+
+    from workbench.coaching.transcripts import _decode, _read_plain_vtt, _read_vtt_webvtt
+
+    read = {}
+    for path in (ZOOM_VTT, ZOOM_CC):
+        text = _decode(path.read_bytes(), path)  # the captions file has CRLF line ends
+        read[path] = _read_plain_vtt(text, path.name)
+        assert read[path] is not None, path.name
+        assert asdict(read[path]) == asdict(_read_vtt_webvtt(text, path.name)), path.name
+    assert len(read[ZOOM_VTT].cues) > 50 and len(read[ZOOM_CC].rejected) > 50
+
+
+@pytest.mark.parametrize("text", _NOT_PLAIN)
+def test_webvtt_beyond_the_plain_shape_is_left_to_webvtt_py(text):
+    from workbench.coaching.transcripts import _read_plain_vtt, _read_vtt
+
+    assert _read_plain_vtt(text, "x.vtt") is None
+    parsed = _read_vtt(text, "x.vtt")
+    assert [(c.speaker, c.start, c.end) for c in parsed.cues] == [("Sam", 1.0, 2.0)]

@@ -36,6 +36,9 @@ CASES = {
     "evaluation workbooks": 40,
     "engagement damaged pages": 40,
     "hostile schemas": 40,
+    "transcripts": 120,
+    "transcript json": 80,
+    "transcript bytes": 60,
 }
 SETTINGS = dict(
     deadline=None,
@@ -327,3 +330,68 @@ def test_hostile_schemas(plain_file, workspace, picks) -> None:
     with pytest.raises(DamagedEngagement, match="hostile.engagement was not opened"):
         Engagement.open(path, read_only=True)
     assert not list(workspace.glob("hostile.engagement?*"))  # no lock, -wal, -shm left
+
+
+# ------------------------------------------------------------------ transcripts
+VTT_PARTS = st.lists(
+    st.one_of(
+        st.sampled_from([
+            "WEBVTT", "", "00:00:01.000 --> 00:00:04.000", "00:00:05.000 --> 00:00:02.000",
+            "99:99:99.999 --> 00:00:01.000", "00:00:01,000 --> 00:00:04,000", "1",
+            "<v Priya Raman>Hello, how is the quarter?", "Speaker: text", "NOTE a note",
+            "\ufeffWEBVTT", "-->", "00:00:01.000 --> ", "Priya: what does success look like?",
+            "[00:01] Sam: budget?", "x" * 5000,
+        ]),
+        st.text(max_size=40),
+    ),
+    max_size=25,
+)
+JSON_SHAPES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["callId", "transcript", "speakerId", "sentences", "start", "end",
+                             "text", "speaker", "segments", "timeline", "participants", "x"]),
+            inner,
+            max_size=5,
+        ),
+    ),
+    max_leaves=20,
+)  # fmt: skip
+
+
+def _import_transcript_quietly(eng: Engagement, path: Path) -> None:
+    from workbench.coaching.operations import ImportTranscriptsRequest, import_transcripts
+
+    before = eng.counts()
+    try:
+        import_transcripts(eng, ImportTranscriptsRequest(path))
+    except WorkbenchError as exc:
+        assert str(exc).strip(), "a plain message is never empty"
+        assert eng.counts() == before  # a refused transcript stores nothing
+    assert not eng.conn.in_transaction
+
+
+@settings(max_examples=CASES["transcripts"], **SETTINGS)
+@given(lines=VTT_PARTS, suffix=st.sampled_from([".vtt", ".srt", ".txt"]), bom=st.booleans())
+def test_transcript_text_files(eng, workspace, lines, suffix, bom) -> None:
+    path = workspace / f"call-fuzz{suffix}"
+    path.write_text(("\ufeff" if bom else "") + "\n".join(lines), encoding="utf-8")
+    _import_transcript_quietly(eng, path)
+
+
+@settings(max_examples=CASES["transcript json"], **SETTINGS)
+@given(shape=JSON_SHAPES)
+def test_transcript_json_of_any_shape(eng, workspace, shape) -> None:
+    path = workspace / "call-fuzz.json"
+    path.write_text(json.dumps(shape), encoding="utf-8")
+    _import_transcript_quietly(eng, path)
+
+
+@settings(max_examples=CASES["transcript bytes"], **SETTINGS)
+@given(data=st.binary(max_size=400), suffix=st.sampled_from([".vtt", ".srt", ".json", ".txt"]))
+def test_transcript_random_bytes(eng, workspace, data, suffix) -> None:
+    path = workspace / f"call-bytes{suffix}"
+    path.write_bytes(data)
+    _import_transcript_quietly(eng, path)

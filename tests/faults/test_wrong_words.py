@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,9 +15,24 @@ from workbench.models import Engagement, EngagementMeta
 from .conftest import opportunities_csv, plain_failure, run_cli
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions and limits")
-not_root = pytest.mark.skipif(
-    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores permissions"
-)
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _lock_down(path: Path) -> None:
+    """Make ``path`` read-only, also for root (who ignores permission bits): the
+    immutable attribute, which the kernel enforces for everyone."""
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    if IS_ROOT:
+        done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+        if done.returncode != 0:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+            pytest.skip("root ignores permissions and this file system has no immutable flag")
+
+
+def _open_up(path: Path) -> None:
+    if IS_ROOT:
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True, check=False)
+    path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _engagement(tmp_path: Path, name: str = "Acme") -> Path:
@@ -31,12 +47,15 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 @posix_only
-@not_root
 def test_a_healthy_read_only_file_is_called_read_only_not_damaged(tmp_path: Path) -> None:
     path = _engagement(tmp_path)
-    path.chmod(0o444)
+    _lock_down(path)
     source = opportunities_csv(tmp_path / "deals.csv", 3)
-    message = plain_failure(run_cli("import", str(path), str(source)))
+    try:
+        message = plain_failure(run_cli("import", str(path), str(source)))
+    finally:
+        _open_up(path)
+        path.chmod(0o444)
     assert "Acme.engagement is a read-only file" in message
     assert "--read-only" in message
     assert "damaged" not in message and "backup" not in message
@@ -47,18 +66,17 @@ def test_a_healthy_read_only_file_is_called_read_only_not_damaged(tmp_path: Path
 
 
 @posix_only
-@not_root
 def test_a_read_only_folder_gets_a_message_naming_it(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
     path = _engagement(folder)
-    folder.chmod(0o555)
+    _lock_down(folder)
     try:
         source = opportunities_csv(tmp_path / "deals.csv", 3)
         message = plain_failure(run_cli("import", str(path), str(source)))
         assert str(folder) in message and "read-only" in message
     finally:
-        folder.chmod(0o755)
+        _open_up(folder)
     assert _leftovers(folder) == []
 
 

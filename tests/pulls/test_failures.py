@@ -249,23 +249,39 @@ def test_hubspot_cancel_during_back_off(new_engagement, hubspot, memory_keyring)
     assert _counts(new_engagement)["pulls"] == 0
 
 
-def _pull_and_die(path: str, session) -> None:
+def _pull_and_die(path: str, session, kill_at: int | None = None) -> None:
+    """Pull in a child and SIGKILL it: at the SQL statement ``kill_at`` of the pull's
+    connection (a pull makes about 240 on the fake org), or when the opportunities
+    start to be stored."""
     import os
     import signal
 
     from workbench.models import Engagement
 
     eng = Engagement.open(path)
+    seen = [0]
 
-    def listener(fraction: float, status: str) -> None:
-        if status.startswith("Storing Opportunity"):  # users, accounts... already written
+    def statement(_sql: str) -> None:
+        seen[0] += 1
+        if kill_at is not None and seen[0] >= kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
+    def listener(fraction: float, status: str) -> None:
+        if kill_at is None and status.startswith("Storing Opportunity"):
+            os.kill(os.getpid(), signal.SIGKILL)  # users, accounts... already written
+
+    eng.conn.set_trace_callback(statement)
     pull_salesforce(eng, SalesforcePullRequest(), progress=Progress(listener), session=session)
 
 
+# None: as the opportunities start to be stored; numbers: SQL statements spread over
+# the pull (sign-in bookkeeping, each object's rows, field history, the commit).
+KILL_POINTS = [None, 3, 30, 80, 130, 180, 230]
+
+
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="SIGKILL is POSIX")
-def test_kill_mid_pull_leaves_the_file_as_it_was(tmp_path, salesforce, memory_keyring):
+@pytest.mark.parametrize("kill_at", KILL_POINTS)
+def test_kill_mid_pull_leaves_the_file_as_it_was(tmp_path, salesforce, memory_keyring, kill_at):
     import multiprocessing as mp
     import signal
 
@@ -277,12 +293,13 @@ def test_kill_mid_pull_leaves_the_file_as_it_was(tmp_path, salesforce, memory_ke
     before = _counts(eng)
     eng.close()
     child = mp.get_context("fork").Process(
-        target=_pull_and_die, args=(str(path), salesforce.session)
+        target=_pull_and_die, args=(str(path), salesforce.session, kill_at)
     )
     child.start()
     child.join(120)
     assert child.exitcode == -signal.SIGKILL
     with Engagement.open(path) as eng:
+        assert eng.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         _unchanged(eng, before)
         # the next pull starts cleanly
         result = pull_salesforce(eng, SalesforcePullRequest(), session=salesforce.session)

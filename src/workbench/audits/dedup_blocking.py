@@ -5,7 +5,7 @@ each account is filed under keys and only accounts sharing a key are compared:
 
 - ``s|`` the core name's words sorted (identical and reordered names);
 - ``c|`` the core name's letters without spaces (split and joined words), and ``q|``
-  those letters less one (a split word and a slip at once);
+  those letters less one (a split word and a slip at once; names up to 32 letters);
 - ``d|`` the website domain and ``l|`` its label (acme.com, acme.net, acme.co.uk);
 - ``p|`` the phone's last nine digits;
 - ``t|`` for each word of three letters or more, the rest of the name with that word
@@ -60,7 +60,7 @@ def blocking_keys(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         add_key("c|" + squash)
         add_pos(pos)
         add_pos(pos)
-        if " " in core and len(squash) <= 24:  # a split word and a slip: letters less one
+        if len(squash) <= 32:  # a split word and a slip: letters less one
             for variant in {squash} | {squash[:k] + squash[k + 1 :] for k in range(1, len(squash))}:
                 add_key("q|" + variant)
                 add_pos(pos)

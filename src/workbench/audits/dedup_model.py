@@ -104,7 +104,7 @@ COMPARISONS = [
         "comparison_levels": [
             _null("name_core"),
             _level(f"l.name_squash = r.name_squash OR (len({_ONLY_L}) = 0 AND len({_ONLY_R}) = 0)",
-                   "no word differs", 0.75, 0.3, fix_u=True),
+                   "no word differs", 0.754, 0.3, fix_u=True),
             _level(
                 f"{_SLIP} OR (len({_ONLY_L}) = 1 AND len({_ONLY_R}) = 1 AND "
                 f"damerau_levenshtein({_ONLY_L}[1], {_ONLY_R}[1]) <= 2)",
@@ -112,21 +112,25 @@ COMPARISONS = [
             ),
             _level(f"len({_ONLY_L}) = 0 OR len({_ONLY_R}) = 0",
                    "one name has an extra word", 0.03, 0.25, fix_u=True),
-            _level("ELSE", "the names have different words", 0.005, 0.3, fix_u=True),
+            # Divisions of a group share the parent's domain and first word; the other
+            # words are what tells them apart, so they weigh heavily against.
+            _level("ELSE", "the names have different words", 0.001, 0.3, fix_u=True),
         ],
     },
     {
         "output_column_name": "domain",
         "comparison_levels": [
             _null("domain"),
-            _level("l.domain = r.domain", "website domain identical", 0.8, 1e-4),
+            _level("l.domain = r.domain", "website domain identical", 0.74, 1e-4),
             _level("l.domain_label = r.domain_label", "website on another ending of one name",
                    0.12, 1e-3, fix_u=True),
             _level("length(l.domain_label) >= 5 AND length(r.domain_label) >= 5 AND "
                    "(contains(l.domain_label, r.domain_label) OR "
                    "contains(r.domain_label, l.domain_label))",
                    "one website's name contains the other's", 0.04, 1e-3, fix_u=True),
-            _level("ELSE", "website domain differs", 0.04, 0.9998),
+            # One company in two records is often on two sites (a regional one, an old
+            # one, a product's): about one duplicate in ten.
+            _level("ELSE", "website domain differs", 0.1, 0.9998),
         ],
     },
     _simple("country", "country identical", "country differs", 0.97, 0.35),
@@ -140,8 +144,10 @@ COMPARISONS = [
                    "(l.parent IS NULL OR r.parent IS NULL)", "missing", 0, 0, null=True),
             _level("l.parent = r.crm_id OR r.parent = l.crm_id",
                    "one account is the other's parent", 1e-6, 1e-4, fix_u=True),
-            _level("l.parent = r.parent", "same parent account", 0.9, 0.5, fix_u=True),
-            _level("ELSE", "different parent accounts", 0.1, 0.5, fix_u=True),
+            # Candidates under one parent are far more often sister companies (divisions)
+            # than one company entered twice: sharing a parent is weak evidence against.
+            _level("l.parent = r.parent", "same parent account", 0.3, 0.45, fix_u=True),
+            _level("ELSE", "different parent accounts", 0.7, 0.55, fix_u=True),
         ],
     },
 ]  # fmt: skip

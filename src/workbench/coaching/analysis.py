@@ -107,15 +107,24 @@ def iter_calls(
             "SELECT meeting_crm_id, duration_s, started_at FROM transcripts"
         )
     }
+    # Each speaker's side looked up here rather than joined row by row in SQL.
+    roles = {
+        (m, label): role
+        for m, label, role in conn.execute(
+            "SELECT meeting_crm_id, label, role FROM transcript_speakers"
+        )
+    }
     rows = conn.execute(
-        "SELECT t.meeting_crm_id, t.speaker, coalesce(s.role, 'unknown'), t.start_s, t.end_s, t.text "
-        "FROM transcript_turns t JOIN transcripts x ON x.meeting_crm_id = t.meeting_crm_id "
-        "LEFT JOIN transcript_speakers s ON s.meeting_crm_id = t.meeting_crm_id AND s.label = t.speaker "
-        "ORDER BY t.meeting_crm_id, t.turn_index"
+        "SELECT meeting_crm_id, speaker, start_s, end_s, text FROM transcript_turns "
+        "ORDER BY meeting_crm_id, turn_index"
     )
     for meeting, group in groupby(rows, key=lambda r: r[0]):
-        utterances = [Utterance(r[1], r[2], r[3], r[4], r[5]) for r in group]
-        duration, started = info.get(meeting, (None, None))
+        if meeting not in info:  # turns of no transcript
+            continue
+        utterances = [
+            Utterance(r[1], roles.get((meeting, r[1]), "unknown"), r[2], r[3], r[4]) for r in group
+        ]
+        duration, started = info[meeting]
         yield meeting, utterances, duration, started
 
 

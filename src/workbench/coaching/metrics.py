@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from workbench.coaching.questions import count_questions
 
@@ -27,8 +28,9 @@ PATIENCE_CAP_S = 10.0
 TALK_RATIO_BAND = (0.40, 0.60)
 
 
-@dataclass(frozen=True)
-class Utterance:
+class Utterance(NamedTuple):
+    """One utterance (a tuple: a call's hundreds are built straight from the rows)."""
+
     speaker: str
     side: str  # rep, customer, unknown
     start: float

@@ -58,6 +58,7 @@ _REQUESTS = (
     "anything else",
     "any thoughts",
 )
+_REQUEST_WORDS = max(len(r.split()) for r in _REQUESTS)
 _CLAUSE = re.compile(r"[,:;]")
 _NOISE = re.compile(r"\{[a-z_]+\}")
 _SENTENCE = re.compile(r"[^.?!]+(?:[.?!]+|$)")
@@ -66,23 +67,26 @@ _WORD = re.compile(r"[a-z']+")
 
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` (split after ., ? and !)."""
-    text = _NOISE.sub(" ", text or "")
+    text = _NOISE.sub(" ", text) if text and "{" in text else (text or "")
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip(" .?!,")]
 
 
 def is_question(sentence: str) -> bool:
     """True when ``sentence`` asks something (see the module's rules)."""
     text = sentence.strip()
-    words = _WORD.findall(text.lower().replace("\u2019", "'"))
+    lowered = text.lower().replace("\u2019", "'")
+    words = _WORD.findall(lowered)
     if not words:
         return False
     if text.endswith("?"):
         return not (len(words) == 1 and words[0] in _SHORT_NOT_QUESTIONS)
-    if _TAG.search(text.replace("\u2019", "'")):
+    if _TAG.search(lowered):  # (case is ignored by the pattern)
         return True
     # Rules 2, 3 and 5 on each clause: "Yes or no: did the agency...", "Chair, can the..."
     # (a later clause starting "which is", "who will" is a relative clause, not a question).
-    clauses = _CLAUSE.split(text.lower().replace("\u2019", "'"))
+    if not _CLAUSE.search(lowered):
+        return _asks(words)
+    clauses = _CLAUSE.split(lowered)
     return any(_asks(_WORD.findall(c), first=i == 0) for i, c in enumerate(clauses))
 
 
@@ -103,7 +107,7 @@ def _asks(words: list[str], *, first: bool = True) -> bool:
         return True
     if word in _AUX and second in _SUBJECTS and len(rest) >= 3:
         return True
-    joined = " ".join(rest)
+    joined = " ".join(rest[:_REQUEST_WORDS])  # (no request is longer)
     return any(joined.startswith(r) for r in _REQUESTS)
 
 

@@ -239,6 +239,29 @@ def find_hits(spec: TrackerSpec, text: str) -> list[str]:
     return found
 
 
+_WORDISH = re.compile(r"[\w-]+")
+
+
+def _first_words(spec: TrackerSpec) -> set[str] | None:
+    """The first word (a run of letters, digits, _ and -) of each phrase and variant.
+
+    ``phrase_pattern`` matches a phrase only where neither a letter, digit, _ nor - is
+    right before or after it, so a hit's first word is a whole run of the lowered text
+    (``_WORDISH``): a text without any of these words cannot hold a hit. None when a
+    phrase starts with another character (then the tracker is always searched).
+    """
+    firsts = set()
+    for phrase in spec.phrases + spec.variants:
+        phrase = phrase.strip().lower()
+        if not phrase:
+            continue
+        m = _WORDISH.match(phrase)
+        if m is None:
+            return None
+        firsts.add(m.group(0))
+    return firsts
+
+
 def compute_hits(
     conn: sqlite3.Connection, specs: list[TrackerSpec]
 ) -> list[tuple[str, str, int, str]]:
@@ -246,26 +269,34 @@ def compute_hits(
     active = [s for s in specs if s.is_active and s.pattern() is not None]
     if not active:
         return []
-    patterns = [(s, s.pattern(), s.exclusion_pattern()) for s in active]
+    patterns = [(s, s.pattern(), s.exclusion_pattern(), _first_words(s)) for s in active]
     rows = conn.execute(
         "SELECT t.meeting_crm_id, t.turn_index, t.is_internal, t.text FROM transcript_turns t "
         "JOIN transcripts x ON x.meeting_crm_id = t.meeting_crm_id"
     )
-    # One pass with every phrase of every tracker first: most utterances hold none.
-    anything = phrase_pattern([w for spec in active for w in spec.phrases + spec.variants])
+    every_first = set().union(*(p[3] for p in patterns if p[3] is not None))
+    always = any(p[3] is None for p in patterns)
     hits = set()
     for meeting, index, internal, text in rows:
-        if not anything.search(text):
-            continue
         lowered = text.lower()
-        for spec, pattern, exclusion in patterns:
+        words = every_first.intersection(_WORDISH.findall(lowered))
+        if not words and not always:  # no tracker's first word: most utterances
+            continue
+        split = None  # the sentences, found once for all the trackers
+        for spec, pattern, exclusion, firsts in patterns:
             if spec.side == "rep" and internal != 1:
                 continue
             if spec.side == "customer" and internal == 1:
                 continue
+            # A phrase can only match where its first word stands alone: most
+            # utterances hold none of a tracker's first words, and no search is run.
+            if firsts is not None and firsts.isdisjoint(words):
+                continue
             if not pattern.search(lowered):
                 continue
-            for sentence in sentences(text):
+            if split is None:
+                split = sentences(text)
+            for sentence in split:
                 m = pattern.search(sentence)
                 if m and not (exclusion and exclusion.search(sentence)):
                     hits.add((spec.key, meeting, index, " ".join(m.group(0).lower().split())))

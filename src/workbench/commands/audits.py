@@ -45,6 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="show the latest stored run of each audit instead of running it again",
     )
+    p.add_argument(
+        "--run",
+        type=int,
+        metavar="N",
+        help="show stored run number N (see 'workbench runs FILE') instead of running again",
+    )
     add_json_argument(p)
     p.set_defaults(handler=cmd_audit)
 
@@ -120,7 +126,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from workbench.audits import AUDIT_TITLES
     from workbench.audits.operations import RunAudits, run_audits_op
 
-    if args.latest:
+    if args.latest or args.run is not None:
         return _show_latest(args)
     with opened(args.file) as eng:
         run = run_audits_op(eng, RunAudits(args.audits), progress=terminal_progress())
@@ -149,7 +155,9 @@ def _show_latest(args: argparse.Namespace) -> int:
 
     names = list(dict.fromkeys(args.audits)) or list(AUDIT_TITLES)
     with opened(args.file, read_only=True) as eng:
-        found = {n: latest_audit(eng, n) for n in names}
+        if args.run is not None:
+            names = [_audit_of_run(eng, args.run, args.audits)]
+        found = {n: latest_audit(eng, n, args.run) for n in names}
     missing = [n for n, hit in found.items() if hit is None]
     if missing:
         raise WorkbenchError(
@@ -168,6 +176,31 @@ def _show_latest(args: argparse.Namespace) -> int:
         for line in _summary_lines(name, result):
             print(f"  {line}")
     return 0
+
+
+def _audit_of_run(eng, run_id: int, named: list[str]) -> str:
+    """The audit whose stored run ``run_id`` is to be shown (the one named, else the
+    run's own); a run that is no audit's says so with the audit runs stored."""
+    from workbench.audits.operations import RESULT_TYPES
+    from workbench.models.runs import family, kind_of_run, list_runs, run_title
+
+    if len(set(named)) > 1:
+        raise WorkbenchError(f"--run shows one stored run; name one audit, not {len(set(named))}.")
+    if named:
+        return named[0]
+    kind = kind_of_run(eng, run_id)
+    name = kind.split(":", 1)[1] if kind and family(kind) == "audit" else None
+    if name in RESULT_TYPES:
+        return name
+    stored = ", ".join(
+        f"#{r.id} ({r.kind})"
+        for r in list_runs(eng)
+        if family(r.kind) == "audit" and r.kind.split(":", 1)[1] in RESULT_TYPES
+    )
+    what = f"is the {run_title(kind)} (kind {kind})" if kind else "is not stored"
+    raise WorkbenchError(
+        f"Run #{run_id} {what}, not an audit's; the stored audit runs are {stored or 'none yet'}."
+    )
 
 
 def cmd_baselines(args: argparse.Namespace) -> int:

@@ -71,6 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from workbench.models.runs import list_runs
+    from workbench.reports.documents import provenance
     from workbench.reports.files import safe_filename
     from workbench.reports.package import available_documents, build_package
 
@@ -87,6 +88,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                             "formats": list(d.formats),
                             "group": d.group,
                             "description": d.description,
+                            "phase": provenance.phase(d.name),
+                            "built_from": provenance.built_from(d.name),
+                            "waiting_for": provenance.waiting_for(eng, d.name),
                         }
                         for d in docs
                     ]
@@ -94,6 +98,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             else:
                 for d in docs:
                     print(f"{d.name:<24}{d.title} ({', '.join(d.formats)})")
+                    print(f"{'':<24}phase {provenance.phase(d.name)}; built from "
+                          f"{provenance.built_from(d.name)}")  # fmt: skip
+                    waiting = provenance.waiting_for(eng, d.name)
+                    if waiting:
+                        print(f"{'':<24}waiting for data: {'; '.join(waiting)}")
             return 0
         out = (
             Path(args.out)

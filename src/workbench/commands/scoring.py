@@ -70,6 +70,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="show the latest stored scoring run instead of scoring again",
     )
+    p.add_argument(
+        "--run",
+        type=int,
+        metavar="N",
+        help="show stored scoring run number N (see 'workbench runs FILE') instead",
+    )
     add_json_argument(p)
     p.set_defaults(handler=cmd_score)
 
@@ -98,6 +104,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--author", default="", help="who sets the new version")
     p.add_argument("--rationale", default="", help="why, in words (quoted in the rules document)")
+    p.add_argument(
+        "--latest",
+        action="store_true",
+        help="show the latest stored calibration instead of calibrating again",
+    )
+    p.add_argument(
+        "--run",
+        type=int,
+        metavar="N",
+        help="show stored calibration run number N (see 'workbench runs FILE') instead",
+    )
     add_json_argument(p)
     p.set_defaults(handler=cmd_calibrate)
 
@@ -184,11 +201,11 @@ def cmd_score(args: argparse.Namespace) -> int:
         else:
             _print_deal(deal, rule_set)
         return 0
-    if args.latest:
+    if args.latest or args.run is not None:
         from workbench.scoring.operations import latest_scores
 
         with opened(args.file, read_only=True) as eng:
-            found = latest_scores(eng)
+            found = latest_scores(eng, args.run)
         if found is None:
             raise WorkbenchError("No stored scoring run yet; run 'workbench score FILE' first.")
         result, run = found
@@ -266,18 +283,33 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         author=args.author,
         rationale=args.rationale,
     )
-    with opened(args.file) as eng:
-        done = calibrate_rules(eng, request, progress=terminal_progress())
-    report, saved = done.report, done.saved
+    if args.latest or args.run is not None:
+        from workbench.scoring.operations import latest_calibration
+
+        if args.save_as_version:
+            raise WorkbenchError(
+                "--save-as-version saves a new calibration; it cannot be used with --latest or --run."
+            )
+        with opened(args.file, read_only=True) as eng:
+            found = latest_calibration(eng, args.run)
+        if found is None:
+            raise WorkbenchError("No stored calibration yet; run 'workbench calibrate FILE' first.")
+        report, run = found
+        saved = None
+    else:
+        with opened(args.file) as eng:
+            done = calibrate_rules(eng, request, progress=terminal_progress())
+        report, saved, run = done.report, done.saved, done.run
     if args.figure:
         report.reliability_figure().savefig(args.figure, dpi=120)
     if args.json:
         data = report.to_dict()
         data["summary"] = report.summary()
         data["saved_version"] = saved.version if saved else None
-        data["run"] = done.run.describe()
+        data["run"] = run.describe()
         emit_json(data)
         return 0
+    print(f"Calibration {run.label()}.")
     print(report.summary())
     print(report.gate.message)
     if report.train_until:

@@ -227,7 +227,7 @@ def latest_run(eng: Engagement, kind: str, run_id: int | None = None) -> Run | N
     if run_id is not None:
         row = eng.conn.execute(sql + "WHERE id = ? AND kind = ?", (run_id, kind)).fetchone()
         if row is None:
-            raise WorkbenchError(f"There is no stored {kind} run number {run_id}.")
+            raise WorkbenchError(missing_run_message(eng, kind, run_id))
     else:
         row = eng.conn.execute(sql + "WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,)).fetchone()
     if row is None:
@@ -235,6 +235,37 @@ def latest_run(eng: Engagement, kind: str, run_id: int | None = None) -> Run | N
     run = Run(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), _unpack(row[6]), row[7])
     run.stale = is_stale(eng, run)
     return run
+
+
+def run_title(kind: str) -> str:
+    """How a kind of run is named to the consultant ("Capture gap analysis")."""
+    return RUN_TITLES.get(kind, kind)
+
+
+def kind_of_run(eng: Engagement, run_id: int) -> str | None:
+    """The kind of stored run ``run_id``; None when there is no such run."""
+    row = eng.conn.execute("SELECT kind FROM runs WHERE id = ?", (run_id,)).fetchone()
+    return row[0] if row else None
+
+
+def missing_run_message(eng: Engagement, kind: str | None, run_id: int) -> str:
+    """One sentence for a run number that is not stored (as a run of ``kind`` when
+    given): what run ``run_id`` is instead, and which numbers are stored."""
+    # Kinds as the CLI names them ('workbench runs FILE --kind audit:capture').
+    what = f"{kind} run" if kind else "run"
+    text = f"There is no stored {what} number {run_id}"
+    other = kind_of_run(eng, run_id)
+    if other is not None and other != kind:
+        text += f" (run #{run_id} is the {run_title(other)}, kind {other})"
+    sql, params = "SELECT id FROM runs ORDER BY id DESC", ()
+    if kind:
+        sql, params = "SELECT id FROM runs WHERE kind = ? ORDER BY id DESC", (kind,)
+    ids = [r[0] for r in eng.conn.execute(sql, params)]
+    if ids:
+        numbers = ", ".join(f"#{i}" for i in ids)
+        return f"{text}; the stored ones are {numbers} (see 'workbench runs FILE')."
+    refresh = REFRESH.get(family(kind), "run it first") if kind else "nothing has run yet"
+    return f"{text}; none is stored yet: {refresh}."
 
 
 def list_runs(eng: Engagement, kind: str | None = None) -> list[Run]:

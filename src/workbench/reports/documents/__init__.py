@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from workbench.reports.catalog import DocumentSpec
 from workbench.reports.documents import (
+    call_library,
     coaching_scorecard,
     consent_plan,
     conversation,
@@ -17,15 +18,19 @@ from workbench.reports.documents import (
     field_mapping,
     handoff,
     index,
+    intake_pack,
     integration_map,
     platform_config,
     scoring_rules,
     strategy,
+    technical_spec,
     tracker_design,
+    training,
 )
 
 ORDER = (
     "index",
+    "intake-pack",
     "gap-analysis",
     "baseline-metrics",
     "definition-alignment",
@@ -41,13 +46,16 @@ ORDER = (
     "coaching-scorecard",
     "dashboard-specs",
     "ci-dashboards",
+    "technical-spec",
     "platform-config",
     "admin-runbook",
     "deal-review-playbook",
+    "training-package",
     "forecast-cadence",
     "tracker-guide",
     "coaching-playbook",
     "call-library",
+    "sales-call-library",
     "marketing-cs-guide",
     "faq",
     "maintenance-schedule",
@@ -67,6 +75,10 @@ _MODULES = (
     platform_config,
     handoff,
     conversation,
+    intake_pack,
+    technical_spec,
+    training,
+    call_library,
 )
 _BY_NAME = {s.name: s for m in _MODULES for s in m.SPECS}
 assert set(_BY_NAME) == set(ORDER), "every document is listed once in ORDER"

@@ -7,6 +7,7 @@ from pathlib import Path
 from workbench.models.runs import RUN_TITLES, list_runs
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext
+from workbench.reports.documents import provenance
 
 # This module's documents; reports/documents/__init__.py puts them in package order.
 SPECS: list[DocumentSpec] = []
@@ -52,14 +53,19 @@ def build_index(
             if files:
                 names = "\n".join(f.path.name for f in files)
                 status = "DRAFT" if any(f.status == "DRAFT" for f in files) else "FINAL"
+                if any(f.missing for f in files):
+                    status += ", waiting for data"
             else:
                 names = "-"
                 status = "Not built"
-            rows.append([s.title, s.description, names, status])
+            contents = s.description
+            if provenance.built_from(s.name):
+                contents += f"\nBuilt from: {provenance.built_from(s.name)}."
+            rows.append([s.title, provenance.phase(s.name) or "-", contents, names, status])
         doc.table(
-            ["Document", "What it contains", "File(s)", "Status"],
+            ["Document", "Phase", "What it contains", "Files", "Status"],
             rows,
-            widths=[1.4, 2.4, 1.9, 0.8],
+            widths=[1.2, 0.8, 2.3, 1.4, 0.8],
             bold_first_column=True,
         )
     _runs_table(doc, ctx)

@@ -1,0 +1,74 @@
+"""The Package Index and `workbench export --list`: phase, status, built from (issue 21)."""
+
+from __future__ import annotations
+
+import json
+
+from docx import Document
+
+from workbench.reports.documents import DOCUMENTS, provenance
+from workbench.reports.package import build_package
+
+
+def _index_rows(result) -> dict[str, list[str]]:
+    path = next(f.path for f in result.files if f.document == "index")
+    rows = {}
+    for table in Document(str(path)).tables:
+        if [c.text for c in table.rows[0].cells][:2] == ["Document", "Phase"]:
+            for row in table.rows[1:]:
+                cells = [c.text for c in row.cells]
+                rows[cells[0]] = cells
+    return rows
+
+
+def test_every_document_has_a_phase_and_its_sources() -> None:
+    assert {d.name for d in DOCUMENTS} <= set(provenance.PROVENANCE)
+    for name, (phase, source) in provenance.PROVENANCE.items():
+        assert phase[:1] in "1234" and source, name
+        assert "_" not in source and "(s)" not in source, name
+
+
+def test_index_shows_phase_status_and_built_from(new_engagement, tmp_path) -> None:
+    result = build_package(
+        new_engagement, tmp_path / "out", only=["intake-pack", "technical-spec", "training-package"]
+    )
+    rows = _index_rows(result)
+    intake = rows["Intake Pack"]
+    assert intake[1] == "1a Pre-kickoff, 1b Kickoff"
+    assert "Built from: intake answers, CRM users" in intake[2]
+    assert intake[3] == "01 Intake Pack.docx\n01 Intake Pack.xlsx"
+    assert intake[4] == "DRAFT, waiting for data"
+    assert rows["Technical Specification"][4] == "DRAFT, waiting for data"
+    assert rows["Training Package"][1] == "3a Training prep, 3b Sessions"
+    assert rows["Gap Analysis"][4] == "Not built"
+
+
+def test_export_list_shows_the_same(new_engagement, capsys) -> None:
+    from workbench.cli import main
+
+    path = str(new_engagement.path)
+    new_engagement.close()
+    assert main(["export", path, "--list", "--json"]) == 0
+    listed = {d["name"]: d for d in json.loads(capsys.readouterr().out)}
+    assert listed["technical-spec"]["phase"] == "2a Tech spec, 2b Engineering handoff"
+    assert listed["intake-pack"]["waiting_for"] == [
+        "the intake answers (from the customer's RevOps lead)"
+    ]
+    assert listed["training-package"]["waiting_for"] == ["the CRM users (from RevOps)"]
+    assert listed["faq"]["waiting_for"] == []
+    assert main(["export", path, "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "phase 3a Training prep, 3b Sessions; built from rule set" in out
+    assert "waiting for data: the opportunity export (from RevOps)" in out
+
+
+def test_revenue_intelligence_package_has_the_call_library(new_engagement, tmp_path) -> None:
+    from workbench.reports.documents import documents_for
+
+    ri = [d.name for d in documents_for("revenue-intelligence")]
+    ci = [d.name for d in documents_for("conversation-intelligence")]
+    assert "sales-call-library" in ri and "call-library" not in ri
+    assert "call-library" in ci and "sales-call-library" not in ci
+    result = build_package(new_engagement, tmp_path / "out", only=["sales-call-library"])
+    built = next(f for f in result.files if f.document == "sales-call-library")
+    assert built.status == "DRAFT" and built.missing[0].startswith("Playlists: Import the call")
