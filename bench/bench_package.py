@@ -32,6 +32,39 @@ def _package(engagement: str, out: str) -> dict:
     }
 
 
+# The computations a package must never redo: it reads their stored runs.
+RECOMPUTATIONS = {
+    ("audits/__init__.py", "run_audits"),
+    ("audits/crm_hygiene.py", "run_crm_hygiene"),
+    ("audits/capture.py", "run_capture"),
+    ("audits/baselines.py", "run_baselines"),
+    ("audits/maintenance.py", "run_maintenance"),
+    ("audits/matching.py", "run_matching"),
+    ("scoring/calibration.py", "calibrate"),
+    ("scoring/pipeline.py", "score_pipeline"),
+    ("coaching/operations.py", "run_coaching"),
+    ("coaching/operations.py", "run_trackers"),
+}
+
+
+def _recomputed(engagement: str, out: str) -> dict:
+    """Build the package under a profiler and list any audit, calibration or scoring
+    function it called (there should be none: exporting reads the stored runs)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    _package(engagement, out)
+    profiler.disable()
+    called = {}
+    for (filename, _line, func), (_cc, calls, *_rest) in pstats.Stats(profiler).stats.items():
+        where = filename.replace("\\", "/").split("/workbench/")[-1]
+        if (where, func) in RECOMPUTATIONS:
+            called[f"{where}:{func}"] = calls
+    return called
+
+
 def _floor(out: str, docx: int, xlsx: int) -> float:
     from docx import Document
     from openpyxl import Workbook
@@ -51,8 +84,12 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-package-"))
     try:
-        demo = build_demo(work / "demo", with_package=False)
+        # As a consultant exports it: the audits, calibration and scoring have run and
+        # their runs are stored (with_story); the package only reads them.
+        demo = build_demo(work / "demo", with_package=False, with_story=True)
         seconds, peak_mb, counts = run_in_child(_package, demo["engagement"], str(work / "pkg"))
+        _, _, recomputed = run_in_child(_recomputed, demo["engagement"], str(work / "pkg2"))
+        counts["recomputed"] = ", ".join(recomputed) or "none"
         (work / "floor").mkdir()
         floor = _floor(str(work / "floor"), counts["docx"], counts["xlsx"])
         report(

@@ -1,7 +1,7 @@
 """Generate Salesforce-style exports at scale (1M opportunities) for the benchmarks.
 
     python bench/gen_scale.py --out bench/out [--opportunities 1000000]
-        [--accounts 100000] [--seed 1] [--no-history] [--engagement]
+        [--accounts 100000] [--seed 1] [--no-history] [--engagement] [--shuffle]
 
 Writes, in chunks with numpy (memory stays bounded whatever the size):
 
@@ -301,9 +301,16 @@ def make_accounts(seed: int, count: int, users: pd.DataFrame) -> tuple[pd.DataFr
 
 # ------------------------------------------------------------ opportunities
 def make_opportunity_chunk(
-    seed: int, index: int, start: int, stop: int, accounts: pd.DataFrame, ae_ids: np.ndarray
+    seed: int,
+    index: int,
+    start: int,
+    stop: int,
+    accounts: pd.DataFrame,
+    ae_ids: np.ndarray,
+    order: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """One chunk of opportunities as arrays (ids are sequential across chunks)."""
+    """One chunk of opportunities as arrays (ids are sequential across chunks, or
+    taken from ``order``, a permutation of the row numbers, when shuffled)."""
     rng = rng_for(seed, 3, index)
     n = stop - start
     acct = rng.integers(0, len(accounts), n)
@@ -326,7 +333,8 @@ def make_opportunity_chunk(
     amount_out = np.where(rng.random(n) < 0.01, np.nan, amount)
     last_activity = np.minimum(close, AS_OF) - rng.integers(0, 40, n)
     last_activity = np.maximum(last_activity, created)
-    ids = sf_ids("006", np.arange(start, stop) + 5_000_000)
+    numbers = np.arange(start, stop) if order is None else order[start:stop]
+    ids = sf_ids("006", numbers + 5_000_000)
     names = np.char.add(np.char.add(accounts["Name"].to_numpy()[acct].astype(str), " - "),
                         np.array(PRODUCTS)[rng.integers(0, len(PRODUCTS), n)])  # fmt: skip
     champion = np.char.add(np.char.add(np.array(FIRST_NAMES)[rng.integers(0, len(FIRST_NAMES), n)], " "),
@@ -516,6 +524,7 @@ def generate(
     engagement: bool = False,
     activities_per_opportunity: float = 2.0,
     meetings_per_opportunity: float = 0.1,
+    shuffle: bool = False,
     log=print,
 ) -> dict:
     """Write the scale data set into ``out``; return file paths, counts and timings."""
@@ -540,8 +549,12 @@ def generate(
         writer.users(user_frame)
         writer.accounts(account_frame)
     ae_ids = user_frame["Id"][user_frame["UserRole"] == "Account Executive"].to_numpy()
+    # Shuffled: the ids come in random order too, as in a report sorted by something
+    # else (account, owner and close date are random already), so no indexed column
+    # of the import arrives sorted.
+    order = rng_for(seed, 9).permutation(opportunities) if shuffle else None
     for index, start, stop in chunks(opportunities):
-        chunk = make_opportunity_chunk(seed, index, start, stop, account_frame, ae_ids)
+        chunk = make_opportunity_chunk(seed, index, start, stop, account_frame, ae_ids, order)
         frame = pd.DataFrame({h: chunk[h] for h in OPPORTUNITY_HEADERS})
         _write(frame, out / "opportunities.csv", index == 0)
         changes = history_rows(chunk, seed, index) if history or writer is not None else None
@@ -574,6 +587,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-history", action="store_true", help="skip opportunity_history.csv")
     parser.add_argument("--engagement", action="store_true", help="also write scale.engagement")
     parser.add_argument("--activities-per-opportunity", type=float, default=2.0)
+    parser.add_argument(
+        "--shuffle",
+        action="store_true",
+        help="opportunity ids in random order (no indexed column arrives sorted)",
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.opportunities < 1 or args.accounts < 100:
@@ -581,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     result = generate(
         args.out, opportunities=args.opportunities, accounts=args.accounts, users=args.users,
         seed=args.seed, history=not args.no_history, engagement=args.engagement,
-        activities_per_opportunity=args.activities_per_opportunity,
+        activities_per_opportunity=args.activities_per_opportunity, shuffle=args.shuffle,
         log=(lambda *_: None) if args.quiet else print,
     )  # fmt: skip
     print(result)

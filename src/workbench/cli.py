@@ -8,7 +8,9 @@ functions in ``workbench.commands.<capability>``, listed in ``COMMAND_MODULES``.
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
+import importlib.util
 import os
 import sqlite3
 import sys
@@ -79,8 +81,76 @@ def _modules_for(argv: list[str]) -> list[str]:
     return list(COMMAND_MODULES)
 
 
-def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
-    """The ``workbench`` parser with the commands of ``modules`` (default: all)."""
+def command_summaries(module: str) -> list[tuple[str, str]] | None:
+    """The (command, help) pairs ``module`` registers, read from its source.
+
+    ``workbench --help`` lists every command with its one-line help; importing every
+    command module for that would load pandas, scikit-learn and matplotlib (seconds).
+    The help strings are literals in each ``register`` function, so they are read
+    from the source instead. A test checks the result equals what ``register`` adds.
+    None when the source cannot be read (a bundle may ship compiled modules only).
+    """
+    spec = importlib.util.find_spec(module)
+    try:
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    except (AttributeError, TypeError, OSError, SyntaxError, ValueError):
+        return None  # no readable source (a frozen bundle): import the module instead
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    return _summaries_in(functions, "register", set()) if "register" in functions else None
+
+
+def _summaries_in(
+    functions: dict[str, ast.FunctionDef], name: str, visited: set[str]
+) -> list[tuple[str, str]]:
+    """``sub.add_parser(...)`` calls of function ``name`` and the helpers it hands ``sub``."""
+    visited.add(name)
+    func = functions[name]
+    if not func.args.args:
+        return []
+    sub = func.args.args[0].arg
+    calls = sorted(
+        (n for n in ast.walk(func) if isinstance(n, ast.Call)),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+    found: list[tuple[str, str]] = []
+    for call in calls:
+        target = call.func
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr == "add_parser"
+            and isinstance(target.value, ast.Name)
+            and target.value.id == sub
+            and call.args
+            and isinstance(call.args[0], ast.Constant)
+        ):
+            text = ""
+            for kw in call.keywords:
+                if kw.arg == "help":
+                    try:
+                        text = str(ast.literal_eval(kw.value))
+                    except ValueError:  # a computed help string: list the name alone
+                        text = ""
+            found.append((str(call.args[0].value), text))
+        elif (
+            isinstance(target, ast.Name)
+            and target.id in functions
+            and target.id not in visited
+            and call.args
+            and isinstance(call.args[0], ast.Name)
+            and call.args[0].id == sub
+        ):
+            found.extend(_summaries_in(functions, target.id, visited))
+    return found
+
+
+def build_parser(
+    modules: list[str] | None = None, *, summaries_only: bool = False
+) -> argparse.ArgumentParser:
+    """The ``workbench`` parser with the commands of ``modules`` (default: all).
+
+    With ``summaries_only`` the capability commands are listed by name and help
+    without importing their modules: enough for ``workbench --help``.
+    """
     parser = argparse.ArgumentParser(
         prog="workbench",
         description="Workbench: CRM audits, deal scoring, platform evaluation and the "
@@ -175,7 +245,12 @@ def build_parser(modules: list[str] | None = None) -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_gui)
 
     for name in COMMAND_MODULES if modules is None else modules:
-        importlib.import_module(name).register(sub)
+        summaries = command_summaries(name) if summaries_only else None
+        if summaries is None:
+            importlib.import_module(name).register(sub)
+        else:
+            for command, text in summaries:
+                sub.add_parser(command, help=text)
     return parser
 
 
@@ -306,9 +381,15 @@ def main(argv: list[str] | None = None) -> int:
     known = set(CORE_COMMANDS).union(*COMMAND_MODULES.values())
     if not argv or (not argv[0].startswith("-") and argv[0] not in known):
         argv = ["gui", *argv]
-    args = build_parser(_modules_for(argv)).parse_args(argv)
+    modules = _modules_for(argv)
+    # No known command first (--help, -h, an unknown option): nothing will run, so
+    # list the commands without importing their modules.
+    light = len(modules) == len(COMMAND_MODULES)
+    args = build_parser(modules, summaries_only=light).parse_args(argv)
+    if light and getattr(args, "command", None):
+        args = build_parser().parse_args(argv)  # an unusual spelling reached a command
     if not hasattr(args, "handler"):
-        build_parser().print_help()
+        build_parser(summaries_only=True).print_help()
         return 2
     try:
         return int(args.handler(args) or 0)

@@ -182,3 +182,30 @@ def test_command_line_writes_the_files(tmp_path: Path, capsys) -> None:
     assert (tmp_path / "opportunities.csv").exists()
     assert not (tmp_path / "opportunity_history.csv").exists()
     assert "'opportunities': 300" in capsys.readouterr().out
+
+
+def test_shuffle_puts_no_indexed_column_in_order(tiny, tmp_path: Path) -> None:
+    out, _ = tiny
+    shuffled = tmp_path / "shuffled"
+    gen_scale.generate(
+        shuffled, opportunities=2_500, accounts=600, seed=3, history=False, shuffle=True,
+        log=lambda *_: None,
+    )  # fmt: skip
+    plain = read(out / "opportunities.csv")
+    mixed = read(shuffled / "opportunities.csv")
+    # The same deals (by id, every column equal), only the ids are dealt out in random order.
+    assert sorted(r["Id"] for r in mixed) == sorted(r["Id"] for r in plain)
+    assert [r["Name"] for r in mixed] == [r["Name"] for r in plain]
+    for column in ("Id", "AccountId", "OwnerId", "CloseDate"):
+        values = [r[column] for r in mixed]
+        ascending = sum(a <= b for a, b in zip(values, values[1:], strict=False))
+        # Random order: about half of neighbouring pairs ascend (sorted would be all).
+        assert 0.4 < ascending / (len(values) - 1) < 0.6, column
+    again = tmp_path / "again"
+    gen_scale.generate(
+        again, opportunities=2_500, accounts=600, seed=3, history=False, shuffle=True,
+        log=lambda *_: None,
+    )  # fmt: skip
+    assert (again / "opportunities.csv").read_bytes() == (
+        shuffled / "opportunities.csv"
+    ).read_bytes()

@@ -571,8 +571,13 @@ def _decoration_rows(block: Block) -> set[int]:
     width = len(block.columns)
     if width < 2:
         return set()
-    junk = heading = None
     # Reports put their decoration in the leading cells (the first non-empty cell).
+    # One pass of both patterns together first: ordinary data matches neither, and
+    # then the block needs no second look (half the regular-expression work).
+    either = f"{JUNK_RE2}|{HEADING_RE2}"
+    if not any(pc.any(pc.match_substring_regex(c, either)).as_py() for c in block.columns[:3]):
+        return set()
+    junk = heading = None
     for col in block.columns[:3]:
         j = pc.fill_null(pc.match_substring_regex(col, JUNK_RE2), False)
         h = pc.fill_null(pc.match_substring_regex(col, HEADING_RE2), False)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -313,6 +314,20 @@ def to_jsonable(obj: Any) -> Any:
     return str(obj)
 
 
+@functools.cache
+def _dataclass_fields(tp: type) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, type, init) of each field of dataclass ``tp``, resolved once per class:
+    resolving the annotations is most of the cost of reading a large stored run (a
+    scored pipeline holds thousands of deals and reasons)."""
+    hints = typing.get_type_hints(tp)
+    return tuple((f.name, hints.get(f.name, Any), f.init) for f in dataclasses.fields(tp))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shape(tp: Any) -> tuple[Any, tuple]:
+    return typing.get_origin(tp), typing.get_args(tp)
+
+
 def from_jsonable(tp: Any, data: Any) -> Any:
     """Rebuild a value of type ``tp`` (a dataclass or a typing annotation) from JSON."""
     if data is None:
@@ -320,19 +335,20 @@ def from_jsonable(tp: Any, data: Any) -> Any:
     if isinstance(tp, str):
         raise TypeError(f"unresolved annotation {tp!r}")
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
         kwargs, later = {}, {}
-        for f in dataclasses.fields(tp):
-            if f.name not in data:
+        for name, hint, init in _dataclass_fields(tp):
+            if name not in data:
                 continue
-            value = from_jsonable(hints.get(f.name, Any), data[f.name])
-            (kwargs if f.init else later)[f.name] = value
+            value = from_jsonable(hint, data[name])
+            (kwargs if init else later)[name] = value
         obj = tp(**kwargs)
         for name, value in later.items():
             setattr(obj, name, value)
         return obj
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
+    try:
+        origin, args = _shape(tp)
+    except TypeError:  # an unhashable annotation: look it up every time
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in args if a is not type(None)]
         return from_jsonable(options[0], data) if len(options) == 1 else data
