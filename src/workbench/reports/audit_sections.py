@@ -14,6 +14,7 @@ from typing import Any
 from workbench.audits.baselines import DEFINITIONS
 from workbench.audits.operations import ensure_audits
 from workbench.models.runs import Run
+from workbench.models.vocabulary import channel_words
 from workbench.reports import charts
 from workbench.reports.context import ReportContext, num, pct
 from workbench.reports.records import Capture, Missing, Section, SectionedResult
@@ -66,9 +67,10 @@ def capture(ctx: ReportContext) -> Capture | Missing:
     )
     rows, names, rates, totals = [], [], [], []
     for g in sorted(result.by_channel, key=lambda g: -(g.total or 0)):
-        rows.append([g.name or g.key, f"{g.total:,}", f"{g.recorded:,}", pct(g.rate, 1), g.status])
+        label = channel_words(g.name or g.key)
+        rows.append([label, f"{g.total:,}", f"{g.recorded:,}", pct(g.rate, 1), g.status])
         if g.rate is not None:
-            names.append(g.name or g.key)
+            names.append(label)
             rates.append(g.rate)
             totals.append(g.total)
     figure = None

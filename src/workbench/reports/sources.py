@@ -23,6 +23,7 @@ from workbench.evaluation import (
 )
 from workbench.evaluation.operations import evaluation_summary
 from workbench.models.runs import Run
+from workbench.models.vocabulary import count
 from workbench.reports import audit_sections, playbook, scoring_sections
 from workbench.reports.context import ReportContext
 from workbench.reports.files import atomic_path
@@ -461,7 +462,7 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
             caption="Consensus scores (1-5) and weighted totals",
             widths=[1.8, 0.6, *([4.1 / max(n, 1)] * n)],
             text=(
-                f"{len(m.evaluators)} evaluator(s) scored {n} platform(s) on {len(criteria)} "
+                f"{count(len(m.evaluators), 'evaluator')} scored {count(n, 'platform')} on {len(criteria)} "
                 "weighted criteria; each cell is the evaluators' mean (! marks a 2-point or larger "
                 "disagreement)."
             ),

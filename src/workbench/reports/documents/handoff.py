@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from workbench.models.fiscal import engagement_calendar, fiscal_quarter
+from workbench.models.vocabulary import channel_words, join_words
 from workbench.reports import audit_sections, playbook, scoring_sections, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
@@ -79,7 +80,7 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         )
         doc.table(
             ["Channel", "Meetings and calls", "Recorded"],
-            [[g.name or g.key or "unknown", f"{g.total:,}", pct(g.rate, 1)] for g in channels],
+            [[channel_words(g.name or g.key), f"{g.total:,}", pct(g.rate, 1)] for g in channels],
             widths=[2.5, 2.0, 2.0],
             numeric=[1, 2],
             caption="Channels seen in the imported logs",
@@ -229,7 +230,6 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
     ws = wb.sheet("Cadence")
     rows = []
     for item, ev in events:
-        rule = ";".join(f"{k}={v}" for k, v in ev.rrule.items())
         rows.append(
             [
                 item["name"],
@@ -239,7 +239,6 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
                 item["attendees"],
                 item["purpose"],
                 item["prep"],
-                rule,
             ]
         )
     wb.add_table(
@@ -252,7 +251,6 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
             Column("Attendees", width=34, wrap=True),
             Column("Purpose", width=50, wrap=True),
             Column("Preparation", width=40, wrap=True),
-            Column("Recurrence (RFC 5545)", width=30),
         ],
         rows,
         heading=f"{ctx.customer}: forecast cadence",
@@ -569,9 +567,9 @@ def _start_facts(ctx: ReportContext, role: str) -> list[tuple[str, str]]:
         facts.append(("Deal slippage rate", pct(total.slippage_rate, 1)))
     if role == "Admin":
         facts.append(("Users in the roster", f"{len(ctx.users()):,}"))
-        strict = [j["code"] for j in sources.consent_plan(ctx) if j["consent"] != "one-party"]
+        strict = [j["name"] for j in sources.consent_plan(ctx) if j["consent"] != "one-party"]
         if strict:
-            facts.append(("Jurisdictions needing more than one-party consent", ", ".join(strict)))
+            facts.append(("Jurisdictions needing more than one-party consent", join_words(strict)))
     return facts
 
 

@@ -57,7 +57,7 @@ def build_index(
                 status = "Not built"
             rows.append([s.title, s.description, names, status])
         doc.table(
-            ["Document", "What it contains", "File(s)", "Status"],
+            ["Document", "What it contains", "Files", "Status"],
             rows,
             widths=[1.4, 2.4, 1.9, 0.8],
             bold_first_column=True,

@@ -1,0 +1,66 @@
+"""Everything a reader sees in a package's Word and Excel files, piece by piece, and
+the demo packages of both project kinds (built once per test session)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from docx import Document
+from openpyxl import load_workbook
+
+from workbench.models import Engagement
+from workbench.reports.package import PackageResult, build_package
+
+KINDS = ("revenue-intelligence", "conversation-intelligence")
+
+
+def texts(path: Path) -> Iterator[str]:
+    """Each paragraph, table cell (nested too), header, footer, sheet name and text cell."""
+    if path.suffix == ".docx":
+        doc = Document(str(path))
+        yield from (p.text for p in doc.paragraphs)
+
+        def cells(table) -> Iterator[str]:
+            for row in table.rows:
+                for cell in row.cells:
+                    yield cell.text
+                    for inner in cell.tables:
+                        yield from cells(inner)
+
+        for table in doc.tables:
+            yield from cells(table)
+        for section in doc.sections:
+            for part in (section.header, section.footer, section.first_page_header):
+                yield from (p.text for p in part.paragraphs)
+    elif path.suffix == ".xlsx":
+        wb = load_workbook(path)
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue  # a hidden sheet holds machine-readable keys, never shown
+            yield ws.title
+            for row in ws.iter_rows(values_only=True):
+                for value in row:
+                    if isinstance(value, str) and not value.startswith("="):
+                        yield value
+
+
+def demo_package(demo_file: Path, out: Path, kind: str) -> PackageResult:
+    """The demo engagement's package as ``kind`` (a private copy of the file is switched
+    to the other project kind for the conversation-intelligence package)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = demo_file
+    if kind != "revenue-intelligence":
+        path = out / demo_file.name
+        shutil.copy2(demo_file, path)
+        eng = Engagement.open(path)
+        try:
+            eng.update_meta(project_kind=kind)
+        finally:
+            eng.close()
+    eng = Engagement.open(path, read_only=True)
+    try:
+        return build_package(eng, out / "package")
+    finally:
+        eng.close()
