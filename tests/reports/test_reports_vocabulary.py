@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from workbench.importers import ENTITIES
 from workbench.models import vocabulary as v
 
-from .package_text import KINDS, demo_package, texts
+from .package_text import texts
 
 
 def test_columns_settings_and_codes_read_as_words() -> None:
@@ -87,11 +83,6 @@ def _crm_property_names() -> set[str]:
         for alias in f.hubspot
         if alias not in columns
     }
-
-
-@pytest.fixture(scope="session", params=KINDS)
-def story_package(request, tmp_path_factory, demo_story_file: Path):
-    return demo_package(demo_story_file, tmp_path_factory.mktemp("pkg"), request.param)
 
 
 def test_no_document_of_the_demo_package_shows_an_internal_name(story_package) -> None:

@@ -17,6 +17,7 @@ from workbench.models.runs import Run
 from workbench.models.vocabulary import channel_words
 from workbench.reports import charts
 from workbench.reports.context import ReportContext, num, pct
+from workbench.reports.dates import long_date
 from workbench.reports.records import Capture, Missing, Section, SectionedResult
 
 AUDIT_NAMES = ("crm-hygiene", "capture", "baselines", "maintenance")
@@ -39,11 +40,26 @@ def audit_run(ctx: ReportContext, name: str) -> Run:
     return ctx.cache["audit:runs"][name.replace("_", "-")][1]
 
 
+def run_words(what: str, run: Run) -> str:
+    """Where a set of figures comes from, in the customer's words: 'as of 16 November 2026
+    (capture audit, reference #10)', and whether it is to be refreshed."""
+    ref = f"reference #{run.id}" if run.id else "computed for this export"
+    text = f"as of {long_date(run.as_of)} ({what}, {ref})"
+    if run.stale:
+        text += "; the data changed after this computation and the figures are refreshed before final issue"
+    return text
+
+
 def run_note(ctx: ReportContext, *names: str) -> str:
     """One sentence naming the audit run(s) a document's figures come from."""
     runs = [audit_run(ctx, n) for n in names]
-    parts = [f"{n.replace('-', ' ')} audit {r.label()}" for n, r in zip(names, runs, strict=True)]
-    return "Figures from the stored " + "; ".join(parts) + "."
+    return (
+        "Figures "
+        + "; ".join(
+            run_words(f"{n.replace('-', ' ')} audit", r) for n, r in zip(names, runs, strict=True)
+        )
+        + "."
+    )
 
 
 def _audit(ctx: ReportContext, name: str) -> Any:
@@ -194,8 +210,7 @@ def baselines(ctx: ReportContext) -> SectionedResult | Missing:
             1,
             text=(
                 f"The four complete fiscal quarters before {result.as_of:%d %B %Y}: {ranges}. "
-                f"{total.won:,} deals won and {total.lost:,} lost. "
-                + run_note(ctx, "baselines")
+                f"{total.won:,} deals won and {total.lost:,} lost. " + run_note(ctx, "baselines")
             ),
             headers=["Metric", *qs, "Four quarters"],
             rows=_metric_rows(result, qs, ctx),

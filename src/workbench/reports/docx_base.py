@@ -124,6 +124,9 @@ class DocBuilder:
         self._figures = 0
         self._tables = 0
         self.missing_notes: list[str] = []
+        # Why the document cannot be FINAL whatever the export asks: a red flag raised by
+        # its own figures, or (the index) a document of the package still in draft.
+        self.held: list[str] = []
         style_names = {s.name for s in self.doc.styles}
         self.table_style = (
             TABLE_STYLE
@@ -271,6 +274,17 @@ class DocBuilder:
         self.missing_notes.append(f"{what}: {how}")
         return self.note(f"{what}. {how}", label="Not yet available")
 
+    def red_flag(self, what: str, consequence: str) -> Paragraph:
+        """A red flag the document's own figures raise: it stays DRAFT until resolved."""
+        self.hold(f"{what}: {consequence}")
+        return self.note(f"{what}. {consequence}", label="Red flag")
+
+    def hold(self, reason: str) -> None:
+        """Keep the document DRAFT (even under an export's FINAL) and say why."""
+        if reason not in self.held:
+            self.held.append(reason)
+            self.missing_notes.append(reason)
+
     def assumed_tag(self, p: Paragraph) -> None:
         """Append a visible ASSUMED tag to a paragraph."""
         self.has_assumed = True
@@ -402,6 +416,8 @@ class DocBuilder:
     # -------------------------------------------------------------------- save
     @property
     def status(self) -> str:
+        if self.held:
+            return "DRAFT"
         if self.branding.status:
             return self.branding.status
         return "DRAFT" if (self.has_missing or self.has_assumed) else "FINAL"

@@ -8,6 +8,7 @@ stored runs (``scoring.operations``), the same runs the Scoring page and
 from __future__ import annotations
 
 from workbench.models.runs import Run
+from workbench.reports.audit_sections import run_words
 from workbench.reports.context import ReportContext, pct
 from workbench.reports.records import Missing, Section, SectionedResult
 from workbench.scoring import SIGNALS, ReliabilityBin, RuleSet, get_rule_set, reliability_figure
@@ -71,6 +72,7 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
     signals = SIGNALS
     sections: list[Section] = []
     missing: list[Missing] = []
+    red_flags: list[Missing] = []
     if rs.version is None:
         missing.append(
             Missing(
@@ -146,6 +148,16 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
         )
     else:
         sections.extend(_calibration_sections(ctx, report))
+        if report.get("low_risk_red_flag"):
+            red_flags.append(
+                Missing(
+                    f"{pct(report.get('low_risk_lost_share'), 1)} of the deals rated low risk "
+                    "were lost or slipped (the limit is 30%)",
+                    "The low-risk band does not yet separate safe deals from risky ones; the "
+                    "weights are recalibrated (more history, or signals reviewed with RevOps) "
+                    "before these rules are final.",
+                )
+            )
     found = pipeline_run(ctx)
     if found is not None and found[0].deals:
         scores, run = found
@@ -156,7 +168,7 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
                 "The open pipeline today",
                 1,
                 text=f"{total:,} open deals scored as of {scores.as_of[:10]} with rule version "
-                f"{scores.rule_set_version or 'default'} (scoring {run.label()}).",
+                f"{scores.rule_set_version or 'default'} ({run_words('pipeline scoring', run)}).",
                 headers=["Band", "Deals", "Share", "Amount"],
                 rows=[
                     [
@@ -172,7 +184,7 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
                 caption="Open deals by risk band",
             )
         )
-    return SectionedResult(sections, missing)
+    return SectionedResult(sections, missing, red_flags)
 
 
 def _calibration_sections(ctx: ReportContext, report: dict) -> list[Section]:
@@ -182,8 +194,8 @@ def _calibration_sections(ctx: ReportContext, report: dict) -> list[Section]:
     auc = report.get("auc")
     head = [
         [
-            "Calibrated on",
-            f"{report['_run'].label()}",
+            "Calibrated",
+            run_words("calibration", report["_run"]).capitalize(),
         ],
         [
             "Closed deals",

@@ -509,8 +509,8 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
                 level=2,
                 text=(
                     f"With the weights perturbed at random ({mc.draws:,} draws), {mc.leader} ranks "
-                    f"first in {mc.leader_holds * 100:.0f}% of them (seed {mc.seed}; "
-                    f"{run.label() if run else 'not stored'})."
+                    f"first in {mc.leader_holds * 100:.0f}% of them (seed {mc.seed}). "
+                    + (f"Figures {audit_sections.run_words('evaluation', run)}." if run else "")
                 ),
                 figure=win_probability_figure(mc),
                 caption="Probability of ranking first",

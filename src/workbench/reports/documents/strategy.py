@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.models.vocabulary import count
 from workbench.reports import audit_sections, playbook, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext
@@ -68,11 +69,33 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         ),
     )
     doc.heading("What happens next", 1)
-    doc.para(
-        "Every finding above starts ASSUMED. The kickoff validates each one with the VP Sales "
-        "and RevOps lead; confirmed and corrected findings update this document."
-    )
+    doc.para(_validation_status(ctx))
     return [save_doc(doc, ctx, out, spec)]
+
+
+def _validation_status(ctx: ReportContext) -> str:
+    """Where the findings stand with the customer, counted (not a generic sentence)."""
+    from workbench.models.findings import list_findings
+
+    found = [f for audit in ("capture", "crm-hygiene") for f in list_findings(ctx.eng, audit)]
+    open_ = sum(1 for f in found if f.status == "ASSUMED")
+    if not found or open_ == len(found):
+        return (
+            "Every finding above is ASSUMED until the kickoff: the VP of Sales and the RevOps "
+            "lead confirm or correct each one, and this document is reissued with the result."
+        )
+    done = len(found) - open_
+    if not open_:
+        return (
+            f"All {count(done, 'finding')} above have been confirmed or corrected with the "
+            "customer; the figures are the agreed starting point."
+        )
+    return (
+        f"{count(done, 'finding')} above {'has' if done == 1 else 'have'} been confirmed or "
+        f"corrected with the customer; {count(open_, 'finding')} "
+        f"{'is' if open_ == 1 else 'are'} still ASSUMED (shaded) and {'is' if open_ == 1 else 'are'} "
+        "settled at the next alignment meeting."
+    )
 
 
 # --------------------------------------------------------------- baseline metrics

@@ -1,0 +1,72 @@
+"""Dates as the customer reads them, and dates a customer would choose.
+
+One way of writing a date in every document ("16 November 2026"); customer dates
+(hypercare end, follow-ups, reviews) on business days of the customer's calendar:
+weekends and, where known, public holidays move to the next working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# Public holidays that close a sales team for the day, by jurisdiction prefix. Fixed-date
+# holidays only (plus the US ones whose date is a rule); enough to keep a review or a
+# follow-up off a day nobody is at work. Unknown jurisdictions: weekends only.
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    day = first + dt.timedelta(days=(weekday - first.weekday()) % 7)
+    if n > 0:
+        return day + dt.timedelta(days=7 * (n - 1))
+    # last such weekday of the month
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = nxt - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def holidays(year: int, jurisdictions: list[str] | tuple[str, ...]) -> set[dt.date]:
+    """Public holidays of ``year`` observed in any of ``jurisdictions`` (US, GB, DE codes)."""
+    codes = {c.strip().upper() for c in jurisdictions}
+    out: set[dt.date] = set()
+    if any(c.startswith("US") for c in codes):
+        out |= {
+            dt.date(year, 1, 1),
+            _nth_weekday(year, 1, 0, 3),  # Martin Luther King Jr. Day
+            _nth_weekday(year, 5, 0, -1),  # Memorial Day
+            dt.date(year, 6, 19),
+            dt.date(year, 7, 4),
+            _nth_weekday(year, 9, 0, 1),  # Labor Day
+            _nth_weekday(year, 11, 3, 4),  # Thanksgiving
+            _nth_weekday(year, 11, 3, 4) + dt.timedelta(days=1),
+            dt.date(year, 12, 25),
+        }
+    if codes & {"GB", "UK", "DE", "FR", "IE", "NL", "AT", "BE", "ES", "IT"}:
+        out |= {dt.date(year, 1, 1), dt.date(year, 12, 25), dt.date(year, 12, 26)}
+    if "GB" in codes or "UK" in codes:
+        out |= {_nth_weekday(year, 5, 0, 1), _nth_weekday(year, 5, 0, -1), _nth_weekday(year, 8, 0, -1)}
+    if "DE" in codes:
+        out |= {dt.date(year, 5, 1), dt.date(year, 10, 3)}
+    return out
+
+
+def business_day(day: dt.date, jurisdictions: list[str] | tuple[str, ...] = ()) -> dt.date:
+    """``day`` or the next working day: not a weekend, not a known public holiday."""
+    closed = holidays(day.year, jurisdictions) | holidays(day.year + 1, jurisdictions)
+    while day.weekday() >= 5 or day in closed:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def long_date(value: dt.date | dt.datetime | str | None) -> str:
+    """ "16 November 2026": the one way every document writes a date."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return f"{value.day} {value:%B %Y}"
