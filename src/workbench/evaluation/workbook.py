@@ -14,6 +14,7 @@ them when the file is opened.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -560,7 +561,8 @@ def _write_instructions(ws: Worksheet, matrix: Matrix, customer: str) -> None:
         lines.append(
             (f"Selected platform: {matrix.selected_vendor}. {matrix.decision_note}", False)
         )
-    lines.append((f"Exported by Workbench on {now_iso()} UTC.", False))
+    today = dt.date.today()
+    lines.append((f"Issued {today.day} {today:%B %Y}.", False))
     for row, (text, bold) in enumerate(lines, start=1):
         put_text(ws, row, 1, text)
         cell = ws.cell(row=row, column=1)

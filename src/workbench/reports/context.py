@@ -86,8 +86,9 @@ class ReportContext:
             customer=self.customer,
             subtitle=subtitle or f"{self.kind_label} implementation",
             prepared_by=self.meta.consultancy,
-            date=self.branding.date or self.as_of,
+            date=self.branding.date or dt.date.today(),
             version=self.branding.version,
+            as_of=self.as_of,
         )
         doc = DocBuilder(
             info,

@@ -44,7 +44,11 @@ def holidays(year: int, jurisdictions: list[str] | tuple[str, ...]) -> set[dt.da
     if codes & {"GB", "UK", "DE", "FR", "IE", "NL", "AT", "BE", "ES", "IT"}:
         out |= {dt.date(year, 1, 1), dt.date(year, 12, 25), dt.date(year, 12, 26)}
     if "GB" in codes or "UK" in codes:
-        out |= {_nth_weekday(year, 5, 0, 1), _nth_weekday(year, 5, 0, -1), _nth_weekday(year, 8, 0, -1)}
+        out |= {
+            _nth_weekday(year, 5, 0, 1),
+            _nth_weekday(year, 5, 0, -1),
+            _nth_weekday(year, 8, 0, -1),
+        }
     if "DE" in codes:
         out |= {dt.date(year, 5, 1), dt.date(year, 10, 3)}
     return out
@@ -70,3 +74,81 @@ def long_date(value: dt.date | dt.datetime | str | None) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return f"{value.day} {value:%B %Y}"
+
+
+# The usual business time zone of a jurisdiction (the state's or country's largest
+# commercial centre). Used when neither the engagement nor the roster names one.
+_ZONES = {
+    "US-CA": "America/Los_Angeles",
+    "US-WA": "America/Los_Angeles",
+    "US-OR": "America/Los_Angeles",
+    "US-NV": "America/Los_Angeles",
+    "US-AZ": "America/Phoenix",
+    "US-CO": "America/Denver",
+    "US-UT": "America/Denver",
+    "US-TX": "America/Chicago",
+    "US-IL": "America/Chicago",
+    "US-MN": "America/Chicago",
+    "US-MO": "America/Chicago",
+    "US-NY": "America/New_York",
+    "US-MA": "America/New_York",
+    "US-NJ": "America/New_York",
+    "US-PA": "America/New_York",
+    "US-FL": "America/New_York",
+    "US-GA": "America/New_York",
+    "US-NC": "America/New_York",
+    "US-VA": "America/New_York",
+    "US-DC": "America/New_York",
+    "US-MD": "America/New_York",
+    "US-CT": "America/New_York",
+    "US-OH": "America/New_York",
+    "US-MI": "America/Detroit",
+    "GB": "Europe/London",
+    "UK": "Europe/London",
+    "IE": "Europe/Dublin",
+    "DE": "Europe/Berlin",
+    "FR": "Europe/Paris",
+    "NL": "Europe/Amsterdam",
+    "ES": "Europe/Madrid",
+    "IT": "Europe/Rome",
+    "CA": "America/Toronto",
+    "AU": "Australia/Sydney",
+}
+
+
+def customer_time_zone(eng, meta) -> tuple[str, str]:
+    """The customer's time zone (IANA name) and where it comes from, in words.
+
+    The engagement's ``time_zone`` setting when set; else the time zone most of the
+    active roster is in; else the first operating jurisdiction's; else UTC."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    def valid(name: object) -> str | None:
+        if not isinstance(name, str) or not name.strip():
+            return None
+        try:
+            ZoneInfo(name.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+        return name.strip()
+
+    try:
+        chosen = valid(eng.setting("time_zone"))
+    except Exception:  # a damaged setting is not a reason to fail the export
+        chosen = None
+    if chosen:
+        return chosen, "the engagement's time zone"
+    row = eng.conn.execute(
+        "SELECT time_zone, count(*) FROM users WHERE coalesce(is_active, 1) = 1 "
+        "AND trim(coalesce(time_zone, '')) != '' GROUP BY time_zone ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    if row and valid(row[0]):
+        return row[0], "the time zone most of the sales team works in"
+    for code in meta.jurisdictions:
+        zone = _ZONES.get(code.strip().upper())
+        if zone:
+            return (
+                zone,
+                "the first operating jurisdiction's time zone (set the engagement's time zone to change it)",
+            )
+    return "UTC", "UTC (no time zone is recorded for the customer)"

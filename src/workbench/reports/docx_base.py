@@ -77,6 +77,7 @@ class DocInfo:
     prepared_by: str = ""
     date: dt.date = field(default_factory=dt.date.today)
     version: str = "1.0"
+    as_of: dt.date | None = None  # the day the figures describe (the issue date is ``date``)
 
 
 def _accent_hex(doc: DocxDocument) -> str:
@@ -203,7 +204,8 @@ class DocBuilder:
         rows = [
             ("Prepared for", self.info.customer),
             ("Prepared by", consultancy or "-"),
-            ("Date", (self.branding.date or self.info.date).strftime("%d %B %Y").lstrip("0")),
+            *([("Data as of", _long(self.info.as_of))] if self.info.as_of is not None else []),
+            ("Issued" if self.info.as_of else "Date", _long(self.branding.date or self.info.date)),
             ("Version", self.branding.version or self.info.version),
             ("Status", ""),
         ]
@@ -575,6 +577,11 @@ def _cant_split(row) -> None:
         el = OxmlElement("w:cantSplit")
         el.set(qn("w:val"), "true")
         trpr.insert(0, el)
+
+
+def _long(day: dt.date) -> str:
+    """The one way the package writes a date: '16 November 2026'."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def checkbox_pair(value: bool | None) -> str:

@@ -26,6 +26,7 @@ from workbench.models.runs import Run
 from workbench.models.vocabulary import count
 from workbench.reports import audit_sections, playbook, scoring_sections
 from workbench.reports.context import ReportContext
+from workbench.reports.dates import business_day
 from workbench.reports.files import atomic_path
 from workbench.reports.records import (  # noqa: F401 - the documents' shared records
     Capture,
@@ -150,13 +151,17 @@ def reminders(ctx: ReportContext) -> list[Reminder]:
             if "hypercare" in low
             else "follow-up-" + "".join(ch for ch in title.split("-day")[0] if ch.isdigit())
         )
-        found.append(Reminder(key, title, day, item.description or ""))
+        found.append(
+            Reminder(key, title, business_day(day, ctx.meta.jurisdictions), item.description or "")
+        )
     has_check_in = any(r.key == "refinement-check-in" for r in found)
     if found and (has_check_in or ctx.meta.engagement_type != "dedicated"):
         return found
     months = playbook.content("maintenance.json")[ctx.kind]["check_in_months"]
     if ctx.meta.engagement_type == "dedicated":
-        check_in = _add_days_weekday(ctx.as_of + dt.timedelta(days=round(months * 30.4)))
+        check_in = business_day(
+            ctx.as_of + dt.timedelta(days=round(months * 30.4)), ctx.meta.jurisdictions
+        )
         return found + [
             Reminder(
                 "refinement-check-in",
@@ -179,25 +184,18 @@ def reminders(ctx: ReportContext) -> list[Reminder]:
         Reminder(
             "follow-up-30",
             "30-day follow-up",
-            _add_days_weekday(ctx.as_of + dt.timedelta(days=30)),
+            business_day(ctx.as_of + dt.timedelta(days=30), ctx.meta.jurisdictions),
             "Adoption, recording coverage and first deal reviews.",
             assumed=True,
         ),
         Reminder(
             "follow-up-90",
             "90-day follow-up",
-            _add_days_weekday(ctx.as_of + dt.timedelta(days=90)),
+            business_day(ctx.as_of + dt.timedelta(days=90), ctx.meta.jurisdictions),
             "Success criteria: baseline against current.",
             assumed=True,
         ),
     ]
-
-
-def _add_days_weekday(day: dt.date) -> dt.date:
-    """Move a weekend date to the next Monday."""
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
 
 
 # ---------------------------------------------------------------------- consent

@@ -10,6 +10,7 @@ from workbench.models.vocabulary import channel_words, join_words
 from workbench.reports import audit_sections, playbook, scoring_sections, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
+from workbench.reports.dates import customer_time_zone, long_date
 from workbench.reports.ics_base import CalendarEvent, write_calendar
 from workbench.reports.xlsx_base import Column, WorkbookBuilder
 
@@ -226,6 +227,7 @@ def cadence_events(ctx: ReportContext) -> list[tuple[dict, CalendarEvent]]:
 def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     events = cadence_events(ctx)
     fq = fiscal_quarter(ctx.as_of, engagement_calendar(ctx.eng))
+    zone, zone_why = customer_time_zone(ctx.eng, ctx.meta)
     wb = WorkbookBuilder(title=spec.title, customer=ctx.customer)
     ws = wb.sheet("Cadence")
     rows = []
@@ -255,7 +257,8 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
         rows,
         heading=f"{ctx.customer}: forecast cadence",
         note=f"Fiscal calendar: {engagement_calendar(ctx.eng).describe()}; current quarter {fq.label} "
-        f"({fq.start:%Y-%m-%d} to {fq.end:%Y-%m-%d}). Import the .ics file into the team calendar.",
+        f"({long_date(fq.start)} to {long_date(fq.end)}). Times are in {zone} ({zone_why}); "
+        "the .ics file carries the time zone, so each attendee's calendar shows their own local time.",
     )
     ws2 = wb.sheet("Next 12 months")
     dates = []
@@ -282,6 +285,7 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
         name=f"{ctx.customer} forecast cadence",
         uid_namespace=ctx.customer,
         stamp=ctx.stamp,
+        tz=customer_time_zone(ctx.eng, ctx.meta)[0],
     )
     return [
         BuiltFile(spec.name, spec.title, xlsx, "xlsx", "FINAL"),
@@ -467,6 +471,7 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
         name=f"{ctx.customer} maintenance",
         uid_namespace=ctx.customer,
         stamp=ctx.stamp,
+        tz=customer_time_zone(ctx.eng, ctx.meta)[0],
     )
     docx = save_doc(doc, ctx, out, spec)
     return [
@@ -483,7 +488,9 @@ def _maintenance_events(
     first_month = (
         (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1) if start.day > 1 else start
     )
-    monthly_day = _first_weekday_on_or_after(first_month, 1)  # first Tuesday
+    # First Wednesday, 14:00: clear of the monthly forecast call (first Tuesday morning),
+    # the weekly pipeline review (Monday) and the submission deadline (Thursday).
+    monthly_day = _first_weekday_on_or_after(first_month, 2)
     fq = fiscal_quarter(ctx.as_of, engagement_calendar(ctx.eng))
     quarterly_day = _first_weekday_on_or_after(fq.end + dt.timedelta(days=1), 2)  # first Wednesday
 
@@ -498,10 +505,10 @@ def _maintenance_events(
         CalendarEvent(
             "maintenance-monthly",
             f"{ctx.customer}: monthly maintenance",
-            dt.datetime.combine(monthly_day, dt.time(10, 0)),
+            dt.datetime.combine(monthly_day, dt.time(14, 0)),
             60,
             f"Owner: {m.owner}.\n{lines('monthly')}",
-            rrule={"FREQ": "MONTHLY", "BYDAY": "1TU"},
+            rrule={"FREQ": "MONTHLY", "BYDAY": "1WE"},
             categories=["Maintenance"],
         ),
         CalendarEvent(
