@@ -226,6 +226,52 @@ class DocBuilder:
         p.runs[0].italic = True
         self.page_break()
 
+    def title_block(self) -> None:
+        """A compact title block instead of a title page (one-page documents): title,
+        customer, the same dates, version and status as a cover, and no page break."""
+        consultancy = self.branding.consultancy or self.info.prepared_by
+        p = self.doc.add_paragraph(style="Workbench Cover Meta")
+        r = p.add_run(one_line(consultancy or "").upper())
+        r.bold = True
+        r.font.size = Pt(8)
+        r.font.color.rgb = RGBColor.from_string(self.accent)
+        title = self.doc.add_paragraph(style="Title")
+        title.add_run(self.info.title).font.size = Pt(20)
+        title.paragraph_format.space_after = Pt(2)
+        parts = [self.info.customer]
+        if self.info.subtitle:
+            parts.append(self.info.subtitle)
+        p = self.doc.add_paragraph(style="Workbench Cover Meta")
+        p.add_run("  \u00b7  ".join(parts)).font.size = Pt(9)
+        meta = []
+        if self.info.as_of is not None:
+            meta.append(f"Data as of {_long(self.info.as_of)}")
+        meta.append(f"Issued {_long(self.branding.date or self.info.date)}")
+        meta.append(f"Version {self.branding.version or self.info.version}")
+        p = self.doc.add_paragraph(style="Workbench Cover Meta")
+        p.add_run("  \u00b7  ".join(meta) + "  \u00b7  Status: ").font.size = Pt(9)
+        self._status_run = p.add_run("DRAFT")
+        self._status_run.bold = True
+        self._status_run.font.size = Pt(9)
+        _bottom_border(p)
+        p.paragraph_format.space_after = Pt(6)
+
+    def compact(self) -> None:
+        """Narrower margins and tighter headings, for documents promised on one page."""
+        section = self.doc.sections[0]
+        section.top_margin = section.bottom_margin = Inches(0.6)
+        section.left_margin = section.right_margin = Inches(0.75)
+        section.header_distance = section.footer_distance = Inches(0.3)
+        for name, size in (("Heading 1", 12), ("Heading 2", 11)):
+            if name in {s.name for s in self.doc.styles}:
+                style = self.doc.styles[name]
+                style.font.size = Pt(size)
+                style.paragraph_format.space_before = Pt(6)
+                style.paragraph_format.space_after = Pt(2)
+        for name in ("Normal", "List Bullet", "List Number"):
+            if name in {s.name for s in self.doc.styles}:
+                self.doc.styles[name].paragraph_format.space_after = Pt(1)
+
     def toc(self) -> None:
         """A table of contents (a TOC field Word refreshes when the document opens)."""
         self.doc.add_paragraph("Contents", style="TOC Heading")

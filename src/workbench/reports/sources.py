@@ -64,7 +64,7 @@ def maintenance(ctx: ReportContext) -> Maintenance:
     kind = data[ctx.kind]
     owner_info = data["owner"][ctx.meta.engagement_type]
     tasks: list[MaintenanceTask] = []
-    source = "Workbench maintenance framework (playbook section 4a)"
+    source = "the maintenance framework of the implementation playbook (section 4a)"
     triggers = kind["triggers"]
     periodic = kind["periodic"]
     lib = maintenance_tasks(ctx.kind, ctx.meta.engagement_type)
@@ -91,7 +91,7 @@ def maintenance(ctx: ReportContext) -> Maintenance:
             "handed_off_at": lib.handed_off_at or owner_info["handed_off_at"],
         }
     if tasks:
-        source = "Workbench maintenance library (audits capability)"
+        source = "the maintenance framework of the implementation playbook (section 4a), as configured for this engagement"
     if not tasks:
         for cadence in ("monthly", "quarterly"):
             for item in kind[cadence]:

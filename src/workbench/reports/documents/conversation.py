@@ -26,6 +26,9 @@ def _run(ctx: ReportContext) -> dict | None:
     return coaching.load_coaching_run(ctx.eng)
 
 
+coaching_run = _run
+
+
 def _trackers(ctx: ReportContext):
     result = coaching.tracker_summary(ctx.eng)
     return result if result.trackers else None

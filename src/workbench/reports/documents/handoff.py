@@ -6,12 +6,20 @@ import datetime as dt
 from pathlib import Path
 
 from workbench.models.fiscal import engagement_calendar, fiscal_quarter
-from workbench.models.vocabulary import channel_words, join_words
+from workbench.models.vocabulary import channel_words, count, join_words
 from workbench.reports import audit_sections, playbook, scoring_sections, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
 from workbench.reports.dates import customer_time_zone, long_date
 from workbench.reports.ics_base import CalendarEvent, write_calendar
+from workbench.reports.people import (
+    PLATFORM_UNKNOWN,
+    owner_name,
+    people,
+    platform,
+    platform_words,
+    with_names,
+)
 from workbench.reports.xlsx_base import Column, WorkbookBuilder
 
 # This module's documents; reports/documents/__init__.py puts them in package order.
@@ -22,15 +30,19 @@ WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4}
 
 # ------------------------------------------------------------------ admin runbook
 def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
-    doc = ctx.document(spec.title, "Procedures for the platform administrator")
+    vendor = platform(ctx)
+    doc = ctx.document(spec.title, f"Procedures for the {vendor or 'platform'} administrator")
     users = ctx.users()
     doc.heading("About this runbook", 1)
     doc.para(
-        f"This runbook is for the administrator who runs {ctx.customer}'s "
-        f"{ctx.kind_label.lower()} platform day to day: adding and removing users, "
-        "managing permissions, watching the integrations and fixing the common problems. "
-        "It closes with who to call when a problem is bigger than a fix."
+        f"This runbook is for {people(ctx)['admin'].name}, who runs {ctx.customer}'s "
+        f"{ctx.kind_label.lower()} platform, {platform_words(ctx)}, day to day: adding and "
+        "removing users, managing permissions, watching the integrations and fixing the "
+        "common problems. It closes with who to call when a problem is bigger than a fix."
     )
+    if vendor is None:
+        doc.hold(PLATFORM_UNKNOWN)
+        doc.note(PLATFORM_UNKNOWN + ".", label="Platform")
     doc.heading("User provisioning", 1)
     doc.bullets(playbook.RUNBOOK_PROVISIONING, numbered=True)
     if users:
@@ -41,7 +53,10 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
                 by_role.get((u["role"] or "unspecified").strip() or "unspecified", 0) + 1
             )
             active += 1 if u["is_active"] in (1, None) else 0
-        doc.para(f"The roster imported into Workbench has {len(users)} users ({active} active):")
+        doc.para(
+            f"The sales roster has {count(len(users), 'user')} ({active} active); each active "
+            f"user needs a {platform_words(ctx)} licence in the role below:"
+        )
         doc.table(
             ["CRM role", "Users"],
             [[k, str(v)] for k, v in sorted(by_role.items())],
@@ -52,7 +67,7 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
     else:
         doc.missing(
             "The team roster",
-            "Import the CRM users export (workbench import FILE users.csv --entity users) to list who needs a licence.",
+            "The RevOps lead sends the CRM user list before provisioning starts; this runbook then lists who needs a licence.",
         )
     doc.heading("Roles and permissions", 1)
     doc.para("Give each person the narrowest role that lets them do their job.")
@@ -98,15 +113,17 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
     doc.para(
         f"Engagement type: {TYPE_LABEL.get(ctx.meta.engagement_type, ctx.meta.engagement_type)}. "
         + (
-            "The Architect runs maintenance and is the first escalation point."
+            with_names(ctx, "The Architect")
+            + " runs maintenance and is the first escalation point."
             if ctx.meta.engagement_type == "dedicated"
-            else "The customer's admin runs maintenance; escalate through the channels below."
+            else f"{people(ctx)['admin'].name} administers the platform and runs maintenance; "
+            "escalate through the channels below."
         )
     )
     doc.table(
         ["Issue type", "Who handles it", "Examples"],
-        [list(r) for r in playbook.ESCALATION],
-        widths=[2.0, 1.8, 2.7],
+        [[r[0], with_names(ctx, r[1]), r[2]] for r in playbook.ESCALATION],
+        widths=[1.8, 2.3, 2.4],
         caption="Escalation guidelines",
     )
     return [save_doc(doc, ctx, out, spec)]
@@ -332,9 +349,11 @@ def _occurrences(ev: CalendarEvent, until: dt.date) -> list[dt.datetime]:
 # ---------------------------------------------------------------------------- FAQ
 def build_faq(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     doc = ctx.document(spec.title, "Questions reps and managers ask, including privacy")
+    if platform(ctx) is None:
+        doc.hold(PLATFORM_UNKNOWN)
     doc.para(
-        f"This FAQ answers the questions {ctx.customer}'s team asks most about the new "
-        f"{ctx.kind_label.lower()} platform. It is written for reps first: recording is a "
+        f"This FAQ answers the questions {ctx.customer}'s team asks most about "
+        f"{platform_words(ctx)}, the new {ctx.kind_label.lower()} platform. It is written for reps first: recording is a "
         "coaching tool, and the rules about who sees what were agreed before rollout."
     )
     section = None
@@ -352,7 +371,7 @@ def build_faq(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFi
             "Participants in these operating jurisdictions must be told (and in some, must agree) before a call is recorded; the notetaker's announcement covers this:"
         )
         doc.bullets(
-            [f"{j['name']} ({j['code']}): {j['rule']}" for j in strict]
+            [f"{j['name']}: {j['rule']}" for j in strict]
             or [
                 "None of the operating jurisdictions requires more than one party's consent; the announcement stays on as good practice."
             ]
@@ -360,7 +379,7 @@ def build_faq(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFi
     else:
         doc.missing(
             "Operating jurisdictions",
-            "Set them on the engagement (workbench new --jurisdiction, or Engagement settings) to list the consent rules.",
+            "The customer's legal lead names the states and countries the team calls into before rollout; this FAQ then lists their consent rules.",
         )
     return [save_doc(doc, ctx, out, spec)]
 
@@ -375,7 +394,12 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
     doc.key_values(
         [
             ("Engagement type", type_label),
-            ("Maintenance owner", m.owner),
+            ("Maintenance owner", with_names(ctx, m.owner)),
+            *(
+                [("Day-to-day administrator", people(ctx)["admin"].name)]
+                if "admin" not in m.owner.lower()
+                else []
+            ),
             ("Handed off at", m.handed_off_at),
         ]
     )
@@ -392,11 +416,14 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
             cols.append(("Red flag", "red_flag", 1.6))
         if any(t.action for t in tasks):
             cols.append(("Action if off track", "action", 1.6))
-        cols.append(("Owner", "owner", 0.9))
+        cols.append(("Owner", "owner", 1.1))
         doc.heading(title, 1)
         doc.table(
             [c[0] for c in cols],
-            [[getattr(t, c[1]) for c in cols] for t in tasks],
+            [
+                [owner_name(ctx, t.owner) if c[1] == "owner" else getattr(t, c[1]) for c in cols]
+                for t in tasks
+            ],
             widths=[c[2] for c in cols],
             bold_first_column=True,
             caption=title,
@@ -444,11 +471,20 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
             Column("Result / notes", width=30, wrap=True),
         ],
         [
-            [t.cadence.title(), t.task, t.check, t.red_flag, t.action, t.owner, None, None]
+            [
+                t.cadence.title(),
+                t.task,
+                t.check,
+                t.red_flag,
+                t.action,
+                owner_name(ctx, t.owner),
+                None,
+                None,
+            ]
             for t in m.tasks
         ],
         heading=f"{ctx.customer}: maintenance schedule",
-        note=f"{type_label} engagement: {m.owner} owns maintenance. Record each run in the last two columns.",
+        note=f"{type_label} engagement: {with_names(ctx, m.owner)} owns maintenance. Record each run in the last two columns.",
     )
     ws2 = wb.sheet("Follow-ups")
     wb.add_table(
@@ -507,7 +543,7 @@ def _maintenance_events(
             f"{ctx.customer}: monthly maintenance",
             dt.datetime.combine(monthly_day, dt.time(14, 0)),
             60,
-            f"Owner: {m.owner}.\n{lines('monthly')}",
+            f"Owner: {with_names(ctx, m.owner)}.\n{lines('monthly')}",
             rrule={"FREQ": "MONTHLY", "BYDAY": "1WE"},
             categories=["Maintenance"],
         ),
@@ -516,7 +552,7 @@ def _maintenance_events(
             f"{ctx.customer}: quarterly maintenance review",
             dt.datetime.combine(quarterly_day, dt.time(10, 0)),
             120,
-            f"Owner: {m.owner}. At the start of each fiscal quarter.\n{lines('quarterly')}",
+            f"Owner: {with_names(ctx, m.owner)}. At the start of each fiscal quarter.\n{lines('quarterly')}",
             rrule={"FREQ": "MONTHLY", "INTERVAL": 3, "BYDAY": "1WE"},
             categories=["Maintenance"],
         ),
@@ -583,12 +619,19 @@ def _start_facts(ctx: ReportContext, role: str) -> list[tuple[str, str]]:
 def build_quick_starts(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     files = []
     for role, guide in playbook.QUICKSTART.items():
-        doc = ctx.document(f"Quick-start guide: {role}", guide["audience"], toc=False)
+        doc = ctx.document(
+            f"Quick-start guide: {role}",
+            f"{platform_words(ctx)}: {guide['audience']}",
+            toc=False,
+            cover=False,
+        )
+        if platform(ctx) is None:
+            doc.hold(PLATFORM_UNKNOWN)
         facts = _start_facts(ctx, role)
         if facts:
             doc.heading(f"Where {ctx.customer} starts", 1)
             doc.key_values(facts)
-        doc.heading(f"Your first ten minutes ({role.lower()})", 1)
+        doc.heading(f"Your first ten minutes in {platform_words(ctx)}", 1)
         doc.bullets(guide["first10"], numbered=True)
         doc.heading("Every week", 1)
         doc.bullets(guide["weekly"])
@@ -608,7 +651,7 @@ def build_quick_starts(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         if role != "Admin":
             doc.heading("Your meetings", 1)
             doc.table(
-                ["Meeting", "When", "Purpose"],
+                ["Meeting", f"When ({customer_time_zone(ctx.eng, ctx.meta)[0]} time)", "Purpose"],
                 [[c["name"], _describe_rule(c), c["purpose"]] for c in cad],
                 widths=[1.8, 1.9, 2.8],
             )

@@ -10,6 +10,7 @@ from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext
 from workbench.reports.documents.common import findings_table, render_sections
 from workbench.reports.docx_base import checkbox_pair
+from workbench.reports.people import people
 from workbench.reports.sources import Missing
 
 # This module's documents; reports/documents/__init__.py puts them in package order.
@@ -173,9 +174,8 @@ def build_definitions(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
     doc.table(
         ["Role", "Name", "Signature", "Date"],
         [
-            ["CRO / VP Sales", "", "", ""],
-            ["RevOps lead", "", "", ""],
-            [f"{ctx.meta.consultancy or 'Consultancy'} architect", ctx.meta.consultant, "", ""],
+            [p.role, p.name, "", ""]
+            for p in (people(ctx)["sponsor"], people(ctx)["revops"], people(ctx)["architect"])
         ],
         widths=[1.8, 1.8, 1.8, 1.1],
     )
