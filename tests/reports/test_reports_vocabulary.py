@@ -62,6 +62,11 @@ def test_the_detector_finds_every_kind_of_internal_name() -> None:
     )
     assert found == ["opportunities.next_step", "None", "nan", "(s)", "FREQ=", "US-CA"]
     assert v.internal_identifiers("zoom") == ["zoom"]
+    assert v.internal_identifiers("teams: 77.8% captured (red flag)") == ["teams:"]
+    assert v.customer_text("teams: 77.8% captured") == "Microsoft Teams: 77.8% captured"
+    assert v.customer_text("1,046 of 1,344 conversations on meet recorded.") == (
+        "1,046 of 1,344 conversations on Google Meet recorded."
+    )
     assert v.internal_identifiers("California (US-CA): all-party; e.g. 12 months") == []
     assert v.internal_identifiers("hs_timestamp", allowed={"hs_timestamp"}) == []
 

@@ -331,8 +331,14 @@ def customer_text(text: str) -> str:
         return w
 
     text = _SNAKE.sub(word, text)
+    text = _LEADING_CODE.sub(lambda m: channel_words(m.group(1)) + m.group(2), text)
+    text = _ON_CODE.sub(lambda m: m.group(1) + channel_words(m.group(2)) + m.group(3), text)
     return text.replace("(s)", "s")
 
+
+_CHANNEL_ALT = "|".join(re.escape(c) for c in CHANNEL_WORDS if c.islower() and " " not in c)
+_LEADING_CODE = re.compile(rf"^({_CHANNEL_ALT})(:)")
+_ON_CODE = re.compile(rf"(\bon )({_CHANNEL_ALT})( recorded)")
 
 # ------------------------------------------------------------------ detection
 _SNAKE = re.compile(r"(?<![\w/.@-])_?[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
@@ -372,4 +378,7 @@ def internal_identifiers(text: str, allowed: Iterable[str] = ()) -> list[str]:
     stripped = text.strip()
     if stripped in _CODES and stripped not in allow:
         found.append(stripped)
+    for rx in (_LEADING_CODE, _ON_CODE):
+        for m in rx.finditer(stripped):
+            found.append(m.group(0))
     return found

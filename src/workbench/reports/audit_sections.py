@@ -268,10 +268,17 @@ def baselines(ctx: ReportContext) -> SectionedResult | Missing:
                     "Forecast accuracy per quarter (1 - |actual - forecast| / actual, floored at 0), "
                     "with the four-quarter figures."
                 ),
-                headers=[label, *qs, "Accuracy (4Q)", "Win rate", "Closed"],
+                # "FY2026 Q4" wraps between year and quarter in a narrow column, never mid-word.
+                headers=[
+                    label,
+                    *(q.replace("-", " ") for q in qs),
+                    "Accuracy (4Q)",
+                    "Win rate",
+                    "Closed",
+                ],
                 rows=table,
                 numeric=list(range(1, len(qs) + 4)),
-                widths=[1.5, *([0.7] * len(qs)), 0.85, 0.7, 0.65],
+                widths=[1.45, *([0.7] * len(qs)), 0.85, 0.7, 0.7],
                 caption=f"Forecast accuracy and win rate {title.lower()}",
             )
         )

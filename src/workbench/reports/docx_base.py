@@ -282,7 +282,11 @@ class DocBuilder:
     def heading(self, text: str, level: int = 1) -> Paragraph:
         text = one_line(self.scrub(text))
         self._headings.append((level, text))
-        return self.doc.add_heading(text, level=level)
+        p = self.doc.add_heading(text, level=level)
+        # A heading never strands at a page bottom, whatever the firm's template says.
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.keep_together = True
+        return p
 
     def para(
         self,
@@ -383,6 +387,7 @@ class DocBuilder:
         else:
             scale = usable / sum(widths) if sum(widths) > usable else 1.0
             widths = [w * scale for w in widths]
+        widths = fit_widths(headers, rows, widths)
         numeric = numeric or []
         _set_grid(table, widths)
         hdr = table.rows[0]
@@ -623,6 +628,41 @@ def _cant_split(row) -> None:
         el = OxmlElement("w:cantSplit")
         el.set(qn("w:val"), "true")
         trpr.insert(0, el)
+
+
+# Average character widths (inches) of the table fonts, and the cell padding: enough to
+# tell whether a word fits its column without measuring glyphs.
+_BODY_CHAR_IN = 0.075
+_HEADER_CHAR_IN = 0.082
+_CELL_PADDING_IN = 0.18
+_MAX_WORD_COLUMN_IN = 2.6
+
+
+def fit_widths(headers: list[str], rows: list[list[object]], widths: list[float]) -> list[float]:
+    """Column widths in which no word (and no date) has to break mid-word.
+
+    A column narrower than its longest word takes the difference from the columns with
+    room to spare, in proportion to that room; the table's total width is unchanged. When
+    the table cannot hold every word, the widths are returned as given.
+    """
+    need = []
+    for i, head in enumerate(headers):
+        longest_head = max((len(w) for w in str(head).split()), default=0) * _HEADER_CHAR_IN
+        longest = 0
+        for row in rows[:400]:
+            if i < len(row) and row[i] is not None:
+                longest = max(longest, max((len(w) for w in str(row[i]).split()), default=0))
+        need.append(
+            min(_MAX_WORD_COLUMN_IN, max(longest_head, longest * _BODY_CHAR_IN) + _CELL_PADDING_IN)
+        )
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+    if short <= 0:
+        return widths
+    spare = [max(0.0, w - n) for n, w in zip(need, widths, strict=True)]
+    if sum(spare) < short:
+        return widths
+    take = short / sum(spare)
+    return [max(w, n) if w < n else w - s * take for n, w, s in zip(need, widths, spare, strict=True)]
 
 
 def _long(day: dt.date) -> str:
