@@ -10,6 +10,7 @@ from pathlib import Path
 from docx import Document
 from openpyxl import load_workbook
 
+from workbench.importers import ENTITIES
 from workbench.models import Engagement
 from workbench.reports.package import PackageResult, build_package
 
@@ -64,3 +65,22 @@ def demo_package(demo_file: Path, out: Path, kind: str) -> PackageResult:
         return build_package(eng, out / "package")
     finally:
         eng.close()
+
+
+def crm_property_names() -> set[str]:
+    """HubSpot's own property names (``hs_timestamp``, a pipeline stage's ``display_order``):
+    the customer's CRM's words, shown in the field mapping's HubSpot column. The names of
+    the records' own columns stay forbidden."""
+    columns = {
+        f.name.lstrip("_")
+        for name, spec in ENTITIES.items()
+        if name != "pipeline_stages"
+        for f in spec.fields
+    }
+    return {
+        alias
+        for spec in ENTITIES.values()
+        for f in spec.fields
+        for alias in f.hubspot
+        if alias not in columns
+    }

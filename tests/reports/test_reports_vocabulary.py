@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from workbench.importers import ENTITIES
 from workbench.models import vocabulary as v
 
-from .package_text import texts
+from .package_text import crm_property_names, texts
 
 
 def test_columns_settings_and_codes_read_as_words() -> None:
@@ -71,27 +70,8 @@ def test_the_detector_finds_every_kind_of_internal_name() -> None:
     assert v.internal_identifiers("hs_timestamp", allowed={"hs_timestamp"}) == []
 
 
-def _crm_property_names() -> set[str]:
-    """HubSpot's own property names (``hs_timestamp``, a pipeline stage's ``display_order``):
-    the customer's CRM's words, shown in the field mapping's HubSpot column. The names of
-    the records' own columns stay forbidden."""
-    columns = {
-        f.name.lstrip("_")
-        for name, spec in ENTITIES.items()
-        if name != "pipeline_stages"
-        for f in spec.fields
-    }
-    return {
-        alias
-        for spec in ENTITIES.values()
-        for f in spec.fields
-        for alias in f.hubspot
-        if alias not in columns
-    }
-
-
 def test_no_document_of_the_demo_package_shows_an_internal_name(story_package) -> None:
-    allowed = _crm_property_names()
+    allowed = crm_property_names()
     leaks = []
     for f in story_package.files:
         for text in texts(f.path):

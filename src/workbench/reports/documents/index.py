@@ -43,7 +43,8 @@ def build_index(
     for f in built:
         by_doc.setdefault(f.document, []).append(f)
     drafts = [s.title for s in specs if any(f.status == "DRAFT" for f in by_doc.get(s.name, []))]
-    unbuilt = [s.title for s in specs if s.name != spec.name and not by_doc.get(s.name)]
+    # Documents left out with --only are not waited for; one that could not be built is.
+    unbuilt = [s.title for s in specs if s.name in skipped and not by_doc.get(s.name)]
     if drafts or unbuilt:
         # The index is no more final than the least final document it lists.
         reason = "The package is in draft: " + "; ".join(
