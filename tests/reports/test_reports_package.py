@@ -92,10 +92,11 @@ def test_consent_plan_lists_all_party_jurisdictions_first_and_says_not_legal_adv
     path = _file(package, "consent-plan", "docx")
     doc = Document(str(path))
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Jurisdiction")
-    codes = [r.cells[1].text for r in table.rows[1:]]
-    assert codes[0] == "US-CA" and "US-TX" == codes[-1]
-    assert set(codes) == {"US-CA", "US-TX", "DE", "GB"}
-    assert "all-party" in table.rows[1].cells[2].text
+    # Named, never coded: California (all-party) first, Texas (one-party) last.
+    names = [r.cells[0].text for r in table.rows[1:]]
+    assert names[0] == "California" and names[-1] == "Texas"
+    assert set(names) == {"California", "Texas", "Germany", "United Kingdom"}
+    assert "all-party" in table.rows[1].cells[1].text
     assert "not legal advice" in docx_text(path)
 
 
