@@ -343,7 +343,11 @@ _ON_CODE = re.compile(rf"(\bon )({_CHANNEL_ALT})( recorded)")
 # ------------------------------------------------------------------ detection
 _SNAKE = re.compile(r"(?<![\w/.@-])_?[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _DOTTED = re.compile(r"\b([a-z][a-z_]*)\.([a-z][a-z_]*)\b")
-_OTHER = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\(s\)|\bFREQ=|\bRRULE\b|(?<!\()\bUS-[A-Z]{2}\b")
+_OTHER = re.compile(
+    r"\bNone\b|\bnan\b|\bNaN\b|\(s\)|\bFREQ=|\bRRULE\b|(?<!\()\bUS-[A-Z]{2}\b"
+    # the consultant's tool: a command line or a page of its window
+    r"|\bworkbench [a-z-]+ (?:FILE|--)|\b(?:Phases|Audits|Scoring|Data|Coaching) page\b"
+)
 _CODES = frozenset(CHANNEL_WORDS) | frozenset(k for k in STATUS_WORDS if k.islower())
 _NAMESPACES = frozenset(TABLE_WORDS) | {
     "audits",

@@ -71,7 +71,7 @@ def capture(ctx: ReportContext) -> Capture | Missing:
     if not result.total:
         return Missing(
             "Capture rates by channel",
-            "Import the video-platform and dialer logs (meetings entity), then export again.",
+            "IT sends the video-platform and dialer logs before the kickoff; the capture rates are then measured.",
         )
     o = result.options
     summary = (

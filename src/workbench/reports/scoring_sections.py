@@ -10,6 +10,7 @@ from __future__ import annotations
 from workbench.models.runs import Run
 from workbench.reports.audit_sections import run_words
 from workbench.reports.context import ReportContext, pct
+from workbench.reports.dates import long_date
 from workbench.reports.records import Missing, Section, SectionedResult
 from workbench.scoring import SIGNALS, ReliabilityBin, RuleSet, get_rule_set, reliability_figure
 from workbench.scoring.operations import ScoreRequest, latest_calibration, latest_scores, score
@@ -77,18 +78,24 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
         missing.append(
             Missing(
                 "Customer-specific scoring rules",
-                "Calibrate on the customer's won/lost history and save the result "
-                "as a version (workbench calibrate FILE --save-as-version).",
+                "The consultant calibrates the weights on the customer's own won and lost "
+                "deals once RevOps has sent the closed-deal history, before the build review; "
+                "until then the starting weights below apply.",
             )
         )
         intro = (
-            "The rules below are Workbench's starting rule set; they have not been saved as a "
-            "version or calibrated on this customer's history yet, so every weight is ASSUMED."
+            "The rules below are the starting rule set of the implementation playbook; they "
+            "have not been calibrated on this customer's history yet, so every weight is ASSUMED."
         )
     else:
         intro = (
-            f"Version {rs.version} ({rs.name}), by {rs.author or 'the consultant'}, effective "
-            f"from {rs.effective_from or rs.created_at[:10]}; source: {rs.source}."
+            f"Version {rs.version} ({rs.name}), "
+            + (
+                "the playbook's starting rules"
+                if (rs.author or "").startswith("Workbench") or rs.source == "default"
+                else f"by {rs.author or 'the consultant'}, source: {rs.source}"
+            )
+            + f", effective from {long_date(rs.effective_from or rs.created_at)}."
         )
     sections.append(Section("Rule set in force", 1, text=intro))
     if rs.rationale:
@@ -141,9 +148,9 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
         missing.append(
             Missing(
                 "Calibration",
-                "No calibration has been run. Import closed won/lost history and run workbench "
-                "calibrate FILE; the document then shows the fitted weights, the reliability diagram "
-                "and the lift.",
+                "Not calibrated yet: RevOps sends the closed won and lost history, the consultant "
+                "calibrates on it before the build review, and this document is reissued with "
+                "the fitted weights, the reliability diagram and the lift.",
             )
         )
     else:

@@ -268,8 +268,8 @@ def definitions(ctx: ReportContext) -> tuple[list[Definition], Missing | None]:
         if pending:
             note = Missing(
                 f"{pending} of {len(result)} terms not yet approved",
-                "Record each approval on the Phases page or with workbench lifecycle; "
-                "unapproved terms are shaded as ASSUMED.",
+                "Each open term is decided by its approver at the definition alignment "
+                "meeting; until then it is shaded as ASSUMED.",
             )
         return result, note
     return (
@@ -384,8 +384,8 @@ def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | Non
         if lacking:
             note = Missing(
                 f"A baseline for {', '.join(lacking)}",
-                "The engagement's data cannot measure it yet; enter the customer's own "
-                "figure on the Phases page (or import the data it needs).",
+                "The exports received so far cannot measure it; RevOps provides the "
+                "customer's own figure before the success criteria are signed off.",
             )
         return rows, note
     rows = [
@@ -394,17 +394,18 @@ def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | Non
     ]
     return rows, Missing(
         "Agreed success criteria",
-        "These are the playbook's recommended KPIs and targets. Record the agreed "
-        "ones in Workbench and run the audits to fill baselines and current values.",
+        "These are the recommended KPIs and targets; the executive sponsor and the "
+        "consultant agree the final ones at the kickoff, and the baselines and current "
+        "values are filled from the audits.",
     )
 
 
 def _evaluation_summary(ctx: ReportContext) -> Any | Missing:
     """The evaluation capability's summary of the current evaluation, or Missing."""
     how = (
-        "Start and score the platform evaluation (workbench evaluate FILE --template "
-        f"{ctx.kind}, then --score ...) to produce the recommendation, matrix, "
-        "sensitivity and TCO."
+        "The evaluation team scores the shortlisted platforms during the evaluation "
+        "phase; the recommendation, matrix, sensitivity and total cost follow from "
+        "their scores."
     )
     if current_evaluation_id(ctx.eng) is None:
         return Missing("Platform evaluation results", how)
@@ -548,7 +549,8 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
         sections.append(
             Section(
                 "Total cost of ownership",
-                text="Not yet available: no costs entered (workbench evaluate FILE --tco ...).",
+                text="Not yet available: the vendors' quotes are entered once procurement "
+                "has received them.",
             )
         )
     return SectionedResult(sections)

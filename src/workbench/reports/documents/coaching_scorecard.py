@@ -62,8 +62,8 @@ def build_scorecard(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
     if not conversation.team_benchmark_table(ctx, doc):
         doc.missing(
             "Team benchmarks",
-            "Import the call transcripts and measure them (workbench coaching FILE); the "
-            "benchmarks come from the top performers' calls.",
+            "The consultant measures the team's recorded calls once the first weeks of "
+            "transcripts are exported; the benchmarks then come from the top performers' calls.",
         )
     doc.heading("How managers use it", 1)
     doc.bullets(

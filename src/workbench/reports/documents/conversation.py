@@ -17,8 +17,8 @@ from workbench.reports.context import ReportContext, num, pct
 
 CI = ("conversation-intelligence",)
 IMPORT_HOW = (
-    "Import the call transcripts (workbench import FILE FOLDER) and measure them "
-    "(workbench coaching FILE, workbench trackers FILE)."
+    "The consultant measures the team's recorded calls once the platform's first weeks "
+    "of transcripts are exported; this section is then filled from them."
 )
 
 
@@ -668,8 +668,8 @@ def tracker_accuracy_section(ctx: ReportContext, doc) -> None:
     if not reviewed:
         doc.missing(
             "The accuracy review",
-            "Mark a sample of each tracker's hits relevant or noise "
-            "(workbench trackers FILE --review, then --mark); above 30% noise a tracker is tuned.",
+            "The platform administrator marks a sample of each tracker's hits as relevant "
+            "or noise in the first two weeks after launch; above 30% noise a tracker is tuned.",
         )
         return
     doc.table(

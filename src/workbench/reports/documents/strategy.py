@@ -52,7 +52,7 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         caption="Conversation capture findings",
         empty=Missing(
             "Capture findings",
-            "Run the capture audit (workbench audit FILE capture) after importing the meeting and dialer logs.",
+            "IT sends the video-platform and dialer logs before the kickoff; the capture audit then measures them.",
         ),
     )
     doc.heading("CRM data quality", 1)
@@ -66,7 +66,7 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         caption="CRM hygiene findings",
         empty=Missing(
             "CRM hygiene findings",
-            "Run the CRM hygiene audit (workbench audit FILE crm-hygiene) after importing the CRM exports.",
+            "RevOps sends the CRM exports before the kickoff; the CRM hygiene audit then measures them.",
         ),
     )
     doc.heading("What happens next", 1)
@@ -122,7 +122,9 @@ def build_baselines(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
         ["baselines"],
         caption="Baseline findings",
         empty=Missing(
-            "Baseline findings", "Run the baselines audit (workbench audit FILE baselines)."
+            "Baseline findings",
+            "RevOps sends four quarters of opportunity and forecast history before the kickoff; "
+            "the baselines are then measured.",
         ),
     )
     return [save_doc(doc, ctx, out, spec)]
