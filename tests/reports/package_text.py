@@ -3,7 +3,6 @@ the demo packages of both project kinds (built once per test session)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +10,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from workbench.importers import ENTITIES
-from workbench.models import Engagement
-from workbench.reports.package import PackageResult, build_package
+from workbench.reports.package import PackageResult
+from workbench.reports.proof import package_as
 
 KINDS = ("revenue-intelligence", "conversation-intelligence")
 
@@ -48,23 +47,8 @@ def texts(path: Path) -> Iterator[str]:
 
 
 def demo_package(demo_file: Path, out: Path, kind: str) -> PackageResult:
-    """The demo engagement's package as ``kind`` (a private copy of the file is switched
-    to the other project kind for the conversation-intelligence package)."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = demo_file
-    if kind != "revenue-intelligence":
-        path = out / demo_file.name
-        shutil.copy2(demo_file, path)
-        eng = Engagement.open(path)
-        try:
-            eng.update_meta(project_kind=kind)
-        finally:
-            eng.close()
-    eng = Engagement.open(path, read_only=True)
-    try:
-        return build_package(eng, out / "package")
-    finally:
-        eng.close()
+    """The demo engagement's package as ``kind`` (see ``workbench.reports.proof``)."""
+    return package_as(demo_file, out, kind)
 
 
 def crm_property_names() -> set[str]:

@@ -122,32 +122,41 @@ def proof_package(
     return pages
 
 
-def build_demo_packages(out: Path, kinds: tuple[str, ...] = KINDS) -> dict[str, object]:
-    """The demo engagement (with its story) and its package as each project kind."""
-    from workbench.demo import build_demo
+def package_as(source: Path, out: Path, kind: str):
+    """The package of the engagement ``source`` exported as a ``kind`` project into
+    ``out/package`` (a private copy of the file is switched to the other kind)."""
     from workbench.models import Engagement
     from workbench.reports.package import build_package
 
-    built = build_demo(out / "engagement", with_package=False, with_story=True)
-    source = Path(built["engagement"])
-    results = {}
-    for kind in kinds:
-        path = source
-        if kind != "revenue-intelligence":
-            path = out / kind / source.name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, path)
-            eng = Engagement.open(path)
-            try:
-                eng.update_meta(project_kind=kind)
-            finally:
-                eng.close()
-        eng = Engagement.open(path, read_only=True)
+    out.mkdir(parents=True, exist_ok=True)
+    path = source
+    eng = Engagement.open(source, read_only=True)
+    try:
+        current = eng.meta().project_kind
+    finally:
+        eng.close()
+    if kind != current:
+        path = out / source.name
+        shutil.copy2(source, path)
+        eng = Engagement.open(path)
         try:
-            results[kind] = build_package(eng, out / kind / "package")
+            eng.update_meta(project_kind=kind)
         finally:
             eng.close()
-    return results
+    eng = Engagement.open(path, read_only=True)
+    try:
+        return build_package(eng, out / "package")
+    finally:
+        eng.close()
+
+
+def build_demo_packages(out: Path, kinds: tuple[str, ...] = KINDS) -> dict[str, object]:
+    """The demo engagement (with its story) and its package as each project kind."""
+    from workbench.demo import build_demo
+
+    built = build_demo(out / "engagement", with_package=False, with_story=True)
+    source = Path(built["engagement"])
+    return {kind: package_as(source, out / kind, kind) for kind in kinds}
 
 
 def main(argv: list[str] | None = None) -> int:
