@@ -152,3 +152,28 @@ def customer_time_zone(eng, meta) -> tuple[str, str]:
                 "the first operating jurisdiction's time zone (set the engagement's time zone to change it)",
             )
     return "UTC", "UTC (no time zone is recorded for the customer)"
+
+
+_ZONE_WORDS = {
+    "America/Los_Angeles": "Pacific time",
+    "America/Denver": "Mountain time",
+    "America/Phoenix": "Arizona time",
+    "America/Chicago": "Central time",
+    "America/New_York": "Eastern time",
+    "America/Detroit": "Eastern time",
+    "America/Toronto": "Eastern time",
+    "Europe/London": "UK time",
+    "Europe/Dublin": "Irish time",
+    "Europe/Berlin": "Central European time",
+    "Europe/Paris": "Central European time",
+    "Europe/Amsterdam": "Central European time",
+    "Europe/Madrid": "Central European time",
+    "Europe/Rome": "Central European time",
+    "Australia/Sydney": "Sydney time",
+    "UTC": "UTC",
+}
+
+
+def zone_words(zone: str) -> str:
+    """ "America/Los_Angeles" -> "Pacific time" (a name a reader recognises)."""
+    return _ZONE_WORDS.get(zone, zone.rsplit("/", 1)[-1].replace("_", " ") + " time")

@@ -259,15 +259,15 @@ class DocBuilder:
     def compact(self) -> None:
         """Narrower margins and tighter headings, for documents promised on one page."""
         section = self.doc.sections[0]
-        section.top_margin = section.bottom_margin = Inches(0.6)
-        section.left_margin = section.right_margin = Inches(0.75)
+        section.top_margin = section.bottom_margin = Inches(0.5)
+        section.left_margin = section.right_margin = Inches(0.7)
         section.header_distance = section.footer_distance = Inches(0.3)
         for name, size in (("Heading 1", 12), ("Heading 2", 11)):
             if name in {s.name for s in self.doc.styles}:
                 style = self.doc.styles[name]
                 style.font.size = Pt(size)
-                style.paragraph_format.space_before = Pt(6)
-                style.paragraph_format.space_after = Pt(2)
+                style.paragraph_format.space_before = Pt(4)
+                style.paragraph_format.space_after = Pt(1)
         for name in ("Normal", "List Bullet", "List Number"):
             if name in {s.name for s in self.doc.styles}:
                 self.doc.styles[name].paragraph_format.space_after = Pt(1)

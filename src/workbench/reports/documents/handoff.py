@@ -10,7 +10,7 @@ from workbench.models.vocabulary import channel_words, count, join_words
 from workbench.reports import audit_sections, playbook, scoring_sections, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
-from workbench.reports.dates import customer_time_zone, long_date
+from workbench.reports.dates import customer_time_zone, long_date, zone_words
 from workbench.reports.ics_base import CalendarEvent, write_calendar
 from workbench.reports.people import (
     PLATFORM_UNKNOWN,
@@ -274,7 +274,7 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
         rows,
         heading=f"{ctx.customer}: forecast cadence",
         note=f"Fiscal calendar: {engagement_calendar(ctx.eng).describe()}; current quarter {fq.label} "
-        f"({long_date(fq.start)} to {long_date(fq.end)}). Times are in {zone} ({zone_why}); "
+        f"({long_date(fq.start)} to {long_date(fq.end)}). Times are {zone_words(zone)} ({zone}: {zone_why}); "
         "the .ics file carries the time zone, so each attendee's calendar shows their own local time.",
     )
     ws2 = wb.sheet("Next 12 months")
@@ -651,7 +651,11 @@ def build_quick_starts(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         if role != "Admin":
             doc.heading("Your meetings", 1)
             doc.table(
-                ["Meeting", f"When ({customer_time_zone(ctx.eng, ctx.meta)[0]} time)", "Purpose"],
+                [
+                    "Meeting",
+                    f"When ({zone_words(customer_time_zone(ctx.eng, ctx.meta)[0])})",
+                    "Purpose",
+                ],
                 [[c["name"], _describe_rule(c), c["purpose"]] for c in cad],
                 widths=[1.8, 1.9, 2.8],
             )
