@@ -55,3 +55,14 @@ def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
     target = tmp_path / demo_file.name
     shutil.copy2(demo_file, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def demo_story_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo engagement with its story (intake, meetings, evaluation, checklist), as
+    ``workbench demo`` builds it, without the package (do not write to it; copy it)."""
+    from workbench.demo import build_demo
+
+    out = tmp_path_factory.mktemp("demo-story")
+    result = build_demo(out, with_package=False, with_story=True)
+    return Path(result["engagement"])

@@ -24,6 +24,8 @@ from workbench.evaluation.operations import MONTE_CARLO
 from workbench.models import Engagement
 from workbench.models.findings import list_findings
 from workbench.models.runs import latest_run
+from workbench.models.vocabulary import channel_words
+from workbench.reports.dates import long_date
 from workbench.scoring.operations import latest_calibration, latest_scores
 
 
@@ -74,8 +76,8 @@ def test_every_stored_run_is_current_after_the_demo(demo) -> None:
     assert not truth["monte_carlo"].stale
     index = _docs["Package Index"]
     capture_run = truth["capture"][1]
-    row = f"Capture gap analysis | #{capture_run.id} | {capture_run.created_at[:10]} | "
-    assert row + f"{capture_run.as_of} | current" in index
+    row = f"Capture gap analysis | #{capture_run.id} | {long_date(capture_run.created_at)} | "
+    assert row + f"{long_date(capture_run.as_of)} | Current" in index
     assert f"Evaluation robustness (Monte Carlo) | #{truth['monte_carlo'].id} |" in index
 
 
@@ -112,14 +114,15 @@ def test_capture_by_channel_is_the_same_everywhere(demo) -> None:
     ws = books["Integration Requirements Map"]["Integration map"]
     cells = {str(r[0]).lower(): str(r[2]) for r in ws.iter_rows(values_only=True) if r[0] and r[2]}
     for g in cap.by_channel:
-        row = f"{g.key} | {g.total:,} | {g.recorded:,} | {pct1(g.rate)} | {g.status}"
+        name = channel_words(g.key)  # "teams" reads "Microsoft Teams" in every document
+        row = f"{name} | {g.total:,} | {g.recorded:,} | {pct1(g.rate)} | {g.status}"
         assert row in docs["Gap Analysis"]
         runbook = re.search(
-            rf"^{re.escape(g.key)} \| ([\d,]+) \| ([\d.]+%)$", docs["Admin Runbook"], re.I | re.M
+            rf"^{re.escape(name)} \| ([\d,]+) \| ([\d.]+%)$", docs["Admin Runbook"], re.I | re.M
         )
         assert runbook and runbook.groups() == (f"{g.total:,}", pct1(g.rate)), g.key
-        assert cells[g.key].startswith(f"{g.total:,} external ")
-        assert f"{pct1(g.rate)} recorded ({g.recorded:,})" in cells[g.key]
+        assert cells[name.lower()].startswith(f"{g.total:,} external ")
+        assert f"{pct1(g.rate)} recorded ({g.recorded:,})" in cells[name.lower()]
     zoom = next(g for g in cap.by_channel if g.key == "zoom")
     assert (zoom.total, pct1(zoom.rate)) == (2435, "93.5%")
 

@@ -195,19 +195,19 @@ def test_field_mapping_workbook_shows_crm_column_then_workbench_field(
     wb = openpyxl.load_workbook(path)
     rows = list(wb["Import mappings"].iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == "Entity")
-    assert rows[header][1:3] == ("Salesforce column", "Workbench field")
+    assert rows[header][1:3] == ("Salesforce column", "Field")
     body = {r[2]: r for r in rows[header + 1 :] if r[0]}
-    assert body["crm_id"][1] == "Opportunity ID"
-    assert body["amount"][1] == "Amount"
-    assert body["crm_id"][4] == "opportunities.csv"
+    assert body["CRM record ID"][1] == "Opportunity ID"
+    assert body["Amount"][1] == "Amount"
+    assert body["CRM record ID"][4] == "opportunities.csv"
     core = list(wb["Core fields"].iter_rows(values_only=True))
     start = next(i for i, r in enumerate(core) if r[0] == "Object")
     status = {(r[0], r[1]): r[7] for r in core[start + 1 :] if r[0]}
-    opp = next(k[0] for k in status if k[1] == "crm_id")
-    assert status[(opp, "crm_id")] == "Mapped in an import"
-    assert status[(opp, "stage")] == "Mapped in an import"
+    opp = next(k[0] for k in status if k[1] == "CRM record ID")
+    assert status[(opp, "CRM record ID")] == "Mapped in an import"
+    assert status[(opp, "Stage")] == "Mapped in an import"
     # a field no import mapped is not claimed to be mapped
-    assert status[(opp, "next_step")] != "Mapped in an import"
+    assert status[(opp, "Next step")] != "Mapped in an import"
 
 
 def _cli_json(capsys, *argv: str) -> dict:

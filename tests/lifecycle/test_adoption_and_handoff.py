@@ -92,7 +92,7 @@ def test_sprint_in_progress_says_how_long_is_left(ci_engagement):
     report = lc.adoption_report(eng)
     assert report.decision == "in-progress"
     assert report.reasons == [
-        "Hypercare runs 4 weeks from 2026-10-19; 1 full week(s) done, 16 day(s) to go."
+        "Hypercare runs 4 weeks from 2026-10-19; 1 full week done, 16 days to go."
     ]
 
 

@@ -13,4 +13,4 @@ def test_hypercare_before_go_live_is_not_started(new_engagement) -> None:
     lc.set_go_live(new_engagement, go_live.isoformat())
     report = lc.adoption_report(new_engagement)
     assert report.decision == "not-started"
-    assert "30 day(s) from now" in report.reasons[0]
+    assert "30 days from now" in report.reasons[0]

@@ -177,3 +177,11 @@ def add_evaluation(eng: Engagement) -> str:
     for vendor, price in zip(matrix.vendors[:3], (1600, 1400, 1200), strict=False):
         edit.set_tco(eng, load_matrix(eng), vendor.name, "price.Rep", price)
     return summarise(load_matrix(eng)).results.winner
+
+
+@pytest.fixture(scope="session", params=["revenue-intelligence", "conversation-intelligence"])
+def story_package(request, tmp_path_factory, demo_story_file: Path):
+    """The package of the demo engagement (with its story) as each project kind."""
+    from .package_text import demo_package
+
+    return demo_package(demo_story_file, tmp_path_factory.mktemp("pkg"), request.param)

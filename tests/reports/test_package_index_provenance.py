@@ -71,4 +71,4 @@ def test_revenue_intelligence_package_has_the_call_library(new_engagement, tmp_p
     assert "call-library" in ci and "sales-call-library" not in ci
     result = build_package(new_engagement, tmp_path / "out", only=["sales-call-library"])
     built = next(f for f in result.files if f.document == "sales-call-library")
-    assert built.status == "DRAFT" and built.missing[0].startswith("Playlists: Import the call")
+    assert built.status == "DRAFT" and built.missing[0].startswith("Playlists: The consultant measures")

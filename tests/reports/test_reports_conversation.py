@@ -103,8 +103,9 @@ def test_documents_carry_the_calls_figures(ci, tmp_path):
     assert "Ann Ace" in text["coaching-playbook"] and "67%" in text["coaching-playbook"]
     assert "talk ratio 66.7% is outside the 40%-60% band" in text["coaching-playbook"]
     assert "Maria 100%, Omar 25%" in text["coaching-playbook"]
-    # Call library: the competitor playlist starts with call C1.
-    assert "Competitor conversations" in text["call-library"] and "C1" in text["call-library"]
+    # Call library: the competitor playlist lists the call by its title, never its id.
+    assert "Competitor conversations" in text["call-library"] and "C1" not in text["call-library"]
+    assert "Untitled call" in text["call-library"]
     # Dashboards: today's figures.
     assert "Calls transcribed" in text["ci-dashboards"]
     # Marketing and CS: the churn phrases heard.

@@ -12,6 +12,7 @@ import pytest
 from docx import Document
 
 from workbench.models import Engagement
+from workbench.models.vocabulary import channel_words
 from workbench.reports.package import build_package
 
 from .conftest import docx_text
@@ -57,7 +58,7 @@ def test_gap_analysis_shows_the_audits_capture_rate_per_channel(demo_package) ->
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Channel")
     shown = {r.cells[0].text: r.cells[3].text for r in table.rows[1:]}
     for g in capture.by_channel:
-        assert shown[g.name or g.key] == f"{g.rate * 100:.1f}%"
+        assert shown[channel_words(g.name or g.key)] == f"{g.rate * 100:.1f}%"
     assert len(doc.inline_shapes) >= 1
     assert f"{capture.rate * 100:.1f}%" in docx_text(_path(result, "gap-analysis"))
 

@@ -193,6 +193,41 @@ class BaselinesResult:
         return None
 
 
+
+# How serious a quarter's forecast is (stated in every finding, so the rating can be checked).
+# Accuracy: the playbooks' target is 85% (a 65% -> 85% improvement is the usual success
+# criterion). Bias: a forecast more than 10% off the actual in one direction is a habit,
+# more than 20% one a CRO cannot plan on. The worse of the two ratings wins.
+FORECAST_ACCURACY_TARGET = 0.85
+FORECAST_ACCURACY_HIGH_BELOW = 0.70
+FORECAST_BIAS_MEDIUM = 0.10
+FORECAST_BIAS_HIGH = 0.20
+_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
+
+
+def forecast_severity(accuracy: float | None, bias: float | None) -> tuple[str, str]:
+    """The severity of one quarter's forecast accuracy and bias, and the rule that set it."""
+    acc = accuracy or 0.0
+    if acc >= FORECAST_ACCURACY_TARGET:
+        by_acc, acc_rule = "info", f"accuracy at or above the {FORECAST_ACCURACY_TARGET:.0%} target"
+    elif acc >= FORECAST_ACCURACY_HIGH_BELOW:
+        by_acc, acc_rule = "medium", f"accuracy below the {FORECAST_ACCURACY_TARGET:.0%} target"
+    else:
+        by_acc, acc_rule = "high", f"accuracy below {FORECAST_ACCURACY_HIGH_BELOW:.0%}"
+    size = abs(bias or 0.0)
+    if size > FORECAST_BIAS_HIGH:
+        by_bias, bias_rule = "high", f"bias beyond {FORECAST_BIAS_HIGH:.0%} either way"
+    elif size > FORECAST_BIAS_MEDIUM:
+        by_bias, bias_rule = "medium", f"bias beyond {FORECAST_BIAS_MEDIUM:.0%} either way"
+    else:
+        by_bias, bias_rule = "info", f"bias within {FORECAST_BIAS_MEDIUM:.0%}"
+    if _RANK[by_bias] > _RANK[by_acc]:
+        return by_bias, f"Rated {by_bias}: {bias_rule}."
+    if by_acc == "info":
+        return "info", f"Rated info: {acc_rule} and {bias_rule}."
+    return by_acc, f"Rated {by_acc}: {acc_rule}."
+
+
 def _filtered(deals: pd.DataFrame, where: dict[str, str], notes: list[str]) -> pd.DataFrame:
     """The deals of one segment; a note says which, and a value no deal has is named."""
     mask = np.ones(len(deals), dtype=bool)
@@ -885,17 +920,11 @@ def _findings(result: BaselinesResult) -> list[Finding]:
             ""
             if row.forecast_bias is None
             else (
-                f"; bias {row.forecast_bias * 100:+.0f}% "
+                f"; bias {row.forecast_bias * 100:+.1f}% "
                 f"({'over' if row.forecast_bias > 0 else 'under'}-forecast)"
             )
         )
-        severity = (
-            "info"
-            if (row.forecast_accuracy or 0) >= 0.85
-            else "low"
-            if (row.forecast_accuracy or 0) >= 0.7
-            else "medium"
-        )
+        severity, why = forecast_severity(row.forecast_accuracy, row.forecast_bias)
         spread = (
             f" The reps' own accuracies: mean {fmt_pct(row.rep_accuracy_mean)}, median "
             f"{fmt_pct(row.rep_accuracy_median)}, from {fmt_pct(row.rep_accuracy_min)} to "
@@ -910,7 +939,7 @@ def _findings(result: BaselinesResult) -> list[Finding]:
                 f"{q}: forecast accuracy {fmt_pct(row.forecast_accuracy)} pooled",
                 f"Forecast {row.forecast:,.0f} vs actual {row.forecast_actual or 0:,.0f} from "
                 f"{row.forecast_submitters} submitters ({row.forecast_source}){bias}; MAPE "
-                f"{fmt_pct(row.mape)} over {row.mape_n} reps.{spread}",
+                f"{fmt_pct(row.mape)} over {row.mape_n} reps.{spread} {why}",
                 count=row.forecast_submitters,
                 metric=row.forecast_accuracy,
             )

@@ -38,6 +38,7 @@ from workbench.audits.common import (
 )
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
+from workbench.models.vocabulary import channel_words
 from workbench.progress import Progress
 
 AUDIT = "capture"
@@ -354,8 +355,9 @@ def _findings(result: CaptureResult, frame: pd.DataFrame, host: pd.Series) -> li
                 f(
                     f"channel.{g.key}",
                     severity[g.status],
-                    f"{g.key}: {fmt_pct(g.rate)} captured ({g.status})",
-                    f"{g.recorded:,} of {g.total:,} {scope}conversations on {g.key} recorded.",
+                    f"{channel_words(g.key)}: {fmt_pct(g.rate)} captured ({g.status})",
+                    f"{g.recorded:,} of {g.total:,} {scope}conversations on "
+                    f"{channel_words(g.key)} recorded.",
                     entity="meetings",
                     affected=hit,
                     count=g.total - g.recorded,

@@ -39,6 +39,7 @@ from workbench.audits.dedup import (
 from workbench.audits.stages import StageCheck, StageProfile, check_stages
 from workbench.models import Engagement
 from workbench.models.findings import Finding, record_findings
+from workbench.models.vocabulary import field_words, health_words, table_words
 from workbench.progress import Progress
 
 AUDIT = "crm-hygiene"
@@ -530,9 +531,10 @@ def _findings(
             f(
                 f"completion.{row.entity}.{row.field}",
                 severity,
-                f"{row.entity.capitalize()}: {row.field} filled on {fmt_pct(rate)}",
-                f"{row.total - row.complete:,} of {row.total:,} {row.entity} have no "
-                f"{row.field} (required; target {fmt_pct(target)}).",
+                f"{table_words(row.entity).capitalize()}: {field_words(row.field)} filled on "
+                f"{fmt_pct(rate)}",
+                f"{row.total - row.complete:,} of {row.total:,} {table_words(row.entity)} have no "
+                f"{field_words(row.field)} (required; target {fmt_pct(target)}).",
                 entity=row.entity,
                 affected=missing_ids(data, row.entity, row.field),
                 count=row.total - row.complete,
@@ -595,7 +597,7 @@ def _findings(
             stale.no_recent_activity,
             "Open deals with no recent activity",
             f"open with no activity for more than {stale.default_days} days "
-            "(per-stage limits in audits.stale_days_by_stage)",
+            "(stricter or looser limits apply where a stage has its own)",
         ),
     ):
         if count:
@@ -701,7 +703,7 @@ def _findings(
     h = result.health
     if h.score is not None:
         breakdown = "; ".join(
-            f"{p.name} {p.score:.0f}" for p in h.components if p.score is not None
+            f"{health_words(p.name)} {p.score:.0f}" for p in h.components if p.score is not None
         )
         severity = "high" if h.score < 60 else "medium" if h.score < 80 else "info"
         out.append(

@@ -23,6 +23,7 @@ from workbench.evaluation.sensitivity import (
     sensitivity,
 )
 from workbench.evaluation.tco import TcoResult
+from workbench.models.vocabulary import count
 
 
 @dataclass
@@ -110,11 +111,14 @@ def recommendation(summary: EvaluationSummary) -> str:
     text = "; ".join(parts) + "."
     if not r.complete:
         missing = sum(len(v.missing) for v in r.vendors)
-        text += f" {missing} score(s) are still missing and count as 0."
+        text += (
+            f" {count(missing, 'score')} {'is' if missing == 1 else 'are'} still missing and "
+            "count as 0."
+        )
     if r.disagreements:
         text += (
-            f" Evaluators disagree by 2+ points on {len(r.disagreements)} score(s); "
-            "review the evidence before presenting."
+            f" Evaluators disagree by 2 points or more on {count(len(r.disagreements), 'score')}; "
+            "the evidence behind each is recorded in the evaluation workbook."
         )
     return text
 

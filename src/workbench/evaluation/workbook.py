@@ -14,6 +14,7 @@ them when the file is opened.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,6 +176,7 @@ def export_workbook(
     _write_instructions(instructions, matrix, customer)
     _write_meta(meta_ws, matrix, sheets, customer)
     wb.active = 1
+    _print_setup(wb)
     progress.update(0.9, "Saving the workbook")
     # Saved to <name>.writing, created exclusively (never through a planted link) and
     # moved over the name only when complete; a full disk leaves no truncated file.
@@ -182,6 +184,36 @@ def export_workbook(
         wb.save(fh)
     progress.update(1.0, "Workbook written")
     return path
+
+
+FONT_FAMILY = "Arial"  # the package's one font family (the reports' workbooks use it too)
+
+
+def _print_setup(wb: Workbook) -> None:
+    """Every visible sheet prints landscape, one page wide, its header rows repeated, in
+    one font family (a cell without a font name prints in the viewer's default serif)."""
+    from copy import copy
+
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.font is None or cell.font.name != FONT_FAMILY:
+                    font = copy(cell.font)
+                    font.name = FONT_FAMILY
+                    cell.font = font
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.gridLines = False
+        last = f"{get_column_letter(max(ws.max_column, 1))}{max(ws.max_row, 1)}"
+        ws.print_area = f"A1:{last}"
+        if ws.freeze_panes:
+            header = ws[ws.freeze_panes].row - 1
+            if header >= 1:
+                ws.print_title_rows = f"{1 if header <= 6 else header}:{header}"
 
 
 def _header(ws: Worksheet, row: int, col: int, text: str) -> None:
@@ -502,7 +534,8 @@ def _write_instructions(ws: Worksheet, matrix: Matrix, customer: str) -> None:
         (
             "Scores - <evaluator>: each evaluator scores every vendor independently, whole numbers "
             "1-5, with the evidence behind each score. The Matrix shows the mean of the "
-            "evaluators' scores (blank = not scored, counted as 0).",
+            "evaluators' scores: a blank score is left out of the mean, and a criterion no "
+            "evaluator has scored yet counts as 0.",
             False,
         ),
         (
@@ -560,7 +593,8 @@ def _write_instructions(ws: Worksheet, matrix: Matrix, customer: str) -> None:
         lines.append(
             (f"Selected platform: {matrix.selected_vendor}. {matrix.decision_note}", False)
         )
-    lines.append((f"Exported by Workbench on {now_iso()} UTC.", False))
+    today = dt.date.today()
+    lines.append((f"Issued {today.day} {today:%B %Y}.", False))
     for row, (text, bold) in enumerate(lines, start=1):
         put_text(ws, row, 1, text)
         cell = ws.cell(row=row, column=1)

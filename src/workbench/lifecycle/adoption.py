@@ -26,6 +26,7 @@ from workbench.lifecycle import store
 from workbench.lifecycle.catalog import AdoptionSpec
 from workbench.lifecycle.edits import GO_LIVE
 from workbench.models import Engagement
+from workbench.models.vocabulary import count
 
 _MANAGER_RE = re.compile(
     r"\b(manager|managers|director|head|lead|leader|vp|vice president|chief|cro|svp|evp)\b"
@@ -274,7 +275,7 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
         report.decision = "not-started"
         report.reasons.append(
             f"Hypercare starts at go-live on {start.isoformat()} "
-            f"({(start - today).days} day(s) from now) and runs {pb.hypercare_weeks} weeks."
+            f"({count((start - today).days, 'day')} from now) and runs {pb.hypercare_weeks} weeks."
         )
         return report
     usage = load_usage(eng)
@@ -306,7 +307,7 @@ def adoption_report(eng: Engagement) -> AdoptionReport:
         report.decision = "in-progress"
         report.reasons.append(
             f"Hypercare runs {pb.hypercare_weeks} weeks from {start.isoformat()}; "
-            f"{len(done_weeks)} full week(s) done, {max(left, 0)} day(s) to go."
+            f"{count(len(done_weeks), 'full week')} done, {count(max(left, 0), 'day')} to go."
         )
         return report
     final = done_weeks[-1]

@@ -14,8 +14,10 @@ from typing import Any
 from workbench.audits.baselines import DEFINITIONS
 from workbench.audits.operations import ensure_audits
 from workbench.models.runs import Run
+from workbench.models.vocabulary import channel_words
 from workbench.reports import charts
 from workbench.reports.context import ReportContext, num, pct
+from workbench.reports.dates import long_date
 from workbench.reports.records import Capture, Missing, Section, SectionedResult
 
 AUDIT_NAMES = ("crm-hygiene", "capture", "baselines", "maintenance")
@@ -38,11 +40,26 @@ def audit_run(ctx: ReportContext, name: str) -> Run:
     return ctx.cache["audit:runs"][name.replace("_", "-")][1]
 
 
+def run_words(what: str, run: Run) -> str:
+    """Where a set of figures comes from, in the customer's words: 'as of 16 November 2026
+    (capture audit, reference #10)', and whether it is to be refreshed."""
+    ref = f"reference #{run.id}" if run.id else "computed for this export"
+    text = f"as of {long_date(run.as_of)} ({what}, {ref})"
+    if run.stale:
+        text += "; the data changed after this computation and the figures are refreshed before final issue"
+    return text
+
+
 def run_note(ctx: ReportContext, *names: str) -> str:
     """One sentence naming the audit run(s) a document's figures come from."""
     runs = [audit_run(ctx, n) for n in names]
-    parts = [f"{n.replace('-', ' ')} audit {r.label()}" for n, r in zip(names, runs, strict=True)]
-    return "Figures from the stored " + "; ".join(parts) + "."
+    return (
+        "Figures "
+        + "; ".join(
+            run_words(f"{n.replace('-', ' ')} audit", r) for n, r in zip(names, runs, strict=True)
+        )
+        + "."
+    )
 
 
 def _audit(ctx: ReportContext, name: str) -> Any:
@@ -54,7 +71,7 @@ def capture(ctx: ReportContext) -> Capture | Missing:
     if not result.total:
         return Missing(
             "Capture rates by channel",
-            "Import the video-platform and dialer logs (meetings entity), then export again.",
+            "IT sends the video-platform and dialer logs before the kickoff; the capture rates are then measured.",
         )
     o = result.options
     summary = (
@@ -66,9 +83,10 @@ def capture(ctx: ReportContext) -> Capture | Missing:
     )
     rows, names, rates, totals = [], [], [], []
     for g in sorted(result.by_channel, key=lambda g: -(g.total or 0)):
-        rows.append([g.name or g.key, f"{g.total:,}", f"{g.recorded:,}", pct(g.rate, 1), g.status])
+        label = channel_words(g.name or g.key)
+        rows.append([label, f"{g.total:,}", f"{g.recorded:,}", pct(g.rate, 1), g.status])
         if g.rate is not None:
-            names.append(g.name or g.key)
+            names.append(label)
             rates.append(g.rate)
             totals.append(g.total)
     figure = None
@@ -192,8 +210,7 @@ def baselines(ctx: ReportContext) -> SectionedResult | Missing:
             1,
             text=(
                 f"The four complete fiscal quarters before {result.as_of:%d %B %Y}: {ranges}. "
-                f"{total.won:,} deals won and {total.lost:,} lost. "
-                + run_note(ctx, "baselines")
+                f"{total.won:,} deals won and {total.lost:,} lost. " + run_note(ctx, "baselines")
             ),
             headers=["Metric", *qs, "Four quarters"],
             rows=_metric_rows(result, qs, ctx),
@@ -251,10 +268,17 @@ def baselines(ctx: ReportContext) -> SectionedResult | Missing:
                     "Forecast accuracy per quarter (1 - |actual - forecast| / actual, floored at 0), "
                     "with the four-quarter figures."
                 ),
-                headers=[label, *qs, "Accuracy (4Q)", "Win rate", "Closed"],
+                # "FY2026 Q4" wraps between year and quarter in a narrow column, never mid-word.
+                headers=[
+                    label,
+                    *(q.replace("-", " ") for q in qs),
+                    "Accuracy (4Q)",
+                    "Win rate",
+                    "Closed",
+                ],
                 rows=table,
                 numeric=list(range(1, len(qs) + 4)),
-                widths=[1.5, *([0.7] * len(qs)), 0.85, 0.7, 0.65],
+                widths=[1.45, *([0.7] * len(qs)), 0.85, 0.7, 0.7],
                 caption=f"Forecast accuracy and win rate {title.lower()}",
             )
         )

@@ -30,30 +30,125 @@ def capture_by_channel_figure(
     ax = fig.add_subplot()
     colors = [NAVY if r >= target else (AMBER if r >= red_flag else RED) for r in rates]
     bars = ax.bar(names, [r * 100 for r in rates], color=colors, width=0.6)
-    for bar, rate, n in zip(bars, rates, totals, strict=True):
-        ax.text(
-            bar.get_x() + bar.get_width() / 2,
-            bar.get_height() + 1.5,
-            f"{rate * 100:.0f}%\n(n={n:,})",
-            ha="center",
-            va="bottom",
-            fontsize=7.5,
-        )
-    ax.axhline(
-        target * 100, color=NAVY, linestyle="--", linewidth=1, label=f"Target {target * 100:.0f}%"
-    )
-    ax.axhline(
-        red_flag * 100,
-        color=RED,
-        linestyle=":",
-        linewidth=1,
-        label=f"Red flag below {red_flag * 100:.0f}%",
-    )
+    lines = [
+        ax.axhline(
+            target * 100,
+            color=NAVY,
+            linestyle="--",
+            linewidth=1,
+            label=f"Target {target * 100:.0f}%",
+        ),
+        ax.axhline(
+            red_flag * 100,
+            color=RED,
+            linestyle=":",
+            linewidth=1,
+            label=f"Red flag below {red_flag * 100:.0f}%",
+        ),
+    ]
     ax.legend(fontsize=7.5, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_ylim(0, 118)
+    ax.set_ylim(0, 125)
     ax.set_ylabel("External conversations recorded (%)", fontsize=8)
     _style(ax)
+    labels = []
+    for bar, rate, n in zip(bars, rates, totals, strict=True):
+        labels.append(
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                bar.get_height() + 1.5,
+                f"{rate * 100:.0f}%\n(n={n:,})",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+            )
+        )
+    # A label a target or red-flag line would strike through goes inside its bar, or
+    # else just above the line: wherever it is first clear of every line.
+    renderer = _renderer(fig)
+    _spread_ticks(ax, renderer)
+    renderer = _renderer(fig)  # the layout settles with the tick labels in place
+    levels = sorted(line.get_ydata()[0] for line in lines)
+    for label, bar in zip(labels, bars, strict=True):
+        h = bar.get_height()
+        places = [(h + 1.5, "bottom", "black")]
+        if h > 30:
+            places.append((h - 1.5, "top", "white"))
+        places += [(y + 1.5, "bottom", "black") for y in levels if y > h]
+        for y, va, color in places:
+            label.set_y(y)
+            label.set_va(va)
+            label.set_color(color)
+            box = label.get_window_extent(renderer)
+            if not any(_crosses(line, box) for line in lines):
+                break
     return fig
+
+
+def _renderer(fig: Figure):
+    """A renderer to measure text with (a Figure made without pyplot has no canvas yet)."""
+    if not hasattr(fig.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def _crosses(line, box) -> bool:
+    """Whether a horizontal line runs through a text's box (display coordinates)."""
+    y = line.get_transform().transform((0, line.get_ydata()[0]))[1]
+    return box.y0 - 1 <= y <= box.y1 + 1
+
+
+def _spread_ticks(ax, renderer) -> None:
+    """Category labels that would overlap side by side are wrapped onto two lines, and
+    tilted only if that is not enough."""
+    import textwrap
+
+    def clash() -> bool:
+        ax.figure.canvas.draw()
+        boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+    if not clash():
+        return
+    names = [t.get_text() for t in ax.get_xticklabels()]
+    ax.set_xticks(ax.get_xticks(), [textwrap.fill(n, 10, break_long_words=False) for n in names])
+    if clash():
+        for t in ax.get_xticklabels():
+            t.set_rotation(45)
+            t.set_ha("right")
+
+
+def overlapping_texts(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of texts of ``fig`` whose boxes overlap (tick labels and annotations)."""
+    fig.canvas.draw()
+    renderer = _renderer(fig)
+    texts = []
+    for ax in fig.axes:
+        texts += [t for t in ax.texts if t.get_text()]
+        texts += [t for t in ax.get_xticklabels() if t.get_text()]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    return [
+        (a, b)
+        for i, (a, box_a) in enumerate(boxes)
+        for b, box_b in boxes[i + 1 :]
+        if box_a.overlaps(box_b)
+    ]
+
+
+def texts_struck_by_lines(fig: Figure) -> list[str]:
+    """Annotations a horizontal reference line runs through."""
+    fig.canvas.draw()
+    renderer = _renderer(fig)
+    out = []
+    for ax in fig.axes:
+        flat = [ln for ln in ax.get_lines() if len(set(ln.get_ydata())) == 1]
+        for t in ax.texts:
+            box = t.get_window_extent(renderer)
+            if any(_crosses(ln, box) for ln in flat):
+                out.append(t.get_text())
+    return out
 
 
 def baseline_trend_figure(quarters: list[str], series: dict[str, list[float | None]]) -> Figure:
@@ -80,4 +175,27 @@ def baseline_trend_figure(quarters: list[str], series: dict[str, list[float | No
     ax.set_ylabel("%", fontsize=8)
     ax.legend(fontsize=7.5, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _style(ax)
+    _separate_annotations(fig, ax)
     return fig
+
+
+def _separate_annotations(fig: Figure, ax) -> None:
+    """Move apart the value labels of different lines that sit on top of each other at
+    the same quarter: the higher one goes up, the lower one below its point."""
+    fig.canvas.draw()
+    renderer = _renderer(fig)
+    for _ in range(4):
+        moved = False
+        texts = [t for t in ax.texts if t.get_text()]
+        for i, a in enumerate(texts):
+            for b in texts[i + 1 :]:
+                box_a, box_b = a.get_window_extent(renderer), b.get_window_extent(renderer)
+                if not box_a.overlaps(box_b):
+                    continue
+                low, high = (a, b) if a.xy[1] <= b.xy[1] else (b, a)
+                low.xyann = (low.xyann[0], low.xyann[1] - 14)
+                high.xyann = (high.xyann[0], high.xyann[1] + 6)
+                moved = True
+        if not moved:
+            return
+        fig.canvas.draw()

@@ -79,15 +79,18 @@ class ReportContext:
         """A fixed moment for reproducible outputs (calendar DTSTAMPs)."""
         return dt.datetime.combine(self.as_of, dt.time(0, 0), tzinfo=dt.UTC)
 
-    def document(self, title: str, subtitle: str = "", *, toc: bool = True) -> DocBuilder:
+    def document(
+        self, title: str, subtitle: str = "", *, toc: bool = True, cover: bool = True
+    ) -> DocBuilder:
         """A new Word document with its title page (and contents when ``toc``)."""
         info = DocInfo(
             title=title,
             customer=self.customer,
             subtitle=subtitle or f"{self.kind_label} implementation",
             prepared_by=self.meta.consultancy,
-            date=self.branding.date or self.as_of,
+            date=self.branding.date or dt.date.today(),
             version=self.branding.version,
+            as_of=self.as_of,
         )
         doc = DocBuilder(
             info,
@@ -95,8 +98,12 @@ class ReportContext:
             branding=self.branding,
             scrub=self.scrub if self.anonymize else None,
         )
-        doc.cover()
-        if toc:
+        if cover:
+            doc.cover()
+        else:
+            doc.compact()
+            doc.title_block()
+        if cover and toc:
             doc.toc()
         return doc
 

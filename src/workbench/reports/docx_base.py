@@ -77,6 +77,7 @@ class DocInfo:
     prepared_by: str = ""
     date: dt.date = field(default_factory=dt.date.today)
     version: str = "1.0"
+    as_of: dt.date | None = None  # the day the figures describe (the issue date is ``date``)
 
 
 def _accent_hex(doc: DocxDocument) -> str:
@@ -124,6 +125,9 @@ class DocBuilder:
         self._figures = 0
         self._tables = 0
         self.missing_notes: list[str] = []
+        # Why the document cannot be FINAL whatever the export asks: a red flag raised by
+        # its own figures, or (the index) a document of the package still in draft.
+        self.held: list[str] = []
         style_names = {s.name for s in self.doc.styles}
         self.table_style = (
             TABLE_STYLE
@@ -200,7 +204,8 @@ class DocBuilder:
         rows = [
             ("Prepared for", self.info.customer),
             ("Prepared by", consultancy or "-"),
-            ("Date", (self.branding.date or self.info.date).strftime("%d %B %Y").lstrip("0")),
+            *([("Data as of", _long(self.info.as_of))] if self.info.as_of is not None else []),
+            ("Issued" if self.info.as_of else "Date", _long(self.branding.date or self.info.date)),
             ("Version", self.branding.version or self.info.version),
             ("Status", ""),
         ]
@@ -221,6 +226,52 @@ class DocBuilder:
         p.runs[0].italic = True
         self.page_break()
 
+    def title_block(self) -> None:
+        """A compact title block instead of a title page (one-page documents): title,
+        customer, the same dates, version and status as a cover, and no page break."""
+        consultancy = self.branding.consultancy or self.info.prepared_by
+        p = self.doc.add_paragraph(style="Workbench Cover Meta")
+        r = p.add_run(one_line(consultancy or "").upper())
+        r.bold = True
+        r.font.size = Pt(8)
+        r.font.color.rgb = RGBColor.from_string(self.accent)
+        title = self.doc.add_paragraph(style="Title")
+        title.add_run(self.info.title).font.size = Pt(20)
+        title.paragraph_format.space_after = Pt(2)
+        parts = [self.info.customer]
+        if self.info.subtitle:
+            parts.append(self.info.subtitle)
+        p = self.doc.add_paragraph(style="Workbench Cover Meta")
+        p.add_run("  \u00b7  ".join(parts)).font.size = Pt(9)
+        meta = []
+        if self.info.as_of is not None:
+            meta.append(f"Data as of {_long(self.info.as_of)}")
+        meta.append(f"Issued {_long(self.branding.date or self.info.date)}")
+        meta.append(f"Version {self.branding.version or self.info.version}")
+        p = self.doc.add_paragraph(style="Workbench Cover Meta")
+        p.add_run("  \u00b7  ".join(meta) + "  \u00b7  Status: ").font.size = Pt(9)
+        self._status_run = p.add_run("DRAFT")
+        self._status_run.bold = True
+        self._status_run.font.size = Pt(9)
+        _bottom_border(p)
+        p.paragraph_format.space_after = Pt(6)
+
+    def compact(self) -> None:
+        """Narrower margins and tighter headings, for documents promised on one page."""
+        section = self.doc.sections[0]
+        section.top_margin = section.bottom_margin = Inches(0.5)
+        section.left_margin = section.right_margin = Inches(0.7)
+        section.header_distance = section.footer_distance = Inches(0.3)
+        for name, size in (("Heading 1", 12), ("Heading 2", 11)):
+            if name in {s.name for s in self.doc.styles}:
+                style = self.doc.styles[name]
+                style.font.size = Pt(size)
+                style.paragraph_format.space_before = Pt(4)
+                style.paragraph_format.space_after = Pt(1)
+        for name in ("Normal", "List Bullet", "List Number"):
+            if name in {s.name for s in self.doc.styles}:
+                self.doc.styles[name].paragraph_format.space_after = Pt(1)
+
     def toc(self) -> None:
         """A table of contents (a TOC field Word refreshes when the document opens)."""
         self.doc.add_paragraph("Contents", style="TOC Heading")
@@ -231,7 +282,11 @@ class DocBuilder:
     def heading(self, text: str, level: int = 1) -> Paragraph:
         text = one_line(self.scrub(text))
         self._headings.append((level, text))
-        return self.doc.add_heading(text, level=level)
+        p = self.doc.add_heading(text, level=level)
+        # A heading never strands at a page bottom, whatever the firm's template says.
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.keep_together = True
+        return p
 
     def para(
         self,
@@ -270,6 +325,17 @@ class DocBuilder:
         self.has_missing = True
         self.missing_notes.append(f"{what}: {how}")
         return self.note(f"{what}. {how}", label="Not yet available")
+
+    def red_flag(self, what: str, consequence: str) -> Paragraph:
+        """A red flag the document's own figures raise: it stays DRAFT until resolved."""
+        self.hold(f"{what}: {consequence}")
+        return self.note(f"{what}. {consequence}", label="Red flag")
+
+    def hold(self, reason: str) -> None:
+        """Keep the document DRAFT (even under an export's FINAL) and say why."""
+        if reason not in self.held:
+            self.held.append(reason)
+            self.missing_notes.append(reason)
 
     def assumed_tag(self, p: Paragraph) -> None:
         """Append a visible ASSUMED tag to a paragraph."""
@@ -321,6 +387,7 @@ class DocBuilder:
         else:
             scale = usable / sum(widths) if sum(widths) > usable else 1.0
             widths = [w * scale for w in widths]
+        widths = fit_widths(headers, rows, widths)
         numeric = numeric or []
         _set_grid(table, widths)
         hdr = table.rows[0]
@@ -402,6 +469,8 @@ class DocBuilder:
     # -------------------------------------------------------------------- save
     @property
     def status(self) -> str:
+        if self.held:
+            return "DRAFT"
         if self.branding.status:
             return self.branding.status
         return "DRAFT" if (self.has_missing or self.has_assumed) else "FINAL"
@@ -559,6 +628,46 @@ def _cant_split(row) -> None:
         el = OxmlElement("w:cantSplit")
         el.set(qn("w:val"), "true")
         trpr.insert(0, el)
+
+
+# Average character widths (inches) of the table fonts, and the cell padding: enough to
+# tell whether a word fits its column without measuring glyphs.
+_BODY_CHAR_IN = 0.075
+_HEADER_CHAR_IN = 0.082
+_CELL_PADDING_IN = 0.18
+_MAX_WORD_COLUMN_IN = 2.6
+
+
+def fit_widths(headers: list[str], rows: list[list[object]], widths: list[float]) -> list[float]:
+    """Column widths in which no word (and no date) has to break mid-word.
+
+    A column narrower than its longest word takes the difference from the columns with
+    room to spare, in proportion to that room; the table's total width is unchanged. When
+    the table cannot hold every word, the widths are returned as given.
+    """
+    need = []
+    for i, head in enumerate(headers):
+        longest_head = max((len(w) for w in str(head).split()), default=0) * _HEADER_CHAR_IN
+        longest = 0
+        for row in rows[:400]:
+            if i < len(row) and row[i] is not None:
+                longest = max(longest, max((len(w) for w in str(row[i]).split()), default=0))
+        need.append(
+            min(_MAX_WORD_COLUMN_IN, max(longest_head, longest * _BODY_CHAR_IN) + _CELL_PADDING_IN)
+        )
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+    if short <= 0:
+        return widths
+    spare = [max(0.0, w - n) for n, w in zip(need, widths, strict=True)]
+    if sum(spare) < short:
+        return widths
+    take = short / sum(spare)
+    return [max(w, n) if w < n else w - s * take for n, w, s in zip(need, widths, spare, strict=True)]
+
+
+def _long(day: dt.date) -> str:
+    """The one way the package writes a date: '16 November 2026'."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def checkbox_pair(value: bool | None) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vRecur
 
@@ -33,9 +34,19 @@ class CalendarEvent:
 
 
 def build_calendar(
-    events: list[CalendarEvent], *, name: str, uid_namespace: str, stamp: dt.datetime
+    events: list[CalendarEvent],
+    *,
+    name: str,
+    uid_namespace: str,
+    stamp: dt.datetime,
+    tz: str | None = None,
 ) -> bytes:
-    """The .ics bytes for ``events`` (``stamp`` is DTSTAMP, fixed so output is reproducible)."""
+    """The .ics bytes for ``events`` (``stamp`` is DTSTAMP, fixed so output is reproducible).
+
+    With ``tz`` (an IANA name), timed events are in that zone: DTSTART carries its TZID
+    and the calendar its VTIMEZONE, so a team spread over several time zones sees each
+    meeting at the customer's hour, converted to their own."""
+    zone = ZoneInfo(tz) if tz else None
     cal = Calendar()
     cal.add("prodid", "-//Workbench//Documentation package//EN")
     cal.add("version", "2.0")
@@ -49,8 +60,11 @@ def build_calendar(
         ev.add("dtstamp", stamp)
         ev.add("summary", one_line(item.summary))
         if isinstance(item.start, dt.datetime):
-            ev.add("dtstart", item.start)
-            ev.add("dtend", item.start + dt.timedelta(minutes=item.duration_min or 60))
+            start = item.start
+            if zone is not None and start.tzinfo is None:
+                start = start.replace(tzinfo=zone)
+            ev.add("dtstart", start)
+            ev.add("dtend", start + dt.timedelta(minutes=item.duration_min or 60))
         else:
             ev.add("dtstart", item.start)
             ev.add("dtend", item.start + dt.timedelta(days=1))
@@ -68,6 +82,9 @@ def build_calendar(
             alarm.add("trigger", -dt.timedelta(days=item.alarm_days_before))
             ev.add_component(alarm)
         cal.add_component(ev)
+    if zone is not None:
+        cal.add("x-wr-timezone", tz)
+        cal.add_missing_timezones()
     return cal.to_ical()
 
 

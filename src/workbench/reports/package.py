@@ -95,6 +95,7 @@ def build_package(
         raise WorkbenchError(f"The output folder {out_dir} is not writable; choose another folder.")
     remove_stale_parts(out_dir)
     ctx = ReportContext.create(eng, anonymize=anonymize, template=template, branding=branding)
+    logo_note = _check_logo(ctx)
     specs = available_documents(ctx.kind)
     names = {s.name for s in specs}
     if only:
@@ -115,6 +116,8 @@ def build_package(
         _publish(stage, out_dir, result.files)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    if logo_note:
+        result.missing.append(logo_note)
     for f in result.files:
         for note in f.missing:
             line = f"{f.title}: {note}"
@@ -125,6 +128,24 @@ def build_package(
         result.zip_path = _zip(result, ctx)
     progress.update(1.0, "Documentation package written")
     return result
+
+
+def _check_logo(ctx: ReportContext) -> str | None:
+    """Drop a logo Word cannot show (not an image, unreadable) and say so in words."""
+    logo = ctx.branding.logo
+    if not logo:
+        return None
+    from docx.image.image import Image
+
+    try:
+        Image.from_file(str(logo))
+    except Exception:  # not an image Word can place (or unreadable): written without it
+        ctx.branding.logo = None
+        return (
+            f"Logo: the file {Path(logo).name} is not a PNG, JPEG, GIF or BMP image Word can "
+            "show; the documents were written without a logo."
+        )
+    return None
 
 
 def _build_documents(

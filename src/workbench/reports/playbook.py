@@ -369,7 +369,7 @@ FORECAST_CADENCE: list[dict] = [
         "minutes": 180,
         "attendees": "CRO/VP Sales, managers, RevOps, Finance",
         "purpose": "Review the quarter: forecast accuracy, win rate, cycle length, slippage; set the next quarter's plan",
-        "prep": "Baseline vs current metrics from Workbench",
+        "prep": "Baseline against current metrics from the success criteria",
     },
 ]
 

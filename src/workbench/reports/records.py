@@ -55,3 +55,4 @@ class Capture:
 class SectionedResult:
     sections: list[Section]
     missing: list[Missing] = field(default_factory=list)
+    red_flags: list[Missing] = field(default_factory=list)  # what, and what it means

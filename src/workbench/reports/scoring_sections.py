@@ -8,7 +8,9 @@ stored runs (``scoring.operations``), the same runs the Scoring page and
 from __future__ import annotations
 
 from workbench.models.runs import Run
+from workbench.reports.audit_sections import run_words
 from workbench.reports.context import ReportContext, pct
+from workbench.reports.dates import long_date
 from workbench.reports.records import Missing, Section, SectionedResult
 from workbench.scoring import SIGNALS, ReliabilityBin, RuleSet, get_rule_set, reliability_figure
 from workbench.scoring.operations import ScoreRequest, latest_calibration, latest_scores, score
@@ -71,22 +73,29 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
     signals = SIGNALS
     sections: list[Section] = []
     missing: list[Missing] = []
+    red_flags: list[Missing] = []
     if rs.version is None:
         missing.append(
             Missing(
                 "Customer-specific scoring rules",
-                "Calibrate on the customer's won/lost history and save the result "
-                "as a version (workbench calibrate FILE --save-as-version).",
+                "The consultant calibrates the weights on the customer's own won and lost "
+                "deals once RevOps has sent the closed-deal history, before the build review; "
+                "until then the starting weights below apply.",
             )
         )
         intro = (
-            "The rules below are Workbench's starting rule set; they have not been saved as a "
-            "version or calibrated on this customer's history yet, so every weight is ASSUMED."
+            "The rules below are the starting rule set of the implementation playbook; they "
+            "have not been calibrated on this customer's history yet, so every weight is ASSUMED."
         )
     else:
         intro = (
-            f"Version {rs.version} ({rs.name}), by {rs.author or 'the consultant'}, effective "
-            f"from {rs.effective_from or rs.created_at[:10]}; source: {rs.source}."
+            f"Version {rs.version} ({rs.name}), "
+            + (
+                "the playbook's starting rules"
+                if (rs.author or "").startswith("Workbench") or rs.source == "default"
+                else f"by {rs.author or 'the consultant'}, source: {rs.source}"
+            )
+            + f", effective from {long_date(rs.effective_from or rs.created_at)}."
         )
     sections.append(Section("Rule set in force", 1, text=intro))
     if rs.rationale:
@@ -139,13 +148,23 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
         missing.append(
             Missing(
                 "Calibration",
-                "No calibration has been run. Import closed won/lost history and run workbench "
-                "calibrate FILE; the document then shows the fitted weights, the reliability diagram "
-                "and the lift.",
+                "Not calibrated yet: RevOps sends the closed won and lost history, the consultant "
+                "calibrates on it before the build review, and this document is reissued with "
+                "the fitted weights, the reliability diagram and the lift.",
             )
         )
     else:
         sections.extend(_calibration_sections(ctx, report))
+        if report.get("low_risk_red_flag"):
+            red_flags.append(
+                Missing(
+                    f"{pct(report.get('low_risk_lost_share'), 1)} of the deals rated low risk "
+                    "were lost or slipped (the limit is 30%)",
+                    "The low-risk band does not yet separate safe deals from risky ones; the "
+                    "weights are recalibrated (more history, or signals reviewed with RevOps) "
+                    "before these rules are final.",
+                )
+            )
     found = pipeline_run(ctx)
     if found is not None and found[0].deals:
         scores, run = found
@@ -156,7 +175,7 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
                 "The open pipeline today",
                 1,
                 text=f"{total:,} open deals scored as of {scores.as_of[:10]} with rule version "
-                f"{scores.rule_set_version or 'default'} (scoring {run.label()}).",
+                f"{scores.rule_set_version or 'default'} ({run_words('pipeline scoring', run)}).",
                 headers=["Band", "Deals", "Share", "Amount"],
                 rows=[
                     [
@@ -172,7 +191,7 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
                 caption="Open deals by risk band",
             )
         )
-    return SectionedResult(sections, missing)
+    return SectionedResult(sections, missing, red_flags)
 
 
 def _calibration_sections(ctx: ReportContext, report: dict) -> list[Section]:
@@ -182,8 +201,8 @@ def _calibration_sections(ctx: ReportContext, report: dict) -> list[Section]:
     auc = report.get("auc")
     head = [
         [
-            "Calibrated on",
-            f"{report['_run'].label()}",
+            "Calibrated",
+            run_words("calibration", report["_run"]).capitalize(),
         ],
         [
             "Closed deals",

@@ -23,8 +23,10 @@ from workbench.evaluation import (
 )
 from workbench.evaluation.operations import evaluation_summary
 from workbench.models.runs import Run
+from workbench.models.vocabulary import count
 from workbench.reports import audit_sections, playbook, scoring_sections
 from workbench.reports.context import ReportContext
+from workbench.reports.dates import business_day
 from workbench.reports.files import atomic_path
 from workbench.reports.records import (  # noqa: F401 - the documents' shared records
     Capture,
@@ -62,7 +64,7 @@ def maintenance(ctx: ReportContext) -> Maintenance:
     kind = data[ctx.kind]
     owner_info = data["owner"][ctx.meta.engagement_type]
     tasks: list[MaintenanceTask] = []
-    source = "Workbench maintenance framework (playbook section 4a)"
+    source = "the maintenance framework of the implementation playbook (section 4a)"
     triggers = kind["triggers"]
     periodic = kind["periodic"]
     lib = maintenance_tasks(ctx.kind, ctx.meta.engagement_type)
@@ -89,7 +91,7 @@ def maintenance(ctx: ReportContext) -> Maintenance:
             "handed_off_at": lib.handed_off_at or owner_info["handed_off_at"],
         }
     if tasks:
-        source = "Workbench maintenance library (audits capability)"
+        source = "the maintenance framework of the implementation playbook (section 4a), as configured for this engagement"
     if not tasks:
         for cadence in ("monthly", "quarterly"):
             for item in kind[cadence]:
@@ -149,13 +151,17 @@ def reminders(ctx: ReportContext) -> list[Reminder]:
             if "hypercare" in low
             else "follow-up-" + "".join(ch for ch in title.split("-day")[0] if ch.isdigit())
         )
-        found.append(Reminder(key, title, day, item.description or ""))
+        found.append(
+            Reminder(key, title, business_day(day, ctx.meta.jurisdictions), item.description or "")
+        )
     has_check_in = any(r.key == "refinement-check-in" for r in found)
     if found and (has_check_in or ctx.meta.engagement_type != "dedicated"):
         return found
     months = playbook.content("maintenance.json")[ctx.kind]["check_in_months"]
     if ctx.meta.engagement_type == "dedicated":
-        check_in = _add_days_weekday(ctx.as_of + dt.timedelta(days=round(months * 30.4)))
+        check_in = business_day(
+            ctx.as_of + dt.timedelta(days=round(months * 30.4)), ctx.meta.jurisdictions
+        )
         return found + [
             Reminder(
                 "refinement-check-in",
@@ -178,25 +184,18 @@ def reminders(ctx: ReportContext) -> list[Reminder]:
         Reminder(
             "follow-up-30",
             "30-day follow-up",
-            _add_days_weekday(ctx.as_of + dt.timedelta(days=30)),
+            business_day(ctx.as_of + dt.timedelta(days=30), ctx.meta.jurisdictions),
             "Adoption, recording coverage and first deal reviews.",
             assumed=True,
         ),
         Reminder(
             "follow-up-90",
             "90-day follow-up",
-            _add_days_weekday(ctx.as_of + dt.timedelta(days=90)),
+            business_day(ctx.as_of + dt.timedelta(days=90), ctx.meta.jurisdictions),
             "Success criteria: baseline against current.",
             assumed=True,
         ),
     ]
-
-
-def _add_days_weekday(day: dt.date) -> dt.date:
-    """Move a weekend date to the next Monday."""
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
 
 
 # ---------------------------------------------------------------------- consent
@@ -269,8 +268,8 @@ def definitions(ctx: ReportContext) -> tuple[list[Definition], Missing | None]:
         if pending:
             note = Missing(
                 f"{pending} of {len(result)} terms not yet approved",
-                "Record each approval on the Phases page or with workbench lifecycle; "
-                "unapproved terms are shaded as ASSUMED.",
+                "Each open term is decided by its approver at the definition alignment "
+                "meeting; until then it is shaded as ASSUMED.",
             )
         return result, note
     return (
@@ -385,8 +384,8 @@ def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | Non
         if lacking:
             note = Missing(
                 f"A baseline for {', '.join(lacking)}",
-                "The engagement's data cannot measure it yet; enter the customer's own "
-                "figure on the Phases page (or import the data it needs).",
+                "The exports received so far cannot measure it; RevOps provides the "
+                "customer's own figure before the success criteria are signed off.",
             )
         return rows, note
     rows = [
@@ -395,17 +394,18 @@ def success_criteria(ctx: ReportContext) -> tuple[list[Criterion], Missing | Non
     ]
     return rows, Missing(
         "Agreed success criteria",
-        "These are the playbook's recommended KPIs and targets. Record the agreed "
-        "ones in Workbench and run the audits to fill baselines and current values.",
+        "These are the recommended KPIs and targets; the executive sponsor and the "
+        "consultant agree the final ones at the kickoff, and the baselines and current "
+        "values are filled from the audits.",
     )
 
 
 def _evaluation_summary(ctx: ReportContext) -> Any | Missing:
     """The evaluation capability's summary of the current evaluation, or Missing."""
     how = (
-        "Start and score the platform evaluation (workbench evaluate FILE --template "
-        f"{ctx.kind}, then --score ...) to produce the recommendation, matrix, "
-        "sensitivity and TCO."
+        "The evaluation team scores the shortlisted platforms during the evaluation "
+        "phase; the recommendation, matrix, sensitivity and total cost follow from "
+        "their scores."
     )
     if current_evaluation_id(ctx.eng) is None:
         return Missing("Platform evaluation results", how)
@@ -461,7 +461,7 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
             caption="Consensus scores (1-5) and weighted totals",
             widths=[1.8, 0.6, *([4.1 / max(n, 1)] * n)],
             text=(
-                f"{len(m.evaluators)} evaluator(s) scored {n} platform(s) on {len(criteria)} "
+                f"{count(len(m.evaluators), 'evaluator')} scored {count(n, 'platform')} on {len(criteria)} "
                 "weighted criteria; each cell is the evaluators' mean (! marks a 2-point or larger "
                 "disagreement)."
             ),
@@ -508,8 +508,8 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
                 level=2,
                 text=(
                     f"With the weights perturbed at random ({mc.draws:,} draws), {mc.leader} ranks "
-                    f"first in {mc.leader_holds * 100:.0f}% of them (seed {mc.seed}; "
-                    f"{run.label() if run else 'not stored'})."
+                    f"first in {mc.leader_holds * 100:.0f}% of them (seed {mc.seed}). "
+                    + (f"Figures {audit_sections.run_words('evaluation', run)}." if run else "")
                 ),
                 figure=win_probability_figure(mc),
                 caption="Probability of ranking first",
@@ -549,7 +549,8 @@ def evaluation(ctx: ReportContext) -> SectionedResult | Missing:
         sections.append(
             Section(
                 "Total cost of ownership",
-                text="Not yet available: no costs entered (workbench evaluate FILE --tco ...).",
+                text="Not yet available: the vendors' quotes are entered once procurement "
+                "has received them.",
             )
         )
     return SectionedResult(sections)

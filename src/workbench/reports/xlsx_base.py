@@ -198,7 +198,9 @@ class WorkbookBuilder:
         return r
 
     def save(self, path: Path) -> Path:
-        """Write the workbook to ``path`` atomically."""
+        """Write the workbook to ``path`` atomically (each sheet's print area set)."""
+        for ws in self.wb.worksheets:
+            ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(ws.max_row, 1)}"
         with atomic_path(path) as tmp:
             self.wb.save(tmp)
         return path

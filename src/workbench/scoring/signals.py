@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbench.models.vocabulary import field_words
 from workbench.scoring.data import DealData, empty_float
 
 # Tables holding a deal's current values, rewritten up to (and at) close, undated.
@@ -537,7 +538,9 @@ def compute_signals(
         if historical and not sig.history_safe and key not in trusted:
             excluded[key] = (
                 "reads the deal's current record ("
-                + ", ".join(s for s in sig.sources if s.startswith(ROW_STATE_PREFIXES))
+                + ", ".join(
+                    field_words(s) for s in sig.sources if s.startswith(ROW_STATE_PREFIXES)
+                )
                 + "), which for a closed deal was written at or after close; used for open "
                 "deals only"
             )

@@ -8,6 +8,7 @@ from workbench.reports import playbook
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext
 from workbench.reports.documents import conversation
+from workbench.reports.rubrics import RUBRICS, metric_benchmarks
 
 SPECS: list[DocumentSpec] = []
 
@@ -15,31 +16,43 @@ SPECS: list[DocumentSpec] = []
 def build_scorecard(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     doc = ctx.document(spec.title, f"Call-quality rubric aligned to {ctx.meta.methodology}")
     doc.heading("Conversation metrics", 1)
+    run = conversation.coaching_run(ctx)
+    bench = metric_benchmarks(((run or {}).get("benchmark") or {}).get("values"))
+    by_metric = {
+        "Talk-to-listen ratio": bench["talk_ratio"],
+        "Question frequency": bench["questions"],
+        "Longest monologue": bench["monologue"],
+    }
     doc.table(
         ["Metric", "What it measures", "Benchmark"],
-        [list(r) for r in playbook.SCORECARD_METRICS],
-        widths=[1.6, 2.6, 2.3],
+        [[m, what, by_metric.get(m, target)] for m, what, target in playbook.SCORECARD_METRICS],
+        widths=[1.6, 2.4, 2.5],
         bold_first_column=True,
         caption="Scorecard metrics",
     )
-    doc.heading(f"Methodology criteria ({ctx.meta.methodology})", 1)
-    criteria = playbook.METHODOLOGY_CRITERIA.get(ctx.meta.methodology.upper())
-    if criteria:
-        doc.table(
-            ["Criterion", "Evidence on the call", "Score 1", "Score 3", "Score 5"],
-            [
-                [
-                    c,
-                    f"The rep established {c.lower()} with the buyer",
-                    "Not covered",
-                    "Partly",
-                    "Clear and confirmed",
-                ]
-                for c in criteria
-            ],
-            widths=[1.4, 2.3, 0.9, 0.9, 1.0],
-            bold_first_column=True,
+    if not run:
+        doc.para(
+            "The benchmarks above are starting values from published research on B2B sales "
+            "calls; they are replaced by this team's top performers' own figures once its "
+            "calls are measured.",
+            style="Caption",
         )
+    doc.heading(f"Methodology criteria ({ctx.meta.methodology})", 1)
+    rubric = RUBRICS.get(ctx.meta.methodology.upper())
+    if rubric:
+        doc.para(
+            "Each criterion is scored from 1 to 5 on what the manager hears in the recording. "
+            "The anchors below describe 1, 3 and 5; a 2 or a 4 sits between them."
+        )
+        for criterion, why, low, mid, high in rubric:
+            doc.heading(criterion, 2)
+            doc.para(why, italic=True)
+            doc.table(
+                ["Score", "What the manager hears on the call"],
+                [["1", low], ["3", mid], ["5", high]],
+                widths=[0.7, 5.8],
+                numeric=[0],
+            )
     else:
         doc.missing(
             "Custom methodology criteria",
@@ -49,8 +62,8 @@ def build_scorecard(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
     if not conversation.team_benchmark_table(ctx, doc):
         doc.missing(
             "Team benchmarks",
-            "Import the call transcripts and measure them (workbench coaching FILE); the "
-            "benchmarks come from the top performers' calls.",
+            "The consultant measures the team's recorded calls once the first weeks of "
+            "transcripts are exported; the benchmarks then come from the top performers' calls.",
         )
     doc.heading("How managers use it", 1)
     doc.bullets(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.models.findings import list_findings
+from workbench.models.vocabulary import customer_text
 from workbench.reports.audit_sections import computed_findings
 from workbench.reports.context import ReportContext
 from workbench.reports.docx_base import DocBuilder
@@ -31,16 +32,17 @@ def findings_table(
         return 0
     rows, flags = [], []
     for f in found:
-        status = f.status + (
-            f" ({f.status_note})" if f.status_note and f.status == "CORRECTED" else ""
-        )
+        # The correction note goes with the detail: the status column stays one word wide.
+        detail = customer_text(f.detail or "")[:400]
+        if f.status_note and f.status == "CORRECTED":
+            detail += f" Corrected: {customer_text(f.status_note)}"
         rows.append(
             [
                 SEVERITY_LABEL.get(f.severity, f.severity),
-                f.title,
-                (f.detail or "")[:400],
+                customer_text(f.title),
+                detail,
                 f"{f.affected_count:,}" if f.affected_count else "-",
-                status,
+                f.status,
             ]
         )
         flags.append(f.status == "ASSUMED")

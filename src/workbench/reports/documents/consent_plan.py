@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.models.vocabulary import count
 from workbench.reports import audit_sections, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext, pct
@@ -16,7 +17,7 @@ def build_consent_plan(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
     plan = sources.consent_plan(ctx)
     doc.heading("Scope", 1)
     doc.para(
-        f"{ctx.customer} operates in {len(plan)} jurisdiction(s) recorded in the engagement. "
+        f"{ctx.customer} operates in {count(len(plan), 'jurisdiction')} recorded in the engagement. "
         "Recording rules differ: some require only one participant's consent, others every "
         "participant's; GDPR-based regimes require notice and a lawful basis."
     )
@@ -29,16 +30,17 @@ def build_consent_plan(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
     doc.heading("Consent rule by jurisdiction", 1)
     if plan:
         doc.table(
-            ["Jurisdiction", "Code", "Rule", "Notes"],
-            [[j["name"], j["code"], j["rule"], j["note"]] for j in plan],
-            widths=[1.3, 0.7, 1.4, 3.1],
+            ["Jurisdiction", "Rule", "Notes"],
+            [[j["name"], j["rule"], j["note"]] for j in plan],
+            widths=[1.5, 1.5, 3.5],
             bold_first_column=True,
             caption="Operating jurisdictions (strictest first)",
         )
     else:
         doc.missing(
             "Operating jurisdictions",
-            "Record them on the engagement (e.g. workbench new --jurisdiction US-CA) to build the table.",
+            "The customer's legal or RevOps lead names the states and countries the sales team "
+            "calls into; the consultant records them on the engagement before the kickoff.",
         )
     strict = [j for j in plan if j["consent"] != "one-party"]
     doc.heading("Recommended configuration", 1)

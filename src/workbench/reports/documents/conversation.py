@@ -17,13 +17,16 @@ from workbench.reports.context import ReportContext, num, pct
 
 CI = ("conversation-intelligence",)
 IMPORT_HOW = (
-    "Import the call transcripts (workbench import FILE FOLDER) and measure them "
-    "(workbench coaching FILE, workbench trackers FILE)."
+    "The consultant measures the team's recorded calls once the platform's first weeks "
+    "of transcripts are exported; this section is then filled from them."
 )
 
 
 def _run(ctx: ReportContext) -> dict | None:
     return coaching.load_coaching_run(ctx.eng)
+
+
+coaching_run = _run
 
 
 def _trackers(ctx: ReportContext):
@@ -33,6 +36,19 @@ def _trackers(ctx: ReportContext):
 
 def _tracker(result, key: str):
     return next((t for t in result.trackers if t.key == key), None) if result else None
+
+
+def _call_titles(ctx: ReportContext, calls: list[str]) -> dict[str, str]:
+    """The calls' titles as the meeting logs give them (a customer never reads a call id)."""
+    if not calls:
+        return {}
+    marks = ",".join("?" * len(calls))
+    return {
+        crm_id: title
+        for crm_id, title in ctx.eng.conn.execute(
+            f"SELECT crm_id, title FROM meetings WHERE crm_id IN ({marks})", calls
+        )
+    }
 
 
 def _rep(ctx: ReportContext, crm_id: str | None, name: str | None) -> str:
@@ -294,9 +310,9 @@ def build_coaching_playbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -
                 "Rep",
                 "Calls",
                 "Talk ratio",
-                "Longest monologue (s)",
+                "Longest monologue (seconds)",
                 "Questions per hour",
-                "Patience (s)",
+                "Patience (seconds)",
                 "To work on",
             ],
             [
@@ -414,11 +430,12 @@ def build_call_library(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         rows.sort(key=lambda r: (calls.get(r[0], {}).get("rep_crm_id") not in top, -r[1], r[0]))
         doc.heading(title, 2)
         doc.para(purpose + ".")
+        titles = _call_titles(ctx, [call for call, _n in rows[:8]])
         doc.table(
             ["Call", "Date", "Rep", "Mentions", "Top performer"],
             [
                 [
-                    call,
+                    titles.get(call) or "Untitled call",
                     (calls.get(call, {}).get("started_at") or "")[:10],
                     _rep(
                         ctx,
@@ -426,7 +443,7 @@ def build_call_library(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
                         calls.get(call, {}).get("rep_name"),
                     ),
                     n,
-                    "yes" if calls.get(call, {}).get("rep_crm_id") in top else "",
+                    "Yes" if calls.get(call, {}).get("rep_crm_id") in top else "",
                 ]
                 for call, n in rows[:8]
             ],
@@ -651,8 +668,8 @@ def tracker_accuracy_section(ctx: ReportContext, doc) -> None:
     if not reviewed:
         doc.missing(
             "The accuracy review",
-            "Mark a sample of each tracker's hits relevant or noise "
-            "(workbench trackers FILE --review, then --mark); above 30% noise a tracker is tuned.",
+            "The platform administrator marks a sample of each tracker's hits as relevant "
+            "or noise in the first two weeks after launch; above 30% noise a tracker is tuned.",
         )
         return
     doc.table(
@@ -694,8 +711,8 @@ def team_benchmark_table(ctx: ReportContext, doc) -> bool:
             "Calls",
             "Talk ratio",
             "Questions per hour",
-            "Longest monologue (s)",
-            "Patience (s)",
+            "Longest monologue (seconds)",
+            "Patience (seconds)",
         ],
         [
             [

@@ -4,6 +4,7 @@ and the core fields with their CRM names and completeness."""
 from __future__ import annotations
 
 from workbench.importers import ENTITIES
+from workbench.models.vocabulary import field_label
 from workbench.reports.context import ReportContext
 
 
@@ -62,6 +63,8 @@ def core_field_rows(ctx: ReportContext, mapped: dict[str, set[str]]) -> list[lis
     for name, spec in ENTITIES.items():
         total, present = field_presence(ctx, spec.table, [f.name for f in spec.fields])
         for f in spec.fields:
+            if f.name.startswith("_"):
+                continue  # an import helper (first + last name build the name), never stored
             n = present.get(f.name)
             if f.name in mapped.get(name, set()):
                 status = "Mapped in an import"
@@ -70,17 +73,25 @@ def core_field_rows(ctx: ReportContext, mapped: dict[str, set[str]]) -> list[lis
             elif n:
                 status = "Present in the data"
             else:
-                status = "Missing: no values"
+                status = "No values in the data"
             rows.append(
                 [
                     spec.label,
-                    f.name,
-                    f.description,
+                    field_label(f.name),
+                    f.description[:1].upper() + f.description[1:],
                     "Yes" if f.required else "",
-                    f.api[0] if f.api else "",
-                    f.hubspot[0] if f.hubspot else "",
+                    _readable(f.api),
+                    _readable(f.hubspot),
                     (n / total) if total and n is not None else None,
                     status,
                 ]
             )
     return rows
+
+
+def _readable(aliases: tuple[str, ...]) -> str:
+    """The CRM's name for a field: its label when one is known, else its API name."""
+    for alias in aliases:
+        if alias != alias.lower() or " " in alias:
+            return alias
+    return aliases[0] if aliases else ""

@@ -9,12 +9,21 @@ from workbench.models.fiscal import engagement_calendar
 from workbench.reports import playbook
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext
+from workbench.reports.people import PLATFORM_UNKNOWN, platform, platform_words
 
 SPECS: list[DocumentSpec] = []
 
 
 def build_dashboards(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
-    doc = ctx.document(spec.title, "Rep, manager and executive views")
+    doc = ctx.document(spec.title, f"Rep, manager and executive views in {platform_words(ctx)}")
+    if platform(ctx) is None:
+        doc.hold(PLATFORM_UNKNOWN)
+        doc.note(PLATFORM_UNKNOWN + ".", label="Platform")
+    else:
+        doc.para(
+            f"Each view below is built in {platform(ctx)} from {ctx.customer}'s own teams, "
+            "segments and forecast categories, listed first."
+        )
     teams = [
         r[0]
         for r in ctx.eng.conn.execute(
@@ -34,8 +43,11 @@ def build_dashboards(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[
     doc.heading("Organisation the dashboards follow", 1)
     doc.key_values(
         [
-            ("Teams", ", ".join(teams) or "not yet imported (users export)"),
-            ("Segments", ", ".join(segments) or "not yet imported (accounts export)"),
+            ("Teams", ", ".join(teams) or "Sent by the RevOps lead with the CRM user list"),
+            (
+                "Segments",
+                ", ".join(segments) or "Sent by the RevOps lead with the CRM account list",
+            ),
             (
                 "Forecast categories in use",
                 ", ".join(f"{c} ({n:,})" for c, n in cats) or "not yet imported",

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from workbench.importers.operations import mapping_rows
+from workbench.models.vocabulary import field_label, table_words
 from workbench.reports import playbook
 from workbench.reports.catalog import BuiltFile, DocumentSpec
 from workbench.reports.context import ReportContext
@@ -25,7 +26,15 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
     for m in mapping_rows(ctx.eng).rows:
         if m.source_file:
             mapped.setdefault(m.entity, set()).add(m.workbench_field)
-        rows.append([m.entity, m.crm_column, m.workbench_field, m.profile, m.source_file])
+        rows.append(
+            [
+                table_words(m.entity).capitalize(),
+                m.crm_column,
+                field_label(m.workbench_field),
+                m.profile,
+                m.source_file,
+            ]
+        )
     core = core_field_rows(ctx, mapped)
     custom = []
     for entity in ("opportunities", "accounts", "contacts"):
@@ -40,7 +49,14 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
             except (json.JSONDecodeError, AttributeError):
                 continue
         for k, n in sorted(keys.items()):
-            custom.append([entity, k, n, "Custom field sync" if k.endswith("__c") else "Review"])
+            custom.append(
+                [
+                    table_words(entity).capitalize(),
+                    k,
+                    n,
+                    "Custom field sync" if k.endswith("__c") else "Review",
+                ]
+            )
     wb = WorkbookBuilder(title=spec.title, customer=ctx.customer)
     ws = wb.sheet("Import mappings")
     wb.add_table(
@@ -48,7 +64,7 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         [
             Column("Entity", width=22),
             Column(f"{crm} column", width=34),
-            Column("Workbench field", width=24),
+            Column("Field", width=24),
             Column("Profile", width=18),
             Column("Source file", width=40),
         ],
@@ -65,7 +81,7 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
                 "The 'Core fields' sheet gives the CRM names of every field and how complete it is."
                 if has_data
                 else "Not yet available: no CRM export has been imported. Import the opportunities, "
-                "accounts and contacts exports (workbench import)."
+                "accounts and contacts exports."
             ],
         )
     ws2 = wb.sheet("Core fields")
@@ -73,7 +89,7 @@ def build_field_mapping(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         ws2,
         [
             Column("Object", width=20),
-            Column("Workbench field", width=22),
+            Column("Field", width=22),
             Column("Meaning", width=50, wrap=True),
             Column("Required", width=10),
             Column("Salesforce API name", width=26),

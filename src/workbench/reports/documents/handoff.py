@@ -6,10 +6,20 @@ import datetime as dt
 from pathlib import Path
 
 from workbench.models.fiscal import engagement_calendar, fiscal_quarter
+from workbench.models.vocabulary import channel_words, count, join_words
 from workbench.reports import audit_sections, playbook, scoring_sections, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext, pct
+from workbench.reports.dates import customer_time_zone, long_date, zone_words
 from workbench.reports.ics_base import CalendarEvent, write_calendar
+from workbench.reports.people import (
+    PLATFORM_UNKNOWN,
+    owner_name,
+    people,
+    platform,
+    platform_words,
+    with_names,
+)
 from workbench.reports.xlsx_base import Column, WorkbookBuilder
 
 # This module's documents; reports/documents/__init__.py puts them in package order.
@@ -20,15 +30,19 @@ WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4}
 
 # ------------------------------------------------------------------ admin runbook
 def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
-    doc = ctx.document(spec.title, "Procedures for the platform administrator")
+    vendor = platform(ctx)
+    doc = ctx.document(spec.title, f"Procedures for the {vendor or 'platform'} administrator")
     users = ctx.users()
     doc.heading("About this runbook", 1)
     doc.para(
-        f"This runbook is for the administrator who runs {ctx.customer}'s "
-        f"{ctx.kind_label.lower()} platform day to day: adding and removing users, "
-        "managing permissions, watching the integrations and fixing the common problems. "
-        "It closes with who to call when a problem is bigger than a fix."
+        f"This runbook is for {people(ctx)['admin'].name}, who runs {ctx.customer}'s "
+        f"{ctx.kind_label.lower()} platform, {platform_words(ctx)}, day to day: adding and "
+        "removing users, managing permissions, watching the integrations and fixing the "
+        "common problems. It closes with who to call when a problem is bigger than a fix."
     )
+    if vendor is None:
+        doc.hold(PLATFORM_UNKNOWN)
+        doc.note(PLATFORM_UNKNOWN + ".", label="Platform")
     doc.heading("User provisioning", 1)
     doc.bullets(playbook.RUNBOOK_PROVISIONING, numbered=True)
     if users:
@@ -39,7 +53,10 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
                 by_role.get((u["role"] or "unspecified").strip() or "unspecified", 0) + 1
             )
             active += 1 if u["is_active"] in (1, None) else 0
-        doc.para(f"The roster imported into Workbench has {len(users)} users ({active} active):")
+        doc.para(
+            f"The sales roster has {count(len(users), 'user')} ({active} active); each active "
+            f"user needs a {platform_words(ctx)} licence in the role below:"
+        )
         doc.table(
             ["CRM role", "Users"],
             [[k, str(v)] for k, v in sorted(by_role.items())],
@@ -50,7 +67,7 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
     else:
         doc.missing(
             "The team roster",
-            "Import the CRM users export (workbench import FILE users.csv --entity users) to list who needs a licence.",
+            "The RevOps lead sends the CRM user list before provisioning starts; this runbook then lists who needs a licence.",
         )
     doc.heading("Roles and permissions", 1)
     doc.para("Give each person the narrowest role that lets them do their job.")
@@ -79,7 +96,7 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
         )
         doc.table(
             ["Channel", "Meetings and calls", "Recorded"],
-            [[g.name or g.key or "unknown", f"{g.total:,}", pct(g.rate, 1)] for g in channels],
+            [[channel_words(g.name or g.key), f"{g.total:,}", pct(g.rate, 1)] for g in channels],
             widths=[2.5, 2.0, 2.0],
             numeric=[1, 2],
             caption="Channels seen in the imported logs",
@@ -96,15 +113,17 @@ def build_admin_runbook(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
     doc.para(
         f"Engagement type: {TYPE_LABEL.get(ctx.meta.engagement_type, ctx.meta.engagement_type)}. "
         + (
-            "The Architect runs maintenance and is the first escalation point."
+            with_names(ctx, "The Architect")
+            + " runs maintenance and is the first escalation point."
             if ctx.meta.engagement_type == "dedicated"
-            else "The customer's admin runs maintenance; escalate through the channels below."
+            else f"{people(ctx)['admin'].name} administers the platform and runs maintenance; "
+            "escalate through the channels below."
         )
     )
     doc.table(
         ["Issue type", "Who handles it", "Examples"],
-        [list(r) for r in playbook.ESCALATION],
-        widths=[2.0, 1.8, 2.7],
+        [[r[0], with_names(ctx, r[1]), r[2]] for r in playbook.ESCALATION],
+        widths=[1.8, 2.3, 2.4],
         caption="Escalation guidelines",
     )
     return [save_doc(doc, ctx, out, spec)]
@@ -225,11 +244,11 @@ def cadence_events(ctx: ReportContext) -> list[tuple[dict, CalendarEvent]]:
 def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     events = cadence_events(ctx)
     fq = fiscal_quarter(ctx.as_of, engagement_calendar(ctx.eng))
+    zone, zone_why = customer_time_zone(ctx.eng, ctx.meta)
     wb = WorkbookBuilder(title=spec.title, customer=ctx.customer)
     ws = wb.sheet("Cadence")
     rows = []
     for item, ev in events:
-        rule = ";".join(f"{k}={v}" for k, v in ev.rrule.items())
         rows.append(
             [
                 item["name"],
@@ -239,7 +258,6 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
                 item["attendees"],
                 item["purpose"],
                 item["prep"],
-                rule,
             ]
         )
     wb.add_table(
@@ -252,12 +270,12 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
             Column("Attendees", width=34, wrap=True),
             Column("Purpose", width=50, wrap=True),
             Column("Preparation", width=40, wrap=True),
-            Column("Recurrence (RFC 5545)", width=30),
         ],
         rows,
         heading=f"{ctx.customer}: forecast cadence",
         note=f"Fiscal calendar: {engagement_calendar(ctx.eng).describe()}; current quarter {fq.label} "
-        f"({fq.start:%Y-%m-%d} to {fq.end:%Y-%m-%d}). Import the .ics file into the team calendar.",
+        f"({long_date(fq.start)} to {long_date(fq.end)}). Times are {zone_words(zone)} ({zone}: {zone_why}); "
+        "the .ics file carries the time zone, so each attendee's calendar shows their own local time.",
     )
     ws2 = wb.sheet("Next 12 months")
     dates = []
@@ -284,6 +302,7 @@ def build_forecast_cadence(ctx: ReportContext, out: Path, spec: DocumentSpec) ->
         name=f"{ctx.customer} forecast cadence",
         uid_namespace=ctx.customer,
         stamp=ctx.stamp,
+        tz=customer_time_zone(ctx.eng, ctx.meta)[0],
     )
     return [
         BuiltFile(spec.name, spec.title, xlsx, "xlsx", "FINAL"),
@@ -330,9 +349,11 @@ def _occurrences(ev: CalendarEvent, until: dt.date) -> list[dt.datetime]:
 # ---------------------------------------------------------------------------- FAQ
 def build_faq(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     doc = ctx.document(spec.title, "Questions reps and managers ask, including privacy")
+    if platform(ctx) is None:
+        doc.hold(PLATFORM_UNKNOWN)
     doc.para(
-        f"This FAQ answers the questions {ctx.customer}'s team asks most about the new "
-        f"{ctx.kind_label.lower()} platform. It is written for reps first: recording is a "
+        f"This FAQ answers the questions {ctx.customer}'s team asks most about "
+        f"{platform_words(ctx)}, the new {ctx.kind_label.lower()} platform. It is written for reps first: recording is a "
         "coaching tool, and the rules about who sees what were agreed before rollout."
     )
     section = None
@@ -350,7 +371,7 @@ def build_faq(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFi
             "Participants in these operating jurisdictions must be told (and in some, must agree) before a call is recorded; the notetaker's announcement covers this:"
         )
         doc.bullets(
-            [f"{j['name']} ({j['code']}): {j['rule']}" for j in strict]
+            [f"{j['name']}: {j['rule']}" for j in strict]
             or [
                 "None of the operating jurisdictions requires more than one party's consent; the announcement stays on as good practice."
             ]
@@ -358,7 +379,7 @@ def build_faq(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFi
     else:
         doc.missing(
             "Operating jurisdictions",
-            "Set them on the engagement (workbench new --jurisdiction, or Engagement settings) to list the consent rules.",
+            "The customer's legal lead names the states and countries the team calls into before rollout; this FAQ then lists their consent rules.",
         )
     return [save_doc(doc, ctx, out, spec)]
 
@@ -373,7 +394,12 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
     doc.key_values(
         [
             ("Engagement type", type_label),
-            ("Maintenance owner", m.owner),
+            ("Maintenance owner", with_names(ctx, m.owner)),
+            *(
+                [("Day-to-day administrator", people(ctx)["admin"].name)]
+                if "admin" not in m.owner.lower()
+                else []
+            ),
             ("Handed off at", m.handed_off_at),
         ]
     )
@@ -390,11 +416,14 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
             cols.append(("Red flag", "red_flag", 1.6))
         if any(t.action for t in tasks):
             cols.append(("Action if off track", "action", 1.6))
-        cols.append(("Owner", "owner", 0.9))
+        cols.append(("Owner", "owner", 1.1))
         doc.heading(title, 1)
         doc.table(
             [c[0] for c in cols],
-            [[getattr(t, c[1]) for c in cols] for t in tasks],
+            [
+                [owner_name(ctx, t.owner) if c[1] == "owner" else getattr(t, c[1]) for c in cols]
+                for t in tasks
+            ],
             widths=[c[2] for c in cols],
             bold_first_column=True,
             caption=title,
@@ -442,11 +471,20 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
             Column("Result / notes", width=30, wrap=True),
         ],
         [
-            [t.cadence.title(), t.task, t.check, t.red_flag, t.action, t.owner, None, None]
+            [
+                t.cadence.title(),
+                t.task,
+                t.check,
+                t.red_flag,
+                t.action,
+                owner_name(ctx, t.owner),
+                None,
+                None,
+            ]
             for t in m.tasks
         ],
         heading=f"{ctx.customer}: maintenance schedule",
-        note=f"{type_label} engagement: {m.owner} owns maintenance. Record each run in the last two columns.",
+        note=f"{type_label} engagement: {with_names(ctx, m.owner)} owns maintenance. Record each run in the last two columns.",
     )
     ws2 = wb.sheet("Follow-ups")
     wb.add_table(
@@ -469,6 +507,7 @@ def build_maintenance(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
         name=f"{ctx.customer} maintenance",
         uid_namespace=ctx.customer,
         stamp=ctx.stamp,
+        tz=customer_time_zone(ctx.eng, ctx.meta)[0],
     )
     docx = save_doc(doc, ctx, out, spec)
     return [
@@ -485,7 +524,9 @@ def _maintenance_events(
     first_month = (
         (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1) if start.day > 1 else start
     )
-    monthly_day = _first_weekday_on_or_after(first_month, 1)  # first Tuesday
+    # First Wednesday, 14:00: clear of the monthly forecast call (first Tuesday morning),
+    # the weekly pipeline review (Monday) and the submission deadline (Thursday).
+    monthly_day = _first_weekday_on_or_after(first_month, 2)
     fq = fiscal_quarter(ctx.as_of, engagement_calendar(ctx.eng))
     quarterly_day = _first_weekday_on_or_after(fq.end + dt.timedelta(days=1), 2)  # first Wednesday
 
@@ -500,10 +541,10 @@ def _maintenance_events(
         CalendarEvent(
             "maintenance-monthly",
             f"{ctx.customer}: monthly maintenance",
-            dt.datetime.combine(monthly_day, dt.time(10, 0)),
+            dt.datetime.combine(monthly_day, dt.time(14, 0)),
             60,
-            f"Owner: {m.owner}.\n{lines('monthly')}",
-            rrule={"FREQ": "MONTHLY", "BYDAY": "1TU"},
+            f"Owner: {with_names(ctx, m.owner)}.\n{lines('monthly')}",
+            rrule={"FREQ": "MONTHLY", "BYDAY": "1WE"},
             categories=["Maintenance"],
         ),
         CalendarEvent(
@@ -511,7 +552,7 @@ def _maintenance_events(
             f"{ctx.customer}: quarterly maintenance review",
             dt.datetime.combine(quarterly_day, dt.time(10, 0)),
             120,
-            f"Owner: {m.owner}. At the start of each fiscal quarter.\n{lines('quarterly')}",
+            f"Owner: {with_names(ctx, m.owner)}. At the start of each fiscal quarter.\n{lines('quarterly')}",
             rrule={"FREQ": "MONTHLY", "INTERVAL": 3, "BYDAY": "1WE"},
             categories=["Maintenance"],
         ),
@@ -569,21 +610,28 @@ def _start_facts(ctx: ReportContext, role: str) -> list[tuple[str, str]]:
         facts.append(("Deal slippage rate", pct(total.slippage_rate, 1)))
     if role == "Admin":
         facts.append(("Users in the roster", f"{len(ctx.users()):,}"))
-        strict = [j["code"] for j in sources.consent_plan(ctx) if j["consent"] != "one-party"]
+        strict = [j["name"] for j in sources.consent_plan(ctx) if j["consent"] != "one-party"]
         if strict:
-            facts.append(("Jurisdictions needing more than one-party consent", ", ".join(strict)))
+            facts.append(("Jurisdictions needing more than one-party consent", join_words(strict)))
     return facts
 
 
 def build_quick_starts(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     files = []
     for role, guide in playbook.QUICKSTART.items():
-        doc = ctx.document(f"Quick-start guide: {role}", guide["audience"], toc=False)
+        doc = ctx.document(
+            f"Quick-start guide: {role}",
+            f"{platform_words(ctx)}: {guide['audience']}",
+            toc=False,
+            cover=False,
+        )
+        if platform(ctx) is None:
+            doc.hold(PLATFORM_UNKNOWN)
         facts = _start_facts(ctx, role)
         if facts:
             doc.heading(f"Where {ctx.customer} starts", 1)
             doc.key_values(facts)
-        doc.heading(f"Your first ten minutes ({role.lower()})", 1)
+        doc.heading(f"Your first ten minutes in {platform_words(ctx)}", 1)
         doc.bullets(guide["first10"], numbered=True)
         doc.heading("Every week", 1)
         doc.bullets(guide["weekly"])
@@ -603,7 +651,11 @@ def build_quick_starts(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         if role != "Admin":
             doc.heading("Your meetings", 1)
             doc.table(
-                ["Meeting", "When", "Purpose"],
+                [
+                    "Meeting",
+                    f"When ({zone_words(customer_time_zone(ctx.eng, ctx.meta)[0])})",
+                    "Purpose",
+                ],
                 [[c["name"], _describe_rule(c), c["purpose"]] for c in cad],
                 widths=[1.8, 1.9, 2.8],
             )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.models.runs import RUN_TITLES, list_runs
+from workbench.models.vocabulary import count
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext
+from workbench.reports.dates import long_date
 from workbench.reports.documents import provenance
 
 # This module's documents; reports/documents/__init__.py puts them in package order.
@@ -41,6 +43,24 @@ def build_index(
     by_doc: dict[str, list[BuiltFile]] = {}
     for f in built:
         by_doc.setdefault(f.document, []).append(f)
+    drafts = [s.title for s in specs if any(f.status == "DRAFT" for f in by_doc.get(s.name, []))]
+    # Documents left out with --only are not waited for; one that could not be built is.
+    unbuilt = [s.title for s in specs if s.name in skipped and not by_doc.get(s.name)]
+    if drafts or unbuilt:
+        # The index is no more final than the least final document it lists.
+        reason = "The package is in draft: " + "; ".join(
+            part
+            for part in (
+                f"{count(len(drafts), 'document')} still in draft" if drafts else "",
+                f"{count(len(unbuilt), 'document')} not yet built" if unbuilt else "",
+            )
+            if part
+        )
+        doc.hold(reason)
+        doc.note(
+            reason + ". The documents and what each still waits for are listed below.",
+            label="Draft",
+        )
     groups: dict[str, list[DocumentSpec]] = {}
     for s in specs:
         if s.name != spec.name:
@@ -95,18 +115,22 @@ def _runs_table(doc, ctx: ReportContext) -> None:
         run = latest.get(kind)
         if run is None:
             continue
-        state = f"the data changed since: {run.refresh}" if run.stale else "current"
-        rows.append([title, f"#{run.id}", run.created_at[:10], run.as_of, state])
+        state = (
+            "To be refreshed: the data changed after this computation" if run.stale else "Current"
+        )
+        rows.append(
+            [title, f"#{run.id}", long_date(run.created_at[:10]), long_date(run.as_of), state]
+        )
         flags.append(run.stale)
     if not rows:
         return
     doc.heading("Where the figures come from", 1)
     doc.para(
-        "Every figure is computed once and stored; every document, the Workbench pages and "
-        "its command line show the same stored result, listed here."
+        "Every figure is computed once and stored; every document of this package shows the "
+        "same stored result, listed here with its reference number."
     )
     doc.table(
-        ["Figures", "Run", "Computed on", "As of", "State"],
+        ["Figures", "Reference", "Computed on", "Data as of", "State"],
         rows,
         widths=[2.0, 0.6, 1.0, 1.0, 1.9],
         assumed=flags,

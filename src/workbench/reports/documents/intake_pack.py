@@ -22,6 +22,7 @@ from workbench.lifecycle.intake_roundtrip import (
     QUESTIONS_SHEET,
     REFERENCE,
 )
+from workbench.models import vocabulary
 from workbench.reports import sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext
@@ -69,7 +70,7 @@ def build_intake_pack(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
         doc.missing(
             "Intake answers",
             f"{ctx.customer}'s RevOps lead fills in the intake workbook; the consultant "
-            "imports it (workbench intake-import)",
+            "imports it",
         )
     _form(doc, items)
     _roster(doc, ctx)
@@ -80,6 +81,13 @@ def build_intake_pack(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
     path = write_intake_workbook(ctx, out / workbook_name)
     built.append(BuiltFile(spec.name, "Intake Workbook", path, "xlsx", built[0].status, []))
     return built
+
+
+def _shown(item) -> str:
+    """What we have, in the customer's words (jurisdictions by name, not by code)."""
+    if item.key == "jurisdictions" and isinstance(item.value, list | tuple) and item.value:
+        return vocabulary.jurisdiction_list([str(v) for v in item.value])
+    return pack.text(item.value)
 
 
 def _form(doc, items) -> None:
@@ -94,7 +102,7 @@ def _form(doc, items) -> None:
             [
                 [
                     i.label + (" (critical)" if i.critical else ""),
-                    pack.text(i.value) or "-",
+                    _shown(i) or "-",
                     _status(i),
                     i.source or "-",
                 ]
@@ -113,7 +121,7 @@ def _roster(doc, ctx: ReportContext) -> None:
         doc.missing(
             "Team roster",
             "RevOps exports the CRM users with role, team and manager; the consultant imports "
-            "them (workbench import FILE users.csv)",
+            "them",
         )
         return
     doc.para(
@@ -215,7 +223,7 @@ def _questions(doc, ctx: ReportContext) -> None:
     doc.table(
         ["Topic", "Question", "Who answers", "Answer"],
         [[q.topic, q.question, q.who, q.answer + (f" ({q.answered_by})" if q.answered_by else "")
-          or "open"] for q in qs],
+          or "Not yet answered"] for q in qs],
         widths=[1.0, 3.2, 1.2, 1.1],
         assumed=[not q.answer for q in qs],
     )  # fmt: skip
@@ -238,7 +246,7 @@ def write_intake_workbook(ctx: ReportContext, path: Path) -> Path:
             Column(REFERENCE, width=4),
         ],
         [
-            [i.section, i.label, ctx.scrub(pack.text(i.value)), _status(i), None, None, i.key]
+            [i.section, i.label, ctx.scrub(_shown(i)), _status(i), None, None, i.key]
             for i in items
         ],  # fmt: skip
         heading=f"Intake form for {ctx.customer}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.models.vocabulary import channel_words, table_words
 from workbench.reports import audit_sections, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec
 from workbench.reports.context import ReportContext, pct
@@ -53,13 +54,13 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
         if kind == "call":
             calls.add(key)
     channels = [
-        (g.key, spelt.get(g.key, g.name or g.key), g.total, g.recorded, g.rate)
+        (g.key, channel_words(spelt.get(g.key, g.name or g.key)), g.total, g.recorded, g.rate)
         for g in cap.by_channel
     ]
     imports = recorded_imports(ctx)
     rows, flags = [], []
     evidence = (
-        ", ".join(sorted({f"{i['entity']} ({i['rows_imported']:,} rows)" for i in imports}))
+        ", ".join(sorted({f"{table_words(i['entity'])} ({i['rows_imported']:,} rows)" for i in imports}))
         or "none yet"
     )
     rows.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from pathlib import Path
 
+from workbench.models.vocabulary import join_words, jurisdiction_list
 from workbench.reports import playbook, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import TYPE_LABEL, ReportContext
@@ -28,7 +29,11 @@ def build_platform_config(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             ("CRM", crm_name(ctx)),
             ("Currency", meta.currency),
             ("Fiscal year starts", calendar.month_name[meta.fiscal_year_start_month]),
-            ("Operating jurisdictions", ", ".join(meta.jurisdictions) or "not set"),
+            (
+                "Operating jurisdictions",
+                jurisdiction_list(meta.jurisdictions)
+                or "To be named by the customer's legal lead before the kickoff",
+            ),
             ("Consultancy / architect", f"{meta.consultancy} / {meta.consultant}".strip(" /")),
         ]
     )
@@ -57,7 +62,7 @@ def build_platform_config(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
     doc.para("Field-level mapping: see the CRM Field Mapping workbook.", style="Caption")
     doc.heading("Recording", 1)
     plan = sources.consent_plan(ctx)
-    strict = [j["code"] for j in plan if j["consent"] != "one-party"]
+    strict = [j["name"] for j in plan if j["consent"] != "one-party"]
     doc.table(
         ["Setting", "Value"],
         [
@@ -66,7 +71,7 @@ def build_platform_config(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             [
                 "Announcement",
                 "On for every external meeting"
-                + (f" (required by {', '.join(strict)})" if strict else ""),
+                + (f" (required by {join_words(strict)})" if strict else ""),
             ],
             ["Bot join", "30-60 seconds after the scheduled start"],
             ["Dialer", "Recorded with a spoken announcement"],

@@ -31,6 +31,8 @@ def build_scoring_rules(ctx: ReportContext, out: Path, spec: DocumentSpec) -> li
     else:
         for m in result.missing:
             doc.missing(m.what, m.how)
+        for flag in result.red_flags:
+            doc.red_flag(flag.what, flag.how)
         render_sections(doc, result.sections)
     return [save_doc(doc, ctx, out, spec)]
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.models.vocabulary import count
 from workbench.reports import audit_sections, playbook, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext
 from workbench.reports.documents.common import findings_table, render_sections
 from workbench.reports.docx_base import checkbox_pair
+from workbench.reports.people import people
 from workbench.reports.sources import Missing
 
 # This module's documents; reports/documents/__init__.py puts them in package order.
@@ -50,7 +52,7 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         caption="Conversation capture findings",
         empty=Missing(
             "Capture findings",
-            "Run the capture audit (workbench audit FILE capture) after importing the meeting and dialer logs.",
+            "IT sends the video-platform and dialer logs before the kickoff; the capture audit then measures them.",
         ),
     )
     doc.heading("CRM data quality", 1)
@@ -64,15 +66,37 @@ def build_gap_analysis(ctx: ReportContext, out: Path, spec: DocumentSpec) -> lis
         caption="CRM hygiene findings",
         empty=Missing(
             "CRM hygiene findings",
-            "Run the CRM hygiene audit (workbench audit FILE crm-hygiene) after importing the CRM exports.",
+            "RevOps sends the CRM exports before the kickoff; the CRM hygiene audit then measures them.",
         ),
     )
     doc.heading("What happens next", 1)
-    doc.para(
-        "Every finding above starts ASSUMED. The kickoff validates each one with the VP Sales "
-        "and RevOps lead; confirmed and corrected findings update this document."
-    )
+    doc.para(_validation_status(ctx))
     return [save_doc(doc, ctx, out, spec)]
+
+
+def _validation_status(ctx: ReportContext) -> str:
+    """Where the findings stand with the customer, counted (not a generic sentence)."""
+    from workbench.models.findings import list_findings
+
+    found = [f for audit in ("capture", "crm-hygiene") for f in list_findings(ctx.eng, audit)]
+    open_ = sum(1 for f in found if f.status == "ASSUMED")
+    if not found or open_ == len(found):
+        return (
+            "Every finding above is ASSUMED until the kickoff: the VP of Sales and the RevOps "
+            "lead confirm or correct each one, and this document is reissued with the result."
+        )
+    done = len(found) - open_
+    if not open_:
+        return (
+            f"All {count(done, 'finding')} above have been confirmed or corrected with the "
+            "customer; the figures are the agreed starting point."
+        )
+    return (
+        f"{count(done, 'finding')} above {'has' if done == 1 else 'have'} been confirmed or "
+        f"corrected with the customer; {count(open_, 'finding')} "
+        f"{'is' if open_ == 1 else 'are'} still ASSUMED (shaded) and {'is' if open_ == 1 else 'are'} "
+        "settled at the next alignment meeting."
+    )
 
 
 # --------------------------------------------------------------- baseline metrics
@@ -98,7 +122,9 @@ def build_baselines(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[B
         ["baselines"],
         caption="Baseline findings",
         empty=Missing(
-            "Baseline findings", "Run the baselines audit (workbench audit FILE baselines)."
+            "Baseline findings",
+            "RevOps sends four quarters of opportunity and forecast history before the kickoff; "
+            "the baselines are then measured.",
         ),
     )
     return [save_doc(doc, ctx, out, spec)]
@@ -150,9 +176,8 @@ def build_definitions(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
     doc.table(
         ["Role", "Name", "Signature", "Date"],
         [
-            ["CRO / VP Sales", "", "", ""],
-            ["RevOps lead", "", "", ""],
-            [f"{ctx.meta.consultancy or 'Consultancy'} architect", ctx.meta.consultant, "", ""],
+            [p.role, p.name, "", ""]
+            for p in (people(ctx)["sponsor"], people(ctx)["revops"], people(ctx)["architect"])
         ],
         widths=[1.8, 1.8, 1.8, 1.1],
     )

@@ -90,8 +90,7 @@ def _approval(doc, ctx: ReportContext, state) -> None:
         doc.missing(
             "Approval",
             "The architect and the engineer review this specification at the engineering "
-            "handoff; the customer's approver signs it off (workbench tech-spec FILE "
-            "--approve --by NAME)",
+            "handoff; the customer's approver signs it off",
         )
         return
     doc.key_values(
@@ -107,7 +106,7 @@ def _approval(doc, ctx: ReportContext, state) -> None:
             f"An approved version that matches the data: changed since version {a.version}: "
             + ", ".join(state.changed),
             f"Review the changed sections with the engineer and approve version "
-            f"{a.version + 1} (workbench tech-spec FILE --approve --by NAME)",
+            f"{a.version + 1}",
         )
 
 
@@ -120,7 +119,7 @@ def _field_mapping(doc, ctx: ReportContext) -> None:
         doc.missing(
             "CRM field mapping",
             "RevOps exports opportunities, accounts, contacts and activities from the CRM; "
-            "the consultant imports them (workbench import FILE SOURCE)",
+            "the consultant imports them",
         )
     api = 4 if crm != "HubSpot" else 5
     body = [
@@ -173,9 +172,9 @@ def _recording(doc, ctx: ReportContext) -> None:
         return
     doc.para(
         "Every external conversation is captured through these connectors; today's "
-        "recording rate comes from the stored capture audit ("
-        + audit_sections.audit_run(ctx, "capture").label()
-        + ")."
+        "recording rate is "
+        + audit_sections.run_words("capture audit", audit_sections.audit_run(ctx, "capture"))
+        + "."
     )
     doc.table(
         ["Platform", "Connection", "Settings", "Recorded today"],
@@ -200,7 +199,7 @@ def _scoring(doc, ctx: ReportContext) -> None:
         doc.missing(
             "An approved deal scoring rule set",
             "The consultant calibrates on the won and lost history and saves a version "
-            "(workbench calibrate FILE --save-as-version); sales leadership approves it",
+            "of the rules; sales leadership approves it",
         )
     else:
         doc.para(
@@ -229,12 +228,12 @@ def _scoring(doc, ctx: ReportContext) -> None:
     if found is None:
         doc.missing(
             "Calibration on the customer's history",
-            "The consultant runs the calibration (workbench calibrate FILE); RevOps provides "
+            "The consultant runs the calibration; RevOps provides "
             "four quarters of closed deals",
         )
         return
     report, run = found
-    facts = [("Calibration", run.label()), ("Closed deals used", f"{report.n_closed:,}")]
+    facts = [("Calibration", audit_sections.run_words("deal scoring calibration", run)), ("Closed deals used", f"{report.n_closed:,}")]
     if report.auc is not None:
         facts.append(("Ranking quality (AUC) on the held-out quarter", f"{report.auc:.2f}"))
     if report.recommended_low_max is not None and report.recommended_high_min is not None:
@@ -376,7 +375,7 @@ def _alerts(doc, ctx: ReportContext) -> None:
         doc.missing(
             "Tracker alerts",
             "Sales leadership names the competitors and topics to track on the intake form; "
-            "the consultant sets up the trackers (workbench trackers FILE)",
+            "the consultant sets up the trackers",
         )
 
 

@@ -69,7 +69,7 @@ def build_tracker_design(ctx: ReportContext, out: Path, spec: DocumentSpec) -> l
     if not turns:
         doc.missing(
             "Hit rates on the customer's calls",
-            "Import transcripts (workbench import FILE FOLDER) to test each tracker's phrases against real calls before launch.",
+            "Each tracker's phrases are tested against the team's own call transcripts before launch, once the first transcripts are exported.",
         )
     conversation.tracker_accuracy_section(ctx, doc)
     doc.heading("Alert rules", 1)

@@ -15,7 +15,7 @@ from pathlib import Path
 from workbench import lifecycle
 from workbench.lifecycle import intake_pack as pack
 from workbench.lifecycle.training import training_attendance
-from workbench.reports import playbook, sources
+from workbench.reports import audit_sections, playbook, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext, pct
 from workbench.reports.documents import conversation
@@ -96,14 +96,14 @@ def _inspection(doc, ctx: ReportContext) -> None:
     if found is None or not found[0].deals:
         doc.missing(
             "Example from the live pipeline",
-            "The consultant scores the open pipeline (workbench score FILE); RevOps provides "
+            "The consultant scores the open pipeline; RevOps provides "
             "the open opportunities",
         )
         return
     scores, run = found
     high = [d for d in scores.deals if d.band == "high"]
     doc.para(
-        f"In the stored scores ({run.label()}), {len(high)} of {len(scores.deals):,} open "
+        f"In the stored scores ({audit_sections.run_words('pipeline risk scores', run)}), {len(high)} of {len(scores.deals):,} open "
         "deals are high risk. The training uses these:"
     )
     doc.table(
@@ -142,7 +142,7 @@ def _scorecards(doc, ctx: ReportContext) -> None:
     if not conversation.team_benchmark_table(ctx, doc):
         doc.missing(
             "Benchmarks from the team's own calls",
-            "The consultant imports and measures the recorded calls (workbench coaching FILE) "
+            "The consultant imports and measures the recorded calls "
             "once recording runs",
         )
 
@@ -290,7 +290,7 @@ def _sessions(doc, ctx: ReportContext, audiences) -> None:
     if roster.empty:
         doc.missing(
             "Audience sizes",
-            "RevOps exports the CRM users with their role and team (workbench import FILE users.csv)",
+            "RevOps exports the CRM users with their role and team",
         )
 
 
@@ -326,8 +326,7 @@ def _attendance(doc, ctx: ReportContext, audiences) -> None:
     else:
         doc.missing(
             "Training attendance",
-            "The consultant records each session with its attendees (workbench meeting FILE "
-            "--kind training --date DATE --attendee NAME ...)",
+            "The consultant records each session with its attendees",
         )
 
 

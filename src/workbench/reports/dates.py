@@ -1,0 +1,179 @@
+"""Dates as the customer reads them, and dates a customer would choose.
+
+One way of writing a date in every document ("16 November 2026"); customer dates
+(hypercare end, follow-ups, reviews) on business days of the customer's calendar:
+weekends and, where known, public holidays move to the next working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# Public holidays that close a sales team for the day, by jurisdiction prefix. Fixed-date
+# holidays only (plus the US ones whose date is a rule); enough to keep a review or a
+# follow-up off a day nobody is at work. Unknown jurisdictions: weekends only.
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    day = first + dt.timedelta(days=(weekday - first.weekday()) % 7)
+    if n > 0:
+        return day + dt.timedelta(days=7 * (n - 1))
+    # last such weekday of the month
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = nxt - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def holidays(year: int, jurisdictions: list[str] | tuple[str, ...]) -> set[dt.date]:
+    """Public holidays of ``year`` observed in any of ``jurisdictions`` (US, GB, DE codes)."""
+    codes = {c.strip().upper() for c in jurisdictions}
+    out: set[dt.date] = set()
+    if any(c.startswith("US") for c in codes):
+        out |= {
+            dt.date(year, 1, 1),
+            _nth_weekday(year, 1, 0, 3),  # Martin Luther King Jr. Day
+            _nth_weekday(year, 5, 0, -1),  # Memorial Day
+            dt.date(year, 6, 19),
+            dt.date(year, 7, 4),
+            _nth_weekday(year, 9, 0, 1),  # Labor Day
+            _nth_weekday(year, 11, 3, 4),  # Thanksgiving
+            _nth_weekday(year, 11, 3, 4) + dt.timedelta(days=1),
+            dt.date(year, 12, 25),
+        }
+    if codes & {"GB", "UK", "DE", "FR", "IE", "NL", "AT", "BE", "ES", "IT"}:
+        out |= {dt.date(year, 1, 1), dt.date(year, 12, 25), dt.date(year, 12, 26)}
+    if "GB" in codes or "UK" in codes:
+        out |= {
+            _nth_weekday(year, 5, 0, 1),
+            _nth_weekday(year, 5, 0, -1),
+            _nth_weekday(year, 8, 0, -1),
+        }
+    if "DE" in codes:
+        out |= {dt.date(year, 5, 1), dt.date(year, 10, 3)}
+    return out
+
+
+def business_day(day: dt.date, jurisdictions: list[str] | tuple[str, ...] = ()) -> dt.date:
+    """``day`` or the next working day: not a weekend, not a known public holiday."""
+    closed = holidays(day.year, jurisdictions) | holidays(day.year + 1, jurisdictions)
+    while day.weekday() >= 5 or day in closed:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def long_date(value: dt.date | dt.datetime | str | None) -> str:
+    """ "16 November 2026": the one way every document writes a date."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return f"{value.day} {value:%B %Y}"
+
+
+# The usual business time zone of a jurisdiction (the state's or country's largest
+# commercial centre). Used when neither the engagement nor the roster names one.
+_ZONES = {
+    "US-CA": "America/Los_Angeles",
+    "US-WA": "America/Los_Angeles",
+    "US-OR": "America/Los_Angeles",
+    "US-NV": "America/Los_Angeles",
+    "US-AZ": "America/Phoenix",
+    "US-CO": "America/Denver",
+    "US-UT": "America/Denver",
+    "US-TX": "America/Chicago",
+    "US-IL": "America/Chicago",
+    "US-MN": "America/Chicago",
+    "US-MO": "America/Chicago",
+    "US-NY": "America/New_York",
+    "US-MA": "America/New_York",
+    "US-NJ": "America/New_York",
+    "US-PA": "America/New_York",
+    "US-FL": "America/New_York",
+    "US-GA": "America/New_York",
+    "US-NC": "America/New_York",
+    "US-VA": "America/New_York",
+    "US-DC": "America/New_York",
+    "US-MD": "America/New_York",
+    "US-CT": "America/New_York",
+    "US-OH": "America/New_York",
+    "US-MI": "America/Detroit",
+    "GB": "Europe/London",
+    "UK": "Europe/London",
+    "IE": "Europe/Dublin",
+    "DE": "Europe/Berlin",
+    "FR": "Europe/Paris",
+    "NL": "Europe/Amsterdam",
+    "ES": "Europe/Madrid",
+    "IT": "Europe/Rome",
+    "CA": "America/Toronto",
+    "AU": "Australia/Sydney",
+}
+
+
+def customer_time_zone(eng, meta) -> tuple[str, str]:
+    """The customer's time zone (IANA name) and where it comes from, in words.
+
+    The engagement's ``time_zone`` setting when set; else the time zone most of the
+    active roster is in; else the first operating jurisdiction's; else UTC."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    def valid(name: object) -> str | None:
+        if not isinstance(name, str) or not name.strip():
+            return None
+        try:
+            ZoneInfo(name.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+        return name.strip()
+
+    try:
+        chosen = valid(eng.setting("time_zone"))
+    except Exception:  # a damaged setting is not a reason to fail the export
+        chosen = None
+    if chosen:
+        return chosen, "the engagement's time zone"
+    row = eng.conn.execute(
+        "SELECT time_zone, count(*) FROM users WHERE coalesce(is_active, 1) = 1 "
+        "AND trim(coalesce(time_zone, '')) != '' GROUP BY time_zone ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    if row and valid(row[0]):
+        return row[0], "the time zone most of the sales team works in"
+    for code in meta.jurisdictions:
+        zone = _ZONES.get(code.strip().upper())
+        if zone:
+            return (
+                zone,
+                "the first operating jurisdiction's time zone (set the engagement's time zone to change it)",
+            )
+    return "UTC", "UTC (no time zone is recorded for the customer)"
+
+
+_ZONE_WORDS = {
+    "America/Los_Angeles": "Pacific time",
+    "America/Denver": "Mountain time",
+    "America/Phoenix": "Arizona time",
+    "America/Chicago": "Central time",
+    "America/New_York": "Eastern time",
+    "America/Detroit": "Eastern time",
+    "America/Toronto": "Eastern time",
+    "Europe/London": "UK time",
+    "Europe/Dublin": "Irish time",
+    "Europe/Berlin": "Central European time",
+    "Europe/Paris": "Central European time",
+    "Europe/Amsterdam": "Central European time",
+    "Europe/Madrid": "Central European time",
+    "Europe/Rome": "Central European time",
+    "Australia/Sydney": "Sydney time",
+    "UTC": "UTC",
+}
+
+
+def zone_words(zone: str) -> str:
+    """ "America/Los_Angeles" -> "Pacific time" (a name a reader recognises)."""
+    return _ZONE_WORDS.get(zone, zone.rsplit("/", 1)[-1].replace("_", " ") + " time")
