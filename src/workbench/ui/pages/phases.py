@@ -42,6 +42,7 @@ from workbench.lifecycle.store import CHECKLIST_STATUSES, INPUT_STATUSES
 from workbench.ui.dialogs import show_error
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
+from workbench.ui.tables import readable_headers
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 GOOD, BAD = QColor("#2e7d4f"), QColor("#b3261e")
@@ -57,6 +58,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
+    readable_headers(table)
     table.setWordWrap(False)
     return table
 
@@ -714,6 +716,7 @@ class Page(BasePage):
         self.adoption.setHorizontalHeaderLabels(
             ["KPI"] + [f"Week {w.week}" + ("" if w.complete else " (so far)") for w in weeks]
         )
+        readable_headers(self.adoption)
         specs = lc.store.book(eng).adoption
         self.adoption.setRowCount(len(specs))
         for r, spec in enumerate(specs):
