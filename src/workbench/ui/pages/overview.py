@@ -25,6 +25,7 @@ from workbench import lifecycle as lc
 from workbench.models.findings import SEVERITIES
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
+from workbench.ui.words import freshness_lines
 
 MET = QColor("#2e7d4f")
 NOT_MET = QColor("#b3261e")
@@ -204,11 +205,9 @@ class Page(BasePage):
         self.hypercare.setText(
             decision + (f": {s.hypercare_reasons[0]}" if s.hypercare_reasons else "")
         )
+        eng = self.context.engagement
         self.freshness.setText(
-            "\n".join(
-                f"{f.entity}: {f.last_import.replace('T', ' ')} ({f.source})" for f in s.freshness
-            )
-            or "Nothing imported yet."
+            "\n".join(freshness_lines(eng.counts(), s.freshness, eng.as_of().isoformat()))
         )
         self.upcoming.setText(
             "\n".join(f"{r.date.isoformat()}  {r.title}" for r in s.upcoming)
