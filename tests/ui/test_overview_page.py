@@ -38,7 +38,7 @@ def test_overview_shows_the_engagement_at_a_glance(qtbot, page_context):
     qtbot.addWidget(page)
     page.show()
     assert page.phase_label.text() == "Phase 1 of 4: Strategy"
-    assert [b.format() for b in page.phase_bars] == [
+    assert [t.text() for t in page.phase_texts] == [
         "1. Strategy  2/32",
         "2. Engineering  0/24",
         "3. Enablement  0/19",
