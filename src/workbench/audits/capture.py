@@ -354,8 +354,9 @@ def _findings(result: CaptureResult, frame: pd.DataFrame, host: pd.Series) -> li
                 f(
                     f"channel.{g.key}",
                     severity[g.status],
-                    f"{g.key}: {fmt_pct(g.rate)} captured ({g.status})",
-                    f"{g.recorded:,} of {g.total:,} {scope}conversations on {g.key} recorded.",
+                    f"{channel_words(g.key)}: {fmt_pct(g.rate)} captured ({g.status})",
+                    f"{g.recorded:,} of {g.total:,} {scope}conversations on "
+                    f"{channel_words(g.key)} recorded.",
                     entity="meetings",
                     affected=hit,
                     count=g.total - g.recorded,
@@ -450,3 +451,20 @@ def longest_run_below(weeks: list[GroupRate], limit: float) -> list[GroupRate]:
         if len(current) >= len(best):
             best = current
     return best
+
+
+# How the customer names each meeting channel (the CRM stores short lowercase codes).
+CHANNEL_WORDS = {
+    "phone": "Phone calls",
+    "zoom": "Zoom",
+    "teams": "Microsoft Teams",
+    "meet": "Google Meet",
+    "webex": "Webex",
+    "in-person": "In-person meetings",
+    "(unknown)": "Channel not recorded",
+}
+
+
+def channel_words(key: str) -> str:
+    """``teams`` -> "Microsoft Teams"; an unknown channel is shown capitalised."""
+    return CHANNEL_WORDS.get(key, key[:1].upper() + key[1:])

@@ -530,9 +530,9 @@ def _findings(
             f(
                 f"completion.{row.entity}.{row.field}",
                 severity,
-                f"{row.entity.capitalize()}: {row.field} filled on {fmt_pct(rate)}",
+                f"{row.entity.capitalize()}: {field_words(row.field)} filled on {fmt_pct(rate)}",
                 f"{row.total - row.complete:,} of {row.total:,} {row.entity} have no "
-                f"{row.field} (required; target {fmt_pct(target)}).",
+                f"{field_words(row.field).lower()} (required; target {fmt_pct(target)}).",
                 entity=row.entity,
                 affected=missing_ids(data, row.entity, row.field),
                 count=row.total - row.complete,
@@ -714,3 +714,9 @@ def _findings(
             )
         )
     return out
+
+
+def field_words(field: str) -> str:
+    """A CRM field as people say it: ``next_step`` -> "Next step", ``crm_id`` -> "CRM id"."""
+    text = " ".join({"crm": "CRM", "id": "id"}.get(w, w) for w in field.split("_"))
+    return text[:1].upper() + text[1:]

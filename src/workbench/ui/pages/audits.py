@@ -151,7 +151,8 @@ class Page(BasePage):
         self.records_label.setObjectName("sectionTitle")
         dl.addWidget(self.records_label)
         self.records = LazyTable(noun="records")
-        dl.addWidget(self.records, 2)
+        self.records.setMinimumHeight(170)  # at least five rows on a laptop screen
+        dl.addWidget(self.records, 3)
 
         form_box = QWidget()
         form = QFormLayout(form_box)
@@ -177,6 +178,7 @@ class Page(BasePage):
         history_label.setObjectName("sectionTitle")
         dl.addWidget(history_label)
         self.history = QListWidget()
+        self.history.setMaximumHeight(110)
         dl.addWidget(self.history, 1)
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
@@ -305,7 +307,7 @@ class Page(BasePage):
             if h.note:
                 parts.append(f"“{h.note}”")
             if h.meeting_id:
-                parts.append(f"meeting #{h.meeting_id}")
+                parts.append(self._meeting_names().get(h.meeting_id, f"meeting #{h.meeting_id}"))
             self.history.addItem(" · ".join(parts))
         self._show_records(f)
 
@@ -318,6 +320,12 @@ class Page(BasePage):
             self.meeting_combo.addItem(f"{m.held_on}: {m.title}", m.id)
         self.meeting_combo.setCurrentIndex(max(0, self.meeting_combo.findData(keep)))
         self.meeting_combo.blockSignals(False)
+
+    def _meeting_names(self) -> dict[int, str]:
+        return {
+            self.meeting_combo.itemData(i): self.meeting_combo.itemText(i)
+            for i in range(1, self.meeting_combo.count())
+        }
 
     def _pending_change(self) -> str:
         """What Save would change on the shown finding, in words ("" for nothing)."""
