@@ -47,6 +47,7 @@ from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
 from workbench.ui.models.sql_table import SqlTableModel
 from workbench.ui.pages.base import BasePage
+from workbench.ui.pages.baselines_tab import BaselinesTab
 from workbench.ui.pages.duplicates_tab import DuplicatesTab
 from workbench.ui.preview import preview_page
 from workbench.ui.tables import LazyTable
@@ -97,6 +98,8 @@ class Page(BasePage):
         self.tabs.addTab(self._build_charts_tab(), "Charts")
         self.duplicates = DuplicatesTab(context)
         self.tabs.addTab(self.duplicates, "Duplicates")
+        self.baselines = BaselinesTab(context)
+        self.tabs.addTab(self.baselines, "Baselines by segment")
 
     # ---------------------------------------------------------------- building
     def _build_findings_tab(self) -> QWidget:
