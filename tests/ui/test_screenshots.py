@@ -20,7 +20,7 @@ def test_screenshots_write_one_png_per_page_and_kind_at_the_size_asked(
     # render_all silences message boxes for unattended runs; undo that after the test.
     monkeypatch.setattr(QMessageBox, "exec", QMessageBox.exec)
     monkeypatch.setattr(screenshots, "fresh_demo", lambda folder: pytest.fail("built a demo"))
-    written = render_all(tmp_path / "shots", demo=demo_file, size=(1280, 720))
+    written = render_all(tmp_path / "shots", demo=demo_file, size=(1440, 810))
     names = [p.name for p in written]
     pages = [f"{i:02d}-{item.key}.png" for i, item in enumerate(registry.PAGES, start=1)]
     assert names == (
@@ -31,7 +31,7 @@ def test_screenshots_write_one_png_per_page_and_kind_at_the_size_asked(
     )
     for path in written[: 1 + 2 * len(pages)]:
         image = QImage(str(path))
-        assert (image.width(), image.height()) == (1280, 720), path.name
+        assert (image.width(), image.height()) == (1440, 810), path.name
     assert demo_file.exists()  # rendered from a copy; the demo itself is untouched
 
 

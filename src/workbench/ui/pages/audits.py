@@ -154,7 +154,7 @@ class Page(BasePage):
         self.records_label.setObjectName("sectionTitle")
         dl.addWidget(self.records_label)
         self.records = LazyTable(noun="records")
-        self.records.setMinimumHeight(170)  # at least five rows on a laptop screen
+        self.records.setMinimumHeight(130)  # a few rows even on a laptop screen
         dl.addWidget(self.records, 3)
 
         form_box = QWidget()

@@ -151,7 +151,7 @@ class Page(BasePage):
         split.addWidget(left)
         self.totals_chart = ChartView()
         split.addWidget(self.totals_chart)
-        split.setSizes([760, 440])
+        split.setSizes([600, 500])  # the chart needs room for its legend on a laptop
         layout.addWidget(split)
         self.tabs.addTab(matrix_tab, "Matrix")
         # Robustness tab: exact sensitivity and Monte Carlo.
