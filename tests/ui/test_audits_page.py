@@ -20,6 +20,17 @@ def _a_meeting(eng) -> int:
     ).id
 
 
+def _capture_finding_shown(qtbot, context) -> Page:
+    """The page after running the capture audit, its first finding selected."""
+    page = Page(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.which.setCurrentIndex(page.which.findData("capture"))
+    _run(qtbot, context, page)
+    page.table.selectRow(0)
+    return page
+
+
 def _run(qtbot, context, page):
     with qtbot.waitSignal(context.runner.finished, timeout=120000) as done:
         page.run_audits()
@@ -64,12 +75,7 @@ def test_selecting_a_finding_drills_down_to_its_records(qtbot, demo_context):
 
 def test_confirming_a_finding_keeps_note_meeting_and_history(qtbot, demo_context):
     meeting = _a_meeting(demo_context.engagement)
-    page = Page(demo_context)
-    qtbot.addWidget(page)
-    page.show()
-    page.which.setCurrentIndex(page.which.findData("capture"))
-    _run(qtbot, demo_context, page)
-    page.table.selectRow(0)
+    page = _capture_finding_shown(qtbot, demo_context)
     target = page.current
     page.status_combo.setCurrentText("CORRECTED")
     page.note_edit.setText("Phone is 70%, not 65%: mobile calls are out of scope")
@@ -118,12 +124,7 @@ def test_an_engagement_never_audited_says_to_run_the_audits(qtbot, page_context)
 def test_the_status_editor_opens_on_the_findings_own_status(qtbot, demo_context, messages):
     """An ASSUMED finding shows ASSUMED: one click on Save must not confirm it by mistake."""
     meeting = _a_meeting(demo_context.engagement)
-    page = Page(demo_context)
-    qtbot.addWidget(page)
-    page.show()
-    page.which.setCurrentIndex(page.which.findData("capture"))
-    _run(qtbot, demo_context, page)
-    page.table.selectRow(0)
+    page = _capture_finding_shown(qtbot, demo_context)
     assert page.current.status == "ASSUMED"
     assert page.status_combo.currentText() == "ASSUMED"
     assert page.meeting_combo.currentText() == "No meeting"
@@ -153,12 +154,7 @@ def test_with_no_finding_selected_the_editor_is_disabled(qtbot, demo_context):
 
 
 def test_a_ten_thousand_character_note_is_refused_and_nothing_saved(qtbot, demo_context, messages):
-    page = Page(demo_context)
-    qtbot.addWidget(page)
-    page.show()
-    page.which.setCurrentIndex(page.which.findData("capture"))
-    _run(qtbot, demo_context, page)
-    page.table.selectRow(0)
+    page = _capture_finding_shown(qtbot, demo_context)
     target = page.current
     page.status_combo.setCurrentText("CONFIRMED")
     page.note_edit.setText("x" * 10_000)
