@@ -72,6 +72,7 @@ def window(qtbot):
     qtbot.addWidget(win)
     win.show()
     yield win
+    win.runner.shutdown()  # a task left running would otherwise ask before closing
     win.close()
 
 

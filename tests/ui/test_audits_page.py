@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+from workbench.lifecycle.store import meetings as store_meetings
 from workbench.models.findings import finding_history, list_findings
 from workbench.ui.pages.audits import Page
+
+
+def _a_meeting(eng) -> int:
+    """The id of a meeting recorded in the engagement (one is recorded if there is none)."""
+    from workbench.lifecycle import operations as lifecycle_ops
+    from workbench.lifecycle import store
+
+    found = store.meetings(eng)
+    if found:
+        return found[0].id
+    return lifecycle_ops.change(
+        eng, lifecycle_ops.RecordMeeting("kickoff", "2026-11-10", {"title": "Kickoff"})
+    ).id
+
+
+def _capture_finding_shown(qtbot, context) -> Page:
+    """The page after running the capture audit, its first finding selected."""
+    page = Page(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.which.setCurrentIndex(page.which.findData("capture"))
+    _run(qtbot, context, page)
+    page.table.selectRow(0)
+    return page
 
 
 def _run(qtbot, context, page):
@@ -49,22 +74,18 @@ def test_selecting_a_finding_drills_down_to_its_records(qtbot, demo_context):
 
 
 def test_confirming_a_finding_keeps_note_meeting_and_history(qtbot, demo_context):
-    page = Page(demo_context)
-    qtbot.addWidget(page)
-    page.show()
-    page.which.setCurrentIndex(page.which.findData("capture"))
-    _run(qtbot, demo_context, page)
-    page.table.selectRow(0)
+    meeting = _a_meeting(demo_context.engagement)
+    page = _capture_finding_shown(qtbot, demo_context)
     target = page.current
     page.status_combo.setCurrentText("CORRECTED")
     page.note_edit.setText("Phone is 70%, not 65%: mobile calls are out of scope")
-    page.meeting_spin.setValue(3)
+    page.meeting_combo.setCurrentIndex(page.meeting_combo.findData(meeting))
     with qtbot.waitSignal(demo_context.runner.finished, timeout=30000) as done:
         page.save_status()
     assert done.args[0].ok
     page.refresh()
     stored = next(f for f in list_findings(demo_context.engagement) if f.id == target.id)
-    assert (stored.status, stored.meeting_id) == ("CORRECTED", 3)
+    assert (stored.status, stored.meeting_id) == ("CORRECTED", meeting)
     assert stored.status_note.startswith("Phone is 70%")
     events = [h.event for h in finding_history(demo_context.engagement, target.id)]
     assert events == ["found", "status"]
@@ -98,3 +119,64 @@ def test_an_engagement_never_audited_says_to_run_the_audits(qtbot, page_context)
     assert done.args[0].ok
     assert "No audit has run" in page.chart_note.text()
     assert list_findings(page_context.engagement) == []
+
+
+def test_the_status_editor_opens_on_the_findings_own_status(qtbot, demo_context, messages):
+    """An ASSUMED finding shows ASSUMED: one click on Save must not confirm it by mistake."""
+    meeting = _a_meeting(demo_context.engagement)
+    page = _capture_finding_shown(qtbot, demo_context)
+    assert page.current.status == "ASSUMED"
+    assert page.status_combo.currentText() == "ASSUMED"
+    assert page.meeting_combo.currentText() == "No meeting"
+    assert not page.save_button.isEnabled()  # nothing to save yet
+    # Meetings are picked from the recorded ones, by date and title.
+    titles = [page.meeting_combo.itemText(i) for i in range(page.meeting_combo.count())]
+    recorded = next(m for m in store_meetings(demo_context.engagement) if m.id == meeting)
+    assert f"{recorded.held_on}: {recorded.title}" in titles
+    # The button says what it will change.
+    page.status_combo.setCurrentText("CONFIRMED")
+    assert page.save_button.isEnabled()
+    assert page.save_button.text() == "Change ASSUMED to CONFIRMED"
+    page.status_combo.setCurrentText("ASSUMED")
+    assert not page.save_button.isEnabled()
+    page.note_edit.setText("checked with RevOps")
+    assert page.save_button.text() == "Save the note"
+
+
+def test_with_no_finding_selected_the_editor_is_disabled(qtbot, demo_context):
+    page = Page(demo_context)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    assert page.current is None
+    for widget in (page.status_combo, page.note_edit, page.meeting_combo, page.save_button):
+        assert not widget.isEnabled()
+
+
+def test_a_ten_thousand_character_note_is_refused_and_nothing_saved(qtbot, demo_context, messages):
+    page = _capture_finding_shown(qtbot, demo_context)
+    target = page.current
+    page.status_combo.setCurrentText("CONFIRMED")
+    page.note_edit.setText("x" * 10_000)
+    page.save_status()
+    assert messages == [
+        "A note holds at most 2,000 characters and this one has 10,000; shorten it (the full "
+        "text belongs in the meeting notes) and save again."
+    ]
+    assert not demo_context.runner.is_busy()
+    stored = next(f for f in list_findings(demo_context.engagement) if f.id == target.id)
+    assert (stored.status, stored.status_note) == ("ASSUMED", target.status_note)
+    assert [h.event for h in finding_history(demo_context.engagement, target.id)] == ["found"]
+
+
+def test_the_finding_line_says_which_date_is_which():
+    from workbench.models.findings import StoredFinding
+    from workbench.ui.pages.audits import finding_meta
+
+    f = StoredFinding.__new__(StoredFinding)
+    f.__dict__.update(id=8, severity="critical", status="ASSUMED", audit="crm-hygiene",
+                      affected_count=4200, metric=0.0028, first_seen_at="2026-12-03T07:18:30")
+    assert finding_meta(f, "2026-11-16") == (
+        "#8 · critical · ASSUMED · CRM hygiene · 4,200 affected · measured value 0.0028 · "
+        "data as of 2026-11-16, first recorded 2026-12-03"
+    )

@@ -38,7 +38,7 @@ def test_overview_shows_the_engagement_at_a_glance(qtbot, page_context):
     qtbot.addWidget(page)
     page.show()
     assert page.phase_label.text() == "Phase 1 of 4: Strategy"
-    assert [b.format() for b in page.phase_bars] == [
+    assert [t.text() for t in page.phase_texts] == [
         "1. Strategy  2/32",
         "2. Engineering  0/24",
         "3. Enablement  0/19",
@@ -64,7 +64,9 @@ def test_overview_shows_the_engagement_at_a_glance(qtbot, page_context):
     assert "<b>1</b> critical" in text and "<b>1</b> high" in text and "<b>1</b> medium" in text
     assert "Findings: 2 ASSUMED, 1 CONFIRMED, 0 CORRECTED, 0 closed" in page.statuses.text()
     assert page.next_meeting.text() == "2026-12-04: Strategic sign-off with Dana Lee (CRO)"
-    assert page.freshness.text() == "opportunities: 2026-11-20 10:00:05 (opps.csv)"
+    assert page.freshness.text() == (
+        "Data as of 2026-11-23.\nOpportunities: last import 2026-11-20 10:00 from opps.csv"
+    )
     assert page.hypercare.text().startswith("No adoption data yet")
 
 
@@ -84,3 +86,22 @@ def test_overview_on_the_demo_suggests_extending_hypercare(qtbot, demo_context):
     page.show()
     assert page.hypercare.text().startswith("Extend hypercare: Call recording coverage is")
     assert page.phase_label.text().startswith("Phase 1 of 4")
+
+
+def test_freshness_counts_records_that_came_without_an_import():
+    """The demo's 15,000 opportunities are not "nothing imported"."""
+    from workbench.lifecycle.status import Freshness
+    from workbench.ui.words import freshness_lines
+
+    counts = {"opportunities": 15000, "accounts": 3000, "contacts": 0, "transcript_turns": 1024,
+              "imports": 1, "findings": 46}  # fmt: skip
+    fresh = [Freshness("transcripts", "2026-12-03T07:17:58", "calls", 1)]
+    assert freshness_lines(counts, fresh, "2026-11-16") == [
+        "Data as of 2026-11-16.",
+        "Opportunities: 15,000 (no import recorded)",
+        "Accounts: 3,000 (no import recorded)",
+        "Transcript lines: 1,024 (last import 2026-12-03 07:17 from calls)",
+    ]
+    assert freshness_lines({"opportunities": 0, "imports": 0}, [], "2026-11-16") == [
+        "Nothing imported yet."
+    ]

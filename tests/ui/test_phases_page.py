@@ -50,7 +50,7 @@ def test_checklist_edit_then_undo_and_redo_with_the_page_buttons(qtbot, page_con
     assert page.undo_button.text() == "Undo" and not page.undo_button.isEnabled()
     _select_checklist(page, "1b")
     assert page.check_title.text() == "1b Kickoff call held"
-    page.check_status.setCurrentText("done")
+    page.check_status.setCurrentText("Done")
     page.check_owner.setText("Alex Morgan")
     outcome = _wait(qtbot, page_context, page.check_save.click)
     assert outcome.ok
@@ -114,11 +114,11 @@ def test_recording_a_meeting_confirms_and_corrects(qtbot, page_context):
     eng = page_context.engagement
     lc.set_intake(eng, "crm", "Salesforce")
     page = _page(qtbot, page_context)
-    page.meet_kind.setCurrentText("kickoff")
+    page.meet_kind.setCurrentText("Kickoff")
     page.meet_date.setText("2026-11-20")
     page.meet_title.setText("Kickoff")
     page.meet_attendees.setText("Dana Lee (CRO), Sam Ortiz (RevOps)")
-    page.meet_confirm.setText("intake:crm")
+    page.tick("intake:crm")
     page.meet_correct.setPlainText("intake:team_sizes=reps=52, managers=6")
     _wait(qtbot, page_context, page.meet_save.click)
     meeting = lc.meetings(eng)[-1]
@@ -157,3 +157,62 @@ def test_read_only_engagement_disables_every_change(qtbot, make_engagement):
     finally:
         runner.shutdown()
         eng.close()
+
+
+def _editors(page: Page) -> dict[str, list]:
+    return page._editors
+
+
+def test_with_nothing_selected_no_editor_can_be_used(qtbot, page_context):
+    page = _page(qtbot, page_context)
+    for name, widgets in _editors(page).items():
+        assert [w for w in widgets if w.isEnabled()] == [], name
+    assert page.check_title.text() == "Select an item."
+    _select_checklist(page, "1b")
+    assert all(w.isEnabled() for w in _editors(page)["checklist"])
+    page.checklist.setCurrentItem(None)
+    page.checklist.clearSelection()
+    page._checklist_selected()
+    assert not page.check_save.isEnabled() and not page.check_done.isEnabled()
+    assert page.check_owner.text() == ""
+    _select_row(page.intake, "crm")
+    assert all(w.isEnabled() for w in _editors(page)["intake"])
+
+
+def test_statuses_and_meeting_kinds_read_in_words(qtbot, page_context):
+    page = _page(qtbot, page_context)
+    statuses = [page.check_status.itemText(i) for i in range(page.check_status.count())]
+    assert statuses == ["To do", "In progress", "Done", "Not applicable"]
+    group = page.checklist.topLevelItem(0)
+    shown = {group.child(j).text(1) for j in range(group.childCount())}
+    assert "todo" not in shown and "To do" in shown
+    assert page.meet_kind.itemText(page.meet_kind.findData("vendor-demo")) == "Vendor demo"
+
+
+def test_a_group_counts_conditions_the_data_shows_as_met(qtbot, page_context):
+    """1d's count agrees with its gate: a met data condition counts as done."""
+    eng = page_context.engagement
+    page = _page(qtbot, page_context)
+    items = lc.checklist(eng)
+    computed = {c.key: c.met for g in lc.gates(eng) for c in g.conditions if c.computed}
+    tree = page.checklist
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        sub = group.text(0).split()[0]
+        mine = [x for x in items if x.subphase == sub]
+        done = sum(computed.get(x.key, x.status in ("done", "n-a")) for x in mine)
+        assert group.text(1) == f"{done}/{len(mine)}"
+
+
+def test_meetings_confirm_inputs_ticked_in_a_list(qtbot, page_context):
+    eng = page_context.engagement
+    page = _page(qtbot, page_context)
+    refs = [page.meet_confirm.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(page.meet_confirm.count())]  # fmt: skip
+    assert "intake:crm" in refs
+    assert all(r.split(":")[0] in ("finding", "intake", "definition") for r in refs)
+    crm = next(i for i in lc.intake(eng) if i.key == "crm")
+    assert page.meet_confirm.item(refs.index("intake:crm")).text() == f"Intake: {crm.label}"
+    assert page.confirmed_refs() == []
+    page.tick("intake:crm")
+    assert page.confirmed_refs() == ["intake:crm"]

@@ -50,9 +50,20 @@ def test_inspecting_a_closed_deal_shows_its_score_before_close(qtbot, page):
     assert "Next step missing\tnot available" in text or "not available" in text
 
 
+def _says_the_calibration_once(page, report) -> None:
+    """AUC and Brier said once, with thousands separators; intervals only when measured."""
+    text = page.metrics_label.text()
+    assert f"AUC {report.auc:.2f}" in text
+    assert text.count("Brier") == 1 and "Fitted model: AUC" not in text
+    assert f"Fitted on {report.n_train:,} deals" in text
+    assert page.weights_table.isColumnHidden(3) == all(
+        w.coefficient_ci is None for w in report.weights
+    )
+
+
 def test_calibration_shows_metrics_weights_lift_and_the_reliability_diagram(qtbot, page, messages):
     report = _wait(qtbot, page, page.run_calibration).report
-    assert f"AUC {report.auc:.2f}" in page.metrics_label.text()
+    _says_the_calibration_once(page, report)
     assert page.weights_table.rowCount() == len(report.weights)
     assert page.lift_table.rowCount() == 10
     assert page.chart.figure is not None and len(page.chart.figure.axes) == 2
@@ -110,6 +121,7 @@ def test_validation_sample_records_leadership_expectations(qtbot, page):
 
 
 def test_recalibration_check_reports_a_verdict(qtbot, page):
+    assert "press Run the quarterly check" in page.recal_view.toPlainText()  # not a blank tab
     report = _wait(qtbot, page, page.run_recalibration)
     assert report.verdict in page.recal_view.toPlainText()
 
@@ -126,6 +138,6 @@ def test_the_last_stored_calibration_is_shown_when_the_page_opens(qtbot, page_co
     assert page.report is not None and page.report.run_id == report.run_id
     assert page.calibration_run.id == done.run.id
     assert f"run #{done.run.id}" in page.metrics_label.text()
-    assert f"AUC {report.auc:.2f}" in page.metrics_label.text()
+    _says_the_calibration_once(page, report)
     assert page.weights_table.rowCount() == len(report.weights)
     assert page.chart.figure is not None

@@ -130,3 +130,24 @@ def test_a_fixed_condition_restricts_rows(new_engagement, qtbot):
     assert model.rowCount() == 100
     assert model.row(0)[0] == "OPP0000004"
     model.close()
+
+
+def test_owner_and_account_ids_read_as_names(demo_context):
+    """People read names: the owner and account columns show them, the id stays in the tooltip."""
+    from PySide6.QtCore import Qt
+
+    from workbench.ui.models.sql_table import SqlTableModel
+
+    conn = demo_context.engagement.conn
+    model = SqlTableModel(conn, "opportunities", columns=["crm_id", "account_crm_id", "owner_crm_id"])
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)]
+    assert headers == ["CRM ID", "Account", "Owner"]
+    crm_id, account_id, owner_id = model.row(0)
+    account = conn.execute("SELECT name FROM accounts WHERE crm_id = ?", (account_id,)).fetchone()[0]
+    owner = conn.execute("SELECT name FROM users WHERE crm_id = ?", (owner_id,)).fetchone()[0]
+    assert model.data(model.index(0, 1)) == account
+    assert model.data(model.index(0, 2)) == owner
+    assert model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole) == f"{owner} ({owner_id})"
+    assert model.data(model.index(0, 2), Qt.ItemDataRole.UserRole) == owner_id
+    raw = SqlTableModel(conn, "opportunities", columns=["owner_crm_id"], names=False)
+    assert raw.data(raw.index(0, 0)) == owner_id

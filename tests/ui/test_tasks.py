@@ -148,3 +148,44 @@ def test_closing_the_engagement_cancels_its_task_without_a_dialog(
     assert messages == []
     with Engagement.open(path, read_only=True) as eng:
         assert eng.counts()["users"] == 0
+
+
+def _start_long_write(window, make_engagement):
+    path = make_engagement()
+    window.open_file(path)
+    started = threading.Event()
+    window.runner.run("Adding users", _insert_until_cancelled, started, writes=True)
+    assert started.wait(10)
+    return path
+
+
+QUESTION = (
+    "\u201cAdding users\u201d is still running. Stop it and {}? What it was changing is not "
+    "saved; the engagement stays as it was before the task."
+)
+
+
+def test_closing_the_window_during_a_task_asks_and_keeps_working_by_default(
+    window, qtbot, make_engagement, messages
+):
+    path = _start_long_write(window, make_engagement)
+    assert not window.close()  # the question is answered with its default: keep working
+    assert messages == [QUESTION.format("close")]
+    assert window.engagement is not None and window.runner.is_busy()
+    window.close_engagement()
+    with Engagement.open(path, read_only=True) as eng:
+        assert eng.counts()["users"] == 0  # cancelled later: rolled back, nothing half-saved
+
+
+def test_opening_a_second_engagement_during_a_task_asks_first(
+    window, qtbot, make_engagement, messages
+):
+    second = make_engagement("Globex")
+    first = _start_long_write(window, make_engagement)
+    assert not window.open_file(second)  # kept working: the first stays open
+    assert messages == [QUESTION.format("open the other engagement")]
+    assert window.engagement.path == first
+
+    window.close_engagement()
+    with Engagement.open(first, read_only=True) as eng:
+        assert eng.counts()["users"] == 0

@@ -452,3 +452,4 @@ def longest_run_below(weeks: list[GroupRate], limit: float) -> list[GroupRate]:
         if len(current) >= len(best):
             best = current
     return best
+

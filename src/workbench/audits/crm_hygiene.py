@@ -716,3 +716,4 @@ def _findings(
             )
         )
     return out
+

@@ -31,7 +31,7 @@ def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float =
     # long vendor names ("Salesforce Einstein") must not run into each other: wrap a few,
     # slant many
     crowded = len(vendors) > 4
-    names = [v.name if crowded else textwrap.fill(v.name, 12) for v in vendors]
+    names = [textwrap.fill(v.name, 10 if crowded else 12) for v in vendors]
     criteria = list(vendors[0].contributions) if vendors else []
     bottoms = [0.0] * len(vendors)
     for k, criterion in enumerate(criteria):
@@ -64,10 +64,6 @@ def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float =
         title += " (weights do not sum to 100%: not ranked)"
     ax.set_title(title, fontsize=11)
     ax.tick_params(axis="x", labelsize=8 if crowded else 9)
-    if crowded:
-        for label in ax.get_xticklabels():
-            label.set_rotation(25)
-            label.set_horizontalalignment("right")
     ax.spines[["top", "right"]].set_visible(False)
     if criteria:
         # below the plot, so the bars keep the full width of the figure
@@ -75,7 +71,7 @@ def totals_figure(results: Results, *, width_in: float = 7.5, height_in: float =
             *ax.get_legend_handles_labels(),
             loc="outside lower center",
             fontsize=7,
-            ncol=min(3, len(criteria)),
+            ncol=min(2, len(criteria)),
             frameon=False,
         )
     return fig

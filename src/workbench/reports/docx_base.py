@@ -490,8 +490,12 @@ class DocBuilder:
         props.author = self.branding.consultancy or self.info.prepared_by or "Workbench"
         props.comments = f"Status: {self.status}"
         props.keywords = self.status
+        # Zipped in memory first: a full disk then fails on one plain write, never
+        # inside the zip writer (whose half-closed archive would print a traceback).
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
         with atomic_path(path) as tmp:
-            self.doc.save(str(tmp))
+            Path(tmp).write_bytes(buffer.getvalue())
         return path
 
     def _write_toc(self) -> None:

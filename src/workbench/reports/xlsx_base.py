@@ -11,6 +11,7 @@ are written as formulas.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,8 +202,10 @@ class WorkbookBuilder:
         """Write the workbook to ``path`` atomically (each sheet's print area set)."""
         for ws in self.wb.worksheets:
             ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(ws.max_row, 1)}"
+        buffer = io.BytesIO()  # zipped in memory first (see DocBuilder.save)
+        self.wb.save(buffer)
         with atomic_path(path) as tmp:
-            self.wb.save(tmp)
+            Path(tmp).write_bytes(buffer.getvalue())
         return path
 
 

@@ -164,7 +164,7 @@ class CalibrationReport:
     def reliability_figure(self) -> Figure:
         """The reliability diagram of the fitted model on the test quarter."""
         subtitle = (
-            f"test quarter {self.test_quarter}, {self.n_test} deals"
+            f"test quarter {self.test_quarter}, {self.n_test:,} deals"
             if self.test_quarter
             else "no test quarter"
         )
@@ -199,12 +199,12 @@ class CalibrationReport:
         """One paragraph in words for the rationale and the rules document."""
         if self.auc is None:
             return (
-                f"Calibration on {self.n_closed} closed deals could not measure accuracy: "
+                f"Calibration on {self.n_closed:,} closed deals could not measure accuracy: "
                 "there is too little closed history (see the notes)."
             )
         text = (
-            f"Fitted on {self.n_train} deals closed up to {self.train_until}, tested on "
-            f"{self.n_test} deals closed in {self.test_quarter}: AUC {self.auc:.2f}, "
+            f"Fitted on {self.n_train:,} deals closed up to {self.train_until}, tested on "
+            f"{self.n_test:,} deals closed in {self.test_quarter}: AUC {self.auc:.2f}, "
             f"Brier {self.brier:.3f}."
         )
         if self.low_risk_lost_share is not None:
@@ -222,10 +222,10 @@ def gate_for(n_won: int, n_lost: int, gates: tuple[tuple[int, int], ...] = DEFAU
     requirement = " or ".join(f"{w} won + {lost} lost" for w, lost in gates)
     passed = any(n_won >= w and n_lost >= lost for w, lost in gates)
     if passed:
-        message = f"{n_won} won and {n_lost} lost deals meet the minimum history ({requirement})."
+        message = f"{n_won:,} won and {n_lost:,} lost deals meet the minimum history ({requirement})."
     else:
         message = (
-            f"Not enough closed history to trust a fitted model: {n_won} won and {n_lost} "
+            f"Not enough closed history to trust a fitted model: {n_won:,} won and {n_lost:,} "
             f"lost deals, where scoring vendors ask for {requirement}. Keep the hand-set "
             "weights until more deals close."
         )

@@ -115,12 +115,16 @@ def reliability_figure(
     xs = [b.mean_predicted for b in used]
     ys = [b.observed_rate for b in used]
     top.plot(xs, ys, marker="o", color="#1f5fa8", linewidth=1.5, label="this model")
-    for b in used:
+    for i, b in enumerate(used):
+        # Neighbouring bins alternate below-right and above-left, so close points'
+        # counts do not print over each other.
+        below = i % 2 == 0 or b.observed_rate > 0.9  # never into the title
         top.annotate(
-            f"n={b.count}",
+            f"n={b.count:,}",
             (b.mean_predicted, b.observed_rate),
             textcoords="offset points",
-            xytext=(4, -10),
+            xytext=(4, -10) if below else (-4, 6),
+            ha="left" if below else "right",
             fontsize=7,
             color="#444444",
         )

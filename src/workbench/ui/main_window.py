@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -260,6 +261,8 @@ class MainWindow(QMainWindow):
             and (self.engagement.read_only == read_only)
         ):
             return True
+        if self.engagement is not None and not self.may_stop_tasks("open the other engagement"):
+            return False
         try:
             if not self._release_current():
                 return False
@@ -402,7 +405,30 @@ class MainWindow(QMainWindow):
             if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in EXPORT_SUFFIXES
         ]
 
+    def may_stop_tasks(self, doing: str) -> bool:
+        """Ask before stopping running tasks to ``doing``; True when nothing runs or the
+        user agrees (the tasks then roll back: nothing is half-saved)."""
+        tasks = self.runner.tasks()
+        if not tasks and not self.runner.is_busy():
+            return True
+        title = tasks[0].title if tasks else "A task"
+        box = QMessageBox(self)
+        box.setWindowTitle("A task is running")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setText(
+            f"“{title}” is still running. Stop it and {doing}? What it was "
+            "changing is not saved; the engagement stays as it was before the task."
+        )
+        stop = box.addButton(f"Stop and {doing}", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Keep working", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is stop
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.may_stop_tasks("close"):
+            event.ignore()
+            return
         self._release_current()
         super().closeEvent(event)
 

@@ -1,9 +1,12 @@
 """Render every page offscreen to PNG: ``python -m workbench.ui.screenshots OUTDIR``.
 
-Builds (or reuses) the demo engagement, opens a private copy of it, and writes at
-1400x900: the start page, every registered page (in sidebar order), the New
-engagement dialog and the import wizard. Anyone can look at the UI this way,
-without a display.
+``[--size WxH] [--engagement FILE]``: renders the engagement given, or a demo built
+fresh for this run (never an older one left in the user data folder), on a private
+copy, at the size asked (1366x768, a common laptop screen, by default). It writes
+the start page, every registered page (in sidebar order), the same pages again as a
+conversation-intelligence project (``ci-NN-page.png``), the New engagement dialog
+and the import wizard. Any text a page cuts at that size is printed (see
+``workbench.ui.fit``). Anyone can look at the UI this way, without a display.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-SIZE = (1400, 900)
+SIZE = (1366, 768)
+KINDS = ("revenue-intelligence", "conversation-intelligence")
 SAMPLE_IMPORT = "opportunities-sample.csv"
 
 
@@ -33,23 +37,35 @@ def _save(widget, path: Path, app) -> Path:
     return path
 
 
-def render_all(out: Path, demo: Path | None = None) -> list[Path]:
-    """Write the PNGs into ``out``; return their paths in order."""
+def fresh_demo(folder: Path) -> Path:
+    """A demo engagement built now in ``folder`` (with its story: findings, meetings)."""
+    from workbench.demo import build_demo
+
+    return Path(build_demo(folder, with_package=False, with_story=True)["engagement"])
+
+
+def render_all(out: Path, demo: Path | None = None, size: tuple[int, int] = SIZE) -> list[Path]:
+    """Write the PNGs into ``out``; return their paths in order.
+
+    ``demo`` is the engagement to render (a fresh demo when None); it is copied first
+    and never changed.
+    """
     from PySide6.QtWidgets import QMessageBox
 
+    from workbench.models import Engagement
     from workbench.ui import pages as registry
     from workbench.ui.app import application
+    from workbench.ui.fit import clipped_texts, too_big
     from workbench.ui.main_window import MainWindow
     from workbench.ui.new_engagement import NewEngagementDialog
-    from workbench.ui.preview import demo_engagement_path
     from workbench.ui.recent import add_recent
 
     out.mkdir(parents=True, exist_ok=True)
     app = application()
     # Nobody is there to click OK: print any message instead of waiting for a click.
     QMessageBox.exec = lambda box: print(f"message: {box.text()}", file=sys.stderr) or 0
-    source = demo or demo_engagement_path()
     work = Path(tempfile.mkdtemp(prefix="workbench-shots-"))
+    source = demo or fresh_demo(work / "demo")
     copy = work / source.name
     shutil.copy2(source, copy)
     written: list[Path] = []
@@ -59,18 +75,38 @@ def render_all(out: Path, demo: Path | None = None) -> list[Path]:
     os.environ["WORKBENCH_CONFIG_DIR"] = str(work / "config")
     add_recent(copy)
     window = MainWindow()
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
+
+    def report_fit(name: str) -> None:
+        from PySide6.QtCore import QSize
+
+        problems = clipped_texts(window)
+        big = too_big(window, QSize(*size))
+        for problem in problems + ([big] if big else []):
+            print(f"does not fit: {name}: {problem}", file=sys.stderr)
+
     try:
         written.append(_save(window, out / "00-start.png", app))
-        if not window.open_file(copy):
-            raise SystemExit(f"could not open {copy}")
-        for number, item in enumerate(registry.PAGES, start=1):
-            page = window.show_page(item.key)
-            prepare = getattr(page, "prepare_screenshot", None)
-            if callable(prepare):
-                prepare()
-            written.append(_save(window, out / f"{number:02d}-{item.key}.png", app))
+        for kind in KINDS:
+            prefix = "" if kind == KINDS[0] else "ci-"
+            shown = copy
+            if prefix:
+                window.close_engagement()
+                shown = work / f"ci-{copy.name}"
+                shutil.copy2(copy, shown)
+                with Engagement.open(shown) as eng:
+                    eng.update_meta(project_kind=kind)
+            if not window.open_file(shown):
+                raise SystemExit(f"could not open {shown}")
+            for number, item in enumerate(registry.PAGES, start=1):
+                page = window.show_page(item.key)
+                prepare = getattr(page, "prepare_screenshot", None)
+                if callable(prepare):
+                    prepare()
+                name = f"{prefix}{number:02d}-{item.key}.png"
+                written.append(_save(window, out / name, app))
+                report_fit(name)
 
         dialog = NewEngagementDialog(window, work)
         dialog.customer.setText("Contoso Manufacturing")
@@ -130,15 +166,39 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("outdir", type=Path, help="folder for the PNG files")
     parser.add_argument(
+        "--engagement",
         "--demo",
+        dest="engagement",
         type=Path,
         default=None,
-        help="an existing demo engagement to use (default: build or reuse)",
+        help="the engagement file to render (default: a demo built fresh for this run)",
+    )
+    parser.add_argument(
+        "--size",
+        type=_size,
+        default=SIZE,
+        help=f"window size as WIDTHxHEIGHT (default {SIZE[0]}x{SIZE[1]})",
     )
     args = parser.parse_args(argv)
-    for path in render_all(args.outdir, args.demo):
+    if args.engagement is not None and not args.engagement.is_file():
+        parser.error(f"{args.engagement} is not an engagement file")
+    for path in render_all(args.outdir, args.engagement, args.size):
         print(path)
     return 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write the size as WIDTHxHEIGHT, e.g. 1366x768"
+        ) from None
+    if not (320 <= width <= 10000 and 240 <= height <= 10000):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the size must be between 320x240 and 10000x10000"
+        )
+    return width, height
 
 
 if __name__ == "__main__":

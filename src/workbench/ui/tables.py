@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from workbench.ui.models.sql_table import SqlTableModel
 
 FILTER_DELAY_MS = 300
 ROW_HEIGHT = 26
+HEADER_ROOM = 24  # padding and the sort arrow beside a column title
 
 
 def make_table_view(parent: QWidget | None = None) -> QTableView:
@@ -153,6 +155,30 @@ class LazyTable(QWidget):
         self.stack.setCurrentWidget(self.empty_label if show_empty else self.view)
 
 
+def readable_headers(table: QTableView) -> None:
+    """Widen every column to at least its header's title, so no header is cut.
+
+    A table wider than its view scrolls sideways instead. The stretched last column
+    keeps its title too (the header's minimum section size covers it).
+    """
+    header = table.horizontalHeader()
+    model = table.model()
+    if model is None:
+        return
+    font = header.font()
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    needed = []
+    for column in range(model.columnCount()):
+        text = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        width = metrics.horizontalAdvance(str(text or "")) + HEADER_ROOM
+        needed.append(width)
+        if header.sectionSize(column) < width:
+            header.resizeSection(column, width)
+    if needed and header.stretchLastSection():
+        header.setMinimumSectionSize(max(header.minimumSectionSize(), needed[-1]))
+
+
 def make_table_widget(headers: list[str]) -> QTableWidget:
     """A small read-only table of whole rows (select one row; columns fit their contents)."""
     table = QTableWidget(0, len(headers))
@@ -164,4 +190,5 @@ def make_table_widget(headers: list[str]) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+    readable_headers(table)
     return table

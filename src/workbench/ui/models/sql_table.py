@@ -35,6 +35,20 @@ BUSY_CURSOR_ROWS = 100_000
 
 Index = QModelIndex | QPersistentModelIndex
 
+# Columns holding another record's CRM id, shown by that record's name: column ->
+# (table, SQL expression of its name, header). The id stays in the tooltip and in
+# UserRole; sorting and searching still use the id.
+NAME_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "owner_crm_id": ("users", "name", "Owner"),
+    "host_crm_id": ("users", "name", "Host"),
+    "manager_crm_id": ("users", "name", "Manager"),
+    "account_crm_id": ("accounts", "name", "Account"),
+    "opportunity_crm_id": ("opportunities", "name", "Opportunity"),
+    "contact_crm_id": ("contacts", "trim(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))",
+                       "Contact"),
+}  # fmt: skip
+NAME_CACHE = 5_000  # names remembered per model (the visible rows need a few dozen)
+
 
 def column_label(name: str) -> str:
     """A readable header for a column name: ``account_crm_id`` -> ``Account CRM ID``."""
@@ -70,6 +84,7 @@ class SqlTableModel(QAbstractTableModel):
         params: Sequence[Any] = (),
         block_rows: int = 256,
         max_blocks: int = 48,
+        names: bool = True,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -86,7 +101,17 @@ class SqlTableModel(QAbstractTableModel):
         self._text_columns = [
             c for c in self.columns if not any(t in types.get(c, "") for t in _NUMERIC_TYPES)
         ]
-        self._headers = headers or {}
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        self._names = {
+            i: NAME_COLUMNS[c]
+            for i, c in enumerate(self.columns)
+            if names and c in NAME_COLUMNS and NAME_COLUMNS[c][0] in tables
+        }
+        self._name_cache: dict[tuple[int, str], str | None] = {}
+        self._headers = {
+            **{self.columns[i]: spec[2] for i, spec in self._names.items()},
+            **(headers or {}),
+        }
         self._where = where
         self._params = tuple(params)
         self._block_rows = block_rows
@@ -254,7 +279,14 @@ class SqlTableModel(QAbstractTableModel):
                 return ""
             if isinstance(value, float):
                 return f"{value:,.2f}"
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+                return f"{value:,}"
             text = str(value)
+            if index.column() in self._names:
+                name = self._name(index.column(), text)
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return f"{name} ({text})" if name else text
+                return name or text
             if role == Qt.ItemDataRole.ToolTipRole:
                 return text if len(text) > 40 else None
             return text if len(text) <= 300 else text[:300] + "..."
@@ -263,6 +295,19 @@ class SqlTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return self.row(index.row())[index.column()]
         return None
+
+    def _name(self, column: int, crm_id: str) -> str | None:
+        """The name of the record ``crm_id`` refers to in ``column`` (None if unknown)."""
+        key = (column, crm_id)
+        if key not in self._name_cache:
+            if len(self._name_cache) >= NAME_CACHE:
+                self._name_cache.clear()
+            table, expression, _header = self._names[column]
+            row = self._conn.execute(
+                f"SELECT {expression} FROM {quote(table)} WHERE crm_id = ? LIMIT 1", (crm_id,)
+            ).fetchone()
+            self._name_cache[key] = (row[0] or None) if row else None
+        return self._name_cache[key]
 
     def headerData(
         self,

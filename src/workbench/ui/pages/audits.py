@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -34,6 +33,7 @@ from workbench.audits import operations as ops
 from workbench.audits.charts import CHARTS
 from workbench.errors import WorkbenchError
 from workbench.lifecycle import operations as lifecycle_ops
+from workbench.lifecycle import store as lifecycle_store
 from workbench.models.findings import (
     SEVERITIES,
     STATUSES,
@@ -47,11 +47,13 @@ from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
 from workbench.ui.models.sql_table import SqlTableModel
 from workbench.ui.pages.base import BasePage
+from workbench.ui.pages.baselines_tab import BaselinesTab
 from workbench.ui.pages.duplicates_tab import DuplicatesTab
 from workbench.ui.preview import preview_page
 from workbench.ui.tables import LazyTable
 
 ALL = "All"
+NOTE_LIMIT = 2_000  # characters in a status note; a longer one is refused, nothing saved
 CHART_TITLES = {
     "capture_by_channel": "Capture by channel",
     "capture_by_rep": "Capture by rep",
@@ -96,6 +98,8 @@ class Page(BasePage):
         self.tabs.addTab(self._build_charts_tab(), "Charts")
         self.duplicates = DuplicatesTab(context)
         self.tabs.addTab(self.duplicates, "Duplicates")
+        self.baselines = BaselinesTab(context)
+        self.tabs.addTab(self.baselines, "Baselines by segment")
 
     # ---------------------------------------------------------------- building
     def _build_findings_tab(self) -> QWidget:
@@ -139,6 +143,7 @@ class Page(BasePage):
         self.detail_title.setWordWrap(True)
         self.detail_meta = QLabel()
         self.detail_meta.setObjectName("muted")
+        self.detail_meta.setWordWrap(True)
         self.detail_text = QLabel()
         self.detail_text.setWordWrap(True)
         self.detail_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -149,7 +154,8 @@ class Page(BasePage):
         self.records_label.setObjectName("sectionTitle")
         dl.addWidget(self.records_label)
         self.records = LazyTable(noun="records")
-        dl.addWidget(self.records, 2)
+        self.records.setMinimumHeight(130)  # a few rows even on a laptop screen
+        dl.addWidget(self.records, 3)
 
         form_box = QWidget()
         form = QFormLayout(form_box)
@@ -158,20 +164,24 @@ class Page(BasePage):
         self.status_combo.addItems(list(STATUSES))
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("What the customer said, or the corrected figure")
-        self.meeting_spin = QSpinBox()
-        self.meeting_spin.setRange(0, 1_000_000)
-        self.meeting_spin.setSpecialValueText("no meeting")
+        self.meeting_combo = QComboBox()
+        self.meeting_combo.setToolTip("The meeting where the customer agreed this")
         self.save_button = QPushButton("Save status")
         self.save_button.clicked.connect(self.save_status)
+        self.status_combo.currentIndexChanged.connect(self._form_changed)
+        self.note_edit.textChanged.connect(self._form_changed)
+        self.meeting_combo.currentIndexChanged.connect(self._form_changed)
         form.addRow("Status", self.status_combo)
         form.addRow("Note", self.note_edit)
-        form.addRow("Meeting", self.meeting_spin)
+        form.addRow("Meeting", self.meeting_combo)
         form.addRow("", self.save_button)
+        self._form_widgets = (self.status_combo, self.note_edit, self.meeting_combo)
         dl.addWidget(form_box)
         history_label = QLabel("History")
         history_label.setObjectName("sectionTitle")
         dl.addWidget(history_label)
         self.history = QListWidget()
+        self.history.setMaximumHeight(110)
         dl.addWidget(self.history, 1)
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
@@ -216,7 +226,7 @@ class Page(BasePage):
         else:
             self.summary.setText("No findings yet. Choose the audits and press Run; every "
                                  "finding starts ASSUMED until the customer confirms it.")  # fmt: skip
-        self.save_button.setEnabled(not self.context.read_only)
+        self._fill_meetings()
         self._fill_table()
 
     def _visible(self) -> list[StoredFinding]:
@@ -267,22 +277,30 @@ class Page(BasePage):
     def _show(self, f: StoredFinding | None) -> None:
         self.current = f
         self.history.clear()
+        # The editor always opens on the finding's own values: nothing changes until
+        # the consultant picks another status, note or meeting.
+        for widget in self._form_widgets:
+            widget.blockSignals(True)
         if f is None:
             self.detail_title.setText("Select a finding")
             self.detail_meta.setText("")
             self.detail_text.setText("")
             self.records.set_model(None)
+            self.note_edit.clear()
+            self.meeting_combo.setCurrentIndex(0)
+        else:
+            self.status_combo.setCurrentText(f.status)
+            self.note_edit.setText(f.status_note)
+            self.meeting_combo.setCurrentIndex(max(0, self.meeting_combo.findData(f.meeting_id)))
+        for widget in self._form_widgets:
+            widget.blockSignals(False)
+        self._form_changed()
+        if f is None:
             return
         self.detail_title.setText(f.title)
-        metric = "" if f.metric is None else f"; measure {f.metric:.3g}"
-        self.detail_meta.setText(
-            f"#{f.id} · {f.severity} · {f.status} · {AUDIT_TITLES.get(f.audit, f.audit)} · "
-            f"{f.affected_count:,} affected{metric} · first seen {f.first_seen_at[:10]}"
-        )
+        self.detail_title.setToolTip(f.title)
+        self.detail_meta.setText(finding_meta(f, self.context.engagement.as_of().isoformat()))
         self.detail_text.setText(f.detail + (f"\n\nNote: {f.status_note}" if f.status_note else ""))
-        self.status_combo.setCurrentText(f.status if f.status != "ASSUMED" else "CONFIRMED")
-        self.note_edit.setText(f.status_note)
-        self.meeting_spin.setValue(f.meeting_id or 0)
         for h in finding_history(self.context.engagement, f.id):
             parts = [h.at.replace("T", " "), h.event]
             if h.status:
@@ -292,9 +310,52 @@ class Page(BasePage):
             if h.note:
                 parts.append(f"“{h.note}”")
             if h.meeting_id:
-                parts.append(f"meeting #{h.meeting_id}")
+                parts.append(self._meeting_names().get(h.meeting_id, f"meeting #{h.meeting_id}"))
             self.history.addItem(" · ".join(parts))
         self._show_records(f)
+
+    def _fill_meetings(self) -> None:
+        keep = self.meeting_combo.currentData()
+        self.meeting_combo.blockSignals(True)
+        self.meeting_combo.clear()
+        self.meeting_combo.addItem("No meeting", None)
+        for m in lifecycle_store.meetings(self.context.engagement):
+            self.meeting_combo.addItem(f"{m.held_on}: {m.title}", m.id)
+        self.meeting_combo.setCurrentIndex(max(0, self.meeting_combo.findData(keep)))
+        self.meeting_combo.blockSignals(False)
+
+    def _meeting_names(self) -> dict[int, str]:
+        return {
+            self.meeting_combo.itemData(i): self.meeting_combo.itemText(i)
+            for i in range(1, self.meeting_combo.count())
+        }
+
+    def _pending_change(self) -> str:
+        """What Save would change on the shown finding, in words ("" for nothing)."""
+        f = self.current
+        if f is None:
+            return ""
+        status = self.status_combo.currentText()
+        if status != f.status:
+            return f"Change {f.status} to {status}"
+        if self.note_edit.text().strip() != (f.status_note or "").strip():
+            return "Save the note"
+        if self.meeting_combo.currentData() != f.meeting_id:
+            return "Save the meeting"
+        return ""
+
+    def _form_changed(self) -> None:
+        editable = self.current is not None and not self.context.read_only
+        for widget in self._form_widgets:
+            widget.setEnabled(editable)
+        change = self._pending_change() if editable else ""
+        self.save_button.setText(change or "Save status")
+        self.save_button.setEnabled(bool(change))
+        self.save_button.setToolTip(
+            "The engagement is open read-only." if self.context.read_only
+            else "Pick another status, or write a note, to change this finding."
+            if self.current is not None and not change else ""
+        )
 
     def _show_records(self, f: StoredFinding) -> None:
         table = f.affected_entity
@@ -362,7 +423,14 @@ class Page(BasePage):
             show_error(self, WorkbenchError("A correction needs a note saying what the right "
                                             "figure or fact is."))  # fmt: skip
             return
-        meeting = self.meeting_spin.value() or None
+        if not self._pending_change():
+            return
+        if len(note) > NOTE_LIMIT:
+            show_error(self, WorkbenchError(
+                f"A note holds at most {NOTE_LIMIT:,} characters and this one has {len(note):,}; "
+                "shorten it (the full text belongs in the meeting notes) and save again."))  # fmt: skip
+            return
+        meeting = self.meeting_combo.currentData()
         try:
             self.context.runner.run(
                 "Saving the finding", lifecycle_ops.change,
@@ -383,6 +451,20 @@ class Page(BasePage):
         self.refresh()
         if self.findings:
             self.table.selectRow(0)
+
+
+def finding_meta(f: StoredFinding, as_of: str) -> str:
+    """The line under a finding's title: number, severity, status, audit, counts, dates.
+
+    The data's "as of" date is the date the CRM export describes; "recorded" is the day
+    the audit ran on this computer, which is usually later: both are said plainly.
+    """
+    parts = [f"#{f.id}", f.severity, f.status, AUDIT_TITLES.get(f.audit, f.audit),
+             f"{f.affected_count:,} affected"]  # fmt: skip
+    if f.metric is not None:
+        parts.append(f"measured value {f.metric:.3g}")
+    parts.append(f"data as of {as_of}, first recorded {f.first_seen_at[:10]}")
+    return " · ".join(parts)
 
 
 def _colour(hex_code: str):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.ui.context import PageContext
+from workbench.ui.flow import wrapping_row
 
 
 class BasePage(QWidget):
@@ -46,15 +47,16 @@ class BasePage(QWidget):
         titles.setSpacing(2)
         self.title_label = QLabel(self.title)
         self.title_label.setObjectName("pageTitle")
+        self.title_label.setWordWrap(True)  # a long customer name wraps, never cut
         self.subtitle_label = QLabel(self.subtitle)
         self.subtitle_label.setObjectName("pageSubtitle")
         self.subtitle_label.setWordWrap(True)
         titles.addWidget(self.title_label)
         titles.addWidget(self.subtitle_label)
         header.addLayout(titles, 1)
-        self.actions_row = QHBoxLayout()
-        self.actions_row.setSpacing(8)
-        header.addLayout(self.actions_row)
+        # The actions wrap onto a second row when the screen is narrow (no cut buttons).
+        actions, self.actions_row = wrapping_row()
+        header.addWidget(actions, 1, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(header)
 
         rule = QFrame()

@@ -22,6 +22,7 @@ from workbench.ui.models.sql_table import SqlTableModel
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 from workbench.ui.tables import LazyTable
+from workbench.ui.words import entity_word
 
 IMPORTABLE = "Exports (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"
 HISTORY_COLUMNS = [
@@ -141,7 +142,7 @@ class Page(BasePage):
         self.entity_combo.clear()
         for entity in ENTITY_TABLES:
             n = counts.get(entity, 0)
-            self.entity_combo.addItem(f"{entity.replace('_', ' ').capitalize()}  ({n:,})", entity)
+            self.entity_combo.addItem(f"{entity_word(entity)}  ({n:,})", entity)
         self.entity_combo.setCurrentIndex(max(0, self.entity_combo.findData(current)))
         self.show_entity(self.entity_combo.currentData())
         conn = self.context.engagement.conn
@@ -165,7 +166,7 @@ class Page(BasePage):
         model = SqlTableModel(
             self.context.engagement.conn, ENTITY_TABLES[entity], hidden=HIDDEN_COLUMNS
         )
-        self.records.noun = entity.replace("_", " ")
+        self.records.noun = entity_word(entity).lower()
         self.records.empty_text = (
             f"No {self.records.noun} in this engagement yet.\nImport an export with "
             "Import files... or drop the file on this page."

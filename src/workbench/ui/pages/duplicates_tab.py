@@ -25,6 +25,7 @@ from workbench.audits.dedup_decisions import PairDecision, record_decision
 from workbench.audits.dedup_model import FIELD_LABELS
 from workbench.errors import WorkbenchError
 from workbench.ui.dialogs import show_error
+from workbench.ui.tables import readable_headers
 
 PAIR_HEADERS = ["Cluster", "First record", "Second record", "Probability", "Decision"]
 REVIEW_HEADERS = ["First record", "Second record", "Probability", "Decision"]
@@ -38,6 +39,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
+    readable_headers(table)
     return table
 
 

@@ -51,6 +51,7 @@ from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error, show_info
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
+from workbench.ui.tables import readable_headers
 
 CONSENSUS = "Consensus (mean of evaluators)"
 DISAGREE = QColor("#fde2c8")
@@ -105,6 +106,7 @@ class Page(BasePage):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(QLabel("Scores shown:"))
         self.evaluator_box = QComboBox()
+        self.evaluator_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.evaluator_box.currentIndexChanged.connect(self._fill_matrix)
         bar.addWidget(self.evaluator_box)
         self.weights_label = QLabel()
@@ -149,7 +151,7 @@ class Page(BasePage):
         split.addWidget(left)
         self.totals_chart = ChartView()
         split.addWidget(self.totals_chart)
-        split.setSizes([760, 440])
+        split.setSizes([600, 500])  # the chart needs room for its legend on a laptop
         layout.addWidget(split)
         self.tabs.addTab(matrix_tab, "Matrix")
         # Robustness tab: exact sensitivity and Monte Carlo.
@@ -305,6 +307,7 @@ class Page(BasePage):
         t.setColumnCount(2 + len(m.vendors))
         t.setRowCount(len(m.criteria) + 3)
         t.setHorizontalHeaderLabels(["Criterion", "Weight %"] + [v.name for v in m.vendors])
+        readable_headers(t)
         for i, c in enumerate(m.criteria):
             name = _item(c.name, align_right=False)
             name.setToolTip(
@@ -359,6 +362,7 @@ class Page(BasePage):
         t.clear()
         t.setColumnCount(4)
         t.setHorizontalHeaderLabels(["Criterion", "Weight %", "If raised", "If lowered"])
+        readable_headers(t)
         t.setRowCount(len(rows))
         for i, s in enumerate(rows):
             up = (
@@ -408,6 +412,7 @@ class Page(BasePage):
         t.setColumnCount(len(heads))
         t.setRowCount(len(m.vendors))
         t.setHorizontalHeaderLabels(heads)
+        readable_headers(t)
         t.setVerticalHeaderLabels([v.name for v in m.vendors])
         results = {r.vendor: r for r in self.summary.tco}
         for i, v in enumerate(m.vendors):
@@ -450,6 +455,7 @@ class Page(BasePage):
         t.setRowCount(len(m.vendors))
         t.setColumnCount(len(m.pilot_metrics))
         t.setHorizontalHeaderLabels([p.name for p in m.pilot_metrics])
+        readable_headers(t)
         t.setVerticalHeaderLabels([v.name for v in m.vendors])
         for j, p in enumerate(m.pilot_metrics):
             header = t.horizontalHeaderItem(j)

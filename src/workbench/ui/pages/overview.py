@@ -11,10 +11,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -25,6 +27,7 @@ from workbench import lifecycle as lc
 from workbench.models.findings import SEVERITIES
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
+from workbench.ui.words import freshness_lines
 
 MET = QColor("#2e7d4f")
 NOT_MET = QColor("#b3261e")
@@ -71,12 +74,20 @@ class Page(BasePage):
         self.body.addWidget(self.phase_label)
         bars = QHBoxLayout()
         self.phase_bars: list[QProgressBar] = []
+        self.phase_texts: list[QLabel] = []
         for _ in range(4):
+            # The phase's name above its bar: text drawn over the bar's fill is cut in two.
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            text = QLabel()
             bar = QProgressBar()
-            bar.setTextVisible(True)
-            bar.setMinimumHeight(22)
-            bars.addWidget(bar)
+            bar.setTextVisible(False)
+            bar.setMaximumHeight(10)
+            column.addWidget(text)
+            column.addWidget(bar)
+            bars.addLayout(column)
             self.phase_bars.append(bar)
+            self.phase_texts.append(text)
         self.body.addLayout(bars)
 
         grid = QGridLayout()
@@ -119,8 +130,14 @@ class Page(BasePage):
         right.addStretch(1)
         holder = QWidget()
         holder.setLayout(right)
-        holder.setMinimumWidth(360)
-        grid.addWidget(holder, 0, 1)
+        # On a laptop screen the column is taller than the window: it scrolls.
+        scroll = QScrollArea()
+        scroll.setWidget(holder)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(360)
+        grid.addWidget(scroll, 0, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         self.body.addLayout(grid, 1)
@@ -135,10 +152,10 @@ class Page(BasePage):
             " (set by hand)" if phase.overridden else (" (every gate met)" if phase.closed else "")
         )
         self.phase_label.setText(f"Phase {phase.number} of 4: {phase.name}{extra}")
-        for bar, progress in zip(self.phase_bars, s.checklist, strict=True):
+        for bar, text, progress in zip(self.phase_bars, self.phase_texts, s.checklist, strict=True):
             bar.setMaximum(max(progress.total, 1))
             bar.setValue(progress.done)
-            bar.setFormat(f"{progress.phase}. {progress.name}  {progress.done}/{progress.total}")
+            text.setText(f"{progress.phase}. {progress.name}  {progress.done}/{progress.total}")
 
         self.gates.clear()
         for gate in s.gates:
@@ -204,11 +221,9 @@ class Page(BasePage):
         self.hypercare.setText(
             decision + (f": {s.hypercare_reasons[0]}" if s.hypercare_reasons else "")
         )
+        eng = self.context.engagement
         self.freshness.setText(
-            "\n".join(
-                f"{f.entity}: {f.last_import.replace('T', ' ')} ({f.source})" for f in s.freshness
-            )
-            or "Nothing imported yet."
+            "\n".join(freshness_lines(eng.counts(), s.freshness, eng.as_of().isoformat()))
         )
         self.upcoming.setText(
             "\n".join(f"{r.date.isoformat()}  {r.title}" for r in s.upcoming)

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -42,8 +44,12 @@ from workbench.lifecycle.store import CHECKLIST_STATUSES, INPUT_STATUSES
 from workbench.ui.dialogs import show_error
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
+from workbench.ui.tables import readable_headers
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
+# The customer's words for a checklist item's status (the file keeps the short codes).
+STATUS_WORDS = {"todo": "To do", "in-progress": "In progress", "done": "Done",
+                "n-a": "Not applicable"}  # fmt: skip
 GOOD, BAD = QColor("#2e7d4f"), QColor("#b3261e")
 
 
@@ -57,6 +63,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
+    readable_headers(table)
     table.setWordWrap(False)
     return table
 
@@ -125,10 +132,39 @@ def _history_text(eng, item_type: str, key: str) -> str:
     return "History: " + ("; ".join(lines) if lines else "no changes yet")
 
 
-def _combo(values: tuple[str, ...] | list[str]) -> QComboBox:
+def _combo(values: tuple[str, ...] | list[str], words: dict[str, str] | None = None) -> QComboBox:
+    """A combo box of ``values``, shown in ``words`` when given (``currentData`` is the value)."""
     combo = QComboBox()
-    combo.addItems(list(values))
+    for value in values:
+        combo.addItem((words or {}).get(value, value), value)
     return combo
+
+
+def _select(combo: QComboBox, value: str) -> None:
+    combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
+def kind_word(kind: str) -> str:
+    """A meeting kind in words: "vendor-demo" reads "Vendor demo"."""
+    return kind.replace("-", " ").capitalize()
+
+
+def status_word(status: str) -> str:
+    return STATUS_WORDS.get(status, status)
+
+
+def confirmable(eng) -> list[tuple[str, str]]:
+    """(reference, words) of every input a meeting can confirm: open findings and
+    intake items and definitions not yet confirmed, in that order."""
+    from workbench.models.findings import list_findings
+
+    out = [(f"finding:{f.id}", f"Finding #{f.id}: {f.title}")
+           for f in list_findings(eng) if f.status == "ASSUMED"]  # fmt: skip
+    out += [(f"intake:{i.key}", f"Intake: {i.label}")
+            for i in lc.intake(eng) if i.status == "ASSUMED"]  # fmt: skip
+    out += [(f"definition:{d.key}", f"Definition: {d.term}")
+            for d in lc.definitions(eng) if d.status == "ASSUMED"]  # fmt: skip
+    return out
 
 
 class Page(BasePage):
@@ -153,10 +189,29 @@ class Page(BasePage):
         self._build_criteria()
         self._build_meetings()
         self._build_hypercare()
+        self._editors = {
+            "checklist": [self.check_status, self.check_owner, self.check_due, self.check_note,
+                          self.check_save, self.check_done],
+            "intake": [self.intake_value, self.intake_status, self.intake_source,
+                       self.intake_save],
+            "definitions": [self.def_text, self.def_approved, self.def_approver, self.def_save],
+            "criteria": [self.crit_baseline, self.crit_source, self.crit_target,
+                         self.crit_current, self.crit_included, self.crit_save],
+        }  # fmt: skip
+        for name in self._editors:
+            self._enable_editor(name, False)
         if context.read_only:
             for button in self.findChildren(QPushButton):
                 if button.property("writes"):
                     button.setEnabled(False)
+
+    # ------------------------------------------------------------- editors
+    def _enable_editor(self, name: str, selected: bool) -> None:
+        """An editor's fields and buttons work only while one of its rows is selected."""
+        for widget in self._editors[name]:
+            widget.setEnabled(selected and not self.context.read_only)
+            if not selected and isinstance(widget, QLineEdit | QPlainTextEdit):
+                widget.clear()
 
     # ------------------------------------------------------------- writing
     def _button(self, text: str, slot: Callable[[], None], primary: bool = False) -> QPushButton:
@@ -214,20 +269,25 @@ class Page(BasePage):
         self._refresh_criteria(eng)
         self._refresh_meetings(eng)
         self._refresh_hypercare(eng)
+        self._checklist_selected()
+        self._intake_selected()
+        self._definition_selected()
+        self._criterion_selected()
 
     # ----------------------------------------------------------- checklist
     def _build_checklist(self) -> None:
         split = QSplitter()
         self.checklist = QTreeWidget()
         self.checklist.setHeaderLabels(["Item", "Status", "Owner", "Due", "Done", "Note"])
-        self.checklist.setColumnWidth(0, 470)
+        for column, width in enumerate((360, 110, 150, 95, 95)):
+            self.checklist.setColumnWidth(column, width)
         self.checklist.setAlternatingRowColors(True)
         self.checklist.itemSelectionChanged.connect(self._checklist_selected)
         split.addWidget(self.checklist)
         form = QFormLayout()
         self.check_title = QLabel("Select an item.")
         self.check_title.setWordWrap(True)
-        self.check_status = _combo(CHECKLIST_STATUSES)
+        self.check_status = _combo(CHECKLIST_STATUSES, STATUS_WORDS)
         self.check_owner = QLineEdit()
         self.check_due = QLineEdit()
         self.check_due.setPlaceholderText("YYYY-MM-DD")
@@ -257,7 +317,11 @@ class Page(BasePage):
         for item in items:
             if item.subphase not in groups:
                 mine = [i for i in items if i.subphase == item.subphase]
-                done = sum(i.status in ("done", "n-a") for i in mine)
+                # A condition the data shows as met counts as done, like a ticked item.
+                done = sum(
+                    computed[i.key].met if i.key in computed else i.status in ("done", "n-a")
+                    for i in mine
+                )
                 head = QTreeWidgetItem(
                     [f"{item.subphase}  {pb.subphase_name(item.subphase)}", f"{done}/{len(mine)}"]
                 )
@@ -267,7 +331,7 @@ class Page(BasePage):
                 self.checklist.addTopLevelItem(head)
                 head.setExpanded(done < len(mine))
                 groups[item.subphase] = head
-            status = item.status
+            status = status_word(item.status)
             cond = computed.get(item.key)
             if cond is not None:
                 status = "met (data)" if cond.met else "open (data)"
@@ -299,10 +363,13 @@ class Page(BasePage):
     def _checklist_selected(self) -> None:
         key = self._checklist_key()
         item = next((i for i in lc.checklist(self.context.engagement) if i.key == key), None)
+        self._enable_editor("checklist", item is not None)
         if item is None:
+            self.check_title.setText("Select an item.")
+            self.check_history.setText("")
             return
         self.check_title.setText(f"{item.subphase} {item.title}")
-        self.check_status.setCurrentText(item.status)
+        _select(self.check_status, item.status)
         self.check_owner.setText(item.owner)
         self.check_due.setText(item.due_date or "")
         self.check_note.setText(item.note)
@@ -317,7 +384,7 @@ class Page(BasePage):
             ops.ChecklistChange(
                 key,
                 {
-                    "status": self.check_status.currentText(),
+                    "status": self.check_status.currentData(),
                     "owner": self.check_owner.text(),
                     "due_date": self.check_due.text().strip() or None,
                     "note": self.check_note.text(),
@@ -378,7 +445,10 @@ class Page(BasePage):
 
     def _intake_selected(self) -> None:
         item = self._intake_items.get(_selected_key(self.intake) or "")
+        self._enable_editor("intake", item is not None)
         if item is None:
+            self.intake_label.setText("Select an item.")
+            self.intake_history.setText("")
             return
         hint = (
             f" ({', '.join(item.choices)})"
@@ -453,7 +523,10 @@ class Page(BasePage):
 
     def _definition_selected(self) -> None:
         d = self._definitions.get(_selected_key(self.definitions) or "")
+        self._enable_editor("definitions", d is not None)
         if d is None:
+            self.def_approved.setChecked(False)
+            self.def_history.setText("")
             return
         self.def_text.setPlainText(d.definition)
         self.def_approved.setChecked(d.approved)
@@ -538,7 +611,10 @@ class Page(BasePage):
 
     def _criterion_selected(self) -> None:
         c = self._criteria.get(_selected_key(self.criteria) or "")
+        self._enable_editor("criteria", c is not None)
         if c is None:
+            self.crit_included.setChecked(False)
+            self.crit_history.setText("")
             return
         self.crit_baseline.setText(_text(c.baseline))
         self.crit_source.setText(c.baseline_source)
@@ -577,14 +653,16 @@ class Page(BasePage):
         self.meetings.setColumnWidth(3, 220)
         split.addWidget(self.meetings)
         form = QFormLayout()
-        self.meet_kind = _combo(lc.MEETING_KINDS)
+        self.meet_kind = _combo(lc.MEETING_KINDS, {k: kind_word(k) for k in lc.MEETING_KINDS})
         self.meet_date = QLineEdit()
         self.meet_date.setPlaceholderText("YYYY-MM-DD (a future date books it)")
         self.meet_title = QLineEdit()
         self.meet_attendees = QLineEdit()
         self.meet_attendees.setPlaceholderText("comma-separated")
-        self.meet_confirm = QLineEdit()
-        self.meet_confirm.setPlaceholderText("finding:12, intake:crm, definition:tracker")
+        # What the meeting confirmed: ticked in a list of the open inputs, not typed.
+        self.meet_confirm = QListWidget()
+        self.meet_confirm.setMaximumHeight(120)
+        self.meet_confirm.setToolTip("Tick what the customer confirmed in this meeting")
         self.meet_correct = QPlainTextEdit()
         self.meet_correct.setPlaceholderText(
             "one per line: intake:team_sizes=reps=52\ncriterion:win_rate.target=27"
@@ -606,6 +684,7 @@ class Page(BasePage):
         self.tabs.addTab(split, "Meetings")
 
     def _refresh_meetings(self, eng) -> None:
+        self._fill_confirmable(eng)
         _fill(
             self.meetings,
             [
@@ -613,7 +692,7 @@ class Page(BasePage):
                     str(m.id),
                     [
                         m.held_on,
-                        m.kind,
+                        kind_word(m.kind),
                         m.title,
                         ", ".join(m.attendees),
                         str(sum(i.action == "confirmed" for i in m.items)),
@@ -625,8 +704,37 @@ class Page(BasePage):
             ],
         )
 
+    def _fill_confirmable(self, eng) -> None:
+        ticked = set(self.confirmed_refs())
+        self.meet_confirm.clear()
+        for ref, words in confirmable(eng):
+            item = QListWidgetItem(words)
+            item.setData(KEY_ROLE, ref)
+            item.setToolTip(words)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if ref in ticked else Qt.CheckState.Unchecked
+            )
+            self.meet_confirm.addItem(item)
+
+    def confirmed_refs(self) -> list[str]:
+        """The references of the ticked inputs (finding:12, intake:crm, ...)."""
+        return [
+            self.meet_confirm.item(i).data(KEY_ROLE)
+            for i in range(self.meet_confirm.count())
+            if self.meet_confirm.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def tick(self, ref: str) -> None:
+        """Tick ``ref`` in the Confirmed list (raises KeyError when it is not open)."""
+        for i in range(self.meet_confirm.count()):
+            if self.meet_confirm.item(i).data(KEY_ROLE) == ref:
+                self.meet_confirm.item(i).setCheckState(Qt.CheckState.Checked)
+                return
+        raise KeyError(ref)
+
     def record_meeting(self) -> None:
-        confirms = [r.strip() for r in self.meet_confirm.text().split(",") if r.strip()]
+        confirms = self.confirmed_refs()
         corrections = []
         for line in self.meet_correct.toPlainText().splitlines():
             if not line.strip():
@@ -643,7 +751,7 @@ class Page(BasePage):
         self.write(
             "Recording the meeting",
             ops.RecordMeeting(
-                self.meet_kind.currentText(),
+                self.meet_kind.currentData(),
                 self.meet_date.text().strip(),
                 {
                     "title": self.meet_title.text(),
@@ -714,6 +822,7 @@ class Page(BasePage):
         self.adoption.setHorizontalHeaderLabels(
             ["KPI"] + [f"Week {w.week}" + ("" if w.complete else " (so far)") for w in weeks]
         )
+        readable_headers(self.adoption)
         specs = lc.store.book(eng).adoption
         self.adoption.setRowCount(len(specs))
         for r, spec in enumerate(specs):

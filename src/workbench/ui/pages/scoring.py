@@ -503,12 +503,17 @@ class Page(BasePage):
         ]
         if report.auc is not None:
             hs, rec = report.hand_set, report.recommended
+            # The summary above already gives the fitted model's AUC and Brier score.
             parts.append(
                 "<p>Test quarter "
-                f"{report.test_quarter} ({report.n_test} deals, {report.base_rate_test:.0%} lost "
-                f"or slipped). Fitted model: AUC {_fmt(report.auc)}"
-                + (f" [{report.auc_ci[0]:.2f}-{report.auc_ci[1]:.2f}]" if report.auc_ci else "")
-                + f", Brier {_fmt(report.brier, '{:.3f}')}. Hand-set rules: AUC "
+                f"{report.test_quarter}: {report.base_rate_test:.0%} of its "
+                f"{report.n_test:,} deals lost or slipped"
+                + (
+                    f"; fitted AUC 95% interval {report.auc_ci[0]:.2f} to {report.auc_ci[1]:.2f}"
+                    if report.auc_ci
+                    else ""
+                )
+                + ". Hand-set rules: AUC "
                 f"{_fmt(hs.auc)}, low-risk deals lost or slipped "
                 f"{_fmt(hs.low_risk_lost_share, '{:.0%}')}"
                 + (" <b>(red flag: above 30%)</b>" if report.low_risk_red_flag else "")
@@ -519,6 +524,8 @@ class Page(BasePage):
         parts += [f"<p style='color:#5f6b7a'>{escape(n)}</p>" for n in report.notes]
         self.metrics_label.setText("".join(parts))
         table = self.weights_table
+        # The interval column only when the fit measured intervals (it needs enough deals).
+        table.setColumnHidden(3, all(w.coefficient_ci is None for w in report.weights))
         table.setRowCount(len(report.weights))
         for i, w in enumerate(report.weights):
             ci = (
@@ -678,6 +685,11 @@ class Page(BasePage):
         button.clicked.connect(self.run_recalibration)
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         self.recal_view = QTextBrowser()
+        self.recal_view.setHtml(
+            "<p style='color:#5f6b7a'>Once a quarter, compare the adopted rule version with "
+            "what happened to the deals closed since it took effect: press Run the quarterly "
+            "check. It reads the file and changes nothing.</p>"
+        )
         layout.addWidget(self.recal_view, 1)
         self.tabs.addTab(tab, "Recalibration")
 
@@ -692,14 +704,14 @@ class Page(BasePage):
         lines = [f"<p><b>{escape(report.verdict)}</b></p>"]
         if report.n_closed_since:
             lines.append(
-                f"<p>{report.n_closed_since} deals closed since {report.effective_from} "
-                f"({report.n_recorded} scored at the time, {report.n_reconstructed} scored "
+                f"<p>{report.n_closed_since:,} deals closed since {report.effective_from} "
+                f"({report.n_recorded:,} scored at the time, {report.n_reconstructed:,} scored "
                 f"as of their snapshot): AUC {_fmt(report.auc)}, Brier "
                 f"{_fmt(report.brier, '{:.3f}')}.</p><ul>"
             )
             for b in report.bands:
                 share = "" if b.share is None else f": {b.share:.0%} lost or slipped"
-                lines.append(f"<li>{b.band}: {b.count} deals{share}</li>")
+                lines.append(f"<li>{b.band}: {b.count:,} deals{share}</li>")
             lines.append("</ul>")
         if report.changes and report.changes.changes:
             lines.append(f"<p>Changes from version {report.changes.from_version}:</p><ul>")
