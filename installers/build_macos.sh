@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
-version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -n1)
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | awk 'NR == 1')
 fail() { echo "SMOKE TEST FAILED: $*" >&2; exit 1; }
 
 [ -d .venv-build ] || "$PYTHON" -m venv .venv-build

@@ -26,6 +26,7 @@ from workbench.evaluation.ahp import rounded_percentages
 from workbench.evaluation.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 from workbench.evaluation.store import resolve
 from workbench.evaluation.summary import EvaluationSummary
+from workbench.models.vocabulary import count as plural_count
 
 ACTIONS = (
     "template", "set_weight", "normalise", "score", "tco", "tco_years", "pricing_step",
@@ -144,7 +145,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="show what an edited workbook changes; with --apply apply it",
     )
     p.add_argument("--apply", action="store_true", help="apply --import changes or --ahp weights")
-    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help="Monte Carlo draws (default 10000)")
+    p.add_argument(
+        "--draws", type=int, default=DEFAULT_DRAWS, help="Monte Carlo draws (default 10000)"
+    )
     p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
     p.set_defaults(handler=cmd_evaluate)
@@ -296,7 +299,7 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         matrix = load_matrix(eng)
     if args.apply_pilot:
         count = ops.edit_evaluation(eng, ops.ApplyPilot())
-        notes.append(f"Pilot results fed {count} score(s) as the evaluator 'Pilot'.")
+        notes.append(f"Pilot results fed {plural_count(count, 'score')} as the evaluator 'Pilot'.")
         matrix = load_matrix(eng)
     if args.ahp:
         extra["ahp"] = _ahp(eng, matrix, args, notes)
@@ -310,7 +313,7 @@ def _apply_actions(eng, args: argparse.Namespace, notes: list[str], extra: dict)
         notes.extend(f"  {line}" for line in lines)
         if args.apply and diff.changes:
             apply_changes(eng, matrix, diff)
-            notes.append(f"Applied {len(diff.changes)} change(s).")
+            notes.append(f"Applied {plural_count(len(diff.changes), 'change')}.")
         elif diff.changes:
             notes.append("Nothing applied yet: run again with --apply to apply these changes.")
         extra["import"] = {

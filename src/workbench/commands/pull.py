@@ -20,6 +20,7 @@ from workbench.commandline import (
     terminal_progress,
 )
 from workbench.errors import WorkbenchError
+from workbench.models.vocabulary import count as plural_count
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -234,7 +235,7 @@ def _report(result, as_json: bool) -> None:
         return
     print(
         f"Pull {result.pull_id} from {result.connection} ({result.crm}, {result.mode}): "
-        f"{len(result.objects)} object(s)."
+        f"{plural_count(len(result.objects), 'object')}."
     )
     for o in result.objects:
         reported = "" if o.rows_reported is None else f" of {o.rows_reported:,} reported"
@@ -321,7 +322,7 @@ def cmd_credentials_delete(args: argparse.Namespace) -> int:
 
     with opened(args.file) as eng:
         removed = C.delete_connection(eng, args.name, allow_insecure=args.allow_insecure_keyring)
-    print(f"Removed {removed} secret(s) of {args.name} from the keyring.")
+    print(f"Removed {plural_count(removed, 'secret')} of {args.name} from the keyring.")
     return 0
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from workbench.commandline import add_file_argument, emit_json, opened, terminal_progress
 from workbench.errors import WorkbenchError
+from workbench.models.vocabulary import count as plural_count
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -145,5 +146,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     for name, reason in result.skipped.items():
         print(f"  skipped {name}: {reason}")
     if result.missing:
-        print(f"{len(result.missing)} section(s) wait for data; see the package index.")
+        print(
+            f"{plural_count(len(result.missing), 'section')} waiting for data; see the package index."
+        )
     return 0

@@ -47,6 +47,7 @@ from workbench.evaluation.sensitivity import DEFAULT_DRAWS, DEFAULT_SEED
 from workbench.evaluation.workbook import licence_roles
 from workbench.evaluation.workbook_import import ImportDiff
 from workbench.models.runs import Run
+from workbench.models.vocabulary import count as plural_count
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error, show_info
 from workbench.ui.pages.base import BasePage
@@ -747,7 +748,7 @@ class Page(BasePage):
         box = QMessageBox(self)
         box.setWindowTitle("Import from Excel")
         box.setText(
-            f"{len(diff.changes)} change(s) in {diff.path.name}"
+            f"{plural_count(len(diff.changes), 'change')} in {diff.path.name}"
             + (f", {len(diff.problems)} cell(s) skipped" if diff.problems else "")
             + ". Apply them?"
         )
