@@ -227,15 +227,18 @@ def test_reexport_replaces_files_and_leaves_no_temporary_files(engagement, tmp_p
 
 
 def test_a_failing_document_leaves_no_partial_file(engagement, tmp_path: Path, monkeypatch) -> None:
-    from docx.document import Document as DocxDocument
+    real_write_bytes = Path.write_bytes
 
-    def half_written_then_fail(self, path, *a, **k):
-        Path(path).write_bytes(b"PK half a document")
-        raise OSError("disk full")
+    def half_written_then_fail(self, data):
+        # The disk fills while the finished document is written: half lands, then the error.
+        if self.suffix == ".part":
+            real_write_bytes(self, data[: len(data) // 2])
+            raise OSError(28, "disk full")
+        return real_write_bytes(self, data)
 
-    monkeypatch.setattr(DocxDocument, "save", half_written_then_fail)
+    monkeypatch.setattr(Path, "write_bytes", half_written_then_fail)
     # The failure becomes one plain message naming the document (no bare OSError).
-    with pytest.raises(WorkbenchError, match=r"Could not write .*\.docx \(disk full\)"):
+    with pytest.raises(WorkbenchError, match=r"Could not write .*FAQ\.docx: the disk is full"):
         build_package(engagement, tmp_path / "out", only=["faq"])
     assert [p for p in (tmp_path / "out").iterdir()] == []
 
