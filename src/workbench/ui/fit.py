@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTabBar,
     QWidget,
 )
@@ -126,6 +127,24 @@ def _header_problems(header: QHeaderView) -> list[str]:
     return problems
 
 
+def _page_width_problem(area: QScrollArea) -> str | None:
+    """A page may scroll up and down on a short screen, never sideways."""
+    page = area.widget()
+    if page is None:
+        return None
+    needed = page.minimumSizeHint().expandedTo(page.minimumSize()).width()
+    room = area.viewport().width()
+    if needed > room:
+        return f"the page needs {needed}px of width, has {room}px (it would scroll sideways)"
+    return None
+
+
+def scaled_screen(width: int, height: int, scale: float) -> QSize:
+    """The room a ``width`` x ``height`` screen leaves at ``scale`` (1.25 for 125%):
+    1366x768 at 125% is 1092x614 in the pixels a layout works in."""
+    return QSize(int(width / scale), int(height / scale))
+
+
 def clipped_texts(root: QWidget) -> list[str]:
     """One line per visible text in ``root`` that is cut by its widget's width."""
     problems: list[str] = []
@@ -145,6 +164,8 @@ def clipped_texts(root: QWidget) -> list[str]:
                 problems.extend(f"{_describe(widget)}: {p}" for p in _header_problems(header()))
         elif isinstance(widget, QTabBar):
             continue  # tab bars scroll their tabs
+        elif isinstance(widget, QScrollArea) and widget.objectName() == "pageScroll":
+            problem = _page_width_problem(widget)
         if problem:
             problems.append(f"{_describe(widget)}: {problem}")
     return problems

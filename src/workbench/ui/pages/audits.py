@@ -184,8 +184,10 @@ class Page(BasePage):
         self.history.setMaximumHeight(110)
         dl.addWidget(self.history, 1)
         splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # Half and half: at 125% scaling the detail's meeting choice needs the room;
+        # the findings table scrolls inside itself.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
         return tab
 

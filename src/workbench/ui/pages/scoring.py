@@ -54,6 +54,7 @@ from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error, show_info
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
+from workbench.ui.tables import readable_headers
 
 PIPELINE_ROWS_SHOWN = 500
 
@@ -68,6 +69,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    readable_headers(table)  # the stretched last title is never cut on a narrow screen
     return table
 
 
