@@ -43,6 +43,7 @@ from workbench.models.findings import (
     status_counts,
 )
 from workbench.models.runs import Run
+from workbench.ui import asof
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
 from workbench.ui.models.sql_table import SqlTableModel
@@ -214,6 +215,9 @@ class Page(BasePage):
         return tab
 
     # ----------------------------------------------------------------- reading
+    def as_of_text(self) -> str:
+        return asof.runs_text(self.context.engagement, asof.AUDIT_KINDS)
+
     def refresh(self) -> None:
         eng = self.context.engagement
         self.findings = list_findings(eng)

@@ -70,6 +70,15 @@ class BasePage(QWidget):
         self.error_banner.setVisible(False)
         outer.addWidget(self.error_banner)
 
+        # Which stored run the page's figures come from and the data's as-of day
+        # (pages with figures return the words from ``as_of_text``).
+        self.as_of_label = QLabel()
+        self.as_of_label.setObjectName("asOf")
+        self.as_of_label.setWordWrap(True)
+        self.as_of_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.as_of_label.setVisible(False)
+        outer.addWidget(self.as_of_label)
+
         self.body = QVBoxLayout()
         self.body.setSpacing(12)
         outer.addLayout(self.body, 1)
@@ -97,6 +106,17 @@ class BasePage(QWidget):
         return button
 
     # ----------------------------------------------------------------- refresh
+    def as_of_text(self) -> str | None:
+        """The page's "as of / which run" line (see ``workbench.ui.asof``); None for a
+        page without figures."""
+        return None
+
+    def update_as_of(self) -> None:
+        """Re-read the "as of / which run" line (after a refresh or a new run)."""
+        text = self.as_of_text()
+        self.as_of_label.setText(text or "")
+        self.as_of_label.setVisible(bool(text))
+
     def refresh(self) -> None:
         """Re-read what the page shows from ``self.context.engagement``."""
 
@@ -114,6 +134,7 @@ class BasePage(QWidget):
         """
         try:
             self.refresh()
+            self.update_as_of()
         except Exception as exc:
             self.error_banner.setText(
                 f"This page could not be brought up to date: {exc}"

@@ -48,6 +48,7 @@ from workbench.evaluation.workbook import licence_roles
 from workbench.evaluation.workbook_import import ImportDiff
 from workbench.models.runs import Run
 from workbench.models.vocabulary import count as plural_count
+from workbench.ui import asof
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error, show_info
 from workbench.ui.pages.base import BasePage
@@ -224,6 +225,22 @@ class Page(BasePage):
         self.body.addWidget(self.empty_box, 1)
 
     # ------------------------------------------------------------------ reading
+    def as_of_text(self) -> str | None:
+        eng = self.context.engagement
+        if current_evaluation_id(eng) is None:
+            return None  # no figures yet: the page offers to start an evaluation
+        text = f"Totals computed from the scores as entered (data as of {asof.day(eng.as_of())}). "
+        if self.run is not None and not self.run.id:
+            return text + (
+                "Robustness and sensitivity computed now with the stored draws and seed: the "
+                "stored runs are older than the scores ('workbench evaluate FILE' stores them)."
+            )
+        return text + asof.runs_text(
+            eng,
+            ("evaluation:monte-carlo", "evaluation:sensitivity"),
+            missing="Robustness and sensitivity not stored yet ('workbench evaluate FILE').",
+        )
+
     def refresh(self) -> None:
         if self._pending:
             self._refresh_wanted = True  # re-read once the queued edits are written

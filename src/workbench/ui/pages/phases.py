@@ -41,6 +41,7 @@ from workbench.errors import WorkbenchError
 from workbench.lifecycle import operations as ops
 from workbench.lifecycle.adoption import fmt_value
 from workbench.lifecycle.store import CHECKLIST_STATUSES, INPUT_STATUSES
+from workbench.ui import asof
 from workbench.ui.dialogs import show_error
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
@@ -255,6 +256,12 @@ class Page(BasePage):
                 show_error(self, exc)
 
     # ------------------------------------------------------------- refresh
+    def as_of_text(self) -> str:
+        # success criteria baselines and the hypercare figures come from the audits
+        return asof.runs_text(
+            self.context.engagement, ("audit:baselines", "audit:maintenance")
+        )
+
     def refresh(self) -> None:
         eng = self.context.engagement
         stack = lc.stack_for(eng)
