@@ -3,7 +3,8 @@
 ``clipped_texts(window)`` walks the visible widgets and returns one plain line per
 text that does not fit: a label without word wrap narrower than its text, a button
 narrower than its caption, a combo box narrower than its current choice, a table
-header section narrower than its title. ``too_big(window, screen)`` says whether the
+header section narrower than its title, a table cell cut without its whole text on
+hover (see ``workbench.ui.celltips``). ``too_big(window, screen)`` says whether the
 window asks for more room than the screen has. The screenshots tool prints both, so
 anyone rendering the pages sees what a laptop would cut.
 """
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
+
+from workbench.ui.celltips import cut_cells
 
 # Room a button or combo box needs around its text (frame, padding, drop-down arrow).
 BUTTON_PADDING = 12
@@ -162,6 +165,7 @@ def clipped_texts(root: QWidget) -> list[str]:
             header = getattr(widget, "horizontalHeader", None) or getattr(widget, "header", None)
             if callable(header):
                 problems.extend(f"{_describe(widget)}: {p}" for p in _header_problems(header()))
+            problems.extend(f"{_describe(widget)}: {p}" for p in cut_cells(widget))
         elif isinstance(widget, QTabBar):
             continue  # tab bars scroll their tabs
         elif isinstance(widget, QScrollArea) and widget.objectName() == "pageScroll":

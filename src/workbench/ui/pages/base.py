@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
+from workbench.ui.celltips import install_full_text_tips
 from workbench.ui.context import PageContext
 from workbench.ui.flow import wrapping_row
 
@@ -135,6 +136,7 @@ class BasePage(QWidget):
         try:
             self.refresh()
             self.update_as_of()
+            install_full_text_tips(self)  # a cut cell shows its whole text on hover
         except Exception as exc:
             self.error_banner.setText(
                 f"This page could not be brought up to date: {exc}"

@@ -59,6 +59,11 @@ CONSENSUS = "Consensus (mean of evaluators)"
 DISAGREE = QColor("#fde2c8")
 FROM_TCO = QColor("#e3eef9")
 TOTALS = QColor("#f4f6f8")
+LEGEND = (
+    (DISAGREE, "evaluators disagree by 2+ points"),
+    (FROM_TCO, "score from the TCO pricing rule"),
+    (TOTALS, "weighted totals and rank"),
+)
 TCO_FIELDS = ("discount", "implementation", "integration", "training")
 
 
@@ -137,6 +142,8 @@ class Page(BasePage):
         self.table.itemChanged.connect(self._matrix_edited)
         self.table.currentCellChanged.connect(self._show_evidence)
         left_layout.addWidget(self.table, 1)
+        self.legend = self._legend()
+        left_layout.addWidget(self.legend)
         row = QHBoxLayout()
         row.addWidget(QLabel("Evidence:"))
         self.evidence = QLineEdit()
@@ -223,6 +230,28 @@ class Page(BasePage):
         empty_layout.addLayout(buttons)
         empty_layout.addStretch(1)
         self.body.addWidget(self.empty_box, 1)
+
+    def _legend(self) -> QWidget:
+        """What the matrix's shaded cells mean: a swatch of each colour and its words."""
+        box = QWidget()
+        box.setObjectName("matrixLegend")
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        self.legend_entries: dict[str, QLabel] = {}
+        for colour, words in LEGEND:
+            swatch = QLabel()
+            swatch.setObjectName("legendSwatch")
+            swatch.setFixedSize(14, 14)
+            swatch.setStyleSheet(f"background: {colour.name()}; border: 1px solid #9aa5b1;")
+            text = QLabel(words)
+            text.setObjectName("muted")
+            row.addWidget(swatch)
+            row.addWidget(text)
+            row.addSpacing(10)
+            self.legend_entries[colour.name()] = text
+        row.addStretch(1)
+        return box
 
     # ------------------------------------------------------------------ reading
     def as_of_text(self) -> str | None:
