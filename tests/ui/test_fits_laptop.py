@@ -67,9 +67,10 @@ def page_problems(win) -> list[str]:
 @pytest.mark.parametrize("kind", ["revenue-intelligence", "conversation-intelligence"])
 def test_every_page_fits_a_1366x768_screen(window, request, tmp_path, kind, messages):
     given = os.environ.get(DEMO_ENV)
-    demo_file = Path(given) if given else request.getfixturevalue("demo_file")
-    copy = tmp_path / demo_file.name
-    shutil.copy2(demo_file, copy)
+    # the demo with its story: an evaluation, meetings, intake, as a consultant sees it
+    demo = Path(given) if given else request.getfixturevalue("demo_story_file")
+    copy = tmp_path / demo.name
+    shutil.copy2(demo, copy)
     with Engagement.open(copy) as eng:
         eng.update_meta(project_kind=kind)
     window.resize(SCREEN)
@@ -80,9 +81,9 @@ def test_every_page_fits_a_1366x768_screen(window, request, tmp_path, kind, mess
 
 
 @pytest.mark.skipif(SCALE != 1, reason="this is the 125% process itself")
-def test_every_page_fits_a_1366x768_screen_at_125_percent(demo_file):
+def test_every_page_fits_a_1366x768_screen_at_125_percent(demo_story_file):
     env = dict(os.environ, QT_SCALE_FACTOR="1.25", QT_QPA_PLATFORM="offscreen")
-    env[DEMO_ENV] = str(demo_file)
+    env[DEMO_ENV] = str(demo_story_file)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
          "-k", "test_every_page_fits_a_1366x768_screen and not 125"],

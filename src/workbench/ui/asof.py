@@ -43,6 +43,27 @@ def moment(iso: str | None) -> str:
     return f"{local.day} {local:%b %Y %H:%M}"
 
 
+# (file, run family) -> (connection id, data_version, total_changes, fingerprint)
+_PRINTS: dict[tuple[str, str], tuple[int, int, int, str]] = {}
+
+
+def _fingerprint(eng: Engagement, kind: str) -> str:
+    """``runs.fingerprint`` (counts every data table: a fraction of a second on a large
+    file), computed again only when the file changed since: ``PRAGMA data_version``
+    moves when another connection (a task's) commits, ``total_changes`` when this one
+    writes. Every kind of a family shares one fingerprint."""
+    conn = eng.conn
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    stamp = (id(conn), version, conn.total_changes)
+    key = (str(eng.path), family(kind))
+    cached = _PRINTS.get(key)
+    if cached is not None and cached[:3] == stamp:
+        return cached[3]
+    value = fingerprint(eng, kind)
+    _PRINTS[key] = (*stamp, value)
+    return value
+
+
 def _latest(eng: Engagement, kind: str) -> tuple[int, str, str, str] | None:
     """(id, created_at, as_of, fingerprint) of the newest run of ``kind``, without
     reading its (possibly large) result."""
@@ -81,7 +102,7 @@ def runs_text(eng: Engagement, kinds: tuple[str, ...], *, missing: str = "") -> 
             continue
         run_id, created, run_as_of, print_ = row
         groups.setdefault((moment(created), run_as_of), []).append((run_title(kind), run_id))
-        if print_ != fingerprint(eng, kind) or run_as_of != as_of:
+        if print_ != _fingerprint(eng, kind) or run_as_of != as_of:
             how = REFRESH.get(family(kind), "run it again")
             stale.setdefault(how, []).append(run_title(kind))
     if not groups:
