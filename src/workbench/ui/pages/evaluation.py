@@ -51,6 +51,7 @@ from workbench.models.vocabulary import count as plural_count
 from workbench.ui import asof
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error, show_info
+from workbench.ui.flow import wrapping_row
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 from workbench.ui.tables import readable_headers
@@ -232,14 +233,16 @@ class Page(BasePage):
         self.body.addWidget(self.empty_box, 1)
 
     def _legend(self) -> QWidget:
-        """What the matrix's shaded cells mean: a swatch of each colour and its words."""
-        box = QWidget()
+        """What the matrix's shaded cells mean: a swatch of each colour and its words.
+        The entries wrap onto more rows on a narrow screen (the chart keeps its room)."""
+        box, flow = wrapping_row()
         box.setObjectName("matrixLegend")
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
         self.legend_entries: dict[str, QLabel] = {}
         for colour, words in LEGEND:
+            entry = QWidget()
+            row = QHBoxLayout(entry)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(6)
             swatch = QLabel()
             swatch.setObjectName("legendSwatch")
             swatch.setFixedSize(14, 14)
@@ -248,9 +251,8 @@ class Page(BasePage):
             text.setObjectName("muted")
             row.addWidget(swatch)
             row.addWidget(text)
-            row.addSpacing(10)
+            flow.addWidget(entry)
             self.legend_entries[colour.name()] = text
-        row.addStretch(1)
         return box
 
     # ------------------------------------------------------------------ reading
