@@ -10,6 +10,7 @@ Qt-free: the pages put the text in a label (see ``BasePage.as_of_text``).
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from workbench.models import Engagement
 from workbench.models.runs import REFRESH, family, fingerprint, run_title
@@ -47,20 +48,53 @@ def moment(iso: str | None) -> str:
 _PRINTS: dict[tuple[str, str], tuple[int, int, int, str]] = {}
 
 
-def _fingerprint(eng: Engagement, kind: str) -> str:
+class _Quick:
+    """While ``quick()`` is active, a fingerprint not cached yet is not computed: the
+    stale verdict is left out and ``deferred`` set, so the page can say the rest a
+    moment later (the first window on a large file does not wait for it)."""
+
+    active = False
+    deferred = False
+
+
+@contextmanager
+def quick():
+    """Leave out stale verdicts that would need counting the data tables now;
+    yields the state whose ``deferred`` says whether one was left out."""
+    state = _Quick()
+    state.active = True
+    previous, _STATE[0] = _STATE[0], state
+    try:
+        yield state
+    finally:
+        _STATE[0] = previous
+
+
+_STATE: list[_Quick] = [_Quick()]
+
+
+def _cached(eng: Engagement, kind: str) -> tuple[tuple[int, int, int], str | None]:
+    conn = eng.conn
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    stamp = (id(conn), version, conn.total_changes)
+    cached = _PRINTS.get((str(eng.path), family(kind)))
+    return stamp, (cached[3] if cached is not None and cached[:3] == stamp else None)
+
+
+def _fingerprint(eng: Engagement, kind: str) -> str | None:
     """``runs.fingerprint`` (counts every data table: a fraction of a second on a large
     file), computed again only when the file changed since: ``PRAGMA data_version``
     moves when another connection (a task's) commits, ``total_changes`` when this one
     writes. Every kind of a family shares one fingerprint."""
-    conn = eng.conn
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
-    stamp = (id(conn), version, conn.total_changes)
-    key = (str(eng.path), family(kind))
-    cached = _PRINTS.get(key)
-    if cached is not None and cached[:3] == stamp:
-        return cached[3]
+    stamp, cached = _cached(eng, kind)
+    if cached is not None:
+        return cached
+    state = _STATE[0]
+    if state.active:
+        state.deferred = True
+        return None  # not now: the page asks again once it is shown
     value = fingerprint(eng, kind)
-    _PRINTS[key] = (*stamp, value)
+    _PRINTS[(str(eng.path), family(kind))] = (*stamp, value)
     return value
 
 
@@ -102,7 +136,8 @@ def runs_text(eng: Engagement, kinds: tuple[str, ...], *, missing: str = "") -> 
             continue
         run_id, created, run_as_of, print_ = row
         groups.setdefault((moment(created), run_as_of), []).append((run_title(kind), run_id))
-        if print_ != _fingerprint(eng, kind) or run_as_of != as_of:
+        current = _fingerprint(eng, kind)
+        if (current is not None and print_ != current) or run_as_of != as_of:
             how = REFRESH.get(family(kind), "run it again")
             stale.setdefault(how, []).append(run_title(kind))
     if not groups:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
+from workbench.ui import asof
 from workbench.ui.celltips import install_full_text_tips
 from workbench.ui.context import PageContext
 from workbench.ui.flow import wrapping_row
@@ -112,11 +114,24 @@ class BasePage(QWidget):
         page without figures."""
         return None
 
-    def update_as_of(self) -> None:
-        """Re-read the "as of / which run" line (after a refresh or a new run)."""
-        text = self.as_of_text()
+    def update_as_of(self, *, quick: bool = True) -> None:
+        """Re-read the "as of / which run" line (after a refresh or a new run).
+
+        ``quick``: whether a run is stale is said a moment later when finding out
+        means counting every data table (a large file), so the page shows first.
+        """
+        with asof.quick() if quick else nullcontext() as state:
+            text = self.as_of_text()
         self.as_of_label.setText(text or "")
         self.as_of_label.setVisible(bool(text))
+        if state is not None and state.deferred:
+            QTimer.singleShot(0, self._complete_as_of)
+
+    def _complete_as_of(self) -> None:
+        try:
+            self.update_as_of(quick=False)
+        except Exception:  # the page was closed meanwhile, or the file: keep the line
+            pass
 
     def refresh(self) -> None:
         """Re-read what the page shows from ``self.context.engagement``."""
