@@ -182,9 +182,7 @@ class Page(BasePage):
 
     def as_of_text(self) -> str:
         eng = self.context.engagement
-        when = (
-            f"Last exported {asof.moment(self.last.at)}. " if self.last else "Not exported yet. "
-        )
+        when = f"Last exported {asof.moment(self.last.at)}. " if self.last else "Not exported yet. "
         return when + asof.runs_text(
             eng,
             asof.AUDIT_KINDS + ("calibration", "scoring"),
@@ -216,7 +214,8 @@ class Page(BasePage):
                 why = "; ".join(done.missing)
                 item.setToolTip(
                     1,
-                    f"DRAFT at the last export: {why}" if done.status == "DRAFT" and why
+                    f"DRAFT at the last export: {why}"
+                    if done.status == "DRAFT" and why
                     else f"{done.status} at the last export",
                 )
                 item.setToolTip(2, f"Written to {done.out_dir}")
@@ -234,7 +233,9 @@ class Page(BasePage):
             self.out_dir.setText(
                 self.last.out_dir
                 if self.last
-                else str(Path(eng.path).resolve().parent / safe_filename(f"{meta.customer} package"))
+                else str(
+                    Path(eng.path).resolve().parent / safe_filename(f"{meta.customer} package")
+                )
             )
         self._show_last()
 

@@ -272,9 +272,7 @@ class Page(BasePage):
         button.clicked.connect(slot)
         return button
 
-    def write(
-        self, task_title: str, request: ops.LifecycleChange, on_success=None
-    ) -> None:
+    def write(self, task_title: str, request: ops.LifecycleChange, on_success=None) -> None:
         """Run a lifecycle edit as a writing task; errors are shown in plain words."""
         try:
             self.context.runner.run(
@@ -314,9 +312,7 @@ class Page(BasePage):
     # ------------------------------------------------------------- refresh
     def as_of_text(self) -> str:
         # success criteria baselines and the hypercare figures come from the audits
-        return asof.runs_text(
-            self.context.engagement, ("audit:baselines", "audit:maintenance")
-        )
+        return asof.runs_text(self.context.engagement, ("audit:baselines", "audit:maintenance"))
 
     def refresh(self) -> None:
         eng = self.context.engagement
@@ -885,9 +881,7 @@ class Page(BasePage):
             item.setData(KEY_ROLE, ref)
             item.setToolTip(words)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if ref in ticked else Qt.CheckState.Unchecked
-            )
+            item.setCheckState(Qt.CheckState.Checked if ref in ticked else Qt.CheckState.Unchecked)
             self.meet_confirm.addItem(item)
 
     def confirmed_refs(self) -> list[str]:
