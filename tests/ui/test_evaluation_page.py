@@ -162,3 +162,61 @@ def test_scores_typed_faster_than_they_are_written_are_all_saved_in_order(qtbot,
     gong = saved.vendors[0].id
     assert [saved.score_of(it.id, gong, c.id).score for c in saved.criteria[:4]] == [1, 4, 3, 2]
     assert page.table.item(0, 2).text() == "1"
+
+
+def test_highlighted_cells_have_a_legend_with_the_colours_the_matrix_uses(qtbot, page_context):
+    from PySide6.QtCore import Qt
+
+    from workbench.ui.pages.evaluation import DISAGREE, FROM_TCO, LEGEND, TOTALS
+
+    populate_demo(page_context.engagement, template="conversation-intelligence")
+    page = _page(qtbot, page_context)
+    assert page.legend.isVisible()
+    used = set()
+    for r in range(page.table.rowCount()):
+        for c in range(page.table.columnCount()):
+            item = page.table.item(r, c)
+            brush = item.data(Qt.ItemDataRole.BackgroundRole) if item else None
+            if brush is not None:
+                used.add(brush.color().name())
+    # every colour in the matrix is explained, and the legend names only those colours
+    assert used <= {colour.name() for colour, _ in LEGEND}
+    assert {DISAGREE.name(), TOTALS.name()} <= used
+    assert page.legend_entries[DISAGREE.name()].text() == "evaluators disagree by 2+ points"
+    assert page.legend_entries[FROM_TCO.name()].text() == "score from the TCO pricing rule"
+    assert all(label.isVisible() for label in page.legend_entries.values())
+
+
+def test_a_cut_cell_shows_its_whole_text_on_hover(qtbot, page_context):
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QStyleOptionViewItem, QToolTip
+
+    from workbench.ui.celltips import FullTextTips, cut_cells, cut_text
+
+    populate_demo(page_context.engagement, template="conversation-intelligence")
+    page = _page(qtbot, page_context)
+    table = page.table
+    assert isinstance(table.itemDelegate(), FullTextTips)  # installed on every page table
+    name = table.item(0, 0).text()
+    assert cut_text(table, table.model().index(0, 0)) is None  # the matrix fits its text
+    table.setColumnWidth(0, 40)
+    index = table.model().index(0, 0)
+    assert cut_text(table, index) == name
+    assert cut_cells(table) == []  # cut, but explained on hover
+    shown = []
+    qtbot_patch = QToolTip.showText
+    try:
+        QToolTip.showText = lambda pos, text, widget=None: shown.append(text)
+        rect = table.visualRect(index)
+        event = QHelpEvent(QEvent.Type.ToolTip, rect.center(), table.viewport().mapToGlobal(
+            rect.center()) if rect.isValid() else QPoint())
+        assert table.itemDelegate().helpEvent(event, table, QStyleOptionViewItem(), index)
+    finally:
+        QToolTip.showText = qtbot_patch
+    assert shown and shown[0].startswith(name + "\n")  # then the criterion's description
+    # a view without the delegate reports the cut cell (the laptop fit check uses this)
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    table.setItemDelegate(QStyledItemDelegate(table))
+    assert f"cell {name!r} is cut" in cut_cells(table)

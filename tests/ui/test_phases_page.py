@@ -119,7 +119,9 @@ def test_recording_a_meeting_confirms_and_corrects(qtbot, page_context):
     page.meet_title.setText("Kickoff")
     page.meet_attendees.setText("Dana Lee (CRO), Sam Ortiz (RevOps)")
     page.tick("intake:crm")
-    page.meet_correct.setPlainText("intake:team_sizes=reps=52, managers=6")
+    page.pick_correction("intake:team_sizes")
+    page.fix_value.setText("reps=52, managers=6")
+    page.fix_add.click()
     _wait(qtbot, page_context, page.meet_save.click)
     meeting = lc.meetings(eng)[-1]
     assert meeting.attendees == ["Dana Lee (CRO)", "Sam Ortiz (RevOps)"]
@@ -216,3 +218,65 @@ def test_meetings_confirm_inputs_ticked_in_a_list(qtbot, page_context):
     assert page.confirmed_refs() == []
     page.tick("intake:crm")
     assert page.confirmed_refs() == ["intake:crm"]
+
+
+def test_corrections_are_picked_from_a_list_and_typed_in_a_field_that_opens_on_the_value(
+    qtbot, page_context, messages
+):
+    from PySide6.QtCore import Qt
+
+    eng = page_context.engagement
+    lc.set_intake(eng, "crm", "Salesforce")
+    page = _page(qtbot, page_context)
+    assert not hasattr(page, "meet_correct")  # no TYPE:KEY=VALUE box any more
+    # nothing picked: nothing to type, nothing to add
+    page.fix_items.setCurrentRow(-1)
+    assert not page.fix_value.isEnabled() and not page.fix_add.isEnabled()
+    refs = [page.fix_items.item(i).data(Qt.ItemDataRole.UserRole).ref
+            for i in range(page.fix_items.count())]  # fmt: skip
+    assert "intake:crm" in refs and "criterion:win_rate.target" in refs
+    assert not any("=" in page.fix_items.item(i).text().split("(now")[0]
+                   for i in range(page.fix_items.count()))  # fmt: skip
+
+    # an item with choices is corrected with a choice box that opens on its value
+    page.pick_correction("intake:crm")
+    assert not page.fix_choice.isHidden() and page.fix_value.isHidden()  # (tab not shown)
+    assert page.fix_choice.currentText() == "Salesforce"
+    page.fix_choice.setCurrentText("HubSpot")
+    page.fix_add.click()
+    # a success criterion takes a number: letters are refused by the field
+    page.pick_correction("criterion:win_rate.target")
+    page.fix_value.clear()
+    qtbot.keyClicks(page.fix_value, "abc")
+    assert page.fix_value.text() == ""
+    qtbot.keyClicks(page.fix_value, "27.5")
+    page.fix_add.click()
+    # an empty value is refused with a message, nothing added
+    page.pick_correction("intake:team_sizes")
+    page.fix_value.clear()
+    page.fix_add.click()
+    assert messages and "Type the right value for Intake: " in messages[-1]
+    assert page.corrections() == [("intake:crm", "HubSpot"), ("criterion:win_rate.target", "27.5")]
+    # picking the same item again replaces its value; Remove drops the selected one
+    page.pick_correction("intake:crm")
+    page.fix_choice.setCurrentText("other")
+    page.fix_add.click()
+    assert page.corrections()[-1] == ("intake:crm", "other")
+    page.meet_corrections.setCurrentRow(0)  # the criterion
+    page.remove_correction()
+    page.pick_correction("intake:team_sizes")
+    assert not page.fix_value.isHidden() and page.fix_value.isEnabled()
+    page.fix_value.setText("reps=52, managers=6")
+    page.fix_add.click()
+    assert [tuple(c) for c in page.corrections()] == [
+        ("intake:crm", "other"), ("intake:team_sizes", "reps=52, managers=6")
+    ]
+
+    page.meet_date.setText("2026-11-20")
+    page.meet_title.setText("Alignment")
+    _wait(qtbot, page_context, page.meet_save.click)
+    assert lc.intake_value(eng, "crm") == "other", messages
+    assert lc.intake_value(eng, "team_sizes") == {"reps": 52, "managers": 6}
+    item = next(i for i in lc.intake(eng) if i.key == "crm")
+    assert item.status == "CORRECTED"
+    assert page.meet_corrections.count() == 0  # recorded once, not again

@@ -62,3 +62,17 @@ def test_an_engagement_that_is_not_there_is_a_plain_error(tmp_path, capsys):
         screenshots.main([str(tmp_path / "out"), "--engagement", str(tmp_path / "none.engagement")])
     assert stop.value.code == 2
     assert "none.engagement is not an engagement file" in capsys.readouterr().err
+
+
+def test_a_scaling_outside_what_screens_use_is_a_plain_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        screenshots.main([str(tmp_path / "out"), "--scale", "9"])
+    assert exc.value.code == 2
+    assert "give a scaling between 0.5 and 4 (1.25 for 125%)" in capsys.readouterr().err
+
+
+def test_at_125_percent_the_window_lays_out_in_the_screen_divided_by_the_scaling():
+    from workbench.ui.fit import scaled_screen
+
+    assert scaled_screen(1366, 768, 1.25).toTuple() == (1092, 614)
+    assert scaled_screen(1366, 768, 1.0).toTuple() == (1366, 768)

@@ -132,7 +132,7 @@ def test_every_registered_page_opens_or_shows_its_placeholder(window, tmp_path, 
     titles = []
     for item in registry.PAGES:
         page = window.show_page(item.key)
-        assert window.view.stack.currentWidget() is page
+        assert window.view.stack.currentWidget().widget() is page
         titles.append(page.title_label.text())
     assert titles == [p.title for p in registry.PAGES]
 

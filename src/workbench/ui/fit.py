@@ -3,7 +3,8 @@
 ``clipped_texts(window)`` walks the visible widgets and returns one plain line per
 text that does not fit: a label without word wrap narrower than its text, a button
 narrower than its caption, a combo box narrower than its current choice, a table
-header section narrower than its title. ``too_big(window, screen)`` says whether the
+header section narrower than its title, a table cell cut without its whole text on
+hover (see ``workbench.ui.celltips``). ``too_big(window, screen)`` says whether the
 window asks for more room than the screen has. The screenshots tool prints both, so
 anyone rendering the pages sees what a laptop would cut.
 """
@@ -20,9 +21,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTabBar,
     QWidget,
 )
+
+from workbench.ui.celltips import cut_cells
 
 # Room a button or combo box needs around its text (frame, padding, drop-down arrow).
 BUTTON_PADDING = 12
@@ -126,6 +130,24 @@ def _header_problems(header: QHeaderView) -> list[str]:
     return problems
 
 
+def _page_width_problem(area: QScrollArea) -> str | None:
+    """A page may scroll up and down on a short screen, never sideways."""
+    page = area.widget()
+    if page is None:
+        return None
+    needed = page.minimumSizeHint().expandedTo(page.minimumSize()).width()
+    room = area.viewport().width()
+    if needed > room:
+        return f"the page needs {needed}px of width, has {room}px (it would scroll sideways)"
+    return None
+
+
+def scaled_screen(width: int, height: int, scale: float) -> QSize:
+    """The room a ``width`` x ``height`` screen leaves at ``scale`` (1.25 for 125%):
+    1366x768 at 125% is 1092x614 in the pixels a layout works in."""
+    return QSize(int(width / scale), int(height / scale))
+
+
 def clipped_texts(root: QWidget) -> list[str]:
     """One line per visible text in ``root`` that is cut by its widget's width."""
     problems: list[str] = []
@@ -143,8 +165,11 @@ def clipped_texts(root: QWidget) -> list[str]:
             header = getattr(widget, "horizontalHeader", None) or getattr(widget, "header", None)
             if callable(header):
                 problems.extend(f"{_describe(widget)}: {p}" for p in _header_problems(header()))
+            problems.extend(f"{_describe(widget)}: {p}" for p in cut_cells(widget))
         elif isinstance(widget, QTabBar):
             continue  # tab bars scroll their tabs
+        elif isinstance(widget, QScrollArea) and widget.objectName() == "pageScroll":
+            problem = _page_width_problem(widget)
         if problem:
             problems.append(f"{_describe(widget)}: {problem}")
     return problems

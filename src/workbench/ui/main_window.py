@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +45,18 @@ def build_demo_task(_eng: None, out: Path, *, progress: Progress) -> dict:
 
 def demo_folder() -> Path:
     return data_dir() / "demo"
+
+
+def page_scroller(page: QWidget) -> QScrollArea:
+    """``page`` inside a frameless scroll area: on a short screen (1366x768 at 125%
+    scaling leaves about 1093x614) a page scrolls instead of making the window taller
+    than the screen. The page still fills the area when there is room."""
+    area = QScrollArea()
+    area.setObjectName("pageScroll")
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(page)
+    return area
 
 
 class EngagementView(QWidget):
@@ -94,17 +107,26 @@ class EngagementView(QWidget):
         if key not in self._pages:
             widget = registry.create_page(registry.entry(key), self.context)
             self._pages[key] = widget
-            self.stack.addWidget(widget)
+            self.stack.addWidget(page_scroller(widget))
         return self._pages[key]
 
     def show_page(self, key: str) -> QWidget:
         """Show the page ``key`` and select it in the sidebar."""
         widget = self.page(key)
-        self.stack.setCurrentWidget(widget)
+        self.stack.setCurrentWidget(self.scroller(key))
         row = [p.key for p in registry.PAGES].index(key)
         if self.sidebar.currentRow() != row:
             self.sidebar.setCurrentRow(row)
         return widget
+
+    def scroller(self, key: str) -> QScrollArea:
+        """The scroll area holding page ``key`` (built on first use)."""
+        page = self.page(key)
+        for index in range(self.stack.count()):
+            area = self.stack.widget(index)
+            if isinstance(area, QScrollArea) and area.widget() is page:
+                return area
+        raise KeyError(key)
 
     def current_key(self) -> str:
         return registry.PAGES[max(0, self.sidebar.currentRow())].key

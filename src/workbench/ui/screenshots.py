@@ -1,8 +1,10 @@
 """Render every page offscreen to PNG: ``python -m workbench.ui.screenshots OUTDIR``.
 
-``[--size WxH] [--engagement FILE]``: renders the engagement given, or a demo built
-fresh for this run (never an older one left in the user data folder), on a private
-copy, at the size asked (1366x768, a common laptop screen, by default). It writes
+``[--size WxH] [--scale 1.25] [--engagement FILE]``: renders the engagement given, or
+a demo built fresh for this run (never an older one left in the user data folder), on
+a private copy, on a screen of the size asked (1366x768, a common laptop screen, by
+default) at the display scaling asked (``--scale 1.25`` is Windows' 125%: the window
+lays out in 1092x614 and the PNG has the screen's pixels). It writes
 the start page, every registered page (in sidebar order), the same pages again as a
 conversation-intelligence project (``ci-NN-page.png``), the New engagement dialog
 and the import wizard. Any text a page cuts at that size is printed (see
@@ -44,18 +46,23 @@ def fresh_demo(folder: Path) -> Path:
     return Path(build_demo(folder, with_package=False, with_story=True)["engagement"])
 
 
-def render_all(out: Path, demo: Path | None = None, size: tuple[int, int] = SIZE) -> list[Path]:
+def render_all(
+    out: Path, demo: Path | None = None, size: tuple[int, int] = SIZE, scale: float = 1.0
+) -> list[Path]:
     """Write the PNGs into ``out``; return their paths in order.
 
     ``demo`` is the engagement to render (a fresh demo when None); it is copied first
-    and never changed.
+    and never changed. ``scale`` other than 1 must be set before Qt starts: it is put
+    in ``QT_SCALE_FACTOR`` here, so call this before anything creates the application.
     """
+    if scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
     from PySide6.QtWidgets import QMessageBox
 
     from workbench.models import Engagement
     from workbench.ui import pages as registry
     from workbench.ui.app import application
-    from workbench.ui.fit import clipped_texts, too_big
+    from workbench.ui.fit import clipped_texts, scaled_screen, too_big
     from workbench.ui.main_window import MainWindow
     from workbench.ui.new_engagement import NewEngagementDialog
     from workbench.ui.recent import add_recent
@@ -75,14 +82,13 @@ def render_all(out: Path, demo: Path | None = None, size: tuple[int, int] = SIZE
     os.environ["WORKBENCH_CONFIG_DIR"] = str(work / "config")
     add_recent(copy)
     window = MainWindow()
-    window.resize(*size)
+    room = scaled_screen(*size, scale)
+    window.resize(room)
     window.show()
 
     def report_fit(name: str) -> None:
-        from PySide6.QtCore import QSize
-
         problems = clipped_texts(window)
-        big = too_big(window, QSize(*size))
+        big = too_big(window, room)
         for problem in problems + ([big] if big else []):
             print(f"does not fit: {name}: {problem}", file=sys.stderr)
 
@@ -179,10 +185,18 @@ def main(argv: list[str] | None = None) -> int:
         default=SIZE,
         help=f"window size as WIDTHxHEIGHT (default {SIZE[0]}x{SIZE[1]})",
     )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="display scaling, e.g. 1.25 for 125%% (default 1)",
+    )
     args = parser.parse_args(argv)
+    if not 0.5 <= args.scale <= 4:
+        parser.error(f"--scale {args.scale:g}: give a scaling between 0.5 and 4 (1.25 for 125%)")
     if args.engagement is not None and not args.engagement.is_file():
         parser.error(f"{args.engagement} is not an engagement file")
-    for path in render_all(args.outdir, args.engagement, args.size):
+    for path in render_all(args.outdir, args.engagement, args.size, args.scale):
         print(path)
     return 0
 

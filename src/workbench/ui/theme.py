@@ -13,7 +13,7 @@ MUTED = "#5f6b7a"
 STYLESHEET = f"""
 QMainWindow, QDialog {{ background: #ffffff; }}
 QLabel#pageTitle {{ font-size: 20px; font-weight: 600; color: #1d2733; }}
-QLabel#pageSubtitle, QLabel#muted {{ color: {MUTED}; }}
+QLabel#pageSubtitle, QLabel#muted, QLabel#asOf {{ color: {MUTED}; }}
 QLabel#sectionTitle {{ font-size: 14px; font-weight: 600; color: #1d2733; }}
 QFrame#pageRule {{ color: {BORDER}; background: {BORDER}; max-height: 1px; border: none; }}
 QFrame#placeholder {{ background: #f8f9fb; border: 1px dashed {BORDER}; border-radius: 8px; }}

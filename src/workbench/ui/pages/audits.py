@@ -43,6 +43,7 @@ from workbench.models.findings import (
     status_counts,
 )
 from workbench.models.runs import Run
+from workbench.ui import asof
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
 from workbench.ui.models.sql_table import SqlTableModel
@@ -184,8 +185,10 @@ class Page(BasePage):
         self.history.setMaximumHeight(110)
         dl.addWidget(self.history, 1)
         splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # Half and half: at 125% scaling the detail's meeting choice needs the room;
+        # the findings table scrolls inside itself.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
         return tab
 
@@ -212,6 +215,9 @@ class Page(BasePage):
         return tab
 
     # ----------------------------------------------------------------- reading
+    def as_of_text(self) -> str:
+        return asof.runs_text(self.context.engagement, asof.AUDIT_KINDS)
+
     def refresh(self) -> None:
         eng = self.context.engagement
         self.findings = list_findings(eng)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
+from workbench.ui import asof
+from workbench.ui.celltips import install_full_text_tips
 from workbench.ui.context import PageContext
 from workbench.ui.flow import wrapping_row
 
@@ -70,6 +73,15 @@ class BasePage(QWidget):
         self.error_banner.setVisible(False)
         outer.addWidget(self.error_banner)
 
+        # Which stored run the page's figures come from and the data's as-of day
+        # (pages with figures return the words from ``as_of_text``).
+        self.as_of_label = QLabel()
+        self.as_of_label.setObjectName("asOf")
+        self.as_of_label.setWordWrap(True)
+        self.as_of_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.as_of_label.setVisible(False)
+        outer.addWidget(self.as_of_label)
+
         self.body = QVBoxLayout()
         self.body.setSpacing(12)
         outer.addLayout(self.body, 1)
@@ -97,6 +109,30 @@ class BasePage(QWidget):
         return button
 
     # ----------------------------------------------------------------- refresh
+    def as_of_text(self) -> str | None:
+        """The page's "as of / which run" line (see ``workbench.ui.asof``); None for a
+        page without figures."""
+        return None
+
+    def update_as_of(self, *, quick: bool = True) -> None:
+        """Re-read the "as of / which run" line (after a refresh or a new run).
+
+        ``quick``: whether a run is stale is said a moment later when finding out
+        means counting every data table (a large file), so the page shows first.
+        """
+        with asof.quick() if quick else nullcontext() as state:
+            text = self.as_of_text()
+        self.as_of_label.setText(text or "")
+        self.as_of_label.setVisible(bool(text))
+        if state is not None and state.deferred:
+            QTimer.singleShot(0, self._complete_as_of)
+
+    def _complete_as_of(self) -> None:
+        try:
+            self.update_as_of(quick=False)
+        except Exception:  # the page was closed meanwhile, or the file: keep the line
+            pass
+
     def refresh(self) -> None:
         """Re-read what the page shows from ``self.context.engagement``."""
 
@@ -114,6 +150,8 @@ class BasePage(QWidget):
         """
         try:
             self.refresh()
+            self.update_as_of()
+            install_full_text_tips(self)  # a cut cell shows its whole text on hover
         except Exception as exc:
             self.error_banner.setText(
                 f"This page could not be brought up to date: {exc}"

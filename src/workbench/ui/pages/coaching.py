@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from workbench.coaching import operations as ops
 from workbench.coaching.charts import rep_benchmark_figure
 from workbench.errors import WorkbenchError
+from workbench.ui import asof
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
 from workbench.ui.pages.base import BasePage
@@ -486,6 +487,9 @@ class Page(BasePage):
         self._run("Saving the scores", _score_task, request, on_success=lambda _: self.refresh())
 
     # ---------------------------------------------------------------- refresh
+    def as_of_text(self) -> str:
+        return asof.coaching_text(self.context.engagement)
+
     def refresh(self) -> None:
         eng = self.context.engagement
         conn = eng.conn

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import ENTITY_TABLES
-from workbench.ui import importing
+from workbench.ui import asof, importing
 from workbench.ui.context import PageContext
 from workbench.ui.models.sql_table import SqlTableModel
 from workbench.ui.pages.base import BasePage
@@ -136,6 +136,9 @@ class Page(BasePage):
         return tab
 
     # --------------------------------------------------------------- refresh
+    def as_of_text(self) -> str:
+        return asof.imports_text(self.context.engagement)
+
     def refresh(self) -> None:
         counts = self.context.engagement.counts()
         current = self.entity_combo.currentData() or self._first_entity_with_rows(counts)

@@ -1,4 +1,10 @@
-"""Deliverables page: choose documents and branding, export the package, open the folder."""
+"""Deliverables page: choose documents and branding, export the package, open the folder.
+
+Each document shows its status (DRAFT or FINAL, as the package computed it) and when
+it was last exported; the page says when and where the package was last written and
+opens that folder. Both are read from the engagement (``workbench.ui.exports``
+records each export there), so they survive closing the file.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +21,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +40,9 @@ from workbench.reports.preferences import (
     load_preferences,
     save_preferences,
 )
+from workbench.ui import asof
 from workbench.ui.dialogs import show_error
+from workbench.ui.exports import LastExport, last_export, record_export
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 
@@ -50,8 +58,13 @@ class Page(BasePage):
     def __init__(self, context) -> None:
         super().__init__(context)
         self.last_result: PackageResult | None = None
+        self.last: LastExport | None = None
+        # what this session exported, for a read-only file where it cannot be recorded
+        self._session_export: LastExport | None = None
         self.export_button = self.add_action("Export package", self.export, primary=True)
-        self.open_button = self.add_action("Open folder", self.open_folder)
+        self.open_button = self.add_action(
+            "Open folder", self.open_folder, tooltip="Open the folder of the last export"
+        )
         self.open_button.setEnabled(False)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -63,7 +76,16 @@ class Page(BasePage):
         heading = QLabel("Documents")
         heading.setObjectName("sectionTitle")
         lv.addWidget(heading)
-        self.doc_list = QListWidget()
+        # One row per document: tick to export it; its status and time of the last export.
+        self.doc_list = QTreeWidget()
+        self.doc_list.setRootIsDecorated(False)
+        self.doc_list.setHeaderLabels(["Document", "Status", "Exported"])
+        self.doc_list.setUniformRowHeights(True)
+        header = self.doc_list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         lv.addWidget(self.doc_list, 1)
         row = QHBoxLayout()
         for text, state in (("Select all", True), ("Select none", False)):
@@ -116,7 +138,7 @@ class Page(BasePage):
         heading = QLabel("Last export")
         heading.setObjectName("sectionTitle")
         rv.addWidget(heading)
-        self.summary = QLabel("Nothing exported in this session yet.")
+        self.summary = QLabel("Not exported yet.")
         self.summary.setObjectName("muted")
         self.summary.setWordWrap(True)
         rv.addWidget(self.summary)
@@ -129,7 +151,7 @@ class Page(BasePage):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         rv.addWidget(self.results, 1)
         split.addWidget(right)
-        split.setSizes([380, 620])
+        split.setSizes([520, 480])
         self._load_preferences()
 
     def _with_browse(self, edit: QLineEdit, caption: str, filt: str | None) -> QWidget:
@@ -158,42 +180,123 @@ class Page(BasePage):
         self.logo.setText(prefs.logo)
         self.template.setText(prefs.template)
 
+    def as_of_text(self) -> str:
+        eng = self.context.engagement
+        when = f"Last exported {asof.moment(self.last.at)}. " if self.last else "Not exported yet. "
+        return when + asof.runs_text(
+            eng,
+            asof.AUDIT_KINDS + ("calibration", "scoring"),
+            missing=f"Data as of {asof.day(eng.as_of())}; no stored audit or scoring run yet.",
+        )
+
     def refresh(self) -> None:
         eng = self.context.engagement
         meta = eng.meta()
+        self.last = last_export(eng)
+        if self.context.read_only and self._session_export is not None:
+            self.last = self._session_export
         self.runs_note.setText(runs_note(eng))
-        selected = set(self.selected_documents()) if self.doc_list.count() else None
+        selected = set(self.selected_documents()) if self.doc_list.topLevelItemCount() else None
         self.doc_list.clear()
+        docs = self.last.documents if self.last else {}
         for spec in available_documents(meta.project_kind):
-            item = QListWidgetItem(f"{spec.title}  ({', '.join(spec.formats)})")
-            item.setData(Qt.ItemDataRole.UserRole, spec.name)
-            item.setToolTip(spec.description)
+            done = docs.get(spec.name)
+            item = QTreeWidgetItem(
+                [
+                    f"{spec.title}  ({', '.join(spec.formats)})",
+                    done.status if done else "not exported",
+                    asof.moment(done.at) if done else "",
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, spec.name)
+            item.setToolTip(0, spec.description)
+            if done is not None:
+                why = "; ".join(done.missing)
+                item.setToolTip(
+                    1,
+                    f"DRAFT at the last export: {why}"
+                    if done.status == "DRAFT" and why
+                    else f"{done.status} at the last export",
+                )
+                item.setToolTip(2, f"Written to {done.out_dir}")
+                if done.status == "DRAFT":
+                    item.setForeground(1, Qt.GlobalColor.darkRed)
             checked = selected is None or spec.name in selected
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             if spec.name == "index":
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-                item.setToolTip("The index is always written: it lists what the folder holds.")
-            self.doc_list.addItem(item)
+                item.setToolTip(0, "The index is always written: it lists what the folder holds.")
+            self.doc_list.addTopLevelItem(item)
         if not self.consultancy.text():
             self.consultancy.setText(meta.consultancy)
         if not self.out_dir.text():
             self.out_dir.setText(
-                str(Path(eng.path).resolve().parent / safe_filename(f"{meta.customer} package"))
+                self.last.out_dir
+                if self.last
+                else str(
+                    Path(eng.path).resolve().parent / safe_filename(f"{meta.customer} package")
+                )
             )
+        self._show_last()
+
+    def _show_last(self) -> None:
+        """The last export's time, folder and files (from the engagement's record)."""
+        last = self.last
+        if last is None:
+            self.summary.setText("Not exported yet.")
+            self.open_button.setEnabled(False)
+            return
+        drafts = last.drafts()
+        files = sum(len(d.files) for d in last.documents.values() if d.at == last.at)
+        text = f"{asof.moment(last.at)}: {files} files written to {last.out_dir}"
+        if last.zip:
+            text += f" and {Path(last.zip).name}"
+        text += f"; {drafts} documents still DRAFT." if drafts else "; every document FINAL."
+        if last.skipped:
+            text += " Not built: " + "; ".join(last.skipped.values())
+        if not Path(last.out_dir).is_dir():
+            text += " The folder is no longer there."
+        self.summary.setText(text)
+        rows = [d for d in last.documents.values() if d.at == last.at]
+        self.results.setRowCount(sum(len(d.files) for d in rows))
+        r = 0
+        for d in rows:
+            for name in d.files:
+                self.results.setItem(r, 0, QTableWidgetItem(name))
+                self.results.setItem(r, 1, QTableWidgetItem(d.status))
+                self.results.setItem(r, 2, QTableWidgetItem("; ".join(d.missing)))
+                r += 1
+        self.open_button.setEnabled(Path(last.out_dir).is_dir())
+
+    def document_items(self) -> list[QTreeWidgetItem]:
+        return [self.doc_list.topLevelItem(i) for i in range(self.doc_list.topLevelItemCount())]
 
     def select_all(self, state: bool) -> None:
-        for i in range(self.doc_list.count()):
-            item = self.doc_list.item(i)
+        for item in self.document_items():
             if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
-                item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
+                item.setCheckState(0, Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
+
+    def check(self, names: list[str]) -> None:
+        """Tick exactly ``names`` (and the index, always written)."""
+        for item in self.document_items():
+            if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                name = item.data(0, Qt.ItemDataRole.UserRole)
+                on = name in names
+                item.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
     def selected_documents(self) -> list[str]:
-        names = []
-        for i in range(self.doc_list.count()):
-            item = self.doc_list.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                names.append(item.data(Qt.ItemDataRole.UserRole))
-        return names
+        return [
+            item.data(0, Qt.ItemDataRole.UserRole)
+            for item in self.document_items()
+            if item.checkState(0) == Qt.CheckState.Checked
+        ]
+
+    def document_status(self, name: str) -> tuple[str, str]:
+        """(status, exported) as the page shows them for document ``name``."""
+        for item in self.document_items():
+            if item.data(0, Qt.ItemDataRole.UserRole) == name:
+                return item.text(1), item.text(2)
+        raise KeyError(name)
 
     # ----------------------------------------------------------------- export
     def export(self) -> None:
@@ -252,24 +355,22 @@ class Page(BasePage):
             pass
 
     def show_result(self, result: PackageResult) -> None:
+        """Record the export in the engagement and show it (statuses, time, folder)."""
         self.last_result = result
-        drafts = sum(1 for f in result.files if f.status == "DRAFT")
-        text = f"{len(result.files)} files written to {result.out_dir}"
-        if result.zip_path:
-            text += f" and {result.zip_path.name}"
-        text += f"; {drafts} still DRAFT." if drafts else "; all FINAL."
-        if result.skipped:
-            text += " Not built: " + "; ".join(result.skipped.values())
-        self.summary.setText(text)
-        self.results.setRowCount(len(result.files))
-        for r, f in enumerate(result.files):
-            self.results.setItem(r, 0, QTableWidgetItem(f.path.name))
-            self.results.setItem(r, 1, QTableWidgetItem(f.status))
-            self.results.setItem(r, 2, QTableWidgetItem("; ".join(f.missing)))
-        self.open_button.setEnabled(True)
+        try:
+            self._session_export = record_export(self.context.engagement, result)
+        except Exception as exc:  # the files are written; say the record was not kept
+            show_error(self, WorkbenchError(f"The package was written, but not recorded: {exc}"))
+        self.refresh()
+        self.update_as_of()
 
     def open_folder(self) -> None:
-        folder = self.last_result.out_dir if self.last_result else Path(self.out_dir.text())
+        if self.last is not None:
+            folder = Path(self.last.out_dir)
+        elif self.last_result is not None:
+            folder = self.last_result.out_dir
+        else:
+            folder = Path(self.out_dir.text())
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 

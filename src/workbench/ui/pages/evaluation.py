@@ -48,8 +48,10 @@ from workbench.evaluation.workbook import licence_roles
 from workbench.evaluation.workbook_import import ImportDiff
 from workbench.models.runs import Run
 from workbench.models.vocabulary import count as plural_count
+from workbench.ui import asof
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error, show_info
+from workbench.ui.flow import wrapping_row
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 from workbench.ui.tables import readable_headers
@@ -58,6 +60,11 @@ CONSENSUS = "Consensus (mean of evaluators)"
 DISAGREE = QColor("#fde2c8")
 FROM_TCO = QColor("#e3eef9")
 TOTALS = QColor("#f4f6f8")
+LEGEND = (
+    (DISAGREE, "evaluators disagree by 2+ points"),
+    (FROM_TCO, "score from the TCO pricing rule"),
+    (TOTALS, "weighted totals and rank"),
+)
 TCO_FIELDS = ("discount", "implementation", "integration", "training")
 
 
@@ -136,6 +143,8 @@ class Page(BasePage):
         self.table.itemChanged.connect(self._matrix_edited)
         self.table.currentCellChanged.connect(self._show_evidence)
         left_layout.addWidget(self.table, 1)
+        self.legend = self._legend()
+        left_layout.addWidget(self.legend)
         row = QHBoxLayout()
         row.addWidget(QLabel("Evidence:"))
         self.evidence = QLineEdit()
@@ -223,7 +232,46 @@ class Page(BasePage):
         empty_layout.addStretch(1)
         self.body.addWidget(self.empty_box, 1)
 
+    def _legend(self) -> QWidget:
+        """What the matrix's shaded cells mean: a swatch of each colour and its words.
+        The entries wrap onto more rows on a narrow screen (the chart keeps its room)."""
+        box, flow = wrapping_row()
+        box.setObjectName("matrixLegend")
+        self.legend_entries: dict[str, QLabel] = {}
+        for colour, words in LEGEND:
+            entry = QWidget()
+            row = QHBoxLayout(entry)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(6)
+            swatch = QLabel()
+            swatch.setObjectName("legendSwatch")
+            swatch.setFixedSize(14, 14)
+            swatch.setStyleSheet(f"background: {colour.name()}; border: 1px solid #9aa5b1;")
+            text = QLabel(words)
+            text.setObjectName("muted")
+            row.addWidget(swatch)
+            row.addWidget(text)
+            flow.addWidget(entry)
+            self.legend_entries[colour.name()] = text
+        return box
+
     # ------------------------------------------------------------------ reading
+    def as_of_text(self) -> str | None:
+        eng = self.context.engagement
+        if current_evaluation_id(eng) is None:
+            return None  # no figures yet: the page offers to start an evaluation
+        text = f"Totals computed from the scores as entered (data as of {asof.day(eng.as_of())}). "
+        if self.run is not None and not self.run.id:
+            return text + (
+                "Robustness and sensitivity computed now with the stored draws and seed: the "
+                "stored runs are older than the scores ('workbench evaluate FILE' stores them)."
+            )
+        return text + asof.runs_text(
+            eng,
+            ("evaluation:monte-carlo", "evaluation:sensitivity"),
+            missing="Robustness and sensitivity not stored yet ('workbench evaluate FILE').",
+        )
+
     def refresh(self) -> None:
         if self._pending:
             self._refresh_wanted = True  # re-read once the queued edits are written

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from workbench import lifecycle as lc
 from workbench.models.findings import SEVERITIES
+from workbench.ui import asof
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 from workbench.ui.words import freshness_lines
@@ -142,6 +143,10 @@ class Page(BasePage):
         grid.setColumnStretch(1, 2)
         self.body.addLayout(grid, 1)
         self.status: lc.EngagementStatus | None = None
+
+    def as_of_text(self) -> str:
+        # the findings, red flags and baselines shown come from the stored audit runs
+        return asof.runs_text(self.context.engagement, asof.AUDIT_KINDS)
 
     def refresh(self) -> None:
         """Recompute the status (a fraction of a second on the demo)."""

@@ -10,10 +10,11 @@ decision, the refinement triggers and the reminders.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QBrush, QColor, QDoubleValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -41,6 +42,7 @@ from workbench.errors import WorkbenchError
 from workbench.lifecycle import operations as ops
 from workbench.lifecycle.adoption import fmt_value
 from workbench.lifecycle.store import CHECKLIST_STATUSES, INPUT_STATUSES
+from workbench.ui import asof
 from workbench.ui.dialogs import show_error
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
@@ -167,6 +169,54 @@ def confirmable(eng) -> list[tuple[str, str]]:
     return out
 
 
+@dataclass(frozen=True)
+class Correctable:
+    """One thing a meeting can correct: its reference for the lifecycle, how a person
+    reads it, its current value as text, what the right value looks like, and whether
+    the value is a number."""
+
+    ref: str
+    words: str
+    current: str
+    hint: str
+    number: bool = False
+    choices: tuple[str, ...] = ()
+
+
+COUNTS_HINT = "role counts, e.g. reps=40, managers=6"
+CRITERION_FIELDS = (("", "baseline"), (".target", "target"), (".current", "current value"))
+
+
+def correctable(eng) -> list[Correctable]:
+    """Everything a meeting can correct, each with its current value: current findings
+    (the value is what is right), intake items, definitions (the agreed wording) and
+    each success criterion's baseline, target and current value (numbers)."""
+    from workbench.models.findings import list_findings
+
+    out = [Correctable(f"finding:{f.id}", f"Finding #{f.id}: {f.title}", "",
+                       "what is right: the corrected figure or fact")
+           for f in list_findings(eng) if f.status not in ("RESOLVED", "DISMISSED")]  # fmt: skip
+    for i in lc.intake(eng):
+        hint = COUNTS_HINT if i.type == "counts" else (i.hint or f"the {i.label.lower()}")
+        if i.type == "list" and not i.hint:
+            hint = "comma-separated"
+        if i.choices:
+            hint = "one of " + ", ".join(i.choices)
+        out.append(Correctable(f"intake:{i.key}", f"Intake: {i.label}", _text(i.value), hint,
+                               choices=tuple(i.choices)))  # fmt: skip
+    for d in lc.definitions(eng):
+        out.append(Correctable(f"definition:{d.key}", f"Definition: {d.term}", d.definition,
+                               "the wording agreed in the meeting"))  # fmt: skip
+    for c in lc.criteria(eng):
+        for suffix, name in CRITERION_FIELDS:
+            value = {"baseline": c.baseline, "target": c.target}.get(name, c.current)
+            unit = f" ({c.unit})" if c.unit else ""
+            out.append(Correctable(f"criterion:{c.key}{suffix}",
+                                   f"Success criterion: {c.kpi}, {name}", _text(value),
+                                   f"a number{unit}", number=True))  # fmt: skip
+    return out
+
+
 class Page(BasePage):
     title = "Phases"
     subtitle = (
@@ -222,11 +272,16 @@ class Page(BasePage):
         button.clicked.connect(slot)
         return button
 
-    def write(self, task_title: str, request: ops.LifecycleChange) -> None:
+    def write(self, task_title: str, request: ops.LifecycleChange, on_success=None) -> None:
         """Run a lifecycle edit as a writing task; errors are shown in plain words."""
         try:
             self.context.runner.run(
-                task_title, ops.change, request, writes=True, on_failure=self._failed
+                task_title,
+                ops.change,
+                request,
+                writes=True,
+                on_failure=self._failed,
+                on_success=on_success,
             )
         except WorkbenchError as exc:
             show_error(self, exc)
@@ -255,6 +310,10 @@ class Page(BasePage):
                 show_error(self, exc)
 
     # ------------------------------------------------------------- refresh
+    def as_of_text(self) -> str:
+        # success criteria baselines and the hypercare figures come from the audits
+        return asof.runs_text(self.context.engagement, ("audit:baselines", "audit:maintenance"))
+
     def refresh(self) -> None:
         eng = self.context.engagement
         stack = lc.stack_for(eng)
@@ -663,11 +722,35 @@ class Page(BasePage):
         self.meet_confirm = QListWidget()
         self.meet_confirm.setMaximumHeight(120)
         self.meet_confirm.setToolTip("Tick what the customer confirmed in this meeting")
-        self.meet_correct = QPlainTextEdit()
-        self.meet_correct.setPlaceholderText(
-            "one per line: intake:team_sizes=reps=52\ncriterion:win_rate.target=27"
-        )
-        self.meet_correct.setMaximumHeight(80)
+        # What the meeting corrected: pick the item from a list, type the right value
+        # in a field that opens on the current one, add it; as many as needed.
+        self.fix_items = QListWidget()
+        self.fix_items.setMaximumHeight(110)
+        self.fix_items.setToolTip("Pick what the customer corrected")
+        self.fix_items.currentItemChanged.connect(self._fix_picked)
+        self.fix_value = QLineEdit()
+        self.fix_value.setEnabled(False)
+        self.fix_value.setPlaceholderText("Pick an item above")
+        self.fix_value.returnPressed.connect(self.add_correction)
+        self.fix_choice = QComboBox()  # instead of the field when the item has choices
+        self.fix_choice.setVisible(False)
+        self.fix_add = self._button("Add correction", self.add_correction)
+        self.fix_add.setEnabled(False)
+        value_row = QWidget()
+        row = QHBoxLayout(value_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.fix_value, 1)
+        row.addWidget(self.fix_choice, 1)
+        row.addWidget(self.fix_add)
+        self.meet_corrections = QListWidget()
+        self.meet_corrections.setMaximumHeight(70)
+        self.meet_corrections.setToolTip("The corrections this meeting records")
+        self.fix_remove = self._button("Remove", self.remove_correction)
+        corrections_row = QWidget()
+        row = QHBoxLayout(corrections_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.meet_corrections, 1)
+        row.addWidget(self.fix_remove, 0, Qt.AlignmentFlag.AlignTop)
         self.meet_notes = QPlainTextEdit()
         self.meet_notes.setMaximumHeight(80)
         form.addRow("Kind", self.meet_kind)
@@ -675,7 +758,9 @@ class Page(BasePage):
         form.addRow("Title", self.meet_title)
         form.addRow("Attendees", self.meet_attendees)
         form.addRow("Confirmed", self.meet_confirm)
-        form.addRow("Corrected", self.meet_correct)
+        form.addRow("Corrected", self.fix_items)
+        form.addRow("Right value", value_row)
+        form.addRow("", corrections_row)
         form.addRow("Notes", self.meet_notes)
         self.meet_save = self._button("Record meeting", self.record_meeting, primary=True)
         split.addWidget(_form_box(form, self.meet_save))
@@ -685,6 +770,7 @@ class Page(BasePage):
 
     def _refresh_meetings(self, eng) -> None:
         self._fill_confirmable(eng)
+        self._fill_correctable(eng)
         _fill(
             self.meetings,
             [
@@ -704,6 +790,89 @@ class Page(BasePage):
             ],
         )
 
+    def _fill_correctable(self, eng) -> None:
+        keep = self.fix_items.currentItem()
+        keep_ref = keep.data(KEY_ROLE).ref if keep is not None else None
+        self.fix_items.blockSignals(True)
+        self.fix_items.clear()
+        for c in correctable(eng):
+            item = QListWidgetItem(c.words + (f"  (now {c.current})" if c.current else ""))
+            item.setData(KEY_ROLE, c)
+            item.setToolTip(f"{c.words}; now: {c.current or 'empty'}")
+            self.fix_items.addItem(item)
+            if c.ref == keep_ref:
+                self.fix_items.setCurrentItem(item)
+        self.fix_items.blockSignals(False)
+        self._fix_picked(self.fix_items.currentItem())
+
+    def _fix_picked(self, item, _previous=None) -> None:
+        """Open the value field on the picked item's current value (numbers only for a
+        success criterion)."""
+        c: Correctable | None = item.data(KEY_ROLE) if item is not None else None
+        writable = not self.context.read_only
+        self.fix_value.setEnabled(c is not None and writable)
+        self.fix_add.setEnabled(c is not None and writable)
+        self.fix_choice.setVisible(bool(c and c.choices))
+        self.fix_value.setVisible(not (c and c.choices))
+        if c is None:
+            self.fix_value.clear()
+            self.fix_value.setPlaceholderText("Pick an item above")
+            return
+        if c.choices:
+            self.fix_choice.clear()
+            self.fix_choice.addItems(list(c.choices))
+            self.fix_choice.setCurrentIndex(max(0, self.fix_choice.findText(c.current)))
+            self.fix_choice.setEnabled(writable)
+            return
+        if c.number:
+            validator = QDoubleValidator(self.fix_value)
+            validator.setLocale(QLocale.c())
+            validator.setNotation(QDoubleValidator.Notation.StandardNotation)
+            self.fix_value.setValidator(validator)
+        else:
+            self.fix_value.setValidator(None)
+        self.fix_value.setText(c.current)
+        self.fix_value.setPlaceholderText(c.hint)
+        self.fix_value.setToolTip(c.hint)
+
+    def pick_correction(self, ref: str) -> None:
+        """Select ``ref`` in the list of correctable items (KeyError when absent)."""
+        for i in range(self.fix_items.count()):
+            if self.fix_items.item(i).data(KEY_ROLE).ref == ref:
+                self.fix_items.setCurrentRow(i)
+                return
+        raise KeyError(ref)
+
+    def add_correction(self) -> None:
+        item = self.fix_items.currentItem()
+        if item is None or not self.fix_add.isEnabled():
+            return
+        c: Correctable = item.data(KEY_ROLE)
+        value = (self.fix_choice.currentText() if c.choices else self.fix_value.text()).strip()
+        if not value:
+            show_error(self, WorkbenchError(f"Type the right value for {c.words} ({c.hint})."))
+            return
+        for i in range(self.meet_corrections.count()):
+            if self.meet_corrections.item(i).data(KEY_ROLE)[0] == c.ref:
+                self.meet_corrections.takeItem(i)  # a second value replaces the first
+                break
+        added = QListWidgetItem(f"{c.words}: {value}")
+        added.setData(KEY_ROLE, (c.ref, value))
+        added.setToolTip(f"{c.words}: was {c.current or 'empty'}, now {value}")
+        self.meet_corrections.addItem(added)
+
+    def remove_correction(self) -> None:
+        row = self.meet_corrections.currentRow()
+        if row >= 0:
+            self.meet_corrections.takeItem(row)
+
+    def corrections(self) -> list[tuple[str, str]]:
+        """(reference, right value) of each correction the meeting will record."""
+        return [
+            self.meet_corrections.item(i).data(KEY_ROLE)
+            for i in range(self.meet_corrections.count())
+        ]
+
     def _fill_confirmable(self, eng) -> None:
         ticked = set(self.confirmed_refs())
         self.meet_confirm.clear()
@@ -712,9 +881,7 @@ class Page(BasePage):
             item.setData(KEY_ROLE, ref)
             item.setToolTip(words)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if ref in ticked else Qt.CheckState.Unchecked
-            )
+            item.setCheckState(Qt.CheckState.Checked if ref in ticked else Qt.CheckState.Unchecked)
             self.meet_confirm.addItem(item)
 
     def confirmed_refs(self) -> list[str]:
@@ -735,18 +902,7 @@ class Page(BasePage):
 
     def record_meeting(self) -> None:
         confirms = self.confirmed_refs()
-        corrections = []
-        for line in self.meet_correct.toPlainText().splitlines():
-            if not line.strip():
-                continue
-            if "=" not in line:
-                show_error(
-                    self,
-                    WorkbenchError(f"{line.strip()!r}: write each correction as TYPE:KEY=VALUE."),
-                )
-                return
-            ref, value = line.split("=", 1)
-            corrections.append((ref.strip(), value.strip()))
+        corrections = [(str(ref), str(value)) for ref, value in self.corrections()]
         attendees = [a.strip() for a in self.meet_attendees.text().split(",") if a.strip()]
         self.write(
             "Recording the meeting",
@@ -761,6 +917,7 @@ class Page(BasePage):
                     "corrections": corrections,
                 },
             ),
+            on_success=lambda _result: self.meet_corrections.clear(),  # recorded: not twice
         )
 
     # ----------------------------------------------------------- hypercare

@@ -50,10 +50,12 @@ from workbench.scoring import (
 )
 from workbench.scoring import operations as ops
 from workbench.scoring.rules import OPERATORS, default_rule_set
+from workbench.ui import asof
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error, show_info
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
+from workbench.ui.tables import readable_headers
 
 PIPELINE_ROWS_SHOWN = 500
 
@@ -68,6 +70,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    readable_headers(table)  # the stretched last title is never cut on a narrow screen
     return table
 
 
@@ -296,6 +299,9 @@ class Page(BasePage):
         self.save_rules_button.clicked.connect(self.save_rules)
         layout.addWidget(self.save_rules_button, 0, Qt.AlignmentFlag.AlignRight)
         self.tabs.addTab(tab, "Rules")
+
+    def as_of_text(self) -> str:
+        return asof.runs_text(self.context.engagement, ("calibration", "scoring"))
 
     def refresh(self) -> None:
         """Re-read versions, the validation sample and the last calibration run."""

@@ -1,0 +1,107 @@
+"""When the package was last exported, where to, and each document's status then.
+
+``build_package`` (reports) writes the files and returns each file's status (DRAFT
+or FINAL, as the document computed it) but stores nothing in the engagement. The
+Deliverables page records what an export wrote here, in the engagement's settings
+table (key ``ui.last_export``; settings under ``ui.`` are not inputs of any stored
+run, so recording an export never makes a figure stale), and reads it back when the
+engagement is opened again. A partial export (some documents) updates those
+documents and keeps what earlier exports said of the others. Qt-free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from workbench.models import Engagement
+from workbench.models.engagement import now_iso
+
+KEY = "ui.last_export"
+
+
+@dataclass
+class ExportedDocument:
+    """One deliverable as its latest export left it."""
+
+    document: str
+    title: str
+    status: str  # DRAFT when any of its files is DRAFT, else FINAL
+    at: str
+    out_dir: str
+    files: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LastExport:
+    """The latest export (``at``, ``out_dir``, ``zip``) and every document's state."""
+
+    at: str
+    out_dir: str
+    zip: str | None = None
+    documents: dict[str, ExportedDocument] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def drafts(self) -> int:
+        return sum(d.status == "DRAFT" for d in self.documents.values())
+
+
+def _parse(value: Any) -> LastExport | None:
+    if not isinstance(value, dict) or "at" not in value or "out_dir" not in value:
+        return None
+    docs = {}
+    for name, d in (value.get("documents") or {}).items():
+        try:
+            docs[name] = ExportedDocument(**d)
+        except TypeError:
+            continue  # a record from another version: skip the document, keep the rest
+    return LastExport(
+        str(value["at"]),
+        str(value["out_dir"]),
+        value.get("zip"),
+        docs,
+        dict(value.get("skipped") or {}),
+    )
+
+
+def last_export(eng: Engagement) -> LastExport | None:
+    """The recorded latest export, or None when this engagement was never exported
+    from the GUI (or the record cannot be read)."""
+    try:
+        return _parse(eng.setting(KEY))
+    except Exception:  # a damaged record must not stop the page from opening
+        return None
+
+
+def record_export(eng: Engagement, result: Any, at: str | None = None) -> LastExport:
+    """Record ``result`` (a ``PackageResult``) as the latest export and return it.
+
+    Documents of earlier exports that this one did not write keep their state.
+    """
+    at = at or now_iso()
+    previous = last_export(eng)
+    documents = dict(previous.documents) if previous else {}
+    written: dict[str, ExportedDocument] = {}
+    for f in result.files:
+        doc = written.setdefault(
+            f.document,
+            ExportedDocument(f.document, f.title, "FINAL", at, str(result.out_dir)),
+        )
+        doc.files.append(f.path.name)
+        if f.status == "DRAFT":
+            doc.status = "DRAFT"
+        for note in f.missing:
+            if note not in doc.missing:
+                doc.missing.append(note)
+    documents.update(written)
+    record = LastExport(
+        at,
+        str(result.out_dir),
+        str(result.zip_path) if result.zip_path else None,
+        documents,
+        dict(result.skipped),
+    )
+    if not eng.read_only:
+        eng.set_setting(KEY, asdict(record))
+    return record
