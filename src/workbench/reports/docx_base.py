@@ -444,7 +444,9 @@ class DocBuilder:
                 for cell in row.cells:
                     for p in cell.paragraphs:
                         p.paragraph_format.keep_with_next = True
-        doc.add_paragraph().paragraph_format.space_after = Pt(2)
+        # A thin gap after the table (a full empty line per table adds up to the line that
+        # spills a document's last sentence onto a page of its own).
+        _thin(doc.add_paragraph()._p, _SPACER_TWIPS)
         return table
 
     def key_values(self, pairs: list[tuple[str, str]]) -> Table:
@@ -491,6 +493,7 @@ class DocBuilder:
             self._status_run.font.color.rgb = RGBColor.from_string(color)
         if self._toc_anchor is not None:
             self._write_toc()
+        _trim_end(self.doc.element.body)
         props = self.doc.core_properties
         props.title = f"{self.info.title} - {self.info.customer}"
         props.subject = self.info.customer
@@ -532,6 +535,48 @@ class DocBuilder:
 
 
 # ---------------------------------------------------------------- xml helpers
+def _blank(el) -> bool:
+    """An empty paragraph: no text, break, drawing or field, and no section of its own."""
+    if el.tag != qn("w:p"):
+        return False
+    ppr = el.find(qn("w:pPr"))
+    if ppr is not None and ppr.find(qn("w:sectPr")) is not None:
+        return False
+    for r in el.iter(qn("w:r")):
+        for child in r:
+            if child.tag not in (qn("w:rPr"),) and not (child.tag == qn("w:t") and not child.text):
+                return False
+    return el.find(qn("w:hyperlink")) is None and el.find(qn("w:fldSimple")) is None
+
+
+def _trim_end(body) -> None:
+    """No page that holds nothing but a spacer: trailing empty paragraphs go, and the one
+    a table needs after it (a body cannot end with a table) shrinks to a 1-point line, so
+    a table ending at the foot of a page does not push it onto a blank last page."""
+    blocks = [el for el in body if el.tag != qn("w:sectPr")]
+    while len(blocks) >= 2 and _blank(blocks[-1]):
+        if blocks[-2].tag == qn("w:tbl"):
+            _thin(blocks[-1], 20)
+            return
+        body.remove(blocks.pop())
+
+
+_SPACER_TWIPS = 120  # 6 pt
+
+
+def _thin(p, twips: int) -> None:
+    """Make the empty paragraph ``p`` exactly ``twips`` tall (its mark in 1-point type)."""
+    ppr = p.get_or_add_pPr()
+    add_ppr_child(
+        ppr,
+        parse_xml(
+            f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="{twips}" '
+            'w:lineRule="exact"/>'
+        ),
+    )
+    add_ppr_child(ppr, parse_xml(f'<w:rPr {nsdecls("w")}><w:sz w:val="2"/></w:rPr>'))
+
+
 _BOOKMARK_BASE_ID = 9000  # clear of any bookmark a firm's template may carry
 
 
