@@ -8,6 +8,7 @@ from pathlib import Path
 
 from docx import Document
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from workbench.importers import ENTITIES
 from workbench.reports.package import PackageResult
@@ -43,7 +44,7 @@ def texts(path: Path) -> Iterator[str]:
             hidden = {k for k, d in ws.column_dimensions.items() if d.hidden}
             for row in ws.iter_rows():
                 for cell in row:
-                    if cell.column_letter in hidden:
+                    if get_column_letter(cell.column) in hidden:  # a merged cell has no letter
                         continue  # a hidden column holds machine-readable keys too
                     value = cell.value
                     if isinstance(value, str) and not value.startswith("="):

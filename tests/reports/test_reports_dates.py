@@ -24,6 +24,30 @@ def test_weekends_and_known_holidays_move_to_the_next_working_day() -> None:
     assert business_day(dt.date(2027, 5, 31), ["GB"]) == dt.date(2027, 6, 1)  # spring bank holiday
 
 
+def test_holidays_come_from_the_customers_jurisdictions() -> None:
+    # Christmas 2026 is a Friday: a US follow-up moves to Monday 28 December.
+    assert business_day(dt.date(2026, 12, 25), ["US"]) == dt.date(2026, 12, 28)
+    # Whit Monday (Pfingstmontag) 2027 is 17 May, a German public holiday but not a US one.
+    assert business_day(dt.date(2027, 5, 17), ["DE"]) == dt.date(2027, 5, 18)
+    assert business_day(dt.date(2027, 5, 17), ["US-CA"]) == dt.date(2027, 5, 17)
+    # Easter-based holidays: Good Friday 2027 (26 March) in GB and DE, then Easter Monday in DE.
+    assert business_day(dt.date(2027, 3, 26), ["GB"]) == dt.date(2027, 3, 29)
+    assert business_day(dt.date(2027, 3, 26), ["DE"]) == dt.date(2027, 3, 30)
+    # Boxing Day 2026 is a Saturday: the UK observes it on Monday 28 December.
+    assert dt.date(2026, 12, 28) in holidays(2026, ["UK"])
+    # Independence Day 2026 is a Saturday: observed on Friday 3 July in the US.
+    assert business_day(dt.date(2026, 7, 3), ["US-TX"]) == dt.date(2026, 7, 6)
+    # One jurisdiction's holiday closes the date for a team spread over several.
+    assert business_day(dt.date(2027, 5, 17), ["US-CA", "DE", "GB"]) == dt.date(2027, 5, 18)
+
+
+def test_an_unknown_jurisdiction_keeps_weekends_only_and_an_unknown_region_its_country() -> None:
+    assert holidays(2026, ["XX"]) == set()
+    assert business_day(dt.date(2026, 12, 25), ["XX"]) == dt.date(2026, 12, 25)
+    assert business_day(dt.date(2026, 12, 25), ["US-ZZ"]) == dt.date(2026, 12, 28)
+    assert business_day(dt.date(2026, 12, 25), [" de ", ""]) == dt.date(2026, 12, 28)
+
+
 def test_every_date_is_written_the_same_way() -> None:
     assert long_date(dt.date(2026, 11, 6)) == "6 November 2026"
     assert long_date("2026-11-16T10:00:00") == "16 November 2026"

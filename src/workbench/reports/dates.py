@@ -2,55 +2,41 @@
 
 One way of writing a date in every document ("16 November 2026"); customer dates
 (hypercare end, follow-ups, reviews) on business days of the customer's calendar:
-weekends and, where known, public holidays move to the next working day.
+weekends and the public holidays of the customer's jurisdictions (the ``holidays``
+package) move to the next working day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-# Public holidays that close a sales team for the day, by jurisdiction prefix. Fixed-date
-# holidays only (plus the US ones whose date is a rule); enough to keep a review or a
-# follow-up off a day nobody is at work. Unknown jurisdictions: weekends only.
+# Public holidays come from the ``holidays`` package (the field's library: national and
+# regional calendars kept up to date, Easter-based and observed-day rules included).
+# A jurisdiction code is a country ("DE", "GB"; "UK" is an alias) optionally with a
+# subdivision ("US-CA"); an unknown subdivision falls back to the country's national
+# holidays, an unknown country to weekends only.
 
 
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
-    first = dt.date(year, month, 1)
-    day = first + dt.timedelta(days=(weekday - first.weekday()) % 7)
-    if n > 0:
-        return day + dt.timedelta(days=7 * (n - 1))
-    # last such weekday of the month
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    last = nxt - dt.timedelta(days=1)
-    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+@functools.lru_cache(maxsize=256)
+def _jurisdiction_holidays(code: str, year: int) -> frozenset[dt.date]:
+    import holidays as holiday_calendars
+
+    country, _, subdiv = code.partition("-")
+    for sub in ((subdiv or None), None) if subdiv else (None,):
+        try:
+            days = holiday_calendars.country_holidays(country, subdiv=sub, years=year)
+        except (NotImplementedError, KeyError, ValueError):
+            continue
+        return frozenset(d for d in days if d.year == year)
+    return frozenset()
 
 
 def holidays(year: int, jurisdictions: list[str] | tuple[str, ...]) -> set[dt.date]:
-    """Public holidays of ``year`` observed in any of ``jurisdictions`` (US, GB, DE codes)."""
-    codes = {c.strip().upper() for c in jurisdictions}
+    """Public holidays of ``year`` observed in any of ``jurisdictions`` ("US-CA", "DE", "GB")."""
     out: set[dt.date] = set()
-    if any(c.startswith("US") for c in codes):
-        out |= {
-            dt.date(year, 1, 1),
-            _nth_weekday(year, 1, 0, 3),  # Martin Luther King Jr. Day
-            _nth_weekday(year, 5, 0, -1),  # Memorial Day
-            dt.date(year, 6, 19),
-            dt.date(year, 7, 4),
-            _nth_weekday(year, 9, 0, 1),  # Labor Day
-            _nth_weekday(year, 11, 3, 4),  # Thanksgiving
-            _nth_weekday(year, 11, 3, 4) + dt.timedelta(days=1),
-            dt.date(year, 12, 25),
-        }
-    if codes & {"GB", "UK", "DE", "FR", "IE", "NL", "AT", "BE", "ES", "IT"}:
-        out |= {dt.date(year, 1, 1), dt.date(year, 12, 25), dt.date(year, 12, 26)}
-    if "GB" in codes or "UK" in codes:
-        out |= {
-            _nth_weekday(year, 5, 0, 1),
-            _nth_weekday(year, 5, 0, -1),
-            _nth_weekday(year, 8, 0, -1),
-        }
-    if "DE" in codes:
-        out |= {dt.date(year, 5, 1), dt.date(year, 10, 3)}
+    for code in {c.strip().upper() for c in jurisdictions if c and c.strip()}:
+        out |= _jurisdiction_holidays(code, year)
     return out
 
 

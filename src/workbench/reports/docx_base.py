@@ -2,9 +2,9 @@
 
 ``DocBuilder`` is the one way builders write Word: it opens the template (ours or
 the consultancy's), writes a title page (customer, consultancy, logo, date,
-version, status), a real TOC field that Word refreshes on opening
-(``w:updateFields``) and that is pre-filled with the headings so a reader or a PDF
-converter that does not refresh still sees the contents, styles-based headings,
+version, status), a contents list whose entries are internal links to the headings
+(bookmarks): it reads the same in Word, LibreOffice and a PDF with no field to
+refresh and no "update the fields?" prompt from Word; styles-based headings,
 tables whose header row repeats on every page, charts rendered at print
 resolution, a header with the customer's name and "Page X of Y" in the footer.
 ``save`` writes atomically. A section whose data is not there yet is written with
@@ -119,7 +119,7 @@ class DocBuilder:
         self.accent = _accent_hex(self.doc)
         self.has_missing = False
         self.has_assumed = False
-        self._headings: list[tuple[int, str]] = []
+        self._headings: list[tuple[int, str, str]] = []  # level, text, bookmark
         self._toc_anchor: Paragraph | None = None
         self._status_run = None
         self._figures = 0
@@ -273,7 +273,12 @@ class DocBuilder:
                 self.doc.styles[name].paragraph_format.space_after = Pt(1)
 
     def toc(self) -> None:
-        """A table of contents (a TOC field Word refreshes when the document opens)."""
+        """The contents: a linked list of the level 1-2 headings, written on ``save``.
+
+        Not a TOC field: a field's page numbers stay empty until Word refreshes it (and a
+        converter or a previewer never does), so the contents would promise numbers it
+        cannot show. Each entry links to its heading's bookmark instead (Word, LibreOffice
+        and Word's PDF export follow it); the pages carry "Page X of Y"."""
         self.doc.add_paragraph("Contents", style="TOC Heading")
         self._toc_anchor = self.doc.add_paragraph()
         self.page_break()
@@ -281,8 +286,11 @@ class DocBuilder:
     # -------------------------------------------------------------------- text
     def heading(self, text: str, level: int = 1) -> Paragraph:
         text = one_line(self.scrub(text))
-        self._headings.append((level, text))
         p = self.doc.add_heading(text, level=level)
+        n = len(self._headings) + 1
+        name = f"_Wb_heading_{n}"
+        self._headings.append((level, text, name))
+        _bookmark(p, name, _BOOKMARK_BASE_ID + n)
         # A heading never strands at a page bottom, whatever the firm's template says.
         p.paragraph_format.keep_with_next = True
         p.paragraph_format.keep_together = True
@@ -436,7 +444,9 @@ class DocBuilder:
                 for cell in row.cells:
                     for p in cell.paragraphs:
                         p.paragraph_format.keep_with_next = True
-        doc.add_paragraph().paragraph_format.space_after = Pt(2)
+        # A thin gap after the table (a full empty line per table adds up to the line that
+        # spills a document's last sentence onto a page of its own).
+        _thin(doc.add_paragraph()._p, _SPACER_TWIPS)
         return table
 
     def key_values(self, pairs: list[tuple[str, str]]) -> Table:
@@ -483,7 +493,7 @@ class DocBuilder:
             self._status_run.font.color.rgb = RGBColor.from_string(color)
         if self._toc_anchor is not None:
             self._write_toc()
-        _set_update_fields(self.doc.settings.element)
+        _trim_end(self.doc.element.body)
         props = self.doc.core_properties
         props.title = f"{self.info.title} - {self.info.customer}"
         props.subject = self.info.customer
@@ -492,87 +502,97 @@ class DocBuilder:
         props.keywords = self.status
         # Zipped in memory first: a full disk then fails on one plain write, never
         # inside the zip writer (whose half-closed archive would print a traceback).
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
         with atomic_path(path) as tmp:
+            buffer = io.BytesIO()
+            self.doc.save(buffer)  # inside: any failure is one plain message naming the file
             Path(tmp).write_bytes(buffer.getvalue())
         return path
 
     def _write_toc(self) -> None:
+        """One paragraph per level 1-2 heading (style "toc 1"/"toc 2"), each a link to the
+        heading's bookmark."""
         anchor = self._toc_anchor
-        entries = [(lvl, text) for lvl, text in self._headings if lvl <= 2] or [(1, "Contents")]
         style_names = {s.name for s in self.doc.styles}
-        paragraphs = []
-        for lvl, text in entries:
+        for lvl, text, name in self._headings:
+            if lvl > 2:
+                continue
             p = OxmlElement("w:p")
-            paragraphs.append(p)
             anchor._p.addprevious(p)
             para = Paragraph(p, anchor._parent)
-            style = f"toc {lvl}"
-            if style in style_names:
-                para.style = self.doc.styles[style]
-            if len(paragraphs) == 1:
-                _fld_char(para, "begin")
-                instr = OxmlElement("w:instrText")
-                instr.set(qn("xml:space"), "preserve")
-                instr.text = ' TOC \\o "1-2" \\h \\z \\u '
-                r = OxmlElement("w:r")
-                r.append(instr)
-                p.append(r)
-                _fld_char(para, "separate")
-            para.add_run(text)
-        _fld_char(Paragraph(paragraphs[-1], anchor._parent), "end")
+            if f"toc {lvl}" in style_names:
+                para.style = self.doc.styles[f"toc {lvl}"]
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), name)
+            link.set(qn("w:history"), "1")
+            r = OxmlElement("w:r")
+            t = OxmlElement("w:t")
+            t.set(qn("xml:space"), "preserve")
+            t.text = text
+            r.append(t)
+            link.append(r)
+            p.append(link)
         anchor._p.getparent().remove(anchor._p)
 
 
 # ---------------------------------------------------------------- xml helpers
-# Elements that follow w:updateFields in w:settings (the schema fixes the order).
-_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults",
-    "footnotePr",
-    "endnotePr",
-    "compat",
-    "docVars",
-    "rsids",
-    "mathPr",
-    "attachedSchema",
-    "themeFontLang",
-    "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures",
-    "forceUpgrade",
-    "captions",
-    "readModeInkLockDown",
-    "smartTagType",
-    "schemaLibrary",
-    "shapeDefaults",
-    "doNotEmbedSmartTags",
-    "decimalSymbol",
-    "listSeparator",
-)
+def _blank(el) -> bool:
+    """An empty paragraph: no text, break, drawing or field, and no section of its own."""
+    if el.tag != qn("w:p"):
+        return False
+    ppr = el.find(qn("w:pPr"))
+    if ppr is not None and ppr.find(qn("w:sectPr")) is not None:
+        return False
+    for r in el.iter(qn("w:r")):
+        for child in r:
+            if child.tag not in (qn("w:rPr"),) and not (child.tag == qn("w:t") and not child.text):
+                return False
+    return el.find(qn("w:hyperlink")) is None and el.find(qn("w:fldSimple")) is None
 
 
-def _set_update_fields(settings) -> None:
-    """Ask Word to refresh fields (the TOC) on opening, at the schema's position."""
-    if settings.find(qn("w:updateFields")) is not None:
-        return
-    element = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
-    later = {qn(f"w:{name}") for name in _AFTER_UPDATE_FIELDS}
-    for i, child in enumerate(settings):
-        if child.tag in later:
-            settings.insert(i, element)
+def _trim_end(body) -> None:
+    """No page that holds nothing but a spacer: trailing empty paragraphs go, and the one
+    a table needs after it (a body cannot end with a table) shrinks to a 1-point line, so
+    a table ending at the foot of a page does not push it onto a blank last page."""
+    blocks = [el for el in body if el.tag != qn("w:sectPr")]
+    while len(blocks) >= 2 and _blank(blocks[-1]):
+        if blocks[-2].tag == qn("w:tbl"):
+            _thin(blocks[-1], 20)
             return
-    settings.append(element)
+        body.remove(blocks.pop())
 
 
-def _fld_char(p: Paragraph, kind: str) -> None:
-    r = OxmlElement("w:r")
-    fc = OxmlElement("w:fldChar")
-    fc.set(qn("w:fldCharType"), kind)
-    if kind == "begin":
-        fc.set(qn("w:dirty"), "true")
-    r.append(fc)
-    p._p.append(r)
+_SPACER_TWIPS = 120  # 6 pt
+
+
+def _thin(p, twips: int) -> None:
+    """Make the empty paragraph ``p`` exactly ``twips`` tall (its mark in 1-point type)."""
+    ppr = p.get_or_add_pPr()
+    add_ppr_child(
+        ppr,
+        parse_xml(
+            f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="{twips}" '
+            'w:lineRule="exact"/>'
+        ),
+    )
+    add_ppr_child(ppr, parse_xml(f'<w:rPr {nsdecls("w")}><w:sz w:val="2"/></w:rPr>'))
+
+
+_BOOKMARK_BASE_ID = 9000  # clear of any bookmark a firm's template may carry
+
+
+def _bookmark(p: Paragraph, name: str, ident: int) -> None:
+    """Bookmark the whole paragraph ``p`` as ``name`` (a contents entry links to it)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(ident))
+    ppr = p._p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p._p.insert(0, start)
+    p._p.append(end)
 
 
 def _field(p: Paragraph, instr: str, placeholder: str, *, size: float) -> None:

@@ -109,17 +109,39 @@ def proof_package(
     files = [
         f for f in result.files if f.format in ("docx", "xlsx") and (not only or f.document in only)
     ]
-    pdfs = to_pdf([f.path for f in files], out / "pdf")
+    pdfs = _pdfs_by_format(files, out / "pdf")
     pages = []
     for f in files:
         pdf = pdfs.get(f.path)
         if pdf is None:
-            pages.append(ProofPage(f.document, f.path, out / "pdf" / (f.path.stem + ".pdf"), 0))
+            pages.append(ProofPage(f.document, f.path, out / "pdf" / _pdf_name(f.path), 0))
             continue
         pages.append(
             ProofPage(f.document, f.path, pdf, page_count(pdf), to_png(pdf, out / "png", dpi))
         )
     return pages
+
+
+def _pdf_name(source: Path) -> str:
+    """A workbook's PDF is named apart from its document's: the Maintenance Schedule's
+    .docx and .xlsx share a stem, and one PDF (and its PNG pages) must not replace the other."""
+    return f"{source.stem} (workbook).pdf" if source.suffix == ".xlsx" else f"{source.stem}.pdf"
+
+
+def _pdfs_by_format(files, out: Path) -> dict[Path, Path]:
+    """Each file's PDF in ``out`` (one LibreOffice run per format, in a folder of its own)."""
+    pdfs: dict[Path, Path] = {}
+    for fmt in ("docx", "xlsx"):
+        group = [f.path for f in files if f.format == fmt]
+        if not group:
+            continue
+        staging = out / f".{fmt}"
+        for source, pdf in to_pdf(group, staging).items():
+            target = out / _pdf_name(source)
+            pdf.replace(target)
+            pdfs[source] = target
+        shutil.rmtree(staging, ignore_errors=True)
+    return pdfs
 
 
 def package_as(source: Path, out: Path, kind: str):

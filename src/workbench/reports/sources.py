@@ -575,8 +575,11 @@ def export_evaluation_workbook(ctx: ReportContext, path: Path) -> Path | Missing
     if isinstance(summary, Missing):
         return summary
 
+    from workbench.reports.evaluation_workbook import finish
+
     with atomic_path(path) as tmp:
         export_workbook(summary.matrix, tmp, customer=ctx.customer)
+        finish(Path(tmp), summary.matrix)  # figures beside the formulas, rows that fit
     return path
 
 

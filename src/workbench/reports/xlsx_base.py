@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.reports.files import atomic_path
 from workbench.reports.text import one_line, xml_text
+from workbench.reports.xlsx_values import fit_row_heights
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NAVY = "1F3864"
@@ -148,8 +149,7 @@ class WorkbookBuilder:
             ws.cell(r, 1).font = TITLE_FONT
             r += 1
             if note:
-                set_cell(ws.cell(r, 1), note)
-                ws.cell(r, 1).font = NOTE_FONT
+                _note(ws, r, note, len(columns))
                 r += 1
             r += 1
         header_row = r
@@ -193,20 +193,32 @@ class WorkbookBuilder:
         """Write explanatory lines (e.g. "Not yet available: ...") below the tables."""
         r = start_row or ws.max_row + 2
         for line in lines:
-            set_cell(ws.cell(r, 1), line)
-            ws.cell(r, 1).font = NOTE_FONT
+            _note(ws, r, line, ws.max_column)
             r += 1
         return r
 
     def save(self, path: Path) -> Path:
-        """Write the workbook to ``path`` atomically (each sheet's print area set)."""
+        """Write the workbook to ``path`` atomically (each sheet's print area set, each
+        row tall enough for its wrapped text)."""
         for ws in self.wb.worksheets:
+            fit_row_heights(ws)
             ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(ws.max_row, 1)}"
         buffer = io.BytesIO()  # zipped in memory first (see DocBuilder.save)
         self.wb.save(buffer)
         with atomic_path(path) as tmp:
             Path(tmp).write_bytes(buffer.getvalue())
         return path
+
+
+def _note(ws: Worksheet, row: int, text: str, width_in_columns: int) -> None:
+    """A note across the table's width, wrapped (its row is sized when the book is saved)
+    rather than one line running past the print area."""
+    cell = ws.cell(row, 1)
+    set_cell(cell, text)
+    cell.font = NOTE_FONT
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if width_in_columns > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width_in_columns)
 
 
 def _auto_width(col: Column, rows: list[list[object]], index: int) -> float:
