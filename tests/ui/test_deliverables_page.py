@@ -120,7 +120,7 @@ def test_an_export_is_recorded_and_shown_again_when_the_page_is_rebuilt(
     """Per-document status, time and folder of the last export come from the
     engagement, not from the session: a new page (a reopened file) shows them."""
     from workbench.ui.asof import moment
-    from workbench.ui.exports import KEY, last_export
+    from workbench.reports.exports import KEY, last_export
 
     page = Page(page_context)
     qtbot.addWidget(page)
@@ -163,7 +163,7 @@ def test_a_partial_export_keeps_what_earlier_exports_said_of_other_documents(
 ) -> None:
     from workbench.reports.catalog import BuiltFile
     from workbench.reports.package import PackageResult
-    from workbench.ui.exports import last_export, record_export
+    from workbench.reports.exports import last_export, record_export
 
     eng = page_context.engagement
     first = PackageResult(tmp_path / "a")

@@ -73,8 +73,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from workbench.models.runs import list_runs
     from workbench.reports.documents import provenance
+    from workbench.reports.exports import record_export
     from workbench.reports.files import safe_filename
     from workbench.reports.package import available_documents, build_package
+    from workbench.reports.preferences import (
+        BrandingPreferences,
+        load_preferences,
+        save_preferences,
+    )
 
     with opened(args.file, read_only=True) as eng:
         meta = eng.meta()
@@ -113,9 +119,24 @@ def cmd_export(args: argparse.Namespace) -> int:
         for label, value in (("template", args.template), ("logo", args.logo)):
             if value and not Path(value).is_file():
                 raise WorkbenchError(f"The {label} file {value} does not exist.")
+        # The consultancy's branding: what was given now, else what was remembered.
+        prefs = load_preferences()
+        consultancy = args.consultancy or prefs.consultancy
+        logo = args.logo or (str(prefs.usable_logo()) if prefs.usable_logo() else None)
+        template = args.template or (
+            str(prefs.usable_template()) if prefs.usable_template() else None
+        )
+        if args.remember:
+            save_preferences(
+                BrandingPreferences(
+                    consultancy=consultancy or "",
+                    logo=str(Path(logo).resolve()) if logo else "",
+                    template=str(Path(template).resolve()) if template else "",
+                )
+            )
         branding = {
-            "consultancy": args.consultancy,
-            "logo": args.logo,
+            "consultancy": consultancy,
+            "logo": logo,
             "version": args.version_label,
             "status": args.status,
         }
@@ -124,7 +145,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             out,
             only=args.only,
             anonymize=args.anonymize,
-            template=Path(args.template) if args.template else None,
+            template=Path(template) if template else None,
             zip_output=args.zip,
             branding={k: v for k, v in branding.items() if v},
             progress=terminal_progress(),
@@ -132,6 +153,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         latest: dict = {}
         for run in list_runs(eng):
             latest.setdefault(run.kind, run)
+    # The export is recorded in the engagement (the Deliverables page shows it); a file
+    # that cannot be written to (read-only, open elsewhere) keeps the package regardless.
+    recorded = None
+    try:
+        with opened(args.file) as eng:
+            record_export(eng, result)
+        recorded = True
+    except (WorkbenchError, OSError) as exc:
+        recorded = str(exc)
     if args.json:
         emit_json(result.as_dict() | {"runs": [r.describe() for r in latest.values()]})
         return 0
@@ -149,4 +179,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(
             f"{plural_count(len(result.missing), 'section')} waiting for data; see the package index."
         )
+    if recorded is not True:
+        print(f"note: the export was not recorded in the engagement ({recorded}).")
     return 0

@@ -42,7 +42,7 @@ from workbench.reports.preferences import (
 )
 from workbench.ui import asof
 from workbench.ui.dialogs import show_error
-from workbench.ui.exports import LastExport, last_export, record_export
+from workbench.reports.exports import LastExport, last_export, record_export
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 

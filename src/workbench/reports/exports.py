@@ -1,9 +1,8 @@
 """When the package was last exported, where to, and each document's status then.
 
-``build_package`` (reports) writes the files and returns each file's status (DRAFT
-or FINAL, as the document computed it) but stores nothing in the engagement. The
-Deliverables page records what an export wrote here, in the engagement's settings
-table (key ``ui.last_export``; settings under ``ui.`` are not inputs of any stored
+``build_package`` writes the files and returns each file's status (DRAFT or FINAL,
+as the document computed it). Both faces record what an export wrote here (the
+Deliverables page and ``workbench export``), in the engagement's settings table (key ``ui.last_export``; settings under ``ui.`` are not inputs of any stored
 run, so recording an export never makes a figure stale), and reads it back when the
 engagement is opened again. A partial export (some documents) updates those
 documents and keeps what earlier exports said of the others. Qt-free.
