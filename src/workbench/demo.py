@@ -189,8 +189,11 @@ def _analyse(eng: Engagement, progress: Progress, notes: list[str]) -> object:
 
 def _refresh(eng: Engagement, progress: Progress) -> None:
     """Score again what the story's intake answers changed (the competitors the
-    trackers count), and the maintenance checks that read the calibration."""
+    trackers count), and the maintenance checks that read the calibration; store the
+    story's evaluation robustness as a consultant who ran the evaluation would (the
+    GUI then shows the stored run, with or without a package)."""
     from workbench.audits.operations import RunAudits, run_audits_op  # noqa: PLC0415
+    from workbench.evaluation.operations import evaluation_summary  # noqa: PLC0415
     from workbench.models.runs import latest_run  # noqa: PLC0415
     from workbench.scoring.operations import ScoreRequest, calibrate_rules, score  # noqa: PLC0415
 
@@ -199,6 +202,7 @@ def _refresh(eng: Engagement, progress: Progress) -> None:
         calibrate_rules(eng, progress=progress.span(0.0, 0.6))
         score(eng, ScoreRequest(record=True), progress=progress.span(0.6, 0.8))
         run_audits_op(eng, RunAudits(["maintenance"]), progress=progress.span(0.8, 1.0))
+    evaluation_summary(eng)
 
 
 def _coach(eng: Engagement, progress: Progress) -> None:
