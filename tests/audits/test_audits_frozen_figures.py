@@ -17,7 +17,9 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.audits import run_audits
+import pytest
+
+from workbench.audits import common, run_audits
 from workbench.models import Engagement
 from workbench.models.runs import to_jsonable
 
@@ -72,7 +74,11 @@ def test_demo_audit_figures_equal_the_frozen_ones(demo_file):
     assert _differences(frozen, now) == []
 
 
-def test_scale_audit_figures_equal_the_frozen_ones(tmp_path):
+@pytest.mark.parametrize("block", [None, 997])
+def test_scale_audit_figures_equal_the_frozen_ones(tmp_path, monkeypatch, block):
+    """Also with tables read in many small blocks (``QUERY_BLOCK``): the same figures."""
+    if block is not None:
+        monkeypatch.setattr(common, "QUERY_BLOCK", block)
     frozen, now = _frozen("scale"), _figures(_scale_engagement(tmp_path))
     assert now["baselines"]["quarters"] and now["capture"]["total"] > 0
     assert _differences(frozen, now) == []
