@@ -344,6 +344,11 @@ class AuditData:
             self._frames[name] = self._prepare(name, frame)
         return self._frames[name]
 
+    def release(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
+        """Let go of every loaded table but ``keep`` (read again if asked for later)."""
+        for name in [n for n in self._frames if n not in keep]:
+            del self._frames[name]
+
     def query(
         self,
         sql: str,
