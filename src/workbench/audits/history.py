@@ -17,12 +17,34 @@ import numpy as np
 import pandas as pd
 
 
+def text_values(values: pd.Series) -> np.ndarray:
+    """``values.astype(str)`` as an object array; when every value is already text, the
+    same string objects (no copy of a million ids; the values are equal either way)."""
+    array = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(array, skipna=False) == "string":
+        return array
+    return values.astype(str).to_numpy(dtype=object)
+
+
+def _codes_dtype(n: int) -> type:
+    """The integer type pandas gives the codes of a categorical of ``n`` categories."""
+    for kind in (np.int8, np.int16, np.int32):
+        if n < np.iinfo(kind).max:
+            return kind
+    return np.int64
+
+
 def history_positions(history: pd.DataFrame, opportunity_ids: pd.Series) -> np.ndarray:
     """Row position in ``opportunity_ids`` of each history row (-1: unknown deal)."""
-    categories = pd.Index(opportunity_ids.astype(str).to_numpy())
+    categories = pd.Index(text_values(opportunity_ids), dtype=object)
     if not categories.is_unique:
         categories = categories.drop_duplicates()
-    return pd.Categorical(history["opportunity_crm_id"].astype(str), categories=categories).codes
+    ids = history["opportunity_crm_id"]
+    array = ids.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(array, skipna=False) == "string":
+        # every id is text: its position among the deals (what the categorical gives)
+        return categories.get_indexer(array).astype(_codes_dtype(len(categories)))
+    return pd.Categorical(ids.astype(str), categories=categories).codes
 
 
 class FieldHistory:
