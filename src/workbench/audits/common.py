@@ -177,10 +177,16 @@ _AMOUNT_SQL = (
 )
 
 
-def _shared_strings(column: np.ndarray) -> np.ndarray:
+def _shared_strings(column: np.ndarray, seen: dict | None = None) -> np.ndarray:
     """The same values with one object per distinct value (NULL stays None): a
-    million-row column of a dozen stages holds a dozen strings, not a million."""
+    million-row column of a dozen stages holds a dozen strings, not a million. ``seen``
+    (kept from block to block) shares them across blocks too. Only text is shared
+    (``1`` and ``1.0`` are equal keys but not the same value)."""
+    if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
+        return column.copy()
     codes, uniques = pd.factorize(column)
+    if seen is not None:
+        uniques = [seen.setdefault(v, v) for v in uniques.tolist()]
     values = np.append(np.asarray(uniques, dtype=object), np.array([None], dtype=object))
     return values[codes]  # code -1 (NULL) picks the None at the end
 
@@ -304,8 +310,14 @@ class AuditData:
         "rejects": ("import_id", "row_number"),
     }
     # Low-cardinality text kept as objects: one shared string per distinct value.
+    # (Ids repeated from row to row too: the account of each deal, the deal of each
+    # history row.)
     _REPEATED = {
-        "opportunities": ("currency",),
+        "opportunities": ("currency", "account_crm_id"),
+        "history_close": ("opportunity_crm_id",),
+        "history_forecast": ("opportunity_crm_id",),
+        "activity_contacts": ("opportunity_crm_id", "contact_crm_id"),
+        "roles": ("opportunity_crm_id", "contact_crm_id"),
         "accounts": ("industry", "country", "segment", "owner_crm_id"),
         "meetings": ("kind", "channel", "skip_reason", "host_crm_id", "host_email"),
     }
@@ -371,6 +383,7 @@ class AuditData:
         cursor = self.eng.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         parts: dict[str, list] = {name: [] for name in names}
+        seen: dict[str, dict] = {name: {} for name in names if name in repeated}
         while rows := cursor.fetchmany(QUERY_BLOCK):
             table = np.empty((len(rows), len(names)), dtype=object)
             table[:] = rows
@@ -381,12 +394,13 @@ class AuditData:
                     part = pd.to_numeric(pd.Series(column, dtype=object), errors="coerce")
                     parts[name].append(part.to_numpy())
                 elif name in categorical or name in repeated:
-                    parts[name].append(_shared_strings(column))
+                    parts[name].append(_shared_strings(column, seen.get(name)))
                 else:
                     parts[name].append(column.copy())
             del table
         if not names or not parts[names[0]]:
             return self._query_empty(names, numeric)
+        del seen
         data = {}
         for name in names:
             blocks = parts.pop(name)
