@@ -705,6 +705,7 @@ def _stage_conversion(
         "WHERE stage IS NOT NULL AND opportunity_crm_id IN (SELECT crm_id FROM opportunities "
         "WHERE is_closed = 1 AND close_date BETWEEN ? AND ?)",
         (closing.min().date().isoformat(), closing.max().date().isoformat()),
+        repeated=("opportunity_crm_id", "stage"),
     )
     positions = history_positions(history, deals["crm_id"])
     order = _stage_order(data)
