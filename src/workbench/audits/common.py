@@ -409,7 +409,8 @@ class AuditData:
             else:
                 data[name] = pd.Series(np.concatenate(blocks), dtype=object)
             del blocks
-        return pd.DataFrame(data, columns=names)
+        # copy=False: the columns just built become the frame (a copy would double them)
+        return pd.DataFrame(data, columns=names, copy=False)
 
     @staticmethod
     def _query_empty(names: list[str], numeric: tuple[str, ...]) -> pd.DataFrame:

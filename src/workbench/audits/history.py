@@ -43,8 +43,36 @@ def history_positions(history: pd.DataFrame, opportunity_ids: pd.Series) -> np.n
     array = ids.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(array, skipna=False) == "string":
         # every id is text: its position among the deals (what the categorical gives)
-        return categories.get_indexer(array).astype(_codes_dtype(len(categories)))
+        found = _positions_by_hash(categories.to_numpy(), array)
+        if found is None:
+            found = categories.get_indexer(array)
+        return found.astype(_codes_dtype(len(categories)))
     return pd.Categorical(ids.astype(str), categories=categories).codes
+
+
+def _hash_text(values: np.ndarray, chunk: int = 100_000) -> np.ndarray:
+    """64-bit hashes of text values, ``chunk`` at a time (hashing converts its input
+    first: all at once that doubles a million ids)."""
+    parts = [
+        pd.util.hash_array(values[i : i + chunk], categorize=False)
+        for i in range(0, len(values), chunk)
+    ]
+    return np.concatenate(parts).view(np.int64) if parts else np.empty(0, dtype=np.int64)
+
+
+def _positions_by_hash(keys: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """Position of each of ``values`` among the distinct text ``keys`` (-1: absent),
+    looked up by 64-bit hashes: an index of a million integers instead of a million
+    strings (a fraction of the memory). Every match is checked against the text, and
+    None is returned (look up by text instead) on any hash collision."""
+    index = pd.Index(_hash_text(keys))
+    if not index.is_unique:
+        return None
+    found = index.get_indexer(_hash_text(values))
+    hit = found >= 0
+    if not np.array_equal(keys[found[hit]], values[hit]):
+        return None
+    return found  # a value not found has no equal key (equal texts hash equal)
 
 
 class FieldHistory:
