@@ -117,9 +117,12 @@ def _deal_scores(
     signal_values = [values[c].to_numpy() for c in signal_names]
     by_signal = dict(zip(signal_names, signal_values, strict=True))
     # each deal's signal values as plain floats (None: not available), column by column
-    signal_rows = list(
-        zip(*[[_none_if_nan(float(v)) for v in c.tolist()] for c in signal_values], strict=True)
-    ) or [()] * n
+    signal_rows = (
+        list(
+            zip(*[[_none_if_nan(float(v)) for v in c.tolist()] for c in signal_values], strict=True)
+        )
+        or [()] * n
+    )
     if len(scored.contributions.columns):
         contrib_names = list(scored.contributions.columns)
         contrib = scored.contributions.reindex(index).to_numpy()
@@ -131,18 +134,25 @@ def _deal_scores(
     days = snapshots.reindex(index).tolist()
     labels = {sig: SIGNALS[sig].label for sig in contrib_names if sig in SIGNALS}
     described = {sig: rules[sig].describe() for sig in contrib_names if sig in rules}
+    # the rules that fired, deal by deal, in the rules' column order (points > 0)
+    fired: list[list[Reason]] = [[] for _ in range(n)]
+    if contrib.size:
+        rows, cols = np.nonzero(contrib > 0)
+        for r, c, pts in zip(rows.tolist(), cols.tolist(), contrib[rows, cols].tolist(),
+                             strict=True):  # fmt: skip
+            sig = contrib_names[c]
+            fired[r].append(
+                Reason(
+                    sig, labels[sig] if sig in labels else SIGNALS[sig].label,
+                    float(by_signal[sig][r]),
+                    described[sig] if sig in described else rules[sig].describe(),
+                    float(pts),
+                )
+            )  # fmt: skip
     out = []
     for k, opp in enumerate(index):
         present = where[k] >= 0
-        reasons = [
-            Reason(
-                sig, labels[sig] if sig in labels else SIGNALS[sig].label,
-                float(by_signal[sig][k]), described[sig] if sig in described else rules[sig].describe(),
-                float(pts),
-            )
-            for sig, pts in zip(contrib_names, contrib[k].tolist(), strict=True)
-            if pts > 0
-        ]  # fmt: skip
+        reasons = fired[k]
         reasons.sort(key=lambda r: -r.points)
         sig_values = dict(zip(signal_names, signal_rows[k], strict=True))
         close = closes[k] if present else None
