@@ -1,4 +1,4 @@
-"""Benchmark: calibrate deal risk weights on 100,000 closed deals.
+"""Benchmark: calibrate deal risk weights on 100,000 closed deals; score 100,000 open deals.
 
 Builds (once, cached in bench/out/) a synthetic engagement of 100,000 closed deals
 with their history and activities (~6 history rows and ~9 activities per deal), then
@@ -8,7 +8,12 @@ regression, the metrics and the recommendation. The floor is reading the same ra
 rows from SQLite into pandas (``pd.read_sql_query`` of the three tables), which any
 calibration must do at least once.
 
-    python bench/bench_calibrate.py [--deals 100000] [--rebuild]
+Scoring builds a second engagement (1,000 closed and ``--open`` open deals, same
+generator) and times ``score_pipeline`` (every open deal's signals as of today, the
+rules, the reasons; goal under 5 s for 100,000) against the same floor on its rows.
+Each prints its ratio and appends to bench/out/results.jsonl.
+
+    python bench/bench_calibrate.py [--deals 100000] [--open 100000] [--rebuild]
 """
 
 from __future__ import annotations
@@ -30,11 +35,11 @@ from workbench.scoring.rules import default_rule_set  # noqa: E402
 from workbench.scoring.synthetic import fill_synthetic_history  # noqa: E402
 
 
-def build(path: Path, deals: int) -> None:
+def build(path: Path, deals: int, open_deals: int = 1000) -> None:
     path.unlink(missing_ok=True)
     eng = Engagement.create(path, EngagementMeta(customer="Bench Co"))
     try:
-        fill_synthetic_history(eng, n_closed=deals, n_open=1000, seed=11, span_days=900)
+        fill_synthetic_history(eng, n_closed=deals, n_open=open_deals, seed=11, span_days=900)
     finally:
         eng.close()
 
@@ -61,17 +66,46 @@ def calibrate_once(path: str) -> dict:
         eng.close()
 
 
+def score_once(path: str) -> dict:
+    from workbench.scoring.pipeline import score_pipeline
+
+    eng = Engagement.open(path, read_only=True)
+    try:
+        result = score_pipeline(eng, rule_set=default_rule_set())
+        return {"scored": len(result.deals), "bands": result.band_counts()}
+    finally:
+        eng.close()
+
+
+def _engagement(name: str, rebuild: bool, deals: int, open_deals: int) -> Path:
+    path = OUT / name
+    if rebuild or not path.exists():
+        start = time.perf_counter()
+        build(path, deals, open_deals)
+        print(f"built {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--deals", type=int, default=100_000)
+    parser.add_argument("--open", type=int, default=100_000, help="open deals to score (0: skip)")
+    parser.add_argument("--skip-calibration", action="store_true")
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"calibrate-{args.deals}.engagement"
-    if args.rebuild or not path.exists():
-        start = time.perf_counter()
-        build(path, args.deals)
-        print(f"built {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
+    if args.open:
+        path = _engagement(f"score-{args.open}.engagement", args.rebuild, 1000, args.open)
+        floor_s, rows = time_call(lambda: floor(str(path)))
+        seconds, peak_mb, info = run_in_child(score_once, str(path))
+        report(Result(
+            name=f"score {args.open:,} open deals", seconds=seconds,
+            floor_name=f"read {rows:,} raw rows into pandas", floor_seconds=floor_s,
+            peak_mb=peak_mb, extra=info,
+        ))  # fmt: skip
+    if args.skip_calibration:
+        return 0
+    path = _engagement(f"calibrate-{args.deals}.engagement", args.rebuild, args.deals, 1000)
     floor_s, rows = time_call(lambda: floor(str(path)))
     seconds, peak_mb, info = run_in_child(calibrate_once, str(path))
     report(

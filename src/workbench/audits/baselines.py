@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.audits.common import AuditData, blank, category_text, finding, fmt_pct, pct
-from workbench.audits.history import FieldHistory, history_positions
+from workbench.audits.history import FieldHistory, history_positions, text_values
 from workbench.audits.stages import stage_definitions
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement
@@ -260,7 +260,7 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
     accounts = data.table("accounts").set_index("crm_id")["segment"]
     frame = pd.DataFrame(
         {
-            "crm_id": opps["crm_id"].astype(str).to_numpy(),
+            "crm_id": text_values(opps["crm_id"]),
             "owner": category_text(opps["owner_crm_id"], missing="(no owner)").to_numpy(),
             "amount": pd.to_numeric(opps["amount"], errors="coerce").to_numpy(),
             "closed": opps["is_closed"].astype(bool).to_numpy(),
@@ -705,6 +705,7 @@ def _stage_conversion(
         "WHERE stage IS NOT NULL AND opportunity_crm_id IN (SELECT crm_id FROM opportunities "
         "WHERE is_closed = 1 AND close_date BETWEEN ? AND ?)",
         (closing.min().date().isoformat(), closing.max().date().isoformat()),
+        repeated=("opportunity_crm_id", "stage"),
     )
     positions = history_positions(history, deals["crm_id"])
     order = _stage_order(data)

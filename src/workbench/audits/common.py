@@ -20,6 +20,9 @@ from workbench.models import Engagement
 from workbench.models.findings import Finding, severity_by_rule
 from workbench.models.fiscal import engagement_calendar
 
+# Rows read from SQLite per block when loading a table (bounds the Python tuples alive).
+QUERY_BLOCK = 50_000
+
 # How many record ids a finding keeps for drill-down; the count is always complete.
 MAX_AFFECTED_IDS = 10_000
 
@@ -174,6 +177,31 @@ _AMOUNT_SQL = (
 )
 
 
+def _shared_strings(column: np.ndarray, seen: dict | None = None) -> np.ndarray:
+    """The same values with one object per distinct value (NULL stays None): a
+    million-row column of a dozen stages holds a dozen strings, not a million. ``seen``
+    (kept from block to block) shares them across blocks too. Only text is shared
+    (``1`` and ``1.0`` are equal keys but not the same value)."""
+    if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
+        return column.copy()
+    codes, uniques = pd.factorize(column)
+    if seen is not None:
+        uniques = [seen.setdefault(v, v) for v in uniques.tolist()]
+    values = np.append(np.asarray(uniques, dtype=object), np.array([None], dtype=object))
+    return values[codes]  # code -1 (NULL) picks the None at the end
+
+
+def _concat_numbers(blocks: list[np.ndarray]) -> np.ndarray:
+    """Numeric blocks joined with the dtype one read of all rows would give: integers
+    stay integers only when every block is integers; otherwise floats."""
+    if len(blocks) == 1 or len({b.dtype for b in blocks}) == 1:
+        return np.concatenate(blocks)
+    if {b.dtype.kind for b in blocks} <= {"i", "f"}:
+        return np.concatenate([b.astype(float) for b in blocks])
+    whole = np.concatenate([b.astype(object) for b in blocks])
+    return pd.to_numeric(pd.Series(whole, dtype=object), errors="coerce").to_numpy()
+
+
 def _jd_to_day(values: pd.Series) -> pd.Series:
     """SQLite julian day numbers to timestamps (NULL or unreadable text -> NaT)."""
     return pd.to_datetime(
@@ -281,6 +309,18 @@ class AuditData:
         "imports": ("id", "rows_rejected"),
         "rejects": ("import_id", "row_number"),
     }
+    # Low-cardinality text kept as objects: one shared string per distinct value.
+    # (Ids repeated from row to row too: the account of each deal, the deal of each
+    # history row.)
+    _REPEATED = {
+        "opportunities": ("currency", "account_crm_id"),
+        "history_close": ("opportunity_crm_id",),
+        "history_forecast": ("opportunity_crm_id",),
+        "activity_contacts": ("opportunity_crm_id", "contact_crm_id"),
+        "roles": ("opportunity_crm_id", "contact_crm_id"),
+        "accounts": ("industry", "country", "segment", "owner_crm_id"),
+        "meetings": ("kind", "channel", "skip_reason", "host_crm_id", "host_email"),
+    }
     _CATEGORICAL = {
         "opportunities": (
             "owner_crm_id",
@@ -306,26 +346,78 @@ class AuditData:
             sql, params = self._QUERIES[name], ()
             if name == "opportunities":
                 sql, params = sql.format(amount=_AMOUNT_SQL), self._currency_params()
-            frame = self.query(sql, params, numeric=self._NUMERIC.get(name, ()))
+            frame = self.query(
+                sql,
+                params,
+                numeric=self._NUMERIC.get(name, ()),
+                categorical=self._CATEGORICAL.get(name, ()),
+                repeated=self._REPEATED.get(name, ()),
+            )
             self._frames[name] = self._prepare(name, frame)
         return self._frames[name]
 
-    def query(self, sql: str, params: tuple = (), numeric: tuple[str, ...] = ()) -> pd.DataFrame:
+    def release(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
+        """Let go of every loaded table but ``keep`` (read again if asked for later)."""
+        for name in [n for n in self._frames if n not in keep]:
+            del self._frames[name]
+
+    def query(
+        self,
+        sql: str,
+        params: tuple = (),
+        numeric: tuple[str, ...] = (),
+        *,
+        categorical: tuple[str, ...] = (),
+        repeated: tuple[str, ...] = (),
+    ) -> pd.DataFrame:
         """Rows of ``sql`` as a DataFrame: ``numeric`` columns as floats, the rest as
         Python objects (pandas' own reader would turn text into Arrow strings only for
-        the audits to turn them back, which costs more than the read at a million rows)."""
+        the audits to turn them back, which costs more than the read at a million rows).
+
+        Read in blocks of ``QUERY_BLOCK`` rows, so the rows as Python tuples never exist
+        all at once (at a million deals they took several times the frame's memory):
+        each block's numbers become float arrays, and ``categorical`` and ``repeated``
+        text (stage, owner, currency) shares one string object per distinct value. The
+        values are the same as reading everything at once.
+        """
         cursor = self.eng.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-        table = np.empty((len(rows), len(names)), dtype=object)
-        if rows:
+        parts: dict[str, list] = {name: [] for name in names}
+        seen: dict[str, dict] = {name: {} for name in names if name in repeated}
+        while rows := cursor.fetchmany(QUERY_BLOCK):
+            table = np.empty((len(rows), len(names)), dtype=object)
             table[:] = rows
+            del rows
+            for i, name in enumerate(names):
+                column = table[:, i]
+                if name in numeric:
+                    part = pd.to_numeric(pd.Series(column, dtype=object), errors="coerce")
+                    parts[name].append(part.to_numpy())
+                elif name in categorical or name in repeated:
+                    parts[name].append(_shared_strings(column, seen.get(name)))
+                else:
+                    parts[name].append(column.copy())
+            del table
+        if not names or not parts[names[0]]:
+            return self._query_empty(names, numeric)
+        del seen
         data = {}
-        for i, name in enumerate(names):
+        for name in names:
+            blocks = parts.pop(name)
             if name in numeric:
-                data[name] = pd.to_numeric(pd.Series(table[:, i], dtype=object), errors="coerce")
+                data[name] = pd.Series(_concat_numbers(blocks))
             else:
-                data[name] = pd.Series(table[:, i], dtype=object)
+                data[name] = pd.Series(np.concatenate(blocks), dtype=object)
+            del blocks
+        # copy=False: the columns just built become the frame (a copy would double them)
+        return pd.DataFrame(data, columns=names, copy=False)
+
+    @staticmethod
+    def _query_empty(names: list[str], numeric: tuple[str, ...]) -> pd.DataFrame:
+        data = {}
+        for name in names:
+            empty = pd.Series(np.empty(0, dtype=object), dtype=object)
+            data[name] = pd.to_numeric(empty, errors="coerce") if name in numeric else empty
         return pd.DataFrame(data, columns=names)
 
     def activities_between(self, start: date, end: date, kinds: tuple[str, ...]) -> pd.DataFrame:

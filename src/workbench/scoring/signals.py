@@ -278,8 +278,10 @@ def _methodology_flag(ctx: SignalContext, pattern: str) -> pd.Series:
     filled, NaN when the deal has no such field at all (signal not available)."""
     regex = re.compile(pattern)
     out = empty_float(ctx.index)
+    flags = out.to_numpy(copy=True)
     extras = ctx.data.opps["extra"].reindex(ctx.index)
-    for opp, raw in extras.items():
+    names: dict[object, bool] = {}  # field name -> matches (a few distinct names)
+    for k, raw in enumerate(extras.tolist()):
         if not isinstance(raw, str) or not raw:
             continue
         try:
@@ -289,12 +291,15 @@ def _methodology_flag(ctx: SignalContext, pattern: str) -> pd.Series:
         if not isinstance(fields, dict):
             continue
         for key, value in fields.items():
-            name = re.sub(r"[^a-z]", "", str(key).lower().removesuffix("__c"))
-            if regex.search(name):
+            hit = names.get(key)
+            if hit is None:
+                name = re.sub(r"[^a-z]", "", str(key).lower().removesuffix("__c"))
+                hit = names[key] = bool(regex.search(name))
+            if hit:
                 missing = value is None or str(value).strip().lower() in _ABSENT_VALUES
-                out[opp] = 1.0 if missing else 0.0
+                flags[k] = 1.0 if missing else 0.0
                 break
-    return out
+    return pd.Series(flags, index=out.index, name=out.name)
 
 
 def champion_missing(ctx: SignalContext) -> pd.Series:
