@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.frozen_figures import differences
 
 from workbench.audits import common, run_audits
 from workbench.models import Engagement
@@ -53,25 +54,10 @@ def _frozen(name: str) -> dict:
     return json.loads(gzip.decompress(FROZEN[name].read_bytes()))
 
 
-def _differences(old, new, where: str = "", out: list | None = None) -> list[str]:
-    out = [] if out is None else out
-    if len(out) >= 20:
-        return out
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in sorted(set(old) | set(new)):
-            _differences(old.get(key, "<absent>"), new.get(key, "<absent>"), f"{where}.{key}", out)
-    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            _differences(a, b, f"{where}[{i}]", out)
-    elif old != new or type(old) is not type(new):
-        out.append(f"{where}: frozen {str(old)[:200]!r}, now {str(new)[:200]!r}")
-    return out
-
-
 def test_demo_audit_figures_equal_the_frozen_ones(demo_file):
     frozen, now = _frozen("demo"), _figures(demo_file)
     assert set(now) == {"crm-hygiene", "capture", "baselines", "maintenance", "matching"}
-    assert _differences(frozen, now) == []
+    assert differences(frozen, now) == []
 
 
 @pytest.mark.parametrize("block", [None, 997])
@@ -81,7 +67,7 @@ def test_scale_audit_figures_equal_the_frozen_ones(tmp_path, monkeypatch, block)
         monkeypatch.setattr(common, "QUERY_BLOCK", block)
     frozen, now = _frozen("scale"), _figures(_scale_engagement(tmp_path))
     assert now["baselines"]["quarters"] and now["capture"]["total"] > 0
-    assert _differences(frozen, now) == []
+    assert differences(frozen, now) == []
 
 
 def _refreeze() -> None:  # pragma: no cover - a deliberate, manual step

@@ -13,6 +13,8 @@ import gzip
 import json
 from pathlib import Path
 
+from tests.frozen_figures import differences
+
 from workbench.models import Engagement, EngagementMeta
 from workbench.models.runs import to_jsonable
 from workbench.scoring.calibration import calibrate
@@ -43,21 +45,6 @@ def _synthetic(out: Path) -> Path:
     return path
 
 
-def _differences(old, new, where: str = "", out: list | None = None) -> list[str]:
-    out = [] if out is None else out
-    if len(out) >= 20:
-        return out
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in sorted(set(old) | set(new)):
-            _differences(old.get(key, "<absent>"), new.get(key, "<absent>"), f"{where}.{key}", out)
-    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            _differences(a, b, f"{where}[{i}]", out)
-    elif old != new or type(old) is not type(new):
-        out.append(f"{where}: frozen {str(old)[:200]!r}, now {str(new)[:200]!r}")
-    return out
-
-
 def _frozen(name: str) -> dict:
     return json.loads(gzip.decompress(FROZEN[name].read_bytes()))
 
@@ -65,13 +52,13 @@ def _frozen(name: str) -> dict:
 def test_demo_scores_and_calibration_equal_the_frozen_ones(demo_file):
     now = _figures(demo_file)
     assert now["scores"]["deals"]
-    assert _differences(_frozen("demo"), now) == []
+    assert differences(_frozen("demo"), now) == []
 
 
 def test_synthetic_scores_and_calibration_equal_the_frozen_ones(tmp_path):
     now = _figures(_synthetic(tmp_path))
     assert len(now["scores"]["deals"]) == 700
-    assert _differences(_frozen("synthetic"), now) == []
+    assert differences(_frozen("synthetic"), now) == []
 
 
 def _refreeze() -> None:  # pragma: no cover - a deliberate, manual step
