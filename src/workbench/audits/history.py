@@ -47,7 +47,10 @@ def history_positions(history: pd.DataFrame, opportunity_ids: pd.Series) -> np.n
         if found is None:
             found = categories.get_indexer(array)
         return found.astype(_codes_dtype(len(categories)))
-    return pd.Categorical(ids.astype(str), categories=categories).codes
+    # ids of other types: by their text (a categorical with values outside its
+    # categories gives -1 the same way, but pandas is deprecating that)
+    found = categories.get_indexer(ids.astype(str).to_numpy(dtype=object))
+    return found.astype(_codes_dtype(len(categories)))
 
 
 def _hash_text(values: np.ndarray, chunk: int = 100_000) -> np.ndarray:
