@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 
 from workbench.evaluation.operations import evaluation_summary
 from workbench.models import Engagement
-from workbench.reports.xlsx_values import (
+from workbench.models.xlsx_values import (
     row_height,
     store_values,
     text_lines,
@@ -88,6 +88,26 @@ def test_every_formula_of_the_evaluation_workbook_has_its_value(story_package) -
         if cached[(sheet, ref)] is None
     ]
     assert not blank, blank[:10]
+
+
+def test_the_evaluations_own_export_stores_the_same_values(
+    story_package, demo_story_file, tmp_path
+) -> None:
+    """``workbench evaluation export`` and the GUI's Export to Excel write the same
+    figures beside the formulas as the package's copy."""
+    from workbench.evaluation.operations import export_evaluation
+
+    eng = Engagement.open(demo_story_file, read_only=True)
+    try:
+        own = export_evaluation(eng, str(tmp_path / "evaluation.xlsx"))
+    finally:
+        eng.close()
+    formulas = _formula_cells(Path(own))
+    cached = _cached(Path(own))
+    assert len(formulas) > 100
+    assert all(cached[key] is not None for key in formulas)
+    packaged = _cached(_evaluation_workbook(story_package))
+    assert {key: cached[key] for key in formulas} == {key: packaged[key] for key in formulas}
 
 
 def test_the_cached_totals_are_the_evaluations_own(story_package, demo_story_file) -> None:

@@ -119,8 +119,8 @@ def test_an_export_is_recorded_and_shown_again_when_the_page_is_rebuilt(
 ) -> None:
     """Per-document status, time and folder of the last export come from the
     engagement, not from the session: a new page (a reopened file) shows them."""
-    from workbench.ui.asof import moment
     from workbench.reports.exports import KEY, last_export
+    from workbench.ui.asof import moment
 
     page = Page(page_context)
     qtbot.addWidget(page)
@@ -162,8 +162,8 @@ def test_a_partial_export_keeps_what_earlier_exports_said_of_other_documents(
     page_context, tmp_path: Path
 ) -> None:
     from workbench.reports.catalog import BuiltFile
-    from workbench.reports.package import PackageResult
     from workbench.reports.exports import last_export, record_export
+    from workbench.reports.package import PackageResult
 
     eng = page_context.engagement
     first = PackageResult(tmp_path / "a")

@@ -15,6 +15,7 @@ them when the file is opened.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,8 +181,15 @@ def export_workbook(
     progress.update(0.9, "Saving the workbook")
     # Saved to <name>.writing, created exclusively (never through a planted link) and
     # moved over the name only when complete; a full disk leaves no truncated file.
+    # Each formula's value is stored beside it (a previewer that does not recalculate
+    # shows the totals) and rows get the heights of their wrapped text.
+    from workbench.evaluation.workbook_values import finish_bytes
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = finish_bytes(buffer.getvalue(), matrix)
     with atomic_file(path) as fh:
-        wb.save(fh)
+        fh.write(data)
     progress.update(1.0, "Workbook written")
     return path
 

@@ -575,11 +575,9 @@ def export_evaluation_workbook(ctx: ReportContext, path: Path) -> Path | Missing
     if isinstance(summary, Missing):
         return summary
 
-    from workbench.reports.evaluation_workbook import finish
-
     with atomic_path(path) as tmp:
+        # with each formula's value beside it and rows that fit their wrapped text
         export_workbook(summary.matrix, tmp, customer=ctx.customer)
-        finish(Path(tmp), summary.matrix)  # figures beside the formulas, rows that fit
     return path
 
 

@@ -11,15 +11,9 @@ from __future__ import annotations
 
 import re
 
-# Characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return;
-# lone surrogates; U+FFFE/U+FFFF), and DEL, which no one means to print.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+from workbench.models.xmltext import xml_text
+
 _LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029\x85]+")
-
-
-def xml_text(value: str) -> str:
-    """``value`` with every character XML cannot store replaced by a space."""
-    return _NOT_XML.sub(" ", value) if _NOT_XML.search(value) else value
 
 
 def one_line(value: str) -> str:

@@ -22,9 +22,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench.models.xlsx_values import fit_row_heights
 from workbench.reports.files import atomic_path
 from workbench.reports.text import one_line, xml_text
-from workbench.reports.xlsx_values import fit_row_heights
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NAVY = "1F3864"

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.models.runs import RUN_TITLES, list_runs
+from workbench.reports.exports import LastExport, last_export, record_export
 from workbench.reports.files import safe_filename
 from workbench.reports.package import PackageResult, available_documents, build_package
 from workbench.reports.preferences import (
@@ -42,7 +43,6 @@ from workbench.reports.preferences import (
 )
 from workbench.ui import asof
 from workbench.ui.dialogs import show_error
-from workbench.reports.exports import LastExport, last_export, record_export
 from workbench.ui.pages.base import BasePage
 from workbench.ui.preview import preview_page
 

@@ -1,8 +1,8 @@
-"""The evaluation workbook of the package, with its figures stored beside its formulas.
+"""The evaluation workbook with its figures stored beside its formulas.
 
-The evaluation capability writes the workbook with live formulas only. For the
-package every formula cell also gets the value Workbench computed from the stored
-evaluation (consensus scores, TCO, weighted totals, ranks, leader, margin): the
+Every formula cell of the exported workbook (the package's copy, ``workbench
+evaluation export`` and the GUI's Export to Excel alike) also gets the value
+Workbench computed from the evaluation (consensus scores, TCO, weighted totals, ranks, leader, margin): the
 same figures the Evaluation Summary prints, so a viewer that does not recalculate
 shows them, and a spreadsheet that does recalculate arrives at the same numbers.
 The instruction rows are given heights that fit their wrapped text.
@@ -29,7 +29,7 @@ from workbench.evaluation.workbook import (
     licence_roles,
     tco_columns,
 )
-from workbench.reports.xlsx_values import store_values, wrapped_heights
+from workbench.models.xlsx_values import store_values, wrapped_heights
 
 Values = dict[str, dict[str, object]]
 
@@ -102,7 +102,12 @@ def cached_values(matrix: Matrix, score_sheets: list[str]) -> Values:
 
 def finish(path: Path, matrix: Matrix) -> Path:
     """Store the computed values and fitting row heights in the workbook at ``path``."""
-    data = path.read_bytes()
+    path.write_bytes(finish_bytes(path.read_bytes(), matrix))
+    return path
+
+
+def finish_bytes(data: bytes, matrix: Matrix) -> bytes:
+    """The saved workbook ``data`` with its computed values and fitting row heights."""
     wb = load_workbook(io.BytesIO(data))
     try:
         names = [ws.title for ws in wb.worksheets]
@@ -110,5 +115,4 @@ def finish(path: Path, matrix: Matrix) -> Path:
     finally:
         wb.close()
     score_sheets = [n for n in names if n.startswith(SCORES_PREFIX)]
-    path.write_bytes(store_values(data, cached_values(matrix, score_sheets), heights))
-    return path
+    return store_values(data, cached_values(matrix, score_sheets), heights)
