@@ -6,7 +6,10 @@ numpy may sum in another order and move the last bit), everything else exactly.
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
+from pathlib import Path
 
 
 def differences(old, new, where: str = "", out: list | None = None) -> list[str]:
@@ -25,3 +28,15 @@ def differences(old, new, where: str = "", out: list | None = None) -> list[str]
     elif old != new or type(old) is not type(new):
         out.append(f"{where}: frozen {str(old)[:200]!r}, now {str(new)[:200]!r}")
     return out
+
+
+def read_frozen(path: Path) -> dict:
+    """The figures frozen at ``path`` (gzipped JSON)."""
+    return json.loads(gzip.decompress(path.read_bytes()))
+
+
+def freeze(path: Path, figures: dict) -> None:
+    """Freeze ``figures`` at ``path`` (a deliberate, manual step when a figure must change)."""
+    text = json.dumps(figures, sort_keys=True).encode()
+    path.write_bytes(gzip.compress(text, mtime=0))
+    print(f"{path}: {len(text):,} bytes of figures")

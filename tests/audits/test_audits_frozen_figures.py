@@ -11,14 +11,13 @@ a deliberate change of a figure (never to make a speed-up pass):
 
 from __future__ import annotations
 
-import gzip
 import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import pytest
-from tests.frozen_figures import differences
+from tests.frozen_figures import differences, freeze, read_frozen
 
 from workbench.audits import common, run_audits
 from workbench.models import Engagement
@@ -50,12 +49,8 @@ def _scale_engagement(out: Path) -> Path:
     return Path(result["engagement"])
 
 
-def _frozen(name: str) -> dict:
-    return json.loads(gzip.decompress(FROZEN[name].read_bytes()))
-
-
 def test_demo_audit_figures_equal_the_frozen_ones(demo_file):
-    frozen, now = _frozen("demo"), _figures(demo_file)
+    frozen, now = read_frozen(FROZEN["demo"]), _figures(demo_file)
     assert set(now) == {"crm-hygiene", "capture", "baselines", "maintenance", "matching"}
     assert differences(frozen, now) == []
 
@@ -65,7 +60,7 @@ def test_scale_audit_figures_equal_the_frozen_ones(tmp_path, monkeypatch, block)
     """Also with tables read in many small blocks (``QUERY_BLOCK``): the same figures."""
     if block is not None:
         monkeypatch.setattr(common, "QUERY_BLOCK", block)
-    frozen, now = _frozen("scale"), _figures(_scale_engagement(tmp_path))
+    frozen, now = read_frozen(FROZEN["scale"]), _figures(_scale_engagement(tmp_path))
     assert now["baselines"]["quarters"] and now["capture"]["total"] > 0
     assert differences(frozen, now) == []
 
@@ -79,9 +74,7 @@ def _refreeze() -> None:  # pragma: no cover - a deliberate, manual step
         demo = Path(build_demo(Path(tmp) / "demo", with_package=False)["engagement"])
         scale = _scale_engagement(Path(tmp) / "scale")
         for name, path in (("demo", demo), ("scale", scale)):
-            text = json.dumps(_figures(path), sort_keys=True).encode()
-            FROZEN[name].write_bytes(gzip.compress(text, mtime=0))
-            print(f"{FROZEN[name]}: {len(text):,} bytes of figures")
+            freeze(FROZEN[name], _figures(path))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,11 +9,10 @@ To refreeze after a deliberate change of a figure (never to make a speed-up pass
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
-from tests.frozen_figures import differences
+from tests.frozen_figures import differences, freeze, read_frozen
 
 from workbench.models import Engagement, EngagementMeta
 from workbench.models.runs import to_jsonable
@@ -45,20 +44,16 @@ def _synthetic(out: Path) -> Path:
     return path
 
 
-def _frozen(name: str) -> dict:
-    return json.loads(gzip.decompress(FROZEN[name].read_bytes()))
-
-
 def test_demo_scores_and_calibration_equal_the_frozen_ones(demo_file):
     now = _figures(demo_file)
     assert now["scores"]["deals"]
-    assert differences(_frozen("demo"), now) == []
+    assert differences(read_frozen(FROZEN["demo"]), now) == []
 
 
 def test_synthetic_scores_and_calibration_equal_the_frozen_ones(tmp_path):
     now = _figures(_synthetic(tmp_path))
     assert len(now["scores"]["deals"]) == 700
-    assert differences(_frozen("synthetic"), now) == []
+    assert differences(read_frozen(FROZEN["synthetic"]), now) == []
 
 
 def _refreeze() -> None:  # pragma: no cover - a deliberate, manual step
@@ -70,9 +65,7 @@ def _refreeze() -> None:  # pragma: no cover - a deliberate, manual step
         demo = Path(build_demo(Path(tmp) / "demo", with_package=False)["engagement"])
         synthetic = _synthetic(Path(tmp))
         for name, path in (("demo", demo), ("synthetic", synthetic)):
-            text = json.dumps(_figures(path), sort_keys=True).encode()
-            FROZEN[name].write_bytes(gzip.compress(text, mtime=0))
-            print(f"{FROZEN[name]}: {len(text):,} bytes of figures")
+            freeze(FROZEN[name], _figures(path))
 
 
 if __name__ == "__main__":  # pragma: no cover
