@@ -183,13 +183,14 @@ def export_workbook(
     # moved over the name only when complete; a full disk leaves no truncated file.
     # Each formula's value is stored beside it (a previewer that does not recalculate
     # shows the totals) and rows get the heights of their wrapped text.
+    # (openpyxl writes each sheet through a temporary file even when saving to memory:
+    # a full disk fails there, inside the atomic write, and is reported as such.)
     from workbench.evaluation.workbook_values import finish_bytes
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    data = finish_bytes(buffer.getvalue(), matrix)
     with atomic_file(path) as fh:
-        fh.write(data)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        fh.write(finish_bytes(buffer.getvalue(), matrix))
     progress.update(1.0, "Workbook written")
     return path
 

@@ -203,9 +203,11 @@ class WorkbookBuilder:
         for ws in self.wb.worksheets:
             fit_row_heights(ws)
             ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(ws.max_row, 1)}"
-        buffer = io.BytesIO()  # zipped in memory first (see DocBuilder.save)
-        self.wb.save(buffer)
         with atomic_path(path) as tmp:
+            # zipped in memory first (see DocBuilder.save); openpyxl still writes each
+            # sheet through a temporary file, so a full disk can fail here: inside.
+            buffer = io.BytesIO()
+            self.wb.save(buffer)
             Path(tmp).write_bytes(buffer.getvalue())
         return path
 
