@@ -194,6 +194,7 @@ def _refresh(eng: Engagement, progress: Progress) -> None:
     GUI then shows the stored run, with or without a package)."""
     from workbench.audits.operations import RunAudits, run_audits_op  # noqa: PLC0415
     from workbench.evaluation.operations import evaluation_summary  # noqa: PLC0415
+    from workbench.evaluation.store import current_evaluation_id  # noqa: PLC0415
     from workbench.models.runs import latest_run  # noqa: PLC0415
     from workbench.scoring.operations import ScoreRequest, calibrate_rules, score  # noqa: PLC0415
 
@@ -202,7 +203,8 @@ def _refresh(eng: Engagement, progress: Progress) -> None:
         calibrate_rules(eng, progress=progress.span(0.0, 0.6))
         score(eng, ScoreRequest(record=True), progress=progress.span(0.6, 0.8))
         run_audits_op(eng, RunAudits(["maintenance"]), progress=progress.span(0.8, 1.0))
-    evaluation_summary(eng)
+    if current_evaluation_id(eng) is not None:  # a story step that failed left none
+        evaluation_summary(eng)
 
 
 def _coach(eng: Engagement, progress: Progress) -> None:
