@@ -1,35 +1,39 @@
 """Start the GUI: ``workbench [FILE]`` and ``workbench gui`` call ``run_app``.
 
-The command line imports this module, and the import-linter contract forbids the
-command line to reach PySide6 even indirectly; so this launcher loads the Qt parts
-by name when it runs instead of importing them at the top. Everything else in
-``workbench.ui`` imports PySide6 normally.
+The command line imports this module only when it starts the GUI (``launch_gui``):
+that one import is the door the import-linter contract names, so ``--help``, the
+commands and the core never load Qt.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import traceback
 from typing import Any
 
-from workbench.locations import resources_root
-
 os.environ.setdefault("QT_API", "pyside6")
+
+from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
+from PySide6.QtGui import QIcon  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from workbench.crashlog import write_crash_log  # noqa: E402
+from workbench.locations import resources_root  # noqa: E402
+from workbench.ui import dialogs  # noqa: E402
+from workbench.ui.theme import apply_theme  # noqa: E402
 
 
 def application() -> Any:
     """The one QApplication (created and themed on first use)."""
-    widgets = importlib.import_module("PySide6.QtWidgets")
-    app = widgets.QApplication.instance()
+    app = QApplication.instance()
     if app is None:
-        app = widgets.QApplication(sys.argv[:1])
+        app = QApplication(sys.argv[:1])
         app.setApplicationName("Workbench")
         app.setOrganizationName("Workbench")
         icon = resources_root() / "icons" / "workbench.png"
-        app.setWindowIcon(importlib.import_module("PySide6.QtGui").QIcon(str(icon)))
-        importlib.import_module("workbench.ui.theme").apply_theme(app)
+        app.setWindowIcon(QIcon(str(icon)))
+        apply_theme(app)
     return app
 
 
@@ -39,7 +43,6 @@ def install_excepthook(parent: Any) -> None:
     A bug in a page must not silently leave the window half-updated: the user sees
     "Something unexpected went wrong" with the details collapsed, and the app goes on.
     """
-    dialogs = importlib.import_module("workbench.ui.dialogs")
     previous = sys.excepthook
     showing = False
 
@@ -48,7 +51,7 @@ def install_excepthook(parent: Any) -> None:
         previous(exc_type, exc, tb)
         if showing or not issubclass(exc_type, Exception):
             return
-        importlib.import_module("workbench.crashlog").write_crash_log((exc_type, exc, tb), "gui")
+        write_crash_log((exc_type, exc, tb), "gui")
         showing = True
         try:
             details = "".join(traceback.format_exception(exc_type, exc, tb))
@@ -65,11 +68,10 @@ def install_file_open_handler(app: Any, window: Any) -> Any:
     On macOS, double-clicking an ``.engagement`` in Finder (or dropping it on the Dock
     icon) reaches Qt as a ``QFileOpenEvent``, not as a command-line argument.
     """
-    core = importlib.import_module("PySide6.QtCore")
 
-    class FileOpenFilter(core.QObject):
+    class FileOpenFilter(QObject):
         def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
-            if event.type() == core.QEvent.Type.FileOpen and event.file():
+            if event.type() == QEvent.Type.FileOpen and event.file():
                 window.open_file(event.file())
                 return True
             return False
@@ -86,16 +88,16 @@ def run_app(file: str | None, read_only: bool = False, smoke_exit: bool = False)
     ``smoke_exit`` (the installers' smoke test, ``workbench gui --smoke-exit``): once
     the event loop has shown the window, print its title and close it.
     """
+    from workbench.ui.main_window import MainWindow  # the pages' modules: loaded here
+
     app = application()
-    window = importlib.import_module("workbench.ui.main_window").MainWindow()
+    window = MainWindow()
     install_excepthook(window)
     install_file_open_handler(app, window)
     window.show()
     if file:
         window.open_file(file, read_only=read_only)
     if smoke_exit:
-        QTimer = importlib.import_module("PySide6.QtCore").QTimer  # noqa: N806
-
         def report_and_close() -> None:
             line = f"smoke: window shown: {window.windowTitle()}"
             encoding = sys.stdout.encoding or "utf-8"

@@ -1,16 +1,17 @@
-"""The page registry: which pages the sidebar shows, in order, and where they live.
+"""The page registry: which pages the sidebar shows, in order, and how each is built.
 
-Adding a page is adding one file: ``workbench/ui/pages/<module>.py`` with a class
-``Page(BasePage)``. Its entry below already exists; until the module exists (or if
-it fails to import) the window shows a placeholder naming the issue it arrives with.
-See ``src/workbench/ui/README-pages.md``.
+Adding a page is adding its module (``workbench/ui/pages/<module>.py`` with a class
+``Page(BasePage)``), a loader below that imports it, and its entry. Pages are imported
+when first shown (the first window stays fast); a page that fails to build shows its
+error in its place instead of taking the window down. See
+``src/workbench/ui/README-pages.md``.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
@@ -22,67 +23,107 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PageEntry:
-    """One sidebar entry: registry key, title, module under ``workbench.ui.pages``."""
+    """One sidebar entry: registry key, title, summary and the loader of its class."""
 
     key: str
     title: str
-    module: str
-    issue: int
     summary: str
+    load: Callable[[], type[QWidget]]
+
+
+def _overview() -> type[QWidget]:
+    from workbench.ui.pages.overview import Page
+
+    return Page
+
+
+def _phases() -> type[QWidget]:
+    from workbench.ui.pages.phases import Page
+
+    return Page
+
+
+def _data() -> type[QWidget]:
+    from workbench.ui.pages.data import Page
+
+    return Page
+
+
+def _audits() -> type[QWidget]:
+    from workbench.ui.pages.audits import Page
+
+    return Page
+
+
+def _scoring() -> type[QWidget]:
+    from workbench.ui.pages.scoring import Page
+
+    return Page
+
+
+def _coaching() -> type[QWidget]:
+    from workbench.ui.pages.coaching import Page
+
+    return Page
+
+
+def _evaluation() -> type[QWidget]:
+    from workbench.ui.pages.evaluation import Page
+
+    return Page
+
+
+def _deliverables() -> type[QWidget]:
+    from workbench.ui.pages.deliverables import Page
+
+    return Page
 
 
 PAGES: tuple[PageEntry, ...] = (
     PageEntry(
         "overview",
         "Overview",
-        "overview",
-        9,
         "The engagement at a glance: phase, open findings, next steps.",
+        _overview,
     ),
     PageEntry(
-        "phases", "Phases", "phases", 9, "Phase checklists 1a-4d, gates, meetings and reminders."
+        "phases", "Phases", "Phase checklists 1a-4d, gates, meetings and reminders.", _phases
     ),
     PageEntry(
         "data",
         "Data",
-        "data",
-        3,
         "Import CRM exports, review the import history and browse every record.",
+        _data,
     ),
     PageEntry(
         "audits",
         "Audits",
-        "audits",
-        4,
         "CRM hygiene, capture gaps and baselines, with findings to confirm.",
+        _audits,
     ),
     PageEntry(
         "scoring",
         "Scoring",
-        "scoring",
-        5,
         "Deal risk signals calibrated on the customer's won and lost deals.",
+        _scoring,
     ),
     PageEntry(
         "coaching",
         "Coaching",
-        "coaching",
-        14,
         "Call transcripts, talk metrics per rep, trackers and scorecards.",
+        _coaching,
     ),
     PageEntry(
         "evaluation",
         "Evaluation",
-        "evaluation",
-        6,
         "The platform evaluation matrix, weights, TCO and sensitivity.",
+        _evaluation,
     ),
     PageEntry(
         "deliverables",
         "Deliverables",
-        "deliverables",
-        8,
         "The customer-ready Word and Excel documentation package.",
+        _deliverables,
     ),
 )
 
@@ -95,34 +136,13 @@ def entry(key: str) -> PageEntry:
     raise KeyError(key)
 
 
-def module_name(item: PageEntry) -> str:
-    return f"{__name__}.{item.module}"
-
-
-def page_class(item: PageEntry) -> type[QWidget] | None:
-    """The page's ``Page`` class, or None when its module is not there yet."""
-    try:
-        module = importlib.import_module(module_name(item))
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name(item):
-            log.warning("page %s failed to import:\n%s", item.key, traceback.format_exc())
-        return None
-    except Exception:  # a broken page must not take the window down
-        log.warning("page %s failed to import:\n%s", item.key, traceback.format_exc())
-        return None
-    return getattr(module, "Page", None)
-
-
 def create_page(item: PageEntry, context: PageContext) -> QWidget:
-    """Build the page for ``item``, or the placeholder when it does not exist yet."""
+    """Build the page for ``item``; a page that fails to import or build shows why."""
     from workbench.ui.pages.base import PlaceholderPage
 
-    cls = page_class(item)
-    if cls is None:
-        return PlaceholderPage(context, item)
     try:
-        return cls(context)
-    except Exception as exc:  # a page that fails to build must not break the window
+        return item.load()(context)
+    except Exception as exc:  # a broken page must not take the window down
         log.warning("page %s failed to build:\n%s", item.key, traceback.format_exc())
         return PlaceholderPage(
             context, item, error=f"This page could not be shown: {type(exc).__name__}: {exc}"

@@ -178,9 +178,9 @@ class BasePage(QWidget):
 
 
 class PlaceholderPage(BasePage):
-    """Stands in for a page whose module has not landed yet."""
+    """Stands in for a page that failed to build, saying why."""
 
-    def __init__(self, context: PageContext, item, error: str = "") -> None:
+    def __init__(self, context: PageContext, item, error: str) -> None:
         self.title = item.title
         self.subtitle = item.summary
         super().__init__(context)
@@ -188,13 +188,11 @@ class PlaceholderPage(BasePage):
         box.setObjectName("placeholder")
         inner = QVBoxLayout(box)
         inner.setContentsMargins(32, 32, 32, 32)
-        heading = QLabel(f"{item.title} arrives with issue {item.issue}.")
+        heading = QLabel(f"{item.title} could not be shown.")
         heading.setObjectName("placeholderTitle")
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text = QLabel(
-            error
-            or "This part of Workbench is being built. The engagement file already keeps "
-            "everything it will need; nothing is lost by working on other pages first."
+            f"{error}\nThe engagement file is unchanged; the other pages work as usual."
         )
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
