@@ -610,7 +610,9 @@ def _write_instructions(ws: Worksheet, matrix: Matrix, customer: str) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True, size=14 if row == 1 else 11)
-    ws.column_dimensions["A"].width = 120
+    # Narrow enough to print on one landscape page in any font a viewer substitutes for
+    # Arial (LibreOffice without Arial renders wider); rows grow to the wrapped text.
+    ws.column_dimensions["A"].width = 100
 
 
 def _write_meta(ws: Worksheet, matrix: Matrix, sheets, customer: str) -> None:
