@@ -252,12 +252,14 @@ class Writer:
         if "crm_id" not in values or plan.crm_id_built:
             values["crm_id"] = self._built_ids(block, values, n)
         ids = values["crm_id"]
-        for i in [i for i, v in enumerate(ids) if not v]:
+        for i in [] if all(ids) else [i for i, v in enumerate(ids) if not v]:
             if i not in skip:
                 flag(i, plan.mapping.get("crm_id"), None, self._blank_id_reason())
         for f in spec.fields:
             if f.required and f.stored and f.name != "crm_id" and f.name in values:
                 col = values[f.name]
+                if None not in col:
+                    continue
                 for i in [i for i, v in enumerate(col) if v is None]:
                     if i not in skip:
                         flag(i, plan.mapping.get(f.name), None, f"the {f.description} is blank")
@@ -439,31 +441,35 @@ class Writer:
         derive = self.plan.spec.name == "opportunities" and "is_closed" in self.insert_fields
         closed = values.get("is_closed") if "is_closed" in mapped else [None] * n
         won = values.get("is_won") if "is_won" in mapped else [None] * n
-        new_closed, new_won = list(closed), list(won)
         cache = self._stage_cache
-        for i, stage in enumerate(stages):
-            if not stage:
-                continue
-            known = cache.get(stage)
-            if known is None:
-                known = cache[stage] = self._stage_reading(stage)
-            label, how, reading_closed, reading_won = known
-            if label != stage:
-                stages[i] = label
-                self.translated += 1
-            if not derive:
-                continue
-            c, w = closed[i], won[i]
-            if c is not None and w is not None:
-                continue
-            if c is None:
-                new_closed[i] = 1 if w == 1 else reading_closed
-            if w is None:
-                # An export's "closed" without "won" keeps the stage's reading of won.
-                new_won[i] = reading_won if c is None or c else 0
-            self.readings.setdefault(label, (how, new_closed[i], new_won[i]))
-        if derive:
+        # A block holds a handful of distinct stages: each is read once, and the rows are
+        # visited one by one only where a flag is missing or a label replaces an id.
+        for stage in set(stages):
+            if stage and stage not in cache:
+                cache[stage] = self._stage_reading(stage)
+        if derive and (None in closed or None in won):
+            new_closed, new_won = list(closed), list(won)
+            for i, stage in enumerate(stages):
+                c, w = closed[i], won[i]
+                if not stage or (c is not None and w is not None):
+                    continue
+                label, how, reading_closed, reading_won = cache[stage]
+                if c is None:
+                    new_closed[i] = 1 if w == 1 else reading_closed
+                if w is None:
+                    # An export's "closed" without "won" keeps the stage's reading of won.
+                    new_won[i] = reading_won if c is None or c else 0
+                self.readings.setdefault(label, (how, new_closed[i], new_won[i]))
             values["is_closed"], values["is_won"] = new_closed, new_won
+        elif derive:
+            values["is_closed"], values["is_won"] = list(closed), list(won)
+        labels = {s: cache[s][0] for s in set(stages) if s and cache[s][0] != s}
+        if labels:
+            for i, stage in enumerate(stages):
+                label = labels.get(stage)
+                if label is not None:
+                    stages[i] = label
+                    self.translated += 1
 
     def _stage_reading(self, stage: str) -> tuple[str, str, int | None, int | None]:
         """(label, how it was read, closed, won) of one stage value."""
