@@ -25,7 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _shuffled_export(out: Path, rows: int) -> Path:
-    spec = importlib.util.spec_from_file_location("gen_scale_paths", REPO / "bench" / "gen_scale.py")
+    spec = importlib.util.spec_from_file_location(
+        "gen_scale_paths", REPO / "bench" / "gen_scale.py"
+    )
     gen_scale = importlib.util.module_from_spec(spec)
     sys.modules["gen_scale_paths"] = gen_scale
     spec.loader.exec_module(gen_scale)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from workbench.importers.plan import Plan, make_plan
@@ -33,12 +35,31 @@ BIG_FILE_BYTES = 16 << 20
 IMPORT_CACHE_KB = 64 * 1024
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(path: Path, stop: threading.Event | None = None) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
+            if stop is not None and stop.is_set():
+                return ""
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class _Digest:
+    """The file's SHA-256, worked out in a helper thread while the import reads the
+    file (hashlib lets go of the GIL); closing stops it early when the import fails."""
+
+    def __init__(self, path: Path) -> None:
+        self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-digest")
+        self._future = self._pool.submit(sha256_of, path, self._stop)
+
+    def result(self) -> str:
+        return self._future.result()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._pool.shutdown(wait=True)
 
 
 def import_file(
@@ -76,8 +97,11 @@ def import_file(
                 mapping=mapping,
                 fallback_order=meta.date_order,
             )
-            digest = sha256_of(path)
-            return _run(eng, src, layout, plan, path, digest, meta.currency, progress)
+            digest = _Digest(path)
+            try:
+                return _run(eng, src, layout, plan, path, digest, meta.currency, progress)
+            finally:
+                digest.close()
         finally:
             close = getattr(src, "close", None)
             if close:
@@ -85,7 +109,7 @@ def import_file(
 
 
 def _run(
-    eng, src, layout, plan: Plan, path: Path, digest: str, currency: str, progress: Progress
+    eng, src, layout, plan: Plan, path: Path, digest: _Digest, currency: str, progress: Progress
 ) -> ImportResult:
     notes = list(plan.notes)
     if layout.title_rows:
@@ -138,7 +162,7 @@ def _run_transaction(
     layout,
     plan: Plan,
     path: Path,
-    digest: str,
+    digest: _Digest,
     currency: str,
     progress: Progress,
     notes: list[str],
@@ -161,12 +185,11 @@ def _run_transaction(
         for name, _ in dropped:
             conn.execute(f"DROP INDEX {name}")
         cur = conn.execute(
-            "INSERT INTO imports (entity, source_name, source_kind, sha256, profile, mapping, "
-            "encoding, sheet, started_at) VALUES (?, ?, 'file', ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO imports (entity, source_name, source_kind, profile, mapping, "
+            "encoding, sheet, started_at) VALUES (?, ?, 'file', ?, ?, ?, ?, ?)",
             (
                 plan.spec.name,
                 path.name,
-                digest,
                 plan.profile,
                 json.dumps(plan.mapping, ensure_ascii=False),
                 layout.encoding,
@@ -211,7 +234,8 @@ def _run_transaction(
             notes.append("The file has no data rows below its header.")
         conn.execute(
             "UPDATE imports SET rows_read = ?, rows_imported = ?, rows_updated = ?, "
-            "rows_rejected = ?, rows_skipped = ?, notes = ?, finished_at = ? WHERE id = ?",
+            "rows_rejected = ?, rows_skipped = ?, notes = ?, finished_at = ?, sha256 = ? "
+            "WHERE id = ?",
             (
                 read,
                 new,
@@ -220,6 +244,7 @@ def _run_transaction(
                 counts.skipped,
                 json.dumps(notes, ensure_ascii=False),
                 now_iso(),
+                digest.result(),
                 import_id,
             ),
         )
@@ -230,7 +255,7 @@ def _run_transaction(
         entity=plan.spec.name,
         profile=plan.profile,
         source_name=path.name,
-        sha256=digest,
+        sha256=digest.result(),
         encoding=layout.encoding,
         sheet=layout.sheet,
         mapping=plan.mapping,
