@@ -244,3 +244,24 @@ def test_the_decoration_cue_is_there_whenever_a_pattern_matches():
     assert matched > 1_000
     plain = pa.array(["Summit Co", "Country Foods", "Totally Fresh", "Deal 1", "006ABC"])
     assert not _decoration_cue(plain)
+
+
+def test_blank_values_become_null_as_with_trimming_every_value():
+    """A column whose values need no trimming is not trimmed; the result is the same."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from workbench.importers.columns import _blank_to_null
+
+    def trimmed_reference(arr):
+        trimmed = pc.utf8_trim_whitespace(arr)
+        return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+    rng = random.Random(2)
+    pieces = ["a", "Deal 1", " x", "y ", "", " ", "\t", "\u00a0z", "z\u3000", "é", "ü ", "\x1c"]
+    pieces += ["q\x85", "12.5", None]
+    for trial in range(3_000):
+        column = pa.array([rng.choice(pieces) for _ in range(rng.randint(0, 6))], pa.string())
+        if trial % 3 == 0 and len(column):
+            column = column.slice(1)
+        assert _blank_to_null(column).equals(trimmed_reference(column))
