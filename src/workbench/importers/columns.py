@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -32,8 +33,34 @@ class Converted:
 
 
 def _blank_to_null(arr: pa.Array) -> pa.Array:
-    trimmed = pc.utf8_trim_whitespace(arr)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    edges = _edges(arr)
+    if edges is None or edges[0]:
+        arr = pc.utf8_trim_whitespace(arr)
+    elif not edges[1]:
+        return arr  # nothing to trim, nothing blank: as it is
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+
+
+def _edges(arr: pa.Array) -> tuple[bool, bool] | None:
+    """(whether some value may start or end with white space, whether some value is
+    empty) of a string column, from its offsets and characters; None when not told.
+
+    Values whose first and last bytes are printable ASCII letters, digits or signs need
+    no trimming; a byte outside ASCII might begin or end a white-space character.
+    """
+    buffers = arr.buffers()
+    if arr.type != pa.string() or len(buffers) < 3 or arr.null_count:
+        return None
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1]
+    starts, ends = offsets[:-1], offsets[1:]
+    present = ends > starts
+    empty = not present.all()
+    if buffers[2] is None or not present.any():
+        return False, empty
+    chars = np.frombuffer(buffers[2], dtype=np.uint8)
+    first, last = chars[starts[present]], chars[ends[present] - 1]
+    outside = (first <= 32) | (first >= 127) | (last <= 32) | (last >= 127)
+    return bool(outside.any()), empty
 
 
 def _needs_python(arr: pa.Array, fast: pa.Array) -> pa.Array:

@@ -546,7 +546,7 @@ class CsvSource:
 
         width = len(cols)
         for col in cols:
-            if not pc.any(pc.match_substring(col, "\n")).as_py():
+            if not _may_hold_newline(col) or not pc.any(pc.match_substring(col, "\n")).as_py():
                 continue
             found = pc.indices_nonzero(pc.fill_null(pc.match_substring(col, "\n"), False))
             for i in found.to_pylist():
@@ -726,6 +726,15 @@ class _LineFeed:
 
     def close(self) -> None:
         self.stream.close()
+
+
+def _may_hold_newline(col: pa.Array) -> bool:
+    """False when no value of a string column holds a line break: one byte search over
+    the column's character buffer (it covers every value of the column, and perhaps
+    more), much cheaper than a search value by value."""
+    buffers = col.buffers()
+    data = buffers[2] if len(buffers) > 2 else None
+    return data is None or b"\n" in data.to_pybytes()
 
 
 def _rows_word(n: int) -> str:

@@ -12,6 +12,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -252,12 +253,14 @@ class Writer:
         if "crm_id" not in values or plan.crm_id_built:
             values["crm_id"] = self._built_ids(block, values, n)
         ids = values["crm_id"]
-        for i in [i for i, v in enumerate(ids) if not v]:
+        for i in [] if all(ids) else [i for i, v in enumerate(ids) if not v]:
             if i not in skip:
                 flag(i, plan.mapping.get("crm_id"), None, self._blank_id_reason())
         for f in spec.fields:
             if f.required and f.stored and f.name != "crm_id" and f.name in values:
                 col = values[f.name]
+                if None not in col:
+                    continue
                 for i in [i for i, v in enumerate(col) if v is None]:
                     if i not in skip:
                         flag(i, plan.mapping.get(f.name), None, f"the {f.description} is blank")
@@ -439,31 +442,35 @@ class Writer:
         derive = self.plan.spec.name == "opportunities" and "is_closed" in self.insert_fields
         closed = values.get("is_closed") if "is_closed" in mapped else [None] * n
         won = values.get("is_won") if "is_won" in mapped else [None] * n
-        new_closed, new_won = list(closed), list(won)
         cache = self._stage_cache
-        for i, stage in enumerate(stages):
-            if not stage:
-                continue
-            known = cache.get(stage)
-            if known is None:
-                known = cache[stage] = self._stage_reading(stage)
-            label, how, reading_closed, reading_won = known
-            if label != stage:
-                stages[i] = label
-                self.translated += 1
-            if not derive:
-                continue
-            c, w = closed[i], won[i]
-            if c is not None and w is not None:
-                continue
-            if c is None:
-                new_closed[i] = 1 if w == 1 else reading_closed
-            if w is None:
-                # An export's "closed" without "won" keeps the stage's reading of won.
-                new_won[i] = reading_won if c is None or c else 0
-            self.readings.setdefault(label, (how, new_closed[i], new_won[i]))
-        if derive:
+        # A block holds a handful of distinct stages: each is read once, and the rows are
+        # visited one by one only where a flag is missing or a label replaces an id.
+        for stage in set(stages):
+            if stage and stage not in cache:
+                cache[stage] = self._stage_reading(stage)
+        if derive and (None in closed or None in won):
+            new_closed, new_won = list(closed), list(won)
+            for i, stage in enumerate(stages):
+                c, w = closed[i], won[i]
+                if not stage or (c is not None and w is not None):
+                    continue
+                label, how, reading_closed, reading_won = cache[stage]
+                if c is None:
+                    new_closed[i] = 1 if w == 1 else reading_closed
+                if w is None:
+                    # An export's "closed" without "won" keeps the stage's reading of won.
+                    new_won[i] = reading_won if c is None or c else 0
+                self.readings.setdefault(label, (how, new_closed[i], new_won[i]))
             values["is_closed"], values["is_won"] = new_closed, new_won
+        elif derive:
+            values["is_closed"], values["is_won"] = list(closed), list(won)
+        labels = {s: cache[s][0] for s in set(stages) if s and cache[s][0] != s}
+        if labels:
+            for i, stage in enumerate(stages):
+                label = labels.get(stage)
+                if label is not None:
+                    stages[i] = label
+                    self.translated += 1
 
     def _stage_reading(self, stage: str) -> tuple[str, str, int | None, int | None]:
         """(label, how it was read, closed, won) of one stage value."""
@@ -574,6 +581,8 @@ def _decoration_rows(block: Block) -> set[int]:
     # Reports put their decoration in the leading cells (the first non-empty cell).
     # One pass of both patterns together first: ordinary data matches neither, and
     # then the block needs no second look (half the regular-expression work).
+    if not any(_decoration_cue(c) for c in block.columns[:3]):
+        return set()
     either = f"{JUNK_RE2}|{HEADING_RE2}"
     if not any(pc.any(pc.match_substring_regex(c, either)).as_py() for c in block.columns[:3]):
         return set()
@@ -598,6 +607,74 @@ def _decoration_rows(block: Block) -> set[int]:
         for i in pc.indices_nonzero(candidates).to_pylist()
         if is_decoration_row(_row_cells(block, i))
     }
+
+
+# The words JUNK_RE2 reads at the start of a value, up to their first space or optional
+# letter; "sum", "count" and "total" must end there (a word boundary; "totals" too).
+_CUE_WORDS = tuple(
+    w.encode()
+    for w in (
+        "copyright", "confidential", "generated", "grand", "total", "subtotal", "sub-total",
+        "sum", "count", "record", "report", "exported", "printed", "filtered", "powered",
+    )
+)  # fmt: skip
+_WHOLE_WORDS = (b"sum", b"count", b"total")
+
+
+def _decoration_cue(col: pa.Array) -> bool:
+    """Whether some value of a string column might be read as decoration by JUNK_RE2 or
+    HEADING_RE2 (never False when one is; often True when none is).
+
+    Ordinary data has no cue at all, and then its block needs no regular expression:
+    the cues are a colon or a parenthesis (every heading, "(c)"), "all rights
+    reserved", a value starting with a space or with one of the words of JUNK_RE2, and
+    any letter outside ASCII (where case-insensitive matching has more to it). One byte
+    search over the column's character buffer (it covers every value, and perhaps more)
+    and a look at the first letters of the values.
+    """
+    buffers = col.buffers()
+    if col.type != pa.string() or len(buffers) < 3:
+        return True
+    if buffers[2] is None or len(col) == 0:
+        return False
+    text = buffers[2].to_pybytes()
+    if not text.isascii():
+        return True
+    low = text.lower()
+    if b":" in low or b"(" in low or b"all rights reserved" in low:
+        return True
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[col.offset : col.offset + len(col) + 1]
+    starts, ends = offsets[:-1], offsets[1:]
+    present = ends > starts
+    starts, ends = starts[present], ends[present]
+    chars = np.frombuffer(low, dtype=np.uint8)
+    first = chars[starts]
+    if (first <= 32).any():
+        return True
+    for word in _CUE_WORDS:
+        k = len(word)
+        fits = (first == word[0]) & (ends - starts >= k)
+        if not fits.any():
+            continue
+        at, stop = starts[fits], ends[fits]
+        same = (chars[at[:, None] + np.arange(k)] == np.frombuffer(word, dtype=np.uint8)).all(1)
+        if not same.any():
+            continue
+        if word not in _WHOLE_WORDS:
+            return True
+        after = at[same] + k
+        inside = after < stop[same]
+        nxt = chars[np.minimum(after, len(chars) - 1)]
+        letter = (
+            ((nxt >= ord("a")) & (nxt <= ord("z")))
+            | ((nxt >= ord("0")) & (nxt <= ord("9")))
+            | (nxt == ord("_"))
+        )
+        if word == b"total":
+            letter &= nxt != ord("s")
+        if not (inside & letter).all():
+            return True
+    return False
 
 
 def _row_cells(block: Block, i: int) -> list[str]:
