@@ -273,22 +273,37 @@ def contact_roles(ctx: SignalContext) -> pd.Series:
     return roles.reindex(ctx.index).fillna(0.0).astype("float64")
 
 
+def _extra_fields(ctx: SignalContext) -> list[dict | None]:
+    """Each deal's extra fields as a dict (None: no fields), read once for all the
+    methodology signals; equal texts (common in a CRM) are parsed once."""
+    fields = ctx.cache.get("extra_fields")
+    if fields is None:
+        parsed: dict[str, dict | None] = {}
+        fields = []
+        for raw in ctx.data.opps["extra"].reindex(ctx.index).tolist():
+            if not isinstance(raw, str) or not raw:
+                fields.append(None)
+                continue
+            if raw not in parsed:
+                try:
+                    value = json.loads(raw)
+                except ValueError:
+                    value = None
+                parsed[raw] = value if isinstance(value, dict) else None
+            fields.append(parsed[raw])
+        ctx.cache["extra_fields"] = fields
+    return fields  # type: ignore[return-value]
+
+
 def _methodology_flag(ctx: SignalContext, pattern: str) -> pd.Series:
     """1 when the deal's methodology field matching ``pattern`` is empty, 0 when
     filled, NaN when the deal has no such field at all (signal not available)."""
     regex = re.compile(pattern)
     out = empty_float(ctx.index)
     flags = out.to_numpy(copy=True)
-    extras = ctx.data.opps["extra"].reindex(ctx.index)
     names: dict[object, bool] = {}  # field name -> matches (a few distinct names)
-    for k, raw in enumerate(extras.tolist()):
-        if not isinstance(raw, str) or not raw:
-            continue
-        try:
-            fields = json.loads(raw)
-        except ValueError:
-            continue
-        if not isinstance(fields, dict):
+    for k, fields in enumerate(_extra_fields(ctx)):
+        if fields is None:
             continue
         for key, value in fields.items():
             hit = names.get(key)
@@ -523,6 +538,7 @@ def compute_signals(
     norms: dict[str, float] | None = None,
     signals: dict[str, SignalDef] | None = None,
     trusted: tuple[str, ...] = (),
+    given: dict[str, pd.Series] | None = None,
 ) -> SignalFrame:
     """Compute every signal for the deals in ``snapshots`` (opp -> day) as of that day.
 
@@ -531,7 +547,9 @@ def compute_signals(
     with the reason, so no value written at or after close can reach a feature.
     ``trusted`` names current-state signals the consultant has confirmed are not
     edited at or after close in this CRM (setting ``scoring.trusted_current_signals``);
-    those are computed from the current value and the report says so.
+    those are computed from the current value and the report says so. ``given``
+    holds signals already computed for these deals and days (the open pipeline's
+    activity signals, summed up in SQL by ``aggregates``); they are taken as they are.
     """
     signals = SIGNALS if signals is None else signals
     snaps = pd.to_datetime(snapshots).astype("datetime64[ns]")
@@ -543,14 +561,13 @@ def compute_signals(
         if historical and not sig.history_safe and key not in trusted:
             excluded[key] = (
                 "reads the deal's current record ("
-                + ", ".join(
-                    field_words(s) for s in sig.sources if s.startswith(ROW_STATE_PREFIXES)
-                )
+                + ", ".join(field_words(s) for s in sig.sources if s.startswith(ROW_STATE_PREFIXES))
                 + "), which for a closed deal was written at or after close; used for open "
                 "deals only"
             )
             columns[key] = empty_float(snaps.index)
             continue
-        columns[key] = sig.compute(ctx).reindex(snaps.index).astype("float64")
+        value = given[key] if given and key in given else sig.compute(ctx)
+        columns[key] = value.reindex(snaps.index).astype("float64")
     values = pd.DataFrame(columns, index=snaps.index)
     return SignalFrame(values=values, snapshots=snaps, excluded=excluded)
