@@ -76,15 +76,7 @@ def activity_signals(
 
     Only valid when ``plain_activity_days(eng)``."""
     t = pd.Timestamp(as_of).floor("D")
-    day, since = t.date().isoformat(), (t - pd.Timedelta(days=ENGAGED_WINDOW_DAYS)).date()
-    rows = eng.conn.execute(
-        f"SELECT opp, max(CASE WHEN day <= :t THEN day END), "
-        "max(CASE WHEN day <= :t AND kind IN ('meeting', 'event') THEN day END), "
-        "count(DISTINCT CASE WHEN day <= :t AND day > :since THEN contact END), "
-        "count(*), sum(kind IN ('meeting', 'event')), count(contact), "
-        f"sum({_INBOUND}) FROM ({_ROWS}) WHERE day <> '' GROUP BY opp",
-        {"t": day, "since": since.isoformat()},
-    ).fetchall()
+    rows = activity_totals(eng, t)
     cols = list(zip(*rows, strict=True)) if rows else [()] * 8
     per = pd.DataFrame(
         {"last": _days(pd.Series(cols[1], dtype=object)).to_numpy(),
@@ -121,6 +113,23 @@ def activity_signals(
     out["engaged_contacts"] = _engaged(eng, per["contacts"], n_contact, meets, index, t)
     out["ghosting_days"] = _ghosting(eng, n_dated, n_inbound, meets, index, snap, t)
     return {k: v.set_axis(opps) for k, v in out.items()}
+
+
+def activity_totals(eng: Engagement, as_of: pd.Timestamp) -> list[tuple]:
+    """One row per deal with dated activities: the last activity day and the last
+    meeting day at or before ``as_of``, the distinct contacts of the 90 days up to it,
+    and the counts of dated activities, meetings, activities with a contact and
+    inbound ones (any day). One pass along the activities' deal index."""
+    t = pd.Timestamp(as_of).floor("D")
+    since = (t - pd.Timedelta(days=ENGAGED_WINDOW_DAYS)).date().isoformat()
+    return eng.conn.execute(
+        "SELECT opp, max(CASE WHEN day <= :t THEN day END), "
+        "max(CASE WHEN day <= :t AND kind IN ('meeting', 'event') THEN day END), "
+        "count(DISTINCT CASE WHEN day <= :t AND day > :since THEN contact END), "
+        "count(*), sum(kind IN ('meeting', 'event')), count(contact), "
+        f"sum({_INBOUND}) FROM ({_ROWS}) WHERE day <> '' GROUP BY opp",
+        {"t": t.date().isoformat(), "since": since},
+    ).fetchall()
 
 
 def _gap(later: pd.Series, earlier: pd.Series) -> pd.Series:

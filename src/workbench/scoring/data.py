@@ -10,7 +10,7 @@ a closed deal. Dates are cut to the day: "as of t" includes everything dated t.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,9 @@ class DealData:
     contact_roles: pd.Series  # opp -> distinct contacts with a role (current value)
     internal_emails: set[str]
     fiscal_start_month: FiscalCalendar  # the engagement's calendar (months or weeks)
+    # frames derived from the ones above, made once (the stage stints serve both the
+    # stage norms and the time-in-stage signal)
+    derived: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
 
 def load_deal_data(

@@ -136,7 +136,15 @@ def days_since_meeting(ctx: SignalContext) -> pd.Series:
 
 
 def _stage_rows(data: DealData) -> pd.DataFrame:
-    """Stage changes with the day the current stint in that stage began."""
+    """Stage changes with the day the current stint in that stage began (made once per
+    ``data``; callers only read it)."""
+    rows = data.derived.get("stage_rows")
+    if rows is None:
+        rows = data.derived["stage_rows"] = _stints(data)
+    return rows
+
+
+def _stints(data: DealData) -> pd.DataFrame:
     rows = data.history.loc[data.history["stage"].notna(), ["opp", "at", "stage"]]
     rows = rows.sort_values(["opp", "at"], kind="stable").reset_index(drop=True)
     new_stint = rows["stage"] != rows.groupby("opp")["stage"].shift()
