@@ -165,27 +165,16 @@ def _deal_scores(
         for r, c, p in zip(rows, cols, pts, strict=True):
             sig = contrib_names[c]
             fired[r].append(Reason(sig, labels[sig], by_signal[sig][r], described[sig], p))
-    out = []
-    for k, opp in enumerate(index.astype(str).tolist()):
-        ok = present[k]
-        out.append(
-            DealScore(
-                opportunity_crm_id=opp,
-                name=names[k] if ok else None,
-                stage=stages[k] if ok else None,
-                amount=amounts[k] if ok else None,
-                close_date=closes[k],
-                owner_crm_id=owners[k] if ok else None,
-                as_of=days[k],
-                score=scores[k],
-                band=bands[k],
-                probability=None if chances is None else chances[k],
-                reasons=fired[k],
-                signals=dict(zip(signal_names, signal_rows[k], strict=True)),
-                not_available=list(lacking[k]),
-            )
+    # (a deal without an opportunity row has None in every column read from it)
+    chances = [None] * n if chances is None else chances
+    signal_dicts = [dict(zip(signal_names, row, strict=True)) for row in signal_rows]
+    return [
+        DealScore(*fields, list(lacks))
+        for *fields, lacks in zip(
+            index.astype(str).tolist(), names, stages, amounts, closes, owners, days, scores,
+            bands, chances, fired, signal_dicts, lacking, strict=True,
         )
-    return out
+    ]  # fmt: skip
 
 
 def _lacking(rules: dict, values: pd.DataFrame, n: int) -> list[tuple[str, ...]]:

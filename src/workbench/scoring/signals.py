@@ -310,19 +310,28 @@ def _methodology_flag(ctx: SignalContext, pattern: str) -> pd.Series:
     out = empty_float(ctx.index)
     flags = out.to_numpy(copy=True)
     names: dict[object, bool] = {}  # field name -> matches (a few distinct names)
+    known: dict[int, float] = {}  # equal texts share one parsed dict: its flag, once
     for k, fields in enumerate(_extra_fields(ctx)):
         if fields is None:
             continue
-        for key, value in fields.items():
-            hit = names.get(key)
-            if hit is None:
-                name = re.sub(r"[^a-z]", "", str(key).lower().removesuffix("__c"))
-                hit = names[key] = bool(regex.search(name))
-            if hit:
-                missing = value is None or str(value).strip().lower() in _ABSENT_VALUES
-                flags[k] = 1.0 if missing else 0.0
-                break
+        flag = known.get(id(fields))
+        if flag is None:
+            flag = known[id(fields)] = _field_flag(fields, regex, names)
+        flags[k] = flag
     return pd.Series(flags, index=out.index, name=out.name)
+
+
+def _field_flag(fields: dict, regex: re.Pattern, names: dict[object, bool]) -> float:
+    """1.0 (empty) or 0.0 (filled) for the first field whose name matches; NaN without."""
+    for key, value in fields.items():
+        hit = names.get(key)
+        if hit is None:
+            name = re.sub(r"[^a-z]", "", str(key).lower().removesuffix("__c"))
+            hit = names[key] = bool(regex.search(name))
+        if hit:
+            missing = value is None or str(value).strip().lower() in _ABSENT_VALUES
+            return 1.0 if missing else 0.0
+    return float("nan")
 
 
 def champion_missing(ctx: SignalContext) -> pd.Series:
