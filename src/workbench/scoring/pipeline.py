@@ -177,6 +177,19 @@ def _deal_scores(
     ]  # fmt: skip
 
 
+def _riskiest_first(deals: list[DealScore]) -> list[DealScore]:
+    """Highest score first, then the larger amount (none counts as 0), then by id: one
+    sort of three arrays (the ids are unique, so the order is the same as sorting
+    the objects by those three keys)."""
+    names = [d.opportunity_crm_id for d in deals]
+    if not deals or any("\x00" in name for name in names):  # numpy drops trailing NULs
+        return sorted(deals, key=lambda d: (-d.score, -(d.amount or 0.0), d.opportunity_crm_id))
+    score = np.array([-d.score for d in deals], dtype="float64")
+    amount = np.array([-(d.amount or 0.0) for d in deals], dtype="float64")
+    ids = np.array(names, dtype=str)
+    return [deals[i] for i in np.lexsort((ids, amount, score)).tolist()]
+
+
 def _lacking(rules: dict, values: pd.DataFrame, n: int) -> list[tuple[str, ...]]:
     """Per deal, the rules' signals it has no value for (in the rules' order). Deals
     share a few patterns, so each pattern's tuple is built once."""
@@ -279,7 +292,7 @@ def _score_pipeline(
     frame = compute_signals(data, snapshots, historical=False, norms=norms, given=given)
     scored = apply_rules(rule_set, frame.values)
     deals = _deal_scores(rule_set, data, frame.values, scored, frame.snapshots)
-    deals.sort(key=lambda d: (-d.score, -(d.amount or 0.0), d.opportunity_crm_id))
+    deals = _riskiest_first(deals)
     result = PipelineScores(
         as_of.date().isoformat(),
         rule_set.version,
