@@ -56,3 +56,18 @@ def test_recording_scores_stores_one_row_per_deal_and_day(synthetic):
         "SELECT count(*) FROM scoring_scores WHERE rule_set_version = ?", (rules.version,)
     ).fetchone()[0]
     assert n == 150
+
+
+def test_riskiest_first_orders_by_score_then_amount_then_id():
+    from workbench.scoring.pipeline import DealScore, _riskiest_first
+
+    def deal(crm_id: str, score: float, amount: float | None) -> DealScore:
+        return DealScore(crm_id, None, None, amount, None, None, "2026-06-30", score, "low",
+                         None, [])  # fmt: skip
+
+    deals = [deal("B", 40.0, None), deal("A", 40.0, 0.0), deal("C", 70.0, 10.0),
+             deal("D", 40.0, 500.0), deal("É", 40.0, 500.0), deal("E", 0.0, None)]  # fmt: skip
+    assert [d.opportunity_crm_id for d in _riskiest_first(deals)] == ["C", "D", "É", "A", "B", "E"]
+    # an id with a NUL (numpy would drop it at the end) sorts as Python sorts it
+    odd = [deal("A\x00", 10.0, 1.0), deal("A", 10.0, 1.0)]
+    assert [d.opportunity_crm_id for d in _riskiest_first(odd)] == ["A", "A\x00"]

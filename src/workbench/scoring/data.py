@@ -10,7 +10,7 @@ a closed deal. Dates are cut to the day: "as of t" includes everything dated t.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,9 @@ def _days(series: pd.Series) -> pd.Series:
 class DealData:
     """Frames the signals are computed from (one engagement, loaded once)."""
 
-    opps: pd.DataFrame  # index crm_id: created, close, is_closed, is_won, stage, next_step, extra
+    # index crm_id: created, close, is_closed, is_won, stage, next_step, extra; name and
+    # owner_crm_id for display only (never a feature)
+    opps: pd.DataFrame
     history: pd.DataFrame  # opp, at, stage, amount, close_date
     activities: pd.DataFrame  # opp, at, kind, contact, inbound
     meetings: pd.DataFrame  # opp, at, meeting, external_people (list), is_external
@@ -52,16 +54,24 @@ class DealData:
     contact_roles: pd.Series  # opp -> distinct contacts with a role (current value)
     internal_emails: set[str]
     fiscal_start_month: FiscalCalendar  # the engagement's calendar (months or weeks)
+    # frames derived from the ones above, made once (the stage stints serve both the
+    # stage norms and the time-in-stage signal)
+    derived: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
 
-def load_deal_data(eng: Engagement, progress: Progress | None = None) -> DealData:
-    """Read what the signals need from ``eng`` (a few SQL queries, no per-row Python)."""
+def load_deal_data(
+    eng: Engagement, progress: Progress | None = None, *, activities: bool = True
+) -> DealData:
+    """Read what the signals need from ``eng`` (a few SQL queries, no per-row Python).
+
+    ``activities=False`` leaves the activities out (an empty frame): for the open
+    pipeline, whose activity signals ``aggregates`` sums up in SQL instead."""
     progress = progress or Progress.none()
     conn = eng.conn
     progress.update(0.0, "Reading opportunities")
     opps = pd.read_sql_query(
         "SELECT crm_id, created_date, close_date, is_closed, is_won, stage, amount, "
-        "next_step, extra FROM opportunities",
+        "next_step, extra, name, owner_crm_id FROM opportunities",
         conn,
     )
     opps["created"] = _days(opps["created_date"])
@@ -78,16 +88,17 @@ def load_deal_data(eng: Engagement, progress: Progress | None = None) -> DealDat
     history = history.drop(columns=["changed_at"]).dropna(subset=["at"])
     progress.update(0.4, "Reading activities")
     direction = ", ".join(f"json_extract(extra, '$.{k}')" for k in _DIRECTION_KEYS)
-    activities = pd.read_sql_query(
+    acts = pd.read_sql_query(
         "SELECT opportunity_crm_id AS opp, coalesce(activity_date, started_at) AS at, kind, "
         "contact_crm_id AS contact, "
         f"CASE WHEN json_valid(extra) THEN lower(coalesce({direction}, '')) ELSE '' END "
-        "AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL",
+        "AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL"
+        + ("" if activities else " AND 0"),
         conn,
     )
-    activities["at"] = _days(activities["at"])
-    activities["inbound"] = activities["direction"].str.contains("inbound|incoming", regex=True)
-    activities = activities.drop(columns=["direction"]).dropna(subset=["at"])
+    acts["at"] = _days(acts["at"])
+    acts["inbound"] = acts["direction"].str.contains("inbound|incoming", regex=True)
+    acts = acts.drop(columns=["direction"]).dropna(subset=["at"])
     progress.update(0.6, "Reading meetings")
     users = pd.read_sql_query(
         "SELECT lower(email) AS email FROM users WHERE email IS NOT NULL", conn
@@ -118,7 +129,7 @@ def load_deal_data(eng: Engagement, progress: Progress | None = None) -> DealDat
     return DealData(
         opps=opps,
         history=history,
-        activities=activities,
+        activities=acts,
         meetings=meetings,
         conversations=conversations,
         contact_roles=contact_roles,

@@ -136,7 +136,15 @@ def days_since_meeting(ctx: SignalContext) -> pd.Series:
 
 
 def _stage_rows(data: DealData) -> pd.DataFrame:
-    """Stage changes with the day the current stint in that stage began."""
+    """Stage changes with the day the current stint in that stage began (made once per
+    ``data``; callers only read it)."""
+    rows = data.derived.get("stage_rows")
+    if rows is None:
+        rows = data.derived["stage_rows"] = _stints(data)
+    return rows
+
+
+def _stints(data: DealData) -> pd.DataFrame:
     rows = data.history.loc[data.history["stage"].notna(), ["opp", "at", "stage"]]
     rows = rows.sort_values(["opp", "at"], kind="stable").reset_index(drop=True)
     new_stint = rows["stage"] != rows.groupby("opp")["stage"].shift()
@@ -273,33 +281,57 @@ def contact_roles(ctx: SignalContext) -> pd.Series:
     return roles.reindex(ctx.index).fillna(0.0).astype("float64")
 
 
+def _extra_fields(ctx: SignalContext) -> list[dict | None]:
+    """Each deal's extra fields as a dict (None: no fields), read once for all the
+    methodology signals; equal texts (common in a CRM) are parsed once."""
+    fields = ctx.cache.get("extra_fields")
+    if fields is None:
+        parsed: dict[str, dict | None] = {}
+        fields = []
+        for raw in ctx.data.opps["extra"].reindex(ctx.index).tolist():
+            if not isinstance(raw, str) or not raw:
+                fields.append(None)
+                continue
+            if raw not in parsed:
+                try:
+                    value = json.loads(raw)
+                except ValueError:
+                    value = None
+                parsed[raw] = value if isinstance(value, dict) else None
+            fields.append(parsed[raw])
+        ctx.cache["extra_fields"] = fields
+    return fields  # type: ignore[return-value]
+
+
 def _methodology_flag(ctx: SignalContext, pattern: str) -> pd.Series:
     """1 when the deal's methodology field matching ``pattern`` is empty, 0 when
     filled, NaN when the deal has no such field at all (signal not available)."""
     regex = re.compile(pattern)
     out = empty_float(ctx.index)
     flags = out.to_numpy(copy=True)
-    extras = ctx.data.opps["extra"].reindex(ctx.index)
     names: dict[object, bool] = {}  # field name -> matches (a few distinct names)
-    for k, raw in enumerate(extras.tolist()):
-        if not isinstance(raw, str) or not raw:
+    known: dict[int, float] = {}  # equal texts share one parsed dict: its flag, once
+    for k, fields in enumerate(_extra_fields(ctx)):
+        if fields is None:
             continue
-        try:
-            fields = json.loads(raw)
-        except ValueError:
-            continue
-        if not isinstance(fields, dict):
-            continue
-        for key, value in fields.items():
-            hit = names.get(key)
-            if hit is None:
-                name = re.sub(r"[^a-z]", "", str(key).lower().removesuffix("__c"))
-                hit = names[key] = bool(regex.search(name))
-            if hit:
-                missing = value is None or str(value).strip().lower() in _ABSENT_VALUES
-                flags[k] = 1.0 if missing else 0.0
-                break
+        flag = known.get(id(fields))
+        if flag is None:
+            flag = known[id(fields)] = _field_flag(fields, regex, names)
+        flags[k] = flag
     return pd.Series(flags, index=out.index, name=out.name)
+
+
+def _field_flag(fields: dict, regex: re.Pattern, names: dict[object, bool]) -> float:
+    """1.0 (empty) or 0.0 (filled) for the first field whose name matches; NaN without."""
+    for key, value in fields.items():
+        hit = names.get(key)
+        if hit is None:
+            name = re.sub(r"[^a-z]", "", str(key).lower().removesuffix("__c"))
+            hit = names[key] = bool(regex.search(name))
+        if hit:
+            missing = value is None or str(value).strip().lower() in _ABSENT_VALUES
+            return 1.0 if missing else 0.0
+    return float("nan")
 
 
 def champion_missing(ctx: SignalContext) -> pd.Series:
@@ -523,6 +555,7 @@ def compute_signals(
     norms: dict[str, float] | None = None,
     signals: dict[str, SignalDef] | None = None,
     trusted: tuple[str, ...] = (),
+    given: dict[str, pd.Series] | None = None,
 ) -> SignalFrame:
     """Compute every signal for the deals in ``snapshots`` (opp -> day) as of that day.
 
@@ -531,7 +564,9 @@ def compute_signals(
     with the reason, so no value written at or after close can reach a feature.
     ``trusted`` names current-state signals the consultant has confirmed are not
     edited at or after close in this CRM (setting ``scoring.trusted_current_signals``);
-    those are computed from the current value and the report says so.
+    those are computed from the current value and the report says so. ``given``
+    holds signals already computed for these deals and days (the open pipeline's
+    activity signals, summed up in SQL by ``aggregates``); they are taken as they are.
     """
     signals = SIGNALS if signals is None else signals
     snaps = pd.to_datetime(snapshots).astype("datetime64[ns]")
@@ -543,14 +578,13 @@ def compute_signals(
         if historical and not sig.history_safe and key not in trusted:
             excluded[key] = (
                 "reads the deal's current record ("
-                + ", ".join(
-                    field_words(s) for s in sig.sources if s.startswith(ROW_STATE_PREFIXES)
-                )
+                + ", ".join(field_words(s) for s in sig.sources if s.startswith(ROW_STATE_PREFIXES))
                 + "), which for a closed deal was written at or after close; used for open "
                 "deals only"
             )
             columns[key] = empty_float(snaps.index)
             continue
-        columns[key] = sig.compute(ctx).reindex(snaps.index).astype("float64")
+        value = given[key] if given and key in given else sig.compute(ctx)
+        columns[key] = value.reindex(snaps.index).astype("float64")
     values = pd.DataFrame(columns, index=snaps.index)
     return SignalFrame(values=values, snapshots=snaps, excluded=excluded)
