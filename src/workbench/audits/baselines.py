@@ -438,6 +438,10 @@ def run_baselines(
             )
     coverage_now = {} if where else _quotas(data, deals, qs, rows, get, notes)
     _fill_all_quarters(rows, labels, get, measurable)
+    # the field histories keep what they need: the history frames can go before the
+    # stage history is read (at a million deals they are the largest tables held)
+    del history, positions, close_hist
+    data.forget("history_close", "history_forecast")
     progress.update(0.8, "Stage conversion")
     conversion = _stage_conversion(data, deals, labels)
     ordered = sorted(
