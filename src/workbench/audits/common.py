@@ -540,6 +540,11 @@ class AuditData:
                 frame["close_day"] = _jd_to_day(frame["close_jd"]).dt.normalize()
         elif name == "activity_last":
             frame["day"] = _jd_to_day(frame["last_jd"]).dt.normalize()
+        # the julian day numbers have become timestamps: not kept twice (at a million
+        # deals and three million changes each such column is 8-24 MB)
+        jd = [c for c in frame.columns if str(c).endswith("_jd")]
+        if jd:
+            frame = frame.drop(columns=jd)
         elif name == "meetings":
             frame["moment"] = to_moment(frame["started_at"])
             frame["day"] = frame["moment"].dt.normalize()
