@@ -476,7 +476,14 @@ class AuditData:
             f"WHERE kind IN ({marks}) AND substr(coalesce(started_at, activity_date), 1, 10) "
             f"BETWEEN ? AND ?{where_linked}",
             (*kinds, start.isoformat(), end.isoformat()),
-            repeated=("kind", "owner_crm_id", "account_crm_id", "opportunity_crm_id"),
+            repeated=(
+                "kind",
+                "owner_crm_id",
+                "account_crm_id",
+                "opportunity_crm_id",
+                "contact_crm_id",
+                "activity_date",
+            ),
         )
         started = to_moment(frame["started_at"])
         frame["moment"] = started.fillna(to_moment(frame["activity_date"]))
