@@ -3,7 +3,11 @@
     python bench/gen_scale.py --out bench/out --engagement     # once: bench/out/scale.engagement
     python bench/bench_audits.py [--engagement bench/out/scale.engagement]
 
-Prints seconds per audit and in total, against a floor measured in the same run:
+The issue's size: ``gen_scale.py --out DIR --engagement --activities-per-opportunity 10``
+(1M opportunities, 100k accounts, 3M history rows, 10M activities and meetings).
+
+Prints seconds per audit and in total (and the CPU seconds and load average: the
+machine is shared), against a floor measured in the same run:
 reading the opportunities table into pandas (``SELECT *`` through
 ``pandas.read_sql_query``), the least any pandas audit of a million deals has to do.
 Peak memory is measured in a child process. Duplicate detection is scored against the
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sqlite3
 import sys
 import time
@@ -55,26 +60,38 @@ def _suite(path: str) -> dict:
 
     eng = Engagement.open(path)
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         run = run_audits(eng)
-        total = time.perf_counter() - start
+        total, cpu = time.perf_counter() - start, time.process_time() - cpu
         planted = {tuple(sorted(p)) for p in eng.setting("demo.planted_duplicate_accounts", [])}
         found = set()
         for cluster in run.results["crm-hygiene"].duplicate_accounts:
             found.update(itertools.combinations(sorted(cluster.ids), 2))
         hits = len(planted & found)
-        accounts = eng.counts()["accounts"]
+        counts = eng.counts()
+        accounts = counts["accounts"]
+        activities = counts["activities"] + counts["meetings"]
     finally:
         eng.close()
     return {
         "seconds": run.seconds,
         "total": total,
+        "cpu": cpu,
         "planted": len(planted),
         "found": len(found),
         "precision": hits / len(found) if found else None,
         "recall": hits / len(planted) if planted else None,
         "accounts": accounts,
+        "activities": activities,
     }
+
+
+def _load() -> float | None:
+    """The one-minute load average (the machine is shared: it says how loaded)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     report(Result(
         "audits: full suite", value["total"], "read opportunities into pandas", floor_s,
         peak_mb=peak_mb,
-        extra={"opportunities": n, "accounts": value["accounts"]},
+        extra={"opportunities": n, "accounts": value["accounts"],
+               "activities and meetings": value["activities"],
+               "cpu seconds": round(value["cpu"], 1), "load average": _load()},
     ))  # fmt: skip
     report(Result(
         "duplicate accounts vs planted pairs", value["seconds"]["crm-hygiene"],

@@ -402,6 +402,19 @@ class EngagementWriter:
         self.activities = activities_per_opportunity
         self.meetings = meetings_per_opportunity
         self.counts: dict[str, int] = {}
+        # Bulk load: no fsync per chunk, a big page cache, and the secondary indexes
+        # built once at the end (sorting once beats landing 10M rows at random places
+        # in each index; 2M activities took 20 minutes that way). Same rows, same file.
+        conn = self.eng.conn
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -400000")
+        self.indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('accounts', 'opportunities', 'opportunity_history', "
+            "'activities', 'meetings')"
+        ).fetchall()
+        for name, _ in self.indexes:
+            conn.execute(f"DROP INDEX {name}")
 
     def _insert(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         marks = ", ".join("?" for _ in columns)
@@ -506,6 +519,9 @@ class EngagementWriter:
                               chunk["Id"][opp][take].tolist(), strict=True)))  # fmt: skip
 
     def finish(self, duplicates: list, lookalikes: list) -> None:
+        with self.eng.atomic() as conn:
+            for _, sql in self.indexes:
+                conn.execute(sql)
         self.eng.set_setting("as_of_date", str(AS_OF))
         self.eng.set_setting("demo.planted_duplicate_accounts", duplicates)
         self.eng.set_setting("demo.lookalike_accounts", lookalikes)

@@ -132,3 +132,45 @@ def test_every_audit_runs_on_an_empty_engagement_and_says_what_is_missing(new_en
     assert "baselines.no_closed_deals" in keys
     assert "maintenance.recording_coverage.not_measurable" in keys
     assert run.results["crm-hygiene"].health.score is None
+
+
+def test_activity_summaries_cover_every_deal_the_audit_counts_as_open(new_engagement):
+    """The latest activity and the contacts met are read in SQL for the deals not
+    closed only; a deal whose closed flag is empty counts as open, so it is read too."""
+    from audits_loaders import insert_rows
+
+    from workbench.audits.common import AuditData
+
+    eng = new_engagement
+    eng.set_setting("as_of_date", "2026-06-30")
+    insert_rows(eng, "opportunities", [
+        {"crm_id": "open", "stage": "Prospecting", "created_date": "2026-01-01",
+         "close_date": "2026-09-30", "is_closed": 0, "is_won": 0},
+        {"crm_id": "unknown", "stage": "Prospecting", "created_date": "2026-01-01",
+         "close_date": "2026-09-30", "is_closed": None, "is_won": None},
+        {"crm_id": "closed", "stage": "Closed Won", "created_date": "2026-01-01",
+         "close_date": "2026-03-31", "is_closed": 1, "is_won": 1},
+    ])  # fmt: skip
+    insert_rows(eng, "activities", [
+        {"crm_id": f"t{i}", "kind": "call", "opportunity_crm_id": opp, "contact_crm_id": who,
+         "activity_date": day}
+        for i, (opp, who, day) in enumerate([
+            ("open", "k1", "2026-06-20"), ("open", "k2", "2026-06-01"),
+            ("unknown", "k1", "2026-04-02"), ("closed", "k3", "2026-03-30"),
+        ])
+    ])  # fmt: skip
+    data = AuditData(eng)
+    last = data.table("activity_last")
+    assert dict(zip(last["opportunity_crm_id"], last["day"].dt.strftime("%Y-%m-%d"), strict=True)) == {
+        "open": "2026-06-20",
+        "unknown": "2026-04-02",
+    }
+    met = data.table("activity_contacts")
+    assert sorted(zip(met["opportunity_crm_id"], met["contact_crm_id"], strict=True)) == [
+        ("open", "k1"), ("open", "k2"), ("unknown", "k1"),
+    ]  # fmt: skip
+    result = run_crm_hygiene(eng, record=False)
+    assert result.open_opportunities == 2
+    # idle since 2026-06-20 (10 days) and 2026-04-02 (89 days) against 30 days
+    assert (result.stale.no_recent_activity, result.stale.never_touched) == (1, 0)
+    assert _finding(result, "stale.no_recent_activity").affected_ids == ["unknown"]

@@ -114,6 +114,28 @@ def test_matching_lists_each_problem_and_consent(eng):
     assert r.accuracy is None and {m.call for m in r.sample} == {"M1", "M3", "M5"}
 
 
+def test_deals_read_in_batches_give_the_same_matches(eng, monkeypatch):
+    """Only the deals of matched accounts and linked deals are read, in IN (...) lists
+    of ``_IN_BATCH`` keys: one key per list gives the same calls, deals and issues."""
+    import workbench.audits.matching as matching
+
+    def seen(r):
+        return [(m.call, m.account, m.opportunity, m.issue) for m in r.multi_account
+                + r.closed_deal + r.unmatched + r.link_differs]  # fmt: skip
+
+    whole = run_matching(eng, record=False)
+    monkeypatch.setattr(matching, "_IN_BATCH", 1)
+    batched = run_matching(eng, record=False)
+    assert seen(batched) == seen(whole) == [
+        ("M2", None, None, "multi-account"),
+        ("M3", "A1", "O1", "closed deal"),
+        ("M4", None, None, "unmatched"),
+        ("M5", "A2", "O2", "link differs"),
+    ]
+    # M1 (account A1 on 2024-06-03): O0 closed in February, O1 open then
+    assert {m.call: m.opportunity for m in batched.sample}["M1"] == "O1"
+
+
 def test_reviewed_sample_accuracy_against_95_percent(eng, capsys):
     record_match_reviews(eng, {"M1": "correct", "M5": "incorrect"})
     r = run_matching(eng)

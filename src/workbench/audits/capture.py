@@ -235,15 +235,9 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
         f"same opportunity or account, same local day (the rep's time zone), and starts within "
         f"{opts.match_minutes} minutes when the activity has a time"
     )
-    acts = data.activities_between(window.start, window.end, CRM_CONVERSATION_KINDS)
+    # only activities linked to an account, a deal or a contact can be matched
+    acts = data.activities_between(window.start, window.end, CRM_CONVERSATION_KINDS, linked=True)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
-    acts = acts[
-        (
-            acts["account_crm_id"].notna()
-            | acts["opportunity_crm_id"].notna()
-            | acts["contact_crm_id"].notna()
-        )
-    ]
     if acts.empty:
         return CrmLoggedGap(rule, 0, 0, 0, 0, {})
     meetings = data.table("meetings")

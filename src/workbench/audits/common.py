@@ -177,6 +177,32 @@ _AMOUNT_SQL = (
 )
 
 
+def _trim() -> None:
+    """Return freed heap memory to the system where the C library can (glibc's
+    ``malloc_trim``). Between audits the tables just let go of leave their pages in
+    the process, so the next audit's peak would stack on top of the last one's;
+    elsewhere (macOS, Windows) the allocator does this by itself, and nothing is done."""
+    import ctypes
+    import ctypes.util
+    import gc
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl): nothing to trim
+        pass
+
+
+# Activities of the deals that may be open (a NULL or odd closed flag counts as open).
+_NOT_CLOSED = (
+    "opportunity_crm_id IN (SELECT crm_id FROM opportunities WHERE NOT coalesce(is_closed = 1, 0))"
+)
+
+
 def _shared_strings(column: np.ndarray, seen: dict | None = None) -> np.ndarray:
     """The same values with one object per distinct value (NULL stays None): a
     million-row column of a dozen stages holds a dozen strings, not a million. ``seen``
@@ -258,16 +284,19 @@ class AuditData:
             "AND opportunity_crm_id IN (SELECT opportunity_crm_id FROM opportunity_history "
             "WHERE lower(replace(forecast_category, ' ', '')) = 'commit')"
         ),
-        # Per opportunity: the latest activity day and the contacts met (aggregated in
-        # SQLite: the activities table runs to millions of rows).
+        # Per deal not closed: the latest activity day and the contacts met (aggregated
+        # in SQLite: the activities table runs to ten million rows, and only open deals
+        # are checked for staleness and multi-threading). Every deal but those whose
+        # closed flag is exactly 1 is read, so no deal the audits count as open is missed;
+        # the deal index takes SQLite straight to their activities.
         "activity_last": (
             "SELECT opportunity_crm_id, julianday(max(substr(coalesce(started_at, "
             "activity_date), 1, 10))) AS last_jd FROM activities "
-            "WHERE opportunity_crm_id IS NOT NULL GROUP BY opportunity_crm_id"
+            f"WHERE {_NOT_CLOSED} GROUP BY opportunity_crm_id"
         ),
         "activity_contacts": (
             "SELECT DISTINCT opportunity_crm_id, contact_crm_id FROM activities "
-            "WHERE contact_crm_id IS NOT NULL AND opportunity_crm_id IS NOT NULL"
+            f"WHERE contact_crm_id IS NOT NULL AND {_NOT_CLOSED}"
         ),
         "meetings": (
             "SELECT crm_id, kind, channel, title, is_external, started_at, duration_min, "
@@ -356,10 +385,17 @@ class AuditData:
             self._frames[name] = self._prepare(name, frame)
         return self._frames[name]
 
+    def forget(self, *names: str) -> None:
+        """Let go of the named tables now (an audit done with them; read again if asked)."""
+        for name in names:
+            self._frames.pop(name, None)
+
     def release(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
-        """Let go of every loaded table but ``keep`` (read again if asked for later)."""
+        """Let go of every loaded table but ``keep`` (read again if asked for later),
+        and hand the freed memory back to the system (see ``_trim``)."""
         for name in [n for n in self._frames if n not in keep]:
             del self._frames[name]
+        _trim()
 
     def query(
         self,
@@ -420,15 +456,34 @@ class AuditData:
             data[name] = pd.to_numeric(empty, errors="coerce") if name in numeric else empty
         return pd.DataFrame(data, columns=names)
 
-    def activities_between(self, start: date, end: date, kinds: tuple[str, ...]) -> pd.DataFrame:
-        """CRM activities of ``kinds`` dated ``start``..``end`` (both inclusive)."""
+    def activities_between(
+        self, start: date, end: date, kinds: tuple[str, ...], *, linked: bool = False
+    ) -> pd.DataFrame:
+        """CRM activities of ``kinds`` dated ``start``..``end`` (both inclusive); with
+        ``linked`` only those linked to an account, a deal or a contact. The ids repeated
+        from row to row (kind, owner, account, deal) share one string per value: at ten
+        million activities a quarter's calls and events run to most of a million rows."""
         marks = ", ".join("?" for _ in kinds)
+        where_linked = (
+            " AND (account_crm_id IS NOT NULL OR opportunity_crm_id IS NOT NULL "
+            "OR contact_crm_id IS NOT NULL)"
+            if linked
+            else ""
+        )
         frame = self.query(
             "SELECT crm_id, kind, owner_crm_id, account_crm_id, opportunity_crm_id, "
             "contact_crm_id, activity_date, started_at FROM activities "
             f"WHERE kind IN ({marks}) AND substr(coalesce(started_at, activity_date), 1, 10) "
-            "BETWEEN ? AND ?",
+            f"BETWEEN ? AND ?{where_linked}",
             (*kinds, start.isoformat(), end.isoformat()),
+            repeated=(
+                "kind",
+                "owner_crm_id",
+                "account_crm_id",
+                "opportunity_crm_id",
+                "contact_crm_id",
+                "activity_date",
+            ),
         )
         started = to_moment(frame["started_at"])
         frame["moment"] = started.fillna(to_moment(frame["activity_date"]))
@@ -492,6 +547,11 @@ class AuditData:
                 frame["close_day"] = _jd_to_day(frame["close_jd"]).dt.normalize()
         elif name == "activity_last":
             frame["day"] = _jd_to_day(frame["last_jd"]).dt.normalize()
+        # the julian day numbers have become timestamps: not kept twice (at a million
+        # deals and three million changes each such column is 8-24 MB)
+        jd = [c for c in frame.columns if str(c).endswith("_jd")]
+        if jd:
+            frame = frame.drop(columns=jd)
         elif name == "meetings":
             frame["moment"] = to_moment(frame["started_at"])
             frame["day"] = frame["moment"].dt.normalize()

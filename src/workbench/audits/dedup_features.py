@@ -62,6 +62,8 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def _ascii_lower(text: str) -> str:
+    if text.isascii():  # nothing to decompose (most names): the same result, faster
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 

@@ -41,6 +41,7 @@ ANNOUNCEMENT_WINDOW_S = 120
 _ANNOUNCEMENT = re.compile(
     r"\b(record(ed|ing)?|transcrib\w*|notetaker|note taker)\b", re.IGNORECASE
 )
+_IN_BATCH = 500  # keys per IN (...) list (SQLite caps bound parameters)
 _PUBLIC = frozenset("gmail.com googlemail.com outlook.com hotmail.com yahoo.com icloud.com".split())
 _US_STATES = {
     "california": "CA",
@@ -159,6 +160,30 @@ def _jurisdiction(country: str | None, state: str | None) -> str | None:
     return c.upper() if len(c) == 2 else None
 
 
+def _deals(
+    conn, accounts: set[str], linked: set[str]
+) -> tuple[dict[str, list[tuple]], dict[str, str | None]]:
+    """The deals of ``accounts`` (account -> (id, created, close, is_closed) rows) and
+    the close day of the ``linked`` deals that are closed (None while open)."""
+    columns = (
+        "SELECT crm_id, account_crm_id, substr(created_date, 1, 10), substr(close_date, 1, 10), "
+        "is_closed FROM opportunities WHERE {} IN ({})"
+    )
+    opps: dict[str, list[tuple]] = {}
+    closed_at: dict[str, str | None] = {}
+    for column, keys in (("account_crm_id", accounts), ("crm_id", linked)):
+        keys = sorted(keys)
+        for start in range(0, len(keys), _IN_BATCH):
+            part = keys[start : start + _IN_BATCH]
+            sql = columns.format(column, ", ".join("?" for _ in part))
+            for crm_id, account, created, close, is_closed in conn.execute(sql, part):
+                if column == "account_crm_id":
+                    opps.setdefault(account, []).append((crm_id, created, close, is_closed))
+                else:
+                    closed_at[crm_id] = close if is_closed == 1 else None
+    return opps, closed_at
+
+
 def run_matching(
     eng: Engagement,
     progress: Progress | None = None,
@@ -201,14 +226,6 @@ def run_matching(
             except (ValueError, TypeError, AttributeError):
                 state = None
         location[crm_id] = _jurisdiction(country, state)
-    opps: dict[str, list[tuple]] = {}
-    closed_at: dict[str, str | None] = {}
-    for crm_id, account, created, close, is_closed in conn.execute(
-        "SELECT crm_id, account_crm_id, substr(created_date, 1, 10), substr(close_date, 1, 10), "
-        "is_closed FROM opportunities"
-    ):
-        opps.setdefault(account, []).append((crm_id, created, close, is_closed))
-        closed_at[crm_id] = close if is_closed == 1 else None
     speakers: dict[str, set[str]] = {}
     for meeting, email in conn.execute(
         "SELECT meeting_crm_id, email FROM transcript_speakers WHERE email IS NOT NULL"
@@ -232,7 +249,12 @@ def run_matching(
         "participant_emails FROM meetings WHERE (is_recorded = 1 OR crm_id IN "
         "(SELECT meeting_crm_id FROM transcripts)) AND coalesce(is_external, 1) = 1 ORDER BY crm_id"
     ).fetchall()
-    for call, day, started, linked_acc, linked_opp, listed in rows:
+    # The accounts each call's participants point to; then only the deals of the
+    # accounts matched alone and the deals the calls are linked to are read (at a
+    # million deals, reading them all cost more than the matching).
+    found = []
+    for row in rows:
+        call, listed = row[0], row[5]
         emails = _emails(listed) | speakers.get(call, set())
         external = {e for e in emails if _domain(e) not in internal}
         accounts: set[str] = set()
@@ -241,6 +263,15 @@ def run_matching(
                 accounts.add(contacts[e])
             elif _domain(e) not in _PUBLIC:
                 accounts |= by_domain.get(_domain(e), set())
+        found.append((external, accounts))
+    opps, closed_at = _deals(
+        conn,
+        {next(iter(a)) for _, a in found if len(a) == 1},
+        {row[4] for row in rows if row[4]},
+    )
+    for (call, day, started, linked_acc, linked_opp, _), (external, accounts) in zip(
+        rows, found, strict=True
+    ):
         account = next(iter(accounts)) if len(accounts) == 1 else None
         opportunity = None
         if account and day:
