@@ -22,6 +22,7 @@ import json
 import math
 import types
 import typing
+import weakref
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,9 +143,24 @@ class Run:
         return text
 
 
+# Fingerprints already taken, by engagement, then by run family: valid while nothing
+# changed the file (no change through this connection, no commit by another one).
+_PRINTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def fingerprint(eng: Engagement, kind: str) -> str:
     """A cheap hash of what a run of ``kind`` reads (row counts, last rowids, small
-    tables in full, the settings and the engagement's own record)."""
+    tables in full, the settings and the engagement's own record), taken again only
+    when the file changed (an export reads a dozen runs of the same few families)."""
+    state = (eng.conn.total_changes, eng.conn.execute("PRAGMA data_version").fetchone()[0])
+    known = _PRINTS.setdefault(eng, {})
+    found = known.get(family(kind))
+    if found is None or found[0] != state:
+        found = known[family(kind)] = (state, _fingerprint(eng, kind))
+    return found[1]
+
+
+def _fingerprint(eng: Engagement, kind: str) -> str:
     counted, hashed = _INPUTS[family(kind)]
     h = hashlib.sha256()
     conn = eng.conn

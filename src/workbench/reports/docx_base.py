@@ -131,7 +131,8 @@ class DocBuilder:
         # Why the document cannot be FINAL whatever the export asks: a red flag raised by
         # its own figures, or (the index) a document of the package still in draft.
         self.held: list[str] = []
-        style_names = {s.name for s in self.doc.styles}
+        # the template's style names (styles are only added when it is loaded)
+        self.style_names = style_names = {s.name for s in self.doc.styles}
         self.table_style = (
             TABLE_STYLE
             if TABLE_STYLE in style_names
@@ -266,13 +267,13 @@ class DocBuilder:
         section.left_margin = section.right_margin = Inches(0.7)
         section.header_distance = section.footer_distance = Inches(0.3)
         for name, size in (("Heading 1", 12), ("Heading 2", 11)):
-            if name in {s.name for s in self.doc.styles}:
+            if name in self.style_names:
                 style = self.doc.styles[name]
                 style.font.size = Pt(size)
                 style.paragraph_format.space_before = Pt(4)
                 style.paragraph_format.space_after = Pt(1)
         for name in ("Normal", "List Bullet", "List Number"):
-            if name in {s.name for s in self.doc.styles}:
+            if name in self.style_names:
                 self.doc.styles[name].paragraph_format.space_after = Pt(1)
 
     def toc(self) -> None:
@@ -512,15 +513,14 @@ class DocBuilder:
         """One paragraph per level 1-2 heading (style "toc 1"/"toc 2"), each a link to the
         heading's bookmark."""
         anchor = self._toc_anchor
-        style_names = {s.name for s in self.doc.styles}
         for lvl, text, name in self._headings:
             if lvl > 2:
                 continue
             p = OxmlElement("w:p")
             anchor._p.addprevious(p)
             para = Paragraph(p, anchor._parent)
-            if f"toc {lvl}" in style_names:
-                para.style = self.doc.styles[f"toc {lvl}"]
+            if f"toc {lvl}" in self.style_names:
+                para.style = f"toc {lvl}"
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), name)
             link.set(qn("w:history"), "1")
