@@ -133,6 +133,18 @@ def test_a_chart_is_the_picture_savefig_writes() -> None:
     assert round(Image.open(io.BytesIO(_png(make()))).info["dpi"][0]) == CHART_DPI
 
 
+def test_a_figure_drawing_past_its_edge_keeps_what_is_outside() -> None:
+    def make() -> Figure:
+        fig = Figure(figsize=(4, 2), dpi=100)
+        fig.add_subplot().plot([1, 2, 3])
+        fig.text(1.05, 0.5, "a note beside the figure")  # past the right edge
+        return fig
+
+    ours, theirs = _pixels(_png(make())), _pixels(_savefig_png(make()))
+    assert ours.shape == theirs.shape and ours.shape[1] > 4 * CHART_DPI
+    assert (ours == theirs).all()
+
+
 def test_a_figure_keeps_its_own_settings_after_being_painted() -> None:
     fig = Figure(figsize=(4, 2), dpi=100, facecolor="#EEEEEE")
     fig.add_subplot().plot([1, 2, 3])

@@ -540,7 +540,8 @@ def _png(fig: Figure) -> bytes:
     What ``savefig(bbox_inches="tight", facecolor="white")`` writes, from one draw
     instead of two: the figure is laid out and painted once, then the picture is cut to
     the box of its artists plus the usual 0.1-inch margin (white where the margin runs
-    past the figure's edge, as savefig paints it)."""
+    past the figure's edge, as savefig paints it). A figure that draws outside its own
+    edges is left to savefig, which widens the canvas to show it."""
     import numpy as np
     from matplotlib import image, rcParams
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -551,7 +552,13 @@ def _png(fig: Figure) -> bytes:
         fig.set_dpi(CHART_DPI)
         fig.set_facecolor("white")
         fig.canvas.draw()
-        box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(rcParams["savefig.pad_inches"])
+        drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+        width, height = fig.get_size_inches()
+        if drawn.x0 < 0 or drawn.y0 < 0 or drawn.x1 > width or drawn.y1 > height:
+            out = io.BytesIO()
+            fig.savefig(out, format="png", dpi=CHART_DPI, bbox_inches="tight", facecolor="white")
+            return out.getvalue()
+        box = drawn.padded(rcParams["savefig.pad_inches"])
         pixels = np.asarray(fig.canvas.buffer_rgba())
     finally:
         fig.set_dpi(dpi)
