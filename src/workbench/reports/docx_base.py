@@ -407,7 +407,7 @@ class DocBuilder:
         cols = [
             (
                 f'<w:tcW w:type="dxa" w:w="{Inches(w).twips}"/>',
-                "<w:jc w:val=\"right\"/>" if i in numeric else "",
+                '<w:jc w:val="right"/>' if i in numeric else "",
             )
             for i, w in enumerate(widths)
         ]
@@ -418,7 +418,7 @@ class DocBuilder:
                 [[xml_text(str(text))] for text in headers],
                 cols,
                 self.accent,
-                "<w:b/><w:color w:val=\"FFFFFF\"/>",
+                '<w:b/><w:color w:val="FFFFFF"/>',
                 keep and bool(rows),
                 header=True,
             )
