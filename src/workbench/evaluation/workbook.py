@@ -203,15 +203,25 @@ def _print_setup(wb: Workbook) -> None:
     one font family (a cell without a font name prints in the viewer's default serif)."""
     from copy import copy
 
+    from openpyxl.styles.cell_style import StyleArray
+
+    renamed: dict[int, int] = {}  # font id -> the id of the same font in FONT_FAMILY
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             continue
         for row in ws.iter_rows():
             for cell in row:
+                if not cell._style:
+                    cell._style = StyleArray()
+                font_id = cell._style.fontId
+                if font_id in renamed:  # one look-up per font, not per cell
+                    cell._style.fontId = renamed[font_id]
+                    continue
                 if cell.font is None or cell.font.name != FONT_FAMILY:
                     font = copy(cell.font)
                     font.name = FONT_FAMILY
                     cell.font = font
+                renamed[font_id] = cell._style.fontId
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0

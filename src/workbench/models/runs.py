@@ -22,6 +22,7 @@ import json
 import math
 import types
 import typing
+import weakref
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,9 +143,24 @@ class Run:
         return text
 
 
+# Fingerprints already taken, by engagement, then by run family: valid while nothing
+# changed the file (no change through this connection, no commit by another one).
+_PRINTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def fingerprint(eng: Engagement, kind: str) -> str:
     """A cheap hash of what a run of ``kind`` reads (row counts, last rowids, small
-    tables in full, the settings and the engagement's own record)."""
+    tables in full, the settings and the engagement's own record), taken again only
+    when the file changed (an export reads a dozen runs of the same few families)."""
+    state = (eng.conn.total_changes, eng.conn.execute("PRAGMA data_version").fetchone()[0])
+    known = _PRINTS.setdefault(eng, {})
+    found = known.get(family(kind))
+    if found is None or found[0] != state:
+        found = known[family(kind)] = (state, _fingerprint(eng, kind))
+    return found[1]
+
+
+def _fingerprint(eng: Engagement, kind: str) -> str:
     counted, hashed = _INPUTS[family(kind)]
     h = hashlib.sha256()
     conn = eng.conn
@@ -323,51 +339,98 @@ def _dataclass_fields(tp: type) -> tuple[tuple[str, Any, bool], ...]:
     return tuple((f.name, hints.get(f.name, Any), f.init) for f in dataclasses.fields(tp))
 
 
-@functools.lru_cache(maxsize=1024)
-def _shape(tp: Any) -> tuple[Any, tuple]:
-    return typing.get_origin(tp), typing.get_args(tp)
-
-
 def from_jsonable(tp: Any, data: Any) -> Any:
     """Rebuild a value of type ``tp`` (a dataclass or a typing annotation) from JSON."""
     if data is None:
         return None
+    return _converter(tp)(data)
+
+
+def _converter(tp: Any) -> typing.Callable[[Any], Any]:
+    """The function that rebuilds a value of type ``tp`` from (non-null) JSON, made once
+    per type: a scored pipeline holds thousands of deals and reasons, and deciding what
+    each annotation means for every value was most of the cost of reading it back."""
+    try:
+        return _cached_converter(tp)
+    except TypeError:  # an unhashable annotation: made every time
+        return _make_converter(tp)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_converter(tp: Any) -> typing.Callable[[Any], Any]:
+    return _make_converter(tp)
+
+
+def _identity(data: Any) -> Any:
+    return data
+
+
+def _make_converter(tp: Any) -> typing.Callable[[Any], Any]:
     if isinstance(tp, str):
-        raise TypeError(f"unresolved annotation {tp!r}")
+
+        def unresolved(data: Any) -> Any:
+            raise TypeError(f"unresolved annotation {tp!r}")
+
+        return unresolved
     if dataclasses.is_dataclass(tp):
+        return _dataclass_converter(tp)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return _nullable(options[0]) if len(options) == 1 else _identity
+    if origin in (list, set, frozenset) or tp in (list,):
+        inner = _nullable(args[0] if args else Any)
+        return lambda data: [inner(v) for v in data]
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            each = _nullable(args[0])
+            return lambda data: tuple(each(v) for v in data)
+        if args:
+            convs = [_nullable(a) for a in args]
+            return lambda data: tuple(c(v) for c, v in zip(convs, data, strict=False))
+        return tuple
+    if origin is dict:
+        value = _nullable(args[1] if len(args) == 2 else Any)
+        return lambda data: {k: value(v) for k, v in data.items()}
+    if tp is dt.date:
+        return lambda data: dt.date.fromisoformat(data[:10])
+    if tp is dt.datetime:
+        return dt.datetime.fromisoformat
+    if tp is float:
+        return lambda data: float(data) if isinstance(data, int) else data
+    return _identity
+
+
+def _nullable(tp: Any) -> typing.Callable[[Any], Any]:
+    """The converter of ``tp`` that passes a null through (made when first used, so that
+    a dataclass may refer to itself)."""
+    conv = None
+
+    def convert(data: Any) -> Any:
+        nonlocal conv
+        if data is None:
+            return None
+        if conv is None:
+            conv = _converter(tp)
+        return conv(data)
+
+    return convert
+
+
+def _dataclass_converter(tp: type) -> typing.Callable[[Any], Any]:
+    fields = None
+
+    def convert(data: Any) -> Any:
+        nonlocal fields
+        if fields is None:
+            fields = [(name, _nullable(hint), init) for name, hint, init in _dataclass_fields(tp)]
         kwargs, later = {}, {}
-        for name, hint, init in _dataclass_fields(tp):
-            if name not in data:
-                continue
-            value = from_jsonable(hint, data[name])
-            (kwargs if init else later)[name] = value
+        for name, conv, init in fields:
+            if name in data:
+                (kwargs if init else later)[name] = conv(data[name])
         obj = tp(**kwargs)
         for name, value in later.items():
             setattr(obj, name, value)
         return obj
-    try:
-        origin, args = _shape(tp)
-    except TypeError:  # an unhashable annotation: look it up every time
-        origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in args if a is not type(None)]
-        return from_jsonable(options[0], data) if len(options) == 1 else data
-    if origin in (list, set, frozenset) or tp in (list,):
-        inner = args[0] if args else Any
-        return [from_jsonable(inner, v) for v in data]
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_jsonable(args[0], v) for v in data)
-        if args:
-            return tuple(from_jsonable(a, v) for a, v in zip(args, data, strict=False))
-        return tuple(data)
-    if origin is dict:
-        inner = args[1] if len(args) == 2 else Any
-        return {k: from_jsonable(inner, v) for k, v in data.items()}
-    if tp is dt.date:
-        return dt.date.fromisoformat(data[:10])
-    if tp is dt.datetime:
-        return dt.datetime.fromisoformat(data)
-    if tp is float and isinstance(data, int):
-        return float(data)
-    return data
+
+    return convert

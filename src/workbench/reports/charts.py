@@ -85,12 +85,14 @@ def capture_by_channel_figure(
 
 
 def _renderer(fig: Figure):
-    """A renderer to measure text with (a Figure made without pyplot has no canvas yet)."""
+    """A renderer to measure text with (a Figure made without pyplot has no canvas yet),
+    after laying the figure out: a draw that places every artist but paints no pixel
+    (the picture itself is painted once, when the document saves it)."""
     if not hasattr(fig.canvas, "get_renderer"):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     return fig.canvas.get_renderer()
 
 
@@ -106,7 +108,7 @@ def _spread_ticks(ax, renderer) -> None:
     import textwrap
 
     def clash() -> bool:
-        ax.figure.canvas.draw()
+        ax.figure.draw_without_rendering()
         boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
         return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
@@ -182,7 +184,6 @@ def baseline_trend_figure(quarters: list[str], series: dict[str, list[float | No
 def _separate_annotations(fig: Figure, ax) -> None:
     """Move apart the value labels of different lines that sit on top of each other at
     the same quarter: the higher one goes up, the lower one below its point."""
-    fig.canvas.draw()
     renderer = _renderer(fig)
     for _ in range(4):
         moved = False
@@ -198,4 +199,4 @@ def _separate_annotations(fig: Figure, ax) -> None:
                 moved = True
         if not moved:
             return
-        fig.canvas.draw()
+        fig.draw_without_rendering()

@@ -17,8 +17,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
@@ -116,6 +118,7 @@ class DocBuilder:
         self.scrub = lambda text: xml_text(anonymise(text))
         self.branding = branding or Branding()
         self.doc = load_template(template)
+        _cache_style_ids(self.doc, template)
         self.accent = _accent_hex(self.doc)
         self.has_missing = False
         self.has_assumed = False
@@ -128,7 +131,8 @@ class DocBuilder:
         # Why the document cannot be FINAL whatever the export asks: a red flag raised by
         # its own figures, or (the index) a document of the package still in draft.
         self.held: list[str] = []
-        style_names = {s.name for s in self.doc.styles}
+        # the template's style names (styles are only added when it is loaded)
+        self.style_names = style_names = {s.name for s in self.doc.styles}
         self.table_style = (
             TABLE_STYLE
             if TABLE_STYLE in style_names
@@ -263,13 +267,13 @@ class DocBuilder:
         section.left_margin = section.right_margin = Inches(0.7)
         section.header_distance = section.footer_distance = Inches(0.3)
         for name, size in (("Heading 1", 12), ("Heading 2", 11)):
-            if name in {s.name for s in self.doc.styles}:
+            if name in self.style_names:
                 style = self.doc.styles[name]
                 style.font.size = Pt(size)
                 style.paragraph_format.space_before = Pt(4)
                 style.paragraph_format.space_after = Pt(1)
         for name in ("Normal", "List Bullet", "List Number"):
-            if name in {s.name for s in self.doc.styles}:
+            if name in self.style_names:
                 self.doc.styles[name].paragraph_format.space_after = Pt(1)
 
     def toc(self) -> None:
@@ -383,7 +387,7 @@ class DocBuilder:
             cap.paragraph_format.keep_with_next = True
             cap.paragraph_format.space_before = Pt(6)
             cap.paragraph_format.space_after = Pt(3)
-        table = doc.add_table(rows=1, cols=len(headers))
+        table = doc.add_table(rows=0, cols=len(headers))
         if self.table_style:
             table.style = doc.styles[self.table_style]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -396,54 +400,53 @@ class DocBuilder:
             scale = usable / sum(widths) if sum(widths) > usable else 1.0
             widths = [w * scale for w in widths]
         widths = fit_widths(headers, rows, widths)
-        numeric = numeric or []
+        numeric = set(numeric or [])
         _set_grid(table, widths)
-        hdr = table.rows[0]
-        _repeat_header(hdr)
-        for i, text in enumerate(headers):
-            cell = hdr.cells[i]
-            cell.width = Inches(widths[i])
-            _shade(cell, self.accent)
-            p = cell.paragraphs[0]
-            r = p.add_run(xml_text(str(text)))
-            r.bold = True
-            r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-            r.font.size = Pt(8.5)
-            if i in numeric:
-                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # The rows are written as one XML fragment: python-docx's cell-by-cell API walks
+        # the table for every cell and was most of a package's time.
+        cols = [
+            (
+                f'<w:tcW w:type="dxa" w:w="{Inches(w).twips}"/>',
+                '<w:jc w:val="right"/>' if i in numeric else "",
+            )
+            for i, w in enumerate(widths)
+        ]
+        keep = len(rows) <= 14  # a short table stays on one page: rows keep with the next
+        xml = [f"<w:tbl {nsdecls('w')}>"]
+        xml.append(
+            _row_xml(
+                [[xml_text(str(text))] for text in headers],
+                cols,
+                self.accent,
+                '<w:b/><w:color w:val="FFFFFF"/>',
+                keep and bool(rows),
+                header=True,
+            )
+        )
         for n, row in enumerate(rows):
-            cells = table.add_row().cells
-            _cant_split(table.rows[-1])
             shade = None
             if assumed and n < len(assumed) and assumed[n]:
                 shade = ASSUMED_FILL
                 self.has_assumed = True
             elif n % 2 == 1:
                 shade = "F3F5F8"
-            for i, value in enumerate(row[: len(headers)]):
-                cell = cells[i]
-                cell.width = Inches(widths[i])
-                if shade:
-                    _shade(cell, shade)
-                p = cell.paragraphs[0]
-                lines = "" if value is None else self.scrub(str(value))
-                for k, line in enumerate(lines.split("\n")):
-                    if k:
-                        p.add_run().add_break()
-                    r = p.add_run(line)
-                    r.font.size = Pt(8.5)
-                    if bold_first_column and i == 0:
-                        r.bold = True
-                    if line.startswith(BOX_CHECKED) or line.startswith(BOX_EMPTY):
-                        r.font.name = "Segoe UI Symbol"
-                if i in numeric:
-                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if len(rows) <= 14:
-            # A short table stays on one page: every row keeps with the next one.
-            for row in table.rows[:-1]:
-                for cell in row.cells:
-                    for p in cell.paragraphs:
-                        p.paragraph_format.keep_with_next = True
+            cells = [
+                ("" if value is None else self.scrub(str(value))).split("\n")
+                for value in row[: len(headers)]
+            ]
+            xml.append(
+                _row_xml(
+                    cells,
+                    cols,
+                    shade,
+                    "",
+                    keep and n < len(rows) - 1,
+                    bold_first=bold_first_column,
+                    grid=widths,
+                )
+            )
+        xml.append("</w:tbl>")
+        table._tbl.extend(list(parse_xml("".join(xml))))
         # A thin gap after the table (a full empty line per table adds up to the line that
         # spills a document's last sentence onto a page of its own).
         _thin(doc.add_paragraph()._p, _SPACER_TWIPS)
@@ -458,9 +461,7 @@ class DocBuilder:
     # ------------------------------------------------------------------ charts
     def figure(self, fig: Figure, caption: str, *, width_in: float = 6.2) -> None:
         """Embed a matplotlib Figure as a PNG at print resolution, with a caption."""
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches="tight", facecolor="white")
-        buf.seek(0)
+        buf = io.BytesIO(_png(fig))
         self.doc.add_picture(buf, width=Inches(width_in))
         self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.doc.paragraphs[-1].paragraph_format.keep_with_next = True  # caption stays with it
@@ -512,15 +513,14 @@ class DocBuilder:
         """One paragraph per level 1-2 heading (style "toc 1"/"toc 2"), each a link to the
         heading's bookmark."""
         anchor = self._toc_anchor
-        style_names = {s.name for s in self.doc.styles}
         for lvl, text, name in self._headings:
             if lvl > 2:
                 continue
             p = OxmlElement("w:p")
             anchor._p.addprevious(p)
             para = Paragraph(p, anchor._parent)
-            if f"toc {lvl}" in style_names:
-                para.style = self.doc.styles[f"toc {lvl}"]
+            if f"toc {lvl}" in self.style_names:
+                para.style = f"toc {lvl}"
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), name)
             link.set(qn("w:history"), "1")
@@ -532,6 +532,49 @@ class DocBuilder:
             link.append(r)
             p.append(link)
         anchor._p.getparent().remove(anchor._p)
+
+
+def _png(fig: Figure) -> bytes:
+    """``fig`` as a PNG at print resolution on white, cut to what it draws.
+
+    What ``savefig(bbox_inches="tight", facecolor="white")`` writes, from one draw
+    instead of two: the figure is laid out and painted once, then the picture is cut to
+    the box of its artists plus the usual 0.1-inch margin (white where the margin runs
+    past the figure's edge, as savefig paints it). A figure that draws outside its own
+    edges is left to savefig, which widens the canvas to show it."""
+    import numpy as np
+    from matplotlib import image, rcParams
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    dpi, facecolor, canvas = fig.dpi, fig.get_facecolor(), fig.canvas
+    FigureCanvasAgg(fig)
+    try:
+        fig.set_dpi(CHART_DPI)
+        fig.set_facecolor("white")
+        fig.canvas.draw()
+        drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+        width, height = fig.get_size_inches()
+        if drawn.x0 < 0 or drawn.y0 < 0 or drawn.x1 > width or drawn.y1 > height:
+            out = io.BytesIO()
+            fig.savefig(out, format="png", dpi=CHART_DPI, bbox_inches="tight", facecolor="white")
+            return out.getvalue()
+        box = drawn.padded(rcParams["savefig.pad_inches"])
+        pixels = np.asarray(fig.canvas.buffer_rgba())
+    finally:
+        fig.set_dpi(dpi)
+        fig.set_facecolor(facecolor)
+        fig.set_canvas(canvas)
+    rows, cols = pixels.shape[:2]
+    width, height = int(box.width * CHART_DPI), int(box.height * CHART_DPI)
+    left = round(box.x0 * CHART_DPI)  # the figure's column under the picture's first
+    top = rows - height - round(box.y0 * CHART_DPI)  # the figure's row under its first
+    picture = np.full((height, width, 4), 255, dtype=np.uint8)
+    x0, x1 = max(left, 0), min(left + width, cols)
+    y0, y1 = max(top, 0), min(top + height, rows)
+    picture[y0 - top : y1 - top, x0 - left : x1 - left] = pixels[y0:y1, x0:x1]
+    out = io.BytesIO()
+    image.imsave(out, picture, format="png", dpi=CHART_DPI)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- xml helpers
@@ -613,6 +656,98 @@ def _bottom_border(p: Paragraph) -> None:
             'w:color="BFBFBF"/></w:pBdr>'
         ),
     )
+
+
+# Style ids by template (its path, size and time of change; None: ours), then by
+# (style name or id, style type, wanted type).
+_STYLE_IDS: dict[tuple, dict[tuple, str | None]] = {}
+
+
+def _cache_style_ids(doc: DocxDocument, template: Path | None) -> None:
+    """Remember the id of each style the documents ask for by name.
+
+    python-docx resolves a style name by walking every style of the template, then
+    walks them again to find the default style, for every paragraph given a style:
+    a third of a package's time. The answer depends only on the template (styles are
+    added only when it is loaded), so it is looked up once per template."""
+    if template is None:
+        key: tuple = (None,)
+    else:
+        stat = Path(template).stat()
+        key = (str(Path(template).resolve()), stat.st_size, stat.st_mtime_ns)
+    known = _STYLE_IDS.setdefault(key, {})
+    part = doc.part
+    lookup = part.get_style_id
+
+    def get_style_id(style_or_name, style_type):
+        if style_or_name is None:
+            return None
+        if isinstance(style_or_name, str):
+            wanted = (style_or_name, style_type)
+        else:
+            wanted = (style_or_name.style_id, style_or_name.type, style_type)
+        if wanted not in known:
+            known[wanted] = lookup(style_or_name, style_type)
+        return known[wanted]
+
+    part.get_style_id = get_style_id
+
+
+_SYMBOL_FONT = '<w:rFonts w:ascii="Segoe UI Symbol" w:hAnsi="Segoe UI Symbol"/>'
+_BREAK = "<w:r><w:br/></w:r>"
+
+
+def _run_content(text: str) -> str:
+    """What python-docx writes for a run's text: tabs and carriage returns as their own
+    elements, the rest in ``w:t`` (space-preserving when it starts or ends with one)."""
+    out = []
+    for k, piece in enumerate(re.split(r"([\t\r\n])", text)):
+        if k % 2:
+            out.append("<w:tab/>" if piece == "\t" else "<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return "".join(out)
+
+
+def _row_xml(
+    cells: list[list[str]],
+    cols: list[tuple[str, str]],
+    shade: str | None,
+    run_props: str,
+    keep_with_next: bool,
+    *,
+    header: bool = False,
+    bold_first: bool = False,
+    grid: list[float] | None = None,
+) -> str:
+    """One table row (``w:tr``) as XML: each cell its width, shading and lines of text
+    in 8.5-point runs; the header row repeats on every page; no row splits across pages."""
+    out = ['<w:tr><w:trPr><w:cantSplit w:val="true"/>']
+    out.append('<w:tblHeader w:val="true"/></w:trPr>' if header else "</w:trPr>")
+    fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>' if shade else ""
+    keep = "<w:keepNext/>" if keep_with_next else ""
+    for i, (width, align) in enumerate(cols):
+        if i >= len(cells):
+            # A short row: the cell python-docx adds, as wide as its grid column.
+            width = f'<w:tcW w:type="dxa" w:w="{int(grid[i] * 1440)}"/>' if grid else width
+            ppr = f"<w:pPr>{keep}</w:pPr>" if keep else ""
+            out.append(f"<w:tc><w:tcPr>{width}</w:tcPr><w:p>{ppr}</w:p></w:tc>")
+            continue
+        ppr = f"<w:pPr>{keep}{align}</w:pPr>" if keep or align else ""
+        out.append(f"<w:tc><w:tcPr>{width}{fill}</w:tcPr><w:p>{ppr}")
+        bold = "<w:b/>" if bold_first and i == 0 else ""
+        for k, line in enumerate(cells[i]):
+            if k:
+                out.append(_BREAK)
+            font = _SYMBOL_FONT if line.startswith((BOX_CHECKED, BOX_EMPTY)) else ""
+            out.append(
+                f'<w:r><w:rPr>{font}{bold}{run_props}<w:sz w:val="17"/></w:rPr>'
+                f"{_run_content(line)}</w:r>"
+            )
+        out.append("</w:p></w:tc>")
+    out.append("</w:tr>")
+    return "".join(out)
 
 
 def _set_grid(table: Table, widths: list[float]) -> None:

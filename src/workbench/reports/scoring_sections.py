@@ -44,6 +44,17 @@ def pipeline_run(ctx: ReportContext) -> tuple[PipelineScores, Run] | None:
     return ctx.cache["scores"]
 
 
+def stored_pipeline_run(ctx: ReportContext) -> tuple[PipelineScores, Run] | None:
+    """The latest stored scores of the open pipeline, read once per export; never
+    scores (None when the pipeline was never scored)."""
+    if ctx.cache.get("scores") is None:
+        found = latest_scores(ctx.eng)
+        if found is None:
+            return None
+        ctx.cache["scores"] = found
+    return ctx.cache["scores"]
+
+
 def pipeline_scores(ctx: ReportContext) -> PipelineScores | None:
     found = pipeline_run(ctx)
     return None if found is None else found[0]

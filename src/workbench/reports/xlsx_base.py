@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -161,16 +162,26 @@ class WorkbookBuilder:
             cell.border = GRID
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.row_dimensions[r].height = 28
+        # A cell's style is the same as an earlier one's of its column whenever its
+        # value had the same number format and the same shading: copied, not set again
+        # (openpyxl looks every font, border and alignment up anew: most of its time).
+        styled: dict[tuple, StyleArray] = {}
         for i, row in enumerate(rows):
             r += 1
+            shade = bool(highlight and i < len(highlight) and highlight[i])
             for c, col in enumerate(columns, start=1):
                 cell = ws.cell(r, c)
                 set_cell(cell, row[c - 1] if c - 1 < len(row) else None, col.kind)
+                key = (c, shade, tuple(cell._style) if cell._style else ())
+                if key in styled:
+                    cell._style = StyleArray(styled[key])
+                    continue
                 cell.font = BODY_FONT
                 cell.border = GRID
                 cell.alignment = Alignment(vertical="top", wrap_text=col.wrap)
-                if highlight and i < len(highlight) and highlight[i]:
+                if shade:
                     cell.fill = ASSUMED_FILL
+                styled[key] = StyleArray(cell._style)
         for c, col in enumerate(columns, start=1):
             letter = get_column_letter(c)
             width = col.width or _auto_width(col, rows, c - 1)

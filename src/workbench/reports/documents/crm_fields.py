@@ -47,7 +47,17 @@ def crm_name(ctx: ReportContext) -> str:
 def field_presence(
     ctx: ReportContext, table: str, columns: list[str]
 ) -> tuple[int, dict[str, int]]:
-    """Rows in ``table`` and, per column, how many have a value (one scan)."""
+    """Rows in ``table`` and, per column, how many have a value (one scan, once per
+    export: several documents list the same fields)."""
+    key = ("field_presence", table, tuple(columns))
+    if key not in ctx.cache:
+        ctx.cache[key] = _field_presence(ctx, table, columns)
+    return ctx.cache[key]
+
+
+def _field_presence(
+    ctx: ReportContext, table: str, columns: list[str]
+) -> tuple[int, dict[str, int]]:
     have = {r[1] for r in ctx.eng.conn.execute(f"PRAGMA table_info({table})")}
     cols = [c for c in columns if c in have]
     if not cols:

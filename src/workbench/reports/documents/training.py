@@ -19,8 +19,8 @@ from workbench.reports import audit_sections, playbook, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec, save_doc
 from workbench.reports.context import ReportContext, pct
 from workbench.reports.documents import conversation
+from workbench.reports.scoring_sections import stored_pipeline_run
 from workbench.scoring import SIGNALS, get_rule_set
-from workbench.scoring.operations import latest_scores
 
 SPECS: list[DocumentSpec] = []
 
@@ -92,7 +92,7 @@ def _inspection(doc, ctx: ReportContext) -> None:
         ],
         numbered=True,
     )
-    found = latest_scores(ctx.eng)
+    found = stored_pipeline_run(ctx)
     if found is None or not found[0].deals:
         doc.missing(
             "Example from the live pipeline",
