@@ -181,22 +181,85 @@ def baseline_trend_figure(quarters: list[str], series: dict[str, list[float | No
     return fig
 
 
+# Where a value label may sit around its point, in order of preference (offset in
+# points, horizontal and vertical alignment): above, below, right, left, then further
+# above or below.
+_LABEL_SPOTS = (
+    ((0, 5), "center", "bottom"),
+    ((0, -6), "center", "top"),
+    ((7, 0), "left", "center"),
+    ((-7, 0), "right", "center"),
+    ((0, 14), "center", "bottom"),
+    ((0, -15), "center", "top"),
+)
+
+
+def _series_obstacles(ax):
+    """Each plotted series' line (as a display path) and marker centres (display points)."""
+    out = []
+    for ln in ax.get_lines():
+        path = ln.get_transform().transform_path(ln.get_path())
+        out.append((path, path.vertices, ln.get_markersize() / 2))
+    return out
+
+
+def _label_clashes(box, obstacles, placed, frame, points_to_px: float) -> int:
+    """How many things a label's box would sit on: another label, a line, a marker, or
+    the edge of the plot."""
+    clashes = sum(box.overlaps(other) for other in placed)
+    for path, vertices, radius in obstacles:
+        if path.intersects_bbox(box, filled=False):
+            clashes += 1
+        pad = radius * points_to_px
+        xs, ys = vertices[:, 0], vertices[:, 1]
+        inside = (xs >= box.x0 - pad) & (xs <= box.x1 + pad)
+        clashes += int((inside & (ys >= box.y0 - pad) & (ys <= box.y1 + pad)).any())
+    if not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1):
+        clashes += 1
+    return clashes
+
+
 def _separate_annotations(fig: Figure, ax) -> None:
-    """Move apart the value labels of different lines that sit on top of each other at
-    the same quarter: the higher one goes up, the lower one below its point."""
+    """Place each value label where it covers no other label, no line and no marker of
+    any series (above its point when that is free; else below, beside, or further out),
+    taking the spot with the fewest clashes when none is free. Labels of the highest
+    points are placed first."""
     renderer = _renderer(fig)
-    for _ in range(4):
-        moved = False
-        texts = [t for t in ax.texts if t.get_text()]
-        for i, a in enumerate(texts):
-            for b in texts[i + 1 :]:
-                box_a, box_b = a.get_window_extent(renderer), b.get_window_extent(renderer)
-                if not box_a.overlaps(box_b):
-                    continue
-                low, high = (a, b) if a.xy[1] <= b.xy[1] else (b, a)
-                low.xyann = (low.xyann[0], low.xyann[1] - 14)
-                high.xyann = (high.xyann[0], high.xyann[1] + 6)
-                moved = True
-        if not moved:
-            return
-        fig.draw_without_rendering()
+    obstacles = _series_obstacles(ax)
+    frame = ax.get_window_extent(renderer)
+    points_to_px = fig.dpi / 72
+    texts = sorted((t for t in ax.texts if t.get_text()), key=lambda t: -t.xy[1])
+    placed = []
+    for text in texts:
+        best = None
+        for offset, ha, va in _LABEL_SPOTS:
+            text.xyann = offset
+            text.set_ha(ha)
+            text.set_va(va)
+            box = text.get_window_extent(renderer)
+            clashes = _label_clashes(box, obstacles, placed, frame, points_to_px)
+            if best is None or clashes < best[0]:
+                best = (clashes, offset, ha, va, box)
+            if clashes == 0:
+                break
+        _, offset, ha, va, box = best
+        text.xyann = offset
+        text.set_ha(ha)
+        text.set_va(va)
+        placed.append(box)
+    fig.draw_without_rendering()
+
+
+def texts_on_series(fig: Figure) -> list[str]:
+    """Value labels that sit on a plotted line or marker (of any series)."""
+    renderer = _renderer(fig)
+    out = []
+    for ax in fig.axes:
+        obstacles = _series_obstacles(ax)
+        frame = ax.get_window_extent(renderer)
+        for t in ax.texts:
+            if t.get_text() and _label_clashes(
+                t.get_window_extent(renderer), obstacles, [], frame, fig.dpi / 72
+            ):
+                out.append(t.get_text())
+    return out
