@@ -214,7 +214,9 @@ def _label_clashes(box, obstacles, placed, frame, points_to_px: float) -> int:
         xs, ys = vertices[:, 0], vertices[:, 1]
         inside = (xs >= box.x0 - pad) & (xs <= box.x1 + pad)
         clashes += int((inside & (ys >= box.y0 - pad) & (ys <= box.y1 + pad)).any())
-    if not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1):
+    if not (
+        frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    ):
         clashes += 1
     return clashes
 
