@@ -165,14 +165,14 @@ def test_bad_input_gets_plain_messages(tmp_path, capsys):
 def test_mapping_to_unknown_field_or_column_is_refused(new_engagement, tmp_path):
     custom = tmp_path / "custom.csv"
     custom.write_text(CUSTOM, encoding="utf-8")
-    with pytest.raises(WorkbenchError, match="field\\(s\\) champion"):
+    with pytest.raises(WorkbenchError, match="names field champion that"):
         import_file(
             new_engagement,
             custom,
             entity="opportunities",
             mapping={"crm_id": "Deal Number", "champion": "Meddic Champion"},
         )
-    with pytest.raises(WorkbenchError, match="column\\(s\\) 'Deal No'.*'Deal Number'"):
+    with pytest.raises(WorkbenchError, match="names column 'Deal No' that.*'Deal Number'"):
         import_file(new_engagement, custom, entity="opportunities", mapping={"crm_id": "Deal No"})
 
 

@@ -251,8 +251,8 @@ def test_hubspot_cancel_during_back_off(new_engagement, hubspot, memory_keyring)
 
 def _pull_and_die(path: str, session, kill_at: int | None = None) -> None:
     """Pull in a child and SIGKILL it: at the SQL statement ``kill_at`` of the pull's
-    connection (a pull makes about 240 on the fake org), or when the opportunities
-    start to be stored."""
+    connection (see ``_statements_of_a_pull``), or when the opportunities start to be
+    stored."""
     import os
     import signal
 
@@ -274,9 +274,30 @@ def _pull_and_die(path: str, session, kill_at: int | None = None) -> None:
     pull_salesforce(eng, SalesforcePullRequest(), progress=Progress(listener), session=session)
 
 
-# None: as the opportunities start to be stored; numbers: SQL statements spread over
-# the pull (sign-in bookkeeping, each object's rows, field history, the commit).
-KILL_POINTS = [None, 3, 30, 80, 130, 180, 230]
+# None: as the opportunities start to be stored; numbers: where in the pull's SQL
+# statements (as a share of them all) to kill it: sign-in bookkeeping, each object's
+# rows, field history, the commit. Shares, not statement numbers, so that a faster
+# importer making fewer statements still has every point inside the pull.
+KILL_POINTS = [None, 0.0, 0.12, 0.33, 0.54, 0.75, 0.95]
+
+
+def _statements_of_a_pull(tmp_path, session) -> int:
+    """How many SQL statements a whole pull makes on the pull's connection."""
+    from workbench.models import Engagement, EngagementMeta
+
+    eng = Engagement.create(tmp_path / "Count.engagement", EngagementMeta(customer="Count"))
+    _sf(eng)
+    seen = [0]
+
+    def statement(_sql: str) -> None:
+        seen[0] += 1
+
+    eng.conn.set_trace_callback(statement)
+    pull_salesforce(eng, SalesforcePullRequest(), session=session)
+    eng.conn.set_trace_callback(None)
+    eng.close()
+    session.close()  # no kept-alive TLS connection for the forked child to share
+    return seen[0]
 
 
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="SIGKILL is POSIX")
@@ -287,6 +308,10 @@ def test_kill_mid_pull_leaves_the_file_as_it_was(tmp_path, salesforce, memory_ke
 
     from workbench.models import Engagement, EngagementMeta
 
+    if kill_at is not None:
+        total = _statements_of_a_pull(tmp_path, salesforce.session)
+        assert total > 100  # sign-in, five objects, field history and the commit
+        kill_at = max(3, int(total * kill_at))
     path = tmp_path / "Kill.engagement"
     eng = Engagement.create(path, EngagementMeta(customer="Kill Test"))
     _sf(eng)

@@ -236,7 +236,7 @@ def test_too_many_custom_fields_for_a_rest_url_are_left_out_and_said(
     )
     (o,) = result.objects
     assert o.notes[0].startswith(
-        "2 custom field(s) of Opportunity were left out because the query would not fit in a "
+        "2 custom fields of Opportunity were left out because the query would not fit in a "
         "URL: Economic_Buyer__c, Metrics__c."
     )
     # the mapped custom field was kept

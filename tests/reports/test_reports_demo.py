@@ -157,7 +157,7 @@ def test_export_command_refuses_an_unknown_document_in_one_line(
         timeout=300,
     )
     assert run.returncode == 1
-    assert run.stderr.startswith("error: Unknown document(s): nonsense.")
+    assert run.stderr.startswith("error: Unknown document: nonsense.")
     assert "Traceback" not in run.stderr
 
 

@@ -26,6 +26,7 @@ from workbench.importers.sources import (
 )
 from workbench.importers.writer import REJECTS_RETURNED, Counts, Writer
 from workbench.models import Engagement, now_iso
+from workbench.models.vocabulary import count as plural_count
 from workbench.progress import Progress
 
 BIG_FILE_BYTES = 16 << 20
@@ -114,8 +115,8 @@ def _run(
     notes = list(plan.notes)
     if layout.title_rows:
         notes.append(
-            f"{layout.title_rows} title row(s) above the header (row {layout.header_row + 1}) "
-            "were not imported."
+            f"{plural_count(layout.title_rows, 'title row')} above the header "
+            f"(row {layout.header_row + 1}) {_were(layout.title_rows)} not imported."
         )
     if layout.encoding not in ("utf-8", "xlsx"):
         notes.append(f"The file was read as {layout.encoding} text.")
@@ -226,8 +227,9 @@ def _run_transaction(
         notes.extend(getattr(src, "notes", []))
         if getattr(src, "footer_rows", 0):
             notes.append(
-                f"{src.footer_rows} footer row(s) after the data (totals, copyright, "
-                "confidentiality, generated-by lines) were recognised and skipped."
+                f"{plural_count(src.footer_rows, 'footer row')} after the data (totals, copyright, "
+                "confidentiality, generated-by lines) "
+                f"{_were(src.footer_rows)} recognised and skipped."
             )
         read = counts.written + counts.rejected + counts.skipped
         if read == 0:
@@ -269,35 +271,39 @@ def _run_transaction(
     )
 
 
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
 def _count_notes(plan: Plan, counts: Counts) -> list[str]:
     notes = []
     for name, n in counts.placeholders.items():
         notes.append(
-            f"{n} value(s) of {plan.mapping.get(name, name)} were placeholder dates (such as "
-            "9999-12-31) and were left blank."
+            f"{plural_count(n, 'value')} of {plan.mapping.get(name, name)} {_were(n)} placeholder "
+            f"{'date' if n == 1 else 'dates'} (such as 9999-12-31) and {_were(n)} left blank."
         )
     if counts.other_fields:
         notes.append(
-            f"{counts.other_fields} history row(s) changed fields Workbench does not track "
-            "(only stage, amount, close date, probability and forecast category) and were "
-            "skipped."
+            f"{plural_count(counts.other_fields, 'history row')} changed fields Workbench does not track "
+            "(only stage, amount, close date, probability and forecast category) and "
+            f"{_were(counts.other_fields)} skipped."
         )
     if counts.relabelled:
         notes.append(
-            f"{counts.relabelled} deal(s) and history row(s) already imported now show stage "
-            "labels instead of stage ids."
+            f"{plural_count(counts.relabelled, 'deal or history row', 'deals and history rows')} "
+            "already imported now show stage labels instead of stage ids."
         )
     if counts.stage_readings:
         notes.append(stage_reading_note(counts.stage_readings))
     if counts.over_100:
         notes.append(
-            f"{counts.over_100} row(s) have a probability above 100 (kept as given; check the "
-            "export)."
+            f"{plural_count(counts.over_100, 'row')} {'has' if counts.over_100 == 1 else 'have'} "
+            "a probability above 100 (kept as given; check the export)."
         )
     if counts.translated:
         notes.append(
-            f"{counts.translated} stage id(s) were replaced by their labels from the imported "
-            "pipeline stages."
+            f"{plural_count(counts.translated, 'stage id')} {_were(counts.translated)} replaced by "
+            "their labels from the imported pipeline stages."
         )
     elif plan.profile == "hubspot" and "stage" in plan.mapping:
         notes.append(

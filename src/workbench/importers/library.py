@@ -17,6 +17,7 @@ from workbench.importers.entities import ENTITIES
 from workbench.importers.records import ImportRecord, Reject, SavedMapping
 from workbench.locations import data_dir
 from workbench.models import Engagement, now_iso
+from workbench.models.vocabulary import plural
 
 
 def library_dir(folder: Path | None = None) -> Path:
@@ -42,7 +43,7 @@ def validate_mapping(entity: str, mapping: dict[str, str], origin: str = "The ma
     unknown = sorted(set(mapping) - known)
     if unknown:
         raise WorkbenchError(
-            f"{origin} names field(s) {', '.join(unknown)} that {entity} does not have; "
+            f"{origin} names {plural('field', len(unknown))} {', '.join(unknown)} that {entity} does not have; "
             f"its fields are: {', '.join(sorted(known))}."
         )
 

@@ -16,6 +16,7 @@ from workbench.importers.entities import ENTITIES, PROFILES, EntitySpec
 from workbench.importers.library import find_mapping, validate_mapping
 from workbench.importers.profiles import _other_object, build_mapping, guess
 from workbench.models import Engagement
+from workbench.models.vocabulary import plural
 
 MAPPING_HELP = (
     "Write a mapping file (JSON) naming, for each Workbench field, the column of your "
@@ -84,7 +85,7 @@ def make_plan(
         missing_cols = _problem_columns(columns, chosen)
         if missing_cols:
             raise WorkbenchError(
-                f"The mapping names column(s) {', '.join(repr(c) for c in missing_cols)} that "
+                f"The mapping names {plural('column', len(missing_cols))} {', '.join(repr(c) for c in missing_cols)} that "
                 f"{source_name} does not have. Its columns are: "
                 f"{', '.join(repr(c) for c in columns)}."
             )

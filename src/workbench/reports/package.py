@@ -20,6 +20,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement
+from workbench.models.vocabulary import plural
 from workbench.progress import Progress
 from workbench.reports.catalog import BuiltFile, DocumentSpec
 from workbench.reports.context import ReportContext
@@ -102,7 +103,7 @@ def build_package(
         unknown = [n for n in only if n not in names]
         if unknown:
             raise WorkbenchError(
-                f"Unknown document(s): {', '.join(unknown)}. Choose from: {', '.join(sorted(names))}."
+                f"Unknown {plural('document', len(unknown))}: {', '.join(unknown)}. Choose from: {', '.join(sorted(names))}."
             )
     chosen = [s for s in specs if s.name != "index" and (not only or s.name in only)]
     result = PackageResult(out_dir)

@@ -31,6 +31,7 @@ from workbench.importers.pulls.fetched import (
     network_message,
     scrub,
 )
+from workbench.models.vocabulary import plural
 from workbench.progress import Progress
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
@@ -237,7 +238,7 @@ class HubSpotPuller:
         unknown = set(self.plan.objects) - set(OBJECTS)
         if unknown:
             raise PullError(
-                f"Unknown HubSpot object(s) {', '.join(sorted(unknown))}; Workbench pulls "
+                f"Unknown HubSpot {plural('object', len(unknown))} {', '.join(sorted(unknown))}; Workbench pulls "
                 f"{', '.join(OBJECTS)}."
             )
         steps = [o for o in OBJECTS if o in self.plan.objects]

@@ -32,6 +32,7 @@ from workbench.importers.pulls.fetched import (
     network_message,
     scrub,
 )
+from workbench.models.vocabulary import count, plural
 from workbench.progress import Progress
 
 API_VERSION = "59.0"
@@ -323,7 +324,7 @@ class SalesforcePuller:
         unknown = set(self.plan.objects) - set(OBJECT_NAMES)
         if unknown:
             raise PullError(
-                f"Unknown Salesforce object(s) {', '.join(sorted(unknown))}; Workbench pulls "
+                f"Unknown Salesforce {plural('object', len(unknown))} {', '.join(sorted(unknown))}; Workbench pulls "
                 f"{', '.join(OBJECT_NAMES)}."
             )
         self.progress.update(0.0, "Checking the org's API allowance")
@@ -384,7 +385,8 @@ class SalesforcePuller:
             columns, left_out = self._fit_url(obj, columns, where)
             if left_out:
                 notes.append(
-                    f"{len(left_out)} custom field(s) of {obj.name} were left out because the "
+                    f"{count(len(left_out), 'custom field')} of {obj.name} "
+                    f"{'was' if len(left_out) == 1 else 'were'} left out because the "
                     f"query would not fit in a URL: {', '.join(left_out)}. Map the ones you "
                     "need with --map, or lower --bulk-threshold (Bulk API queries have no "
                     "such limit)."
@@ -404,7 +406,7 @@ class SalesforcePuller:
             sink.close()
         if sink.rows != reported:
             raise PullError(
-                f"Salesforce reported {reported:,} {obj.name} record(s) but sent {sink.rows:,}"
+                f"Salesforce reported {count(reported, obj.name + ' record')} but sent {sink.rows:,}"
                 f"{' through the Bulk API' if use_bulk else ''}; the pull was stopped so that "
                 "no incomplete data is stored. Try again (records changed during the pull can "
                 "cause this). Nothing was changed."
@@ -424,7 +426,7 @@ class SalesforcePuller:
             mapping=dict(self.plan.mapping.get(obj.name, {})),
             notes=notes,
         )
-        progress.update(1.0, f"Read {sink.rows:,} {obj.name} record(s)")
+        progress.update(1.0, f"Read {count(sink.rows, obj.name + ' record')}")
         return fetched
 
     def _fit_url(self, obj: SfObject, columns: list[str], where: str):
@@ -485,7 +487,7 @@ class SalesforcePuller:
                     if got != int(page["number_of_records"]):
                         raise PullError(
                             f"A Bulk API page of {obj.name} announced "
-                            f"{page['number_of_records']:,} record(s) but held {got:,}. "
+                            f"{count(int(page['number_of_records']), 'record')} but held {got:,}. "
                             "Nothing was changed."
                         )
                     progress.update(sink.rows / max(reported, 1))

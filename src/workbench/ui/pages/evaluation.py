@@ -797,7 +797,7 @@ class Page(BasePage):
         box.setWindowTitle("Import from Excel")
         box.setText(
             f"{plural_count(len(diff.changes), 'change')} in {diff.path.name}"
-            + (f", {len(diff.problems)} cell(s) skipped" if diff.problems else "")
+            + (f", {plural_count(len(diff.problems), 'cell')} skipped" if diff.problems else "")
             + ". Apply them?"
         )
         box.setDetailedText("\n".join(diff.lines()))
