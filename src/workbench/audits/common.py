@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from workbench.models import Engagement
-from workbench.models.arrowread import numpy_column, read_arrow
 from workbench.models.findings import Finding, severity_by_rule
 from workbench.models.fiscal import engagement_calendar
 
@@ -416,15 +415,7 @@ class AuditData:
         each block's numbers become float arrays, and ``categorical`` and ``repeated``
         text (stage, owner, currency) shares one string object per distinct value. The
         values are the same as reading everything at once.
-
-        Where it can, the rows are read straight into Arrow instead (see
-        ``workbench.models.arrowread``): the same frame, value for value and dtype for
-        dtype, at a fraction of the CPU; otherwise (or for any column whose type does
-        not fit) through ``sqlite3`` as described.
         """
-        frame = self._query_arrow(sql, params, numeric, categorical, repeated)
-        if frame is not None:
-            return frame
         cursor = self.eng.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         parts: dict[str, list] = {name: [] for name in names}
@@ -455,34 +446,6 @@ class AuditData:
                 data[name] = pd.Series(np.concatenate(blocks), dtype=object)
             del blocks
         # copy=False: the columns just built become the frame (a copy would double them)
-        return pd.DataFrame(data, columns=names, copy=False)
-
-    def _query_arrow(
-        self,
-        sql: str,
-        params: tuple,
-        numeric: tuple[str, ...],
-        categorical: tuple[str, ...],
-        repeated: tuple[str, ...],
-    ) -> pd.DataFrame | None:
-        """``query`` read through Arrow, or None when it cannot be (then sqlite3)."""
-        table = read_arrow(self.eng, sql, params)
-        if table is None:
-            return None
-        names = table.column_names
-        if len(set(names)) != len(names):
-            return None
-        if not table.num_rows:
-            return self._query_empty(names, numeric)
-        data = {}
-        for name in names:
-            column = numpy_column(table.column(name), numeric=name in numeric)
-            if column is None:
-                return None
-            if name in categorical or name in repeated:
-                column = _shared_strings(column)
-            data[name] = pd.Series(column, dtype=column.dtype)
-        del table
         return pd.DataFrame(data, columns=names, copy=False)
 
     @staticmethod

@@ -17,7 +17,6 @@ import pandas as pd
 
 from workbench.coaching.trackers import count_hits, trackers_for
 from workbench.models import Engagement
-from workbench.models.arrowread import read_sql_frame
 from workbench.models.fiscal import FiscalCalendar, engagement_calendar
 from workbench.progress import Progress
 
@@ -70,34 +69,32 @@ def load_deal_data(
     progress = progress or Progress.none()
     conn = eng.conn
     progress.update(0.0, "Reading opportunities")
-    opps = read_sql_frame(
-        eng,
+    opps = pd.read_sql_query(
         "SELECT crm_id, created_date, close_date, is_closed, is_won, stage, amount, "
         "next_step, extra, name, owner_crm_id FROM opportunities",
-        numeric=("is_closed", "is_won", "amount"),
+        conn,
     )
     opps["created"] = _days(opps["created_date"])
     opps["close"] = _days(opps["close_date"])
     opps = opps.drop(columns=["created_date", "close_date"]).set_index("crm_id")
     progress.update(0.2, "Reading opportunity history")
-    history = read_sql_frame(
-        eng,
+    history = pd.read_sql_query(
         "SELECT opportunity_crm_id AS opp, changed_at, stage, amount, close_date "
         "FROM opportunity_history ORDER BY changed_at",
-        numeric=("amount",),
+        conn,
     )
     history["at"] = _days(history["changed_at"])
     history["close_date"] = _days(history["close_date"])
     history = history.drop(columns=["changed_at"]).dropna(subset=["at"])
     progress.update(0.4, "Reading activities")
     direction = ", ".join(f"json_extract(extra, '$.{k}')" for k in _DIRECTION_KEYS)
-    acts = read_sql_frame(
-        eng,
+    acts = pd.read_sql_query(
         "SELECT opportunity_crm_id AS opp, coalesce(activity_date, started_at) AS at, kind, "
         "contact_crm_id AS contact, "
         f"CASE WHEN json_valid(extra) THEN lower(coalesce({direction}, '')) ELSE '' END "
         "AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL"
         + ("" if activities else " AND 0"),
+        conn,
     )
     acts["at"] = _days(acts["at"])
     acts["inbound"] = acts["direction"].str.contains("inbound|incoming", regex=True)

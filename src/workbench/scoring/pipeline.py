@@ -20,7 +20,6 @@ import pandas as pd
 
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement, now_iso
-from workbench.models.arrowread import read_sql_frame
 from workbench.progress import Progress
 from workbench.scoring.aggregates import activity_signals, plain_activity_days
 from workbench.scoring.data import DealData, load_deal_data
@@ -226,7 +225,7 @@ def _names(eng: Engagement, data: DealData) -> None:
     """Attach name and owner to the loaded opportunities (display only, never features)."""
     if "name" in data.opps.columns:
         return
-    extra = read_sql_frame(eng, "SELECT crm_id, name, owner_crm_id FROM opportunities")
+    extra = pd.read_sql_query("SELECT crm_id, name, owner_crm_id FROM opportunities", eng.conn)
     extra = extra.set_index("crm_id")
     data.opps["name"] = extra["name"].reindex(data.opps.index)
     data.opps["owner_crm_id"] = extra["owner_crm_id"].reindex(data.opps.index)
