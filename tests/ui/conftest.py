@@ -2,7 +2,8 @@
 
 Every test gets its own settings and data folders (recent list, demo), and fails if
 it leaves a task thread running (napari's idea: a leaked QThread crashes later tests
-in ways that are hard to trace back).
+in ways that are hard to trace back). Python's cycle collector runs on the GUI thread
+only, as in the application.
 """
 
 from __future__ import annotations
@@ -19,6 +20,19 @@ def _private_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> 
     monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("WORKBENCH_LOG_DIR", str(tmp_path_factory.mktemp("logs")))
+
+
+@pytest.fixture(autouse=True)
+def _collector_on_the_gui_thread(qapp):
+    """As in the application: cycles are collected on the GUI thread only (see
+    ``tasks.GuiThreadCollector``); automatic collection is back on for the tests that
+    follow outside the GUI."""
+    import gc
+
+    tasks.install_gui_thread_collector()
+    gc.disable()
+    yield
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

@@ -181,15 +181,21 @@ def _trim() -> None:
     """Return freed heap memory to the system where the C library can (glibc's
     ``malloc_trim``). Between audits the tables just let go of leave their pages in
     the process, so the next audit's peak would stack on top of the last one's;
-    elsewhere (macOS, Windows) the allocator does this by itself, and nothing is done."""
+    elsewhere (macOS, Windows) the allocator does this by itself, and nothing is done.
+
+    Cycles are collected first only on the main thread (the command line): on a GUI
+    task's worker thread a collection could free Qt objects off the GUI thread, so
+    there the GUI's own collector does it on its thread (see ``ui/tasks.py``)."""
     import ctypes
     import ctypes.util
     import gc
     import sys
+    import threading
 
     if not sys.platform.startswith("linux"):
         return
-    gc.collect()
+    if threading.current_thread() is threading.main_thread():
+        gc.collect()
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         libc.malloc_trim(0)
