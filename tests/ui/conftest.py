@@ -30,7 +30,6 @@ def _collector_on_the_gui_thread(qapp):
     import gc
 
     tasks.install_gui_thread_collector()
-    gc.disable()
     yield
     gc.enable()
 

@@ -11,7 +11,9 @@ from workbench.ui.tasks import GuiThreadCollector, TaskRunner, install_gui_threa
 
 
 def test_the_runner_turns_automatic_collection_over_to_the_gui_thread(qapp) -> None:
+    gc.enable()  # as a program that never made a runner would have it
     TaskRunner()
+    assert not gc.isenabled()  # the runner handed collection to the GUI thread
     collector = install_gui_thread_collector()
     assert isinstance(collector, GuiThreadCollector)
     assert install_gui_thread_collector() is collector  # one per application

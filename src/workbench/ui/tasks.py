@@ -63,7 +63,6 @@ class GuiThreadCollector(QObject):
         self._timer.setInterval(self.INTERVAL_MS)
         self._timer.timeout.connect(self.check)
         self._timer.start()
-        gc.disable()
 
     def check(self) -> None:
         counts = gc.get_count()
@@ -74,12 +73,14 @@ class GuiThreadCollector(QObject):
 
 
 def install_gui_thread_collector() -> GuiThreadCollector | None:
-    """Start the GUI-thread collector once per application (call on the GUI thread)."""
+    """Start the GUI-thread collector once per application and turn automatic
+    collection off (call on the GUI thread)."""
     app = QCoreApplication.instance()
     if app is None:
         return None
-    existing = app.findChild(GuiThreadCollector)
-    return existing or GuiThreadCollector(app)
+    collector = app.findChild(GuiThreadCollector) or GuiThreadCollector(app)
+    gc.disable()
+    return collector
 
 
 def running_threads() -> list[TaskThread]:
