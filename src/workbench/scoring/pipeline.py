@@ -221,16 +221,6 @@ def _float(value: object) -> float | None:
     return None if math.isnan(f) else f
 
 
-def _names(eng: Engagement, data: DealData) -> None:
-    """Attach name and owner to the loaded opportunities (display only, never features)."""
-    if "name" in data.opps.columns:
-        return
-    extra = pd.read_sql_query("SELECT crm_id, name, owner_crm_id FROM opportunities", eng.conn)
-    extra = extra.set_index("crm_id")
-    data.opps["name"] = extra["name"].reindex(data.opps.index)
-    data.opps["owner_crm_id"] = extra["owner_crm_id"].reindex(data.opps.index)
-
-
 def score_pipeline(
     eng: Engagement,
     *,
@@ -283,7 +273,6 @@ def _score_pipeline(
     # are plain days; otherwise the rows are read and pandas parses them).
     summed = data is None and plain_activity_days(eng)
     data = data or load_deal_data(eng, progress.span(0.0, 0.5), activities=not summed)
-    _names(eng, data)
     as_of = pd.Timestamp(eng.as_of())
     not_closed = data.opps["is_closed"].fillna(0) != 1
     # A deal in a "Closed ..." stage without the closed flag is a CRM inconsistency
@@ -348,7 +337,6 @@ def explain_deal(
     of their snapshot before close (history-safe signals only)."""
     rule_set = rule_set or get_rule_set(eng)
     data = data or load_deal_data(eng)
-    _names(eng, data)
     if crm_id not in data.opps.index:
         raise WorkbenchError(f"There is no opportunity {crm_id!r} in {eng.path.name}.")
     as_of = pd.Timestamp(eng.as_of())
@@ -384,7 +372,6 @@ def score_closed(
     """
     rule_set = rule_set or get_rule_set(eng)
     data = data or load_deal_data(eng)
-    _names(eng, data)
     as_of = pd.Timestamp(eng.as_of())
     horizon = int(eng.setting("scoring.horizon_days", DEFAULT_HORIZON_DAYS))
     deals = closed_deals(data, as_of, horizon).frame
