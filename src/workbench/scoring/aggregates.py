@@ -25,18 +25,16 @@ import numpy as np
 import pandas as pd
 
 from workbench.models import Engagement
-from workbench.scoring.data import _DIRECTION_KEYS, DealData, _days, empty_float
+from workbench.scoring.data import DIRECTION_SQL, DealData, _days, empty_float
 from workbench.scoring.signals import ENGAGED_WINDOW_DAYS
 
 # The activities the signals read: on a deal, dated by the activity day or else the
 # start (the text's first ten characters are the day), inbound when the record's
 # direction says so (the same expression the row-by-row reading uses).
-_DIRECTION = ", ".join(f"json_extract(extra, '$.{k}')" for k in _DIRECTION_KEYS)
 _ROWS = (
     "SELECT opportunity_crm_id AS opp, kind, contact_crm_id AS contact, "
     "substr(coalesce(activity_date, started_at), 1, 10) AS day, "
-    f"CASE WHEN json_valid(extra) THEN lower(coalesce({_DIRECTION}, '')) ELSE '' END "
-    "AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL"
+    f"{DIRECTION_SQL} AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL"
 )
 _INBOUND = "(instr(direction, 'inbound') > 0 OR instr(direction, 'incoming') > 0)"
 _OUTREACH_KINDS = "('email', 'call', 'task', 'other')"

@@ -32,6 +32,13 @@ _DIRECTION_KEYS = (
     "hs_call_direction",
     "email_direction",
 )
+# An activity's direction in lower case ('' when its extra fields hold none): the one
+# SQL expression both the row-by-row reading and ``aggregates`` use.
+DIRECTION_SQL = (
+    "CASE WHEN json_valid(extra) THEN lower(coalesce("
+    + ", ".join(f"json_extract(extra, '$.{k}')" for k in _DIRECTION_KEYS)
+    + ", '')) ELSE '' END"
+)
 
 
 def _days(series: pd.Series) -> pd.Series:
@@ -87,12 +94,9 @@ def load_deal_data(
     history["close_date"] = _days(history["close_date"])
     history = history.drop(columns=["changed_at"]).dropna(subset=["at"])
     progress.update(0.4, "Reading activities")
-    direction = ", ".join(f"json_extract(extra, '$.{k}')" for k in _DIRECTION_KEYS)
     acts = pd.read_sql_query(
         "SELECT opportunity_crm_id AS opp, coalesce(activity_date, started_at) AS at, kind, "
-        "contact_crm_id AS contact, "
-        f"CASE WHEN json_valid(extra) THEN lower(coalesce({direction}, '')) ELSE '' END "
-        "AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL"
+        f"contact_crm_id AS contact, {DIRECTION_SQL} AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL"
         + ("" if activities else " AND 0"),
         conn,
     )
