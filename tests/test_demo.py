@@ -564,13 +564,6 @@ def test_transcripts_belong_to_recorded_external_meetings_and_talk_sales(full) -
 
 
 # ---------------------------------------------------------- package, progress
-def test_missing_reports_capability_is_a_note_not_an_error(tmp_path, monkeypatch) -> None:
-    monkeypatch.setitem(sys.modules, "workbench.reports.package", None)
-    result = build_demo(tmp_path, scale=0.03, with_package=True)
-    assert result["package"] is None
-    assert any("package" in note for note in result["notes"])
-
-
 def test_documentation_package_is_built_beside_the_demo_when_reports_exist(
     tmp_path: Path, monkeypatch
 ) -> None:
@@ -581,6 +574,7 @@ def test_documentation_package_is_built_beside_the_demo_when_reports_exist(
     def build_package(eng, out, progress=None):
         calls.append((eng.meta().customer, out, eng.counts()["opportunities"]))
         out.mkdir()
+        return types.SimpleNamespace(out_dir=out, files=[], zip_path=None, skipped={})
 
     fake = types.ModuleType("workbench.reports.package")
     fake.build_package = build_package
@@ -589,6 +583,12 @@ def test_documentation_package_is_built_beside_the_demo_when_reports_exist(
     assert calls == [(DEMO_CUSTOMER, tmp_path / "package", 450)]
     assert result["package"] == str(tmp_path / "package")
     assert result["notes"] == []
+    # the export is recorded, as `workbench export` records it, with the folder in full
+    from workbench.models import Engagement
+    from workbench.reports.exports import last_export
+
+    with Engagement.open(Path(result["engagement"]), read_only=True) as eng:
+        assert last_export(eng).out_dir == str((tmp_path / "package").resolve())
     # The audits and the calibration ran first, so the documents have findings to show.
     assert result["counts"]["findings"] > 10
     conn = sqlite3.connect(result["engagement"])

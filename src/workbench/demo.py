@@ -99,7 +99,7 @@ def build_demo(
                 _refresh(eng, progress.span(0.72, 0.8))
             _coach(eng, progress.span(0.78, 0.8))
         if with_package:
-            package = _package(eng, out, progress.span(0.8, 1.0), notes)
+            package = _package(eng, out, progress.span(0.8, 1.0))
         counts = eng.counts()
     finally:
         eng.close()
@@ -215,16 +215,13 @@ def _coach(eng: Engagement, progress: Progress) -> None:
     run_trackers(eng, progress=progress.span(0.7, 1.0))
 
 
-def _package(eng: Engagement, out: Path, progress: Progress, notes: list[str]) -> str | None:
-    """Build the documentation package when the reports capability is installed."""
-    try:
-        from workbench.reports.package import build_package  # noqa: PLC0415
-    except ImportError:
-        notes.append(
-            "The documentation package was not built: the reports capability is "
-            "not part of this build yet."
-        )
-        return None
+def _package(eng: Engagement, out: Path, progress: Progress) -> str:
+    """Build the documentation package and record the export in the engagement, as
+    ``workbench export`` and the Deliverables page do (the page then shows each
+    document's status and the folder)."""
+    from workbench.reports.exports import record_export  # noqa: PLC0415
+    from workbench.reports.package import build_package  # noqa: PLC0415
+
     target = out / "package"
-    build_package(eng, target, progress=progress)
+    record_export(eng, build_package(eng, target, progress=progress))
     return str(target)

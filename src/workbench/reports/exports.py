@@ -11,6 +11,7 @@ documents and keeps what earlier exports said of the others. Qt-free.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from workbench.models import Engagement
@@ -79,13 +80,16 @@ def record_export(eng: Engagement, result: Any, at: str | None = None) -> LastEx
     Documents of earlier exports that this one did not write keep their state.
     """
     at = at or now_iso()
+    # The folder as a full path: "out" given on a command line means nothing to the
+    # Deliverables page, which opens the folder from wherever the GUI was started.
+    folder = str(Path(result.out_dir).resolve())
     previous = last_export(eng)
     documents = dict(previous.documents) if previous else {}
     written: dict[str, ExportedDocument] = {}
     for f in result.files:
         doc = written.setdefault(
             f.document,
-            ExportedDocument(f.document, f.title, "FINAL", at, str(result.out_dir)),
+            ExportedDocument(f.document, f.title, "FINAL", at, folder),
         )
         doc.files.append(f.path.name)
         if f.status == "DRAFT":
@@ -96,7 +100,7 @@ def record_export(eng: Engagement, result: Any, at: str | None = None) -> LastEx
     documents.update(written)
     record = LastExport(
         at,
-        str(result.out_dir),
+        folder,
         str(result.zip_path) if result.zip_path else None,
         documents,
         dict(result.skipped),
