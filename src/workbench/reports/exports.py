@@ -44,7 +44,11 @@ class LastExport:
     skipped: dict[str, str] = field(default_factory=dict)
 
     def drafts(self) -> int:
-        return sum(d.status == "DRAFT" for d in self.documents.values())
+        """Documents in draft, not counting the index: it is DRAFT while any other is,
+        and its own note counts the others (the page and the index say the same number)."""
+        return sum(
+            d.status == "DRAFT" and d.document != "index" for d in self.documents.values()
+        )
 
 
 def _parse(value: Any) -> LastExport | None:
