@@ -202,7 +202,7 @@ def test_what_a_draft_waits_for_is_wrapped_whole_in_the_last_export_table(
     qtbot, page_context, tmp_path: Path
 ) -> None:
     """At a laptop's width the reason is read in the table, not cut to one line."""
-    from workbench.reports.exports import record_export
+    from workbench.reports.exports import ASSUMED_WAIT, record_export
     from workbench.reports.package import BuiltFile, PackageResult
 
     why = (
@@ -214,6 +214,8 @@ def test_what_a_draft_waits_for_is_wrapped_whole_in_the_last_export_table(
         BuiltFile("faq", "FAQ", tmp_path / "pkg" / "18 FAQ.docx", "docx", "FINAL"),
         BuiltFile("scoring-rules", "Deal Scoring Rules",
                   tmp_path / "pkg" / "11 Deal Scoring Rules.docx", "docx", "DRAFT", [why]),
+        BuiltFile("gap-analysis", "Gap Analysis", tmp_path / "pkg" / "02 Gap Analysis.docx",
+                  "docx", "DRAFT", [], assumed=True),
     ]  # fmt: skip
     record_export(page_context.engagement, result)
     page = Page(page_context)
@@ -221,7 +223,8 @@ def test_what_a_draft_waits_for_is_wrapped_whole_in_the_last_export_table(
     page.resize(1156, 700)  # the page's share of a 1366x768 window
     page.show()
     table = page.results
-    assert [table.item(r, 2).text() for r in range(2)] == ["", why]
+    assert [table.item(r, 2).text() for r in range(3)] == ["", why, ASSUMED_WAIT]
+    assert page.document_status("gap-analysis")[0] == "DRAFT"
     assert table.wordWrap()
     assert table.columnWidth(2) > table.columnWidth(0)
     # The DRAFT row grows to hold every line of its reason; the FINAL row stays one line.

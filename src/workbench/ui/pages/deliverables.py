@@ -222,7 +222,7 @@ class Page(BasePage):
             item.setData(0, Qt.ItemDataRole.UserRole, spec.name)
             item.setToolTip(0, spec.description)
             if done is not None:
-                why = "; ".join(done.missing)
+                why = "; ".join(done.waiting_for())
                 item.setToolTip(
                     1,
                     f"DRAFT at the last export: {why}"
@@ -277,7 +277,7 @@ class Page(BasePage):
                 file_item.setToolTip(str(Path(d.out_dir) / name))
                 self.results.setItem(r, 0, file_item)
                 self.results.setItem(r, 1, QTableWidgetItem(d.status))
-                why = "; ".join(d.missing)
+                why = "; ".join(d.waiting_for())
                 waiting = QTableWidgetItem(why)
                 waiting.setToolTip(why)
                 self.results.setItem(r, 2, waiting)
