@@ -214,10 +214,10 @@ class Page(BasePage):
         nm = s.next_meeting
         if nm:
             who = f" with {', '.join(nm.attendees)}" if nm.attendees else ""
-            self.next_meeting.setText(f"{nm.date}: {nm.title or nm.kind}{who}")
+            self.next_meeting.setText(f"{asof.day(nm.date)}: {nm.title or nm.kind}{who}")
         elif s.last_meeting:
             self.next_meeting.setText(
-                f"None booked. Last: {s.last_meeting.date} "
+                f"None booked. Last: {asof.day(s.last_meeting.date)} "
                 f"{s.last_meeting.title or s.last_meeting.kind}."
             )
         else:
@@ -228,10 +228,17 @@ class Page(BasePage):
         )
         eng = self.context.engagement
         self.freshness.setText(
-            "\n".join(freshness_lines(eng.counts(), s.freshness, eng.as_of().isoformat()))
+            "\n".join(
+                freshness_lines(
+                    eng.counts(),
+                    s.freshness,
+                    asof.day(eng.as_of()),
+                    demo=eng.setting("demo.seed") is not None,
+                )
+            )
         )
         self.upcoming.setText(
-            "\n".join(f"{r.date.isoformat()}  {r.title}" for r in s.upcoming)
+            "\n".join(f"{asof.day(r.date)}  {r.title}" for r in s.upcoming)
             or "Nothing scheduled."
         )
 
