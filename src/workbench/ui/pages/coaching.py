@@ -510,7 +510,7 @@ class Page(BasePage):
             )
         else:
             self.summary.setText(
-                f"{calls:,} calls transcribed; last measured {self.run['run_at'][:16].replace('T', ' ')} "
+                f"{calls:,} calls transcribed; last measured {asof.moment(self.run['run_at'])} "
                 f"({len(self.run['calls'])} calls, {len(self.run['reps'])} reps)"
                 + (f"; {len(unknown)} speakers still to place" if unknown else "")
                 + "."
@@ -525,7 +525,7 @@ class Page(BasePage):
                 [
                     call,
                     m.get("rep_name") or "-",
-                    (started or "")[:16].replace("T", " "),
+                    asof.moment(started),
                     _num((duration or 0) / 60),
                     _pct(m.get("talk_ratio")),
                     _num(m.get("questions_per_hour")),

@@ -179,10 +179,11 @@ class Page(BasePage):
             font.setBold(True)
             item.setFont(0, font)
             for cond in gate.conditions:
-                child = QTreeWidgetItem([cond.title, "met" if cond.met else "open", cond.reason])
+                reason = asof.dates_in(cond.reason)
+                child = QTreeWidgetItem([cond.title, "met" if cond.met else "open", reason])
                 child.setForeground(1, QBrush(MET if cond.met else NOT_MET))
                 child.setToolTip(0, cond.title)
-                child.setToolTip(2, cond.reason)
+                child.setToolTip(2, reason)
                 item.addChild(child)
             self.gates.addTopLevelItem(item)
             item.setExpanded(not gate.met and gate.phase == phase.number)
@@ -224,7 +225,7 @@ class Page(BasePage):
             self.next_meeting.setText("None booked yet. Record the kickoff on the Phases page.")
         decision = DECISIONS.get(s.hypercare_decision, s.hypercare_decision)
         self.hypercare.setText(
-            decision + (f": {s.hypercare_reasons[0]}" if s.hypercare_reasons else "")
+            decision + (f": {asof.dates_in(s.hypercare_reasons[0])}" if s.hypercare_reasons else "")
         )
         eng = self.context.engagement
         self.freshness.setText(
