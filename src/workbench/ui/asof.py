@@ -68,12 +68,7 @@ def dates_in(text: str) -> str:
 
 def run_label(run) -> str:
     """``Run.label()`` in the GUI's words: 'run #12 of 3 Dec 2026 10:14, as of 16 Nov 2026'."""
-    if not run.id:
-        return f"computed as of {day(run.as_of)} (not stored: the file is open read-only)"
-    text = f"run #{run.id} of {moment(run.created_at)}, as of {day(run.as_of)}"
-    if run.stale:
-        text += f"; the data changed since: {run.refresh}"
-    return text
+    return run.label(day=day, moment=moment)
 
 
 # (file, run family) -> (connection id, data_version, total_changes, fingerprint)
