@@ -65,7 +65,10 @@ def test_measure_fills_calls_reps_trackers_and_highlights_hits(qtbot, page):
     run_at = page.context.engagement.conn.execute(
         "SELECT run_at FROM coaching_runs ORDER BY id DESC LIMIT 1"
     ).fetchone()[0]
-    assert f"transcribed; last measured {asof.moment(run_at)} (" in page.summary.text()
+    # One call, one rep: each count agrees with its noun.
+    assert page.summary.text().startswith(
+        f"1 call transcribed; last measured {asof.moment(run_at)} (1 call, 1 rep)"
+    )
     assert page.reps_table.item(0, 0).text() == "Sam Seller"
     assert page.chart.figure is not None
     labels = [page.trackers_table.item(r, 0).text() for r in range(page.trackers_table.rowCount())]

@@ -405,7 +405,7 @@ class Page(BasePage):
                 ]
             )
             row.setData(0, KEY_ROLE, item.key)
-            row.setToolTip(0, f"{item.key}: {item.title}")
+            row.setToolTip(0, item.title)
             if cond is not None:
                 row.setToolTip(1, asof.dates_in(cond.reason))
                 row.setForeground(1, QBrush(GOOD if cond.met else BAD))
