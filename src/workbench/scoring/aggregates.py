@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.models import Engagement
-from workbench.scoring.data import DIRECTION_SQL, DealData, _days, empty_float
+from workbench.scoring.data import DIRECTION_SQL, DealData, _days, empty_float, fetch_rows
 from workbench.scoring.signals import ENGAGED_WINDOW_DAYS
 
 # The activities the signals read: on a deal, dated by the activity day or else the
@@ -45,13 +45,12 @@ def plain_activity_days(eng: Engagement) -> bool:
 
     Reads the distinct days only (a few thousand texts, through the deal index) and
     has pandas parse them exactly as the row-by-row reading would."""
-    texts = [
-        row[0]
-        for row in eng.conn.execute(
-            "SELECT DISTINCT substr(coalesce(activity_date, started_at), 1, 10) "
-            "FROM activities WHERE opportunity_crm_id IS NOT NULL"
-        )
-    ]
+    _, rows = fetch_rows(
+        eng.conn,
+        "SELECT DISTINCT substr(coalesce(activity_date, started_at), 1, 10) "
+        "FROM activities WHERE opportunity_crm_id IS NOT NULL",
+    )
+    texts = [row[0] for row in rows]
     return _plain_days(texts)
 
 
@@ -120,14 +119,15 @@ def activity_totals(eng: Engagement, as_of: pd.Timestamp) -> list[tuple]:
     inbound ones (any day). One pass along the activities' deal index."""
     t = pd.Timestamp(as_of).floor("D")
     since = (t - pd.Timedelta(days=ENGAGED_WINDOW_DAYS)).date().isoformat()
-    return eng.conn.execute(
+    return fetch_rows(
+        eng.conn,
         "SELECT opp, max(CASE WHEN day <= :t THEN day END), "
         "max(CASE WHEN day <= :t AND kind IN ('meeting', 'event') THEN day END), "
         "count(DISTINCT CASE WHEN day <= :t AND day > :since THEN contact END), "
         "count(*), sum(kind IN ('meeting', 'event')), count(contact), "
         f"sum({_INBOUND}) FROM ({_ROWS}) WHERE day <> '' GROUP BY opp",
         {"t": t.date().isoformat(), "since": since},
-    ).fetchall()
+    )[1]
 
 
 def _gap(later: pd.Series, earlier: pd.Series) -> pd.Series:
