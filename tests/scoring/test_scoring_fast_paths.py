@@ -16,7 +16,7 @@ from scoring_helpers import add_activity, add_history, add_opp
 
 from workbench.models import Engagement
 from workbench.scoring.aggregates import activity_presence
-from workbench.scoring.data import fetch_rows, load_deal_data
+from workbench.scoring.data import DIRECTION_SQL, fetch_rows, load_deal_data
 from workbench.scoring.pipeline import _deal_scores, score_pipeline
 from workbench.scoring.rules import apply_rules, default_rule_set
 from workbench.scoring.signals import SIGNALS, compute_signals, stage_norms
@@ -30,8 +30,9 @@ def _plain_days(series: pd.Series) -> pd.Series:
     return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
 
 
-def _plain_read(eng: Engagement) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The opportunities and the history as ``load_deal_data`` read them before."""
+def _plain_read(eng: Engagement) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The opportunities, the history and the activities as ``load_deal_data`` read
+    them before."""
     opps = pd.read_sql_query(
         "SELECT crm_id, created_date, close_date, is_closed, is_won, stage, amount, "
         "next_step, extra, name, owner_crm_id FROM opportunities",
@@ -48,7 +49,16 @@ def _plain_read(eng: Engagement) -> tuple[pd.DataFrame, pd.DataFrame]:
     history["at"] = _plain_days(history["changed_at"])
     history["close_date"] = _plain_days(history["close_date"])
     history = history.drop(columns=["changed_at"]).dropna(subset=["at"])
-    return opps, history
+    acts = pd.read_sql_query(
+        "SELECT opportunity_crm_id AS opp, coalesce(activity_date, started_at) AS at, kind, "
+        f"contact_crm_id AS contact, {DIRECTION_SQL} AS direction FROM activities "
+        "WHERE opportunity_crm_id IS NOT NULL",
+        eng.conn,
+    )
+    acts["at"] = _plain_days(acts["at"])
+    acts["inbound"] = acts["direction"].str.contains("inbound|incoming", regex=True)
+    acts = acts.drop(columns=["direction"]).dropna(subset=["at"])
+    return opps, history, acts
 
 
 def _build(eng: Engagement) -> None:
@@ -85,7 +95,7 @@ def _build(eng: Engagement) -> None:
         )
     # B, D and E have no history; D and E no activity either, C only a later one
     add_activity(eng, "A", "2026-06-20", kind="meeting", contact="C1")
-    add_activity(eng, "B", "2026-06-01", contact="C2")
+    add_activity(eng, "B", "2026-06-01", contact="C2", extra='{"Direction": "Inbound"}')
     add_activity(eng, "C", "2027-03-01", contact="C3")  # after the scoring day only
 
 
@@ -93,8 +103,10 @@ def test_the_records_read_as_read_sql_query_read_them(new_engagement):
     eng = new_engagement
     _build(eng)
     data = load_deal_data(eng)
-    opps, history = _plain_read(eng)
+    opps, history, acts = _plain_read(eng)
     pd.testing.assert_frame_equal(data.opps, opps, check_exact=True)
+    pd.testing.assert_frame_equal(data.activities, acts, check_exact=True)
+    assert data.activities["inbound"].tolist() == [False, True, False]  # A, B, C
     assert data.opps.at["E", "name"] == "Acme\ufffd" and data.opps.at["E", "amount"] == "12,5"
     assert pd.isna(data.opps.at["B", "created"]) and pd.isna(data.opps.at["E", "close"])
     # only the order within a deal counts (every reader sorts by deal and day, stably)

@@ -157,11 +157,12 @@ def load_deal_data(
     history["close_date"] = _days(history["close_date"])
     history = history.drop(columns=["changed_at"]).dropna(subset=["at"])
     progress.update(0.4, "Reading activities")
-    acts = pd.read_sql_query(
+    acts = _read(
+        conn,
         "SELECT opportunity_crm_id AS opp, coalesce(activity_date, started_at) AS at, kind, "
         f"contact_crm_id AS contact, {DIRECTION_SQL} AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL"
         + ("" if activities else " AND 0"),
-        conn,
+        raw=("at",),
     )
     acts["at"] = _days(acts["at"])
     acts["inbound"] = acts["direction"].str.contains("inbound|incoming", regex=True)
