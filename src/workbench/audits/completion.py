@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.audits.common import MAX_AFFECTED_IDS, AuditData, category_text, setting
+from workbench.audits.common import MAX_AFFECTED_IDS, AuditData, setting
 
 DEFAULT_REQUIRED_FIELDS: dict[str, list[str]] = {
     "opportunities": [
@@ -220,8 +220,7 @@ def opportunity_cells(data: AuditData, known: list[str]) -> pd.DataFrame:
             exprs.append(sql)
             params += args
         rows = data.eng.conn.execute(
-            f"SELECT t.crm_id, {', '.join(exprs)} FROM opportunities t "
-            f"WHERE {' OR '.join(exprs)}",
+            f"SELECT t.crm_id, {', '.join(exprs)} FROM opportunities t WHERE {' OR '.join(exprs)}",
             params + params,
         ).fetchall()
         where = pd.Index(opps["crm_id"]).get_indexer([r[0] for r in rows])
@@ -231,6 +230,7 @@ def opportunity_cells(data: AuditData, known: list[str]) -> pd.DataFrame:
             hit = np.fromiter((bool(r[i]) for r in rows), dtype=bool, count=len(rows))
             flags[where[found]] = hit[found]
             blanks[field] = flags
+
     # segment: the account's (joined on its id as stored), else the owner's
     def segments(table: str, ids: _Coded) -> list[str]:
         frame = data.table(table)
@@ -250,10 +250,14 @@ def opportunity_cells(data: AuditData, known: list[str]) -> pd.DataFrame:
     combined = np.zeros(n, dtype=np.int64)
     for dim in GROUPS["opportunities"]:
         combined = combined * max(len(keys[dim][1]), 1) + keys[dim][0]
-    sums = pd.DataFrame(
-        {"_n": np.ones(n, dtype=np.int64)}
-        | {f"_f{i}": blanks[field].astype(np.int64) for i, field in enumerate(known)}
-    ).groupby(combined, sort=False).sum()
+    sums = (
+        pd.DataFrame(
+            {"_n": np.ones(n, dtype=np.int64)}
+            | {f"_f{i}": blanks[field].astype(np.int64) for i, field in enumerate(known)}
+        )
+        .groupby(combined, sort=False)
+        .sum()
+    )
     cells = {}
     rest = sums.index.to_numpy()
     for dim in reversed(GROUPS["opportunities"]):
