@@ -8,8 +8,10 @@ complete when it is present and not only spaces. Completion is reported per fiel
 overall and by group: opportunities by stage, owner and segment (the account's
 segment, else the owner's); accounts by owner and segment; contacts by owner.
 
-SQLite counts it (one pass grouped by stage, owner and segment for all fields): a million
-opportunities never have to cross into Python for this.
+Accounts and contacts are counted in SQLite (one pass grouped by every dimension).
+Opportunities are counted from the audits' opportunities table, already read for the
+other checks, on integer codes per group (``opportunity_cells``): the same grouped pass
+over a million deals took 6-7 CPU seconds, most of it joining and sorting text keys.
 """
 
 from __future__ import annotations
