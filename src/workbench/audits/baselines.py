@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.audits.common import AuditData, blank, category_text, finding, fmt_pct, pct
-from workbench.audits.history import FieldHistory, history_positions, text_values
+from workbench.audits.history import FieldHistory, HistoryColumns, read_history, text_values
 from workbench.audits.stages import stage_definitions
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement
@@ -382,14 +382,25 @@ def run_baselines(
         return rows[(scope, quarter, key)]
 
     progress.update(0.35, "Slippage and pipeline in play")
-    history = data.table("history_close")
-    positions = history_positions(history, deals["crm_id"])
-    close_hist = FieldHistory(
-        history["changed"], positions, history["close_day"], deals["close_day"].to_numpy()
+    # the whole history in one pass, as numbers: close dates, Commit flags and amounts,
+    # and the stages the deals closed in the quarters reached
+    closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
+    stages = _open_stages(data, deals) if closed_mask.any() else []
+    closing = deals.loc[closed_mask, "close_day"]
+    history = read_history(
+        data.eng.conn,
+        deals["crm_id"],
+        stages,
+        (closing.min().date().isoformat(), closing.max().date().isoformat()) if stages else None,
     )
+    close_hist = FieldHistory(
+        history.close_changed, history.close_positions, history.close_day,
+        deals["close_day"].to_numpy(),
+    )  # fmt: skip
+    history.close_changed = history.close_day = None  # the field history keeps its copy
     if currency_note := data.currency_note():
         notes.append(currency_note)
-    measurable = not (history.empty and data.count("opportunity_history") == 0)
+    measurable = data.count("opportunity_history") > 0
     if not measurable:
         notes.append(
             "No opportunity history imported: slippage is not measurable (a moved close "
@@ -434,7 +445,7 @@ def run_baselines(
             "all their deals: it is not shown for a filtered view."
         )
     else:
-        _forecast_accuracy(data, deals, qs, get, notes, close_hist)
+        _forecast_accuracy(data, deals, qs, get, notes, close_hist, history)
     for row in rows.values():
         if (
             row.quarter != ALL
@@ -447,12 +458,10 @@ def run_baselines(
             )
     coverage_now = {} if where else _quotas(data, deals, qs, rows, get, notes)
     _fill_all_quarters(rows, labels, get, measurable)
-    # the field histories keep what they need: the history frames can go before the
-    # stage history is read (at a million deals they are the largest tables held)
-    del history, positions, close_hist
-    data.forget("history_close", "history_forecast")
+    del close_hist
     progress.update(0.8, "Stage conversion")
-    conversion = _stage_conversion(data, deals, labels)
+    conversion = _stage_conversion(deals, labels, stages, history.stage_pairs)
+    del history
     ordered = sorted(
         rows.values(),
         key=lambda r: (
@@ -478,7 +487,7 @@ def run_baselines(
     return result
 
 
-def _forecast_accuracy(data, deals, qs, get, notes, close_hist) -> None:
+def _forecast_accuracy(data, deals, qs, get, notes, close_hist, history) -> None:
     start_month = data.calendar
     subs = data.table("submissions").copy()
     users = data.table("users")
@@ -501,7 +510,7 @@ def _forecast_accuracy(data, deals, qs, get, notes, close_hist) -> None:
         ]
         source = "Commit submissions"
         if qsubs.empty:
-            qsubs = _commit_snapshot(data, deals, q, close_hist, snapshots)
+            qsubs = _commit_snapshot(history, deals, q, close_hist, snapshots)
             source = "Commit snapshot from history"
             if qsubs.empty:
                 continue
@@ -623,27 +632,20 @@ def _is_commit(values: pd.Series) -> pd.Series:
 
 
 def _commit_snapshot(
-    data: AuditData, deals: pd.DataFrame, q: FiscalQuarter, close_hist: FieldHistory,
+    history: HistoryColumns, deals: pd.DataFrame, q: FiscalQuarter, close_hist: FieldHistory,
     cache: dict[str, FieldHistory],
 ) -> pd.DataFrame:  # fmt: skip
     """Per-owner Commit amount at the quarter's start, from opportunity history."""
-    history = data.table("history_forecast")
-    if history.empty:
+    if not len(history.forecast_positions):
         return pd.DataFrame()
     if not cache:
-        positions = history_positions(history, deals["crm_id"])
-        order = np.argsort(history["changed"].to_numpy(), kind="stable")
-        changed = history["changed"]
-        category = history["forecast_category"]
-        if isinstance(category.dtype, pd.CategoricalDtype):  # once per distinct value
-            flags = _is_commit(pd.Series(category.cat.categories, dtype=object)).to_numpy()
-            codes = category.cat.codes.to_numpy()
-            commit = pd.Series(np.append(flags, np.nan)[codes], index=category.index)
-        else:
-            commit = _is_commit(category)
+        positions = history.forecast_positions
+        changed = history.forecast_changed
+        order = np.argsort(changed.to_numpy(), kind="stable")
         current_commit = _is_commit(deals["forecast_category"]).to_numpy()
-        cache["commit"] = FieldHistory(changed, positions, commit, current_commit, order)
-        cache["amount"] = FieldHistory(changed, positions, history["amount"],
+        cache["commit"] = FieldHistory(changed, positions, history.forecast_commit,
+                                       current_commit, order)  # fmt: skip
+        cache["amount"] = FieldHistory(changed, positions, history.forecast_amount,
                                        deals["amount"].to_numpy(dtype=float), order)  # fmt: skip
         cache["close"] = close_hist
     start = pd.Timestamp(q.start)
@@ -705,39 +707,30 @@ def _fill_all_quarters(rows, labels, get, measurable: bool = True) -> None:
             total.mape_n = n
 
 
-def _stage_conversion(
-    data: AuditData, deals: pd.DataFrame, labels: list[str]
-) -> list[StageConversion]:
-    """Stage reach, win and move-on counts of the deals closed in each quarter (numpy)."""
-    closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
-    if not closed_mask.any():
-        return []
-    closing = deals.loc[closed_mask, "close_day"]
-    history = data.query(
-        "SELECT DISTINCT opportunity_crm_id, stage FROM opportunity_history "
-        "WHERE stage IS NOT NULL AND opportunity_crm_id IN (SELECT crm_id FROM opportunities "
-        "WHERE is_closed = 1 AND close_date BETWEEN ? AND ?)",
-        (closing.min().date().isoformat(), closing.max().date().isoformat()),
-        repeated=("opportunity_crm_id", "stage"),
-    )
-    positions = history_positions(history, deals["crm_id"])
+def _open_stages(data: AuditData, deals: pd.DataFrame) -> list[str]:
+    """The open stages in the agreed order (a stage is a closed stage when most deals
+    carrying it are closed: Closed Won/Lost)."""
     order = _stage_order(data)
-    # A stage is a closed stage when most deals carrying it are closed (Closed Won/Lost).
     share_closed = deals.groupby("stage")["closed"].mean()
     closed_stages = {str(k) for k, v in share_closed.items() if v > 0.5}
-    stages = [s for s in order if s not in closed_stages]
-    if not stages:
+    return [s for s in order if s not in closed_stages]
+
+
+def _stage_conversion(
+    deals: pd.DataFrame, labels: list[str], stages: list[str], history_pairs: np.ndarray
+) -> list[StageConversion]:
+    """Stage reach, win and move-on counts of the deals closed in each quarter (numpy).
+    ``history_pairs``: position * len(stages) + stage code of the stages each deal closed
+    in the quarters reached in history (``read_history``)."""
+    closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
+    if not closed_mask.any() or not stages:
         return []
     index = pd.Index(stages)
-    hist_stage = history["stage"]
-    if isinstance(hist_stage.dtype, pd.CategoricalDtype):  # map each distinct stage once
-        per_category = index.get_indexer(hist_stage.cat.categories.astype(object))
-        hist_codes = np.append(per_category, -1)[hist_stage.cat.codes.to_numpy()]
-    else:
-        hist_codes = index.get_indexer(hist_stage.astype(object))
     deal_codes = index.get_indexer(deals["stage"].astype(object))
-    pos = np.concatenate([np.asarray(positions), np.arange(len(deals))])
-    code = np.concatenate([hist_codes, deal_codes])
+    width = len(stages)
+    hist_pairs = np.asarray(history_pairs, dtype=np.int64)
+    pos = np.concatenate([hist_pairs // width, np.arange(len(deals))])
+    code = np.concatenate([hist_pairs % width, deal_codes])
     keep = (pos >= 0) & (code >= 0)
     pos, code = pos[keep], code[keep]
     keep = closed_mask[pos]
