@@ -254,38 +254,69 @@ def _period_label(period: object, start_month: int) -> str | None:
     return quarter_of_period(period, start_month)
 
 
+def _text(values, index: pd.Index | None = None) -> pd.Series:
+    """A text column kept as Python objects: one shared string per distinct value (pandas
+    would otherwise copy a million values into a string array of its own, and every
+    later read of the column would make a million new strings)."""
+    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    return pd.Series(np.asarray(array, dtype=object), index=index, dtype=object, copy=False)
+
+
+def _per_value(keys: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``keys`` as codes into its distinct values (code -1: missing, pointing at the
+    extra missing value appended last), so a lookup runs once per distinct value."""
+    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+    distinct = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)
+    return codes, distinct
+
+
+def _spread(codes: np.ndarray, per_value: pd.Series) -> np.ndarray:
+    """Values worked out per distinct key, one per row (shared objects, no copies)."""
+    return np.asarray(per_value.to_numpy(dtype=object), dtype=object)[codes]
+
+
 def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
     opps = data.table("opportunities")
     owners = data.owner_attributes().set_index("owner_crm_id")
     accounts = data.table("accounts").set_index("crm_id")["segment"]
+    owner = category_text(opps["owner_crm_id"], missing="(no owner)")
     frame = pd.DataFrame(
         {
-            "crm_id": text_values(opps["crm_id"]),
-            "owner": category_text(opps["owner_crm_id"], missing="(no owner)").to_numpy(),
+            "crm_id": _text(text_values(opps["crm_id"])),
+            "owner": _text(owner),
             "amount": pd.to_numeric(opps["amount"], errors="coerce").to_numpy(),
             "closed": opps["is_closed"].astype(bool).to_numpy(),
             "won": opps["is_won"].astype(bool).to_numpy(),
             "close_day": opps["close_day"].to_numpy(),
             "created_day": opps["created_day"].to_numpy(),
-            "stage": opps["stage"].to_numpy(),
-            "forecast_category": opps["forecast_category"].to_numpy(),
+            "stage": _text(category_text(opps["stage"], missing=np.nan)),
+            "forecast_category": _text(category_text(opps["forecast_category"], missing=np.nan)),
         }
     )
-    frame["team"] = frame["owner"].map(owners["team"]).astype(object).fillna("(no team)")
-    segment = opps["account_crm_id"].map(accounts).to_numpy()
-    segment = pd.Series(segment).where(
-        ~blank(pd.Series(segment)), frame["owner"].map(owners["owner_segment"])
-    )
-    frame["segment"] = segment.astype(object).fillna("(no segment)").to_numpy()
+    # team and segment worked out once per owner and per account, then spread
+    owner_codes, by_owner = _per_value(owner)
+    team = by_owner.map(owners["team"]).astype(object).fillna("(no team)")
+    frame["team"] = _text(_spread(owner_codes, team))
+    owner_segment = _spread(owner_codes, by_owner.map(owners["owner_segment"]).astype(object))
+    account_codes, by_account = _per_value(opps["account_crm_id"])
+    account_segment = by_account.map(accounts).astype(object)
+    segment = _spread(account_codes, account_segment)
+    no_segment = _spread(account_codes, blank(account_segment)).astype(bool)
+    segment[no_segment] = owner_segment[no_segment]
+    frame["segment"] = _text(pd.Series(segment, dtype=object).fillna("(no segment)"))
+    del segment, owner_segment, no_segment, owner, owner_codes, account_codes
     for name in ("type", "record_type", "pipeline"):
-        frame[name] = category_text(opps[name], missing=f"(no {SEGMENT_FIELDS[name]})").to_numpy()
-    frame["overall"] = ALL
-    frame["quarter"] = None
+        frame[name] = _text(category_text(opps[name], missing=f"(no {SEGMENT_FIELDS[name]})"))
+    overall = np.empty(len(frame), dtype=object)
+    overall.fill(ALL)
+    frame["overall"] = _text(overall)
+    quarter = np.full(len(frame), None, dtype=object)
     for q in quarters:
         inside = (frame["close_day"] >= pd.Timestamp(q.start)) & (
             frame["close_day"] <= pd.Timestamp(q.end)
         )
-        frame.loc[inside, "quarter"] = q.label
+        quarter[inside.to_numpy()] = q.label
+    frame["quarter"] = _text(quarter)
     return frame
 
 
@@ -301,7 +332,7 @@ def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dic
     cycle = (closed["close_day"] - closed["created_day"]).dt.days.to_numpy(dtype=float)
     amount = closed["amount"].to_numpy(dtype=float)
     frame = pd.DataFrame({
-        "key": closed[scope].astype(str).to_numpy(),
+        "key": _text(text_values(closed[scope])),
         "quarter": closed["quarter"].to_numpy(),
         "won": won.astype(int),
         "cycle": np.where(won & (cycle >= 0), cycle, np.nan),

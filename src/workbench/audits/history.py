@@ -132,19 +132,20 @@ class FieldHistory:
 
 
 # One pass over the opportunity history for the baselines: every column comes back as a
-# number (the deal as its row id, dates as julian days, the forecast category as a
-# Commit flag, the stage as its position in the agreed order), so three million
-# changes cross into Python without a string each. The history is the outer loop
-# (``CROSS JOIN`` keeps SQLite from reordering), so rows come in the table's order, the
-# order the per-field queries read before (a tie in time keeps that order).
+# number (the deal as its row id, dates as julian days; the forecast category and the
+# stage folded into one code), so three million changes cross into Python without a
+# string each. The history is the outer loop (``CROSS JOIN`` keeps SQLite from
+# reordering) scanned in row order (``ORDER BY h.id`` then costs no sort), the order the
+# per-field queries read it in before: a tie in time keeps that order.
+# ``code`` = Commit state (0 no category, 1 another category, 2 Commit)
+#          + 3 * (1 + the stage's place in ``stages``; 0 for no stage or another one).
 _HISTORY_SQL = (
-    "SELECT o.id AS deal, h.id AS hid, julianday(h.changed_at) AS changed_jd, "
-    "julianday(h.close_date) AS close_jd, h.amount AS amount, "
-    "CASE WHEN h.forecast_category IS NULL THEN NULL "
-    "WHEN lower(replace(h.forecast_category, ' ', '')) = 'commit' THEN 1 ELSE 0 END AS commit_flag, "
-    "{stage} AS stage_code, {closing} AS closing "
+    "SELECT o.id, julianday(h.changed_at), julianday(h.close_date), h.amount, "
+    "CASE WHEN h.forecast_category IS NULL THEN 0 "
+    "WHEN lower(replace(h.forecast_category, ' ', '')) = 'commit' THEN 2 ELSE 1 END "
+    "+ 3 * {stage} "
     "FROM opportunity_history AS h CROSS JOIN opportunities AS o "
-    "ON o.crm_id = h.opportunity_crm_id"
+    "ON o.crm_id = h.opportunity_crm_id ORDER BY h.id"
 )
 _HISTORY_BLOCK = 50_000
 
@@ -156,9 +157,10 @@ class HistoryColumns:
     ``close_*``: the changes that carry a close date (time, deal position, day);
     ``forecast_*``: the changes of an amount or forecast category of the deals that were
     in Commit at some moment (the only ones a Commit snapshot can hold); ``stage_pairs``:
-    distinct ``position * len(stages) + stage code`` of the stages reached by deals
-    closed in the closing range. Deal positions are rows of the deals frame given;
-    history of any other deal is left out, as ``history_positions`` leaves it out.
+    distinct ``position * len(stages) + stage code`` of the stages reached by the deals
+    closed (closed flag 1) with a close date in the closing range. Deal positions are
+    rows of the deals frame given; history of any other deal is left out, as
+    ``history_positions`` leaves it out.
     """
 
     rows: int
@@ -172,29 +174,29 @@ class HistoryColumns:
     stage_pairs: np.ndarray
 
 
-def deal_position_lookup(conn, crm_ids: pd.Series) -> tuple[np.ndarray, pd.Index | None]:
-    """Position in ``crm_ids`` of every opportunity row id, as a dense array indexed by
-    the row id (-1: not among ``crm_ids``), or the row ids as an index when they are too
-    sparse for a dense array. Matched by the text of the id (not by the table's order)."""
-    cursor = conn.execute("SELECT id, crm_id FROM opportunities")
+def _row_positions(conn, sql: str, params: tuple, crm_ids: pd.Series):
+    """Position in ``crm_ids`` of the opportunity row ids ``sql`` returns (id, crm_id),
+    as a function of an array of row ids (-1: not among ``crm_ids``). Matched by the
+    text of the id, not by the order of the tables."""
+    cursor = conn.execute(sql, params)
     id_parts, text_parts = [], []
     while block := cursor.fetchmany(_HISTORY_BLOCK):
         table = np.array(block, dtype=object)
         id_parts.append(table[:, 0].astype(np.int64))
         text_parts.append(table[:, 1].copy())
     row_ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int64)
-    texts = pd.DataFrame({"opportunity_crm_id": pd.Series(
-        np.concatenate(text_parts) if text_parts else np.empty(0, dtype=object), dtype=object)})
+    texts = np.concatenate(text_parts) if text_parts else np.empty(0, dtype=object)
     del id_parts, text_parts
-    positions = history_positions(texts, crm_ids).astype(np.int32)
+    positions = history_positions(
+        pd.DataFrame({"opportunity_crm_id": pd.Series(texts, dtype=object)}), crm_ids
+    ).astype(np.int32)
     del texts
-    if not len(row_ids):
-        return np.empty(0, dtype=np.int32), None
-    if row_ids.min() >= 0 and row_ids.max() <= 4 * len(row_ids) + 1_000_000:
-        dense = np.full(int(row_ids.max()) + 1, -1, dtype=np.int32)
+    if len(row_ids) and row_ids.min() >= 0 and row_ids.max() <= 4 * len(row_ids) + 1_000_000:
+        dense = np.full(int(row_ids.max()) + 2, -1, dtype=np.int32)
         dense[row_ids] = positions
-        return dense, None
-    return positions, pd.Index(row_ids)
+        return lambda ids: dense[np.clip(ids, -1, len(dense) - 1)]
+    index = pd.Index(row_ids)
+    return lambda ids: np.where((found := index.get_indexer(ids)) >= 0, positions[found], -1)
 
 
 def read_history(
@@ -205,22 +207,49 @@ def read_history(
 ) -> HistoryColumns:
     """The history of the deals ``crm_ids`` (see ``HistoryColumns``); ``stages`` and
     ``closing`` (first and last close date, ISO) select the stage pairs (none without)."""
-    lookup, sparse = deal_position_lookup(conn, crm_ids)
-    params: list[object] = []
-    if stages and closing:
-        stage = "CASE h.stage " + " ".join(f"WHEN ? THEN {i}" for i in range(len(stages)))
-        stage += " ELSE -1 END"
-        params += list(stages)
-        closing_sql = "(o.is_closed = 1 AND o.close_date BETWEEN ? AND ?)"
-        params += list(closing)
+    n = len(crm_ids)
+    position = _row_positions(conn, "SELECT id, crm_id FROM opportunities", (), crm_ids)
+    width = len(stages) if stages and closing else 0
+    closing_deal = np.zeros(n + 1, dtype=bool)  # the last: no deal (position -1)
+    if width:
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM opportunities WHERE is_closed = 1 AND close_date BETWEEN ? AND ?",
+            tuple(closing))]  # fmt: skip
+        found = position(np.asarray(ids, dtype=np.int64))
+        closing_deal[found[found >= 0]] = True
+        stage = "CASE h.stage " + " ".join(f"WHEN ? THEN {i + 1}" for i in range(width))
+        stage += " ELSE 0 END"
     else:
-        stage, closing_sql = "-1", "0"
-    sql = _HISTORY_SQL.format(stage=stage, closing=closing_sql)
-    width = len(stages or ())
-    parts = _scan_history(conn, sql, params, lookup, sparse, width)
-    if parts is None:  # SQLite read the history in another order: in the table's order
-        parts = _scan_history(conn, sql + " ORDER BY h.id", params, lookup, sparse, width)
-    rows, close_parts, forecast_parts, committed, pair_parts = parts
+        stage = "0"
+    cursor = conn.execute(_HISTORY_SQL.format(stage=stage), tuple(stages or ()) if width else ())
+    ever_commit = np.zeros(n + 1, dtype=bool)
+    reached = np.zeros((n + 1, max(width, 1)), dtype=bool)
+    close_parts: list[tuple] = []
+    forecast_parts: list[tuple] = []
+    rows = 0
+    while block := cursor.fetchmany(_HISTORY_BLOCK):
+        table = np.array(block, dtype=object)
+        del block
+        rows += len(table)
+        pos = position(table[:, 0].astype(np.int64))
+        changed_jd = table[:, 1].astype(np.float64)
+        close_jd = table[:, 2].astype(np.float64)
+        # amounts as the per-field query read them (text that is no number: NaN)
+        amount = pd.to_numeric(pd.Series(table[:, 3], dtype=object), errors="coerce")
+        amount = amount.to_numpy(dtype=np.float64)
+        code = table[:, 4].astype(np.int64)
+        del table
+        commit = np.array([np.nan, 0.0, 1.0])[code % 3]
+        known = pos >= 0
+        keep = known & ~np.isnan(close_jd)
+        close_parts.append((changed_jd[keep], pos[keep], close_jd[keep]))
+        keep = known & (~np.isnan(amount) | ~np.isnan(commit))
+        forecast_parts.append((changed_jd[keep], pos[keep], commit[keep], amount[keep]))
+        ever_commit[pos[commit == 1.0]] = True  # position -1 marks the spare last row
+        if width:
+            stage_code = code // 3 - 1
+            keep = (stage_code >= 0) & closing_deal[pos]
+            reached[pos[keep], stage_code[keep]] = True
 
     def joined(parts: list[tuple], i: int, dtype) -> np.ndarray:
         return np.concatenate([p[i] for p in parts]) if parts else np.empty(0, dtype=dtype)
@@ -232,10 +261,11 @@ def read_history(
     close_positions = joined(close_parts, 1, np.int32)
     close_day = day_times(joined(close_parts, 2, np.float64)).dt.normalize()
     del close_parts
-    ever = np.unique(np.concatenate(committed)) if committed else np.empty(0, np.int32)
     f_pos = joined(forecast_parts, 1, np.int32)
-    in_commit = np.isin(f_pos, ever)
-    forecast = HistoryColumns(
+    in_commit = ever_commit[:n][f_pos] if n else np.zeros(len(f_pos), dtype=bool)
+    # ravel order: position * width + code, ascending: the distinct pairs, sorted
+    pairs = np.flatnonzero(reached[:n].ravel()) if width else np.empty(0, dtype=np.int64)
+    return HistoryColumns(
         rows=rows,
         close_changed=close_changed,
         close_positions=close_positions,
@@ -244,52 +274,5 @@ def read_history(
         forecast_positions=f_pos[in_commit],
         forecast_commit=pd.Series(joined(forecast_parts, 2, np.float64)[in_commit]),
         forecast_amount=pd.Series(joined(forecast_parts, 3, np.float64)[in_commit]),
-        stage_pairs=(np.unique(np.concatenate(pair_parts)) if pair_parts
-                     else np.empty(0, dtype=np.int64)),
-    )  # fmt: skip
-    return forecast
-
-
-def _scan_history(conn, sql, params, lookup, sparse, width):
-    """The blocks of ``read_history``'s query, or None when the rows did not come in
-    the history's row order."""
-    cursor = conn.execute(sql, params)
-    close_parts: list[tuple] = []
-    forecast_parts: list[tuple] = []
-    pair_parts: list[np.ndarray] = []
-    committed: list[np.ndarray] = []
-    rows, last_hid = 0, -np.inf
-    while block := cursor.fetchmany(_HISTORY_BLOCK):
-        table = np.array(block, dtype=object)
-        del block
-        rows += len(table)
-        hid = table[:, 1].astype(np.float64)
-        if not (hid[0] > last_hid and bool(np.all(np.diff(hid) > 0))):
-            cursor.close()
-            return None
-        last_hid = hid[-1]
-        deal = table[:, 0].astype(np.int64)
-        if sparse is None:
-            pos = lookup[deal]
-        else:
-            found = sparse.get_indexer(deal)
-            pos = np.where(found >= 0, lookup[found], -1).astype(np.int32)
-        changed_jd = table[:, 2].astype(np.float64)
-        close_jd = table[:, 3].astype(np.float64)
-        # amounts as the per-field query read them (text that is no number: NaN)
-        amount = pd.to_numeric(pd.Series(table[:, 4], dtype=object), errors="coerce")
-        amount = amount.to_numpy(dtype=np.float64)
-        commit = table[:, 5].astype(np.float64)
-        known = pos >= 0
-        keep = known & ~np.isnan(close_jd)
-        close_parts.append((changed_jd[keep], pos[keep], close_jd[keep]))
-        keep = known & (~np.isnan(amount) | ~np.isnan(commit))
-        forecast_parts.append((changed_jd[keep], pos[keep], commit[keep], amount[keep]))
-        committed.append(np.unique(pos[known & (commit == 1.0)]))
-        if width:
-            code = table[:, 6].astype(np.int64)
-            flag = table[:, 7].astype(np.float64) == 1.0
-            keep = known & flag & (code >= 0)
-            pair_parts.append(np.unique(pos[keep].astype(np.int64) * width + code[keep]))
-        del table
-    return rows, close_parts, forecast_parts, committed, pair_parts
+        stage_pairs=pairs.astype(np.int64),
+    )
