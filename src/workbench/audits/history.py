@@ -174,29 +174,37 @@ class HistoryColumns:
     stage_pairs: np.ndarray
 
 
-def _row_positions(conn, sql: str, params: tuple, crm_ids: pd.Series):
-    """Position in ``crm_ids`` of the opportunity row ids ``sql`` returns (id, crm_id),
-    as a function of an array of row ids (-1: not among ``crm_ids``). Matched by the
-    text of the id, not by the order of the tables."""
-    cursor = conn.execute(sql, params)
-    id_parts, text_parts = [], []
+def _row_positions(conn, crm_ids: pd.Series, closing: tuple[str, str] | None):
+    """Position in ``crm_ids`` of the opportunity row ids, as a function of an array of
+    row ids (-1: not among ``crm_ids``), matched by the text of the id, not by the order
+    of the tables; and per position whether the deal is closed (closed flag 1) with a
+    close date in ``closing`` (one more, last, for position -1: False)."""
+    flag = "(is_closed = 1 AND close_date BETWEEN ? AND ?)" if closing else "0"
+    cursor = conn.execute(f"SELECT id, crm_id, {flag} FROM opportunities", tuple(closing or ()))
+    id_parts, text_parts, flag_parts = [], [], []
     while block := cursor.fetchmany(_HISTORY_BLOCK):
         table = np.array(block, dtype=object)
         id_parts.append(table[:, 0].astype(np.int64))
         text_parts.append(table[:, 1].copy())
+        flag_parts.append(table[:, 2].astype(np.float64) == 1.0)
     row_ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int64)
     texts = np.concatenate(text_parts) if text_parts else np.empty(0, dtype=object)
-    del id_parts, text_parts
+    flags = np.concatenate(flag_parts) if flag_parts else np.empty(0, dtype=bool)
+    del id_parts, text_parts, flag_parts
     positions = history_positions(
         pd.DataFrame({"opportunity_crm_id": pd.Series(texts, dtype=object)}), crm_ids
     ).astype(np.int32)
     del texts
+    closing_deal = np.zeros(len(crm_ids) + 1, dtype=bool)
+    closing_deal[positions[flags & (positions >= 0)]] = True
     if len(row_ids) and row_ids.min() >= 0 and row_ids.max() <= 4 * len(row_ids) + 1_000_000:
         dense = np.full(int(row_ids.max()) + 2, -1, dtype=np.int32)
         dense[row_ids] = positions
-        return lambda ids: dense[np.clip(ids, -1, len(dense) - 1)]
+        return (lambda ids: dense[np.clip(ids, -1, len(dense) - 1)]), closing_deal
     index = pd.Index(row_ids)
-    return lambda ids: np.where((found := index.get_indexer(ids)) >= 0, positions[found], -1)
+    return (
+        lambda ids: np.where((found := index.get_indexer(ids)) >= 0, positions[found], -1)
+    ), closing_deal
 
 
 def read_history(
@@ -208,19 +216,19 @@ def read_history(
     """The history of the deals ``crm_ids`` (see ``HistoryColumns``); ``stages`` and
     ``closing`` (first and last close date, ISO) select the stage pairs (none without)."""
     n = len(crm_ids)
-    position = _row_positions(conn, "SELECT id, crm_id FROM opportunities", (), crm_ids)
     width = len(stages) if stages and closing else 0
-    closing_deal = np.zeros(n + 1, dtype=bool)  # the last: no deal (position -1)
+    position, closing_deal = _row_positions(conn, crm_ids, closing if width else None)
     if width:
-        ids = [r[0] for r in conn.execute(
-            "SELECT id FROM opportunities WHERE is_closed = 1 AND close_date BETWEEN ? AND ?",
-            tuple(closing))]  # fmt: skip
-        found = position(np.asarray(ids, dtype=np.int64))
-        closing_deal[found[found >= 0]] = True
         stage = "CASE h.stage " + " ".join(f"WHEN ? THEN {i + 1}" for i in range(width))
         stage += " ELSE 0 END"
     else:
         stage = "0"
+    # amounts stored as text (not a number SQLite could read) take the slower way:
+    # pandas reads them as the per-field query did
+    text_amounts = conn.execute(
+        "SELECT 1 FROM opportunity_history WHERE typeof(amount) NOT IN ('integer', 'real', "
+        "'null') LIMIT 1"
+    ).fetchone()
     cursor = conn.execute(_HISTORY_SQL.format(stage=stage), tuple(stages or ()) if width else ())
     ever_commit = np.zeros(n + 1, dtype=bool)
     reached = np.zeros((n + 1, max(width, 1)), dtype=bool)
@@ -228,17 +236,21 @@ def read_history(
     forecast_parts: list[tuple] = []
     rows = 0
     while block := cursor.fetchmany(_HISTORY_BLOCK):
-        table = np.array(block, dtype=object)
+        if text_amounts:
+            table = np.array(block, dtype=object)
+            amount = pd.to_numeric(pd.Series(table[:, 3], dtype=object), errors="coerce")
+            amount = amount.to_numpy(dtype=np.float64)
+            table[:, 3] = amount  # the text amounts read, the rest are numbers or NULL
+            table = table.astype(np.float64)
+        else:  # every value a number or NULL (NaN)
+            table = np.array(block, dtype=np.float64)
+            amount = table[:, 3]
         del block
         rows += len(table)
         pos = position(table[:, 0].astype(np.int64))
-        changed_jd = table[:, 1].astype(np.float64)
-        close_jd = table[:, 2].astype(np.float64)
-        # amounts as the per-field query read them (text that is no number: NaN)
-        amount = pd.to_numeric(pd.Series(table[:, 3], dtype=object), errors="coerce")
-        amount = amount.to_numpy(dtype=np.float64)
+        changed_jd = table[:, 1]
+        close_jd = table[:, 2]
         code = table[:, 4].astype(np.int64)
-        del table
         commit = np.array([np.nan, 0.0, 1.0])[code % 3]
         known = pos >= 0
         keep = known & ~np.isnan(close_jd)
