@@ -193,7 +193,6 @@ class BaselinesResult:
         return None
 
 
-
 # How serious a quarter's forecast is (stated in every finding, so the rating can be checked).
 # Accuracy: the playbooks' target is 85% (a 65% -> 85% improvement is the usual success
 # criterion). Bias: a forecast more than 10% off the actual in one direction is a habit,
