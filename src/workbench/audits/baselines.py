@@ -683,7 +683,9 @@ def _commit_snapshot(
         positions = history.forecast_positions
         changed = history.forecast_changed
         order = np.argsort(changed.to_numpy(), kind="stable")
-        current_commit = _is_commit(deals["forecast_category"]).to_numpy()
+        # once per distinct category (a million deals hold a handful)
+        codes, categories = _per_value(deals["forecast_category"])
+        current_commit = _spread(codes, _is_commit(categories)).astype(np.float64)
         cache["commit"] = FieldHistory(changed, positions, history.forecast_commit,
                                        current_commit, order)  # fmt: skip
         cache["amount"] = FieldHistory(changed, positions, history.forecast_amount,

@@ -229,8 +229,17 @@ def read_history(
         "SELECT 1 FROM opportunity_history WHERE typeof(amount) NOT IN ('integer', 'real', "
         "'null') LIMIT 1"
     ).fetchone()
-    cursor = conn.execute(_HISTORY_SQL.format(stage=stage), tuple(stages or ()) if width else ())
+    # the deals in Commit at some moment first: only their amounts and categories are kept
     ever_commit = np.zeros(n + 1, dtype=bool)
+    committed = conn.execute(
+        "SELECT DISTINCT o.id FROM opportunity_history AS h CROSS JOIN opportunities AS o "
+        "ON o.crm_id = h.opportunity_crm_id "
+        "WHERE lower(replace(h.forecast_category, ' ', '')) = 'commit'"
+    ).fetchall()
+    ever_commit[position(np.array([r[0] for r in committed], dtype=np.int64))] = True
+    del committed
+    ever_commit[-1] = False  # position -1: no deal
+    cursor = conn.execute(_HISTORY_SQL.format(stage=stage), tuple(stages or ()) if width else ())
     reached = np.zeros((n + 1, max(width, 1)), dtype=bool)
     close_parts: list[tuple] = []
     forecast_parts: list[tuple] = []
@@ -255,9 +264,8 @@ def read_history(
         known = pos >= 0
         keep = known & ~np.isnan(close_jd)
         close_parts.append((changed_jd[keep], pos[keep], close_jd[keep]))
-        keep = known & (~np.isnan(amount) | ~np.isnan(commit))
+        keep = ever_commit[pos] & (~np.isnan(amount) | ~np.isnan(commit))
         forecast_parts.append((changed_jd[keep], pos[keep], commit[keep], amount[keep]))
-        ever_commit[pos[commit == 1.0]] = True  # position -1 marks the spare last row
         if width:
             stage_code = code // 3 - 1
             keep = (stage_code >= 0) & closing_deal[pos]
@@ -274,7 +282,6 @@ def read_history(
     close_day = day_times(joined(close_parts, 2, np.float64)).dt.normalize()
     del close_parts
     f_pos = joined(forecast_parts, 1, np.int32)
-    in_commit = ever_commit[:n][f_pos] if n else np.zeros(len(f_pos), dtype=bool)
     # ravel order: position * width + code, ascending: the distinct pairs, sorted
     pairs = np.flatnonzero(reached[:n].ravel()) if width else np.empty(0, dtype=np.int64)
     return HistoryColumns(
@@ -282,9 +289,9 @@ def read_history(
         close_changed=close_changed,
         close_positions=close_positions,
         close_day=close_day,
-        forecast_changed=day_times(joined(forecast_parts, 0, np.float64)[in_commit]),
-        forecast_positions=f_pos[in_commit],
-        forecast_commit=pd.Series(joined(forecast_parts, 2, np.float64)[in_commit]),
-        forecast_amount=pd.Series(joined(forecast_parts, 3, np.float64)[in_commit]),
+        forecast_changed=day_times(joined(forecast_parts, 0, np.float64)),
+        forecast_positions=f_pos,
+        forecast_commit=pd.Series(joined(forecast_parts, 2, np.float64)),
+        forecast_amount=pd.Series(joined(forecast_parts, 3, np.float64)),
         stage_pairs=pairs.astype(np.int64),
     )
