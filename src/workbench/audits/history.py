@@ -263,7 +263,13 @@ def read_history(
         commit = np.array([np.nan, 0.0, 1.0])[code % 3]
         known = pos >= 0
         keep = known & ~np.isnan(close_jd)
-        close_parts.append((changed_jd[keep], pos[keep], close_jd[keep]))
+        # times and days made here, block by block (all at once, the julian days, the
+        # times and the days of millions of changes were alive together)
+        close_parts.append((
+            _jd_to_day(pd.Series(changed_jd[keep])).to_numpy(),
+            pos[keep],
+            _jd_to_day(pd.Series(close_jd[keep])).dt.normalize().to_numpy(),
+        ))  # fmt: skip
         keep = ever_commit[pos] & (~np.isnan(amount) | ~np.isnan(commit))
         forecast_parts.append((changed_jd[keep], pos[keep], commit[keep], amount[keep]))
         if width:
@@ -277,9 +283,22 @@ def read_history(
     def day_times(jd: np.ndarray) -> pd.Series:
         return _jd_to_day(pd.Series(jd, dtype=np.float64))
 
-    close_changed = day_times(joined(close_parts, 0, np.float64))
-    close_positions = joined(close_parts, 1, np.int32)
-    close_day = day_times(joined(close_parts, 2, np.float64)).dt.normalize()
+    def taken(parts: list[tuple], i: int) -> np.ndarray:
+        """Column ``i`` of the blocks joined, each block's piece let go once joined."""
+        pieces = [p[i] for p in parts]
+        for j, p in enumerate(parts):
+            parts[j] = tuple(None if k == i else v for k, v in enumerate(p))
+        joined = np.concatenate(pieces)
+        del pieces
+        return joined
+
+    if close_parts:
+        close_changed = pd.Series(taken(close_parts, 0))
+        close_positions = taken(close_parts, 1)
+        close_day = pd.Series(taken(close_parts, 2))
+    else:
+        close_changed = close_day = day_times(np.empty(0, dtype=np.float64))
+        close_positions = np.empty(0, dtype=np.int32)
     del close_parts
     f_pos = joined(forecast_parts, 1, np.int32)
     # ravel order: position * width + code, ascending: the distinct pairs, sorted
