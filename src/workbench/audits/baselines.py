@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.audits.common import AuditData, blank, category_text, finding, fmt_pct, pct
-from workbench.audits.history import FieldHistory, history_positions, text_values
+from workbench.audits.history import FieldHistory, HistoryColumns, read_history, text_values
 from workbench.audits.stages import stage_definitions
 from workbench.errors import WorkbenchError
 from workbench.models import Engagement
@@ -193,7 +193,6 @@ class BaselinesResult:
         return None
 
 
-
 # How serious a quarter's forecast is (stated in every finding, so the rating can be checked).
 # Accuracy: the playbooks' target is 85% (a 65% -> 85% improvement is the usual success
 # criterion). Bias: a forecast more than 10% off the actual in one direction is a habit,
@@ -254,38 +253,69 @@ def _period_label(period: object, start_month: int) -> str | None:
     return quarter_of_period(period, start_month)
 
 
+def _text(values, index: pd.Index | None = None) -> pd.Series:
+    """A text column kept as Python objects: one shared string per distinct value (pandas
+    would otherwise copy a million values into a string array of its own, and every
+    later read of the column would make a million new strings)."""
+    array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    return pd.Series(np.asarray(array, dtype=object), index=index, dtype=object, copy=False)
+
+
+def _per_value(keys: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``keys`` as codes into its distinct values (code -1: missing, pointing at the
+    extra missing value appended last), so a lookup runs once per distinct value."""
+    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+    distinct = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)
+    return codes, distinct
+
+
+def _spread(codes: np.ndarray, per_value: pd.Series) -> np.ndarray:
+    """Values worked out per distinct key, one per row (shared objects, no copies)."""
+    return np.asarray(per_value.to_numpy(dtype=object), dtype=object)[codes]
+
+
 def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
     opps = data.table("opportunities")
     owners = data.owner_attributes().set_index("owner_crm_id")
     accounts = data.table("accounts").set_index("crm_id")["segment"]
+    owner = category_text(opps["owner_crm_id"], missing="(no owner)")
     frame = pd.DataFrame(
         {
-            "crm_id": text_values(opps["crm_id"]),
-            "owner": category_text(opps["owner_crm_id"], missing="(no owner)").to_numpy(),
+            "crm_id": _text(text_values(opps["crm_id"])),
+            "owner": _text(owner),
             "amount": pd.to_numeric(opps["amount"], errors="coerce").to_numpy(),
             "closed": opps["is_closed"].astype(bool).to_numpy(),
             "won": opps["is_won"].astype(bool).to_numpy(),
             "close_day": opps["close_day"].to_numpy(),
             "created_day": opps["created_day"].to_numpy(),
-            "stage": opps["stage"].to_numpy(),
-            "forecast_category": opps["forecast_category"].to_numpy(),
+            "stage": _text(category_text(opps["stage"], missing=np.nan)),
+            "forecast_category": _text(category_text(opps["forecast_category"], missing=np.nan)),
         }
     )
-    frame["team"] = frame["owner"].map(owners["team"]).astype(object).fillna("(no team)")
-    segment = opps["account_crm_id"].map(accounts).to_numpy()
-    segment = pd.Series(segment).where(
-        ~blank(pd.Series(segment)), frame["owner"].map(owners["owner_segment"])
-    )
-    frame["segment"] = segment.astype(object).fillna("(no segment)").to_numpy()
+    # team and segment worked out once per owner and per account, then spread
+    owner_codes, by_owner = _per_value(owner)
+    team = by_owner.map(owners["team"]).astype(object).fillna("(no team)")
+    frame["team"] = _text(_spread(owner_codes, team))
+    owner_segment = _spread(owner_codes, by_owner.map(owners["owner_segment"]).astype(object))
+    account_codes, by_account = _per_value(opps["account_crm_id"])
+    account_segment = by_account.map(accounts).astype(object)
+    segment = _spread(account_codes, account_segment)
+    no_segment = _spread(account_codes, blank(account_segment)).astype(bool)
+    segment[no_segment] = owner_segment[no_segment]
+    frame["segment"] = _text(pd.Series(segment, dtype=object).fillna("(no segment)"))
+    del segment, owner_segment, no_segment, owner, owner_codes, account_codes
     for name in ("type", "record_type", "pipeline"):
-        frame[name] = category_text(opps[name], missing=f"(no {SEGMENT_FIELDS[name]})").to_numpy()
-    frame["overall"] = ALL
-    frame["quarter"] = None
+        frame[name] = _text(category_text(opps[name], missing=f"(no {SEGMENT_FIELDS[name]})"))
+    overall = np.empty(len(frame), dtype=object)
+    overall.fill(ALL)
+    frame["overall"] = _text(overall)
+    quarter = np.full(len(frame), None, dtype=object)
     for q in quarters:
         inside = (frame["close_day"] >= pd.Timestamp(q.start)) & (
             frame["close_day"] <= pd.Timestamp(q.end)
         )
-        frame.loc[inside, "quarter"] = q.label
+        quarter[inside.to_numpy()] = q.label
+    frame["quarter"] = _text(quarter)
     return frame
 
 
@@ -300,9 +330,13 @@ def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dic
     won = closed["won"].to_numpy()
     cycle = (closed["close_day"] - closed["created_day"]).dt.days.to_numpy(dtype=float)
     amount = closed["amount"].to_numpy(dtype=float)
+    # the keys and quarters as sorted codes: the same groups in the same order, grouped
+    # without hashing a million strings twice
+    key_codes, key_values = pd.factorize(text_values(closed[scope]), sort=True)
+    quarter_codes, quarter_values = pd.factorize(closed["quarter"].to_numpy(), sort=True)
     frame = pd.DataFrame({
-        "key": closed[scope].astype(str).to_numpy(),
-        "quarter": closed["quarter"].to_numpy(),
+        "key": key_codes,
+        "quarter": quarter_codes,
         "won": won.astype(int),
         "cycle": np.where(won & (cycle >= 0), cycle, np.nan),
         "negative": (won & (cycle < 0)).astype(int),
@@ -319,7 +353,10 @@ def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dic
             size_n=("size", "count"), size_mean=("size", "mean"),
         )  # fmt: skip
         for index, r in agg.iterrows():
-            key, quarter = index if by_quarter else (index, ALL)
+            key_code, quarter = index if by_quarter else (index, ALL)
+            key = key_values[key_code]
+            if by_quarter:
+                quarter = quarter_values[quarter]
             row = BaselineRow(quarter, scope, str(key), names.get(str(key), str(key)))
             row.won, row.lost = int(r["won"]), int(r["n"] - r["won"])
             row.win_rate = pct(row.won, row.won + row.lost)
@@ -382,19 +419,33 @@ def run_baselines(
         return rows[(scope, quarter, key)]
 
     progress.update(0.35, "Slippage and pipeline in play")
-    history = data.table("history_close")
-    positions = history_positions(history, deals["crm_id"])
-    close_hist = FieldHistory(
-        history["changed"], positions, history["close_day"], deals["close_day"].to_numpy()
+    # the whole history in one pass, as numbers: close dates, Commit flags and amounts,
+    # and the stages the deals closed in the quarters reached
+    closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
+    stages = _open_stages(data, deals) if closed_mask.any() else []
+    closing = deals.loc[closed_mask, "close_day"]
+    history = read_history(
+        data.eng.conn,
+        deals["crm_id"],
+        stages,
+        (closing.min().date().isoformat(), closing.max().date().isoformat()) if stages else None,
     )
+    close_hist = FieldHistory(
+        history.close_changed, history.close_positions, history.close_day,
+        deals["close_day"].to_numpy(),
+    )  # fmt: skip
+    history.close_changed = history.close_day = None  # the field history keeps its copy
     if currency_note := data.currency_note():
         notes.append(currency_note)
-    measurable = not (history.empty and data.count("opportunity_history") == 0)
+    measurable = data.count("opportunity_history") > 0
     if not measurable:
         notes.append(
             "No opportunity history imported: slippage is not measurable (a moved close "
             "date cannot be seen) and forecast snapshots are unavailable."
         )
+    # each scope's keys as sorted codes once (grouping a million text keys again per
+    # quarter cost a second a time); the groups and their order are those of the keys
+    scope_codes = {scope: pd.factorize(deals[scope], sort=True) for scope in scopes}
     for q in qs:
         start, end = pd.Timestamp(q.start), pd.Timestamp(q.end)
         created = deals["created_day"].to_numpy()
@@ -418,9 +469,10 @@ def run_baselines(
             {"_fc": forecast_in, "_sl": slipped, "_ip": in_play, "_pp": pipe}, index=deals.index
         )
         for scope in scopes:
-            agg = frame.groupby(deals[scope])[["_fc", "_sl", "_ip", "_pp"]].sum()
-            for key, r in agg.iterrows():
-                row = get(scope, q.label, str(key))
+            codes, keys = scope_codes[scope]
+            agg = frame[codes >= 0].groupby(codes[codes >= 0])[["_fc", "_sl", "_ip", "_pp"]].sum()
+            for code, r in agg.iterrows():
+                row = get(scope, q.label, str(keys[code]))
                 row.forecast_in_quarter, row.slipped = int(r["_fc"]), int(r["_sl"])
                 row.slippage_rate = (
                     pct(row.slipped, row.forecast_in_quarter) if measurable else None
@@ -434,7 +486,7 @@ def run_baselines(
             "all their deals: it is not shown for a filtered view."
         )
     else:
-        _forecast_accuracy(data, deals, qs, get, notes, close_hist)
+        _forecast_accuracy(data, deals, qs, get, notes, close_hist, history)
     for row in rows.values():
         if (
             row.quarter != ALL
@@ -447,12 +499,10 @@ def run_baselines(
             )
     coverage_now = {} if where else _quotas(data, deals, qs, rows, get, notes)
     _fill_all_quarters(rows, labels, get, measurable)
-    # the field histories keep what they need: the history frames can go before the
-    # stage history is read (at a million deals they are the largest tables held)
-    del history, positions, close_hist
-    data.forget("history_close", "history_forecast")
+    del close_hist
     progress.update(0.8, "Stage conversion")
-    conversion = _stage_conversion(data, deals, labels)
+    conversion = _stage_conversion(deals, labels, stages, history.stage_pairs)
+    del history
     ordered = sorted(
         rows.values(),
         key=lambda r: (
@@ -478,7 +528,7 @@ def run_baselines(
     return result
 
 
-def _forecast_accuracy(data, deals, qs, get, notes, close_hist) -> None:
+def _forecast_accuracy(data, deals, qs, get, notes, close_hist, history) -> None:
     start_month = data.calendar
     subs = data.table("submissions").copy()
     users = data.table("users")
@@ -501,7 +551,7 @@ def _forecast_accuracy(data, deals, qs, get, notes, close_hist) -> None:
         ]
         source = "Commit submissions"
         if qsubs.empty:
-            qsubs = _commit_snapshot(data, deals, q, close_hist, snapshots)
+            qsubs = _commit_snapshot(history, deals, q, close_hist, snapshots)
             source = "Commit snapshot from history"
             if qsubs.empty:
                 continue
@@ -623,27 +673,22 @@ def _is_commit(values: pd.Series) -> pd.Series:
 
 
 def _commit_snapshot(
-    data: AuditData, deals: pd.DataFrame, q: FiscalQuarter, close_hist: FieldHistory,
+    history: HistoryColumns, deals: pd.DataFrame, q: FiscalQuarter, close_hist: FieldHistory,
     cache: dict[str, FieldHistory],
 ) -> pd.DataFrame:  # fmt: skip
     """Per-owner Commit amount at the quarter's start, from opportunity history."""
-    history = data.table("history_forecast")
-    if history.empty:
+    if not len(history.forecast_positions):
         return pd.DataFrame()
     if not cache:
-        positions = history_positions(history, deals["crm_id"])
-        order = np.argsort(history["changed"].to_numpy(), kind="stable")
-        changed = history["changed"]
-        category = history["forecast_category"]
-        if isinstance(category.dtype, pd.CategoricalDtype):  # once per distinct value
-            flags = _is_commit(pd.Series(category.cat.categories, dtype=object)).to_numpy()
-            codes = category.cat.codes.to_numpy()
-            commit = pd.Series(np.append(flags, np.nan)[codes], index=category.index)
-        else:
-            commit = _is_commit(category)
-        current_commit = _is_commit(deals["forecast_category"]).to_numpy()
-        cache["commit"] = FieldHistory(changed, positions, commit, current_commit, order)
-        cache["amount"] = FieldHistory(changed, positions, history["amount"],
+        positions = history.forecast_positions
+        changed = history.forecast_changed
+        order = np.argsort(changed.to_numpy(), kind="stable")
+        # once per distinct category (a million deals hold a handful)
+        codes, categories = _per_value(deals["forecast_category"])
+        current_commit = _spread(codes, _is_commit(categories)).astype(np.float64)
+        cache["commit"] = FieldHistory(changed, positions, history.forecast_commit,
+                                       current_commit, order)  # fmt: skip
+        cache["amount"] = FieldHistory(changed, positions, history.forecast_amount,
                                        deals["amount"].to_numpy(dtype=float), order)  # fmt: skip
         cache["close"] = close_hist
     start = pd.Timestamp(q.start)
@@ -705,39 +750,30 @@ def _fill_all_quarters(rows, labels, get, measurable: bool = True) -> None:
             total.mape_n = n
 
 
-def _stage_conversion(
-    data: AuditData, deals: pd.DataFrame, labels: list[str]
-) -> list[StageConversion]:
-    """Stage reach, win and move-on counts of the deals closed in each quarter (numpy)."""
-    closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
-    if not closed_mask.any():
-        return []
-    closing = deals.loc[closed_mask, "close_day"]
-    history = data.query(
-        "SELECT DISTINCT opportunity_crm_id, stage FROM opportunity_history "
-        "WHERE stage IS NOT NULL AND opportunity_crm_id IN (SELECT crm_id FROM opportunities "
-        "WHERE is_closed = 1 AND close_date BETWEEN ? AND ?)",
-        (closing.min().date().isoformat(), closing.max().date().isoformat()),
-        repeated=("opportunity_crm_id", "stage"),
-    )
-    positions = history_positions(history, deals["crm_id"])
+def _open_stages(data: AuditData, deals: pd.DataFrame) -> list[str]:
+    """The open stages in the agreed order (a stage is a closed stage when most deals
+    carrying it are closed: Closed Won/Lost)."""
     order = _stage_order(data)
-    # A stage is a closed stage when most deals carrying it are closed (Closed Won/Lost).
     share_closed = deals.groupby("stage")["closed"].mean()
     closed_stages = {str(k) for k, v in share_closed.items() if v > 0.5}
-    stages = [s for s in order if s not in closed_stages]
-    if not stages:
+    return [s for s in order if s not in closed_stages]
+
+
+def _stage_conversion(
+    deals: pd.DataFrame, labels: list[str], stages: list[str], history_pairs: np.ndarray
+) -> list[StageConversion]:
+    """Stage reach, win and move-on counts of the deals closed in each quarter (numpy).
+    ``history_pairs``: position * len(stages) + stage code of the stages each deal closed
+    in the quarters reached in history (``read_history``)."""
+    closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
+    if not closed_mask.any() or not stages:
         return []
     index = pd.Index(stages)
-    hist_stage = history["stage"]
-    if isinstance(hist_stage.dtype, pd.CategoricalDtype):  # map each distinct stage once
-        per_category = index.get_indexer(hist_stage.cat.categories.astype(object))
-        hist_codes = np.append(per_category, -1)[hist_stage.cat.codes.to_numpy()]
-    else:
-        hist_codes = index.get_indexer(hist_stage.astype(object))
     deal_codes = index.get_indexer(deals["stage"].astype(object))
-    pos = np.concatenate([np.asarray(positions), np.arange(len(deals))])
-    code = np.concatenate([hist_codes, deal_codes])
+    width = len(stages)
+    hist_pairs = np.asarray(history_pairs, dtype=np.int64)
+    pos = np.concatenate([hist_pairs // width, np.arange(len(deals))])
+    code = np.concatenate([hist_pairs % width, deal_codes])
     keep = (pos >= 0) & (code >= 0)
     pos, code = pos[keep], code[keep]
     keep = closed_mask[pos]

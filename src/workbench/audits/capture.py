@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from workbench.audits.common import (
@@ -271,7 +272,8 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
         close = ~joined["has_time"] | ((joined["moment"] - joined["m_moment"]).abs() <= limit)
         joined = joined[close]
         best = (joined["m_recorded"].eq(1).astype(int) + 1).groupby(joined["index"]).max()
-        status.loc[best.index] = status.loc[best.index].combine(best, max)
+        # the better of the two matches (recorded over unrecorded), element by element
+        status.loc[best.index] = np.maximum(status.loc[best.index].to_numpy(), best.to_numpy())
     unrecorded = acts.loc[status < 2, "crm_id"].astype(str)
     by_kind = acts.loc[status < 2, "kind"].value_counts().to_dict()
     return CrmLoggedGap(

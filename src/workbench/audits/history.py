@@ -13,8 +13,12 @@ binary search and one ``np.unique``, not a string join.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from workbench.audits.common import _jd_to_day
 
 
 def text_values(values: pd.Series) -> np.ndarray:
@@ -94,13 +98,22 @@ class FieldHistory:
         keep = (np.asarray(positions)[order] >= 0) & values.notna().to_numpy()[order]
         keep &= ~np.isnat(times)
         self._times = times[keep]
-        self._positions = np.asarray(positions)[order][keep]
+        positions = np.asarray(positions)[order][keep]
         self._values = values.to_numpy()[order][keep]
         self._initial = np.array(current, copy=True)
         if self._initial.dtype != self._values.dtype:
             self._initial = self._initial.astype(object)
-        first_pos, first_idx = np.unique(self._positions, return_index=True)
-        self._initial[first_pos] = self._values[first_idx]
+        # The changes by deal, each deal's in time order (``rank``: the change's place in
+        # time order). "As of" a cut then is, per deal, its last change ranked before the
+        # cut: one binary search per deal in ``_keys`` (deal * n + rank, ascending).
+        n = len(positions)
+        self._rank = np.argsort(positions, kind="stable")
+        by_deal = positions[self._rank].astype(np.int64)
+        self._keys = by_deal * max(n, 1) + self._rank
+        starts = np.flatnonzero(np.r_[True, by_deal[1:] != by_deal[:-1]]) if n else by_deal
+        self._deals, self._starts, self._n = by_deal[starts], starts, max(n, 1)
+        del by_deal
+        self._initial[self._deals] = self._values[self._rank[starts]]
 
     @property
     def initial(self) -> np.ndarray:
@@ -112,7 +125,192 @@ class FieldHistory:
         cut = int(np.searchsorted(self._times, np.datetime64(moment), side="right"))
         values = self._initial.copy()
         if cut:
-            reversed_positions = self._positions[:cut][::-1]
-            last_pos, first_in_reversed = np.unique(reversed_positions, return_index=True)
-            values[last_pos] = self._values[cut - 1 - first_in_reversed]
+            last = np.searchsorted(self._keys, self._deals * self._n + cut) - 1
+            some = last >= self._starts  # the deal has a change before the cut
+            values[self._deals[some]] = self._values[self._rank[last[some]]]
         return values
+
+
+# One pass over the opportunity history for the baselines: every column comes back as a
+# number (the deal as its row id, dates as julian days; the forecast category and the
+# stage folded into one code), so three million changes cross into Python without a
+# string each. The history is the outer loop (``CROSS JOIN`` keeps SQLite from
+# reordering) scanned in row order (``ORDER BY h.id`` then costs no sort), the order the
+# per-field queries read it in before: a tie in time keeps that order.
+# ``code`` = Commit state (0 no category, 1 another category, 2 Commit)
+#          + 3 * (1 + the stage's place in ``stages``; 0 for no stage or another one).
+_HISTORY_SQL = (
+    "SELECT o.id, julianday(h.changed_at), julianday(h.close_date), h.amount, "
+    "CASE WHEN h.forecast_category IS NULL THEN 0 "
+    "WHEN lower(replace(h.forecast_category, ' ', '')) = 'commit' THEN 2 ELSE 1 END "
+    "+ 3 * {stage} "
+    "FROM opportunity_history AS h CROSS JOIN opportunities AS o "
+    "ON o.crm_id = h.opportunity_crm_id ORDER BY h.id"
+)
+_HISTORY_BLOCK = 50_000
+
+
+@dataclass
+class HistoryColumns:
+    """The opportunity history the baselines need, as numpy arrays.
+
+    ``close_*``: the changes that carry a close date (time, deal position, day);
+    ``forecast_*``: the changes of an amount or forecast category of the deals that were
+    in Commit at some moment (the only ones a Commit snapshot can hold); ``stage_pairs``:
+    distinct ``position * len(stages) + stage code`` of the stages reached by the deals
+    closed (closed flag 1) with a close date in the closing range. Deal positions are
+    rows of the deals frame given; history of any other deal is left out, as
+    ``history_positions`` leaves it out.
+    """
+
+    rows: int
+    close_changed: pd.Series
+    close_positions: np.ndarray
+    close_day: pd.Series
+    forecast_changed: pd.Series
+    forecast_positions: np.ndarray
+    forecast_commit: pd.Series
+    forecast_amount: pd.Series
+    stage_pairs: np.ndarray
+
+
+def _row_positions(conn, crm_ids: pd.Series, closing: tuple[str, str] | None):
+    """Position in ``crm_ids`` of the opportunity row ids, as a function of an array of
+    row ids (-1: not among ``crm_ids``), matched by the text of the id, not by the order
+    of the tables; and per position whether the deal is closed (closed flag 1) with a
+    close date in ``closing`` (one more, last, for position -1: False)."""
+    flag = "(is_closed = 1 AND close_date BETWEEN ? AND ?)" if closing else "0"
+    cursor = conn.execute(f"SELECT id, crm_id, {flag} FROM opportunities", tuple(closing or ()))
+    id_parts, text_parts, flag_parts = [], [], []
+    while block := cursor.fetchmany(_HISTORY_BLOCK):
+        table = np.array(block, dtype=object)
+        id_parts.append(table[:, 0].astype(np.int64))
+        text_parts.append(table[:, 1].copy())
+        flag_parts.append(table[:, 2].astype(np.float64) == 1.0)
+    row_ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int64)
+    texts = np.concatenate(text_parts) if text_parts else np.empty(0, dtype=object)
+    flags = np.concatenate(flag_parts) if flag_parts else np.empty(0, dtype=bool)
+    del id_parts, text_parts, flag_parts
+    positions = history_positions(
+        pd.DataFrame({"opportunity_crm_id": pd.Series(texts, dtype=object)}), crm_ids
+    ).astype(np.int32)
+    del texts
+    closing_deal = np.zeros(len(crm_ids) + 1, dtype=bool)
+    closing_deal[positions[flags & (positions >= 0)]] = True
+    if len(row_ids) and row_ids.min() >= 0 and row_ids.max() <= 4 * len(row_ids) + 1_000_000:
+        dense = np.full(int(row_ids.max()) + 2, -1, dtype=np.int32)
+        dense[row_ids] = positions
+        return (lambda ids: dense[np.clip(ids, -1, len(dense) - 1)]), closing_deal
+    index = pd.Index(row_ids)
+    return (
+        lambda ids: np.where((found := index.get_indexer(ids)) >= 0, positions[found], -1)
+    ), closing_deal
+
+
+def read_history(
+    conn,
+    crm_ids: pd.Series,
+    stages: list[str] | None = None,
+    closing: tuple[str, str] | None = None,
+) -> HistoryColumns:
+    """The history of the deals ``crm_ids`` (see ``HistoryColumns``); ``stages`` and
+    ``closing`` (first and last close date, ISO) select the stage pairs (none without)."""
+    n = len(crm_ids)
+    width = len(stages) if stages and closing else 0
+    position, closing_deal = _row_positions(conn, crm_ids, closing if width else None)
+    if width:
+        stage = "CASE h.stage " + " ".join(f"WHEN ? THEN {i + 1}" for i in range(width))
+        stage += " ELSE 0 END"
+    else:
+        stage = "0"
+    # amounts stored as text (not a number SQLite could read) take the slower way:
+    # pandas reads them as the per-field query did
+    text_amounts = conn.execute(
+        "SELECT 1 FROM opportunity_history WHERE typeof(amount) NOT IN ('integer', 'real', "
+        "'null') LIMIT 1"
+    ).fetchone()
+    # the deals in Commit at some moment first: only their amounts and categories are kept
+    ever_commit = np.zeros(n + 1, dtype=bool)
+    committed = conn.execute(
+        "SELECT DISTINCT o.id FROM opportunity_history AS h CROSS JOIN opportunities AS o "
+        "ON o.crm_id = h.opportunity_crm_id "
+        "WHERE lower(replace(h.forecast_category, ' ', '')) = 'commit'"
+    ).fetchall()
+    ever_commit[position(np.array([r[0] for r in committed], dtype=np.int64))] = True
+    del committed
+    ever_commit[-1] = False  # position -1: no deal
+    cursor = conn.execute(_HISTORY_SQL.format(stage=stage), tuple(stages or ()) if width else ())
+    reached = np.zeros((n + 1, max(width, 1)), dtype=bool)
+    close_parts: list[tuple] = []
+    forecast_parts: list[tuple] = []
+    rows = 0
+    while block := cursor.fetchmany(_HISTORY_BLOCK):
+        if text_amounts:
+            table = np.array(block, dtype=object)
+            amount = pd.to_numeric(pd.Series(table[:, 3], dtype=object), errors="coerce")
+            amount = amount.to_numpy(dtype=np.float64)
+            table[:, 3] = amount  # the text amounts read, the rest are numbers or NULL
+            table = table.astype(np.float64)
+        else:  # every value a number or NULL (NaN)
+            table = np.array(block, dtype=np.float64)
+            amount = table[:, 3]
+        del block
+        rows += len(table)
+        pos = position(table[:, 0].astype(np.int64))
+        changed_jd = table[:, 1]
+        close_jd = table[:, 2]
+        code = table[:, 4].astype(np.int64)
+        commit = np.array([np.nan, 0.0, 1.0])[code % 3]
+        known = pos >= 0
+        keep = known & ~np.isnan(close_jd)
+        # times and days made here, block by block (all at once, the julian days, the
+        # times and the days of millions of changes were alive together)
+        close_parts.append((
+            _jd_to_day(pd.Series(changed_jd[keep])).to_numpy(),
+            pos[keep],
+            _jd_to_day(pd.Series(close_jd[keep])).dt.normalize().to_numpy(),
+        ))  # fmt: skip
+        keep = ever_commit[pos] & (~np.isnan(amount) | ~np.isnan(commit))
+        forecast_parts.append((changed_jd[keep], pos[keep], commit[keep], amount[keep]))
+        if width:
+            stage_code = code // 3 - 1
+            keep = (stage_code >= 0) & closing_deal[pos]
+            reached[pos[keep], stage_code[keep]] = True
+
+    def joined(parts: list[tuple], i: int, dtype) -> np.ndarray:
+        return np.concatenate([p[i] for p in parts]) if parts else np.empty(0, dtype=dtype)
+
+    def day_times(jd: np.ndarray) -> pd.Series:
+        return _jd_to_day(pd.Series(jd, dtype=np.float64))
+
+    def taken(parts: list[tuple], i: int) -> np.ndarray:
+        """Column ``i`` of the blocks joined, each block's piece let go once joined."""
+        pieces = [p[i] for p in parts]
+        for j, p in enumerate(parts):
+            parts[j] = tuple(None if k == i else v for k, v in enumerate(p))
+        joined = np.concatenate(pieces)
+        del pieces
+        return joined
+
+    if close_parts:
+        close_changed = pd.Series(taken(close_parts, 0))
+        close_positions = taken(close_parts, 1)
+        close_day = pd.Series(taken(close_parts, 2))
+    else:
+        close_changed = close_day = day_times(np.empty(0, dtype=np.float64))
+        close_positions = np.empty(0, dtype=np.int32)
+    del close_parts
+    f_pos = joined(forecast_parts, 1, np.int32)
+    # ravel order: position * width + code, ascending: the distinct pairs, sorted
+    pairs = np.flatnonzero(reached[:n].ravel()) if width else np.empty(0, dtype=np.int64)
+    return HistoryColumns(
+        rows=rows,
+        close_changed=close_changed,
+        close_positions=close_positions,
+        close_day=close_day,
+        forecast_changed=day_times(joined(forecast_parts, 0, np.float64)),
+        forecast_positions=f_pos,
+        forecast_commit=pd.Series(joined(forecast_parts, 2, np.float64)),
+        forecast_amount=pd.Series(joined(forecast_parts, 3, np.float64)),
+        stage_pairs=pairs.astype(np.int64),
+    )
