@@ -9,6 +9,7 @@ values become NaT and are counted by the audits that need them, never guessed).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.models import Engagement
+from workbench.models.engagement import builtin_utf8, is_decode_error
 from workbench.models.findings import Finding, severity_by_rule
 from workbench.models.fiscal import engagement_calendar
 
@@ -420,8 +422,27 @@ class AuditData:
         all at once (at a million deals they took several times the frame's memory):
         each block's numbers become float arrays, and ``categorical`` and ``repeated``
         text (stage, owner, currency) shares one string object per distinct value. The
-        values are the same as reading everything at once.
+        values are the same as reading everything at once. Text is decoded by SQLite's
+        own UTF-8 reader, and read again the engagement's way (bytes that are not UTF-8
+        replaced) only when some of it is not UTF-8.
         """
+        shapes = (numeric, categorical, repeated)
+        try:
+            with builtin_utf8(self.eng.conn):
+                return self._query(sql, params, *shapes)
+        except sqlite3.OperationalError as exc:
+            if not is_decode_error(exc):
+                raise
+        return self._query(sql, params, *shapes)
+
+    def _query(
+        self,
+        sql: str,
+        params: tuple,
+        numeric: tuple[str, ...],
+        categorical: tuple[str, ...],
+        repeated: tuple[str, ...],
+    ) -> pd.DataFrame:
         cursor = self.eng.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         parts: dict[str, list] = {name: [] for name in names}

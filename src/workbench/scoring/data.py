@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.coaching.trackers import count_hits, trackers_for
 from workbench.models import Engagement
+from workbench.models.engagement import builtin_utf8, is_decode_error
 from workbench.models.fiscal import FiscalCalendar, engagement_calendar
 from workbench.progress import Progress
 
@@ -70,22 +71,13 @@ def fetch_rows(
     hundreds of thousands of rows. Valid UTF-8 reads the same either way, so the rows
     are read with the built-in decoder, and read again the engagement's way only when
     some text is not UTF-8 (the built-in decoder refuses it)."""
-    factory = conn.text_factory
-    same = factory is str or (
-        getattr(factory, "func", None) is str
-        and getattr(factory, "args", None) == ()
-        and getattr(factory, "keywords", None) == {"encoding": "utf-8", "errors": "replace"}
-    )
-    if same and factory is not str:
-        conn.text_factory = str
-        try:
+    try:
+        with builtin_utf8(conn):
             cursor = conn.execute(sql, params)
             return [d[0] for d in cursor.description], cursor.fetchall()
-        except sqlite3.OperationalError as exc:
-            if "decode" not in str(exc):
-                raise
-        finally:
-            conn.text_factory = factory
+    except sqlite3.OperationalError as exc:
+        if not is_decode_error(exc):
+            raise
     cursor = conn.execute(sql, params)
     return [d[0] for d in cursor.description], cursor.fetchall()
 
