@@ -209,3 +209,71 @@ def _has_value(v: object) -> bool:
         return True
     text = v.decode("utf-8") if isinstance(v, bytes) else str(v)
     return text.strip(" ") != ""
+
+
+def _document_bytes(monkeypatch, open_template, build) -> bytes:
+    """The bytes of a document built by ``build`` on the template ``open_template``
+    gives, saved at a fixed time (zip entries carry the time they were written)."""
+    import time
+
+    import workbench.reports.docx_base as docx_base
+
+    monkeypatch.setattr(docx_base, "load_template", lambda template=None: open_template())
+    monkeypatch.setattr(time, "time", lambda: 1_800_000_000.0)
+    doc = DocBuilder(DocInfo(title="T", customer="C"))
+    build(doc)
+    out = io.BytesIO()
+    doc.doc.save(out)
+    monkeypatch.undo()
+    return out.getvalue()
+
+
+def _plain_and_ours(monkeypatch, path, build) -> tuple[bytes, bytes]:
+    from docx import Document
+
+    from workbench.reports.docx_io import open_document
+
+    plain = _document_bytes(monkeypatch, lambda: Document(str(path)), build)
+    ours = _document_bytes(monkeypatch, lambda: open_document(path), build)
+    return plain, ours
+
+
+def _some_content(doc: DocBuilder) -> None:
+    doc.cover()
+    doc.heading("Findings")
+    doc.para("A paragraph.")
+    doc.table(HEADERS, ROWS, widths=[1.5, 1.2, 0.8, 2.5], caption="Deals")
+
+
+def test_a_document_from_the_template_read_once_is_what_python_docx_writes(monkeypatch) -> None:
+    """The template's parts read once, its styles left unparsed and its parts' compressed
+    bytes reused: the same file, byte for byte, as python-docx's own open and save."""
+    from workbench.reports.template import default_template_path
+
+    path = default_template_path()
+    for build in (_some_content, lambda doc: (doc.compact(), _some_content(doc))):
+        plain, ours = _plain_and_ours(monkeypatch, path, build)
+        assert ours == plain
+        assert _plain_and_ours(monkeypatch, path, build)[1] == plain  # and again, from memory
+
+
+def test_a_template_whose_styles_python_docx_rewrites_is_saved_as_python_docx_writes(
+    monkeypatch, tmp_path
+) -> None:
+    """Styles written by another tool (here with a line break python-docx drops) are not
+    saved as read: python-docx's parse-and-write is what the document holds."""
+    import zipfile
+
+    from workbench.reports.template import default_template_path
+
+    path = tmp_path / "firm.docx"
+    with zipfile.ZipFile(default_template_path()) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/styles.xml":
+                data = data.replace(b"?>", b"?>\r\n", 1)
+            dst.writestr(item, data)
+    plain, ours = _plain_and_ours(monkeypatch, path, _some_content)
+    assert ours == plain
+    with zipfile.ZipFile(io.BytesIO(ours)) as z:
+        assert b"?>\r\n" not in z.read("word/styles.xml")
