@@ -34,7 +34,7 @@ from docx.text.paragraph import Paragraph
 from matplotlib.figure import Figure
 
 from workbench.reports.files import atomic_path
-from workbench.reports.template import TABLE_STYLE, add_ppr_child, load_template
+from workbench.reports.template import REQUIRED_STYLES, TABLE_STYLE, add_ppr_child, load_template
 from workbench.reports.text import one_line, xml_text
 
 CHART_DPI = 200
@@ -702,9 +702,19 @@ def _template_facts(doc: DocxDocument, template: Path | None) -> _TemplateFacts:
         key = (str(Path(template).resolve()), stat.st_size, stat.st_mtime_ns)
     facts = _TEMPLATES.get(key)
     if facts is None:
-        names = frozenset(s.name for s in doc.styles)
-        facts = _TEMPLATES.setdefault(key, _TemplateFacts({}, _accent_hex(doc), names))
+        styles = list(doc.styles)
+        # the ids of the styles the builders use, looked up now that the styles are read
+        ids = {
+            (s.name, s.type): doc.part.get_style_id(s.name, s.type)
+            for s in styles
+            if s.name in _BUILDER_STYLES
+        }
+        names = frozenset(s.name for s in styles)
+        facts = _TEMPLATES.setdefault(key, _TemplateFacts(ids, _accent_hex(doc), names))
     return facts
+
+
+_BUILDER_STYLES = frozenset(REQUIRED_STYLES + ("toc 1", "toc 2", "Table Grid"))
 
 
 def _cache_style_ids(doc: DocxDocument, known: dict[tuple, str | None]) -> None:
