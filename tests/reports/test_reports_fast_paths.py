@@ -277,3 +277,33 @@ def test_a_template_whose_styles_python_docx_rewrites_is_saved_as_python_docx_wr
     assert ours == plain
     with zipfile.ZipFile(io.BytesIO(ours)) as z:
         assert b"?>\r\n" not in z.read("word/styles.xml")
+
+
+def test_the_collector_looks_past_older_objects_only_while_exporting(
+    engagement, tmp_path, monkeypatch
+) -> None:
+    """During an export the cycle collector skips the objects the process held before;
+    afterwards they are collectable again, and objects the application froze stay frozen."""
+    import gc
+
+    import workbench.reports.package as package
+
+    seen = []
+    real = package._build_package
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(package, "_build_package", spy)
+    assert gc.get_freeze_count() == 0
+    package.build_package(engagement, tmp_path / "a", only=["faq"])
+    assert seen[-1] > 0 and gc.get_freeze_count() == 0
+    gc.freeze()  # an application that froze its own objects
+    try:
+        frozen = gc.get_freeze_count()
+        package.build_package(engagement, tmp_path / "b", only=["faq"])
+        # still frozen (fewer only by the frozen objects the export freed)
+        assert seen[-1] == frozen and 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
