@@ -3,7 +3,7 @@ of a package, the work that gives the same bytes each time.
 
 Every document starts from the same template, whose styles part alone is 790 KB of
 XML (the styles and their "with effects" copy). python-docx reads the template's zip,
-parses those styles, then serialises and compresses them again on save: a quarter of
+parses those styles, then serialises and compresses them again on save: over half of
 what an empty document costs, two dozen times per package. Here:
 
 - the template's parts are read from its zip once (per file, size and modification
