@@ -188,3 +188,17 @@ def test_open_critical_issue_blocks_the_enablement_gate(ri_engagement):
     finding = list_findings(ri_engagement)[0]
     set_status(ri_engagement, finding.id, "RESOLVED", "fixed the OAuth app")
     assert _condition(ri_engagement, "3d", "3d-no-critical").met
+
+
+def test_a_hand_ticked_condition_says_plainly_why_it_is_open(ri_engagement):
+    """An open manual checkpoint reads "not ticked" (no internal status code), and says
+    when work on it has started."""
+    eng = ri_engagement
+    manual = next(
+        c for c in _gate(eng, "2d").conditions if c.title == "Built system matches the tech spec"
+    )
+    assert manual.reason == "not ticked"
+    lc.set_checklist_item(eng, manual.key, status="in-progress")
+    assert _condition(eng, "2d", manual.key).reason == "not ticked (in progress)"
+    lc.set_checklist_item(eng, manual.key, status="done")
+    assert _condition(eng, "2d", manual.key).reason.startswith("ticked done on ")

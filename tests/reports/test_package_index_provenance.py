@@ -72,3 +72,26 @@ def test_revenue_intelligence_package_has_the_call_library(new_engagement, tmp_p
     result = build_package(new_engagement, tmp_path / "out", only=["sales-call-library"])
     built = next(f for f in result.files if f.document == "sales-call-library")
     assert built.status == "DRAFT" and built.missing[0].startswith("Playlists: The consultant measures")
+
+
+def test_a_document_drafted_only_by_its_assumptions_says_so(story_package, tmp_path) -> None:
+    """The demo's Gap Analysis has all its data; it is DRAFT because 21 of its findings
+    are still ASSUMED (shaded). The index, the recorded export (the Deliverables page)
+    say so, instead of an empty 'waiting for'."""
+    from workbench.models import Engagement, EngagementMeta
+    from workbench.reports.exports import ASSUMED_WAIT, record_export
+
+    if not any(f.document == "gap-analysis" for f in story_package.files):
+        return  # the conversation-intelligence package has no gap analysis
+    gap = next(f for f in story_package.files if f.document == "gap-analysis")
+    assert (gap.status, gap.missing, gap.assumed) == ("DRAFT", [], True)
+    faq = next(f for f in story_package.files if f.document == "faq")
+    assert (faq.status, faq.assumed) == ("FINAL", False)
+    rows = _index_rows(story_package)
+    assert rows["Gap Analysis"][4] == "DRAFT, to be confirmed"
+    assert rows["FAQ"][4] == "FINAL"
+    Engagement.create(tmp_path / "x.engagement", EngagementMeta(customer="X")).close()
+    with Engagement.open(tmp_path / "x.engagement") as eng:
+        record = record_export(eng, story_package)
+    assert record.documents["gap-analysis"].waiting_for() == [ASSUMED_WAIT]
+    assert record.documents["faq"].waiting_for() == []

@@ -35,6 +35,61 @@ def test_day_and_moment_read_as_people_write_them(monkeypatch) -> None:
         time.tzset()
 
 
+def test_sentences_from_below_say_their_dates_as_the_page_does(monkeypatch) -> None:
+    """Texts the command line and the documents say with ISO dates (hypercare reasons,
+    gate conditions, the calibration summary) read in the GUI's words; ISO text inside
+    a file name, a version or a number is left as it is."""
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    try:
+        said = asof.dates_in
+        assert said("Hypercare starts at go-live on 2027-01-11 (56 days from now).") == (
+            "Hypercare starts at go-live on 11 Jan 2027 (56 days from now)."
+        )
+        assert said("dashboards in week 2026-11-09 to 2026-11-15 (6 of 7 managers)") == (
+            "dashboards in week 9 Nov 2026 to 15 Nov 2026 (6 of 7 managers)"
+        )
+        assert said("Fitted on 8,189 deals closed up to 2026-07-31, tested on FY2027-Q3") == (
+            "Fitted on 8,189 deals closed up to 31 Jul 2026, tested on FY2027-Q3"
+        )
+        assert said("measured 2026-12-03T10:14:05; again 2026-12-03 11:00:00+00:00.") == (
+            "measured 3 Dec 2026 10:14; again 3 Dec 2026 11:00."
+        )
+        kept = "opps-2026-11-16.csv, 2026-11-16.xlsx, v2026-11-16b, 2026-13-45, 12026-11-16"
+        assert said(kept) == kept
+        assert said("") == ""
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_a_run_is_named_in_the_pages_words(monkeypatch) -> None:
+    """``Run.label()`` (the command line's words) with the GUI's dates."""
+    from workbench.models.runs import Run
+
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    try:
+        run = Run(12, "scoring", "2026-12-03T09:14:05", "2026-11-16", "x")
+        assert asof.run_label(run) == "run #12 of 3 Dec 2026 09:14, as of 16 Nov 2026"
+        run.stale = True
+        assert asof.run_label(run) == (
+            f"run #12 of 3 Dec 2026 09:14, as of 16 Nov 2026; the data changed since: "
+            f"{run.refresh}"
+        )
+        unsaved = Run(0, "scoring", "", "2026-11-16", "x")
+        assert asof.run_label(unsaved) == (
+            "computed as of 16 Nov 2026 (not stored: the file is open read-only)"
+        )
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
 def test_runs_stored_together_are_named_together_and_a_stale_one_says_so(new_engagement):
     eng = new_engagement
     eng.set_setting("as_of_date", "2026-11-16")

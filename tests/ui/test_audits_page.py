@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from workbench.lifecycle.store import meetings as store_meetings
 from workbench.models.findings import finding_history, list_findings
+from workbench.ui import asof
 from workbench.ui.pages.audits import Page
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _a_meeting(eng) -> int:
@@ -91,6 +96,15 @@ def test_confirming_a_finding_keeps_note_meeting_and_history(qtbot, demo_context
     assert events == ["found", "status"]
     assert page.current.id == target.id
     assert any("CORRECTED" in page.history.item(i).text() for i in range(page.history.count()))
+    # Dates read as the page's as-of line says them: moments at local time, days in words.
+    history = finding_history(demo_context.engagement, target.id)
+    shown = [page.history.item(i).text() for i in range(page.history.count())]
+    assert [t.split(" · ")[0] for t in shown] == [asof.moment(h.at) for h in history]
+    assert page.summary.text().endswith("still ASSUMED. As of 16 Nov 2026.")
+    assert f"data as of 16 Nov 2026, first recorded {asof.moment(target.first_seen_at)}" in (
+        page.detail_meta.text()
+    )
+    assert not any(ISO_DAY.search(t) for t in [page.summary.text(), page.detail_meta.text(), *shown])
 
 
 def test_the_page_shows_the_latest_stored_runs_and_says_which(qtbot, demo_context):
@@ -104,7 +118,11 @@ def test_the_page_shows_the_latest_stored_runs_and_says_which(qtbot, demo_contex
         page.measure()
     assert finished.args[0].ok, finished.args[0].details
     run = done.outcomes["capture"].run
-    assert f"Capture gap analysis: run #{run.id} of" in page.chart_note.text()
+    assert (
+        f"Capture gap analysis: run #{run.id} of {asof.moment(run.created_at)}, "
+        f"as of {asof.day(run.as_of)}"
+    ) in page.chart_note.text()
+    assert not ISO_DAY.search(page.chart_note.text())
     assert page.results["capture"].rate == done.outcomes["capture"].result.rate
     page.chart_combo.setCurrentIndex(page.chart_combo.findData("capture_by_channel"))
     assert page.chart.figure is not None
@@ -132,7 +150,9 @@ def test_the_status_editor_opens_on_the_findings_own_status(qtbot, demo_context,
     # Meetings are picked from the recorded ones, by date and title.
     titles = [page.meeting_combo.itemText(i) for i in range(page.meeting_combo.count())]
     recorded = next(m for m in store_meetings(demo_context.engagement) if m.id == meeting)
-    assert f"{recorded.held_on}: {recorded.title}" in titles
+    assert f"{asof.day(recorded.held_on)}: {recorded.title}" in titles
+    if recorded.held_on == "2026-11-10":  # the one recorded here: in words as on the page
+        assert "10 Nov 2026: Kickoff" in titles
     # The button says what it will change.
     page.status_combo.setCurrentText("CONFIRMED")
     assert page.save_button.isEnabled()
@@ -176,7 +196,7 @@ def test_the_finding_line_says_which_date_is_which():
     f = StoredFinding.__new__(StoredFinding)
     f.__dict__.update(id=8, severity="critical", status="ASSUMED", audit="crm-hygiene",
                       affected_count=4200, metric=0.0028, first_seen_at="2026-12-03T07:18:30")
-    assert finding_meta(f, "2026-11-16") == (
+    assert finding_meta(f, "16 Nov 2026") == (
         "#8 · critical · ASSUMED · CRM hygiene · 4,200 affected · measured value 0.0028 · "
-        "data as of 2026-11-16, first recorded 2026-12-03"
+        f"data as of 16 Nov 2026, first recorded {asof.moment('2026-12-03T07:18:30')}"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.audits.operations import SegmentBaselines, segment_baselines
+from workbench.ui import asof
 from workbench.ui.pages.baselines_tab import BaselinesTab, segment_values
 
 
@@ -42,8 +43,15 @@ def test_showing_one_opportunity_type_reads_the_segment_run(qtbot, demo_context)
     row = shown[("Four quarters", "All deals shown")]
     assert tab.table.item(row, 2).text() == f"{overall.won:,}"
     assert tab.table.item(row, 3).text() == f"{overall.lost:,}"
-    assert tab.run_label.text().startswith("Baselines run #")
-    assert "as of 2026-11-16" in tab.run_label.text()
+    # The run in the page's words: when it ran at local time, the as-of day in words
+    # (the tab's run is the first of its kind: the check above stored a second one).
+    run_id, created = eng.conn.execute(
+        "SELECT id, created_at FROM runs WHERE kind = 'audit:baselines-segment' "
+        "ORDER BY id LIMIT 1"
+    ).fetchone()
+    assert tab.run_label.text() == (
+        f"Baselines run #{run_id} of {asof.moment(created)}, as of 16 Nov 2026."
+    )
     assert any(group == "Sales" for _q, group in shown)
 
 

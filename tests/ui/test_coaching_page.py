@@ -7,6 +7,7 @@ import json
 import pytest
 
 from workbench.coaching.operations import ImportTranscriptsRequest, import_transcripts
+from workbench.ui import asof
 from workbench.ui.pages.coaching import Page
 
 CALL = {
@@ -59,6 +60,15 @@ def test_measure_fills_calls_reps_trackers_and_highlights_hits(qtbot, page):
     # Sam: 10 + 9 = 19 s of 30 s spoken.
     assert page.calls_table.item(0, 1).text() == "Sam Seller"
     assert page.calls_table.item(0, 4).text() == f"{19 / 30:.0%}"
+    # The call's start and the measurement at local time, as the page's as-of line says them.
+    assert page.calls_table.item(0, 2).text() == asof.moment("2024-06-03T15:00:00+00:00")
+    run_at = page.context.engagement.conn.execute(
+        "SELECT run_at FROM coaching_runs ORDER BY id DESC LIMIT 1"
+    ).fetchone()[0]
+    # One call, one rep: each count agrees with its noun.
+    assert page.summary.text().startswith(
+        f"1 call transcribed; last measured {asof.moment(run_at)} (1 call, 1 rep)"
+    )
     assert page.reps_table.item(0, 0).text() == "Sam Seller"
     assert page.chart.figure is not None
     labels = [page.trackers_table.item(r, 0).text() for r in range(page.trackers_table.rowCount())]

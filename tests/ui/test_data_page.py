@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from workbench.importers import import_file
-from workbench.ui import importing
+from workbench.ui import asof, importing
 from workbench.ui.import_wizard import ImportWizard, write_sample_export
 from workbench.ui.pages.data import Page
 
@@ -146,6 +146,13 @@ def test_data_page_lists_imports_rejects_and_records(qtbot, page_context, tmp_pa
     assert page.history.model.rowCount() == 1
     assert page.history.model.row_dict(0)["source_name"] == "opps.csv"
     assert page.history.model.row_dict(0)["rows_rejected"] == 2
+    # When it ran, at local time as the page's as-of line says it (the stored value
+    # stays the UTC moment, which sorting uses).
+    history = page.history.model
+    started = history.row_dict(0)["started_at"]
+    when = history.columns.index("started_at")
+    assert history.headerData(when, Qt.Orientation.Horizontal) == "When"
+    assert history.data(history.index(0, when)) == asof.moment(started) != started
     rejects = page.rejects.model
     assert [rejects.row_dict(i)["value"] for i in range(rejects.rowCount())] == [
         "twelve k",

@@ -189,3 +189,51 @@ def test_a_partial_export_keeps_what_earlier_exports_said_of_other_documents(
     assert runbook.files == ["12 Runbook.docx", "12 Runbook.xlsx"]
     assert runbook.missing == ["owner missing"]
     assert record.drafts() == 1
+    third = PackageResult(tmp_path / "c")
+    third.files = [
+        BuiltFile("index", "Package Index", tmp_path / "c" / "00 Package Index.docx", "docx",
+                  "DRAFT", ["The package is in draft: 1 document still in draft"]),
+    ]  # fmt: skip
+    # The index is DRAFT because the runbook is: the count is the index's own, 1 not 2.
+    assert record_export(eng, third, at="2026-12-02T12:00:00").drafts() == 1
+
+
+def test_what_a_draft_waits_for_is_wrapped_whole_in_the_last_export_table(
+    qtbot, page_context, tmp_path: Path
+) -> None:
+    """At a laptop's width the reason is read in the table, not cut to one line."""
+    from workbench.reports.exports import ASSUMED_WAIT, record_export
+    from workbench.reports.package import BuiltFile, PackageResult
+
+    why = (
+        "45.8% of the deals rated low risk were lost or slipped (the limit is 30%): the "
+        "weights are recalibrated before these rules are final"
+    )
+    result = PackageResult(tmp_path / "pkg")
+    result.files = [
+        BuiltFile("faq", "FAQ", tmp_path / "pkg" / "18 FAQ.docx", "docx", "FINAL"),
+        BuiltFile("scoring-rules", "Deal Scoring Rules",
+                  tmp_path / "pkg" / "11 Deal Scoring Rules.docx", "docx", "DRAFT", [why]),
+        BuiltFile("gap-analysis", "Gap Analysis", tmp_path / "pkg" / "02 Gap Analysis.docx",
+                  "docx", "DRAFT", [], assumed=True),
+    ]  # fmt: skip
+    record_export(page_context.engagement, result)
+    page = Page(page_context)
+    qtbot.addWidget(page)
+    page.resize(1156, 700)  # the page's share of a 1366x768 window
+    page.show()
+    table = page.results
+    assert [table.item(r, 2).text() for r in range(3)] == ["", why, ASSUMED_WAIT]
+    assert page.document_status("gap-analysis")[0] == "DRAFT"
+    assert table.wordWrap()
+    assert table.columnWidth(2) > table.columnWidth(0)
+    # The DRAFT row grows to hold every line of its reason; the FINAL row stays one line.
+    from PySide6.QtCore import QRect, Qt
+
+    needed = table.fontMetrics().boundingRect(
+        QRect(0, 0, table.columnWidth(2) - 8, 10_000), Qt.TextFlag.TextWordWrap, why
+    )
+    assert needed.height() >= 3 * table.fontMetrics().lineSpacing()  # it does wrap
+    assert table.rowHeight(1) >= needed.height()
+    assert table.rowHeight(0) < needed.height()
+    assert table.item(1, 2).toolTip() == why

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import workbench.lifecycle as lc
 from workbench.models.findings import Finding, record_findings
+from workbench.ui import asof
 from workbench.ui.pages.overview import Page
 
 
@@ -63,9 +64,10 @@ def test_overview_shows_the_engagement_at_a_glance(qtbot, page_context):
     text = page.severity.text()
     assert "<b>1</b> critical" in text and "<b>1</b> high" in text and "<b>1</b> medium" in text
     assert "Findings: 2 ASSUMED, 1 CONFIRMED, 0 CORRECTED, 0 closed" in page.statuses.text()
-    assert page.next_meeting.text() == "2026-12-04: Strategic sign-off with Dana Lee (CRO)"
+    assert page.next_meeting.text() == "4 Dec 2026: Strategic sign-off with Dana Lee (CRO)"
     assert page.freshness.text() == (
-        "Data as of 2026-11-23.\nOpportunities: last import 2026-11-20 10:00 from opps.csv"
+        "Data as of 23 Nov 2026.\nOpportunities: last import "
+        f"{asof.moment('2026-11-20T10:00:05')} from opps.csv"
     )
     assert page.hypercare.text().startswith("No adoption data yet")
 
@@ -91,17 +93,22 @@ def test_overview_on_the_demo_suggests_extending_hypercare(qtbot, demo_context):
 def test_freshness_counts_records_that_came_without_an_import():
     """The demo's 15,000 opportunities are not "nothing imported"."""
     from workbench.lifecycle.status import Freshness
+    from workbench.ui.asof import moment
     from workbench.ui.words import freshness_lines
 
     counts = {"opportunities": 15000, "accounts": 3000, "contacts": 0, "transcript_turns": 1024,
               "imports": 1, "findings": 46}  # fmt: skip
     fresh = [Freshness("transcripts", "2026-12-03T07:17:58", "calls", 1)]
-    assert freshness_lines(counts, fresh, "2026-11-16") == [
-        "Data as of 2026-11-16.",
+    assert freshness_lines(counts, fresh, "16 Nov 2026") == [
+        "Data as of 16 Nov 2026.",
         "Opportunities: 15,000 (no import recorded)",
         "Accounts: 3,000 (no import recorded)",
-        "Transcript lines: 1,024 (last import 2026-12-03 07:17 from calls)",
+        f"Transcript lines: 1,024 (last import {moment('2026-12-03T07:17:58')} from calls)",
     ]
+    # The demo's records were made by the demo: it says so rather than "no import".
+    assert freshness_lines(counts, fresh, "16 Nov 2026", demo=True)[1] == (
+        "Opportunities: 15,000 (demo data)"
+    )
     assert freshness_lines({"opportunities": 0, "imports": 0}, [], "2026-11-16") == [
         "Nothing imported yet."
     ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 
 import workbench.lifecycle as lc
+from workbench.ui import asof
 from workbench.ui.pages.phases import Page
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _page(qtbot, context) -> Page:
@@ -66,6 +71,12 @@ def test_checklist_edit_then_undo_and_redo_with_the_page_buttons(qtbot, page_con
     page.refresh()
     _wait(qtbot, page_context, page.redo_button.click)
     assert _status(eng, "1b") == "done"
+    # The day it was ticked done reads in words in the list ("3 Dec 2026").
+    page.refresh()
+    _select_checklist(page, "1b")
+    done_on = next(i for i in lc.checklist(eng) if i.key == "1b").done_date
+    assert page.checklist.currentItem().text(4) == asof.day(done_on) != ""
+    assert not ISO_DAY.search(page.checklist.currentItem().text(4))
 
 
 def test_bad_due_date_is_refused_with_a_plain_message(qtbot, page_context, messages):
@@ -93,6 +104,9 @@ def test_intake_definition_and_criterion_forms(qtbot, page_context):
     page.intake.clearSelection()
     _select_row(page.intake, "competitors")
     assert page.intake_history.text().endswith("edited CONFIRMED")
+    # When it was edited, at local time as the page's as-of line says a moment.
+    edited = lc.item_history(eng, "intake", "competitors")[-1]
+    assert page.intake_history.text() == f"History: {asof.moment(edited.at)} edited CONFIRMED"
 
     _select_row(page.definitions, "deal_risk_score")
     page.def_approved.setChecked(True)
@@ -127,12 +141,25 @@ def test_recording_a_meeting_confirms_and_corrects(qtbot, page_context):
     assert meeting.attendees == ["Dana Lee (CRO)", "Sam Ortiz (RevOps)"]
     assert lc.intake_value(eng, "team_sizes") == {"reps": 52, "managers": 6}
     assert page.meetings.item(0, 4).text() == "1" and page.meetings.item(0, 5).text() == "1"
+    assert page.meetings.item(0, 0).text() == "20 Nov 2026"  # typed 2026-11-20
 
 
 def test_hypercare_tab_on_the_demo(qtbot, demo_context):
     page = _page(qtbot, demo_context)
     page.tabs.setCurrentIndex(5)
     assert page.decision.text().startswith("Suggested: extend hypercare (go-live ")
+    go_live = lc.adoption_report(demo_context.engagement).start
+    assert go_live == "2026-10-05"  # the demo's go-live
+    assert page.decision.text() == "Suggested: extend hypercare (go-live 5 Oct 2026)"
+    # Every date on the tab reads as the page's as-of line: "11 Jan 2027", never ISO.
+    cells = [
+        page.triggers.item(r, c).text()
+        for r in range(page.triggers.rowCount())
+        for c in range(page.triggers.columnCount())
+    ]
+    for text in [page.decision.text(), page.reasons.text(), page.reminders.text(), *cells]:
+        assert not ISO_DAY.search(text), text
+    assert page.reminders.text().startswith("Reminders: ")
     assert page.adoption.rowCount() == 4
     assert page.adoption.columnCount() > 2
     states = {

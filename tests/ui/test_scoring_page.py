@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 
 from workbench.scoring import get_rule_set, list_rule_sets
 from workbench.scoring.synthetic import fill_synthetic_history
+from workbench.ui import asof
 from workbench.ui.pages.scoring import Page
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @pytest.fixture
@@ -36,7 +41,14 @@ def test_scoring_the_pipeline_lists_open_deals_with_reasons(qtbot, page):
     assert first.opportunity_crm_id in page.deal_view.toPlainText()
     assert "Why" in page.deal_view.toPlainText()
     assert "40 open deals" in page.pipeline_summary.text()
-    assert f"Scoring run #{done.run.id} of" in page.pipeline_summary.text()
+    # Dates as the page's as-of line says them: the day in words, the run at local time.
+    summary = page.pipeline_summary.text()
+    assert f"40 open deals as of {asof.day(result.as_of)}, rule version " in summary
+    run = done.run
+    assert f" Scoring run #{run.id} of {asof.moment(run.created_at)}, as of " in summary
+    assert not ISO_DAY.search(summary)
+    assert page.pipeline_table.item(0, 6).text() == asof.day(first.close_date)
+    assert not ISO_DAY.search(page.deal_view.toPlainText())
 
 
 def test_inspecting_a_closed_deal_shows_its_score_before_close(qtbot, page):
@@ -46,7 +58,7 @@ def test_inspecting_a_closed_deal_shows_its_score_before_close(qtbot, page):
     page.deal_id.setText(crm_id)
     deal = _wait(qtbot, page, page.inspect_deal)
     text = page.deal_view.toPlainText()
-    assert crm_id in text and f"as of {deal.as_of}" in text
+    assert crm_id in text and f"as of {asof.day(deal.as_of)}" in text
     assert "Next step missing\tnot available" in text or "not available" in text
 
 
@@ -62,8 +74,17 @@ def _says_the_calibration_once(page, report) -> None:
 
 
 def test_calibration_shows_metrics_weights_lift_and_the_reliability_diagram(qtbot, page, messages):
-    report = _wait(qtbot, page, page.run_calibration).report
+    done = _wait(qtbot, page, page.run_calibration)
+    report = done.report
     _says_the_calibration_once(page, report)
+    # The summary and the run say their dates in words (the command line keeps ISO).
+    text = page.metrics_label.text()
+    assert f"deals closed up to {asof.day(report.train_until)}, tested on " in text
+    assert (
+        f"Calibration run #{done.run.id} of {asof.moment(done.run.created_at)}, "
+        f"as of {asof.day(done.run.as_of)}."
+    ) in text
+    assert not ISO_DAY.search(text)
     assert page.weights_table.rowCount() == len(report.weights)
     assert page.lift_table.rowCount() == 10
     assert page.chart.figure is not None and len(page.chart.figure.axes) == 2
@@ -123,7 +144,8 @@ def test_validation_sample_records_leadership_expectations(qtbot, page):
 def test_recalibration_check_reports_a_verdict(qtbot, page):
     assert "press Run the quarterly check" in page.recal_view.toPlainText()  # not a blank tab
     report = _wait(qtbot, page, page.run_recalibration)
-    assert report.verdict in page.recal_view.toPlainText()
+    assert asof.dates_in(report.verdict) in page.recal_view.toPlainText()
+    assert not ISO_DAY.search(page.recal_view.toPlainText())
 
 
 def test_the_last_stored_calibration_is_shown_when_the_page_opens(qtbot, page_context):

@@ -39,8 +39,9 @@ def blocking_keys(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     hashed: list[np.ndarray] = []
     placed: list[np.ndarray] = []
     keys: list[str] = []
-    positions: list[int] = []
-    add_key, add_pos = keys.append, positions.append
+    owners: list[int] = []  # the accounts of this batch, and how many keys each has
+    counts: list[int] = []
+    add, extend = keys.append, keys.extend
     columns = zip(
         features["name_core"],
         features["domain"],
@@ -48,38 +49,45 @@ def blocking_keys(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         features["phone"],
         strict=True,
     )
+
+    def flush() -> None:
+        hashed.append(_hash(keys))
+        placed.append(np.repeat(np.array(owners, dtype=np.int64), counts))
+        keys.clear()
+        owners.clear()
+        counts.clear()
+
+    # A key repeated for one account (a doubled letter's two deletions) is filed once:
+    # ``candidate_pairs`` drops repeated (key, account) rows before anything else.
     for pos, (core, domain, label, phone) in enumerate(columns):
         if len(keys) >= _KEY_BATCH:
-            hashed.append(_hash(keys))
-            placed.append(np.array(positions, dtype=np.int64))
-            keys.clear()
-            positions.clear()
-        for prefix, value in (("d|", domain), ("l|", label), ("p|", phone)):
-            if value:
-                add_key(prefix + value)
-                add_pos(pos)
-        if not core:
-            continue
-        tokens = core.split()[:8]
-        add_key("s|" + " ".join(sorted(tokens)))
-        squash = core.replace(" ", "")
-        add_key("c|" + squash)
-        add_pos(pos)
-        add_pos(pos)
-        if len(squash) <= 32:  # a split word and a slip: letters less one
-            for variant in {squash} | {squash[:k] + squash[k + 1 :] for k in range(1, len(squash))}:
-                add_key("q|" + variant)
-                add_pos(pos)
-        for i, token in enumerate(tokens):
-            if len(token) < 3 or len(token) > 30 or _DIGITS.search(token):
-                continue
-            masked = "t|" + " ".join(tokens[:i]) + "|" + " ".join(tokens[i + 1 :]) + "|"
-            for variant in {token} | {token[:k] + token[k + 1 :] for k in range(1, len(token))}:
-                add_key(masked + variant)
-                add_pos(pos)
+            flush()
+        before = len(keys)
+        if domain:
+            add("d|" + domain)
+        if label:
+            add("l|" + label)
+        if phone:
+            add("p|" + phone)
+        if core:
+            tokens = core.split()[:8]
+            add("s|" + " ".join(sorted(tokens)))
+            squash = core.replace(" ", "")
+            add("c|" + squash)
+            if len(squash) <= 32:  # a split word and a slip: letters less one
+                add("q|" + squash)
+                extend(["q|" + squash[:k] + squash[k + 1 :] for k in range(1, len(squash))])
+            for i, token in enumerate(tokens):
+                if len(token) < 3 or len(token) > 30 or _DIGITS.search(token):
+                    continue
+                masked = "t|" + " ".join(tokens[:i]) + "|" + " ".join(tokens[i + 1 :]) + "|"
+                add(masked + token)
+                extend([masked + token[:k] + token[k + 1 :] for k in range(1, len(token))])
+        if len(keys) > before:
+            owners.append(pos)
+            counts.append(len(keys) - before)
     if keys:
-        hashed.append(_hash(keys))
-        placed.append(np.array(positions, dtype=np.int64))
+        flush()
     if not hashed:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     return np.concatenate(hashed), np.concatenate(placed)
@@ -100,12 +108,16 @@ def candidate_pairs(features: pd.DataFrame, max_block: int = 200) -> pd.DataFram
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], int)
     sizes = np.diff(np.r_[starts, len(keys)])
     parts = [np.empty((0, 2), dtype=np.int64)]
-    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-        members = positions[start : start + size]
-        if size <= max_block:
-            left, right = np.triu_indices(size, k=1)
-            parts.append(np.column_stack([members[left], members[right]]))
-        else:  # a key held by very many accounts: a chain of neighbours
-            parts.append(np.column_stack([members[:-1], members[1:]]))
+    # Blocks of one size at once (tens of thousands of keys share a few sizes): every
+    # pair within each block, the same pairs as block by block.
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_block)]).tolist():
+        first = starts[sizes == size]
+        members = positions[first[:, None] + np.arange(size)]
+        left, right = np.triu_indices(size, k=1)
+        parts.append(np.column_stack([members[:, left].ravel(), members[:, right].ravel()]))
+    for start, size in zip(starts[sizes > max_block].tolist(), sizes[sizes > max_block].tolist(),
+                           strict=True):  # fmt: skip
+        members = positions[start : start + size]  # held by very many: a chain of neighbours
+        parts.append(np.column_stack([members[:-1], members[1:]]))
     pairs = np.unique(np.concatenate(parts), axis=0)
     return pd.DataFrame({"unique_id_l": pairs[:, 0], "unique_id_r": pairs[:, 1]})

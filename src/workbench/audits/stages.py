@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from workbench.audits.common import MAX_AFFECTED_IDS, AuditData, category_text, lookup, setting
@@ -97,6 +98,14 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
     by_name = {d.name.strip().lower(): d for d in defined}
     stage = category_text(opps["stage"], lambda c: c.str.strip())
     stage_key = category_text(opps["stage"], lambda c: c.str.strip().str.lower())
+    key_codes, key_values = pd.factorize(stage_key.to_numpy(dtype=object))
+
+    def by_key(mapping: dict) -> pd.Series:
+        """``stage_key.map(mapping)``, looked up once per distinct key (the same values
+        and type: the distinct keys are those of the rows)."""
+        mapped = pd.Series(np.asarray(key_values, dtype=object), dtype=object).map(mapping)
+        return pd.Series(mapped.to_numpy()[key_codes], index=stage_key.index)
+
     prob = pd.to_numeric(opps["probability"], errors="coerce")
     owners = data.owner_attributes().set_index("owner_crm_id")["team"]
     team = category_text(
@@ -110,7 +119,9 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
     category = category_text(
         opps["forecast_category"], lambda c: c.str.lower().str.replace(r"[^a-z]", "", regex=True)
     )
-    crm = opps["crm_id"].astype(str)
+    crm = opps["crm_id"]
+    if pd.api.types.infer_dtype(crm, skipna=False) != "string":
+        crm = crm.astype(str)  # record ids are text; only odd data pays for the conversion
     checks: list[StageCheck] = []
     failing: set[str] = set()
 
@@ -157,14 +168,14 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
 
     # 2. Probability out of range or unlike the stage's (defined or usual) probability.
     add("probability_out_of_range", "Probability outside 0-100", (prob < 0) | (prob > 100))
-    expected = stage_key.map(
+    expected = by_key(
         {k: d.probability for k, d in by_name.items() if d.probability is not None}
     )
     usual = {}
     for key, values in prob.groupby(stage_key):
         usual[key] = _mode(values)
     expected = pd.to_numeric(
-        expected.where(expected.notna(), stage_key.map(usual)), errors="coerce"
+        expected.where(expected.notna(), by_key(usual)), errors="coerce"
     )
     mismatch = prob.notna() & expected.notna() & ((prob - expected).abs() > 0.5)
     add(
@@ -177,7 +188,7 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
 
     # 3. Forecast category inconsistent with the stage or the outcome.
     expected_cat = _norm_category(
-        stage_key.map({k: d.forecast_category for k, d in by_name.items()})
+        by_key({k: d.forecast_category for k, d in by_name.items()})
     )
     has_cat = category.ne("")
     defined_cat = has_cat & expected_cat.ne("") & category.ne(expected_cat)
@@ -194,7 +205,7 @@ def check_stages(data: AuditData) -> tuple[list[StageCheck], list[StageProfile],
     )
 
     # 4. Closed-looking stages on records not flagged closed, and the reverse.
-    defined_closed = stage_key.map({k: d.is_closed for k, d in by_name.items()})
+    defined_closed = by_key({k: d.is_closed for k, d in by_name.items()})
     closed_words = category_text(
         opps["stage"], lambda c: c.str.contains(_CLOSED_WORDS), missing=False
     ).astype(bool)

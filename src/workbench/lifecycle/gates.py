@@ -337,7 +337,7 @@ def _gate(ctx: _Context, spec) -> Gate:
                     item.key,
                     item.title,
                     done,
-                    f"ticked done on {item.done_date}" if done else f"not ticked ({item.status})",
+                    f"ticked done on {item.done_date}" if done else _not_ticked(item.status),
                 )
             )
     met = all(c.met for c in conditions)
@@ -361,3 +361,9 @@ def current_phase(eng: Engagement, computed: list[Gate] | None = None) -> PhaseS
         if not gate.met:
             return PhaseState(gate.phase, pb.phase_name(gate.phase), False, False)
     return PhaseState(4, pb.phase_name(4), False, True)
+
+
+def _not_ticked(status: str) -> str:
+    """Why a hand-ticked condition is open: "not ticked", or "not ticked (in progress)"."""
+    word = status.replace("-", " ").replace("_", " ")
+    return "not ticked" if status == "todo" else f"not ticked ({word})"

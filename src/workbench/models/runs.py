@@ -133,11 +133,17 @@ class Run:
             "stale": self.stale,
         }
 
-    def label(self) -> str:
-        """One line for pages and documents: 'run #12 of 2026-12-03, as of 2026-11-16'."""
+    def label(self, *, day=None, moment=None) -> str:
+        """One line for pages and documents: 'run #12 of 2026-12-03, as of 2026-11-16'.
+
+        ``day`` and ``moment`` say the as-of day and when the run was stored in other
+        words (the GUI's: '16 Nov 2026', '3 Dec 2026 10:14' at local time).
+        """
+        as_of = day(self.as_of) if day else self.as_of
         if not self.id:
-            return f"computed as of {self.as_of} (not stored: the file is open read-only)"
-        text = f"run #{self.id} of {self.created_at[:10]}, as of {self.as_of}"
+            return f"computed as of {as_of} (not stored: the file is open read-only)"
+        when = moment(self.created_at) if moment else self.created_at[:10]
+        text = f"run #{self.id} of {when}, as of {as_of}"
         if self.stale:
             text += f"; the data changed since: {self.refresh}"
         return text

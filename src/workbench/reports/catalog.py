@@ -29,6 +29,9 @@ class BuiltFile:
     format: str
     status: str
     missing: list[str] = field(default_factory=list)
+    # Rows or values marked ASSUMED (shaded): the file is DRAFT until the customer
+    # confirms or corrects them, even when no data is missing.
+    assumed: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,5 +63,11 @@ def save_doc(
     """Save a Word document of ``spec`` and describe it."""
     path = doc.save(out / spec.filename("docx", suffix))
     return BuiltFile(
-        spec.name, title or spec.title, path, "docx", doc.status, list(doc.missing_notes)
+        spec.name,
+        title or spec.title,
+        path,
+        "docx",
+        doc.status,
+        list(doc.missing_notes),
+        assumed=doc.has_assumed,
     )

@@ -18,6 +18,9 @@ from workbench.models import Engagement
 from workbench.models.engagement import now_iso
 
 KEY = "ui.last_export"
+ASSUMED_WAIT = (
+    "The customer's confirmation of the rows and values marked ASSUMED (shaded)"
+)
 
 
 @dataclass
@@ -31,6 +34,11 @@ class ExportedDocument:
     out_dir: str
     files: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    assumed: bool = False  # rows or values marked ASSUMED, to be confirmed
+
+    def waiting_for(self) -> list[str]:
+        """What keeps the document DRAFT, in the consultant's words."""
+        return self.missing + ([ASSUMED_WAIT] if self.assumed and self.status == "DRAFT" else [])
 
 
 @dataclass
@@ -44,7 +52,11 @@ class LastExport:
     skipped: dict[str, str] = field(default_factory=dict)
 
     def drafts(self) -> int:
-        return sum(d.status == "DRAFT" for d in self.documents.values())
+        """Documents in draft, not counting the index: it is DRAFT while any other is,
+        and its own note counts the others (the page and the index say the same number)."""
+        return sum(
+            d.status == "DRAFT" and d.document != "index" for d in self.documents.values()
+        )
 
 
 def _parse(value: Any) -> LastExport | None:
@@ -94,6 +106,7 @@ def record_export(eng: Engagement, result: Any, at: str | None = None) -> LastEx
         doc.files.append(f.path.name)
         if f.status == "DRAFT":
             doc.status = "DRAFT"
+        doc.assumed = doc.assumed or f.assumed
         for note in f.missing:
             if note not in doc.missing:
                 doc.missing.append(note)

@@ -25,17 +25,20 @@ import numpy as np
 import pandas as pd
 
 from workbench.models import Engagement
-from workbench.scoring.data import DIRECTION_SQL, DealData, _days, empty_float
+from workbench.scoring.data import DIRECTION_SQL, DealData, _days, empty_float, fetch_rows
 from workbench.scoring.signals import ENGAGED_WINDOW_DAYS
 
 # The activities the signals read: on a deal, dated by the activity day or else the
 # start (the text's first ten characters are the day), inbound when the record's
 # direction says so (the same expression the row-by-row reading uses).
-_ROWS = (
-    "SELECT opportunity_crm_id AS opp, kind, contact_crm_id AS contact, "
-    "substr(coalesce(activity_date, started_at), 1, 10) AS day, "
-    f"{DIRECTION_SQL} AS direction FROM activities WHERE opportunity_crm_id IS NOT NULL"
+_COLUMNS = (
+    "opportunity_crm_id AS opp, kind, contact_crm_id AS contact, "
+    "substr(coalesce(activity_date, started_at), 1, 10) AS day, extra"
 )
+_ON_DEALS = "FROM activities WHERE opportunity_crm_id IS NOT NULL"
+_ROWS = f"SELECT {_COLUMNS}, {DIRECTION_SQL} AS direction {_ON_DEALS}"
+# the same without the direction, for the figures that do not need it
+_PLAIN_ROWS = f"SELECT {_COLUMNS} {_ON_DEALS}"
 _INBOUND = "(instr(direction, 'inbound') > 0 OR instr(direction, 'incoming') > 0)"
 _OUTREACH_KINDS = "('email', 'call', 'task', 'other')"
 
@@ -45,13 +48,12 @@ def plain_activity_days(eng: Engagement) -> bool:
 
     Reads the distinct days only (a few thousand texts, through the deal index) and
     has pandas parse them exactly as the row-by-row reading would."""
-    texts = [
-        row[0]
-        for row in eng.conn.execute(
-            "SELECT DISTINCT substr(coalesce(activity_date, started_at), 1, 10) "
-            "FROM activities WHERE opportunity_crm_id IS NOT NULL"
-        )
-    ]
+    _, rows = fetch_rows(
+        eng.conn,
+        "SELECT DISTINCT substr(coalesce(activity_date, started_at), 1, 10) "
+        "FROM activities WHERE opportunity_crm_id IS NOT NULL",
+    )
+    texts = [row[0] for row in rows]
     return _plain_days(texts)
 
 
@@ -75,14 +77,14 @@ def activity_signals(
     Only valid when ``plain_activity_days(eng)``."""
     t = pd.Timestamp(as_of).floor("D")
     rows = activity_totals(eng, t)
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 4
     per = pd.DataFrame(
         {"last": _days(pd.Series(cols[1], dtype=object)).to_numpy(),
          "last_meeting": _days(pd.Series(cols[2], dtype=object)).to_numpy(),
          "contacts": np.asarray(cols[3], dtype="float64")},
         index=pd.Index([str(o) for o in cols[0]], dtype=object),
     )  # fmt: skip
-    n_dated, n_meeting, n_contact, n_inbound = (int(sum(c)) for c in cols[4:8])
+    n_dated, n_meeting, n_contact, n_inbound = activity_presence(eng)
     index = opps.astype(str)
     snap = pd.Series(t, index=index).astype("datetime64[ns]")
     created = data.opps["created"].reindex(opps).set_axis(index)
@@ -114,20 +116,33 @@ def activity_signals(
 
 
 def activity_totals(eng: Engagement, as_of: pd.Timestamp) -> list[tuple]:
-    """One row per deal with dated activities: the last activity day and the last
-    meeting day at or before ``as_of``, the distinct contacts of the 90 days up to it,
-    and the counts of dated activities, meetings, activities with a contact and
-    inbound ones (any day). One pass along the activities' deal index."""
+    """One row per deal with activities dated at or before ``as_of``: the last
+    activity day, the last meeting day and the distinct contacts of the 90 days up to
+    it. One pass along the activities' deal index, over those rows only."""
     t = pd.Timestamp(as_of).floor("D")
     since = (t - pd.Timedelta(days=ENGAGED_WINDOW_DAYS)).date().isoformat()
-    return eng.conn.execute(
-        "SELECT opp, max(CASE WHEN day <= :t THEN day END), "
-        "max(CASE WHEN day <= :t AND kind IN ('meeting', 'event') THEN day END), "
-        "count(DISTINCT CASE WHEN day <= :t AND day > :since THEN contact END), "
-        "count(*), sum(kind IN ('meeting', 'event')), count(contact), "
-        f"sum({_INBOUND}) FROM ({_ROWS}) WHERE day <> '' GROUP BY opp",
+    return fetch_rows(
+        eng.conn,
+        "SELECT opp, max(day), max(CASE WHEN kind IN ('meeting', 'event') THEN day END), "
+        "count(DISTINCT CASE WHEN day > :since THEN contact END) "
+        f"FROM ({_PLAIN_ROWS}) WHERE day <> '' AND day <= :t GROUP BY opp",
         {"t": t.date().isoformat(), "since": since},
-    ).fetchall()
+    )[1]
+
+
+def activity_presence(eng: Engagement) -> tuple[int, int, int, int]:
+    """Whether any activity on a deal is dated (any day), dated and a meeting, dated
+    and with a contact, dated and inbound: 1 or 0 each. Each search stops at its first
+    hit; the inbound one looks only at activities with extra fields, where a direction
+    can be."""
+    dated = f"SELECT 1 FROM ({_PLAIN_ROWS}) WHERE day <> ''"
+    row = fetch_rows(
+        eng.conn,
+        f"SELECT EXISTS ({dated}), EXISTS ({dated} AND kind IN ('meeting', 'event')), "
+        f"EXISTS ({dated} AND contact IS NOT NULL), EXISTS (SELECT 1 FROM ({_ROWS}) "
+        f"WHERE extra IS NOT NULL AND day <> '' AND {_INBOUND})",
+    )[1][0]
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
 
 def _gap(later: pd.Series, earlier: pd.Series) -> pd.Series:

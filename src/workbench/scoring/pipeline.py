@@ -28,7 +28,7 @@ from workbench.scoring.rules import RuleSet, ScoredDeals, apply_rules, get_rule_
 from workbench.scoring.signals import SIGNALS, compute_signals, stage_norms
 
 
-@dataclass
+@dataclass(slots=True)
 class Reason:
     """A rule that fired: the signal, its value and the points it added to the score."""
 
@@ -39,7 +39,7 @@ class Reason:
     points: float
 
 
-@dataclass
+@dataclass(slots=True)
 class DealScore:
     """One deal's risk score, band and reasons (all fired rules, largest first)."""
 
@@ -93,9 +93,12 @@ def _days_text(values: object) -> list:
     return text.tolist()
 
 
-def _optional(cells: list) -> list:
-    """The cells with float NaN as None."""
-    return [None if isinstance(v, float) and math.isnan(v) else v for v in cells]
+def _optional(cells: np.ndarray) -> list:
+    """The cells (an object array of SQLite's values: text, numbers, None, and NaN
+    where pandas had no value) as a list with NaN as None."""
+    cells = cells.copy()
+    cells[pd.isna(cells)] = None
+    return cells.tolist()
 
 
 def _deal_scores(
@@ -114,33 +117,43 @@ def _deal_scores(
     index = values.index
     n = len(index)
     where = opps.index.get_indexer(index) if n else np.empty(0, dtype=np.intp)
-    present = (where >= 0).tolist()
+    absent = where < 0
+    rows = np.maximum(where, 0) if len(opps) else where
+
+    def cells(name: str) -> np.ndarray | None:
+        """The deals' values of opportunity field ``name`` (None without a row); None
+        without such a field."""
+        if name not in opps.columns or not len(opps):
+            return None
+        out = opps[name].to_numpy(dtype=object).take(rows)
+        out[absent] = None
+        return out
 
     def column(name: str) -> list:
-        """The deal's value of opportunity field ``name``; None without a row or field."""
-        if name not in opps.columns:
-            return [None] * n
-        cells = opps[name].to_numpy(dtype=object)
-        return [cells[i] if i >= 0 else None for i in where.tolist()]
+        """The deal's value of ``name`` (None without a row or field; NaN as None)."""
+        got = cells(name)
+        return [None] * n if got is None else _optional(got)
 
-    names, stages, owners = (_optional(column(c)) for c in ("name", "stage", "owner_crm_id"))
-    amounts = [_float(v) for v in column("amount")]
+    names, stages, owners = (column(c) for c in ("name", "stage", "owner_crm_id"))
+    amounts = _amounts(opps, rows, absent)
     if "close" in opps.columns and n and len(opps):
-        closes = _days_text(opps["close"].to_numpy()[np.maximum(where, 0)])
-        closes = [c if ok else None for c, ok in zip(closes, present, strict=True)]
+        closes = _days_text(opps["close"].to_numpy()[rows])
+        closes = [None if gone else c for c, gone in zip(closes, absent.tolist(), strict=True)]
     else:
         closes = [None] * n
     signal_names = list(values.columns)
     signal_values = [values[c].to_numpy(dtype="float64") for c in signal_names]
-    by_signal = {sig: c.tolist() for sig, c in zip(signal_names, signal_values, strict=True)}
 
     def optional(c: np.ndarray) -> list:
         cells = c.astype(object)
         cells[np.isnan(c)] = None
         return cells.tolist()
 
-    # each deal's signal values as plain floats (None: not available), column by column
-    signal_rows = list(zip(*[optional(c) for c in signal_values], strict=True)) or [()] * n
+    # each deal's signal values as plain floats (None: not available), by signal name
+    signal_dicts = [
+        dict(zip(signal_names, row, strict=True))
+        for row in zip(*[optional(c) for c in signal_values], strict=True)
+    ] or [{} for _ in range(n)]
     # the rules whose signal a deal lacks: one list per pattern of missing signals
     lacking = _lacking(rules, values, n)
     if len(scored.contributions.columns):
@@ -154,27 +167,68 @@ def _deal_scores(
     days = _days_text(snapshots.reindex(index).to_numpy())
     labels = {sig: SIGNALS[sig].label for sig in contrib_names if sig in SIGNALS}
     described = {sig: rules[sig].describe() for sig in contrib_names if sig in rules}
-    # the rules that fired, deal by deal, largest points first (ties in the rules'
-    # column order, as a stable sort of the column-ordered reasons gives)
-    fired: list[list[Reason]] = [[] for _ in range(n)]
-    if contrib.size:
-        rows, cols = np.nonzero(contrib > 0)
-        pts = contrib[rows, cols]
-        order = np.lexsort((cols, -pts, rows))
-        rows, cols, pts = rows[order].tolist(), cols[order].tolist(), pts[order].tolist()
-        for r, c, p in zip(rows, cols, pts, strict=True):
-            sig = contrib_names[c]
-            fired[r].append(Reason(sig, labels[sig], by_signal[sig][r], described[sig], p))
+    columns = dict(zip(signal_names, signal_values, strict=True))
+    fired = _fired(contrib, contrib_names, labels, described, columns, n)
     # (a deal without an opportunity row has None in every column read from it)
     chances = [None] * n if chances is None else chances
-    signal_dicts = [dict(zip(signal_names, row, strict=True)) for row in signal_rows]
     return [
-        DealScore(*fields, list(lacks))
-        for *fields, lacks in zip(
+        DealScore(i, na, st, am, cl, ow, day, sc, ba, ch, fi, si, list(lacks))
+        for i, na, st, am, cl, ow, day, sc, ba, ch, fi, si, lacks in zip(
             index.astype(str).tolist(), names, stages, amounts, closes, owners, days, scores,
             bands, chances, fired, signal_dicts, lacking, strict=True,
         )
     ]  # fmt: skip
+
+
+def _amounts(opps: pd.DataFrame, rows: np.ndarray, absent: np.ndarray) -> list:
+    """The deals' amounts as floats (None: no row, no amount, or not a number)."""
+    n = len(rows)
+    if "amount" not in opps.columns or not len(opps):
+        return [None] * n
+    column = opps["amount"]
+    if column.dtype.kind == "f":  # numbers read as numbers: no per-value conversion
+        values = column.to_numpy(dtype="float64").take(rows)
+        out = values.astype(object)
+        out[np.isnan(values) | absent] = None
+        return out.tolist()
+    cells = column.to_numpy(dtype=object).take(rows)
+    return [None if gone else _float(v) for v, gone in zip(cells, absent.tolist(), strict=True)]
+
+
+def _fired(
+    contrib: np.ndarray,
+    names: list[str],
+    labels: dict[str, str],
+    described: dict[str, str],
+    by_signal: dict[str, np.ndarray],
+    n: int,
+) -> list[list[Reason]]:
+    """The rules that fired, deal by deal, largest points first (ties in the rules'
+    column order, as a stable sort of the column-ordered reasons gives)."""
+    if not contrib.size:
+        return [[] for _ in range(n)]
+    rows, cols = np.nonzero(contrib > 0)
+    pts = contrib[rows, cols]
+    order = np.lexsort((cols, -pts, rows))
+    rows, cols, pts = rows[order], cols[order], pts[order]
+    # each reason's fields as one list, picked by the rule's column (a rule fires only
+    # where its signal has a value, so each fired rule has its signal's column)
+    value = np.full(len(rows), np.nan)
+    for c, sig in enumerate(names):
+        mine = cols == c
+        if sig in by_signal and mine.any():
+            value[mine] = by_signal[sig][rows[mine]]
+
+    def pick(texts: dict[str, str]) -> list:
+        return np.array([texts.get(sig) for sig in names], dtype=object)[cols].tolist()
+
+    signals = np.array(names, dtype=object)[cols].tolist()
+    reasons = list(
+        map(Reason, signals, pick(labels), value.tolist(), pick(described), pts.tolist())
+    )
+    # the reasons are in deal order: each deal's run of them is one slice
+    bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
+    return [reasons[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=False)]
 
 
 def _riskiest_first(deals: list[DealScore]) -> list[DealScore]:
@@ -203,14 +257,9 @@ def _lacking(rules: dict, values: pd.DataFrame, n: int) -> list[tuple[str, ...]]
     code = np.zeros(n, dtype=np.int64)
     for j, g in enumerate(gone):
         code |= g.astype(np.int64) << j
-    made: dict[int, tuple[str, ...]] = {}
-    out = []
-    for c in code.tolist():
-        lacks = made.get(c)
-        if lacks is None:
-            lacks = made[c] = tuple(s for j, s in enumerate(names) if c >> j & 1)
-        out.append(lacks)
-    return out
+    patterns, which = np.unique(code, return_inverse=True)
+    made = [tuple(s for j, s in enumerate(names) if c >> j & 1) for c in patterns.tolist()]
+    return [made[k] for k in which.ravel().tolist()]
 
 
 def _float(value: object) -> float | None:

@@ -281,25 +281,24 @@ def contact_roles(ctx: SignalContext) -> pd.Series:
     return roles.reindex(ctx.index).fillna(0.0).astype("float64")
 
 
-def _extra_fields(ctx: SignalContext) -> list[dict | None]:
-    """Each deal's extra fields as a dict (None: no fields), read once for all the
-    methodology signals; equal texts (common in a CRM) are parsed once."""
+def _extra_fields(ctx: SignalContext) -> tuple[np.ndarray, list[dict | None]]:
+    """The deals' extra fields, read once for all the methodology signals: per deal a
+    number into the list of distinct texts' fields as a dict (None: no fields), -1
+    without any text. Equal texts (common in a CRM) are parsed once."""
     fields = ctx.cache.get("extra_fields")
     if fields is None:
-        parsed: dict[str, dict | None] = {}
-        fields = []
-        for raw in ctx.data.opps["extra"].reindex(ctx.index).tolist():
-            if not isinstance(raw, str) or not raw:
-                fields.append(None)
-                continue
-            if raw not in parsed:
+        raw = ctx.data.opps["extra"].reindex(ctx.index).to_numpy(dtype=object)
+        codes, texts = pd.factorize(raw)
+        parsed: list[dict | None] = []
+        for text in texts.tolist():
+            value = None
+            if isinstance(text, str) and text:
                 try:
-                    value = json.loads(raw)
+                    value = json.loads(text)
                 except ValueError:
                     value = None
-                parsed[raw] = value if isinstance(value, dict) else None
-            fields.append(parsed[raw])
-        ctx.cache["extra_fields"] = fields
+            parsed.append(value if isinstance(value, dict) else None)
+        fields = ctx.cache["extra_fields"] = (codes, parsed)
     return fields  # type: ignore[return-value]
 
 
@@ -307,18 +306,12 @@ def _methodology_flag(ctx: SignalContext, pattern: str) -> pd.Series:
     """1 when the deal's methodology field matching ``pattern`` is empty, 0 when
     filled, NaN when the deal has no such field at all (signal not available)."""
     regex = re.compile(pattern)
-    out = empty_float(ctx.index)
-    flags = out.to_numpy(copy=True)
+    codes, parsed = _extra_fields(ctx)
     names: dict[object, bool] = {}  # field name -> matches (a few distinct names)
-    known: dict[int, float] = {}  # equal texts share one parsed dict: its flag, once
-    for k, fields in enumerate(_extra_fields(ctx)):
-        if fields is None:
-            continue
-        flag = known.get(id(fields))
-        if flag is None:
-            flag = known[id(fields)] = _field_flag(fields, regex, names)
-        flags[k] = flag
-    return pd.Series(flags, index=out.index, name=out.name)
+    # one flag per distinct text, and NaN last for the deals without one (code -1)
+    flags = [np.nan if fields is None else _field_flag(fields, regex, names) for fields in parsed]
+    per_text = np.array([*flags, np.nan], dtype="float64")
+    return pd.Series(per_text[codes], index=ctx.index, dtype="float64")
 
 
 def _field_flag(fields: dict, regex: re.Pattern, names: dict[object, bool]) -> float:

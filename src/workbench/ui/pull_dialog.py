@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
+from workbench.ui import asof
 from workbench.ui.context import PageContext
 from workbench.ui.tasks import TaskOutcome
 
@@ -61,7 +62,7 @@ def last_pull_rows(eng) -> list[list[str]]:
     from workbench.importers.pulls.operations import last_pulls
 
     return [
-        [p.connection, p.object, p.last_pulled_at.replace("T", " ")[:16], f"{p.rows_pulled:,}"]
+        [p.connection, p.object, asof.moment(p.last_pulled_at), f"{p.rows_pulled:,}"]
         for p in last_pulls(eng)
     ]
 

@@ -6,6 +6,8 @@ Pages show these instead of table names and codes (``opportunity_history`` reads
 
 from __future__ import annotations
 
+from workbench.ui.asof import moment
+
 ENTITY_WORDS = {
     "opportunities": "Opportunities",
     "accounts": "Accounts",
@@ -27,12 +29,14 @@ def entity_word(entity: str) -> str:
     return ENTITY_WORDS.get(entity, entity.replace("_", " ").capitalize())
 
 
-def freshness_lines(counts: dict[str, int], freshness: list, as_of: str) -> list[str]:
+def freshness_lines(
+    counts: dict[str, int], freshness: list, as_of: str, *, demo: bool = False
+) -> list[str]:
     """What the figures rest on: each entity holding records, how many, and its last import.
 
     ``freshness`` holds the latest import per entity (``lifecycle.status.Freshness``).
-    Records that came in without an import (the demo, an older file) say so instead
-    of "nothing imported".
+    Records that came in without an import say so instead of "nothing imported": the
+    demo's were made by the demo (``demo``), an older file's have no import on record.
     """
     last = {f.entity: f for f in freshness}
     lines = []
@@ -45,7 +49,7 @@ def freshness_lines(counts: dict[str, int], freshness: list, as_of: str) -> list
         when = (
             _last_import(f)
             if f
-            else "no import recorded"
+            else ("demo data" if demo else "no import recorded")
         )
         lines.append(f"{entity_word(entity)}: {n:,} ({when})")
     for f in last.values():
@@ -56,5 +60,5 @@ def freshness_lines(counts: dict[str, int], freshness: list, as_of: str) -> list
 
 
 def _last_import(f) -> str:
-    text = f"last import {f.last_import[:16].replace('T', ' ')} from {f.source}"
+    text = f"last import {moment(f.last_import)} from {f.source}"
     return text + (f", {f.imports:,} imports in all" if f.imports > 1 else "")

@@ -75,6 +75,8 @@ def build_index(
                 status = "DRAFT" if any(f.status == "DRAFT" for f in files) else "FINAL"
                 if any(f.missing for f in files):
                     status += ", waiting for data"
+                elif status == "DRAFT" and any(f.assumed for f in files):
+                    status += ", to be confirmed"
             else:
                 names = "-"
                 status = "Not built"

@@ -79,7 +79,12 @@ def build_intake_pack(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list
     _questions(doc, ctx)
     built = [save_doc(doc, ctx, out, spec)]
     path = write_intake_workbook(ctx, out / workbook_name)
-    built.append(BuiltFile(spec.name, "Intake Workbook", path, "xlsx", built[0].status, []))
+    built.append(
+        BuiltFile(
+            spec.name, "Intake Workbook", path, "xlsx", built[0].status, [],
+            assumed=built[0].assumed,
+        )
+    )  # fmt: skip
     return built
 
 

@@ -201,6 +201,7 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             "xlsx",
             status,
             [] if channels else ["Video and dialer systems: import the meeting logs"],
+            assumed=any(flags),
         )
     ]
 

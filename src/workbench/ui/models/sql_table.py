@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -70,6 +70,8 @@ class SqlTableModel(QAbstractTableModel):
     ``headers`` maps column names to header labels. ``where``/``params`` is a fixed
     condition (e.g. ``"import_id = ?"``). ``set_filter(text)`` keeps rows where any
     text column contains ``text``; ``sort(column, order)`` orders by a column.
+    ``shown`` maps column names to how their values are shown (e.g. a stored moment in
+    words); sorting and the filter still use the stored values.
     """
 
     def __init__(
@@ -85,6 +87,7 @@ class SqlTableModel(QAbstractTableModel):
         block_rows: int = 256,
         max_blocks: int = 48,
         names: bool = True,
+        shown: dict[str, Callable[[Any], str]] | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -108,6 +111,7 @@ class SqlTableModel(QAbstractTableModel):
             if names and c in NAME_COLUMNS and NAME_COLUMNS[c][0] in tables
         }
         self._name_cache: dict[tuple[int, str], str | None] = {}
+        self._shown = {self.columns.index(c): f for c, f in (shown or {}).items()}
         self._headers = {
             **{self.columns[i]: spec[2] for i, spec in self._names.items()},
             **(headers or {}),
@@ -281,6 +285,8 @@ class SqlTableModel(QAbstractTableModel):
                 return f"{value:,.2f}"
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
                 return f"{value:,}"
+            if index.column() in self._shown:
+                return self._shown[index.column()](value)
             text = str(value)
             if index.column() in self._names:
                 name = self._name(index.column(), text)

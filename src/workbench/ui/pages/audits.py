@@ -227,7 +227,7 @@ class Page(BasePage):
         if self.findings:
             self.summary.setText(
                 f"{len(self.findings)} current findings ({sev}); {done} confirmed or settled, "
-                f"{counts['by_status']['ASSUMED']} still ASSUMED. As of {eng.as_of().isoformat()}."
+                f"{counts['by_status']['ASSUMED']} still ASSUMED. As of {asof.day(eng.as_of())}."
             )
         else:
             self.summary.setText("No findings yet. Choose the audits and press Run; every "
@@ -303,12 +303,15 @@ class Page(BasePage):
         self._form_changed()
         if f is None:
             return
-        self.detail_title.setText(f.title)
-        self.detail_title.setToolTip(f.title)
-        self.detail_meta.setText(finding_meta(f, self.context.engagement.as_of().isoformat()))
-        self.detail_text.setText(f.detail + (f"\n\nNote: {f.status_note}" if f.status_note else ""))
+        title = asof.dates_in(f.title)
+        self.detail_title.setText(title)
+        self.detail_title.setToolTip(title)
+        self.detail_meta.setText(finding_meta(f, asof.day(self.context.engagement.as_of())))
+        self.detail_text.setText(
+            asof.dates_in(f.detail) + (f"\n\nNote: {f.status_note}" if f.status_note else "")
+        )
         for h in finding_history(self.context.engagement, f.id):
-            parts = [h.at.replace("T", " "), h.event]
+            parts = [asof.moment(h.at), h.event]
             if h.status:
                 parts.append(h.status)
             if h.affected_count is not None and h.event != "status":
@@ -326,7 +329,7 @@ class Page(BasePage):
         self.meeting_combo.clear()
         self.meeting_combo.addItem("No meeting", None)
         for m in lifecycle_store.meetings(self.context.engagement):
-            self.meeting_combo.addItem(f"{m.held_on}: {m.title}", m.id)
+            self.meeting_combo.addItem(f"{asof.day(m.held_on)}: {m.title}", m.id)
         self.meeting_combo.setCurrentIndex(max(0, self.meeting_combo.findData(keep)))
         self.meeting_combo.blockSignals(False)
 
@@ -410,7 +413,7 @@ class Page(BasePage):
             self.chart_note.setText("No audit has run on this engagement yet: press Run.")
         else:
             self.chart_note.setText("; ".join(
-                f"{AUDIT_TITLES[n]}: {r.label()}" for n, r in self.runs.items()
+                f"{AUDIT_TITLES[n]}: {asof.run_label(r)}" for n, r in self.runs.items()
             ))  # fmt: skip
         self._draw_chart()
 
@@ -462,14 +465,15 @@ class Page(BasePage):
 def finding_meta(f: StoredFinding, as_of: str) -> str:
     """The line under a finding's title: number, severity, status, audit, counts, dates.
 
-    The data's "as of" date is the date the CRM export describes; "recorded" is the day
-    the audit ran on this computer, which is usually later: both are said plainly.
+    The data's "as of" day (``as_of``, in words) is the day the CRM export describes;
+    "recorded" is when the audit ran on this computer, which is usually later: both are
+    said plainly, as the page's as-of line says them.
     """
     parts = [f"#{f.id}", f.severity, f.status, AUDIT_TITLES.get(f.audit, f.audit),
              f"{f.affected_count:,} affected"]  # fmt: skip
     if f.metric is not None:
         parts.append(f"measured value {f.metric:.3g}")
-    parts.append(f"data as of {as_of}, first recorded {f.first_seen_at[:10]}")
+    parts.append(f"data as of {as_of}, first recorded {asof.moment(f.first_seen_at)}")
     return " · ".join(parts)
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from workbench.audits import operations as ops
 from workbench.audits.baselines import ALL
 from workbench.errors import WorkbenchError
+from workbench.ui import asof
 from workbench.ui.dialogs import show_error
 from workbench.ui.tables import make_table_widget
 
@@ -172,5 +173,5 @@ class BaselinesTab(QWidget):
                 if j >= 2:
                     item.setTextAlignment(RIGHT)
                 self.table.setItem(i, j, item)
-        self.run_label.setText(f"Baselines {run.label()}.")
+        self.run_label.setText(f"Baselines {asof.run_label(run)}.")
         self.notes.setText("\n".join(result.notes))

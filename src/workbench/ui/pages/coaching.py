@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from workbench.coaching import operations as ops
 from workbench.coaching.charts import rep_benchmark_figure
 from workbench.errors import WorkbenchError
+from workbench.models.vocabulary import count
 from workbench.ui import asof
 from workbench.ui.charts import ChartView
 from workbench.ui.dialogs import show_error
@@ -506,13 +507,14 @@ class Page(BasePage):
             )
         elif self.run is None:
             self.summary.setText(
-                f"{calls:,} calls transcribed; press Measure calls for the metrics."
+                f"{count(calls, 'call')} transcribed; press Measure calls for the metrics."
             )
         else:
             self.summary.setText(
-                f"{calls:,} calls transcribed; last measured {self.run['run_at'][:16].replace('T', ' ')} "
-                f"({len(self.run['calls'])} calls, {len(self.run['reps'])} reps)"
-                + (f"; {len(unknown)} speakers still to place" if unknown else "")
+                f"{count(calls, 'call')} transcribed; last measured "
+                f"{asof.moment(self.run['run_at'])} ({count(len(self.run['calls']), 'call')}, "
+                f"{count(len(self.run['reps']), 'rep')})"
+                + (f"; {count(len(unknown), 'speaker')} still to place" if unknown else "")
                 + "."
             )
         by_call = {c["meeting_crm_id"]: c for c in (self.run or {}).get("calls", [])}
@@ -525,7 +527,7 @@ class Page(BasePage):
                 [
                     call,
                     m.get("rep_name") or "-",
-                    (started or "")[:16].replace("T", " "),
+                    asof.moment(started),
                     _num((duration or 0) / 60),
                     _pct(m.get("talk_ratio")),
                     _num(m.get("questions_per_hour")),

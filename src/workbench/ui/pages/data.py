@@ -39,7 +39,7 @@ HISTORY_COLUMNS = [
 ]
 HISTORY_HEADERS = {
     "id": "#",
-    "started_at": "When (UTC)",
+    "started_at": "When",
     "source_name": "File",
     "rows_read": "Read",
     "rows_imported": "New",
@@ -149,7 +149,13 @@ class Page(BasePage):
         self.entity_combo.setCurrentIndex(max(0, self.entity_combo.findData(current)))
         self.show_entity(self.entity_combo.currentData())
         conn = self.context.engagement.conn
-        history = SqlTableModel(conn, "imports", columns=HISTORY_COLUMNS, headers=HISTORY_HEADERS)
+        history = SqlTableModel(
+            conn,
+            "imports",
+            columns=HISTORY_COLUMNS,
+            headers=HISTORY_HEADERS,
+            shown={"started_at": asof.moment},  # at local time, as the as-of line says it
+        )
         history.sort(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.history.set_model(history)
         self.history.view.selectionModel().currentRowChanged.connect(self._import_selected)

@@ -146,9 +146,20 @@ class Page(BasePage):
         self.results.setHorizontalHeaderLabels(["File", "Status", "Waiting for"])
         self.results.verticalHeader().setVisible(False)
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # What a DRAFT waits for is a sentence or two: wrapped in its column, each row as
+        # tall as its text (cut to one line it could only be read in the tooltip).
+        self.results.setWordWrap(True)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.results.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.results.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        # Rows are measured at the column's width of that moment: measure again when
+        # the window (and so the stretched column) changes width.
+        header.sectionResized.connect(lambda *_: self.results.resizeRowsToContents())
         rv.addWidget(self.results, 1)
         split.addWidget(right)
         split.setSizes([520, 480])
@@ -211,7 +222,7 @@ class Page(BasePage):
             item.setData(0, Qt.ItemDataRole.UserRole, spec.name)
             item.setToolTip(0, spec.description)
             if done is not None:
-                why = "; ".join(done.missing)
+                why = "; ".join(done.waiting_for())
                 item.setToolTip(
                     1,
                     f"DRAFT at the last export: {why}"
@@ -262,10 +273,21 @@ class Page(BasePage):
         r = 0
         for d in rows:
             for name in d.files:
-                self.results.setItem(r, 0, QTableWidgetItem(name))
+                file_item = QTableWidgetItem(name)
+                file_item.setToolTip(str(Path(d.out_dir) / name))
+                self.results.setItem(r, 0, file_item)
                 self.results.setItem(r, 1, QTableWidgetItem(d.status))
-                self.results.setItem(r, 2, QTableWidgetItem("; ".join(d.missing)))
+                why = "; ".join(d.waiting_for())
+                waiting = QTableWidgetItem(why)
+                waiting.setToolTip(why)
+                self.results.setItem(r, 2, waiting)
                 r += 1
+        # The file names take what they need up to about 24 characters (a longer name
+        # wraps); the rest of the width goes to what each DRAFT waits for.
+        self.results.resizeColumnToContents(0)
+        limit = self.results.fontMetrics().horizontalAdvance("0" * 24)
+        if self.results.columnWidth(0) > limit:
+            self.results.setColumnWidth(0, limit)
         self.open_button.setEnabled(Path(last.out_dir).is_dir())
 
     def document_items(self) -> list[QTreeWidgetItem]:

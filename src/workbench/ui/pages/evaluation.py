@@ -320,7 +320,7 @@ class Page(BasePage):
                 else ""
             )
             + (
-                f"  Robustness and sensitivity: {self.run.label()}."
+                f"  Robustness and sensitivity: {asof.run_label(self.run)}."
                 if self.run is not None and not self._pending
                 else ""
             )

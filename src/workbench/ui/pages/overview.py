@@ -179,10 +179,11 @@ class Page(BasePage):
             font.setBold(True)
             item.setFont(0, font)
             for cond in gate.conditions:
-                child = QTreeWidgetItem([cond.title, "met" if cond.met else "open", cond.reason])
+                reason = asof.dates_in(cond.reason)
+                child = QTreeWidgetItem([cond.title, "met" if cond.met else "open", reason])
                 child.setForeground(1, QBrush(MET if cond.met else NOT_MET))
                 child.setToolTip(0, cond.title)
-                child.setToolTip(2, cond.reason)
+                child.setToolTip(2, reason)
                 item.addChild(child)
             self.gates.addTopLevelItem(item)
             item.setExpanded(not gate.met and gate.phase == phase.number)
@@ -214,24 +215,31 @@ class Page(BasePage):
         nm = s.next_meeting
         if nm:
             who = f" with {', '.join(nm.attendees)}" if nm.attendees else ""
-            self.next_meeting.setText(f"{nm.date}: {nm.title or nm.kind}{who}")
+            self.next_meeting.setText(f"{asof.day(nm.date)}: {nm.title or nm.kind}{who}")
         elif s.last_meeting:
             self.next_meeting.setText(
-                f"None booked. Last: {s.last_meeting.date} "
+                f"None booked. Last: {asof.day(s.last_meeting.date)} "
                 f"{s.last_meeting.title or s.last_meeting.kind}."
             )
         else:
             self.next_meeting.setText("None booked yet. Record the kickoff on the Phases page.")
         decision = DECISIONS.get(s.hypercare_decision, s.hypercare_decision)
         self.hypercare.setText(
-            decision + (f": {s.hypercare_reasons[0]}" if s.hypercare_reasons else "")
+            decision + (f": {asof.dates_in(s.hypercare_reasons[0])}" if s.hypercare_reasons else "")
         )
         eng = self.context.engagement
         self.freshness.setText(
-            "\n".join(freshness_lines(eng.counts(), s.freshness, eng.as_of().isoformat()))
+            "\n".join(
+                freshness_lines(
+                    eng.counts(),
+                    s.freshness,
+                    asof.day(eng.as_of()),
+                    demo=eng.setting("demo.seed") is not None,
+                )
+            )
         )
         self.upcoming.setText(
-            "\n".join(f"{r.date.isoformat()}  {r.title}" for r in s.upcoming)
+            "\n".join(f"{asof.day(r.date)}  {r.title}" for r in s.upcoming)
             or "Nothing scheduled."
         )
 

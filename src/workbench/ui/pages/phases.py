@@ -127,7 +127,7 @@ def _history_text(eng, item_type: str, key: str) -> str:
     """The item's last changes, newest first, for the form's history line."""
     events = lc.item_history(eng, item_type, key)[-5:]
     lines = [
-        f"{e.at[:10]} {e.event} {e.status or ''}".rstrip()
+        f"{asof.moment(e.at)} {e.event} {e.status or ''}".rstrip()
         + (f" (meeting {e.meeting_id})" if e.meeting_id else "")
         for e in reversed(events)
     ]
@@ -399,15 +399,15 @@ class Page(BasePage):
                     item.title,
                     status,
                     item.owner,
-                    item.due_date or "",
-                    item.done_date or "",
+                    asof.day(item.due_date),
+                    asof.day(item.done_date),
                     item.note,
                 ]
             )
             row.setData(0, KEY_ROLE, item.key)
-            row.setToolTip(0, f"{item.key}: {item.title}")
+            row.setToolTip(0, item.title)
             if cond is not None:
-                row.setToolTip(1, cond.reason)
+                row.setToolTip(1, asof.dates_in(cond.reason))
                 row.setForeground(1, QBrush(GOOD if cond.met else BAD))
             elif item.status == "done":
                 row.setForeground(1, QBrush(GOOD))
@@ -495,7 +495,7 @@ class Page(BasePage):
                         i.label + (" *" if i.critical else ""),
                         _text(i.value),
                         i.status,
-                        i.source,
+                        asof.dates_in(i.source),
                     ],
                 )
                 for i in self._intake_items.values()
@@ -572,7 +572,7 @@ class Page(BasePage):
                         d.definition,
                         "yes" if d.approved else "no",
                         d.approver,
-                        d.approved_on or "",
+                        asof.day(d.approved_on),
                         d.status,
                     ],
                 )
@@ -655,7 +655,7 @@ class Page(BasePage):
                         c.kpi,
                         c.unit,
                         _text(c.baseline),
-                        c.baseline_source,
+                        asof.dates_in(c.baseline_source),
                         _text(c.target),
                         _text(c.suggested_target)
                         + (f" ({c.target_note})" if c.target_note else ""),
@@ -777,7 +777,7 @@ class Page(BasePage):
                 (
                     str(m.id),
                     [
-                        m.held_on,
+                        asof.day(m.held_on),
                         kind_word(m.kind),
                         m.title,
                         ", ".join(m.attendees),
@@ -971,9 +971,12 @@ class Page(BasePage):
             "no-data": "No adoption data yet",
         }
         self.decision.setText(
-            labels[report.decision] + (f" (go-live {report.start})" if report.start else "")
+            labels[report.decision]
+            + (f" (go-live {asof.day(report.start)})" if report.start else "")
         )
-        self.reasons.setText("\n".join(f"- {r}" for r in report.reasons + report.red_flags))
+        self.reasons.setText(
+            "\n".join(f"- {asof.dates_in(r)}" for r in report.reasons + report.red_flags)
+        )
         weeks = report.weeks
         self.adoption.setColumnCount(1 + len(weeks))
         self.adoption.setHorizontalHeaderLabels(
@@ -998,7 +1001,7 @@ class Page(BasePage):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(
                     f"{fmt_value(k.value, k.unit)}, target "
-                    f"{fmt_value(k.target, k.unit)}: {k.detail}"
+                    f"{fmt_value(k.target, k.unit)}: {asof.dates_in(k.detail)}"
                 )
                 if k.value is not None and week.complete:
                     colour = BAD if k.red_flag else GOOD if k.met else QColor("#a07a00")
@@ -1013,7 +1016,10 @@ class Page(BasePage):
         )
         _fill(
             self.triggers,
-            [(t.key, [t.name, t.state, t.reason, t.response]) for t in lc.refinement_triggers(eng)],
+            [
+                (t.key, [t.name, t.state, asof.dates_in(t.reason), t.response])
+                for t in lc.refinement_triggers(eng)
+            ],
         )
         for r in range(self.triggers.rowCount()):
             state = self.triggers.item(r, 1)
@@ -1029,7 +1035,7 @@ class Page(BasePage):
         reminders = lc.reminders(eng)
         self.reminders.setText(
             "Reminders: "
-            + ("; ".join(f"{r.date.isoformat()} {r.title}" for r in reminders[:8]) or "none yet")
+            + ("; ".join(f"{asof.day(r.date)} {r.title}" for r in reminders[:8]) or "none yet")
         )
         if not self.go_live.hasFocus():
             self.go_live.setText(eng.setting(lc.edits.GO_LIVE) or "")

@@ -169,12 +169,12 @@ class Page(BasePage):
         counts = result.band_counts()
         amounts = result.band_amounts()
         self.pipeline_summary.setText(
-            f"{len(result.deals):,} open deals as of {result.as_of}, rule version "
+            f"{len(result.deals):,} open deals as of {asof.day(result.as_of)}, rule version "
             f"{result.rule_set_version or 'default'}: high {counts['high']} "
             f"({amounts['high']:,.0f}), medium {counts['medium']} ({amounts['medium']:,.0f}), "
             f"low {counts['low']} ({amounts['low']:,.0f}). Low below {result.low_max:g}, "
             f"high from {result.high_min:g}."
-            + (f" Scoring {run.label()}." if run is not None else "")
+            + (f" Scoring {asof.run_label(run)}." if run is not None else "")
         )
         if result.skipped_closed_stage:
             self.pipeline_summary.setText(
@@ -200,7 +200,7 @@ class Page(BasePage):
                 d.name or "",
                 d.stage or "",
                 "" if d.amount is None else f"{d.amount:,.0f}",
-                d.close_date or "",
+                asof.day(d.close_date),
                 reasons or "no risk signal fired",
             ]
             for j, v in enumerate(values):
@@ -228,7 +228,7 @@ class Page(BasePage):
     def show_deal(self, deal: DealScore) -> None:
         lines = [
             f"<h3>{escape(deal.opportunity_crm_id)} {escape(deal.name or '')}</h3>",
-            f"<p><b>Risk {deal.score:.1f}</b> ({deal.band}) as of {deal.as_of}"
+            f"<p><b>Risk {deal.score:.1f}</b> ({deal.band}) as of {asof.day(deal.as_of)}"
             + (f"; chance lost or slipped {deal.probability:.0%}" if deal.probability else "")
             + "</p><p><b>Why</b></p><ul>",
         ]
@@ -316,7 +316,7 @@ class Page(BasePage):
             combo.clear()
         for v in reversed(self.versions):
             label = (
-                f"v{v.version} {v.effective_from} {v.author}"
+                f"v{v.version} {asof.day(v.effective_from)} {v.author}"
                 if v.version
                 else "default (not saved yet)"
             )
@@ -349,7 +349,7 @@ class Page(BasePage):
         rs = self._selected_version()
         self.version_info.setText(
             f"Version {rs.version or '(default)'} by {rs.author or '?'}, effective "
-            f"{rs.effective_from or 'when saved'} [{rs.source}]. {rs.rationale}"
+            f"{asof.day(rs.effective_from) or 'when saved'} [{rs.source}]. {rs.rationale}"
         )
         table = self.rules_table
         table.setRowCount(len(rs.rules))
@@ -503,8 +503,10 @@ class Page(BasePage):
             self.tabs.setCurrentIndex(2)
         gate_colour = "#2e7d32" if report.gate.passed else "#b26a00"
         parts = [
-            f"<p>{escape(report.summary())}</p>",
-            f"<p style='color:#5f6b7a'>Calibration {escape(run.label())}.</p>" if run else "",
+            f"<p>{escape(asof.dates_in(report.summary()))}</p>",
+            f"<p style='color:#5f6b7a'>Calibration {escape(asof.run_label(run))}.</p>"
+            if run
+            else "",
             f"<p style='color:{gate_colour}'>{escape(report.gate.message)}</p>",
         ]
         if report.auc is not None:
@@ -527,7 +529,7 @@ class Page(BasePage):
                 f"{_fmt(report.recommended_low_max, '{:g}')}, high from "
                 f"{_fmt(report.recommended_high_min, '{:g}')}.</p>"
             )
-        parts += [f"<p style='color:#5f6b7a'>{escape(n)}</p>" for n in report.notes]
+        parts += [f"<p style='color:#5f6b7a'>{escape(asof.dates_in(n))}</p>" for n in report.notes]
         self.metrics_label.setText("".join(parts))
         table = self.weights_table
         # The interval column only when the fit measured intervals (it needs enough deals).
@@ -707,10 +709,10 @@ class Page(BasePage):
         )
 
     def show_recalibration(self, report) -> None:
-        lines = [f"<p><b>{escape(report.verdict)}</b></p>"]
+        lines = [f"<p><b>{escape(asof.dates_in(report.verdict))}</b></p>"]
         if report.n_closed_since:
             lines.append(
-                f"<p>{report.n_closed_since:,} deals closed since {report.effective_from} "
+                f"<p>{report.n_closed_since:,} deals closed since {asof.day(report.effective_from)} "
                 f"({report.n_recorded:,} scored at the time, {report.n_reconstructed:,} scored "
                 f"as of their snapshot): AUC {_fmt(report.auc)}, Brier "
                 f"{_fmt(report.brier, '{:.3f}')}.</p><ul>"
@@ -725,7 +727,7 @@ class Page(BasePage):
                 f"<li>{escape(c.signal)}: {escape(c.change)}</li>" for c in report.changes.changes
             ]
             lines.append("</ul>")
-        lines += [f"<p style='color:#5f6b7a'>{escape(n)}</p>" for n in report.notes]
+        lines += [f"<p style='color:#5f6b7a'>{escape(asof.dates_in(n))}</p>" for n in report.notes]
         self.recal_view.setHtml("".join(lines))
 
     # ================================================================= plumbing
