@@ -176,3 +176,134 @@ def test_workbook_cells_copy_the_style_they_would_have_been_given(tmp_path) -> N
             assert (cell.fill.fgColor.rgb == "00" + ASSUMED_FILL) == shaded, (i, cell.coordinate)
         assert note.alignment.wrap_text and not deal.alignment.wrap_text
         assert amount.number_format != "General" and deal.number_format == "General"
+
+
+def test_field_presence_counts_what_trimming_every_value_counted() -> None:
+    """The field-completeness counts skip trimming values that cannot be blank; every
+    kind of value a column can hold counts as it did when each one was trimmed."""
+    import sqlite3
+
+    from workbench.reports.documents.crm_fields import _PRESENT
+
+    values = [None, "", " ", "   ", " a", "a ", "\t", "\n", "!", " !", "0", "abc", "é", "  é",
+              0, 0.0, -1, 2.5, b"", b" ", b"  ", b"x", b" x", "\u00a0", "\x00"]  # fmt: skip
+    conn = sqlite3.connect(":memory:")
+    conn.execute(
+        "CREATE TABLE t (tx TEXT, re REAL, it INTEGER, nu NUMERIC, bl BLOB, nc TEXT COLLATE NOCASE)"
+    )
+    cols = ["tx", "re", "it", "nu", "bl", "nc"]
+    for v in values:
+        conn.execute(f"INSERT INTO t VALUES ({', '.join('?' * len(cols))})", [v] * len(cols))
+    for c in cols:
+        old = conn.execute(f"SELECT count(nullif(trim(CAST({c} AS TEXT)), '')) FROM t").fetchone()
+        new = conn.execute(f"SELECT {_PRESENT.format(c=c)} FROM t").fetchone()
+        stored = [r[0] for r in conn.execute(f"SELECT {c} FROM t")]
+        assert new == old == (sum(_has_value(v) for v in stored),), c
+
+
+def _has_value(v: object) -> bool:
+    """Not null and not only spaces (SQLite's ``trim`` removes spaces only)."""
+    if v is None:
+        return False
+    if isinstance(v, int | float):
+        return True
+    text = v.decode("utf-8") if isinstance(v, bytes) else str(v)
+    return text.strip(" ") != ""
+
+
+def _document_bytes(monkeypatch, open_template, build) -> bytes:
+    """The bytes of a document built by ``build`` on the template ``open_template``
+    gives, saved at a fixed time (zip entries carry the time they were written)."""
+    import time
+
+    import workbench.reports.docx_base as docx_base
+
+    monkeypatch.setattr(docx_base, "load_template", lambda template=None: open_template())
+    monkeypatch.setattr(time, "time", lambda: 1_800_000_000.0)
+    doc = DocBuilder(DocInfo(title="T", customer="C"))
+    build(doc)
+    out = io.BytesIO()
+    doc.doc.save(out)
+    monkeypatch.undo()
+    return out.getvalue()
+
+
+def _plain_and_ours(monkeypatch, path, build) -> tuple[bytes, bytes]:
+    from docx import Document
+
+    from workbench.reports.docx_io import open_document
+
+    plain = _document_bytes(monkeypatch, lambda: Document(str(path)), build)
+    ours = _document_bytes(monkeypatch, lambda: open_document(path), build)
+    return plain, ours
+
+
+def _some_content(doc: DocBuilder) -> None:
+    doc.cover()
+    doc.heading("Findings")
+    doc.para("A paragraph.")
+    doc.table(HEADERS, ROWS, widths=[1.5, 1.2, 0.8, 2.5], caption="Deals")
+
+
+def test_a_document_from_the_template_read_once_is_what_python_docx_writes(monkeypatch) -> None:
+    """The template's parts read once, its styles left unparsed and its parts' compressed
+    bytes reused: the same file, byte for byte, as python-docx's own open and save."""
+    from workbench.reports.template import default_template_path
+
+    path = default_template_path()
+    for build in (_some_content, lambda doc: (doc.compact(), _some_content(doc))):
+        plain, ours = _plain_and_ours(monkeypatch, path, build)
+        assert ours == plain
+        assert _plain_and_ours(monkeypatch, path, build)[1] == plain  # and again, from memory
+
+
+def test_a_template_whose_styles_python_docx_rewrites_is_saved_as_python_docx_writes(
+    monkeypatch, tmp_path
+) -> None:
+    """Styles written by another tool (here with a line break python-docx drops) are not
+    saved as read: python-docx's parse-and-write is what the document holds."""
+    import zipfile
+
+    from workbench.reports.template import default_template_path
+
+    path = tmp_path / "firm.docx"
+    with zipfile.ZipFile(default_template_path()) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/styles.xml":
+                data = data.replace(b"?>", b"?>\r\n", 1)
+            dst.writestr(item, data)
+    plain, ours = _plain_and_ours(monkeypatch, path, _some_content)
+    assert ours == plain
+    with zipfile.ZipFile(io.BytesIO(ours)) as z:
+        assert b"?>\r\n" not in z.read("word/styles.xml")
+
+
+def test_the_collector_looks_past_older_objects_only_while_exporting(
+    engagement, tmp_path, monkeypatch
+) -> None:
+    """During an export the cycle collector skips the objects the process held before;
+    afterwards they are collectable again, and objects the application froze stay frozen."""
+    import gc
+
+    import workbench.reports.package as package
+
+    seen = []
+    real = package._build_package
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(package, "_build_package", spy)
+    assert gc.get_freeze_count() == 0
+    package.build_package(engagement, tmp_path / "a", only=["faq"])
+    assert seen[-1] > 0 and gc.get_freeze_count() == 0
+    gc.freeze()  # an application that froze its own objects
+    try:
+        frozen = gc.get_freeze_count()
+        package.build_package(engagement, tmp_path / "b", only=["faq"])
+        # still frozen (fewer only by the frozen objects the export freed)
+        assert seen[-1] == frozen and 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()

@@ -65,8 +65,8 @@ def capture_by_channel_figure(
     # A label a target or red-flag line would strike through goes inside its bar, or
     # else just above the line: wherever it is first clear of every line.
     renderer = _renderer(fig)
-    _spread_ticks(ax, renderer)
-    renderer = _renderer(fig)  # the layout settles with the tick labels in place
+    if _spread_ticks(ax, renderer):
+        renderer = _renderer(fig)  # the layout settles with the tick labels in place
     levels = sorted(line.get_ydata()[0] for line in lines)
     for label, bar in zip(labels, bars, strict=True):
         h = bar.get_height()
@@ -102,24 +102,26 @@ def _crosses(line, box) -> bool:
     return box.y0 - 1 <= y <= box.y1 + 1
 
 
-def _spread_ticks(ax, renderer) -> None:
+def _spread_ticks(ax, renderer) -> bool:
     """Category labels that would overlap side by side are wrapped onto two lines, and
-    tilted only if that is not enough."""
+    tilted only if that is not enough. Whether they were (the figure is laid out when
+    called: it is laid out again only after a change)."""
     import textwrap
 
     def clash() -> bool:
-        ax.figure.draw_without_rendering()
         boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
         return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
     if not clash():
-        return
+        return False
     names = [t.get_text() for t in ax.get_xticklabels()]
     ax.set_xticks(ax.get_xticks(), [textwrap.fill(n, 10, break_long_words=False) for n in names])
+    ax.figure.draw_without_rendering()
     if clash():
         for t in ax.get_xticklabels():
             t.set_rotation(45)
             t.set_ha("right")
+    return True
 
 
 def overlapping_texts(fig: Figure) -> list[tuple[str, str]]:
@@ -249,7 +251,6 @@ def _separate_annotations(fig: Figure, ax) -> None:
         text.set_ha(ha)
         text.set_va(va)
         placed.append(box)
-    fig.draw_without_rendering()
 
 
 def texts_on_series(fig: Figure) -> list[str]:

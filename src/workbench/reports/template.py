@@ -26,6 +26,7 @@ from docx.shared import Inches, Pt, RGBColor
 
 from workbench.errors import WorkbenchError
 from workbench.locations import resources_root
+from workbench.reports.docx_io import open_document
 
 FONT = "Arial"
 NAVY = RGBColor(0x1F, 0x38, 0x64)
@@ -299,7 +300,7 @@ def load_template(path: Path | None = None) -> DocxDocument:
         base = default_template_path()
         if not base.exists():
             return build_base_document()
-        return Document(str(base))
+        return open_document(base)
     path = Path(path)
     if not path.exists():
         raise WorkbenchError(

@@ -62,9 +62,20 @@ def _field_presence(
     cols = [c for c in columns if c in have]
     if not cols:
         return 0, {}
-    parts = ", ".join(f"count(nullif(trim(CAST({c} AS TEXT)), ''))" for c in cols)
+    parts = ", ".join(_PRESENT.format(c=c) for c in cols)
     row = ctx.eng.conn.execute(f"SELECT count(*), {parts} FROM {table}").fetchone()
     return int(row[0]), dict(zip(cols, (int(v) for v in row[1:]), strict=True))
+
+
+# A value counts when it is not null and not only spaces: ``trim(CAST(c AS TEXT)) <> ''``.
+# Trimming every value of a 100,000-row table is most of the scan, so only the values
+# that can be blank are trimmed: a number never is (it is below any text), a text only
+# when it sorts from '' up to '!' (the first character after the space), and a blob
+# (above any text) is checked as before. The same counts, at about half the cost.
+_PRESENT = (
+    "count({c}) - count(CASE WHEN {c} < '!' AND {c} >= '' AND trim({c}) = '' THEN 1 "
+    "WHEN {c} >= x'' AND trim(CAST({c} AS TEXT)) = '' THEN 1 END)"
+)
 
 
 def core_field_rows(ctx: ReportContext, mapped: dict[str, set[str]]) -> list[list[object]]:
