@@ -100,6 +100,9 @@ def test_demo_is_northwind_pinned_to_its_as_of_date(demo_file: Path) -> None:
         assert (meta.project_kind, meta.engagement_type) == ("revenue-intelligence", "dedicated")
         assert meta.fiscal_year_start_month == 2 and meta.currency == "USD"
         assert eng.as_of() == AS_OF
+        # The import history names the demo's calls plainly, not a temporary folder.
+        sources = eng.conn.execute("SELECT entity, source_name FROM imports").fetchall()
+        assert sources == [("transcripts", "Call recordings")]
     finally:
         eng.close()
 

@@ -133,9 +133,10 @@ def _fill(eng: Engagement, seed: int, scale: float, progress: Progress) -> None:
         progress.update(0.88, "Writing transcripts")
         deals_by_id = {d.crm_id: d for d in deals.deals}
         with tempfile.TemporaryDirectory(prefix="workbench-demo-calls-") as folder:
-            _, transcript_ids = build_transcripts(
-                eng, seed, meetings.recorded, deals_by_id, Path(folder)
-            )
+            # The import history names the folder: a plain name, not the temporary one.
+            calls = Path(folder) / "Call recordings"
+            calls.mkdir()
+            _, transcript_ids = build_transcripts(eng, seed, meetings.recorded, deals_by_id, calls)
         progress.update(0.92, "Writing forecasts and platform usage")
         build_forecasts(conn, seed, AS_OF, FISCAL_START_MONTH, reps, deals.deals)
         build_usage(conn, seed, AS_OF, reps)
