@@ -45,6 +45,11 @@ from workbench.progress import Progress
 AUDIT = "capture"
 CRM_CONVERSATION_KINDS = ("event", "call", "meeting")
 # The meeting log columns the capture rates and findings read.
+# The meeting log columns the CRM-logged match reads.
+MATCH_COLUMNS = (
+    "opportunity_crm_id", "account_crm_id", "moment", "day", "is_recorded", "host_crm_id",
+    "host_email",
+)  # fmt: skip
 CONVERSATION_COLUMNS = (
     "crm_id", "channel", "is_external", "is_recorded", "skip_reason", "host_crm_id",
     "host_email", "moment", "day",
@@ -188,7 +193,11 @@ def run_capture(
     data = data or AuditData(eng)
     opts = capture_options(eng, **options)
     window = Window.trailing(data.as_of, opts.window_days)
-    progress.update(0.0, "Loading meeting and call logs")
+    # the CRM-logged match first: its quarter of activities is let go before the
+    # conversations' frame and groups are built (their peaks do not stack)
+    progress.update(0.0, "Matching CRM-logged meetings to recordings")
+    crm_gap = _crm_logged(data, window, opts)
+    progress.update(0.5, "Loading meeting and call logs")
     frame = conversations(data, opts, window)
     users = data.owner_attributes().set_index("owner_crm_id")
     names = data.user_names()
@@ -206,7 +215,7 @@ def run_capture(
         else pd.Series(dtype=str)
     )
     channel = frame["channel"].fillna("(unknown)").astype(str).str.strip().str.lower()
-    progress.update(0.3, "Capture by channel, rep, team and week")
+    progress.update(0.7, "Capture by channel, rep, team and week")
     total, recorded = len(frame), int(frame["recorded"].sum())
     rate = pct(recorded, total)
     unrec = frame[frame["recorded"].eq(0)]
@@ -215,8 +224,6 @@ def run_capture(
         ReasonCount(str(r), int(n), pct(n, len(unrec)))
         for r, n in reasons_raw.value_counts().items()
     ]
-    progress.update(0.5, "Matching CRM-logged meetings to recordings")
-    crm_gap = _crm_logged(data, window, opts)
     result = CaptureResult(
         as_of=data.as_of,
         window=window,
@@ -250,11 +257,14 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
     if acts.empty:
         return CrmLoggedGap(rule, 0, 0, 0, 0, {})
     meetings = data.table("meetings")
-    meetings = meetings[meetings["day"].between(start - timedelta(days=1), end + timedelta(days=1))]
-    acts, meetings = _local_days(data, acts, meetings)
+    near = meetings["day"].between(start - timedelta(days=1), end + timedelta(days=1))
+    meetings = meetings.loc[near, list(MATCH_COLUMNS)]
+    a_day, m_day = _local_days(data, acts, meetings)
     status = np.zeros(len(acts), dtype=np.int8)  # 0 no trace, 1 matched unrecorded, 2 recorded
+    limit = pd.Timedelta(minutes=opts.match_minutes)
     for key in ("opportunity_crm_id", "account_crm_id"):
-        best_match(status, acts, meetings, key, pd.Timedelta(minutes=opts.match_minutes))
+        best_match(status, acts, meetings, key, limit, days=(a_day, m_day))
+    del a_day, m_day, meetings
     status = pd.Series(status, index=acts.index)
     unrecorded = acts.loc[status < 2, "crm_id"].astype(str)
     by_kind = acts.loc[status < 2, "kind"].value_counts().to_dict()
@@ -270,11 +280,17 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
 
 
 def best_match(
-    status: np.ndarray, acts: pd.DataFrame, meetings: pd.DataFrame, key: str, limit: pd.Timedelta
+    status: np.ndarray,
+    acts: pd.DataFrame,
+    meetings: pd.DataFrame,
+    key: str,
+    limit: pd.Timedelta,
+    days: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
     """Raise each activity's ``status`` to its best match among the meetings sharing
     ``key`` (the deal or the account) and the local day, starting within ``limit`` when
-    the activity has a time: 2 a recorded meeting, 1 an unrecorded one.
+    the activity has a time: 2 a recorded meeting, 1 an unrecorded one. ``days`` (the
+    activities' and the meetings' local days) stand for their ``day`` columns.
 
     The pairs are found by integer codes of (key, day) and sorted positions, the same
     pairs an inner merge on both columns gives (missing keys or days match nothing)
@@ -282,8 +298,9 @@ def best_match(
     window, the merge's frames were the capture audit's peak)."""
     a_key = acts[key].to_numpy(dtype=object)
     m_key = meetings[key].to_numpy(dtype=object)
-    a_day = acts["day"].to_numpy(dtype="datetime64[ns]")
-    m_day = meetings["day"].to_numpy(dtype="datetime64[ns]")
+    a_day, m_day = days if days is not None else (acts["day"], meetings["day"])
+    a_day = np.asarray(a_day, dtype="datetime64[ns]")
+    m_day = np.asarray(m_day, dtype="datetime64[ns]")
     a_ok = pd.notna(a_key) & ~np.isnat(a_day)
     m_ok = pd.notna(m_key) & ~np.isnat(m_day)
     if not a_ok.any() or not m_ok.any():
@@ -320,28 +337,32 @@ def best_match(
     np.maximum.at(status, activity[close], (recorded[close] + 1).astype(np.int8))
 
 
-def _local_days(data: AuditData, acts: pd.DataFrame, meetings: pd.DataFrame):
-    """Activities and meetings with ``day`` = their local day: timed activities in the
-    owner's time zone, meetings in the host's (by id, else e-mail)."""
+def _local_days(
+    data: AuditData, acts: pd.DataFrame, meetings: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """The local days of the activities and the meetings: timed activities in the
+    owner's time zone, meetings in the host's (by id, else e-mail); the others keep
+    their ``day``. Arrays in the frames' row order (the frames are not copied)."""
     default = str(setting(data.eng, "time_zone", "UTC") or "UTC")
     users = data.table("users")
+    a_day = acts["day"].to_numpy(dtype="datetime64[ns]")
     if "time_zone" not in users or not (users["time_zone"].notna().any() or default != "UTC"):
-        return acts, meetings
+        return a_day, meetings["day"].to_numpy(dtype="datetime64[ns]")
     by_id = pd.Series(users["time_zone"].to_numpy(), index=users["crm_id"].astype(str))
     by_id = by_id[~by_id.index.duplicated()]
     emails = users["email"].astype(object).where(users["email"].notna(), "").str.lower()
     by_email = pd.Series(users["time_zone"].to_numpy(), index=emails)
     by_email = by_email[~by_email.index.duplicated()]
-    acts = acts.copy()
-    timed = acts["has_time"].to_numpy()
+    timed = acts["has_time"].to_numpy(dtype=bool)
     zones = acts["owner_crm_id"].astype(str).map(by_id)
     local = local_day(acts.loc[timed, "moment"], zones[timed], default)
-    acts.loc[timed, "day"] = local
-    meetings = meetings.copy()
+    a_day = a_day.copy()
+    a_day[timed] = local.to_numpy(dtype="datetime64[ns]")
+    del zones, local
     host = meetings["host_crm_id"].astype(str).map(by_id)
     host = host.fillna(meetings["host_email"].astype(object).fillna("").str.lower().map(by_email))
-    meetings["day"] = local_day(meetings["moment"], host, default)
-    return acts, meetings
+    m_day = local_day(meetings["moment"], host, default).to_numpy(dtype="datetime64[ns]")
+    return a_day, m_day
 
 
 def _findings(result: CaptureResult, frame: pd.DataFrame, host: pd.Series) -> list[Finding]:
