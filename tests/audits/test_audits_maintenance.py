@@ -126,3 +126,47 @@ def test_scoring_spot_check_reads_the_latest_calibration_run(acme):
     assert f"calibration run #{run.id}" in check.detail
     quarterly = {c.task_id: c for c in run_maintenance(acme).checks}["scoring_recalibration"]
     assert (quarterly.value, quarterly.status) == (0.5, "red flag")
+
+
+def test_a_suite_lets_the_deals_go_in_baselines_and_maintenance_counts_the_same(acme):
+    """In a suite, baselines let the opportunities go once their deal frame is built
+    (maintenance reads no more than the owners of open deals, kept); every figure equals
+    the audits run one by one, and run alone baselines keep the table."""
+    from audits_loaders import insert_rows
+
+    from workbench.audits import run_audits, run_baselines
+    from workbench.audits.common import AuditData
+
+    insert_rows(acme, "forecast_submissions", [
+        {"crm_id": f"w{i}", "period": "FY2026-Q1", "owner_crm_id": "u1", "category": "Commit",
+         "amount": 1, "submitted_at": f"2026-{day}T09:00:00"}
+        for i, day in enumerate(("02-16", "02-23", "03-02", "03-09"))
+    ])  # fmt: skip
+    alone = AuditData(acme)
+    run_baselines(acme, data=alone, record=False)
+    assert "opportunities" in alone._frames  # on its own: nothing let go early
+
+    seen: dict[str, bool] = {}
+    original = AuditData.done_with
+
+    def watching(self, *names):
+        original(self, *names)
+        seen["deals loaded after done_with"] = "opportunities" in self._frames
+
+    AuditData.done_with = watching
+    try:
+        run = run_audits(acme, ["baselines", "maintenance"], record=False)
+    finally:
+        AuditData.done_with = original
+    assert seen == {"deals loaded after done_with": False}
+    suite = {c.task_id: c for c in run.results["maintenance"].checks}["forecast_compliance"]
+    # Open-deal owners who are active reps: Alice (u1) and Bob (u2); Alice every week.
+    assert (suite.value, suite.n, suite.status) == (0.5, 8, "red flag")
+    open_owners = {
+        r[0]
+        for r in acme.conn.execute(
+            "SELECT DISTINCT owner_crm_id FROM opportunities WHERE is_closed = 0 "
+            "AND owner_crm_id IS NOT NULL"
+        )
+    }
+    assert AuditData(acme).open_deal_owners() == open_owners

@@ -423,6 +423,10 @@ def run_baselines(
     # and the stages the deals closed in the quarters reached
     closed_mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
     stages = _open_stages(data, deals) if closed_mask.any() else []
+    currency_note = data.currency_note()
+    # the deal frame holds what the rest needs: in a suite whose later audits do not read
+    # them, the opportunities and accounts go now, before the history is read
+    data.done_with("opportunities", "accounts")
     closing = deals.loc[closed_mask, "close_day"]
     history = read_history(
         data.eng.conn,
@@ -434,8 +438,9 @@ def run_baselines(
         history.close_changed, history.close_positions, history.close_day,
         deals["close_day"].to_numpy(),
     )  # fmt: skip
-    history.close_changed = history.close_day = None  # the field history keeps its copy
-    if currency_note := data.currency_note():
+    # the field history keeps its copy
+    history.close_changed = history.close_day = history.close_positions = None
+    if currency_note:
         notes.append(currency_note)
     measurable = data.count("opportunity_history") > 0
     if not measurable:

@@ -44,6 +44,16 @@ from workbench.progress import Progress
 
 AUDIT = "capture"
 CRM_CONVERSATION_KINDS = ("event", "call", "meeting")
+# The meeting log columns the capture rates and findings read.
+# The meeting log columns the CRM-logged match reads.
+MATCH_COLUMNS = (
+    "opportunity_crm_id", "account_crm_id", "moment", "day", "is_recorded", "host_crm_id",
+    "host_email",
+)  # fmt: skip
+CONVERSATION_COLUMNS = (
+    "crm_id", "channel", "is_external", "is_recorded", "skip_reason", "host_crm_id",
+    "host_email", "moment", "day",
+)  # fmt: skip
 
 
 @dataclass
@@ -138,7 +148,8 @@ def _status(rate: float | None, options: CaptureOptions) -> str:
 def _rates(
     frame: pd.DataFrame, key: pd.Series, names: dict[str, str] | None, options: CaptureOptions
 ) -> list[GroupRate]:
-    grouped = frame.assign(_k=key.values).groupby("_k")["recorded"].agg(["size", "sum"])
+    keyed = pd.DataFrame({"_k": key.to_numpy(), "recorded": frame["recorded"].to_numpy()})
+    grouped = keyed.groupby("_k")["recorded"].agg(["size", "sum"])
     out = []
     for k, row in grouped.iterrows():
         rate = pct(row["sum"], row["size"])
@@ -162,7 +173,9 @@ def conversations(data: AuditData, options: CaptureOptions, window: Window) -> p
     in_window = meetings["day"].between(start, end)
     if options.external_only:
         in_window &= ~meetings["is_external"].eq(0)
-    frame = meetings[in_window].copy()
+    # only the columns the rates and findings read (the titles and participants not
+    # copied: a quarter's meetings at scale are a few hundred thousand rows)
+    frame = meetings.loc[in_window, list(CONVERSATION_COLUMNS)]
     frame["recorded"] = frame["is_recorded"].eq(1).astype(int)
     return frame
 
@@ -180,7 +193,11 @@ def run_capture(
     data = data or AuditData(eng)
     opts = capture_options(eng, **options)
     window = Window.trailing(data.as_of, opts.window_days)
-    progress.update(0.0, "Loading meeting and call logs")
+    # the CRM-logged match first: its quarter of activities is let go before the
+    # conversations' frame and groups are built (their peaks do not stack)
+    progress.update(0.0, "Matching CRM-logged meetings to recordings")
+    crm_gap = _crm_logged(data, window, opts)
+    progress.update(0.5, "Loading meeting and call logs")
     frame = conversations(data, opts, window)
     users = data.owner_attributes().set_index("owner_crm_id")
     names = data.user_names()
@@ -198,7 +215,7 @@ def run_capture(
         else pd.Series(dtype=str)
     )
     channel = frame["channel"].fillna("(unknown)").astype(str).str.strip().str.lower()
-    progress.update(0.3, "Capture by channel, rep, team and week")
+    progress.update(0.7, "Capture by channel, rep, team and week")
     total, recorded = len(frame), int(frame["recorded"].sum())
     rate = pct(recorded, total)
     unrec = frame[frame["recorded"].eq(0)]
@@ -207,8 +224,6 @@ def run_capture(
         ReasonCount(str(r), int(n), pct(n, len(unrec)))
         for r, n in reasons_raw.value_counts().items()
     ]
-    progress.update(0.5, "Matching CRM-logged meetings to recordings")
-    crm_gap = _crm_logged(data, window, opts)
     result = CaptureResult(
         as_of=data.as_of,
         window=window,
@@ -242,38 +257,15 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
     if acts.empty:
         return CrmLoggedGap(rule, 0, 0, 0, 0, {})
     meetings = data.table("meetings")
-    meetings = meetings[meetings["day"].between(start - timedelta(days=1), end + timedelta(days=1))]
-    acts, meetings = _local_days(data, acts, meetings)
-    status = pd.Series(0, index=acts.index)  # 0 no trace, 1 matched unrecorded, 2 recorded
+    near = meetings["day"].between(start - timedelta(days=1), end + timedelta(days=1))
+    meetings = meetings.loc[near, list(MATCH_COLUMNS)]
+    a_day, m_day = _local_days(data, acts, meetings)
+    status = np.zeros(len(acts), dtype=np.int8)  # 0 no trace, 1 matched unrecorded, 2 recorded
     limit = pd.Timedelta(minutes=opts.match_minutes)
-    left = acts[
-        [
-            "crm_id",
-            "day",
-            "moment",
-            "has_time",
-            "opportunity_crm_id",
-            "account_crm_id",
-            "owner_crm_id",
-        ]
-    ].reset_index()
-    right_cols = ["day", "moment", "is_recorded"]
-    for act_key, meet_key in (
-        ("opportunity_crm_id", "opportunity_crm_id"),
-        ("account_crm_id", "account_crm_id"),
-    ):
-        r = meetings.loc[meetings[meet_key].notna(), [meet_key, *right_cols]].rename(
-            columns={meet_key: act_key, "moment": "m_moment", "is_recorded": "m_recorded"}
-        )
-        lf = left[left[act_key].notna()]
-        if lf.empty or r.empty:
-            continue
-        joined = lf.merge(r, on=[act_key, "day"], how="inner")
-        close = ~joined["has_time"] | ((joined["moment"] - joined["m_moment"]).abs() <= limit)
-        joined = joined[close]
-        best = (joined["m_recorded"].eq(1).astype(int) + 1).groupby(joined["index"]).max()
-        # the better of the two matches (recorded over unrecorded), element by element
-        status.loc[best.index] = np.maximum(status.loc[best.index].to_numpy(), best.to_numpy())
+    for key in ("opportunity_crm_id", "account_crm_id"):
+        best_match(status, acts, meetings, key, limit, days=(a_day, m_day))
+    del a_day, m_day, meetings
+    status = pd.Series(status, index=acts.index)
     unrecorded = acts.loc[status < 2, "crm_id"].astype(str)
     by_kind = acts.loc[status < 2, "kind"].value_counts().to_dict()
     return CrmLoggedGap(
@@ -287,28 +279,90 @@ def _crm_logged(data: AuditData, window: Window, opts: CaptureOptions) -> CrmLog
     )
 
 
-def _local_days(data: AuditData, acts: pd.DataFrame, meetings: pd.DataFrame):
-    """Activities and meetings with ``day`` = their local day: timed activities in the
-    owner's time zone, meetings in the host's (by id, else e-mail)."""
+def best_match(
+    status: np.ndarray,
+    acts: pd.DataFrame,
+    meetings: pd.DataFrame,
+    key: str,
+    limit: pd.Timedelta,
+    days: tuple[np.ndarray, np.ndarray] | None = None,
+) -> None:
+    """Raise each activity's ``status`` to its best match among the meetings sharing
+    ``key`` (the deal or the account) and the local day, starting within ``limit`` when
+    the activity has a time: 2 a recorded meeting, 1 an unrecorded one. ``days`` (the
+    activities' and the meetings' local days) stand for their ``day`` columns.
+
+    The pairs are found by integer codes of (key, day) and sorted positions, the same
+    pairs an inner merge on both columns gives (missing keys or days match nothing)
+    without the merge's copies of both sides (at a quarter's ten-million-activity
+    window, the merge's frames were the capture audit's peak)."""
+    a_key = acts[key].to_numpy(dtype=object)
+    m_key = meetings[key].to_numpy(dtype=object)
+    a_day, m_day = days if days is not None else (acts["day"], meetings["day"])
+    a_day = np.asarray(a_day, dtype="datetime64[ns]")
+    m_day = np.asarray(m_day, dtype="datetime64[ns]")
+    a_ok = pd.notna(a_key) & ~np.isnat(a_day)
+    m_ok = pd.notna(m_key) & ~np.isnat(m_day)
+    if not a_ok.any() or not m_ok.any():
+        return
+    a_rows, m_rows = np.flatnonzero(a_ok), np.flatnonzero(m_ok)
+    n_a = len(a_rows)
+    key_codes, _ = pd.factorize(np.concatenate([a_key[a_rows], m_key[m_rows]]))
+    day_codes, days = pd.factorize(np.concatenate([a_day[a_rows], m_day[m_rows]]))
+    pair = key_codes.astype(np.int64) * len(days) + day_codes
+    del key_codes, day_codes
+    a_pair, m_pair = pair[:n_a], pair[n_a:]
+    order = np.argsort(m_pair, kind="stable")
+    m_sorted = m_pair[order]
+    lo = np.searchsorted(m_sorted, a_pair, side="left")
+    counts = np.searchsorted(m_sorted, a_pair, side="right") - lo
+    del pair, a_pair, m_pair, m_sorted
+    total = int(counts.sum())
+    if not total:
+        return
+    # every (activity, meeting) pair with the same key and day
+    which = np.repeat(np.arange(n_a), counts)
+    offsets = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    meeting = m_rows[order[np.arange(total) + offsets]]
+    activity = a_rows[which]
+    del which, offsets, lo, counts
+    timed = acts["has_time"].to_numpy(dtype=bool)[activity]
+    a_moment = acts["moment"].to_numpy(dtype="datetime64[ns]")[activity]
+    m_moment = meetings["moment"].to_numpy(dtype="datetime64[ns]")[meeting]
+    gap = np.abs(a_moment - m_moment)
+    near = ~np.isnat(gap) & (gap <= limit.to_timedelta64())
+    close = ~timed | near
+    recorded = meetings["is_recorded"].to_numpy(dtype=float)[meeting] == 1
+    # the better of the matches (recorded over unrecorded), element by element
+    np.maximum.at(status, activity[close], (recorded[close] + 1).astype(np.int8))
+
+
+def _local_days(
+    data: AuditData, acts: pd.DataFrame, meetings: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """The local days of the activities and the meetings: timed activities in the
+    owner's time zone, meetings in the host's (by id, else e-mail); the others keep
+    their ``day``. Arrays in the frames' row order (the frames are not copied)."""
     default = str(setting(data.eng, "time_zone", "UTC") or "UTC")
     users = data.table("users")
+    a_day = acts["day"].to_numpy(dtype="datetime64[ns]")
     if "time_zone" not in users or not (users["time_zone"].notna().any() or default != "UTC"):
-        return acts, meetings
+        return a_day, meetings["day"].to_numpy(dtype="datetime64[ns]")
     by_id = pd.Series(users["time_zone"].to_numpy(), index=users["crm_id"].astype(str))
     by_id = by_id[~by_id.index.duplicated()]
     emails = users["email"].astype(object).where(users["email"].notna(), "").str.lower()
     by_email = pd.Series(users["time_zone"].to_numpy(), index=emails)
     by_email = by_email[~by_email.index.duplicated()]
-    acts = acts.copy()
-    timed = acts["has_time"].to_numpy()
+    timed = acts["has_time"].to_numpy(dtype=bool)
     zones = acts["owner_crm_id"].astype(str).map(by_id)
     local = local_day(acts.loc[timed, "moment"], zones[timed], default)
-    acts.loc[timed, "day"] = local
-    meetings = meetings.copy()
+    a_day = a_day.copy()
+    a_day[timed] = local.to_numpy(dtype="datetime64[ns]")
+    del zones, local
     host = meetings["host_crm_id"].astype(str).map(by_id)
     host = host.fillna(meetings["host_email"].astype(object).fillna("").str.lower().map(by_email))
-    meetings["day"] = local_day(meetings["moment"], host, default)
-    return acts, meetings
+    m_day = local_day(meetings["moment"], host, default).to_numpy(dtype="datetime64[ns]")
+    return a_day, m_day
 
 
 def _findings(result: CaptureResult, frame: pd.DataFrame, host: pd.Series) -> list[Finding]:

@@ -373,6 +373,10 @@ class AuditData:
     def __init__(self, eng: Engagement) -> None:
         self.eng = eng
         self._frames: dict[str, pd.DataFrame] = {}
+        # Set by ``run_audits``: the tables the audits still to run will read (None: not
+        # known, an audit run on its own, so nothing is let go early; see ``done_with``).
+        self.read_later: frozenset[str] | None = None
+        self._open_deal_owners: set[str] | None = None
         self.as_of: date = eng.as_of()
         self.meta = eng.meta()
         self.calendar = engagement_calendar(eng)  # fiscal quarters: months or 4-4-5 weeks
@@ -391,18 +395,41 @@ class AuditData:
                 repeated=self._REPEATED.get(name, ()),
             )
             self._frames[name] = self._prepare(name, frame)
+            if name == "opportunities":
+                self._open_deal_owners = None  # worked out again from the new frame
         return self._frames[name]
+
+    def open_deal_owners(self) -> set[str]:
+        """The owners of the deals whose closed flag is 0 (as text). Kept once worked out,
+        so the opportunities can be let go while this is still needed."""
+        if self._open_deal_owners is None:
+            opps = self.table("opportunities")
+            owners = opps.loc[opps["is_closed"].eq(0), "owner_crm_id"].dropna().astype(str)
+            self._open_deal_owners = set(owners)
+        return set(self._open_deal_owners)
+
+    def done_with(self, *names: str) -> None:
+        """An audit is done with the named tables: when running in a suite and no audit
+        still to run reads them, let them go now rather than after the audit (its own
+        peak then does not carry them); run on its own, keep them."""
+        if self.read_later is None:
+            return
+        gone = [n for n in names if n in self._frames and n not in self.read_later]
+        if gone:
+            self.forget(*gone)
+            _trim()
 
     def forget(self, *names: str) -> None:
         """Let go of the named tables now (an audit done with them; read again if asked)."""
+        if "opportunities" in names and "opportunities" in self._frames:
+            self.open_deal_owners()  # a small set, kept: no need to read the deals again
         for name in names:
             self._frames.pop(name, None)
 
     def release(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
         """Let go of every loaded table but ``keep`` (read again if asked for later),
         and hand the freed memory back to the system (see ``_trim``)."""
-        for name in [n for n in self._frames if n not in keep]:
-            del self._frames[name]
+        self.forget(*[n for n in self._frames if n not in keep])
         _trim()
 
     def query(
@@ -489,7 +516,9 @@ class AuditData:
         """CRM activities of ``kinds`` dated ``start``..``end`` (both inclusive); with
         ``linked`` only those linked to an account, a deal or a contact. The ids repeated
         from row to row (kind, owner, account, deal) share one string per value: at ten
-        million activities a quarter's calls and events run to most of a million rows."""
+        million activities a quarter's calls and events run to most of a million rows. The
+        dates and times as written are not kept: ``moment`` (the start, else the date at
+        midnight), ``has_time`` and ``day`` replace them."""
         marks = ", ".join("?" for _ in kinds)
         where_linked = (
             " AND (account_crm_id IS NOT NULL OR opportunity_crm_id IS NOT NULL "
@@ -512,8 +541,12 @@ class AuditData:
                 "activity_date",
             ),
         )
-        started = to_moment(frame["started_at"])
-        frame["moment"] = started.fillna(to_moment(frame["activity_date"]))
+        started = to_moment(frame.pop("started_at"))
+        # the activity's date where it has no readable time: parsed once per distinct day
+        codes, days = pd.factorize(frame.pop("activity_date").to_numpy(dtype=object))
+        dated = to_moment(pd.Series(days, dtype=object)).to_numpy(dtype="datetime64[ns]")
+        dated = np.append(dated, np.datetime64("NaT", "ns"))[codes]  # -1 (NULL): NaT
+        frame["moment"] = started.fillna(pd.Series(dated, index=frame.index))
         frame["has_time"] = started.notna()
         frame["day"] = frame["moment"].dt.normalize()
         return frame

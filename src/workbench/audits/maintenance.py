@@ -311,11 +311,10 @@ class _Checks:
         subs = self.data.table("submissions")
         if subs.empty:
             return _not_measurable("No forecast submissions imported.")
-        opps = self.data.table("opportunities")
         users = self.data.table("users")
         managers = set(_managers(self.data)["crm_id"].astype(str))
         active = set(users.loc[~users["is_active"].eq(0), "crm_id"].astype(str)) or None
-        reps = set(opps.loc[opps["is_closed"].eq(0), "owner_crm_id"].dropna().astype(str))
+        reps = self.data.open_deal_owners()
         reps -= managers
         if active is not None:
             reps &= active
