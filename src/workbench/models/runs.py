@@ -154,11 +154,25 @@ class Run:
 _PRINTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _state(eng: Engagement) -> tuple[int, int]:
+    """Moves when the file changed: ``total_changes`` when this connection wrote,
+    ``PRAGMA data_version`` when another one (a task's) committed."""
+    return eng.conn.total_changes, eng.conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def known_fingerprint(eng: Engagement, kind: str) -> str | None:
+    """``fingerprint(eng, kind)`` when it was taken since the file last changed, else
+    None (without counting anything: a page's first paint asks this)."""
+    found = _PRINTS.get(eng, {}).get(family(kind))
+    return found[1] if found is not None and found[0] == _state(eng) else None
+
+
 def fingerprint(eng: Engagement, kind: str) -> str:
     """A cheap hash of what a run of ``kind`` reads (row counts, last rowids, small
     tables in full, the settings and the engagement's own record), taken again only
-    when the file changed (an export reads a dozen runs of the same few families)."""
-    state = (eng.conn.total_changes, eng.conn.execute("PRAGMA data_version").fetchone()[0])
+    when the file changed (an export reads a dozen runs of the same few families; every
+    kind of a family shares one fingerprint)."""
+    state = _state(eng)
     known = _PRINTS.setdefault(eng, {})
     found = known.get(family(kind))
     if found is None or found[0] != state:

@@ -14,7 +14,7 @@ import re
 from contextlib import contextmanager
 
 from workbench.models import Engagement
-from workbench.models.runs import REFRESH, family, fingerprint, run_title
+from workbench.models.runs import REFRESH, family, fingerprint, known_fingerprint, run_title
 
 AUDIT_KINDS = ("audit:crm-hygiene", "audit:capture", "audit:baselines", "audit:maintenance")
 
@@ -71,10 +71,6 @@ def run_label(run) -> str:
     return run.label(day=day, moment=moment)
 
 
-# (file, run family) -> (connection id, data_version, total_changes, fingerprint)
-_PRINTS: dict[tuple[str, str], tuple[int, int, int, str]] = {}
-
-
 class _Quick:
     """While ``quick()`` is active, a fingerprint not cached yet is not computed: the
     stale verdict is left out and ``deferred`` set, so the page can say the rest a
@@ -100,29 +96,18 @@ def quick():
 _STATE: list[_Quick] = [_Quick()]
 
 
-def _cached(eng: Engagement, kind: str) -> tuple[tuple[int, int, int], str | None]:
-    conn = eng.conn
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
-    stamp = (id(conn), version, conn.total_changes)
-    cached = _PRINTS.get((str(eng.path), family(kind)))
-    return stamp, (cached[3] if cached is not None and cached[:3] == stamp else None)
-
-
 def _fingerprint(eng: Engagement, kind: str) -> str | None:
     """``runs.fingerprint`` (counts every data table: a fraction of a second on a large
-    file), computed again only when the file changed since: ``PRAGMA data_version``
-    moves when another connection (a task's) commits, ``total_changes`` when this one
-    writes. Every kind of a family shares one fingerprint."""
-    stamp, cached = _cached(eng, kind)
-    if cached is not None:
-        return cached
+    file; it is taken again only when the file changed). While ``quick()`` is active
+    and it is not known yet, None: the page asks again once it is shown."""
+    known = known_fingerprint(eng, kind)
+    if known is not None:
+        return known
     state = _STATE[0]
     if state.active:
         state.deferred = True
-        return None  # not now: the page asks again once it is shown
-    value = fingerprint(eng, kind)
-    _PRINTS[(str(eng.path), family(kind))] = (*stamp, value)
-    return value
+        return None
+    return fingerprint(eng, kind)
 
 
 def _latest(eng: Engagement, kind: str) -> tuple[int, str, str, str] | None:
