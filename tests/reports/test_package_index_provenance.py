@@ -95,3 +95,30 @@ def test_a_document_drafted_only_by_its_assumptions_says_so(story_package, tmp_p
         record = record_export(eng, story_package)
     assert record.documents["gap-analysis"].waiting_for() == [ASSUMED_WAIT]
     assert record.documents["faq"].waiting_for() == []
+
+
+def test_the_integration_map_lists_the_data_received_in_words(story_package, demo_story_file):
+    """The customer reads "Call transcripts" and a date-time cell, not the file's own
+    codes ("transcripts") and an ISO text with a "T"."""
+    import datetime as dt
+
+    import openpyxl
+
+    from workbench.models import Engagement
+
+    built = [f for f in story_package.files if f.document == "integration-map"]
+    if not built:
+        return  # not in this project kind's package
+    with Engagement.open(demo_story_file, read_only=True) as eng:
+        stored = eng.conn.execute(
+            "SELECT id, source_name, source_kind, profile, rows_imported, rows_rejected, "
+            "finished_at FROM imports ORDER BY id"
+        ).fetchall()
+    sheet = openpyxl.load_workbook(built[0].path)["Imports"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if isinstance(r[0], int)]
+    assert rows == [
+        (i, "Call transcripts", name, kind, profile, new, rejected,
+         dt.datetime.fromisoformat(at).replace(tzinfo=None, microsecond=0))
+        for i, name, kind, profile, new, rejected, at in stored
+    ]  # fmt: skip
+    assert rows[0][2] == "Call recordings"

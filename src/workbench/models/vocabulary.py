@@ -33,6 +33,7 @@ TABLE_WORDS: dict[str, str] = {
     "currency_rates": "currency conversion rates",
     "quotas": "quotas",
     "transcript_turns": "call transcripts",
+    "transcripts": "call transcripts",
     "imports": "recorded imports",
     "findings": "findings",
 }

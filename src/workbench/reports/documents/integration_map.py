@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from workbench.models.vocabulary import channel_words, table_words
@@ -174,18 +175,18 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             Column("Profile", width=14),
             Column("Rows imported", "int", 14),
             Column("Rows rejected", "int", 14),
-            Column("Finished", width=20),
+            Column("Finished (UTC)", "datetime", 20),
         ],
         [
             [
                 i["id"],
-                i["entity"],
+                _capital(table_words(i["entity"])),
                 i["source_name"],
                 i["source_kind"],
                 i["profile"],
                 i["rows_imported"],
                 i["rows_rejected"],
-                i["finished_at"],
+                _moment(i["finished_at"]),
             ]
             for i in imports
         ],
@@ -216,3 +217,17 @@ SPECS.append(
         group="Strategy",
     )
 )
+
+
+def _moment(value: str | None) -> dt.datetime | str | None:
+    """A stored moment as a date-time cell (the text as it is when it is not one)."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=None, microsecond=0)
+    except ValueError:
+        return value
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
