@@ -429,7 +429,7 @@ def test_approved_definition_shows_a_ticked_yes_with_approver_and_date(
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Term")
     row = next(r for r in table.rows[1:] if r.cells[0].text == term)
     assert row.cells[2].text == "\u2612 Yes   \u2610 No"
-    assert row.cells[3].text == "Dana Whitfield (CRO)" and row.cells[4].text == "2026-11-18"
+    assert row.cells[3].text == "Dana Whitfield (CRO)" and row.cells[4].text == "18\u00a0November\u00a02026"
     assert "FFF2CC" not in row._tr.xml  # approved: no longer shaded as ASSUMED
     others = [r for r in table.rows[1:] if r.cells[0].text != term]
     assert all("FFF2CC" in r._tr.xml for r in others)

@@ -78,3 +78,47 @@ def test_no_document_of_the_demo_package_shows_an_internal_name(story_package) -
             for word in v.internal_identifiers(text, allowed):
                 leaks.append(f"{f.path.name}: {word!r} in {text[:120]!r}")
     assert leaks == [], "\n".join(leaks)
+
+
+def test_iso_dates_in_sentences_read_as_the_documents_write_dates() -> None:
+    from workbench.reports.dates import dates_in_words
+
+    said = dates_in_words(
+        "5,932 of 7,568 recorded from 2026-08-19 to 2026-11-16; go-live on 2027-01-11. "
+        "File opps-2026-11-16.csv, version v2026-11-16b, quarter FY2027-Q1, stamp "
+        "2026-12-03T09:14:05Z."
+    )
+    assert said == (
+        "5,932 of 7,568 recorded from 19 August 2026 to 16 November 2026; go-live on "
+        "11 January 2027. File opps-2026-11-16.csv, version v2026-11-16b, quarter FY2027-Q1, "
+        "stamp 3 December 2026 09:14 UTC."
+    )
+    # in a table cell a date never breaks across lines
+    assert dates_in_words("2026-09-30", keep_together=True) == "30\u00a0September\u00a02026"
+    # the GUI's own style from the same finder
+    from workbench.ui.asof import dates_in
+
+    assert dates_in("go-live on 2027-01-11.") == "go-live on 11 Jan 2027."
+
+
+def test_a_date_in_a_table_cell_counts_as_one_word_when_columns_are_fitted() -> None:
+    from workbench.reports.docx_base import fit_widths
+
+    # "30 September 2026" (no-break spaces) needs about 1.4 in: the narrow first column
+    # takes it from the wide second one; with ordinary spaces it would not need to.
+    kept = fit_widths(["Day", "Call"], [["30\u00a0September\u00a02026", "x"]], [1.0, 4.8])
+    assert kept[0] > 1.2 and abs(sum(kept) - 5.8) < 1e-9
+    assert fit_widths(["Day", "Call"], [["30 September 2026", "x"]], [1.0, 4.8]) == [1.0, 4.8]
+
+
+def test_no_document_of_the_demo_package_writes_an_iso_date(story_package) -> None:
+    """Every date in a Word document reads "16 November 2026" (the spreadsheets hold
+    date cells)."""
+    leaks = []
+    for f in story_package.files:
+        if f.path.suffix != ".docx":
+            continue
+        for text in texts(f.path):
+            if v.ISO_DATE.search(text):
+                leaks.append(f"{f.path.name}: {text[:120]!r}")
+    assert leaks == [], "\n".join(leaks)

@@ -32,7 +32,7 @@ def test_attendance_against_targets(engagement, tmp_path) -> None:
     built, text = _training(engagement, tmp_path)
     assert "67%" in text and "95% (Call recording coverage target 95%)" in text
     assert "below target: plan a catch-up session" in text
-    assert "Sessions recorded: 2026-12-01 Rep training, team East." in text
+    assert "Sessions recorded: 1 December 2026 Rep training, team East." in text
     # the rep guide names the recorded channel and the all-party jurisdiction
     assert "external calls and meetings on Zoom" in text and "California" in text
     # the agenda template (45 minutes) and the three session plans

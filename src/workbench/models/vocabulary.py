@@ -17,6 +17,29 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+# ------------------------------------------------------------------ dates
+# An ISO day or moment standing alone in a sentence ("go-live on 2027-01-11."), not part
+# of a name or a number ("opps-2026-11-16.csv", "v2026-11-16b"). The layers below write
+# ISO dates (the command line and CSV say them so); each face writes them its own way.
+ISO_DATE = re.compile(
+    r"(?<![\w./-])(\d{4}-\d{2}-\d{2})((?:T| )\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?"
+    r"(?![\w/-]|\.\w)"
+)
+
+
+def dates_in(text: str, day, moment) -> str:
+    """``text`` with every ISO day written by ``day`` and every ISO moment by ``moment``
+    (each takes the ISO text); ISO text inside a name or a number is left alone."""
+    if not text or "-" not in text:
+        return text
+
+    def said(match: re.Match) -> str:
+        iso = match.group(0)
+        return moment(iso.replace("Z", "+00:00")) if match.group(2) else day(iso)
+
+    return ISO_DATE.sub(said, text)
+
+
 # ------------------------------------------------------------------ tables
 TABLE_WORDS: dict[str, str] = {
     "opportunities": "opportunities",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from workbench.models import vocabulary
+
 # Public holidays come from the ``holidays`` package (the field's library: national and
 # regional calendars kept up to date, Easter-based and observed-day rules included).
 # A jurisdiction code is a country ("DE", "GB"; "UK" is an alias) optionally with a
@@ -61,6 +63,36 @@ def long_date(value: dt.date | dt.datetime | str | None) -> str:
         value = value.date()
     return f"{value.day} {value:%B %Y}"
 
+
+
+def long_moment(iso: str) -> str:
+    """A stored UTC moment as the documents write it: "3 December 2026 09:14 UTC"."""
+    try:
+        value = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return f"{long_date(value)} {value:%H:%M} UTC"
+
+
+_NBSP = "\u00a0"
+
+
+def _kept_together(text: str) -> str:
+    return text.replace(" ", _NBSP)
+
+
+def dates_in_words(text: str, *, keep_together: bool = False) -> str:
+    """A sentence from the layers below (they write ISO dates for the command line and
+    CSV) with its dates as every document writes them: "go-live on 11 January 2027".
+    ``keep_together`` joins each date's words with no-break spaces (table cells: a date
+    never breaks across lines)."""
+    if keep_together:
+        return vocabulary.dates_in(
+            text, lambda d: _kept_together(long_date(d)), lambda m: _kept_together(long_moment(m))
+        )
+    return vocabulary.dates_in(text, long_date, long_moment)
 
 # The usual business time zone of a jurisdiction (the state's or country's largest
 # commercial centre). Used when neither the engagement nor the roster names one.

@@ -33,6 +33,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from matplotlib.figure import Figure
 
+from workbench.reports.dates import dates_in_words
 from workbench.reports.files import atomic_path
 from workbench.reports.template import REQUIRED_STYLES, TABLE_STYLE, add_ppr_child, load_template
 from workbench.reports.text import one_line, xml_text
@@ -114,8 +115,10 @@ class DocBuilder:
             prepared_by=one_line(info.prepared_by),
         )
         # Applied to every body text (anonymisation of names inside free text).
+        # Dates the layers below wrote in ISO are written as the documents write them.
         anonymise = scrub or (lambda text: text)
-        self.scrub = lambda text: xml_text(anonymise(text))
+        self.scrub = lambda text: xml_text(dates_in_words(anonymise(text)))
+        self._cell = lambda text: xml_text(dates_in_words(anonymise(text), keep_together=True))
         self.branding = branding or Branding()
         self.doc = load_template(template)
         facts = _template_facts(self.doc, template)
@@ -400,7 +403,11 @@ class DocBuilder:
         else:
             scale = usable / sum(widths) if sum(widths) > usable else 1.0
             widths = [w * scale for w in widths]
-        widths = fit_widths(headers, rows, widths)
+        body = [
+            [None if value is None else self._cell(str(value)) for value in row[: len(headers)]]
+            for row in rows
+        ]
+        widths = fit_widths(headers, body, widths)
         numeric = set(numeric or [])
         _set_grid(table, widths)
         # The rows are written as one XML fragment: python-docx's cell-by-cell API walks
@@ -424,17 +431,14 @@ class DocBuilder:
                 header=True,
             )
         )
-        for n, row in enumerate(rows):
+        for n, row in enumerate(body):
             shade = None
             if assumed and n < len(assumed) and assumed[n]:
                 shade = ASSUMED_FILL
                 self.has_assumed = True
             elif n % 2 == 1:
                 shade = "F3F5F8"
-            cells = [
-                ("" if value is None else self.scrub(str(value))).split("\n")
-                for value in row[: len(headers)]
-            ]
+            cells = [("" if value is None else value).split("\n") for value in row]
             xml.append(
                 _row_xml(
                     cells,
@@ -858,7 +862,7 @@ def fit_widths(headers: list[str], rows: list[list[object]], widths: list[float]
         longest = 0
         for row in rows[:400]:
             if i < len(row) and row[i] is not None:
-                longest = max(longest, max((len(w) for w in str(row[i]).split()), default=0))
+                longest = max(longest, max((len(w) for w in _words(str(row[i]))), default=0))
         need.append(
             min(_MAX_WORD_COLUMN_IN, max(longest_head, longest * _BODY_CHAR_IN) + _CELL_PADDING_IN)
         )
@@ -870,6 +874,11 @@ def fit_widths(headers: list[str], rows: list[list[object]], widths: list[float]
         return widths
     take = short / sum(spare)
     return [max(w, n) if w < n else w - s * take for n, w, s in zip(need, widths, spare, strict=True)]
+
+
+def _words(text: str) -> list[str]:
+    """The words a line can break between (a no-break space joins, as in a date)."""
+    return [w for w in re.split(r"[ \t\r\n]+", text) if w]
 
 
 def _long(day: dt.date) -> str:

@@ -185,8 +185,8 @@ def scoring(ctx: ReportContext) -> SectionedResult | Missing:
             Section(
                 "The open pipeline today",
                 1,
-                text=f"{total:,} open deals scored as of {scores.as_of[:10]} with rule version "
-                f"{scores.rule_set_version or 'default'} ({run_words('pipeline scoring', run)}).",
+                text=f"{total:,} open deals scored with rule version "
+                f"{scores.rule_set_version or 'default'}, {run_words('pipeline scoring', run)}.",
                 headers=["Band", "Deals", "Share", "Amount"],
                 rows=[
                     [

@@ -10,10 +10,9 @@ Qt-free: the pages put the text in a label (see ``BasePage.as_of_text``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from contextlib import contextmanager
 
-from workbench.models import Engagement
+from workbench.models import Engagement, vocabulary
 from workbench.models.runs import REFRESH, family, fingerprint, known_fingerprint, run_title
 
 AUDIT_KINDS = ("audit:crm-hygiene", "audit:capture", "audit:baselines", "audit:maintenance")
@@ -45,25 +44,11 @@ def moment(iso: str | None) -> str:
     return f"{local.day} {local:%b %Y %H:%M}"
 
 
-# An ISO day or moment standing alone in a sentence ("go-live on 2027-01-11."), not part
-# of a name or a number ("opps-2026-11-16.csv", "v2026-11-16b").
-_ISO = re.compile(
-    r"(?<![\w./-])(\d{4}-\d{2}-\d{2})((?:T| )\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?"
-    r"(?![\w/-]|\.\w)"
-)
-
-
-def _iso_in_words(match: re.Match) -> str:
-    text = match.group(0)
-    said = moment(text.replace("Z", "+00:00")) if match.group(2) else day(text)
-    return said
-
-
 def dates_in(text: str) -> str:
     """A sentence from the layers below (which the command line and the documents say
     with ISO dates) as the GUI says dates: days as ``day`` ("go-live on 11 Jan 2027"),
     stored moments as ``moment``. ISO text inside a name or a number is left alone."""
-    return _ISO.sub(_iso_in_words, text) if text else text
+    return vocabulary.dates_in(text, day, moment)
 
 
 def run_label(run) -> str:
