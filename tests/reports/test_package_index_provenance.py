@@ -98,13 +98,15 @@ def test_a_document_drafted_only_by_its_assumptions_says_so(story_package, tmp_p
 
 
 def test_the_integration_map_lists_the_data_received_in_words(story_package, demo_story_file):
-    """The customer reads "Call transcripts" and a date-time cell, not the file's own
-    codes ("transcripts") and an ISO text with a "T"."""
+    """The customer reads "Call transcripts", "Folder of files", "Transcript files" and a
+    date-time cell, not the file's own codes ("transcripts", "folder", "transcript") and an
+    ISO text with a "T"; the CRM's row names the CRM records, not the transcripts."""
     import datetime as dt
 
     import openpyxl
 
     from workbench.models import Engagement
+    from workbench.models.vocabulary import profile_words, source_kind_words
 
     built = [f for f in story_package.files if f.document == "integration-map"]
     if not built:
@@ -117,8 +119,19 @@ def test_the_integration_map_lists_the_data_received_in_words(story_package, dem
     sheet = openpyxl.load_workbook(built[0].path)["Imports"]
     rows = [r for r in sheet.iter_rows(values_only=True) if isinstance(r[0], int)]
     assert rows == [
-        (i, "Call transcripts", name, kind, profile, new, rejected,
+        (i, "Call transcripts", name, source_kind_words(kind), profile_words(profile), new, rejected,
          dt.datetime.fromisoformat(at).replace(tzinfo=None, microsecond=0))
         for i, name, kind, profile, new, rejected, at in stored
     ]  # fmt: skip
-    assert rows[0][2] == "Call recordings"
+    assert rows[0][2:5] == ("Call recordings", "Folder of files", "Transcript files")
+    with Engagement.open(demo_story_file, read_only=True) as eng:
+        counts = eng.counts()
+    crm = openpyxl.load_workbook(built[0].path)["Integration map"]
+    evidence = next(r[2] for r in crm.iter_rows(values_only=True) if r[1] == "CRM")
+    # the demo's CRM records are demo data, not imports: their counts are the evidence
+    assert evidence.startswith(
+        f"Records in the engagement: {counts['opportunities']:,} opportunities, "
+        f"{counts['accounts']:,} accounts"
+    )
+    assert "transcripts" not in evidence
+    assert profile_words("acme-q3") == "Saved mapping \u201cacme-q3\u201d"

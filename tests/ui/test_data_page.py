@@ -6,6 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from workbench.importers import import_file
+from workbench.importers.entities import PROFILES
+from workbench.models.vocabulary import profile_words
 from workbench.ui import asof, importing
 from workbench.ui.import_wizard import ImportWizard, write_sample_export
 from workbench.ui.pages.data import Page
@@ -153,6 +155,14 @@ def test_data_page_lists_imports_rejects_and_records(qtbot, page_context, tmp_pa
     when = history.columns.index("started_at")
     assert history.headerData(when, Qt.Orientation.Horizontal) == "When"
     assert history.data(history.index(0, when)) == asof.moment(started) != started
+    # what was imported and how its columns were read, in words (stored: codes)
+    shown = {
+        history.headerData(c, Qt.Orientation.Horizontal): history.data(history.index(0, c))
+        for c in (history.columns.index("entity"), history.columns.index("profile"))
+    }
+    stored = history.row_dict(0)["profile"]
+    assert shown == {"Records": "Opportunities", "Columns read as": profile_words(stored)}
+    assert stored in PROFILES and shown["Columns read as"] != stored
     rejects = page.rejects.model
     assert [rejects.row_dict(i)["value"] for i in range(rejects.rowCount())] == [
         "twelve k",

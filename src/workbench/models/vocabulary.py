@@ -221,6 +221,29 @@ def channel_words(code: str | None) -> str:
     return code if code != key else code[:1].upper() + code[1:]
 
 
+# How a file came in, and how its columns were read (``imports.source_kind``/``profile``).
+SOURCE_KIND_WORDS = {"file": "File", "folder": "Folder of files", "pull": "Live pull"}
+PROFILE_WORDS = {
+    "salesforce-api": "Salesforce API names",
+    "salesforce-report": "Salesforce report",
+    "hubspot": "HubSpot export",
+    "zoom": "Zoom recordings list",
+    "generic": "Plain column names",
+    "transcript": "Transcript files",
+}
+
+
+def source_kind_words(code: str | None) -> str:
+    return SOURCE_KIND_WORDS.get(code or "", code or "")
+
+
+def profile_words(code: str | None) -> str:
+    """An import's column profile in words; a saved mapping by its own name."""
+    if not code:
+        return ""
+    return PROFILE_WORDS.get(code, f"Saved mapping \u201c{code}\u201d")
+
+
 def status_words(code: str | None) -> str:
     if not code:
         return ""

@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from workbench.models.vocabulary import channel_words, table_words
+from workbench.models.vocabulary import (
+    channel_words,
+    profile_words,
+    source_kind_words,
+    table_words,
+)
 from workbench.reports import audit_sections, sources
 from workbench.reports.catalog import BuiltFile, DocumentSpec
 from workbench.reports.context import ReportContext, pct
+from workbench.reports.dates import long_date
 from workbench.reports.documents.crm_fields import (
     crm_name,
     recorded_imports,
@@ -44,6 +50,23 @@ def _apply_intake(ctx: ReportContext, rows: list[list[object]]) -> None:
             row[-1] = "CONFIRMED"
 
 
+# What the CRM sends (meeting logs and call transcripts come from the video and dialer
+# systems, listed on their own rows).
+_NOT_CRM = ("meetings", "transcripts")
+_CRM_COUNTED = ("opportunities", "accounts", "contacts", "activities")
+
+
+def _crm_evidence(ctx: ReportContext, imports: list[dict]) -> str:
+    """The CRM data received: its imports, else the CRM records the engagement holds."""
+    crm = [i for i in imports if i["entity"] not in _NOT_CRM]
+    if crm:
+        parts = sorted({f"{table_words(i['entity'])} ({i['rows_imported']:,} rows)" for i in crm})
+        return "Imports: " + ", ".join(parts)
+    counts = ctx.eng.counts()
+    held = [f"{counts[t]:,} {table_words(t)}" for t in _CRM_COUNTED if counts.get(t)]
+    return "Records in the engagement: " + ", ".join(held) if held else "No CRM data yet"
+
+
 def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> list[BuiltFile]:
     crm = crm_name(ctx)
     cap = audit_sections.audit_result(ctx, "capture")
@@ -60,15 +83,12 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
     ]
     imports = recorded_imports(ctx)
     rows, flags = [], []
-    evidence = (
-        ", ".join(sorted({f"{table_words(i['entity'])} ({i['rows_imported']:,} rows)" for i in imports}))
-        or "none yet"
-    )
+    evidence = _crm_evidence(ctx, imports)
     rows.append(
         [
             crm,
             "CRM",
-            f"Imports: {evidence}",
+            evidence,
             "REST API via OAuth (connected app)",
             "Dedicated integration user (service account), API enabled",
             "Read: opportunities, accounts, contacts, activities, history, users. Write: call summary, next steps, risk fields",
@@ -83,7 +103,8 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             [
                 channel or "unknown",
                 "Dialer / phone" if is_call else "Video conferencing",
-                f"{n:,} external {'calls' if is_call else 'meetings'} {cap.window.label()}; "
+                f"{n:,} external {'calls' if is_call else 'meetings'} from "
+                f"{long_date(cap.window.start)} to {long_date(cap.window.end)}; "
                 f"{pct(rate, 1)} recorded ({rec:,})",
                 "Vendor connector (marketplace app)" if not is_call else "Dialer integration / API",
                 "OAuth admin consent" if not is_call else "API key or OAuth of the dialer admin",
@@ -171,8 +192,8 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
             Column("Import", "int", 8),
             Column("Entity", width=24),
             Column("Source", width=40),
-            Column("Kind", width=10),
-            Column("Profile", width=14),
+            Column("Kind", width=14),
+            Column("Columns read as", width=22),
             Column("Rows imported", "int", 14),
             Column("Rows rejected", "int", 14),
             Column("Finished (UTC)", "datetime", 20),
@@ -182,8 +203,8 @@ def build_integration_map(ctx: ReportContext, out: Path, spec: DocumentSpec) -> 
                 i["id"],
                 _capital(table_words(i["entity"])),
                 i["source_name"],
-                i["source_kind"],
-                i["profile"],
+                source_kind_words(i["source_kind"]),
+                profile_words(i["profile"]),
                 i["rows_imported"],
                 i["rows_rejected"],
                 _moment(i["finished_at"]),

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.models import ENTITY_TABLES
+from workbench.models.vocabulary import profile_words
 from workbench.ui import asof, importing
 from workbench.ui.context import PageContext
 from workbench.ui.models.sql_table import SqlTableModel
@@ -40,7 +41,9 @@ HISTORY_COLUMNS = [
 HISTORY_HEADERS = {
     "id": "#",
     "started_at": "When",
+    "entity": "Records",
     "source_name": "File",
+    "profile": "Columns read as",
     "rows_read": "Read",
     "rows_imported": "New",
     "rows_updated": "Updated",
@@ -154,7 +157,8 @@ class Page(BasePage):
             "imports",
             columns=HISTORY_COLUMNS,
             headers=HISTORY_HEADERS,
-            shown={"started_at": asof.moment},  # at local time, as the as-of line says it
+            # at local time, as the as-of line says it; the entity and profile in words
+            shown={"started_at": asof.moment, "entity": entity_word, "profile": profile_words},
         )
         history.sort(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.history.set_model(history)
