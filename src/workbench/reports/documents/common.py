@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from workbench.models.findings import list_findings
 from workbench.models.vocabulary import customer_text
 from workbench.reports.audit_sections import computed_findings
@@ -16,6 +18,35 @@ SEVERITY_LABEL = {
     "low": "Low",
     "info": "Info",
 }
+
+
+DETAIL_CHARS = 400
+_MORE = re.compile(r"and ([\d,]+) more\.?")
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to about ``limit`` characters where it can be cut: a list ("a 30.6%
+    (34/111); b 37.9% ...") keeps whole items and says how many more there are; a text
+    keeps whole sentences, else whole words. Never a number cut in two."""
+    if len(text) <= limit:
+        return text
+    items = text.split("; ")
+    if len(items) > 2:
+        more = 0
+        if match := _MORE.fullmatch(items[-1]):
+            more, items = int(match.group(1).replace(",", "")), items[:-1]
+        kept: list[str] = []
+        for item in items:
+            if len("; ".join([*kept, item])) > limit - 16:
+                break
+            kept.append(item)
+        if kept:
+            return "; ".join(kept) + f"; and {len(items) - len(kept) + more:,} more"
+    cut = text.rfind(". ", 0, limit)
+    if cut > limit // 2:
+        return text[: cut + 1]
+    cut = text.rfind(" ", 0, limit)
+    return (text[:cut] if cut > 0 else text[:limit]) + " \u2026"
 
 
 def findings_table(
@@ -33,7 +64,7 @@ def findings_table(
     rows, flags = [], []
     for f in found:
         # The correction note goes with the detail: the status column stays one word wide.
-        detail = customer_text(f.detail or "")[:400]
+        detail = shortened(customer_text(f.detail or ""), DETAIL_CHARS)
         if f.status_note and f.status == "CORRECTED":
             detail += f" Corrected: {customer_text(f.status_note)}"
         rows.append(
