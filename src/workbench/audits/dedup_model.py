@@ -28,7 +28,16 @@ import pandas as pd
 
 MIN_TRAINING_ACCOUNTS = 2_000
 LABEL_WEIGHT = 50  # decided pairs that make the labelled m count as much as EM's
-NAME_TYPO = "damerau_levenshtein(l.name_core, r.name_core)"
+
+
+def _within(column: str, k: int) -> str:
+    """``damerau_levenshtein(l.column, r.column) <= k``, first ruling out (cheaply) the
+    pairs whose lengths differ by more than ``k``: an edit distance is never below the
+    length difference, so the level is the same, and DuckDB (which evaluates a CASE's
+    conditions and an AND's terms only on the rows still undecided) skips the costly
+    distance on most of the random pairs that estimate u."""
+    return (f"(abs(length(l.{column}) - length(r.{column})) <= {k} AND "
+            f"damerau_levenshtein(l.{column}, r.{column}) <= {k})")  # fmt: skip
 
 
 def _level(
@@ -67,7 +76,7 @@ def _simple(column: str, agree: str, differ: str, m: float, u: float) -> dict:
 # u of most levels is estimated from random pairs of the customer's accounts; the
 # "words" levels compare pairs that are already candidates (their names are alike), so
 # their u is stated for such pairs and kept fixed.
-_SLIP = "damerau_levenshtein(l.name_squash, r.name_squash) <= 2"
+_SLIP = _within("name_squash", 2)
 _ONLY_L = "list_filter(l.words, x -> NOT list_contains(r.words, x))"
 _ONLY_R = "list_filter(r.words, x -> NOT list_contains(l.words, x))"
 COMPARISONS = [
@@ -87,10 +96,10 @@ COMPARISONS = [
             _level("length(l.name_core) = length(r.name_core) AND "
                    "hamming(l.name_core, r.name_core) = 1", "name has one letter replaced", 0.02,
                    1e-3),
-            _level(f"{NAME_TYPO} <= 1", "name differs by one letter", 0.12, 5e-4),
-            _level(f"{NAME_TYPO} <= 2 AND length(l.name_core) >= 8",
+            _level(_within("name_core", 1), "name differs by one letter", 0.12, 5e-4),
+            _level(f"length(l.name_core) >= 8 AND {_within('name_core', 2)}",
                    "name differs by two letters", 0.1, 1e-3),
-            _level(f"{_SLIP} AND length(l.name_squash) >= 8",
+            _level(f"length(l.name_squash) >= 8 AND {_SLIP}",
                    "name differs by a typing slip and spacing", 0.05, 1e-4),
             _level("l.name_squash = r.initials OR r.name_squash = l.initials",
                    "one name is the other's initials", 0.01, 1e-5),
