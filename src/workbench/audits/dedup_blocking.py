@@ -237,9 +237,24 @@ def _digits_before(codes: np.ndarray) -> np.ndarray:
     return np.hstack([np.zeros((len(codes), 1), dtype=np.int64), counts])
 
 
+def _repeated(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (key, position) rows whose key is held more than once; the others, nearly all,
+    make no pair. Rather than sorting millions of keys, rounds of counting by buckets
+    (22 bits of the key at a time): a key alone in its bucket is held once. Exact."""
+    bits = 22
+    mask = (1 << bits) - 1
+    for shift in (0, 21, 42, 10, 31, 0, 21, 42):
+        if len(keys) < 200_000:
+            break
+        bucket = (keys >> shift) & mask
+        keep = np.bincount(bucket, minlength=mask + 1)[bucket] > 1
+        keys, positions = keys[keep], positions[keep]
+    return keys, positions
+
+
 def candidate_pairs(features: pd.DataFrame, max_block: int = 200) -> pd.DataFrame:
     """Distinct pairs (unique_id_l < unique_id_r) of accounts sharing a key."""
-    keys, positions = blocking_keys(features)
+    keys, positions = _repeated(*blocking_keys(features))
     order = np.lexsort((positions, keys))
     keys, positions = keys[order], positions[order]
     fresh = np.ones(len(keys), dtype=bool)
