@@ -41,6 +41,8 @@ FREE_MAIL_DOMAINS = frozenset(
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"\d+")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_PATH = re.compile(r"[/?#\s]")
+_WWW = re.compile(r"^www\d*\.")
 
 
 @dataclass
@@ -115,9 +117,9 @@ def normalise_domain(value: object) -> str:
     if "@" in text:
         text = text.rsplit("@", 1)[1]
     text = _SCHEME.sub("", text)
-    text = re.split(r"[/?#\s]", text, maxsplit=1)[0]
+    text = _PATH.split(text, maxsplit=1)[0]
     text = text.split(":", 1)[0].strip(".")
-    text = re.sub(r"^www\d*\.", "", text)
+    text = _WWW.sub("", text)
     return text if "." in text else ""
 
 
