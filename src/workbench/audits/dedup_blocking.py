@@ -27,6 +27,7 @@ import pandas as pd
 
 _DIGITS = re.compile(r"\d")
 _BATCH = 20_000  # accounts whose deletion keys are made at a time (bounded memory)
+_SMALL = 200_000  # keys few enough to sort at once
 # The deletion keys are hashed by two polynomial hashes, modulo primes below 2**31 (so
 # that every product fits in a 64-bit integer), put side by side in 62 bits.
 _MODS = (2_147_483_647, 2_147_483_629)
@@ -238,13 +239,14 @@ def _digits_before(codes: np.ndarray) -> np.ndarray:
 
 
 def _repeated(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The (key, position) rows whose key is held more than once; the others, nearly all,
-    make no pair. Rather than sorting millions of keys, rounds of counting by buckets
-    (22 bits of the key at a time): a key alone in its bucket is held once. Exact."""
+    """Every (key, position) row whose key is held more than once, and few of the others
+    (nearly all keys are held once, and make no pair): rounds of counting by buckets, 22
+    bits of the key at a time, drop the keys alone in their bucket, which are surely held
+    once; far cheaper than sorting millions of keys."""
     bits = 22
     mask = (1 << bits) - 1
     for shift in (0, 21, 42, 10, 31, 0, 21, 42):
-        if len(keys) < 200_000:
+        if len(keys) <= _SMALL:
             break
         bucket = (keys >> shift) & mask
         keep = np.bincount(bucket, minlength=mask + 1)[bucket] > 1
