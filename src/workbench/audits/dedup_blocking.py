@@ -28,6 +28,7 @@ import pandas as pd
 _DIGITS = re.compile(r"\d")
 _BATCH = 20_000  # accounts whose deletion keys are made at a time (bounded memory)
 _SMALL = 200_000  # keys few enough to sort at once
+_CHUNK = 1_000_000
 # The deletion keys are hashed by two polynomial hashes, modulo primes below 2**31 (so
 # that every product fits in a 64-bit integer), put side by side in 62 bits.
 _MODS = (2_147_483_647, 2_147_483_629)
@@ -248,8 +249,14 @@ def _repeated(keys: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.n
     for shift in (0, 21, 42, 10, 31, 0, 21, 42):
         if len(keys) <= _SMALL:
             break
-        bucket = (keys >> shift) & mask
-        keep = np.bincount(bucket, minlength=mask + 1)[bucket] > 1
+        counts = np.zeros(mask + 1, dtype=np.int64)
+        for start in range(0, len(keys), _CHUNK):  # a million keys at a time: less memory
+            counts += np.bincount((keys[start : start + _CHUNK] >> shift) & mask,
+                                  minlength=mask + 1)  # fmt: skip
+        keep = np.concatenate([
+            counts[(keys[start : start + _CHUNK] >> shift) & mask] > 1
+            for start in range(0, len(keys), _CHUNK)
+        ])  # fmt: skip
         keys, positions = keys[keep], positions[keep]
     return keys, positions
 
