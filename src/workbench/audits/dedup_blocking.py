@@ -57,12 +57,12 @@ def blocking_keys(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         keys.append(_hash([values[p] for p in present], kind))
         positions.append(present)
     named = _truthy(cores)
-    words, squashes, sorted_words = [], [], []  # of the named accounts
-    for p in named.tolist():
-        tokens = cores[p].split()[:8]
-        words.append(" ".join(tokens))
-        sorted_words.append(" ".join(sorted(tokens)))
-        squashes.append(cores[p].replace(" ", ""))
+    named_cores = [cores[p] for p in named.tolist()]
+    tokens = [c.split()[:8] for c in named_cores]
+    words = [" ".join(t) for t in tokens]  # of the named accounts
+    sorted_words = [" ".join(sorted(t)) for t in tokens]
+    squashes = [c.replace(" ", "") for c in named_cores]
+    del tokens, named_cores
     keys += [_hash(sorted_words, "s|"), _hash(squashes, "c|")]
     positions += [named, named]
     for start in range(0, len(named), _BATCH):

@@ -184,20 +184,28 @@ def _parse_extra(accounts: pd.DataFrame) -> list[dict] | None:
     """The importer's JSON of unmapped columns, parsed once per account."""
     if "extra" not in accounts:
         return None
-    out = []
-    for raw in accounts["extra"].tolist():
-        data = {}
-        if isinstance(raw, str) and raw.startswith("{"):
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                data = {}
-        out.append(data if isinstance(data, dict) else {})
-    return out
+    return [_parsed(raw) if isinstance(raw, str) and raw.startswith("{") else {}
+            for raw in accounts["extra"].tolist()]  # fmt: skip
+
+
+def _parsed(raw: str) -> dict:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _each_distinct(values, reduce) -> list[str]:
-    """``reduce`` of each value, worked out once per distinct value."""
+    """``reduce`` of each value, worked out once per distinct value (every reduction
+    here makes "" of any value that is not text, so values missing alike are one)."""
+    try:
+        codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    except TypeError:  # unhashable values: one by one
+        pass
+    else:
+        reduced = np.array([reduce(v) for v in distinct.tolist()] + [reduce(None)], dtype=object)
+        return reduced[codes].tolist()
     done: dict = {}
     out = []
     for value in values:

@@ -24,6 +24,7 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 MIN_TRAINING_ACCOUNTS = 2_000
@@ -236,9 +237,10 @@ def _count_exhaustive_levels(
         if field not in EXHAUSTIVE_LEVELS:
             continue
         counts: dict[str, int] = {}
-        for weight in predictions[f"mw_{field}"]:
-            label = level_label(all_weights[field], float(weight))
-            counts[label] = counts.get(label, 0) + 1
+        weights, times = np.unique(predictions[f"mw_{field}"].to_numpy(), return_counts=True)
+        for weight, count in zip(weights.tolist(), times.tolist(), strict=True):
+            label = level_label(all_weights[field], float(weight))  # once per distinct weight
+            counts[label] = counts.get(label, 0) + count
         # Equal values are counted from their groups (a large group is only chained).
         if field == "name":
             norm = _pairs_sharing(features["name_norm"])
