@@ -285,3 +285,15 @@ def test_edit_distance_levels_with_their_cheap_rulings_out_are_the_same():
             assert plain.sum() > len(words)  # the close pairs are there to be found
     finally:
         con.close()
+
+
+def test_each_distinct_value_reduced_once_equals_reducing_every_value():
+    from workbench.audits.dedup_features import _each_distinct, _stripped
+
+    values = ["USA", None, float("nan"), "usa", 1, 1.0, True, "1", b"USA", " Köln ", "USA",
+              pd.NA, "", "  ", "U.S.A.", 0, "0"]  # fmt: skip
+    for reduce in (country_key, plain, phone_key, _stripped, domain_of):
+        assert _each_distinct(values, reduce) == [reduce(v) for v in values]
+    unhashable = [["a"], "USA", None]
+    assert _each_distinct(unhashable, country_key) == ["", "united states", ""]
+    assert _each_distinct([], plain) == []
