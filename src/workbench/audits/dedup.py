@@ -41,6 +41,8 @@ FREE_MAIL_DOMAINS = frozenset(
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"\d+")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_PATH = re.compile(r"[/?#\s]")
+_WWW = re.compile(r"^www\d*\.")
 
 
 @dataclass
@@ -115,9 +117,9 @@ def normalise_domain(value: object) -> str:
     if "@" in text:
         text = text.rsplit("@", 1)[1]
     text = _SCHEME.sub("", text)
-    text = re.split(r"[/?#\s]", text, maxsplit=1)[0]
+    text = _PATH.split(text, maxsplit=1)[0]
     text = text.split(":", 1)[0].strip(".")
-    text = re.sub(r"^www\d*\.", "", text)
+    text = _WWW.sub("", text)
     return text if "." in text else ""
 
 
@@ -237,6 +239,7 @@ def match_accounts(
     review = (pairs["match_probability"] >= options.review_probability) & ~asserted & ~decided
     names = accounts["name"].to_numpy() if "name" in accounts else np.array([None] * n)
     norm = frame["name_norm"].to_numpy()
+    shown = {f: frame[column].to_numpy() for f, column in _SHOWN.items()}
 
     def make(row) -> DuplicatePair:
         i, j = int(row.unique_id_l), int(row.unique_id_r)
@@ -247,7 +250,7 @@ def match_accounts(
             if label != "missing":
                 evidence.append(FieldEvidence(f, label, round(weight, 1)))
         evidence.sort(key=lambda e: -abs(e.weight))
-        words = [f"{e.level}{_values(frame, e.field, i, j)}: {e.weight:+.1f}" for e in evidence]
+        words = [f"{e.level}{_values(shown, e.field, i, j)}: {e.weight:+.1f}" for e in evidence]
         same = row.same
         a, b = sorted((str(crm_ids[i]), str(crm_ids[j])))
         return DuplicatePair(
@@ -290,12 +293,13 @@ _SHOWN = {"name": "name_norm", "domain": "domain", "country": "country", "city":
           "industry": "industry", "phone": "phone"}  # fmt: skip
 
 
-def _values(frame: pd.DataFrame, field_name: str, i: int, j: int) -> str:
-    """ " ('acme' / 'acme inc')" or " (acme.com)": the two values an explanation shows."""
-    column = _SHOWN.get(field_name)
+def _values(shown: dict[str, np.ndarray], field_name: str, i: int, j: int) -> str:
+    """ " ('acme' / 'acme inc')" or " (acme.com)": the two values an explanation shows
+    (``shown``: the feature column of each field shown, by field)."""
+    column = shown.get(field_name)
     if column is None:
         return ""
-    a, b = frame[column].iat[i], frame[column].iat[j]
+    a, b = column[i], column[j]
     if not a or not b:
         return ""
     quote = "'" if field_name == "name" else ""

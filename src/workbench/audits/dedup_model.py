@@ -24,11 +24,25 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 MIN_TRAINING_ACCOUNTS = 2_000
 LABEL_WEIGHT = 50  # decided pairs that make the labelled m count as much as EM's
-NAME_TYPO = "damerau_levenshtein(l.name_core, r.name_core)"
+
+
+def _within(column: str, k: int) -> str:
+    """``damerau_levenshtein(l.column, r.column) <= k``, first ruling out (cheaply) the
+    pairs that cannot be that close: an edit distance is never below the difference of
+    the lengths, nor below the count of one text's letters that the other lacks at all
+    (each must be deleted or replaced, one edit each; ``translate`` drops the letters
+    the other has). The level is the same; DuckDB evaluates a CASE's conditions and an
+    AND's terms only on the rows still undecided, so the costly distance is skipped on
+    nearly all the random pairs that estimate u."""
+    return (f"(abs(length(l.{column}) - length(r.{column})) <= {k} AND "
+            f"length(translate(l.{column}, r.{column}, '')) <= {k} AND "
+            f"length(translate(r.{column}, l.{column}, '')) <= {k} AND "
+            f"damerau_levenshtein(l.{column}, r.{column}) <= {k})")  # fmt: skip
 
 
 def _level(
@@ -67,7 +81,7 @@ def _simple(column: str, agree: str, differ: str, m: float, u: float) -> dict:
 # u of most levels is estimated from random pairs of the customer's accounts; the
 # "words" levels compare pairs that are already candidates (their names are alike), so
 # their u is stated for such pairs and kept fixed.
-_SLIP = "damerau_levenshtein(l.name_squash, r.name_squash) <= 2"
+_SLIP = _within("name_squash", 2)
 _ONLY_L = "list_filter(l.words, x -> NOT list_contains(r.words, x))"
 _ONLY_R = "list_filter(r.words, x -> NOT list_contains(l.words, x))"
 COMPARISONS = [
@@ -87,10 +101,10 @@ COMPARISONS = [
             _level("length(l.name_core) = length(r.name_core) AND "
                    "hamming(l.name_core, r.name_core) = 1", "name has one letter replaced", 0.02,
                    1e-3),
-            _level(f"{NAME_TYPO} <= 1", "name differs by one letter", 0.12, 5e-4),
-            _level(f"{NAME_TYPO} <= 2 AND length(l.name_core) >= 8",
+            _level(_within("name_core", 1), "name differs by one letter", 0.12, 5e-4),
+            _level(f"length(l.name_core) >= 8 AND {_within('name_core', 2)}",
                    "name differs by two letters", 0.1, 1e-3),
-            _level(f"{_SLIP} AND length(l.name_squash) >= 8",
+            _level(f"length(l.name_squash) >= 8 AND {_SLIP}",
                    "name differs by a typing slip and spacing", 0.05, 1e-4),
             _level("l.name_squash = r.initials OR r.name_squash = l.initials",
                    "one name is the other's initials", 0.01, 1e-5),
@@ -223,9 +237,10 @@ def _count_exhaustive_levels(
         if field not in EXHAUSTIVE_LEVELS:
             continue
         counts: dict[str, int] = {}
-        for weight in predictions[f"mw_{field}"]:
-            label = level_label(all_weights[field], float(weight))
-            counts[label] = counts.get(label, 0) + 1
+        weights, times = np.unique(predictions[f"mw_{field}"].to_numpy(), return_counts=True)
+        for weight, count in zip(weights.tolist(), times.tolist(), strict=True):
+            label = level_label(all_weights[field], float(weight))  # once per distinct weight
+            counts[label] = counts.get(label, 0) + count
         # Equal values are counted from their groups (a large group is only chained).
         if field == "name":
             norm = _pairs_sharing(features["name_norm"])
