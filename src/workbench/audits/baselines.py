@@ -319,20 +319,36 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
     return frame
 
 
-def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dict:
-    """Win rate, cycle and deal size per (key, quarter) and per key over all quarters."""
+def _sorted_codes(column: pd.Series) -> tuple[tuple, tuple]:
+    """A deal column as sorted codes, twice: of its values (missing: -1) and of its values
+    as text; one factorization when every value is text (the two are then the same)."""
+    values = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        codes = pd.factorize(values, sort=True)
+        return codes, codes
+    return pd.factorize(column, sort=True), pd.factorize(text_values(column), sort=True)
+
+
+def _outcome_rows(
+    deals: pd.DataFrame, scope: str, names: dict[str, str],
+    scope_codes: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict:  # fmt: skip
+    """Win rate, cycle and deal size per (key, quarter) and per key over all quarters.
+    ``scope_codes``: the scope column as sorted codes (``pd.factorize(..., sort=True)``
+    of the deals' column), when already made."""
     # only the columns used (a copy of every column of a million deals, once per scope,
     # cost 100 MB a time)
-    closed = deals.loc[
-        deals["closed"] & deals["quarter"].notna(),
-        list(dict.fromkeys([scope, "quarter", "won", "close_day", "created_day", "amount"])),
-    ]
+    mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
+    closed = deals.loc[mask, ["quarter", "won", "close_day", "created_day", "amount"]]
     won = closed["won"].to_numpy()
     cycle = (closed["close_day"] - closed["created_day"]).dt.days.to_numpy(dtype=float)
     amount = closed["amount"].to_numpy(dtype=float)
     # the keys and quarters as sorted codes: the same groups in the same order, grouped
-    # without hashing a million strings twice
-    key_codes, key_values = pd.factorize(text_values(closed[scope]), sort=True)
+    # without hashing a million strings twice (the codes of all the deals' keys, taken
+    # for the closed ones, group and order those alike: both follow the sorted keys)
+    if scope_codes is None:
+        scope_codes = pd.factorize(text_values(deals[scope]), sort=True)
+    key_codes, key_values = scope_codes[0][mask], scope_codes[1]
     quarter_codes, quarter_values = pd.factorize(closed["quarter"].to_numpy(), sort=True)
     frame = pd.DataFrame({
         "key": key_codes,
@@ -352,20 +368,24 @@ def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dic
             negative=("negative", "sum"), won_amount=("won_amount", "sum"),
             size_n=("size", "count"), size_mean=("size", "mean"),
         )  # fmt: skip
-        for index, r in agg.iterrows():
+        # the figures as Python lists, row by row (``iterrows`` made a Series per group)
+        columns = {name: agg[name].tolist() for name in agg.columns}
+        for i, index in enumerate(agg.index):
             key_code, quarter = index if by_quarter else (index, ALL)
             key = key_values[key_code]
             if by_quarter:
                 quarter = quarter_values[quarter]
+            n, won_n, cycle_n = columns["n"][i], columns["won"][i], columns["cycle_n"][i]
+            size_n = columns["size_n"][i]
             row = BaselineRow(quarter, scope, str(key), names.get(str(key), str(key)))
-            row.won, row.lost = int(r["won"]), int(r["n"] - r["won"])
+            row.won, row.lost = int(won_n), int(n - won_n)
             row.win_rate = pct(row.won, row.won + row.lost)
-            row.cycle_n, row.cycle_excluded = int(r["cycle_n"]), int(r["negative"])
-            row.cycle_mean_days = float(r["cycle_mean"]) if r["cycle_n"] else None
-            row.cycle_median_days = float(r["cycle_median"]) if r["cycle_n"] else None
-            row.won_amount = float(r["won_amount"])
-            row.deal_size_n = int(r["size_n"])
-            row.avg_deal_size = float(r["size_mean"]) if r["size_n"] else None
+            row.cycle_n, row.cycle_excluded = int(cycle_n), int(columns["negative"][i])
+            row.cycle_mean_days = float(columns["cycle_mean"][i]) if cycle_n else None
+            row.cycle_median_days = float(columns["cycle_median"][i]) if cycle_n else None
+            row.won_amount = float(columns["won_amount"][i])
+            row.deal_size_n = int(size_n)
+            row.avg_deal_size = float(columns["size_mean"][i]) if size_n else None
             out[(quarter, str(key))] = row
     return out
 
@@ -409,8 +429,12 @@ def run_baselines(
     names = {**data.user_names(), ALL: "All"}
     progress.update(0.2, "Win rates, cycles and deal sizes")
     rows: dict[tuple[str, str, str], BaselineRow] = {}
+    # each scope's keys as sorted codes once (grouping a million text keys again per
+    # quarter cost a second a time); the groups and their order are those of the keys
+    scope_codes = {scope: _sorted_codes(deals[scope]) for scope in scopes}
     for scope in scopes:
-        for (quarter, key), row in _outcome_rows(deals, scope, names).items():
+        text_codes = scope_codes[scope][1]
+        for (quarter, key), row in _outcome_rows(deals, scope, names, text_codes).items():
             rows[(scope, quarter, key)] = row
 
     def get(scope: str, quarter: str, key: str) -> BaselineRow:
@@ -448,9 +472,6 @@ def run_baselines(
             "No opportunity history imported: slippage is not measurable (a moved close "
             "date cannot be seen) and forecast snapshots are unavailable."
         )
-    # each scope's keys as sorted codes once (grouping a million text keys again per
-    # quarter cost a second a time); the groups and their order are those of the keys
-    scope_codes = {scope: pd.factorize(deals[scope], sort=True) for scope in scopes}
     for q in qs:
         start, end = pd.Timestamp(q.start), pd.Timestamp(q.end)
         created = deals["created_day"].to_numpy()
@@ -474,16 +495,17 @@ def run_baselines(
             {"_fc": forecast_in, "_sl": slipped, "_ip": in_play, "_pp": pipe}, index=deals.index
         )
         for scope in scopes:
-            codes, keys = scope_codes[scope]
+            codes, keys = scope_codes[scope][0]
             agg = frame[codes >= 0].groupby(codes[codes >= 0])[["_fc", "_sl", "_ip", "_pp"]].sum()
-            for code, r in agg.iterrows():
+            sums = zip(agg.index.tolist(), *(agg[c].tolist() for c in agg.columns), strict=True)
+            for code, fc, sl, ip, pp in sums:
                 row = get(scope, q.label, str(keys[code]))
-                row.forecast_in_quarter, row.slipped = int(r["_fc"]), int(r["_sl"])
+                row.forecast_in_quarter, row.slipped = int(fc), int(sl)
                 row.slippage_rate = (
                     pct(row.slipped, row.forecast_in_quarter) if measurable else None
                 )
-                row.in_play = int(r["_ip"])
-                row.pipeline_in_quarter = float(r["_pp"])
+                row.in_play = int(ip)
+                row.pipeline_in_quarter = float(pp)
     progress.update(0.6, "Forecast accuracy")
     if where:
         notes.append(
@@ -783,7 +805,15 @@ def _stage_conversion(
     pos, code = pos[keep], code[keep]
     keep = closed_mask[pos]
     pos, code = pos[keep], code[keep]
-    pairs = np.unique(pos.astype(np.int64) * len(stages) + code)
+    flat = pos.astype(np.int64) * len(stages) + code
+    if len(deals) * width <= 64_000_000:  # distinct and sorted, by marks (no sort)
+        marks = np.zeros(len(deals) * width, dtype=bool)
+        marks[flat] = True
+        pairs = np.flatnonzero(marks)
+        del marks
+    else:
+        pairs = np.unique(flat)
+    del flat
     pos, code = pairs // len(stages), pairs % len(stages)
     if not len(pos):
         return []

@@ -147,20 +147,23 @@ class FieldHistory:
 # per-field queries read it in before: a tie in time keeps that order.
 # ``code`` = Commit state (0 no category, 1 another category, 2 Commit)
 #          + 3 * (1 + the stage's place in ``stages``; 0 for no stage or another one).
-# The deal's row id and the code travel as one number (row id * ``{width}`` + code) when
-# that stays exact in a float: one value fewer per change to carry into Python.
+# The deal's row id and the code travel as one number (row id * the span of the codes +
+# code) when that stays exact in a float: one value fewer per change to carry into Python.
 _HISTORY_SQL = (
     "SELECT {deal}, julianday(h.changed_at), julianday(h.close_date), h.amount "
     "FROM opportunity_history AS h CROSS JOIN opportunities AS o "
     "ON o.crm_id = h.opportunity_crm_id ORDER BY h.id"
 )
 # Commit spelt any way (case, spaces): ``lower(replace(...))`` per change cost a second
-# at three million changes, so the usual spelling and the values that cannot be Commit
-# (first character not a space or a c: SQLite's ``lower`` folds ASCII only) are decided
-# first; the rest as before.
+# at three million changes, so the usual spelling and the text that cannot be Commit
+# are decided first by plain comparisons: text whose first character is neither a space
+# nor C nor c (``!``..``B``, ``D``..``b``; SQLite's ``lower`` folds ASCII only, and
+# numbers sort before text, blobs after it, so neither falls in those ranges); the rest
+# as before.
 _COMMIT_CODE = (
     "CASE WHEN h.forecast_category IS NULL THEN 0 WHEN h.forecast_category = 'Commit' THEN 2 "
-    "WHEN unicode(h.forecast_category) NOT IN (32, 67, 99) THEN 1 "
+    "WHEN h.forecast_category >= 'D' AND h.forecast_category < 'c' THEN 1 "
+    "WHEN h.forecast_category >= '!' AND h.forecast_category < 'C' THEN 1 "
     "WHEN lower(replace(h.forecast_category, ' ', '')) = 'commit' THEN 2 ELSE 1 END"
 )
 _HISTORY_BLOCK = 50_000
