@@ -566,8 +566,11 @@ def _forecast_accuracy(data, deals, qs, get, notes, close_hist, history) -> None
     subs["quarter"] = subs["period"].map(lambda p: _period_label(p, start_month))
     subs = subs[subs["category"].fillna("").str.lower().str.replace(" ", "").eq("commit")]
     won = deals[deals["won"] & deals["quarter"].notna()]
-    won_by = won.groupby(["quarter", "owner"])["amount"].sum()
+    # plain dictionaries: looked up once per submitter and member (``.loc`` and ``.get``
+    # on the frames cost a second over a thousand reps and four quarters)
+    won_by = won.groupby(["quarter", "owner"])["amount"].sum().to_dict()
     attrs = deals.drop_duplicates("owner").set_index("owner")[["team", "segment"]]
+    attr_of = {scope: attrs[scope].to_dict() for scope in ("team", "segment")}
     owners = data.owner_attributes().set_index("owner_crm_id")
     snapshots: dict[str, FieldHistory] = {}
     for q in qs:
@@ -604,8 +607,8 @@ def _forecast_accuracy(data, deals, qs, get, notes, close_hist, history) -> None
             for owner, forecast, actual in contributors:
                 if scope == "overall":
                     key = ALL
-                elif owner in attrs.index:
-                    key = str(attrs.loc[owner, scope])
+                elif owner in attr_of[scope]:
+                    key = str(attr_of[scope][owner])
                 elif scope == "team" and owner in owners.index:
                     key = str(owners.loc[owner, "team"] or "(no team)")
                 else:
