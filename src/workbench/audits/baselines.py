@@ -269,6 +269,19 @@ def _per_value(keys: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, distinct
 
 
+def _owner_values(column: pd.Series, owner: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``_per_value(owner)`` for ``owner = category_text(column, missing="(no owner)")``:
+    from a categorical column's own codes when it is one (no second pass over a million
+    ids); the owner text per code is the same, so is anything worked out from it."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return _per_value(owner)
+    distinct = pd.Series([*category_text(pd.Series(column.cat.categories)), "(no owner)"],
+                         dtype=object)  # fmt: skip
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    codes[codes < 0] = len(distinct) - 1
+    return codes, distinct
+
+
 def _spread(codes: np.ndarray, per_value: pd.Series) -> np.ndarray:
     """Values worked out per distinct key, one per row (shared objects, no copies)."""
     return np.asarray(per_value.to_numpy(dtype=object), dtype=object)[codes]
@@ -293,7 +306,7 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
         }
     )
     # team and segment worked out once per owner and per account, then spread
-    owner_codes, by_owner = _per_value(owner)
+    owner_codes, by_owner = _owner_values(opps["owner_crm_id"], owner)
     team = by_owner.map(owners["team"]).astype(object).fillna("(no team)")
     frame["team"] = _text(_spread(owner_codes, team))
     owner_segment = _spread(owner_codes, by_owner.map(owners["owner_segment"]).astype(object))
