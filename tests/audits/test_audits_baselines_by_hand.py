@@ -254,3 +254,28 @@ def test_group_sums_equal_pandas_groupby(money):
     for (code, a, b, c), (_, row) in zip(got, want.iterrows(), strict=True):
         assert (a, b) == (row["a"], row["b"]), code
         assert c == row["c"], code  # exactly, not approximately
+
+
+def test_history_read_packed_equals_unpacked(new_engagement):
+    """Row id and code packed into one number, or read as two (row ids below zero cannot
+    be packed): the same history, field by field."""
+    from test_audits_history_read import STAGES as HISTORY_STAGES
+    from test_audits_history_read import _build as build_history
+
+    from workbench.audits.common import AuditData
+    from workbench.audits.history import read_history
+
+    eng = new_engagement
+    build_history(eng, sparse_ids=False)
+    deals = AuditData(eng).table("opportunities")["crm_id"].astype(object)
+    closing = ("2025-04-01", "2025-12-31")
+    packed = read_history(eng.conn, deals, HISTORY_STAGES, closing)
+    with eng.atomic() as conn:  # the same deals under row ids below zero
+        conn.execute("UPDATE opportunities SET id = -id")
+    unpacked = read_history(eng.conn, deals, HISTORY_STAGES, closing)
+    assert packed.rows == unpacked.rows == 15
+    for name in ("close_changed", "close_positions", "close_day", "forecast_changed",
+                 "forecast_positions", "forecast_commit", "forecast_amount", "stage_pairs"):  # fmt: skip
+        a, b = np.asarray(getattr(packed, name)), np.asarray(getattr(unpacked, name))
+        assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fM"), name
+    assert len(packed.stage_pairs) and np.nansum(packed.forecast_commit) > 0

@@ -148,9 +148,10 @@ class FieldHistory:
 # ``code`` = Commit state (0 no category, 1 another category, 2 Commit)
 #          + 3 * (1 + the stage's place in ``stages``; 0 for no stage or another one).
 # The deal's row id and the code travel as one number (row id * the span of the codes +
-# code) when that stays exact in a float: one value fewer per change to carry into Python.
+# code) when that stays exact in a float: one value fewer per change to carry into Python
+# (otherwise the code comes last).
 _HISTORY_SQL = (
-    "SELECT {deal}, julianday(h.changed_at), julianday(h.close_date), h.amount "
+    "SELECT {deal}, julianday(h.changed_at), julianday(h.close_date), h.amount{code} "
     "FROM opportunity_history AS h CROSS JOIN opportunities AS o "
     "ON o.crm_id = h.opportunity_crm_id ORDER BY h.id"
 )
@@ -268,14 +269,16 @@ def read_history(
     span = 3 * (width + 1)
     low, high = id_range
     packed = low >= 0 and (high + 1) * span < 2**53
-    deal = f"o.id * {span} + {code}" if packed else f"o.id, {code}"
+    deal, last = (f"o.id * {span} + {code}", "") if packed else ("o.id", f", {code}")
     # amounts stored as text (not a number SQLite could read) take the slower way:
     # pandas reads them as the per-field query did
     text_amounts = conn.execute(
         "SELECT 1 FROM opportunity_history WHERE typeof(amount) NOT IN ('integer', 'real', "
         "'null') LIMIT 1"
     ).fetchone()
-    cursor = conn.execute(_HISTORY_SQL.format(deal=deal), tuple(stages or ()) if width else ())
+    cursor = conn.execute(
+        _HISTORY_SQL.format(deal=deal, code=last), tuple(stages or ()) if width else ()
+    )
     reached = np.zeros((n + 1, max(width, 1)), dtype=bool)
     # the deals in Commit at some moment: only their amounts and categories are kept, but
     # which they are is known at the end of the pass (a second pass to find them first
@@ -284,7 +287,7 @@ def read_history(
     close_parts: list[tuple] = []
     forecast_parts: list[tuple] = []
     rows = 0
-    amount_column = 3 if packed else 4
+    amount_column = 3  # then the code, when not packed
     while block := cursor.fetchmany(_HISTORY_BLOCK):
         if text_amounts:
             table = np.array(block, dtype=object)
