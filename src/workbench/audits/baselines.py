@@ -269,6 +269,19 @@ def _per_value(keys: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, distinct
 
 
+def _owner_values(column: pd.Series, owner: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``_per_value(owner)`` for ``owner = category_text(column, missing="(no owner)")``:
+    from a categorical column's own codes when it is one (no second pass over a million
+    ids); the owner text per code is the same, so is anything worked out from it."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return _per_value(owner)
+    distinct = pd.Series([*category_text(pd.Series(column.cat.categories)), "(no owner)"],
+                         dtype=object)  # fmt: skip
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    codes[codes < 0] = len(distinct) - 1
+    return codes, distinct
+
+
 def _spread(codes: np.ndarray, per_value: pd.Series) -> np.ndarray:
     """Values worked out per distinct key, one per row (shared objects, no copies)."""
     return np.asarray(per_value.to_numpy(dtype=object), dtype=object)[codes]
@@ -293,7 +306,7 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
         }
     )
     # team and segment worked out once per owner and per account, then spread
-    owner_codes, by_owner = _per_value(owner)
+    owner_codes, by_owner = _owner_values(opps["owner_crm_id"], owner)
     team = by_owner.map(owners["team"]).astype(object).fillna("(no team)")
     frame["team"] = _text(_spread(owner_codes, team))
     owner_segment = _spread(owner_codes, by_owner.map(owners["owner_segment"]).astype(object))
@@ -319,20 +332,59 @@ def _deal_frame(data: AuditData, quarters: list[FiscalQuarter]) -> pd.DataFrame:
     return frame
 
 
-def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dict:
-    """Win rate, cycle and deal size per (key, quarter) and per key over all quarters."""
+def _sorted_codes(column: pd.Series) -> tuple[tuple, tuple]:
+    """A deal column as sorted codes, twice: of its values (missing: -1) and of its values
+    as text; one factorization when every value is text (the two are then the same)."""
+    values = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        codes = pd.factorize(values, sort=True)
+        return codes, codes
+    return pd.factorize(column, sort=True), pd.factorize(text_values(column), sort=True)
+
+
+def _group_sums(codes: np.ndarray, n: int, *columns: np.ndarray) -> list[tuple]:
+    """(code, sum of each column) per code present (code -1: left out), codes ascending:
+    what ``groupby(codes).sum()`` gives. The counts of flags are exact either way; money
+    is summed by ``bincount`` only when every amount is a whole number and the total
+    stays below 2**52 (each partial sum then exact, so equal to pandas' compensated
+    sum to the last digit); otherwise by pandas as before."""
+    keep = codes >= 0
+    kept = codes[keep]
+    present = np.flatnonzero(np.bincount(kept, minlength=n))
+    sums = []
+    for column in columns:
+        values = column[keep]
+        if values.dtype == bool:
+            sums.append(np.bincount(kept[values], minlength=n)[present].tolist())
+        elif np.all(values == np.floor(values)) and np.abs(values).sum() < 2.0**52:
+            sums.append(np.bincount(kept, weights=values, minlength=n)[present].tolist())
+        else:
+            frame = pd.DataFrame({"v": values})
+            by_code = frame.groupby(kept)["v"].sum()
+            sums.append(by_code.reindex(present).tolist())
+    return list(zip(present.tolist(), *sums, strict=True))
+
+
+def _outcome_rows(
+    deals: pd.DataFrame, scope: str, names: dict[str, str],
+    scope_codes: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict:  # fmt: skip
+    """Win rate, cycle and deal size per (key, quarter) and per key over all quarters.
+    ``scope_codes``: the scope column as sorted codes (``pd.factorize(..., sort=True)``
+    of the deals' column), when already made."""
     # only the columns used (a copy of every column of a million deals, once per scope,
     # cost 100 MB a time)
-    closed = deals.loc[
-        deals["closed"] & deals["quarter"].notna(),
-        list(dict.fromkeys([scope, "quarter", "won", "close_day", "created_day", "amount"])),
-    ]
+    mask = (deals["closed"] & deals["quarter"].notna()).to_numpy()
+    closed = deals.loc[mask, ["quarter", "won", "close_day", "created_day", "amount"]]
     won = closed["won"].to_numpy()
     cycle = (closed["close_day"] - closed["created_day"]).dt.days.to_numpy(dtype=float)
     amount = closed["amount"].to_numpy(dtype=float)
     # the keys and quarters as sorted codes: the same groups in the same order, grouped
-    # without hashing a million strings twice
-    key_codes, key_values = pd.factorize(text_values(closed[scope]), sort=True)
+    # without hashing a million strings twice (the codes of all the deals' keys, taken
+    # for the closed ones, group and order those alike: both follow the sorted keys)
+    if scope_codes is None:
+        scope_codes = pd.factorize(text_values(deals[scope]), sort=True)
+    key_codes, key_values = scope_codes[0][mask], scope_codes[1]
     quarter_codes, quarter_values = pd.factorize(closed["quarter"].to_numpy(), sort=True)
     frame = pd.DataFrame({
         "key": key_codes,
@@ -352,20 +404,24 @@ def _outcome_rows(deals: pd.DataFrame, scope: str, names: dict[str, str]) -> dic
             negative=("negative", "sum"), won_amount=("won_amount", "sum"),
             size_n=("size", "count"), size_mean=("size", "mean"),
         )  # fmt: skip
-        for index, r in agg.iterrows():
+        # the figures as Python lists, row by row (``iterrows`` made a Series per group)
+        columns = {name: agg[name].tolist() for name in agg.columns}
+        for i, index in enumerate(agg.index):
             key_code, quarter = index if by_quarter else (index, ALL)
             key = key_values[key_code]
             if by_quarter:
                 quarter = quarter_values[quarter]
+            n, won_n, cycle_n = columns["n"][i], columns["won"][i], columns["cycle_n"][i]
+            size_n = columns["size_n"][i]
             row = BaselineRow(quarter, scope, str(key), names.get(str(key), str(key)))
-            row.won, row.lost = int(r["won"]), int(r["n"] - r["won"])
+            row.won, row.lost = int(won_n), int(n - won_n)
             row.win_rate = pct(row.won, row.won + row.lost)
-            row.cycle_n, row.cycle_excluded = int(r["cycle_n"]), int(r["negative"])
-            row.cycle_mean_days = float(r["cycle_mean"]) if r["cycle_n"] else None
-            row.cycle_median_days = float(r["cycle_median"]) if r["cycle_n"] else None
-            row.won_amount = float(r["won_amount"])
-            row.deal_size_n = int(r["size_n"])
-            row.avg_deal_size = float(r["size_mean"]) if r["size_n"] else None
+            row.cycle_n, row.cycle_excluded = int(cycle_n), int(columns["negative"][i])
+            row.cycle_mean_days = float(columns["cycle_mean"][i]) if cycle_n else None
+            row.cycle_median_days = float(columns["cycle_median"][i]) if cycle_n else None
+            row.won_amount = float(columns["won_amount"][i])
+            row.deal_size_n = int(size_n)
+            row.avg_deal_size = float(columns["size_mean"][i]) if size_n else None
             out[(quarter, str(key))] = row
     return out
 
@@ -409,8 +465,12 @@ def run_baselines(
     names = {**data.user_names(), ALL: "All"}
     progress.update(0.2, "Win rates, cycles and deal sizes")
     rows: dict[tuple[str, str, str], BaselineRow] = {}
+    # each scope's keys as sorted codes once (grouping a million text keys again per
+    # quarter cost a second a time); the groups and their order are those of the keys
+    scope_codes = {scope: _sorted_codes(deals[scope]) for scope in scopes}
     for scope in scopes:
-        for (quarter, key), row in _outcome_rows(deals, scope, names).items():
+        text_codes = scope_codes[scope][1]
+        for (quarter, key), row in _outcome_rows(deals, scope, names, text_codes).items():
             rows[(scope, quarter, key)] = row
 
     def get(scope: str, quarter: str, key: str) -> BaselineRow:
@@ -448,42 +508,39 @@ def run_baselines(
             "No opportunity history imported: slippage is not measurable (a moved close "
             "date cannot be seen) and forecast snapshots are unavailable."
         )
-    # each scope's keys as sorted codes once (grouping a million text keys again per
-    # quarter cost a second a time); the groups and their order are those of the keys
-    scope_codes = {scope: pd.factorize(deals[scope], sort=True) for scope in scopes}
+    # the deal columns as numpy arrays once (NaT compares false, as in pandas)
+    created = deals["created_day"].to_numpy()
+    close_day = deals["close_day"].to_numpy()
+    closed = deals["closed"].to_numpy()
+    amounts = np.nan_to_num(deals["amount"].to_numpy(dtype=float))
+    has_created = ~pd.isna(created)
     for q in qs:
         start, end = pd.Timestamp(q.start), pd.Timestamp(q.end)
-        created = deals["created_day"].to_numpy()
-        open_at_start = (deals["created_day"] <= start) & ~(
-            deals["closed"] & (deals["close_day"] < start)
-        )
-        created_in = (deals["created_day"] > start) & (deals["created_day"] <= end)
+        start64, end64 = np.datetime64(start), np.datetime64(end)
+        open_at_start = (created <= start64) & ~(closed & (close_day < start64))
+        created_in = (created > start64) & (created <= end64)
         at_start = close_hist.as_of(start)
-        planned = np.where(created_in.to_numpy(), close_hist.initial, at_start)
-        inside = (planned >= np.datetime64(start)) & (planned <= np.datetime64(end))
-        forecast_in = (open_at_start | created_in).to_numpy() & inside
+        planned = np.where(created_in, close_hist.initial, at_start)
+        inside = (planned >= start64) & (planned <= end64)
+        forecast_in = (open_at_start | created_in) & inside
         at_end = close_hist.as_of(end + pd.Timedelta(hours=23, minutes=59, seconds=59))
         # Slipped: moved out of the quarter, or still open after it.
-        closed_by_end = (deals["closed"] & (deals["close_day"] <= end)).to_numpy()
-        slipped = forecast_in & ((at_end > np.datetime64(end)) | ~closed_by_end)
-        in_play = (open_at_start | created_in).to_numpy() & ~pd.isna(created)
-        pipe = np.where(forecast_in, np.nan_to_num(deals["amount"].to_numpy(dtype=float)), 0.0)
-        # the four counts only, grouped by the deals' scope column (a copy of the whole
-        # deal frame per quarter cost 100 MB at a million deals)
-        frame = pd.DataFrame(
-            {"_fc": forecast_in, "_sl": slipped, "_ip": in_play, "_pp": pipe}, index=deals.index
-        )
+        closed_by_end = closed & (close_day <= end64)
+        slipped = forecast_in & ((at_end > end64) | ~closed_by_end)
+        in_play = (open_at_start | created_in) & has_created
+        pipe = np.where(forecast_in, amounts, 0.0)
+        # the four sums per key of each scope, by the keys' codes
         for scope in scopes:
-            codes, keys = scope_codes[scope]
-            agg = frame[codes >= 0].groupby(codes[codes >= 0])[["_fc", "_sl", "_ip", "_pp"]].sum()
-            for code, r in agg.iterrows():
+            codes, keys = scope_codes[scope][0]
+            for code, fc, sl, ip, pp in _group_sums(codes, len(keys), forecast_in, slipped,
+                                                    in_play, pipe):  # fmt: skip
                 row = get(scope, q.label, str(keys[code]))
-                row.forecast_in_quarter, row.slipped = int(r["_fc"]), int(r["_sl"])
+                row.forecast_in_quarter, row.slipped = int(fc), int(sl)
                 row.slippage_rate = (
                     pct(row.slipped, row.forecast_in_quarter) if measurable else None
                 )
-                row.in_play = int(r["_ip"])
-                row.pipeline_in_quarter = float(r["_pp"])
+                row.in_play = int(ip)
+                row.pipeline_in_quarter = float(pp)
     progress.update(0.6, "Forecast accuracy")
     if where:
         notes.append(
@@ -544,8 +601,11 @@ def _forecast_accuracy(data, deals, qs, get, notes, close_hist, history) -> None
     subs["quarter"] = subs["period"].map(lambda p: _period_label(p, start_month))
     subs = subs[subs["category"].fillna("").str.lower().str.replace(" ", "").eq("commit")]
     won = deals[deals["won"] & deals["quarter"].notna()]
-    won_by = won.groupby(["quarter", "owner"])["amount"].sum()
+    # plain dictionaries: looked up once per submitter and member (``.loc`` and ``.get``
+    # on the frames cost a second over a thousand reps and four quarters)
+    won_by = won.groupby(["quarter", "owner"])["amount"].sum().to_dict()
     attrs = deals.drop_duplicates("owner").set_index("owner")[["team", "segment"]]
+    attr_of = {scope: attrs[scope].to_dict() for scope in ("team", "segment")}
     owners = data.owner_attributes().set_index("owner_crm_id")
     snapshots: dict[str, FieldHistory] = {}
     for q in qs:
@@ -582,8 +642,8 @@ def _forecast_accuracy(data, deals, qs, get, notes, close_hist, history) -> None
             for owner, forecast, actual in contributors:
                 if scope == "overall":
                     key = ALL
-                elif owner in attrs.index:
-                    key = str(attrs.loc[owner, scope])
+                elif owner in attr_of[scope]:
+                    key = str(attr_of[scope][owner])
                 elif scope == "team" and owner in owners.index:
                     key = str(owners.loc[owner, "team"] or "(no team)")
                 else:
@@ -783,7 +843,15 @@ def _stage_conversion(
     pos, code = pos[keep], code[keep]
     keep = closed_mask[pos]
     pos, code = pos[keep], code[keep]
-    pairs = np.unique(pos.astype(np.int64) * len(stages) + code)
+    flat = pos.astype(np.int64) * len(stages) + code
+    if len(deals) * width <= 64_000_000:  # distinct and sorted, by marks (no sort)
+        marks = np.zeros(len(deals) * width, dtype=bool)
+        marks[flat] = True
+        pairs = np.flatnonzero(marks)
+        del marks
+    else:
+        pairs = np.unique(flat)
+    del flat
     pos, code = pairs // len(stages), pairs % len(stages)
     if not len(pos):
         return []

@@ -147,13 +147,25 @@ class FieldHistory:
 # per-field queries read it in before: a tie in time keeps that order.
 # ``code`` = Commit state (0 no category, 1 another category, 2 Commit)
 #          + 3 * (1 + the stage's place in ``stages``; 0 for no stage or another one).
+# The deal's row id and the code travel as one number (row id * the span of the codes +
+# code) when that stays exact in a float: one value fewer per change to carry into Python
+# (otherwise the code comes last).
 _HISTORY_SQL = (
-    "SELECT o.id, julianday(h.changed_at), julianday(h.close_date), h.amount, "
-    "CASE WHEN h.forecast_category IS NULL THEN 0 "
-    "WHEN lower(replace(h.forecast_category, ' ', '')) = 'commit' THEN 2 ELSE 1 END "
-    "+ 3 * {stage} "
+    "SELECT {deal}, julianday(h.changed_at), julianday(h.close_date), h.amount{code} "
     "FROM opportunity_history AS h CROSS JOIN opportunities AS o "
     "ON o.crm_id = h.opportunity_crm_id ORDER BY h.id"
+)
+# Commit spelt any way (case, spaces): ``lower(replace(...))`` per change cost a second
+# at three million changes, so the usual spelling and the text that cannot be Commit
+# are decided first by plain comparisons: text whose first character is neither a space
+# nor C nor c (``!``..``B``, ``D``..``b``; SQLite's ``lower`` folds ASCII only, and
+# numbers sort before text, blobs after it, so neither falls in those ranges); the rest
+# as before.
+_COMMIT_CODE = (
+    "CASE WHEN h.forecast_category IS NULL THEN 0 WHEN h.forecast_category = 'Commit' THEN 2 "
+    "WHEN h.forecast_category >= 'D' AND h.forecast_category < 'c' THEN 1 "
+    "WHEN h.forecast_category >= '!' AND h.forecast_category < 'C' THEN 1 "
+    "WHEN lower(replace(h.forecast_category, ' ', '')) = 'commit' THEN 2 ELSE 1 END"
 )
 _HISTORY_BLOCK = 50_000
 
@@ -182,6 +194,18 @@ class HistoryColumns:
     stage_pairs: np.ndarray
 
 
+def _same_text(texts: np.ndarray, wanted: np.ndarray, chunk: int = 100_000) -> bool:
+    """Whether two object arrays hold the same text, value by value (``wanted`` is text;
+    a value of ``texts`` that is not text is not the same)."""
+    for i in range(0, len(texts), chunk):
+        part = texts[i : i + chunk]
+        if pd.api.types.infer_dtype(part, skipna=False) != "string":
+            return False
+        if not (part == wanted[i : i + chunk]).all():
+            return False
+    return True
+
+
 def _row_positions(conn, crm_ids: pd.Series, closing: tuple[str, str] | None):
     """Position in ``crm_ids`` of the opportunity row ids, as a function of an array of
     row ids (-1: not among ``crm_ids``), matched by the text of the id, not by the order
@@ -199,20 +223,28 @@ def _row_positions(conn, crm_ids: pd.Series, closing: tuple[str, str] | None):
     texts = np.concatenate(text_parts) if text_parts else np.empty(0, dtype=object)
     flags = np.concatenate(flag_parts) if flag_parts else np.empty(0, dtype=bool)
     del id_parts, text_parts, flag_parts
-    positions = history_positions(
-        pd.DataFrame({"opportunity_crm_id": pd.Series(texts, dtype=object)}), crm_ids
-    ).astype(np.int32)
+    wanted = text_values(crm_ids)
+    if len(texts) == len(wanted) and _same_text(texts, wanted):
+        # the deals are the table's rows in row order (the suite reads them so): each row
+        # is its own position, no lookup of a million ids by their text
+        positions = np.arange(len(texts), dtype=np.int32)
+    else:
+        positions = history_positions(
+            pd.DataFrame({"opportunity_crm_id": pd.Series(texts, dtype=object)}), crm_ids
+        ).astype(np.int32)
+    del wanted
     del texts
     closing_deal = np.zeros(len(crm_ids) + 1, dtype=bool)
     closing_deal[positions[flags & (positions >= 0)]] = True
+    id_range = (int(row_ids.min()), int(row_ids.max())) if len(row_ids) else (0, 0)
     if len(row_ids) and row_ids.min() >= 0 and row_ids.max() <= 4 * len(row_ids) + 1_000_000:
         dense = np.full(int(row_ids.max()) + 2, -1, dtype=np.int32)
         dense[row_ids] = positions
-        return (lambda ids: dense[np.clip(ids, -1, len(dense) - 1)]), closing_deal
+        return (lambda ids: dense[np.clip(ids, -1, len(dense) - 1)]), closing_deal, id_range
     index = pd.Index(row_ids)
     return (
         lambda ids: np.where((found := index.get_indexer(ids)) >= 0, positions[found], -1)
-    ), closing_deal
+    ), closing_deal, id_range
 
 
 def read_history(
@@ -225,50 +257,60 @@ def read_history(
     ``closing`` (first and last close date, ISO) select the stage pairs (none without)."""
     n = len(crm_ids)
     width = len(stages) if stages and closing else 0
-    position, closing_deal = _row_positions(conn, crm_ids, closing if width else None)
+    position, closing_deal, id_range = _row_positions(conn, crm_ids, closing if width else None)
     if width:
         stage = "CASE h.stage " + " ".join(f"WHEN ? THEN {i + 1}" for i in range(width))
         stage += " ELSE 0 END"
     else:
         stage = "0"
+    code = f"({_COMMIT_CODE}) + 3 * ({stage})"
+    # row id and code as one number when every row id times the span of the codes is a
+    # whole number a float holds exactly (the blocks are read as floats)
+    span = 3 * (width + 1)
+    low, high = id_range
+    packed = low >= 0 and (high + 1) * span < 2**53
+    deal, last = (f"o.id * {span} + {code}", "") if packed else ("o.id", f", {code}")
     # amounts stored as text (not a number SQLite could read) take the slower way:
     # pandas reads them as the per-field query did
     text_amounts = conn.execute(
         "SELECT 1 FROM opportunity_history WHERE typeof(amount) NOT IN ('integer', 'real', "
         "'null') LIMIT 1"
     ).fetchone()
-    # the deals in Commit at some moment first: only their amounts and categories are kept
-    ever_commit = np.zeros(n + 1, dtype=bool)
-    committed = conn.execute(
-        "SELECT DISTINCT o.id FROM opportunity_history AS h CROSS JOIN opportunities AS o "
-        "ON o.crm_id = h.opportunity_crm_id "
-        "WHERE lower(replace(h.forecast_category, ' ', '')) = 'commit'"
-    ).fetchall()
-    ever_commit[position(np.array([r[0] for r in committed], dtype=np.int64))] = True
-    del committed
-    ever_commit[-1] = False  # position -1: no deal
-    cursor = conn.execute(_HISTORY_SQL.format(stage=stage), tuple(stages or ()) if width else ())
+    cursor = conn.execute(
+        _HISTORY_SQL.format(deal=deal, code=last), tuple(stages or ()) if width else ()
+    )
     reached = np.zeros((n + 1, max(width, 1)), dtype=bool)
+    # the deals in Commit at some moment: only their amounts and categories are kept, but
+    # which they are is known at the end of the pass (a second pass to find them first
+    # cost a second); meanwhile the changes of every deal are kept, compactly
+    ever_commit = np.zeros(n + 1, dtype=bool)
     close_parts: list[tuple] = []
     forecast_parts: list[tuple] = []
     rows = 0
+    amount_column = 3  # then the code, when not packed
     while block := cursor.fetchmany(_HISTORY_BLOCK):
         if text_amounts:
             table = np.array(block, dtype=object)
-            amount = pd.to_numeric(pd.Series(table[:, 3], dtype=object), errors="coerce")
-            amount = amount.to_numpy(dtype=np.float64)
-            table[:, 3] = amount  # the text amounts read, the rest are numbers or NULL
+            amount = pd.to_numeric(
+                pd.Series(table[:, amount_column], dtype=object), errors="coerce"
+            ).to_numpy(dtype=np.float64)
+            table[:, amount_column] = amount  # the text amounts read, the rest numbers or NULL
             table = table.astype(np.float64)
         else:  # every value a number or NULL (NaN)
             table = np.array(block, dtype=np.float64)
-            amount = table[:, 3]
+            amount = table[:, amount_column]
         del block
         rows += len(table)
-        pos = position(table[:, 0].astype(np.int64))
-        changed_jd = table[:, 1]
-        close_jd = table[:, 2]
-        code = table[:, 4].astype(np.int64)
-        commit = np.array([np.nan, 0.0, 1.0])[code % 3]
+        if packed:
+            ids, code_values = np.divmod(table[:, 0].astype(np.int64), span)
+            changed_jd, close_jd = table[:, 1], table[:, 2]
+        else:
+            ids, code_values = table[:, 0].astype(np.int64), table[:, 4].astype(np.int64)
+            changed_jd, close_jd = table[:, 1], table[:, 2]
+        pos = position(ids)
+        del ids
+        commit_code = code_values % 3
+        ever_commit[pos[commit_code == 2]] = True
         known = pos >= 0
         keep = known & ~np.isnan(close_jd)
         # times and days made here, block by block (all at once, the julian days, the
@@ -278,12 +320,22 @@ def read_history(
             pos[keep],
             _jd_to_day(pd.Series(close_jd[keep])).dt.normalize().to_numpy(),
         ))  # fmt: skip
-        keep = ever_commit[pos] & (~np.isnan(amount) | ~np.isnan(commit))
-        forecast_parts.append((changed_jd[keep], pos[keep], commit[keep], amount[keep]))
+        keep = known & (~np.isnan(amount) | (commit_code > 0))
+        forecast_parts.append(
+            (changed_jd[keep], pos[keep], commit_code[keep].astype(np.int8), amount[keep])
+        )
         if width:
-            stage_code = code // 3 - 1
+            stage_code = code_values // 3 - 1
             keep = (stage_code >= 0) & closing_deal[pos]
             reached[pos[keep], stage_code[keep]] = True
+    ever_commit[-1] = False  # position -1: no deal
+    # only the changes of the deals in Commit at some moment, in the order read
+    for j, (changed_jd, pos, commit_code, amount) in enumerate(forecast_parts):
+        keep = ever_commit[pos]
+        forecast_parts[j] = (
+            changed_jd[keep], pos[keep],
+            np.array([np.nan, 0.0, 1.0])[commit_code[keep]], amount[keep],
+        )  # fmt: skip
 
     def joined(parts: list[tuple], i: int, dtype) -> np.ndarray:
         return np.concatenate([p[i] for p in parts]) if parts else np.empty(0, dtype=dtype)
