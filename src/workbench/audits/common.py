@@ -254,10 +254,11 @@ class AuditData:
 
     _QUERIES = {
         # Amounts in the engagement's currency: converted as of the close date with the
-        # imported conversion rates (see ``_amount_sql``); NULL when there is no rate
-        # (``amount_given`` keeps the amount as written, for the count of those left out).
+        # imported conversion rates (see ``_AMOUNT_SQL`` and ``_convert_amounts``); NULL
+        # when there is no rate (``amount_given`` keeps the amount as written, for the
+        # count of those left out).
         "opportunities": (
-            "SELECT crm_id, account_crm_id, owner_crm_id, stage, {amount} AS amount, "
+            "SELECT crm_id, account_crm_id, owner_crm_id, stage, "
             "amount AS amount_given, upper(currency) AS currency, "
             "julianday(close_date) AS close_jd, julianday(created_date) AS created_jd, "
             "probability, forecast_category, "
@@ -297,10 +298,13 @@ class AuditData:
         # are checked for staleness and multi-threading). Every deal but those whose
         # closed flag is exactly 1 is read, so no deal the audits count as open is missed;
         # the deal index takes SQLite straight to their activities.
+        # ``contacts`` (how many of the deal's activities name a contact) is not kept: it
+        # tells whether ``activity_contacts`` can have any row (a second pass over the
+        # same activities otherwise; see ``table``).
         "activity_last": (
             "SELECT opportunity_crm_id, julianday(max(substr(coalesce(started_at, "
-            "activity_date), 1, 10))) AS last_jd FROM activities "
-            f"WHERE {_NOT_CLOSED} GROUP BY opportunity_crm_id"
+            "activity_date), 1, 10))) AS last_jd, count(contact_crm_id) AS contacts "
+            f"FROM activities WHERE {_NOT_CLOSED} GROUP BY opportunity_crm_id"
         ),
         "activity_contacts": (
             "SELECT DISTINCT opportunity_crm_id, contact_crm_id FROM activities "
@@ -339,7 +343,7 @@ class AuditData:
         "users": ("is_active",),
         "history_close": ("changed_jd", "close_jd"),
         "history_forecast": ("changed_jd", "amount"),
-        "activity_last": ("last_jd",),
+        "activity_last": ("last_jd", "contacts"),
         "meetings": ("is_external", "is_recorded", "duration_min"),
         "submissions": ("amount", "manager_override_amount"),
         "usage": ("logins", "calls_reviewed", "comments", "dashboard_views"),
@@ -377,6 +381,9 @@ class AuditData:
         # known, an audit run on its own, so nothing is let go early; see ``done_with``).
         self.read_later: frozenset[str] | None = None
         self._open_deal_owners: set[str] | None = None
+        # Whether an activity of a deal that may be open names a contact (None: not known
+        # yet); worked out with ``activity_last``, it spares ``activity_contacts``' pass.
+        self._open_activity_contacts: bool | None = None
         self.as_of: date = eng.as_of()
         self.meta = eng.meta()
         self.calendar = engagement_calendar(eng)  # fiscal quarters: months or 4-4-5 weeks
@@ -385,8 +392,8 @@ class AuditData:
         """The named table or aggregate as a DataFrame (loaded once; do not modify it)."""
         if name not in self._frames:
             sql, params = self._QUERIES[name], ()
-            if name == "opportunities":
-                sql, params = sql.format(amount=_AMOUNT_SQL), self._currency_params()
+            if name == "activity_contacts" and self._open_activity_contacts is False:
+                sql = sql + " AND 0"  # none: no pass over the activities (same empty frame)
             frame = self.query(
                 sql,
                 params,
@@ -394,6 +401,10 @@ class AuditData:
                 categorical=self._CATEGORICAL.get(name, ()),
                 repeated=self._REPEATED.get(name, ()),
             )
+            if name == "opportunities":
+                self._convert_amounts(frame)
+            if name == "activity_last":
+                self._open_activity_contacts = bool(frame.pop("contacts").fillna(0).gt(0).any())
             self._frames[name] = self._prepare(name, frame)
             if name == "opportunities":
                 self._open_deal_owners = None  # worked out again from the new frame
@@ -553,6 +564,41 @@ class AuditData:
 
     def _currency_params(self) -> tuple:
         return (self.meta.currency.upper(), self.as_of.isoformat())
+
+    def _convert_amounts(self, frame: pd.DataFrame) -> None:
+        """Add ``amount`` (after ``amount_given``'s place before it): the amount in the
+        engagement's currency. A deal with no currency or the engagement's keeps its
+        amount as written (``_AMOUNT_SQL``'s first case), so SQLite converts only the
+        deals in another currency, when there are any (a second, filtered pass): at a
+        million deals in one currency the conversion's test on every row cost more than
+        the deals' few other currencies ever do. The same values and type as converting
+        every row in the first pass."""
+        amounts = frame["amount_given"].copy()
+        code = self._currency_params()[0]
+        currency = frame["currency"].to_numpy(dtype=object)
+        others = [c for c in pd.unique(currency) if c is not None and c != code]
+        if others:
+            rows = self.query(
+                f"SELECT crm_id, {_AMOUNT_SQL} AS amount FROM opportunities "
+                "WHERE currency IS NOT NULL AND upper(currency) != ?1",
+                self._currency_params(),
+                numeric=("amount",),
+            )
+            ids = pd.Index(frame["crm_id"].to_numpy(dtype=object))
+            if not ids.is_unique:  # ids equal only once bytes not UTF-8 were replaced
+                rows = self.query(
+                    f"SELECT {_AMOUNT_SQL} AS amount FROM opportunities",
+                    self._currency_params(),
+                    numeric=("amount",),
+                )  # every deal, in the order of the first pass (both read the table)
+                frame.insert(int(frame.columns.get_loc("amount_given")), "amount", rows["amount"])
+                return
+            if len(rows):
+                where = ids.get_indexer(rows["crm_id"].to_numpy(dtype=object))
+                # converted amounts are REAL or NULL: one such makes the column floats
+                amounts = amounts.astype(float)
+                amounts.iloc[where] = rows["amount"].astype(float).to_numpy()
+        frame.insert(int(frame.columns.get_loc("amount_given")), "amount", amounts)
 
     def unconverted_amounts(self) -> dict[str, int]:
         """Deals with an amount in a currency that has no conversion rate to the
