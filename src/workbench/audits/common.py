@@ -236,6 +236,40 @@ def _shared_strings(column: np.ndarray, seen: dict | None = None) -> np.ndarray:
     return values[codes]  # code -1 (NULL) picks the None at the end
 
 
+def _coded_block(column: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """A block of a categorical column: integer codes (-1: NULL) and its distinct text
+    values; (the values as read, None) when some are not text."""
+    codes, uniques = pd.factorize(column)
+    uniques = np.asarray(uniques, dtype=object)
+    if pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty"):
+        return codes, uniques
+    return column.copy(), None
+
+
+def _categorical(blocks: list[tuple[np.ndarray, np.ndarray | None]]) -> pd.Series:
+    """The blocks of ``_coded_block`` as one column: the categorical ``astype("category")``
+    of the values gives (the same categories, sorted, and codes), built from the codes
+    rather than by hashing a million values again; as plain values when some are not
+    text or there are none (``AuditData._prepare`` then makes them categorical)."""
+    distinct = []
+    if all(uniques is not None for _, uniques in blocks):
+        distinct = pd.unique(np.concatenate([uniques for _, uniques in blocks]))
+    if not len(distinct):
+        values = [
+            codes if uniques is None else np.append(uniques, _NULL)[codes]
+            for codes, uniques in blocks
+        ]
+        return pd.Series(np.concatenate(values), dtype=object)
+    dtype = pd.Series(np.asarray(distinct, dtype=object), dtype=object).astype("category").dtype
+    codes = np.concatenate(
+        [np.append(dtype.categories.get_indexer(uniques), -1)[codes] for codes, uniques in blocks]
+    )
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
+
+
+_NULL = np.array([None], dtype=object)
+
+
 def _concat_numbers(blocks: list[np.ndarray]) -> np.ndarray:
     """Numeric blocks joined with the dtype one read of all rows would give: integers
     stay integers only when every block is integers; otherwise floats."""
@@ -505,7 +539,9 @@ class AuditData:
                 if name in numeric:
                     part = pd.to_numeric(pd.Series(column, dtype=object), errors="coerce")
                     parts[name].append(part.to_numpy())
-                elif name in categorical or name in repeated:
+                elif name in categorical:
+                    parts[name].append(_coded_block(column))
+                elif name in repeated:
                     parts[name].append(_shared_strings(column, seen.get(name)))
                 else:
                     parts[name].append(column.copy())
@@ -518,6 +554,8 @@ class AuditData:
             blocks = parts.pop(name)
             if name in numeric:
                 data[name] = pd.Series(_concat_numbers(blocks))
+            elif name in categorical:
+                data[name] = _categorical(blocks)
             else:
                 data[name] = pd.Series(np.concatenate(blocks), dtype=object)
             del blocks
@@ -648,7 +686,8 @@ class AuditData:
             if column in cls._NUMERIC.get(name, ()):
                 frame[column] = pd.to_numeric(frame[column], errors="coerce")
             elif column in categorical:
-                frame[column] = frame[column].astype("object").astype("category")
+                if not isinstance(frame[column].dtype, pd.CategoricalDtype):  # read as codes
+                    frame[column] = frame[column].astype("object").astype("category")
             elif frame.empty or frame[column].dtype != object:
                 frame[column] = frame[column].astype("object")
         if name == "opportunities":
