@@ -429,6 +429,7 @@ class AuditData:
         # Whether an activity of a deal that may be open names a contact (None: not known
         # yet); worked out with ``activity_last``, it spares ``activity_contacts``' pass.
         self._open_activity_contacts: bool | None = None
+        self._factorized: dict[tuple[str, str], tuple] = {}  # see ``factorized``
         self.as_of: date = eng.as_of()
         self.meta = eng.meta()
         self.calendar = engagement_calendar(eng)  # fiscal quarters: months or 4-4-5 weeks
@@ -454,6 +455,25 @@ class AuditData:
             if name == "opportunities":
                 self._open_deal_owners = None  # worked out again from the new frame
         return self._frames[name]
+
+    def factorized(self, name: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """``pd.factorize`` of a text column of a loaded table (integer codes, -1 for NULL,
+        and the distinct values as an object array), worked out once per table read:
+        several checks group the deals by their account, a million ids to hash each time."""
+        key = (name, column)
+        frame = self.table(name)
+        cached = self._factorized.get(key)
+        if cached is None or cached[0] is not frame:
+            codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object))
+            if len(uniques) < np.iinfo(np.int32).max:
+                codes = codes.astype(np.int32)  # half the memory while kept
+            cached = (frame, codes, np.asarray(uniques, dtype=object))
+            self._factorized[key] = cached
+        return cached[1], cached[2]
+
+    def forget_factorized(self) -> None:
+        """Let go of the codes ``factorized`` kept (the checks that share them are done)."""
+        self._factorized = {}
 
     def open_deal_owners(self) -> set[str]:
         """The owners of the deals whose closed flag is 0 (as text). Kept once worked out,
@@ -481,6 +501,7 @@ class AuditData:
             self.open_deal_owners()  # a small set, kept: no need to read the deals again
         for name in names:
             self._frames.pop(name, None)
+        self._factorized = {k: v for k, v in self._factorized.items() if k[0] not in names}
 
     def release(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
         """Let go of every loaded table but ``keep`` (read again if asked for later),

@@ -181,6 +181,7 @@ def run_crm_hygiene(
     threading, engaged = _threading(data, open_mask)
     progress.update(0.93, "Orphans and inactive owners")
     orphans, orphan_ids = _orphans(data, open_mask)
+    data.forget_factorized()
 
     health = _health(
         data,
@@ -375,13 +376,14 @@ def _threading(data: AuditData, open_mask: pd.Series) -> tuple[ThreadingSummary,
 
 
 # ----------------------------------------------------------------------- orphans
-def _as_category(values: pd.Series) -> pd.Series:
+def _as_category(values: pd.Series, factorized: tuple | None = None) -> pd.Series:
     """A text column as a categorical whose categories are the values as stored (object,
     not pandas' own string type: converting a million ids to it took most of the
-    orphan checks), so that per-value work (``category_text``) runs once per id."""
+    orphan checks), so that per-value work (``category_text``) runs once per id.
+    ``factorized``: the values' ``pd.factorize`` already worked out."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    codes, uniques = factorized or pd.factorize(values.to_numpy(dtype=object))
     categories = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
     return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)),
                      index=values.index)  # fmt: skip
@@ -400,7 +402,9 @@ def _orphans(data: AuditData, open_mask: pd.Series) -> tuple[OrphanSummary, dict
     notes = []
     account_ids = set(accounts["crm_id"].astype(str))
     user_ids = set(users["crm_id"].astype(str))
-    opp_account = _as_category(opps["account_crm_id"])
+    opp_account = _as_category(
+        opps["account_crm_id"], data.factorized("opportunities", "account_crm_id")
+    )
     opp_owner = _as_category(opps["owner_crm_id"])
     no_account = blank(opp_account)
     if account_ids:
