@@ -222,6 +222,11 @@ _NOT_CLOSED = (
 )
 
 
+# Distinct values seen in the blocks before, past which ``_shared_strings`` looks each
+# row up rather than each distinct value of its block.
+_MANY_VALUES = 5_000
+
+
 def _shared_strings(column: np.ndarray, seen: dict | None = None) -> np.ndarray:
     """The same values with one object per distinct value (NULL stays None): a
     million-row column of a dozen stages holds a dozen strings, not a million. ``seen``
@@ -229,6 +234,10 @@ def _shared_strings(column: np.ndarray, seen: dict | None = None) -> np.ndarray:
     (``1`` and ``1.0`` are equal keys but not the same value)."""
     if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
         return column.copy()
+    if seen is not None and len(seen) > _MANY_VALUES:
+        # ids (a deal's account): one look-up per row costs less than hashing the block
+        # to its distinct values and looking those up (the same objects either way)
+        return np.array(list(map(seen.setdefault, column, column)), dtype=object)
     codes, uniques = pd.factorize(column)
     if seen is not None:
         uniques = [seen.setdefault(v, v) for v in uniques.tolist()]
