@@ -230,12 +230,17 @@ def opportunity_cells(data: AuditData, known: list[str]) -> pd.DataFrame:
             f"SELECT t.crm_id, {', '.join(exprs)} FROM opportunities t WHERE {' OR '.join(exprs)}",
             params + params,
         ).fetchall()
-        where = pd.Index(opps["crm_id"]).get_indexer([r[0] for r in rows])
-        found = where >= 0
+        # the deals' rows of the few records read: a look-up of the million deal ids in
+        # the few (not an index of a million ids to look the few up in)
+        row_of = {r[0]: k for k, r in enumerate(rows)}
+        ids = opps["crm_id"]
+        at = np.flatnonzero(ids.isin(list(row_of)).to_numpy())
+        which = np.fromiter((row_of[v] for v in ids.to_numpy(dtype=object)[at]), dtype=np.int64,
+                            count=len(at))  # fmt: skip
         for i, field in enumerate(from_sql, start=1):
             flags = np.zeros(n, dtype=bool)
             hit = np.fromiter((bool(r[i]) for r in rows), dtype=bool, count=len(rows))
-            flags[where[found]] = hit[found]
+            flags[at] = hit[which]
             blanks[field] = flags
 
     # segment: the account's (joined on its id as stored), else the owner's
