@@ -76,7 +76,8 @@ def test_amounts_and_categories_equal_a_plain_read(new_engagement, monkeypatch, 
     code, as_of = data._currency_params()
     rows = _plain(
         eng,
-        f"SELECT crm_id, {_AMOUNT_SQL}, amount, stage, forecast_category FROM opportunities",
+        f"SELECT crm_id, {_AMOUNT_SQL}, amount, stage, forecast_category, account_crm_id "
+        "FROM opportunities",
         (code, as_of),
     )
     expected = pd.Series([r[1] for r in rows], dtype=object)
@@ -98,6 +99,9 @@ def test_amounts_and_categories_equal_a_plain_read(new_engagement, monkeypatch, 
         pd.testing.assert_series_equal(opps[column], plain, check_names=False)
         assert opps[column].dtype == plain.dtype
     assert "Acme\ufffd" in set(opps["stage"].dropna())
+    # the accounts (shared one object per id, looked up per row after the first block)
+    assert opps["account_crm_id"].tolist() == [r[5] for r in rows]
+    assert "a1\ufffd" in set(opps["account_crm_id"].dropna())
 
 
 def test_one_currency_keeps_the_amounts_as_written(new_engagement):

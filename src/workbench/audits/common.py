@@ -222,21 +222,24 @@ _NOT_CLOSED = (
 )
 
 
-# Distinct values seen in the blocks before, past which ``_shared_strings`` looks each
-# row up rather than each distinct value of its block.
-_MANY_VALUES = 5_000
+# Share of distinct values in a column's first block past which ``_shared_strings``
+# looks each row of the next blocks up rather than each distinct value of the block.
+_MOSTLY_DISTINCT = 0.5
 
 
-def _shared_strings(column: np.ndarray, seen: dict | None = None) -> np.ndarray:
+def _shared_strings(
+    column: np.ndarray, seen: dict | None = None, *, per_row: bool = False
+) -> np.ndarray:
     """The same values with one object per distinct value (NULL stays None): a
     million-row column of a dozen stages holds a dozen strings, not a million. ``seen``
     (kept from block to block) shares them across blocks too. Only text is shared
     (``1`` and ``1.0`` are equal keys but not the same value)."""
     if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
         return column.copy()
-    if seen is not None and len(seen) > _MANY_VALUES:
-        # ids (a deal's account): one look-up per row costs less than hashing the block
-        # to its distinct values and looking those up (the same objects either way)
+    if seen is not None and per_row:
+        # ids mostly distinct in a block (the deals' accounts): one look-up per row costs
+        # less than hashing the block to its distinct values and looking those up (the
+        # same objects either way)
         return np.array(list(map(seen.setdefault, column, column)), dtype=object)
     codes, uniques = pd.factorize(column)
     if seen is not None:
@@ -562,6 +565,7 @@ class AuditData:
         names = [d[0] for d in cursor.description]
         parts: dict[str, list] = {name: [] for name in names}
         seen: dict[str, dict] = {name: {} for name in names if name in repeated}
+        per_row: dict[str, bool] = {}  # see ``_shared_strings``
         while rows := cursor.fetchmany(QUERY_BLOCK):
             table = np.empty((len(rows), len(names)), dtype=object)
             table[:] = rows
@@ -574,7 +578,12 @@ class AuditData:
                 elif name in categorical:
                     parts[name].append(_coded_block(column))
                 elif name in repeated:
-                    parts[name].append(_shared_strings(column, seen.get(name)))
+                    first = name not in per_row
+                    parts[name].append(
+                        _shared_strings(column, seen[name], per_row=per_row.get(name, False))
+                    )
+                    if first:
+                        per_row[name] = len(seen[name]) > _MOSTLY_DISTINCT * len(column)
                 else:
                     parts[name].append(column.copy())
             del table
