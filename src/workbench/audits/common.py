@@ -45,11 +45,22 @@ def to_day(values: pd.Series) -> pd.Series:
     )
 
 
+def _moment_text(value: object) -> str | None:
+    """A moment as ``to_moment`` parses it: the first 19 characters, a space before the
+    time read as ``T``, a bare date at midnight; None for anything not text."""
+    if not isinstance(value, str):
+        return None
+    text = value[:19].replace(" ", "T")
+    return text + "T00:00:00" if len(text) == 10 else text
+
+
 def to_moment(values: pd.Series) -> pd.Series:
-    """ISO moments (``YYYY-MM-DDTHH:MM:SS``, or a bare date) to timestamps; bad -> NaT."""
-    text = pd.Series(values.astype("object").where(values.notna(), None), index=values.index)
-    padded = text.str.slice(0, 19).str.replace(" ", "T", regex=False)
-    padded = padded.where(padded.str.len() != 10, padded + "T00:00:00")
+    """ISO moments (``YYYY-MM-DDTHH:MM:SS``, or a bare date) to timestamps; bad -> NaT.
+
+    The text is cut and padded by one function per value (pandas' string methods on
+    object columns took three passes, most of loading the meeting log at scale)."""
+    text = [_moment_text(v) for v in values.to_numpy(dtype=object)]
+    padded = pd.Series(np.asarray(text, dtype=object), index=values.index, dtype=object)
     return pd.to_datetime(padded, format="%Y-%m-%dT%H:%M:%S", errors="coerce")
 
 
@@ -211,18 +222,64 @@ _NOT_CLOSED = (
 )
 
 
-def _shared_strings(column: np.ndarray, seen: dict | None = None) -> np.ndarray:
+# Share of distinct values in a column's first block past which ``_shared_strings``
+# looks each row of the next blocks up rather than each distinct value of the block.
+_MOSTLY_DISTINCT = 0.5
+
+
+def _shared_strings(
+    column: np.ndarray, seen: dict | None = None, *, per_row: bool = False
+) -> np.ndarray:
     """The same values with one object per distinct value (NULL stays None): a
     million-row column of a dozen stages holds a dozen strings, not a million. ``seen``
     (kept from block to block) shares them across blocks too. Only text is shared
     (``1`` and ``1.0`` are equal keys but not the same value)."""
     if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
         return column.copy()
+    if seen is not None and per_row:
+        # ids mostly distinct in a block (the deals' accounts): one look-up per row costs
+        # less than hashing the block to its distinct values and looking those up (the
+        # same objects either way)
+        return np.array(list(map(seen.setdefault, column, column)), dtype=object)
     codes, uniques = pd.factorize(column)
     if seen is not None:
         uniques = [seen.setdefault(v, v) for v in uniques.tolist()]
     values = np.append(np.asarray(uniques, dtype=object), np.array([None], dtype=object))
     return values[codes]  # code -1 (NULL) picks the None at the end
+
+
+def _coded_block(column: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """A block of a categorical column: integer codes (-1: NULL) and its distinct text
+    values; (the values as read, None) when some are not text."""
+    codes, uniques = pd.factorize(column)
+    uniques = np.asarray(uniques, dtype=object)
+    if pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty"):
+        return codes, uniques
+    return column.copy(), None
+
+
+def _categorical(blocks: list[tuple[np.ndarray, np.ndarray | None]]) -> pd.Series:
+    """The blocks of ``_coded_block`` as one column: the categorical ``astype("category")``
+    of the values gives (the same categories, sorted, and codes), built from the codes
+    rather than by hashing a million values again; as plain values when some are not
+    text or there are none (``AuditData._prepare`` then makes them categorical)."""
+    distinct = []
+    if all(uniques is not None for _, uniques in blocks):
+        distinct = pd.unique(np.concatenate([uniques for _, uniques in blocks]))
+    if not len(distinct):
+        values = [
+            codes if uniques is None else np.append(uniques, _NULL)[codes]
+            for codes, uniques in blocks
+        ]
+        return pd.Series(np.concatenate(values), dtype=object)
+    dtype = pd.Series(np.asarray(distinct, dtype=object), dtype=object).astype("category").dtype
+    codes = np.concatenate(
+        [np.append(dtype.categories.get_indexer(uniques), -1)[codes] for codes, uniques in blocks]
+    )
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
+
+
+_NULL = np.array([None], dtype=object)
 
 
 def _concat_numbers(blocks: list[np.ndarray]) -> np.ndarray:
@@ -254,10 +311,11 @@ class AuditData:
 
     _QUERIES = {
         # Amounts in the engagement's currency: converted as of the close date with the
-        # imported conversion rates (see ``_amount_sql``); NULL when there is no rate
-        # (``amount_given`` keeps the amount as written, for the count of those left out).
+        # imported conversion rates (see ``_AMOUNT_SQL`` and ``_convert_amounts``); NULL
+        # when there is no rate (``amount_given`` keeps the amount as written, for the
+        # count of those left out).
         "opportunities": (
-            "SELECT crm_id, account_crm_id, owner_crm_id, stage, {amount} AS amount, "
+            "SELECT crm_id, account_crm_id, owner_crm_id, stage, "
             "amount AS amount_given, upper(currency) AS currency, "
             "julianday(close_date) AS close_jd, julianday(created_date) AS created_jd, "
             "probability, forecast_category, "
@@ -297,19 +355,24 @@ class AuditData:
         # are checked for staleness and multi-threading). Every deal but those whose
         # closed flag is exactly 1 is read, so no deal the audits count as open is missed;
         # the deal index takes SQLite straight to their activities.
+        # ``contacts`` (how many of the deal's activities name a contact) is not kept: it
+        # tells whether ``activity_contacts`` can have any row (a second pass over the
+        # same activities otherwise; see ``table``).
         "activity_last": (
             "SELECT opportunity_crm_id, julianday(max(substr(coalesce(started_at, "
-            "activity_date), 1, 10))) AS last_jd FROM activities "
-            f"WHERE {_NOT_CLOSED} GROUP BY opportunity_crm_id"
+            "activity_date), 1, 10))) AS last_jd, count(contact_crm_id) AS contacts "
+            f"FROM activities WHERE {_NOT_CLOSED} GROUP BY opportunity_crm_id"
         ),
         "activity_contacts": (
             "SELECT DISTINCT opportunity_crm_id, contact_crm_id FROM activities "
             f"WHERE contact_crm_id IS NOT NULL AND {_NOT_CLOSED}"
         ),
+        # The columns the capture and hygiene checks read (not the titles: a fifth of the
+        # log's memory at scale); the start becomes ``moment`` and ``day``.
         "meetings": (
-            "SELECT crm_id, kind, channel, title, is_external, started_at, duration_min, "
-            "is_recorded, skip_reason, host_crm_id, host_email, account_crm_id, "
-            "opportunity_crm_id, participant_emails FROM meetings"
+            "SELECT crm_id, channel, is_external, started_at, is_recorded, skip_reason, "
+            "host_crm_id, host_email, account_crm_id, opportunity_crm_id, participant_emails "
+            "FROM meetings"
         ),
         "submissions": (
             "SELECT crm_id, period, owner_crm_id, category, amount, submitted_at, "
@@ -339,8 +402,8 @@ class AuditData:
         "users": ("is_active",),
         "history_close": ("changed_jd", "close_jd"),
         "history_forecast": ("changed_jd", "amount"),
-        "activity_last": ("last_jd",),
-        "meetings": ("is_external", "is_recorded", "duration_min"),
+        "activity_last": ("last_jd", "contacts"),
+        "meetings": ("is_external", "is_recorded"),
         "submissions": ("amount", "manager_override_amount"),
         "usage": ("logins", "calls_reviewed", "comments", "dashboard_views"),
         "imports": ("id", "rows_rejected"),
@@ -356,7 +419,7 @@ class AuditData:
         "activity_contacts": ("opportunity_crm_id", "contact_crm_id"),
         "roles": ("opportunity_crm_id", "contact_crm_id"),
         "accounts": ("industry", "country", "segment", "owner_crm_id"),
-        "meetings": ("kind", "channel", "skip_reason", "host_crm_id", "host_email"),
+        "meetings": ("channel", "skip_reason", "host_crm_id", "host_email"),
     }
     _CATEGORICAL = {
         "opportunities": (
@@ -377,6 +440,10 @@ class AuditData:
         # known, an audit run on its own, so nothing is let go early; see ``done_with``).
         self.read_later: frozenset[str] | None = None
         self._open_deal_owners: set[str] | None = None
+        # Whether an activity of a deal that may be open names a contact (None: not known
+        # yet); worked out with ``activity_last``, it spares ``activity_contacts``' pass.
+        self._open_activity_contacts: bool | None = None
+        self._factorized: dict[tuple[str, str], tuple] = {}  # see ``factorized``
         self.as_of: date = eng.as_of()
         self.meta = eng.meta()
         self.calendar = engagement_calendar(eng)  # fiscal quarters: months or 4-4-5 weeks
@@ -385,8 +452,8 @@ class AuditData:
         """The named table or aggregate as a DataFrame (loaded once; do not modify it)."""
         if name not in self._frames:
             sql, params = self._QUERIES[name], ()
-            if name == "opportunities":
-                sql, params = sql.format(amount=_AMOUNT_SQL), self._currency_params()
+            if name == "activity_contacts" and self._open_activity_contacts is False:
+                sql = sql + " AND 0"  # none: no pass over the activities (same empty frame)
             frame = self.query(
                 sql,
                 params,
@@ -394,10 +461,33 @@ class AuditData:
                 categorical=self._CATEGORICAL.get(name, ()),
                 repeated=self._REPEATED.get(name, ()),
             )
+            if name == "opportunities":
+                self._convert_amounts(frame)
+            if name == "activity_last":
+                self._open_activity_contacts = bool(frame.pop("contacts").fillna(0).gt(0).any())
             self._frames[name] = self._prepare(name, frame)
             if name == "opportunities":
                 self._open_deal_owners = None  # worked out again from the new frame
         return self._frames[name]
+
+    def factorized(self, name: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """``pd.factorize`` of a text column of a loaded table (integer codes, -1 for NULL,
+        and the distinct values as an object array), worked out once per table read:
+        several checks group the deals by their account, a million ids to hash each time."""
+        key = (name, column)
+        frame = self.table(name)
+        cached = self._factorized.get(key)
+        if cached is None or cached[0] is not frame:
+            codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object))
+            if len(uniques) < np.iinfo(np.int32).max:
+                codes = codes.astype(np.int32)  # half the memory while kept
+            cached = (frame, codes, np.asarray(uniques, dtype=object))
+            self._factorized[key] = cached
+        return cached[1], cached[2]
+
+    def forget_factorized(self) -> None:
+        """Let go of the codes ``factorized`` kept (the checks that share them are done)."""
+        self._factorized = {}
 
     def open_deal_owners(self) -> set[str]:
         """The owners of the deals whose closed flag is 0 (as text). Kept once worked out,
@@ -425,6 +515,7 @@ class AuditData:
             self.open_deal_owners()  # a small set, kept: no need to read the deals again
         for name in names:
             self._frames.pop(name, None)
+        self._factorized = {k: v for k, v in self._factorized.items() if k[0] not in names}
 
     def release(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
         """Let go of every loaded table but ``keep`` (read again if asked for later),
@@ -474,6 +565,7 @@ class AuditData:
         names = [d[0] for d in cursor.description]
         parts: dict[str, list] = {name: [] for name in names}
         seen: dict[str, dict] = {name: {} for name in names if name in repeated}
+        per_row: dict[str, bool] = {}  # see ``_shared_strings``
         while rows := cursor.fetchmany(QUERY_BLOCK):
             table = np.empty((len(rows), len(names)), dtype=object)
             table[:] = rows
@@ -483,8 +575,15 @@ class AuditData:
                 if name in numeric:
                     part = pd.to_numeric(pd.Series(column, dtype=object), errors="coerce")
                     parts[name].append(part.to_numpy())
-                elif name in categorical or name in repeated:
-                    parts[name].append(_shared_strings(column, seen.get(name)))
+                elif name in categorical:
+                    parts[name].append(_coded_block(column))
+                elif name in repeated:
+                    first = name not in per_row
+                    parts[name].append(
+                        _shared_strings(column, seen[name], per_row=per_row.get(name, False))
+                    )
+                    if first:
+                        per_row[name] = len(seen[name]) > _MOSTLY_DISTINCT * len(column)
                 else:
                     parts[name].append(column.copy())
             del table
@@ -496,6 +595,8 @@ class AuditData:
             blocks = parts.pop(name)
             if name in numeric:
                 data[name] = pd.Series(_concat_numbers(blocks))
+            elif name in categorical:
+                data[name] = _categorical(blocks)
             else:
                 data[name] = pd.Series(np.concatenate(blocks), dtype=object)
             del blocks
@@ -554,6 +655,41 @@ class AuditData:
     def _currency_params(self) -> tuple:
         return (self.meta.currency.upper(), self.as_of.isoformat())
 
+    def _convert_amounts(self, frame: pd.DataFrame) -> None:
+        """Add ``amount`` (after ``amount_given``'s place before it): the amount in the
+        engagement's currency. A deal with no currency or the engagement's keeps its
+        amount as written (``_AMOUNT_SQL``'s first case), so SQLite converts only the
+        deals in another currency, when there are any (a second, filtered pass): at a
+        million deals in one currency the conversion's test on every row cost more than
+        the deals' few other currencies ever do. The same values and type as converting
+        every row in the first pass."""
+        amounts = frame["amount_given"].copy()
+        code = self._currency_params()[0]
+        currency = frame["currency"].to_numpy(dtype=object)
+        others = [c for c in pd.unique(currency) if c is not None and c != code]
+        if others:
+            rows = self.query(
+                f"SELECT crm_id, {_AMOUNT_SQL} AS amount FROM opportunities "
+                "WHERE currency IS NOT NULL AND upper(currency) != ?1",
+                self._currency_params(),
+                numeric=("amount",),
+            )
+            ids = pd.Index(frame["crm_id"].to_numpy(dtype=object))
+            if not ids.is_unique:  # ids equal only once bytes not UTF-8 were replaced
+                rows = self.query(
+                    f"SELECT {_AMOUNT_SQL} AS amount FROM opportunities",
+                    self._currency_params(),
+                    numeric=("amount",),
+                )  # every deal, in the order of the first pass (both read the table)
+                frame.insert(int(frame.columns.get_loc("amount_given")), "amount", rows["amount"])
+                return
+            if len(rows):
+                where = ids.get_indexer(rows["crm_id"].to_numpy(dtype=object))
+                # converted amounts are REAL or NULL: one such makes the column floats
+                amounts = amounts.astype(float)
+                amounts.iloc[where] = rows["amount"].astype(float).to_numpy()
+        frame.insert(int(frame.columns.get_loc("amount_given")), "amount", amounts)
+
     def unconverted_amounts(self) -> dict[str, int]:
         """Deals with an amount in a currency that has no conversion rate to the
         engagement's currency (left out of money figures): currency -> count."""
@@ -591,7 +727,8 @@ class AuditData:
             if column in cls._NUMERIC.get(name, ()):
                 frame[column] = pd.to_numeric(frame[column], errors="coerce")
             elif column in categorical:
-                frame[column] = frame[column].astype("object").astype("category")
+                if not isinstance(frame[column].dtype, pd.CategoricalDtype):  # read as codes
+                    frame[column] = frame[column].astype("object").astype("category")
             elif frame.empty or frame[column].dtype != object:
                 frame[column] = frame[column].astype("object")
         if name == "opportunities":
@@ -613,7 +750,7 @@ class AuditData:
         if jd:
             frame = frame.drop(columns=jd)
         elif name == "meetings":
-            frame["moment"] = to_moment(frame["started_at"])
+            frame["moment"] = to_moment(frame.pop("started_at"))
             frame["day"] = frame["moment"].dt.normalize()
         elif name == "submissions":
             frame["submitted"] = to_moment(frame["submitted_at"])

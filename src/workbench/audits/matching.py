@@ -123,16 +123,25 @@ def _domain(email: str) -> str | None:
     return email.rsplit("@", 1)[1].lower() if "@" in email else None
 
 
+_EMAIL_SPLIT = re.compile(r"[\s,;\[\]\"']+")
+_SCHEME = re.compile(r"^[a-z]+://")
+
+
 def _emails(text: str | None) -> set[str]:
     if not text:
         return set()
-    return {e for e in re.split(r"[\s,;\[\]\"']+", text.lower()) if "@" in e}
+    return {e for e in _EMAIL_SPLIT.split(text.lower()) if "@" in e}
+
+
+def _closing_first(deal: tuple) -> tuple:
+    """Order of the deals open at a call: closing soonest first (no close date last)."""
+    return (deal[2] or "9999", deal[0])
 
 
 def _host(website: str | None) -> str | None:
     if not website:
         return None
-    text = re.sub(r"^[a-z]+://", "", website.strip().lower())
+    text = _SCHEME.sub("", website.strip().lower())
     text = text.split("/")[0]
     return text[4:] if text.startswith("www.") else text or None
 
@@ -160,22 +169,40 @@ def _jurisdiction(country: str | None, state: str | None) -> str | None:
     return c.upper() if len(c) == 2 else None
 
 
+_DEAL_COLUMNS = (
+    "SELECT crm_id, account_crm_id, substr(created_date, 1, 10), substr(close_date, 1, 10), "
+    "is_closed FROM opportunities"
+)
+# Read every deal in one pass rather than looking up the accounts' deals by index when
+# the accounts matched are more than this share of all accounts (a lookup cost about
+# three times a row of the pass, at a million deals).
+_SCAN_SHARE = 0.25
+
+
 def _deals(
     conn, accounts: set[str], linked: set[str]
 ) -> tuple[dict[str, list[tuple]], dict[str, str | None]]:
     """The deals of ``accounts`` (account -> (id, created, close, is_closed) rows) and
     the close day of the ``linked`` deals that are closed (None while open)."""
-    columns = (
-        "SELECT crm_id, account_crm_id, substr(created_date, 1, 10), substr(close_date, 1, 10), "
-        "is_closed FROM opportunities WHERE {} IN ({})"
-    )
     opps: dict[str, list[tuple]] = {}
     closed_at: dict[str, str | None] = {}
+    (n_accounts,) = conn.execute("SELECT count(*) FROM accounts").fetchone()
+    if accounts and len(accounts) >= _SCAN_SHARE * n_accounts:
+        # Ids read back with a replacement character may not be what is stored (bytes
+        # not UTF-8): those are looked up by SQLite as before, the rest matched here.
+        plain_accounts = {a for a in accounts if isinstance(a, str) and "\ufffd" not in a}
+        plain_linked = {d for d in linked if isinstance(d, str) and "\ufffd" not in d}
+        for crm_id, account, created, close, is_closed in conn.execute(_DEAL_COLUMNS):
+            if account in plain_accounts:
+                opps.setdefault(account, []).append((crm_id, created, close, is_closed))
+            if crm_id in plain_linked:
+                closed_at[crm_id] = close if is_closed == 1 else None
+        accounts, linked = accounts - plain_accounts, linked - plain_linked
     for column, keys in (("account_crm_id", accounts), ("crm_id", linked)):
         keys = sorted(keys)
         for start in range(0, len(keys), _IN_BATCH):
             part = keys[start : start + _IN_BATCH]
-            sql = columns.format(column, ", ".join("?" for _ in part))
+            sql = f"{_DEAL_COLUMNS} WHERE {column} IN ({', '.join('?' for _ in part)})"
             for crm_id, account, created, close, is_closed in conn.execute(sql, part):
                 if column == "account_crm_id":
                     opps.setdefault(account, []).append((crm_id, created, close, is_closed))
@@ -241,6 +268,7 @@ def run_matching(
         if rules.get(j.upper(), default_rule["consent"]) == "all-party"
     ]
     transcripts = {m for (m,) in conn.execute("SELECT meeting_crm_id FROM transcripts")}
+    default_consent = default_rule["consent"]
     progress.update(0.3, "Matching calls")
     matches: list[CallMatch] = []
     consent: list[ConsentCall] = []
@@ -252,17 +280,35 @@ def run_matching(
     # The accounts each call's participants point to; then only the deals of the
     # accounts matched alone and the deals the calls are linked to are read (at a
     # million deals, reading them all cost more than the matching).
+    # What one address says is worked out once (a contact's address is on many calls):
+    # None when it is internal, else the accounts it points to.
+    said: dict[str, tuple[str, ...] | None] = {}
+
+    def points_to(e: str) -> tuple[str, ...] | None:
+        domain = _domain(e)
+        if domain in internal:
+            return None
+        if e in contacts:
+            return (contacts[e],)
+        if domain not in _PUBLIC:
+            return tuple(by_domain.get(domain, ()))
+        return ()
+
     found = []
+    no_speakers: set[str] = set()
     for row in rows:
         call, listed = row[0], row[5]
-        emails = _emails(listed) | speakers.get(call, set())
-        external = {e for e in emails if _domain(e) not in internal}
+        emails = _emails(listed) | speakers.get(call, no_speakers)
+        external: set[str] = set()
         accounts: set[str] = set()
-        for e in external:
-            if e in contacts:
-                accounts.add(contacts[e])
-            elif _domain(e) not in _PUBLIC:
-                accounts |= by_domain.get(_domain(e), set())
+        for e in emails:
+            if e in said:
+                points = said[e]
+            else:
+                points = said[e] = points_to(e)
+            if points is not None:
+                external.add(e)
+                accounts.update(points)
         found.append((external, accounts))
     opps, closed_at = _deals(
         conn,
@@ -281,7 +327,9 @@ def run_matching(
                 if (o[1] or "") <= day and (o[3] != 1 or (o[2] or "9999") >= day)
             ]
             if open_then:
-                opportunity = sorted(open_then, key=lambda o: (o[2] or "9999", o[0]))[0][0]
+                # the first closing soonest (``min`` keeps the first of equals, as a
+                # stable sort's first does)
+                opportunity = min(open_then, key=_closing_first)[0]
         issue = ""
         if len(accounts) > 1:
             issue = "multi-account"
@@ -306,8 +354,8 @@ def run_matching(
                 reviews.get(call),
             )
         )
-        places = sorted({location.get(a) for a in accounts} - {None})
-        all_party = [p for p in places if rules.get(p, default_rule["consent"]) == "all-party"]
+        places = sorted({location.get(a) for a in accounts} - {None}) if accounts else []
+        all_party = [p for p in places if rules.get(p, default_consent) == "all-party"]
         if not places and external:
             all_party = engagement_all_party
         if all_party:
