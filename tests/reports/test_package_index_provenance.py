@@ -135,3 +135,4 @@ def test_the_integration_map_lists_the_data_received_in_words(story_package, dem
     )
     assert "transcripts" not in evidence
     assert profile_words("acme-q3") == "Saved mapping \u201cacme-q3\u201d"
+    assert profile_words("custom") == "Columns mapped by hand"  # a mapping edited by hand

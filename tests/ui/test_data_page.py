@@ -29,7 +29,7 @@ def wizard(qtbot, page_context, tmp_path):
 def test_step_one_shows_what_was_detected_and_the_values_that_will_not_parse(wizard):
     assert wizard.entity_combo.currentData() == "opportunities"
     assert wizard.entity_combo.currentText() == "Opportunities / deals"
-    assert wizard.profile_value.text() == "salesforce-report"
+    assert wizard.profile_value.text() == "Salesforce report"
     assert wizard.encoding_value.text() == "utf-8 / comma"
     assert wizard.dates_value.text() == "month/day/year"
     assert wizard.preview.rowCount() == 6
@@ -200,7 +200,7 @@ def test_a_real_hubspot_deal_export_goes_through_the_wizard(qtbot, page_context,
     qtbot.addWidget(wizard)
     _wait(qtbot, page_context)
     assert wizard.entity == "opportunities"
-    assert wizard.profile_value.text() == "hubspot"
+    assert wizard.profile_value.text() == "HubSpot export"
     wizard.next()
     assert wizard.import_choice() == ("auto", None)  # as detected: the profile is kept
     with qtbot.waitSignal(page_context.runner.finished, timeout=30000) as done:

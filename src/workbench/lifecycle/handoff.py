@@ -19,6 +19,7 @@ from workbench.lifecycle import store
 from workbench.lifecycle.adoption import go_live, load_usage, week_metrics
 from workbench.lifecycle.edits import CHECKIN
 from workbench.models import Engagement
+from workbench.models.vocabulary import long_day
 
 
 @dataclass
@@ -245,7 +246,7 @@ def reminders(eng: Engagement) -> list[Reminder]:
                 Reminder(
                     f"Prepare the {meta.customer} refinement check-in",
                     prep,
-                    f"Check-in on {day.isoformat()}. Pull the forecast accuracy trend, calibration "
+                    f"Check-in on {long_day(day)}. Pull the forecast accuracy trend, calibration "
                     "data, adoption and KPI progress; decide whether the Architect handles it or the "
                     "SME is needed; brief the SME or prepare talking points.",
                 )
@@ -256,7 +257,7 @@ def reminders(eng: Engagement) -> list[Reminder]:
                 Reminder(
                     f"{days}-day follow-up with {meta.customer}",
                     start + timedelta(days=int(days)),
-                    f"{days} days after go-live ({start.isoformat()}): compare the success criteria "
+                    f"{days} days after go-live ({long_day(start)}): compare the success criteria "
                     "with their baselines and check adoption.",
                 )
             )

@@ -27,6 +27,12 @@ ISO_DATE = re.compile(
 )
 
 
+def long_day(day) -> str:
+    """ "16 November 2026": the one way the documents (and the texts they carry, such as
+    calendar reminders) write a day."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def dates_in(text: str, day, moment) -> str:
     """``text`` with every ISO day written by ``day`` and every ISO moment by ``moment``
     (each takes the ISO text); ISO text inside a name or a number is left alone."""
@@ -230,6 +236,7 @@ PROFILE_WORDS = {
     "zoom": "Zoom recordings list",
     "generic": "Plain column names",
     "transcript": "Transcript files",
+    "custom": "Columns mapped by hand",
 }
 
 

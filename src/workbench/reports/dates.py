@@ -61,8 +61,7 @@ def long_date(value: dt.date | dt.datetime | str | None) -> str:
             return value
     if isinstance(value, dt.datetime):
         value = value.date()
-    return f"{value.day} {value:%B %Y}"
-
+    return vocabulary.long_day(value)
 
 
 def long_moment(iso: str) -> str:
@@ -93,6 +92,7 @@ def dates_in_words(text: str, *, keep_together: bool = False) -> str:
             text, lambda d: _kept_together(long_date(d)), lambda m: _kept_together(long_moment(m))
         )
     return vocabulary.dates_in(text, long_date, long_moment)
+
 
 # The usual business time zone of a jurisdiction (the state's or country's largest
 # commercial centre). Used when neither the engagement nor the roster names one.

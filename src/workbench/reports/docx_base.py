@@ -33,7 +33,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from matplotlib.figure import Figure
 
-from workbench.reports.dates import dates_in_words
+from workbench.reports.dates import dates_in_words, long_date
 from workbench.reports.files import atomic_path
 from workbench.reports.template import REQUIRED_STYLES, TABLE_STYLE, add_ppr_child, load_template
 from workbench.reports.text import one_line, xml_text
@@ -212,8 +212,8 @@ class DocBuilder:
         rows = [
             ("Prepared for", self.info.customer),
             ("Prepared by", consultancy or "-"),
-            *([("Data as of", _long(self.info.as_of))] if self.info.as_of is not None else []),
-            ("Issued" if self.info.as_of else "Date", _long(self.branding.date or self.info.date)),
+            *([("Data as of", long_date(self.info.as_of))] if self.info.as_of is not None else []),
+            ("Issued" if self.info.as_of else "Date", long_date(self.branding.date or self.info.date)),
             ("Version", self.branding.version or self.info.version),
             ("Status", ""),
         ]
@@ -253,8 +253,8 @@ class DocBuilder:
         p.add_run("  \u00b7  ".join(parts)).font.size = Pt(9)
         meta = []
         if self.info.as_of is not None:
-            meta.append(f"Data as of {_long(self.info.as_of)}")
-        meta.append(f"Issued {_long(self.branding.date or self.info.date)}")
+            meta.append(f"Data as of {long_date(self.info.as_of)}")
+        meta.append(f"Issued {long_date(self.branding.date or self.info.date)}")
         meta.append(f"Version {self.branding.version or self.info.version}")
         p = self.doc.add_paragraph(style="Workbench Cover Meta")
         p.add_run("  \u00b7  ".join(meta) + "  \u00b7  Status: ").font.size = Pt(9)
@@ -879,11 +879,6 @@ def fit_widths(headers: list[str], rows: list[list[object]], widths: list[float]
 def _words(text: str) -> list[str]:
     """The words a line can break between (a no-break space joins, as in a date)."""
     return [w for w in re.split(r"[ \t\r\n]+", text) if w]
-
-
-def _long(day: dt.date) -> str:
-    """The one way the package writes a date: '16 November 2026'."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def checkbox_pair(value: bool | None) -> str:

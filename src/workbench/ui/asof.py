@@ -45,8 +45,8 @@ def moment(iso: str | None) -> str:
 
 
 def dates_in(text: str) -> str:
-    """A sentence from the layers below (which the command line and the documents say
-    with ISO dates) as the GUI says dates: days as ``day`` ("go-live on 11 Jan 2027"),
+    """A sentence from the layers below (which the command line says with ISO dates)
+    as the GUI says dates: days as ``day`` ("go-live on 11 Jan 2027"),
     stored moments as ``moment``. ISO text inside a name or a number is left alone."""
     return vocabulary.dates_in(text, day, moment)
 

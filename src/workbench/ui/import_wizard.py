@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.importers import operations as import_ops
+from workbench.models.vocabulary import profile_words
 from workbench.ui import importing
 from workbench.ui.context import PageContext
 from workbench.ui.dialogs import show_error
@@ -304,7 +305,7 @@ class ImportWizard(QDialog):
         self.mapping = dict(getattr(detection, "mapping", None) or {})
         index = self.entity_combo.findData(self.entity)
         self.entity_combo.setCurrentIndex(index)
-        self.profile_value.setText(str(getattr(detection, "profile", "") or "unknown"))
+        self.profile_value.setText(profile_words(getattr(detection, "profile", None)) or "unknown")
         encoding = getattr(detection, "encoding", None) or "-"
         delimiter = getattr(detection, "delimiter", None)
         shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(
