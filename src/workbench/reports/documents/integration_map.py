@@ -62,8 +62,11 @@ def _crm_evidence(ctx: ReportContext, imports: list[dict]) -> str:
     if crm:
         parts = sorted({f"{table_words(i['entity'])} ({i['rows_imported']:,} rows)" for i in crm})
         return "Imports: " + ", ".join(parts)
-    counts = ctx.eng.counts()
-    held = [f"{counts[t]:,} {table_words(t)}" for t in _CRM_COUNTED if counts.get(t)]
+    # the four CRM tables named, not every table of the file (as `Engagement.counts` does)
+    counts = {
+        t: ctx.eng.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _CRM_COUNTED
+    }
+    held = [f"{counts[t]:,} {table_words(t)}" for t in _CRM_COUNTED if counts[t]]
     return "Records in the engagement: " + ", ".join(held) if held else "No CRM data yet"
 
 
