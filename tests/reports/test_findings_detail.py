@@ -23,3 +23,27 @@ def test_a_text_keeps_whole_sentences_else_whole_words() -> None:
     said = shortened(words, 50)
     assert said == "forecast " * 4 + "forecast \u2026"
     assert shortened("short", 50) == "short"
+
+
+def test_the_gap_analysis_counts_every_rep_below_the_flag(story_package) -> None:
+    """The capture audit names 25 reps below the red flag and says how many more; the
+    document keeps whole names and its "and N more" adds up to the finding's count."""
+    import re
+
+    from docx import Document
+
+    built = [f for f in story_package.files if f.document == "gap-analysis"]
+    if not built:
+        return  # not in this project kind's package
+    rows = [
+        [c.text for c in row.cells]
+        for table in Document(str(built[0].path)).tables
+        for row in table.rows
+    ]
+    row = next(r for r in rows if re.fullmatch(r"\d+ reps record under .*", r[1]))
+    affected = int(row[3].replace(",", ""))
+    shown, more = row[2].split("; "), 0
+    if match := re.fullmatch(r"and (\d+) more", shown[-1]):
+        more, shown = int(match.group(1)), shown[:-1]
+    assert all(re.fullmatch(r".+ \d+\.\d% \(\d+/\d+\)", s) for s in shown), shown
+    assert affected > 25 and len(shown) + more == affected == int(row[1].split()[0])

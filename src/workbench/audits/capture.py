@@ -422,7 +422,8 @@ def _findings(result: CaptureResult, frame: pd.DataFrame, host: pd.Series) -> li
                 "high",
                 f"{len(flagged)} reps record under {fmt_pct(opts.flag_below)}",
                 "; ".join(
-                    f"{g.name} {fmt_pct(g.rate)} ({g.recorded}/{g.total})" for g in flagged[:25]
+                    [f"{g.name} {fmt_pct(g.rate)} ({g.recorded}/{g.total})" for g in flagged[:25]]
+                    + ([f"and {len(flagged) - 25} more"] if len(flagged) > 25 else [])
                 ),
                 entity="users",
                 affected=[g.key for g in flagged],
