@@ -18,6 +18,7 @@ from workbench.models import (
     schema_core,
     schema_dedup,
     schema_evaluation,
+    schema_import_speed,
     schema_importers,
     schema_lifecycle,
     schema_pulls,
@@ -43,6 +44,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (10, "m0010_duplicate_decisions", schema_dedup.migrate),
     (11, "m0011_coaching", schema_coaching.migrate),
     (12, "m0012_pulls", schema_pulls.migrate),
+    (13, "m0013_unused_deal_indexes", schema_import_speed.migrate),
 ]
 
 # Branches merged side by side can append out of order; an upgrade would then stop
