@@ -101,6 +101,23 @@ assert (r["entity"], r["profile"], r["rows_imported"], r["rows_rejected"]) == (
     "opportunities", "salesforce-report", 3, 0), r
 PY
 echo "import: 3 opportunities from a Salesforce report"
+# 4b. A big file (over 16 MB) goes through the staging driver (importers/staging.py):
+# its shared library must be in the bundle, and the rows must all arrive.
+find "$BUNDLE" -name 'libadbc_driver_sqlite*' | grep -q . || fail "the ADBC SQLite driver is missing"
+awk 'BEGIN { print "Id,Name,AccountId,OwnerId,StageName,Amount,CloseDate,Description";
+  for (i = 0; i < 120000; i++)
+    printf "006%012dAAA,Deal %d,001%012dAAA,005%012dAAA,Prospecting,%d,2026-%02d-%02d,%s\n",
+      i, i, i % 997, i % 41, 1000 + i, 1 + i % 12, 1 + i % 28,
+      "Renewal with expansion into two further regions, pending procurement review" }' \
+  >"$smoke/big.csv"
+"$EXE" import "$smoke/imp.engagement" "$smoke/big.csv" --json >"$smoke/big.json" \
+  || fail "the big import failed"
+"$PYTHON" - "$smoke/big.json" <<'PY' || fail "the big import did not take the 120,000 deals"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert (r["entity"], r["rows_imported"], r["rows_rejected"]) == ("opportunities", 120000, 0), r
+PY
+echo "import: 120,000 opportunities ($(( $(stat -c %s "$smoke/big.csv") >> 20 )) MB, staged)"
 
 # 5. The main window on the demo engagement (pages, charts through matplotlib's QtAgg).
 out=$("$EXE" gui --smoke-exit "$demo_file")

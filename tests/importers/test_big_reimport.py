@@ -74,7 +74,10 @@ def test_reimport_of_a_big_file_rebuilds_the_indexes_once(tmp_path: Path, monkey
     again, traced = import_tracing(path, tasks(tmp_path / "Task2.csv", range(2_500), "Email"))
     assert (again.rows_imported, again.rows_updated) == (0, 2_500)
     dropped = [s for s in traced if s.upper().startswith("DROP INDEX")]
-    assert sorted(s.split()[-1] for s in dropped) == ["activities_account", "activities_opportunity"]
+    assert sorted(s.split()[-1] for s in dropped) == [
+        "activities_account",
+        "activities_opportunity",
+    ]
     assert indexes(path) == fresh
     with Engagement.open(path, read_only=True) as eng:
         assert eng.conn.execute(

@@ -2,8 +2,9 @@
 
 Common shapes (ISO dates, d/d/yyyy dates, plain numbers, true/false) are converted
 with pyarrow compute kernels; every other non-blank value goes to the careful
-one-value parsers in ``workbench.importers.values``. The result is a Python list
-ready for ``executemany`` plus the positions of values that could not be read.
+one-value parsers in ``workbench.importers.values``. The result is the converted
+column (as Arrow, and as a Python list when asked for) plus the positions of values that
+could not be read.
 """
 
 from __future__ import annotations
@@ -24,12 +25,31 @@ _PLACEHOLDER_ISO = ["1900-01-01", "1899-12-30", "1899-12-31", "0001-01-01"]
 
 @dataclass
 class Converted:
-    """A converted column: values (None for blank), bad positions with reasons, notes."""
+    """A converted column: values (None for blank), bad positions with reasons, notes.
 
-    values: list
+    ``arrow`` holds the converted column as built by the fast kernels; ``values`` (a
+    Python list) is made from it only when asked for. A column that needed the careful
+    parsers has its list patched in place: ``arrow`` is then None.
+    """
+
+    arrow: pa.Array | None
     bad: dict[int, str] = field(default_factory=dict)
     placeholders: int = 0
     currencies: dict[int, str] = field(default_factory=dict)
+    _values: list | None = None
+
+    @property
+    def values(self) -> list:
+        if self._values is None:
+            assert self.arrow is not None
+            self._values = self.arrow.to_pylist()
+        return self._values
+
+    def patched(self) -> list:
+        """The list, from now on the only copy of the values (``arrow`` is dropped)."""
+        values = self.values
+        self.arrow = None
+        return values
 
 
 def _blank_to_null(arr: pa.Array) -> pa.Array:
@@ -170,12 +190,13 @@ def _slow(
         return
     positions = pc.indices_nonzero(need).to_pylist()
     raw = pc.filter(arr, need).to_pylist()
+    values = result.patched()
     for i, text in zip(positions, raw, strict=True):
         try:
             value = parse(text)
         except V.Placeholder:
             result.placeholders += 1
-            result.values[i] = None
+            values[i] = None
             continue
         except V.BadValue as exc:
             result.bad[i] = str(exc)
@@ -185,47 +206,47 @@ def _slow(
             continue
         if money:
             amount, currency = value  # type: ignore[misc]
-            result.values[i] = amount
+            values[i] = amount
             if currency:
                 result.currencies[i] = currency
         else:
-            result.values[i] = value
+            values[i] = value
 
 
 def convert_column(raw: pa.Array, ftype: str, order: V.DateOrder) -> Converted:
     """Convert one column of text to the field type; blanks become None."""
     arr = _blank_to_null(raw)
     if ftype in ("text", "ref"):
-        return Converted(arr.to_pylist())
+        return Converted(arr)
     if ftype == "email":
         has_at = pc.fill_null(pc.match_substring(arr, "@"), False)
-        return Converted(pc.if_else(has_at, pc.utf8_lower(arr), arr).to_pylist())
+        return Converted(pc.if_else(has_at, pc.utf8_lower(arr), arr))
     if ftype == "date":
         fast = _fast_date(arr, order)
-        result = Converted(fast.to_pylist())
+        result = Converted(fast)
         _slow(arr, fast, lambda s: V.parse_date(s, order), result)
         return result
     if ftype == "moment":
         fast = _fast_moment(arr)
-        result = Converted(fast.to_pylist())
+        result = Converted(fast)
         _slow(arr, fast, lambda s: V.parse_moment(s, order), result)
         return result
     if ftype == "bool":
         fast = _fast_bool(arr)
-        result = Converted(fast.to_pylist())
+        result = Converted(fast)
         _slow(arr, fast, V.parse_bool, result)
         return result
     fast = _fast_number(arr)
     if ftype == "int":
         fast_int = pc.if_else(pc.equal(pc.floor(fast), fast), fast, pa.scalar(None, pa.float64()))
-        result = Converted(pc.cast(fast_int, pa.int64()).to_pylist())
+        result = Converted(pc.cast(fast_int, pa.int64()))
         _slow(arr, fast_int, V.parse_int, result)
         return result
     if ftype == "seconds":
-        result = Converted(pc.divide(fast, 60.0).to_pylist())
+        result = Converted(pc.divide(fast, 60.0))
         _slow(arr, fast, V.parse_seconds_as_minutes, result)
         return result
-    result = Converted(fast.to_pylist())
+    result = Converted(fast)
     if ftype == "money":
         _slow(arr, fast, V.parse_money, result, money=True)
     elif ftype == "percent":
@@ -248,8 +269,15 @@ def _json_string(arr: pa.Array) -> pa.Array:
 
 def extra_json(columns: list[tuple[str, pa.Array]], length: int) -> list[str | None]:
     """One JSON object per row with the non-blank values of the unmapped columns."""
+    out = extra_json_column(columns, length)
+    return out if isinstance(out, list) else out.to_pylist()
+
+
+def extra_json_column(columns: list[tuple[str, pa.Array]], length: int) -> pa.Array | list:
+    """``extra_json`` as an Arrow string column, or as a list when some value holds a
+    control character (those rows are written by ``json.dumps``)."""
     if not columns:
-        return [None] * length
+        return pa.nulls(length, pa.string())
     fragments = []
     for header, raw in columns:
         arr = _blank_to_null(raw)
@@ -262,10 +290,13 @@ def extra_json(columns: list[tuple[str, pa.Array]], length: int) -> list[str | N
     body = pc.utf8_slice_codeunits(joined, 1)
     wrapped = pc.binary_join_element_wise("{", body, "}", "")
     wrapped = pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), wrapped)
+    controls = pc.fill_null(
+        pc.match_substring_regex(joined, r"[\x00-\x08\x0b\x0c\x0e-\x1f]"), False
+    )
+    if not pc.any(controls).as_py():
+        return wrapped
     values = wrapped.to_pylist()
-    controls = pc.match_substring_regex(joined, r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-    if pc.any(pc.fill_null(controls, False)).as_py():
-        for i in pc.indices_nonzero(pc.fill_null(controls, False)).to_pylist():
-            obj = {h: str(c[i]).strip() for h, c in columns if c[i].is_valid and str(c[i]).strip()}
-            values[i] = json.dumps(obj, ensure_ascii=False)
+    for i in pc.indices_nonzero(controls).to_pylist():
+        obj = {h: str(c[i]).strip() for h, c in columns if c[i].is_valid and str(c[i]).strip()}
+        values[i] = json.dumps(obj, ensure_ascii=False)
     return values

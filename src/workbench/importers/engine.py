@@ -10,12 +10,14 @@ a cancel, an error or a killed process leaves the engagement as it was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from workbench.importers import staging
 from workbench.importers.plan import Plan, make_plan
 from workbench.importers.profiles import known_names
 from workbench.importers.records import ImportResult
@@ -171,6 +173,36 @@ def _run_transaction(
     sort_cache: int,
 ) -> ImportResult:
     table = plan.spec.table
+    writers: list[Writer] = []
+    with contextlib.ExitStack() as cleanup:
+        # A big file's rows are staged in files of the import's private folder
+        # (workbench.importers.staging), detached once the transaction has ended.
+        stage_dir = (
+            Path(cleanup.enter_context(make_workdir())) if big and staging.available() else None
+        )
+        cleanup.callback(lambda: [w.detach() for w in writers])
+        return _write_in_transaction(
+            eng, src, layout, plan, path, digest, currency, progress, notes, big, sort_cache,
+            table, writers, stage_dir,
+        )  # fmt: skip
+
+
+def _write_in_transaction(
+    eng,
+    src,
+    layout,
+    plan: Plan,
+    path: Path,
+    digest: _Digest,
+    currency: str,
+    progress: Progress,
+    notes: list[str],
+    big: int,
+    sort_cache: int,
+    table: str,
+    writers: list[Writer],
+    stage_dir: Path | None,
+) -> ImportResult:
     with eng.atomic() as conn:
         # New rows take the next rowid (one above the largest), and an update keeps its
         # row's: the rows this import added are the growth of the largest rowid. (Two
@@ -199,14 +231,23 @@ def _run_transaction(
             ),
         )
         import_id = int(cur.lastrowid)
-        writer = Writer(conn, plan, import_id, currency, layout.columns, path.name)
+
+        def attempt(fast: bool, stage: Path | None) -> Counts:
+            writer = Writer(
+                conn, plan, import_id, currency, layout.columns, path.name,
+                stage_dir=stage, chunk_rows=big // staging.MAX_FILES + 1,
+            )  # fmt: skip
+            writers.append(writer)
+            with eng.atomic():
+                return writer.load(src.blocks(fast=fast), progress)
+
         try:
-            with eng.atomic():
-                counts = writer.load(src.blocks(fast=True), progress)
+            try:
+                counts = attempt(True, stage_dir)
+            except staging.StagingUnsuitable:
+                counts = attempt(True, None)  # rows bound one by one instead
         except NeedsSlowPath:
-            writer = Writer(conn, plan, import_id, currency, layout.columns, path.name)
-            with eng.atomic():
-                counts = writer.load(src.blocks(fast=False), progress)
+            counts = attempt(False, None)
         if dropped:
             import pyarrow as pa
 

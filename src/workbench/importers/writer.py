@@ -8,15 +8,20 @@ reject with row, column, value and reason, and writes the good rows with one
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
+import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.importers.columns import convert_column, extra_json
+from workbench.importers import staging
+from workbench.importers.columns import Converted, convert_column, extra_json_column
 from workbench.importers.derive import (
     activity_kind,
     meeting_channel,
@@ -53,10 +58,60 @@ HISTORY_FIELDS = {
 
 @dataclass
 class Prepared:
-    """One converted block: the rows to upsert and the reject records to store."""
+    """One converted block: the rows to upsert (as tuples to bind, or as an Arrow table
+    to stage) and the reject records to store."""
 
-    rows: list[tuple]
+    rows: list[tuple] | pa.Table
     rejects: list[tuple]
+
+
+class Columns(dict):
+    """A block's columns by field name. Each is a Python list, or, until some code reads
+    it, the Arrow array the fast kernels made (a staged import writes those as they are,
+    never making Python objects of them)."""
+
+    def put(self, name: str, conv: Converted) -> None:
+        dict.__setitem__(self, name, conv.values if conv.arrow is None else conv.arrow)
+
+    def __getitem__(self, name: str) -> list:
+        value = dict.__getitem__(self, name)
+        if isinstance(value, pa.Array):
+            value = value.to_pylist()
+            dict.__setitem__(self, name, value)
+        return value
+
+    def get(self, name: str, default=None):  # type: ignore[override]
+        return self[name] if name in self else default
+
+    def setdefault(self, name: str, default=None):  # type: ignore[override]
+        """As dict's (an Arrow column stays as it is)."""
+        if name not in self:
+            dict.__setitem__(self, name, default)
+        return dict.__getitem__(self, name)
+
+    def raw(self, name: str) -> list | pa.Array:
+        return dict.__getitem__(self, name)
+
+    def has_none(self, name: str) -> bool:
+        value = self.raw(name)
+        return value.null_count > 0 if isinstance(value, pa.Array) else None in value
+
+    def all_present(self, name: str) -> bool:
+        """Whether every value is there and not empty (``all()`` of the list)."""
+        value = self.raw(name)
+        if not isinstance(value, pa.Array):
+            return all(value)
+        if value.null_count:
+            return False
+        if pa.types.is_string(value.type) or pa.types.is_large_string(value.type):
+            return not pc.any(pc.equal(value, "")).as_py()
+        return all(value.to_pylist())
+
+    def count_above(self, name: str, limit: float) -> int:
+        value = self.raw(name)
+        if isinstance(value, pa.Array):
+            return int(pc.sum(pc.fill_null(pc.greater(value, limit), False)).as_py() or 0)
+        return sum(1 for v in value if v is not None and v > limit)
 
 
 @dataclass
@@ -87,8 +142,14 @@ class Writer:
         currency: str,
         columns: list[str],
         source_name: str = "",
+        stage_dir: Path | None = None,
+        chunk_rows: int = staging.MIN_CHUNK_ROWS,
     ) -> None:
         self.conn = conn
+        # A big file's rows are staged (see workbench.importers.staging) in this folder.
+        self.stage_dir = stage_dir
+        self.chunk_rows = max(staging.MIN_CHUNK_ROWS, chunk_rows)
+        self.attached: list[str] = []
         self.source_name = source_name
         self.plan = plan
         self.import_id = import_id
@@ -148,6 +209,14 @@ class Writer:
             f"INSERT INTO {spec.table} ({', '.join(cols)}) VALUES ({marks}) "
             f"ON CONFLICT(crm_id) DO UPDATE SET {', '.join(updates)}"
         )
+        # The same upsert from a staging file, in the file's order ("WHERE true" keeps
+        # SQLite from reading ON CONFLICT as a join constraint).
+        self._staged_columns = cols[:-1]
+        self.staged_sql = (
+            f"INSERT INTO {spec.table} ({', '.join(cols)}) SELECT "
+            f"{', '.join(self._staged_columns)}, {int(import_id)} FROM <stage>.t "
+            f"WHERE true ORDER BY rowid ON CONFLICT(crm_id) DO UPDATE SET {', '.join(updates)}"
+        )
         self.counts = Counts()
 
     def _derived_fields(self) -> set[str]:
@@ -179,6 +248,8 @@ class Writer:
     def load(self, blocks, progress: Progress) -> Counts:
         """Write every block; the next block is read and converted in a helper thread
         while SQLite writes the current one (pyarrow and SQLite release the GIL)."""
+        if self.stage_dir is not None:
+            return self._load_staged(blocks, progress)
         source = iter(blocks)
 
         def prepare() -> tuple[Prepared, float] | None:
@@ -211,18 +282,128 @@ class Writer:
         before = self.conn.total_changes
         self.conn.executemany(self.sql, prepared.rows)
         self.counts.written += self.conn.total_changes - before
-        if prepared.rejects:
+        self._write_rejects(prepared.rejects)
+
+    def _write_rejects(self, rejects: list[tuple]) -> None:
+        if rejects:
             self.conn.executemany(
                 "INSERT INTO import_rejects (import_id, row_number, column_name, value, "
                 "reason, raw) VALUES (?, ?, ?, ?, ?, ?)",
-                prepared.rejects,
+                rejects,
             )
+
+    def _load_staged(self, blocks, progress: Progress) -> Counts:
+        """Write every block through staging files, on three threads: one reads and
+        converts blocks (Python), one appends them to the current staging file (the
+        ADBC driver, without the GIL), and this one upserts each finished file into the
+        engagement (one INSERT ... SELECT, without the GIL)."""
+        converted: queue.Queue = queue.Queue(maxsize=4)  # bounds memory: 4 blocks
+        finished: queue.Queue = queue.Queue()
+        stop = threading.Event()
+        done = object()
+
+        def read() -> None:
+            try:
+                for block, fraction in blocks:
+                    if stop.is_set():
+                        return
+                    converted.put((self._prepare_block(block), fraction))
+                converted.put(done)
+            except BaseException as exc:  # handed to the writing thread, raised there
+                converted.put(exc)
+
+        def stage() -> None:
+            number, current, staged = 0, None, 0
+            try:
+                while not stop.is_set():
+                    try:
+                        item = converted.get(timeout=0.1)
+                    except queue.Empty:
+                        continue  # the reader is busy, or has stopped on a cancel
+                    if isinstance(item, BaseException):
+                        raise item
+                    if item is done:
+                        break
+                    prepared, fraction = item
+                    if prepared.rows.num_rows:
+                        if current is None:
+                            path = self.stage_dir / f"stage-{number}.db"
+                            current = staging.StageFile(path, self._staged_columns)
+                        current.append(prepared.rows)
+                        staged += prepared.rows.num_rows
+                    finished.put((fraction, staged, None, prepared.rejects))
+                    if (
+                        current is not None
+                        and current.rows >= self.chunk_rows
+                        and (number < staging.MAX_FILES - 1)
+                    ):
+                        current.finish()
+                        finished.put((fraction, staged, current.path, []))
+                        number, current = number + 1, None
+                if current is not None:
+                    current.finish()
+                    finished.put((1.0, staged, current.path, []))
+                finished.put(done)
+            except BaseException as exc:
+                finished.put(exc)
+            finally:
+                if current is not None:
+                    current.close()
+
+        threads = [
+            threading.Thread(target=read, name="import-read", daemon=True),
+            threading.Thread(target=stage, name="import-stage", daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            while True:
+                try:
+                    item = finished.get(timeout=0.25)
+                except queue.Empty:
+                    progress.check()  # a cancel is honoured while a file is being staged
+                    continue
+                if item is done:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                fraction, staged, path, rejects = item
+                self._write_rejects(rejects)
+                if path is not None:
+                    self._upsert_file(path)
+                progress.update(
+                    0.02 + 0.96 * fraction,
+                    f"{staged:,} rows read, {self.counts.written:,} written",
+                )
+        finally:
+            stop.set()
+            while any(t.is_alive() for t in threads):
+                with contextlib.suppress(queue.Empty):
+                    converted.get_nowait()  # a reader waiting to put sees the stop
+                for thread in threads:
+                    thread.join(timeout=0.05)
+        self.counts.translated = self.translated
+        self.counts.stage_readings = dict(self.readings)
+        if self.plan.spec.name == "pipeline_stages":
+            self.counts.relabelled = relabel_stages(self.conn)
+        return self.counts
+
+    def _upsert_file(self, path: Path) -> None:
+        name = staging.attach(self.conn, path, len(self.attached))
+        self.attached.append(name)
+        before = self.conn.total_changes
+        self.conn.execute(self.staged_sql.replace("<stage>", name, 1))
+        self.counts.written += self.conn.total_changes - before
+
+    def detach(self) -> None:
+        """Detach the staging files (after the import's transaction has ended)."""
+        staging.detach_all(self.conn, self.attached)
 
     def _prepare_block(self, block: Block) -> Prepared:
         """Convert one block (no database access: this runs in the helper thread)."""
         plan, spec = self.plan, self.plan.spec
         n = len(block)
-        values: dict[str, list] = {}
+        values = Columns()
         bad: dict[int, list[tuple[str | None, str | None, str]]] = {}
 
         def flag(i: int, column: str | None, value: str | None, reason: str) -> None:
@@ -237,7 +418,7 @@ class Writer:
         for name, pos in plan.index.items():
             f = spec.field(name)
             conv = convert_column(block.columns[pos], f.type, plan.order)
-            values[name] = conv.values
+            values.put(name, conv)
             header = plan.mapping[name]
             for i, reason in conv.bad.items():
                 flag(i, header, _cell(block, pos, i), reason)
@@ -252,22 +433,19 @@ class Writer:
             values.setdefault(name, [None] * n)
         if "crm_id" not in values or plan.crm_id_built:
             values["crm_id"] = self._built_ids(block, values, n)
-        ids = values["crm_id"]
-        for i in [] if all(ids) else [i for i, v in enumerate(ids) if not v]:
-            if i not in skip:
-                flag(i, plan.mapping.get("crm_id"), None, self._blank_id_reason())
+        if not values.all_present("crm_id"):
+            for i in [i for i, v in enumerate(values["crm_id"]) if not v]:
+                if i not in skip:
+                    flag(i, plan.mapping.get("crm_id"), None, self._blank_id_reason())
         for f in spec.fields:
             if f.required and f.stored and f.name != "crm_id" and f.name in values:
-                col = values[f.name]
-                if None not in col:
+                if not values.has_none(f.name):
                     continue
-                for i in [i for i, v in enumerate(col) if v is None]:
+                for i in [i for i, v in enumerate(values[f.name]) if v is None]:
                     if i not in skip:
                         flag(i, plan.mapping.get(f.name), None, f"the {f.description} is blank")
         if "probability" in values:
-            self.counts.over_100 += sum(
-                1 for v in values["probability"] if v is not None and v > 100
-            )
+            self.counts.over_100 += values.count_above("probability", 100)
         # Decoration rows inside the data (subtotals, group headings of grouped reports,
         # repeated titles) are skipped, not imported and not rejected.
         skip |= _decoration_rows(block)
@@ -276,15 +454,19 @@ class Writer:
                 del bad[i]
                 skip.add(i)
         self.counts.skipped += len(skip)
-        lists = [values[name] for name in self.insert_fields]
+        columns: list[list | pa.Array] = [values.raw(name) for name in self.insert_fields]
         if spec.has_extra:
             extra_cols = [(h, block.columns[p]) for h, p in plan.extra_columns]
-            lists.append(extra_json(extra_cols, n))
-        rows = zip(*lists, strict=True)
+            columns.append(extra_json_column(extra_cols, n))
         drop = set(bad) | skip
+        rejects = self._reject_records(block, bad) if bad else []
+        if self.stage_dir is not None:
+            return Prepared(_table(columns, self._staged_columns, n, drop), rejects)
+        lists = [c.to_pylist() if isinstance(c, pa.Array) else c for c in columns]
+        rows = zip(*lists, strict=True)
         if drop:
             rows = (r for i, r in enumerate(rows) if i not in drop)
-        return Prepared(list(rows), self._reject_records(block, bad) if bad else [])
+        return Prepared(list(rows), rejects)
 
     def _reject_records(self, block: Block, bad: dict[int, list]) -> list[tuple]:
         records = []
@@ -562,6 +744,17 @@ class Writer:
             else:
                 values[k] = col
         return skip
+
+
+def _table(columns: list, names: list[str], n: int, drop: set[int]) -> pa.Table:
+    """A block's rows to stage: its columns as Arrow, without the dropped rows."""
+    arrays = [c if isinstance(c, pa.Array) else staging.as_arrow(c) for c in columns]
+    table = pa.Table.from_arrays(arrays, names=names)
+    if drop:
+        keep = np.ones(n, dtype=bool)
+        keep[sorted(drop)] = False
+        table = table.filter(pa.array(keep))
+    return table
 
 
 def _cell(block: Block, pos: int, i: int) -> str | None:
