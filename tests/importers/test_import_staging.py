@@ -194,3 +194,18 @@ def test_a_cancelled_staged_import_leaves_nothing(tmp_path: Path, small_chunks):
     assert contents(path) == before
     assert not [t for t in threading.enumerate() if t.name.startswith("import-")]
     assert any(s.endswith(" written") and " 0 written" not in s for s in written)
+
+
+def test_the_bundle_smoke_test_can_require_staging(tmp_path: Path, small_chunks, monkeypatch):
+    """WORKBENCH_REQUIRE_STAGING=1 (installers/build_linux.sh) turns the quiet fallback
+    into a failure, so a bundle without a working driver does not pass its smoke test."""
+    monkeypatch.setenv("WORKBENCH_REQUIRE_STAGING", "1")
+
+    def unsuitable(values):
+        raise staging.StagingUnsuitable("the staging driver failed: no library")
+
+    monkeypatch.setattr(writer_module.staging, "as_arrow", unsuitable)
+    path = engagement(tmp_path / "required.engagement")
+    with pytest.raises(staging.StagingUnsuitable):
+        run(path, deals(tmp_path / "first.csv", range(300)))
+    assert contents(path)["opportunities"] == []

@@ -245,6 +245,8 @@ def _write_in_transaction(
             try:
                 counts = attempt(True, stage_dir)
             except staging.StagingUnsuitable:
+                if staging.required():
+                    raise
                 counts = attempt(True, None)  # rows bound one by one instead
         except NeedsSlowPath:
             counts = attempt(False, None)

@@ -19,6 +19,7 @@ whatever remains when the row estimate was low.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -33,11 +34,19 @@ class StagingUnsuitable(Exception):
     import starts again and binds its rows one by one."""
 
 
+def required() -> bool:
+    """Whether a big import must stage its rows (``WORKBENCH_REQUIRE_STAGING=1``: the
+    bundle's smoke test, which must not pass on the slower fallback)."""
+    return os.environ.get("WORKBENCH_REQUIRE_STAGING") == "1"
+
+
 def available() -> bool:
     """Whether the ADBC SQLite driver loads on this machine."""
     try:
         import adbc_driver_sqlite.dbapi  # noqa: F401
-    except (ImportError, OSError):
+    except (ImportError, OSError) as exc:
+        if required():
+            raise RuntimeError(f"the ADBC SQLite driver does not load: {exc!r}") from exc
         return False
     return True
 
