@@ -209,3 +209,48 @@ def test_the_bundle_smoke_test_can_require_staging(tmp_path: Path, small_chunks,
     with pytest.raises(staging.StagingUnsuitable):
         run(path, deals(tmp_path / "first.csv", range(300)))
     assert contents(path)["opportunities"] == []
+
+
+@pytest.mark.parametrize("staged", [True, False])
+def test_columns_no_field_takes_are_merged_on_a_reimport(tmp_path: Path, monkeypatch, staged):
+    """Unmapped columns land in ``extra``: a re-import keeps what the new file does not
+    carry and takes what it does; the text is compact JSON either way (a value with a
+    control character included)."""
+    if staged:
+        monkeypatch.setattr(engine, "BIG_FILE_BYTES", 0)
+    else:
+        monkeypatch.setattr(staging, "available", lambda: False)
+    path = engagement(tmp_path / "extra.engagement")
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "Id,Name,Champion__c,Region__c\n"
+        "006A,Alpha,Jane,EMEA\n"
+        "006B,Beta,,\n"
+        '006C,Gamma,"Ctl\x01 one",APAC\n'
+        "006D,Delta,Ann,NA\n",
+        encoding="utf-8",
+    )
+    again = tmp_path / "again.csv"
+    again.write_text(
+        'Id,Name,Champion__c\n006A,Alpha,Joe\n006B,Beta,Kim\n006C,Gamma,"Ctl\x01 one"\n'
+        "006D,Delta,\n",
+        encoding="utf-8",
+    )
+    run(path, first)
+    with Engagement.open(path, read_only=True) as eng:
+        stored = dict(eng.conn.execute("SELECT crm_id, extra FROM opportunities"))
+    assert stored == {
+        "006A": '{"Champion__c":"Jane","Region__c":"EMEA"}',
+        "006B": None,
+        "006C": '{"Champion__c":"Ctl\\u0001 one","Region__c":"APAC"}',
+        "006D": '{"Champion__c":"Ann","Region__c":"NA"}',
+    }
+    run(path, again)
+    with Engagement.open(path, read_only=True) as eng:
+        stored = dict(eng.conn.execute("SELECT crm_id, extra FROM opportunities"))
+    assert stored == {
+        "006A": '{"Champion__c":"Joe","Region__c":"EMEA"}',  # merged: new value, old kept
+        "006B": '{"Champion__c":"Kim"}',  # nothing before: the new text itself
+        "006C": '{"Champion__c":"Ctl\\u0001 one","Region__c":"APAC"}',
+        "006D": '{"Champion__c":"Ann","Region__c":"NA"}',  # blank: nothing to merge
+    }

@@ -298,5 +298,5 @@ def extra_json_column(columns: list[tuple[str, pa.Array]], length: int) -> pa.Ar
     values = wrapped.to_pylist()
     for i in pc.indices_nonzero(controls).to_pylist():
         obj = {h: str(c[i]).strip() for h, c in columns if c[i].is_valid and str(c[i]).strip()}
-        values[i] = json.dumps(obj, ensure_ascii=False)
+        values[i] = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     return values

@@ -198,9 +198,15 @@ class Writer:
             else:
                 updates.append(f"{name} = coalesce({spec.table}.{name}, excluded.{name})")
         if spec.has_extra:
+            # The columns no field takes are merged into what the record holds. Merging
+            # into nothing, or into the same text, gives the new text itself (the JSON
+            # is written compact: json_patch returns it unchanged), so SQLite parses
+            # JSON only where the values differ (a re-import of the same file: none).
             updates.append(
-                f"extra = CASE WHEN excluded.extra IS NULL THEN {spec.table}.extra ELSE "
-                f"json_patch(coalesce({spec.table}.extra, '{{}}'), excluded.extra) END"
+                f"extra = CASE WHEN excluded.extra IS NULL THEN {spec.table}.extra "
+                f"WHEN {spec.table}.extra IS NULL OR {spec.table}.extra = excluded.extra "
+                f"THEN excluded.extra "
+                f"ELSE json_patch({spec.table}.extra, excluded.extra) END"
             )
         updates.append("import_id = excluded.import_id")
         # The import id is the same for every row: written into the statement, not bound.
