@@ -254,3 +254,13 @@ def test_columns_no_field_takes_are_merged_on_a_reimport(tmp_path: Path, monkeyp
         "006C": '{"Champion__c":"Ctl\\u0001 one","Region__c":"APAC"}',
         "006D": '{"Champion__c":"Ann","Region__c":"NA"}',  # blank: nothing to merge
     }
+
+
+def test_the_staging_files_shrink_towards_the_end():
+    """Six files of a seventh of the estimate, one of a twelfth, then the last takes
+    the rest (a few percent): little is left to upsert once the whole file is read."""
+    sizes = staging.file_rows(1_000_000)
+    assert sizes == [142_858] * 6 + [83_334]
+    assert len(sizes) == staging.MAX_FILES - 1
+    assert 1_000_000 - sum(sizes) == 59_518  # the last file (6%), when the estimate is right
+    assert staging.file_rows(10_000) == [staging.MIN_CHUNK_ROWS] * 7

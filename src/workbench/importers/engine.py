@@ -235,7 +235,7 @@ def _write_in_transaction(
         def attempt(fast: bool, stage: Path | None) -> Counts:
             writer = Writer(
                 conn, plan, import_id, currency, layout.columns, path.name,
-                stage_dir=stage, chunk_rows=big // staging.MAX_FILES + 1,
+                stage_dir=stage, estimated_rows=big,
             )  # fmt: skip
             writers.append(writer)
             with eng.atomic():

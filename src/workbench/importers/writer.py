@@ -143,12 +143,12 @@ class Writer:
         columns: list[str],
         source_name: str = "",
         stage_dir: Path | None = None,
-        chunk_rows: int = staging.MIN_CHUNK_ROWS,
+        estimated_rows: int = 0,
     ) -> None:
         self.conn = conn
         # A big file's rows are staged (see workbench.importers.staging) in this folder.
         self.stage_dir = stage_dir
-        self.chunk_rows = max(staging.MIN_CHUNK_ROWS, chunk_rows)
+        self.file_rows = staging.file_rows(estimated_rows)
         self.attached: list[str] = []
         self.source_name = source_name
         self.plan = plan
@@ -340,8 +340,8 @@ class Writer:
                     finished.put((fraction, staged, None, prepared.rejects))
                     if (
                         current is not None
-                        and current.rows >= self.chunk_rows
-                        and (number < staging.MAX_FILES - 1)
+                        and number < len(self.file_rows)
+                        and current.rows >= self.file_rows[number]
                     ):
                         current.finish()
                         finished.put((fraction, staged, current.path, []))
