@@ -159,6 +159,23 @@ def _last_rowid(conn, table: str) -> int:
     return int(conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0)
 
 
+@contextlib.contextmanager
+def _staging(big: int):
+    """(folder, writers) of one import: a big file's rows are staged in files of the
+    import's private folder (workbench.importers.staging); the writers' staging files
+    are detached once the import's transaction has ended, then the folder is removed."""
+    writers: list[Writer] = []
+    with contextlib.ExitStack() as stack:
+        stage_dir = (
+            Path(stack.enter_context(make_workdir())) if big and staging.available() else None
+        )
+        try:
+            yield stage_dir, writers
+        finally:
+            for writer in writers:
+                writer.detach()
+
+
 def _run_transaction(
     eng,
     src,
@@ -173,37 +190,7 @@ def _run_transaction(
     sort_cache: int,
 ) -> ImportResult:
     table = plan.spec.table
-    writers: list[Writer] = []
-    with contextlib.ExitStack() as cleanup:
-        # A big file's rows are staged in files of the import's private folder
-        # (workbench.importers.staging), detached once the transaction has ended.
-        stage_dir = (
-            Path(cleanup.enter_context(make_workdir())) if big and staging.available() else None
-        )
-        cleanup.callback(lambda: [w.detach() for w in writers])
-        return _write_in_transaction(
-            eng, src, layout, plan, path, digest, currency, progress, notes, big, sort_cache,
-            table, writers, stage_dir,
-        )  # fmt: skip
-
-
-def _write_in_transaction(
-    eng,
-    src,
-    layout,
-    plan: Plan,
-    path: Path,
-    digest: _Digest,
-    currency: str,
-    progress: Progress,
-    notes: list[str],
-    big: int,
-    sort_cache: int,
-    table: str,
-    writers: list[Writer],
-    stage_dir: Path | None,
-) -> ImportResult:
-    with eng.atomic() as conn:
+    with _staging(big) as (stage_dir, writers), eng.atomic() as conn:
         # New rows take the next rowid (one above the largest), and an update keeps its
         # row's: the rows this import added are the growth of the largest rowid. (Two
         # lookups instead of counting a large table before and after.)
