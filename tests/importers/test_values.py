@@ -137,6 +137,7 @@ def test_extra_json_keeps_non_blank_values_exactly():
     ]
     import json
 
-    values = extra_json(cols, 3)
+    values = extra_json(cols, 3).to_pylist()
+    assert values[0] == '{"Champion__c":"Ann \\"the boss\\"","Notes":"a\\\\b\\nc"}'  # compact
     assert json.loads(values[0]) == {"Champion__c": 'Ann "the boss"', "Notes": "a\\b\nc"}
     assert json.loads(values[1]) == {"Notes": "x"} and values[2] is None

@@ -267,15 +267,10 @@ def _json_string(arr: pa.Array) -> pa.Array:
     return pc.binary_join_element_wise('"', out, '"', "")
 
 
-def extra_json(columns: list[tuple[str, pa.Array]], length: int) -> list[str | None]:
-    """One JSON object per row with the non-blank values of the unmapped columns."""
-    out = extra_json_column(columns, length)
-    return out if isinstance(out, list) else out.to_pylist()
-
-
-def extra_json_column(columns: list[tuple[str, pa.Array]], length: int) -> pa.Array | list:
-    """``extra_json`` as an Arrow string column, or as a list when some value holds a
-    control character (those rows are written by ``json.dumps``)."""
+def extra_json(columns: list[tuple[str, pa.Array]], length: int) -> pa.Array | list:
+    """One compact JSON object per row with the non-blank values of the unmapped
+    columns: an Arrow string column, or a list when some value holds a control
+    character (those rows are written by ``json.dumps``)."""
     if not columns:
         return pa.nulls(length, pa.string())
     fragments = []

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.importers import staging
-from workbench.importers.columns import Converted, convert_column, extra_json_column
+from workbench.importers.columns import Converted, convert_column, extra_json
 from workbench.importers.derive import (
     activity_kind,
     meeting_channel,
@@ -463,7 +463,7 @@ class Writer:
         columns: list[list | pa.Array] = [values.raw(name) for name in self.insert_fields]
         if spec.has_extra:
             extra_cols = [(h, block.columns[p]) for h, p in plan.extra_columns]
-            columns.append(extra_json_column(extra_cols, n))
+            columns.append(extra_json(extra_cols, n))
         drop = set(bad) | skip
         rejects = self._reject_records(block, bad) if bad else []
         if self.stage_dir is not None:
