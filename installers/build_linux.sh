@@ -104,12 +104,7 @@ echo "import: 3 opportunities from a Salesforce report"
 # 4b. A big file (over 16 MB) goes through the staging driver (importers/staging.py):
 # its shared library must be in the bundle, and the rows must all arrive.
 find "$BUNDLE" -name 'libadbc_driver_sqlite*' | grep -q . || fail "the ADBC SQLite driver is missing"
-awk 'BEGIN { print "Id,Name,AccountId,OwnerId,StageName,Amount,CloseDate,Description";
-  for (i = 0; i < 120000; i++)
-    printf "006%012dAAA,Deal %d,001%012dAAA,005%012dAAA,Prospecting,%d,2026-%02d-%02d,%s\n",
-      i, i, i % 997, i % 41, 1000 + i, 1 + i % 12, 1 + i % 28,
-      "Renewal with expansion into two further regions pending procurement review" }' \
-  >"$smoke/big.csv"
+bash installers/smoke_big_export.sh "$smoke/big.csv"
 WORKBENCH_REQUIRE_STAGING=1 "$EXE" import "$smoke/imp.engagement" "$smoke/big.csv" --json \
   >"$smoke/big.json" || fail "the big import failed (or could not stage its rows)"
 "$PYTHON" - "$smoke/big.json" <<'PY' || fail "the big import did not take the 120,000 deals"

@@ -48,12 +48,7 @@ echo "$out"
 # A big file (over 16 MB) must be staged through the bundled ADBC SQLite driver
 # (as in build_linux.sh, step 4b).
 "$EXE" new "$smoke/big.engagement" --customer "Smoke Test" --kind revenue-intelligence >/dev/null
-awk 'BEGIN { print "Id,Name,AccountId,OwnerId,StageName,Amount,CloseDate,Description";
-  for (i = 0; i < 120000; i++)
-    printf "006%012dAAA,Deal %d,001%012dAAA,005%012dAAA,Prospecting,%d,2026-%02d-%02d,%s\n",
-      i, i, i % 997, i % 41, 1000 + i, 1 + i % 12, 1 + i % 28,
-      "Renewal with expansion into two further regions pending procurement review" }' \
-  >"$smoke/big.csv"
+bash installers/smoke_big_export.sh "$smoke/big.csv"
 WORKBENCH_REQUIRE_STAGING=1 "$EXE" import "$smoke/big.engagement" "$smoke/big.csv" --json \
   | grep -q '"rows_imported": 120000' || fail "the big import failed (or could not stage its rows)"
 echo "import: 120,000 opportunities, staged"
